@@ -1,0 +1,97 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { loadOpenApi } from './openapi';
+
+const XERO = '/work/shared/xero-openapi/xero_accounting.yaml';
+const WEBHOOKS = '/work/shared/xero-openapi/xero-webhooks.yaml';
+const UUID = '0b1e7a3c-6f1a-4f7a-9a7d-1e2b3c4d5e6f';
+
+function writeDoc(doc: object): string {
+  const file = join(mkdtempSync(join(tmpdir(), 'oas-')), 'doc.json');
+  writeFileSync(file, JSON.stringify(doc));
+  return file;
+}
+
+describe('loadOpenApi on the Xero accounting spec (OAS 3.0, YAML)', () => {
+  const v = loadOpenApi(XERO);
+
+  it('matches concrete paths, full URLs and the server base path to templates', () => {
+    expect(v.basePaths).toEqual(['/api.xro/2.0']);
+    expect(v.matchPath('POST', 'https://api.xero.com/api.xro/2.0/Invoices/abc?unitdp=4'))
+      .toEqual({ template: '/Invoices/{InvoiceID}', params: { InvoiceID: 'abc' } });
+    expect(v.matchPath('PUT', '/CreditNotes/x/Allocations')?.template).toBe('/CreditNotes/{CreditNoteID}/Allocations');
+    // Ambiguous templates: a UUID picks the ContactID one.
+    expect(v.matchPath('GET', `/Contacts/${UUID}`)?.template).toBe('/Contacts/{ContactID}');
+    expect(v.matchPath('GET', '/Nope')).toBeUndefined();
+  });
+
+  it('reports schema errors in responses and accepts undeclared extra fields', () => {
+    expect(v.validateResponse('GET', '/Invoices', 200, { Invoices: [{ Type: 'ACCREC', Total: '3', DateString: 'x' }] }))
+      .toEqual(['/Invoices/0/Total must be number']);
+    expect(v.validateResponse('GET', '/Invoices', 200, { Invoices: [{ Type: 'ACCREC', LineAmountTypes: 'Exclusive', DateString: 'x' }] }))
+      .toEqual([]);
+    expect(v.validateResponse('GET', '/Organisation', 401, {})[0]).toMatch(/declares no response for status 401/);
+  });
+
+  it('checks request bodies (through a $ref sibling) and required headers', () => {
+    const errors = v.validateRequest('PUT', '/Invoices', { Invoices: [{ Type: 'ACCREC', LineAmountTypes: 'EXCLUSIVE' }] }, { headers: {} });
+    expect(errors).toContain('missing required header xero-tenant-id');
+    expect(errors.some((e) => e.includes('LineAmountTypes'))).toBe(true);
+    expect(v.validateRequest('PUT', '/Invoices', { Invoices: [{ Type: 'ACCREC' }] }, { headers: { 'Xero-Tenant-Id': UUID } })).toEqual([]);
+  });
+});
+
+describe('loadOpenApi on the webhooks spec (OAS 3.1)', () => {
+  it('validates named component schemas', () => {
+    const w = loadOpenApi(WEBHOOKS);
+    expect(w.version).toBe('3.1');
+    expect(w.validateSchema('#/components/schemas/WebhookEvent', { events: [], firstEventSequence: 1, lastEventSequence: 1, entropy: 'x' })).toEqual([]);
+    expect(w.validateSchema('#/components/schemas/WebhookEvent', { events: [] })).toHaveLength(3);
+  });
+});
+
+describe('OAS 3.0 conversions', () => {
+  const file = writeDoc({
+    openapi: '3.0.3',
+    info: { title: 't', version: '1' },
+    servers: [{ url: 'http://example.test/v1/' }],
+    paths: {
+      '/things/{id}': {
+        post: {
+          requestBody: { $ref: '#/components/requestBodies/Thing' },
+          responses: { '2XX': { $ref: '#/components/responses/Thing' }, 204: { description: 'none' } },
+        },
+      },
+    },
+    components: {
+      requestBodies: { Thing: { content: { 'application/json': { schema: { $ref: '#/components/schemas/Thing' } } } } },
+      responses: { Thing: { description: 'ok', content: { 'application/json': { schema: { $ref: '#/components/schemas/Thing' } } } } },
+      schemas: {
+        Thing: {
+          type: 'object',
+          properties: {
+            name: { type: 'string', nullable: true },
+            kind: { type: 'string', enum: ['a', 'b'], nullable: true },
+            count: { type: 'integer', minimum: 0, exclusiveMinimum: true },
+            child: { $ref: '#/components/schemas/Thing', description: 'sibling that OAS 3.0 ignores', type: 'string' },
+          },
+        },
+      },
+    },
+  });
+  const v = loadOpenApi(file);
+
+  it('treats nullable as "or null", boolean exclusiveMinimum as a bound and ignores $ref siblings', () => {
+    expect(v.validateRequest('post', '/v1/things/1', { name: null, kind: null, count: 1, child: { name: 'x' } })).toEqual([]);
+    expect(v.validateRequest('post', '/v1/things/1', { count: 0 })).toEqual(['/count must be > 0']);
+    expect(v.validateRequest('post', '/v1/things/1', { kind: 'c' })[0]).toMatch(/allowed values/);
+  });
+
+  it('uses status ranges and checks that bodiless responses have no body', () => {
+    expect(v.validateResponse('post', '/things/1', 201, { name: 5 })).toEqual(['/name must be string,null']);
+    expect(v.validateResponse('post', '/things/1', 204, undefined)).toEqual([]);
+    expect(v.validateResponse('post', '/things/1', 204, { a: 1 })).toHaveLength(1);
+  });
+});
