@@ -1,0 +1,11 @@
+import type { Migration } from 'kysely';
+import * as foundation from './2026_11_25_0001_foundation';
+
+/**
+ * Listed explicitly rather than read from the folder, so the migrator works the same under
+ * tsx, vitest and any bundler (FileMigrationProvider depends on the files' runtime layout).
+ * Keys sort in the order they must run.
+ */
+export const migrations: Record<string, Migration> = {
+  '2026_11_25_0001_foundation': foundation,
+};

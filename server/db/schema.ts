@@ -1,0 +1,169 @@
+import type { ColumnType, Generated, Insertable, Selectable, Updateable } from 'kysely';
+
+type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
+type CreatedAt = ColumnType<Date, Date | string | undefined, never>;
+// Postgres bigint arrives as a string through pg; ids from Clio are kept as strings.
+type BigId = ColumnType<string, string | number, string | number>;
+/** Postgres `date` as 'YYYY-MM-DD' (see database.ts). */
+type DateOnly = string;
+type Json = ColumnType<unknown, string, string>;
+
+export type ClioRegion = 'us' | 'ca' | 'eu' | 'au';
+export type Provider = 'clio' | 'xero';
+export type ConnectionStatus = 'active' | 'needs_reconnect' | 'disconnected';
+export type LinkState = 'pending' | 'synced' | 'failed' | 'conflict' | 'ignored';
+export type SyncDirection = 'clio_to_xero' | 'xero_to_clio' | 'internal';
+
+export interface FirmsTable {
+  id: Generated<string>;
+  clio_account_id: BigId;
+  clio_region: ClioRegion;
+  name: string;
+  status: Generated<'active' | 'uninstalled'>;
+  last_sweep_at: Timestamp | null;
+  created_at: CreatedAt;
+  updated_at: Generated<Timestamp>;
+}
+
+export interface UsersTable {
+  id: Generated<string>;
+  firm_id: string;
+  clio_user_id: BigId;
+  name: string;
+  email: string | null;
+  is_admin: Generated<boolean>;
+  created_at: CreatedAt;
+  updated_at: Generated<Timestamp>;
+}
+
+export interface ConnectionsTable {
+  id: Generated<string>;
+  firm_id: string;
+  provider: Provider;
+  user_id: string | null;
+  region: string | null;
+  xero_tenant_id: string | null;
+  xero_connection_id: string | null;
+  tenant_name: string | null;
+  access_token_enc: string | null;
+  refresh_token_enc: string | null;
+  access_expires_at: Timestamp | null;
+  refresh_expires_at: Timestamp | null;
+  scopes: string | null;
+  status: Generated<ConnectionStatus>;
+  status_reason: string | null;
+  created_at: CreatedAt;
+  updated_at: Generated<Timestamp>;
+}
+
+export interface SettingsTable {
+  firm_id: string;
+  sync_bills: Generated<boolean>;
+  only_approved_bills: Generated<boolean>;
+  bill_date_from: DateOnly | null;
+  bill_date_to: DateOnly | null;
+  invoice_status: Generated<'DRAFT' | 'AUTHORISED'>;
+  time_account_code: string | null;
+  expense_account_code: string | null;
+  interest_account_code: string | null;
+  credit_note_account_code: string | null;
+  time_tax_type: string | null;
+  expense_tax_type: string | null;
+  interest_tax_type: string | null;
+  payment_bank_account_code: string | null;
+  sync_from_xero: Generated<boolean>;
+  clio_payment_bank_account_id: BigId | null;
+  sync_hard_costs: Generated<boolean>;
+  hard_cost_start_date: DateOnly | null;
+  hard_cost_account_code: string | null;
+  hard_cost_bank_account_code: string | null;
+  sweep_interval_minutes: Generated<number>;
+  notify_email: string | null;
+  updated_at: Generated<Timestamp>;
+}
+
+export interface CategoryAccountsTable {
+  firm_id: string;
+  clio_kind: 'activity_description' | 'expense_category';
+  clio_id: BigId;
+  xero_account_code: string;
+}
+
+export interface LinksTable {
+  id: Generated<string>;
+  firm_id: string;
+  kind: string;
+  clio_id: string | null;
+  xero_id: string | null;
+  state: Generated<LinkState>;
+  last_pushed_hash: string | null;
+  last_pulled_hash: string | null;
+  base_snapshot: Json | null;
+  clio_etag: string | null;
+  clio_updated_at: Timestamp | null;
+  xero_updated_at: Timestamp | null;
+  last_synced_at: Timestamp | null;
+  created_at: CreatedAt;
+  updated_at: Generated<Timestamp>;
+}
+
+export interface SyncCursorsTable {
+  firm_id: string;
+  source: Provider;
+  kind: string;
+  cursor: string;
+  updated_at: Generated<Timestamp>;
+}
+
+export interface SyncErrorsTable {
+  id: Generated<string>;
+  firm_id: string;
+  code: string;
+  kind: string;
+  group_key: string;
+  record_ids: Json;
+  message: string;
+  advice: string;
+  first_seen_at: Generated<Timestamp>;
+  last_seen_at: Generated<Timestamp>;
+  count: Generated<number>;
+  resolved_at: Timestamp | null;
+}
+
+export interface SyncLogTable {
+  id: Generated<string>;
+  firm_id: string;
+  at: Generated<Timestamp>;
+  direction: SyncDirection;
+  kind: string;
+  clio_id: string | null;
+  xero_id: string | null;
+  action: string;
+  reason: string;
+  before_hash: string | null;
+  after_hash: string | null;
+  detail: Json | null;
+}
+
+export interface DB {
+  firms: FirmsTable;
+  users: UsersTable;
+  connections: ConnectionsTable;
+  settings: SettingsTable;
+  category_accounts: CategoryAccountsTable;
+  links: LinksTable;
+  sync_cursors: SyncCursorsTable;
+  sync_errors: SyncErrorsTable;
+  sync_log: SyncLogTable;
+}
+
+export type Firm = Selectable<FirmsTable>;
+export type NewFirm = Insertable<FirmsTable>;
+export type User = Selectable<UsersTable>;
+export type Connection = Selectable<ConnectionsTable>;
+export type ConnectionUpdate = Updateable<ConnectionsTable>;
+export type Settings = Selectable<SettingsTable>;
+export type SettingsUpdate = Updateable<SettingsTable>;
+export type Link = Selectable<LinksTable>;
+export type SyncError = Selectable<SyncErrorsTable>;
+export type NewSyncLogEntry = Insertable<SyncLogTable>;

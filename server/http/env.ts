@@ -1,0 +1,19 @@
+import type { RequestIdVariables } from 'hono/request-id';
+import type { Config } from '../config';
+import type { Database } from '../db/database';
+import type { Logger } from '../log';
+
+/** What the composition root hands to the HTTP layer; routes reach services only through this. */
+export interface AppDeps {
+  config: Config;
+  db: Database;
+  logger: Logger;
+  readiness: () => Promise<ReadinessReport>;
+}
+
+export interface ReadinessReport {
+  ready: boolean;
+  checks: Record<string, { ok: boolean; reason?: string }>;
+}
+
+export type AppEnv = { Variables: RequestIdVariables };

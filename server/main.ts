@@ -1,0 +1,82 @@
+import { serve, type ServerType } from '@hono/node-server';
+import { sql } from 'kysely';
+import type { AddressInfo } from 'node:net';
+import type { Config } from './config';
+import { createSecretBox, resolveSecretKey, type SecretBox } from './crypto/secrets';
+import { createDatabase, type Database, migrateToLatest } from './db/database';
+import { startEmbeddedPostgres } from './db/embedded-postgres';
+import { createApp } from './http/app';
+import type { ReadinessReport } from './http/env';
+import { type JobRunner, startJobRunner } from './jobs/runner';
+import { CRON, createTasks } from './jobs/tasks';
+import type { Logger } from './log';
+
+export interface RunningServer {
+  url: string;
+  port: number;
+  db: Database;
+  secrets: SecretBox;
+  jobs: JobRunner;
+  /** Graceful stop: no new requests, running jobs finish (up to the deadline), Postgres stops. */
+  stop(): Promise<void>;
+}
+
+/** The composition root: every I/O resource is created here and handed down explicitly. */
+export async function startServer(config: Config, logger: Logger): Promise<RunningServer> {
+  const embedded = config.DATABASE_URL
+    ? undefined
+    : await startEmbeddedPostgres({ dataDir: config.DATA_DIR, onLog: (line) => logger.debug({ postgres: line }) });
+  const databaseUrl = config.DATABASE_URL ?? embedded!.url;
+  const { db, pool } = createDatabase(databaseUrl, {
+    onIdleError: (err) => logger.warn({ err: { message: err.message } }, 'idle database connection failed'),
+  });
+  try {
+    await migrateToLatest(db);
+    const secrets = createSecretBox(await resolveSecretKey(config.SECRET_KEY, config.DATA_DIR));
+    const jobs = await startJobRunner({
+      pool,
+      logger: logger.child({ component: 'jobs' }),
+      concurrency: config.WORKER_CONCURRENCY,
+      tasks: createTasks({ db, logger, syncFirm: async () => {} }),
+      cron: CRON,
+    });
+
+    const readiness = async (): Promise<ReadinessReport> => {
+      const checks: ReadinessReport['checks'] = {};
+      try {
+        await sql`select 1`.execute(db);
+        checks.database = { ok: true };
+      } catch (err) {
+        checks.database = { ok: false, reason: (err as Error).message };
+      }
+      checks.jobs = jobs.isRunning() ? { ok: true } : { ok: false, reason: 'job runner is not running' };
+      return { ready: Object.values(checks).every((c) => c.ok), checks };
+    };
+
+    const app = createApp({ config, db, logger, readiness });
+    const server: ServerType = await new Promise((resolve) => {
+      const s = serve({ fetch: app.fetch, port: config.PORT, hostname: '0.0.0.0' }, () => resolve(s));
+    });
+    const port = (server.address() as AddressInfo).port;
+
+    let stopping: Promise<void> | undefined;
+    const stop = () =>
+      (stopping ??= (async () => {
+        const closed = new Promise<void>((r) => server.close(() => r()));
+        // Idle keep-alive sockets would hold close() open until they time out.
+        if ('closeIdleConnections' in server) server.closeIdleConnections();
+        const { timedOut } = await jobs.stop(config.SHUTDOWN_TIMEOUT_MS);
+        if (timedOut) logger.warn('jobs still running at the shutdown deadline; they will be retried');
+        if ('closeAllConnections' in server) server.closeAllConnections();
+        await closed;
+        await db.destroy();
+        await embedded?.stop();
+      })());
+
+    return { url: config.PUBLIC_URL, port, db, secrets, jobs, stop };
+  } catch (err) {
+    await db.destroy().catch(() => {});
+    await embedded?.stop().catch(() => {});
+    throw err;
+  }
+}

@@ -1,0 +1,111 @@
+import type { Clock } from './clock';
+import type * as R from './records';
+import { IdCounter, Table, type Row } from './store';
+
+export type Region = 'US' | 'CA' | 'EU' | 'AU';
+
+export const REGION_HOSTS: Record<Region, string> = {
+  US: 'app.clio.com',
+  CA: 'ca.app.clio.com',
+  EU: 'eu.app.clio.com',
+  AU: 'au.app.clio.com',
+};
+
+const REGION_CURRENCY: Record<Region, { code: string; sign: string }> = {
+  US: { code: 'USD', sign: '$' },
+  CA: { code: 'CAD', sign: '$' },
+  EU: { code: 'EUR', sign: '€' },
+  AU: { code: 'AUD', sign: '$' },
+};
+
+export type ChangeEvent = 'created' | 'updated' | 'deleted';
+
+export interface Change {
+  /** The table name, e.g. `contacts`; webhooks map it to their model. */
+  table: string;
+  event: ChangeEvent;
+  row: Row;
+}
+
+/** The firm's data. Replaced wholesale on reset, so nothing may hold on to a table across a reset. */
+export class ClioState {
+  readonly ids = new IdCounter();
+  readonly account: { id: number; name: string };
+  readonly currency: { id: number; code: string; sign: string };
+  readonly users: Table<R.User>;
+  readonly contacts: Table<R.Contact>;
+  readonly matters: Table<R.Matter>;
+  readonly activityDescriptions: Table<R.ActivityDescription>;
+  readonly expenseCategories: Table<R.ExpenseCategory>;
+  readonly activities: Table<R.Activity>;
+  readonly bills: Table<R.Bill>;
+  readonly lineItems: Table<R.LineItem>;
+  readonly creditMemos: Table<R.CreditMemo>;
+  readonly interestCharges: Table<R.InterestCharge>;
+  readonly payments: Table<R.Payment>;
+  readonly allocations: Table<R.Allocation>;
+  readonly clioPayments: Table<R.ClioPaymentsPayment>;
+  readonly bankAccounts: Table<R.BankAccount>;
+  readonly bankTransactions: Table<R.BankTransaction>;
+  readonly customActions: Table<R.CustomAction>;
+  readonly webhooks: Table<R.Webhook>;
+  readonly reports: Table<R.Report>;
+  readonly billingSettings: Table<R.BillingSetting>;
+  private readonly listeners: ((change: Change) => void)[] = [];
+
+  constructor(
+    readonly clock: Clock,
+    readonly region: Region,
+  ) {
+    const table = <T extends Row>() => new Table<T>(this.ids, clock);
+    this.users = table();
+    this.contacts = table();
+    this.matters = table();
+    this.activityDescriptions = table();
+    this.expenseCategories = table();
+    this.activities = table();
+    this.bills = table();
+    this.lineItems = table();
+    this.creditMemos = table();
+    this.interestCharges = table();
+    this.payments = table();
+    this.allocations = table();
+    this.clioPayments = table();
+    this.bankAccounts = table();
+    this.bankTransactions = table();
+    this.customActions = table();
+    this.webhooks = table();
+    this.reports = table();
+    this.billingSettings = table();
+    this.account = { id: this.ids.next(), name: 'Emulated Law Firm' };
+    this.currency = { id: this.ids.next(), ...REGION_CURRENCY[region] };
+    this.billingSettings.insert({
+      currency: this.currency.code,
+      currency_sign: this.currency.sign,
+      tax_name: region === 'US' ? 'Sales Tax' : 'GST',
+      tax_rate: region === 'AU' ? 10 : region === 'CA' ? 5 : region === 'EU' ? 20 : 0,
+      apply_tax_by_default: region !== 'US',
+      use_secondary_tax: false,
+      secondary_tax_name: 'Secondary Tax',
+      secondary_tax_rate: 0,
+      secondary_tax_rule: 'Pre',
+      rounding: 6,
+      use_decimal_rounding: true,
+      allow_editing_approved_bills: true,
+    });
+  }
+
+  get billing(): R.BillingSetting {
+    const [setting] = this.billingSettings.all();
+    if (!setting) throw new Error('billing settings missing');
+    return setting;
+  }
+
+  onChange(listener: (change: Change) => void): void {
+    this.listeners.push(listener);
+  }
+
+  changed(table: string, event: ChangeEvent, row: Row): void {
+    for (const listener of this.listeners) listener({ table, event, row });
+  }
+}
