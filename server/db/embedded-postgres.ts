@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { join, resolve } from 'node:path';
 
@@ -78,6 +78,9 @@ async function passwordFor(dataDir: string): Promise<string> {
 export async function startEmbeddedPostgres(opts: EmbeddedOptions): Promise<EmbeddedDatabase> {
   const dataDir = resolve(opts.dataDir);
   await mkdir(dataDir, { recursive: true });
+  const asRoot = process.getuid?.() === 0;
+  // As root, Postgres runs as a separate 'postgres' user that must be able to reach its folder.
+  if (asRoot) await chmod(dataDir, (await stat(dataDir)).mode | 0o111);
   const databaseDir = join(dataDir, 'pg');
   const fresh = !existsSync(join(databaseDir, 'PG_VERSION'));
   const password = await passwordFor(dataDir);
@@ -90,7 +93,7 @@ export async function startEmbeddedPostgres(opts: EmbeddedOptions): Promise<Embe
     user: 'postgres',
     password,
     persistent: true,
-    createPostgresUser: process.getuid?.() === 0,
+    createPostgresUser: asRoot,
     authMethod: 'scram-sha-256',
     initdbFlags: ['--encoding=UTF8'],
     postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'max_connections=200'],

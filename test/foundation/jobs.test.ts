@@ -1,0 +1,147 @@
+import type { Task } from 'graphile-worker';
+import { sql } from 'kysely';
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { upsertFirm } from '../../server/firms/repository';
+import { type JobRunner, startJobRunner } from '../../server/jobs/runner';
+import { createTasks, type SyncFirmPayload, syncFirmJobSpec, TASK } from '../../server/jobs/tasks';
+import { createLogger } from '../../server/log';
+import { createTestDatabase, type TestDatabase } from '../support/database';
+
+const logger = createLogger('silent');
+let t: TestDatabase;
+const pools: pg.Pool[] = [];
+
+beforeAll(async () => {
+  t = await createTestDatabase();
+  await sql`create table job_runs (n int not null, runner text not null)`.execute(t.db);
+});
+afterAll(async () => {
+  await Promise.all(pools.map((p) => p.end()));
+  await t.drop();
+});
+
+function pool() {
+  const p = new pg.Pool({ connectionString: t.url, max: 6 });
+  pools.push(p);
+  return p;
+}
+
+async function until(check: () => Promise<boolean>, what: string) {
+  for (let i = 0; i < 600; i++) {
+    if (await check()) return;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error(`timed out waiting for ${what}`);
+}
+
+describe('job runner', () => {
+  it('shares jobs between two runners on one database and runs none twice', async () => {
+    const record =
+      (runner: string): Task =>
+      async (payload) => {
+        const { n } = payload as { n: number };
+        await sql`insert into job_runs (n, runner) values (${n}, ${runner})`.execute(t.db);
+      };
+    const start = (name: string) =>
+      startJobRunner({ pool: pool(), logger, concurrency: 4, tasks: { record: record(name) }, cron: [], pollInterval: 100 });
+    const [a, b] = [await start('a'), await start('b')];
+    const N = 200;
+    for (let n = 0; n < N; n++) await (n % 2 ? a : b).addJob('record', { n });
+    const count = async () => Number((await sql<{ c: string }>`select count(*) c from job_runs`.execute(t.db)).rows[0]!.c);
+    await until(async () => (await count()) >= N, 'all jobs');
+    await Promise.all([a.stop(5000), b.stop(5000)]);
+
+    const rows = (await sql<{ n: number; runner: string }>`select n, runner from job_runs`.execute(t.db)).rows;
+    expect(rows).toHaveLength(N);
+    expect(new Set(rows.map((r) => r.n)).size).toBe(N);
+    expect(new Set(rows.map((r) => r.runner))).toEqual(new Set(['a', 'b']));
+  });
+
+  it('lets a running job finish on stop, up to the deadline', async () => {
+    let finished = 0;
+    let started!: () => void;
+    const hasStarted = new Promise<void>((r) => (started = r));
+    const slow: Task = async (payload) => {
+      started();
+      await new Promise((r) => setTimeout(r, (payload as { ms: number }).ms));
+      finished++;
+    };
+    const patient = await startJobRunner({ pool: pool(), logger, concurrency: 1, tasks: { slow }, cron: [], pollInterval: 50 });
+    await patient.addJob('slow', { ms: 300 });
+    await hasStarted;
+    expect(await patient.stop(5000)).toEqual({ timedOut: false });
+    expect(finished).toBe(1);
+    expect(patient.isRunning()).toBe(false);
+  });
+
+  it('collapses repeated sweeps of one firm into one pending job and runs them serially', async () => {
+    const firm = await upsertFirm(t.db, { clioAccountId: 7, region: 'us', name: 'Serial & Sons' });
+    let running = 0;
+    let maxRunning = 0;
+    const seen: SyncFirmPayload[] = [];
+    const tasks = createTasks({
+      db: t.db,
+      logger,
+      syncFirm: async (p) => {
+        running++;
+        maxRunning = Math.max(maxRunning, running);
+        await new Promise((r) => setTimeout(r, 30));
+        seen.push(p);
+        running--;
+      },
+    });
+    const runners: JobRunner[] = [];
+    // Queue before any runner starts, so all three adds meet the same pending job.
+    const utilsRunner = await startJobRunner({ pool: pool(), logger, concurrency: 1, tasks: {}, cron: [] });
+    for (let i = 0; i < 3; i++) {
+      await utilsRunner.addJob(TASK.syncFirm, { firmId: firm.id, reason: 'sweep' }, syncFirmJobSpec(firm.id));
+    }
+    const pending = await sql<{ c: string }>`
+      select count(*) c from graphile_worker.jobs where task_identifier = ${TASK.syncFirm}`.execute(t.db);
+    expect(Number(pending.rows[0]!.c)).toBe(1);
+    for (let i = 0; i < 2; i++) {
+      runners.push(await startJobRunner({ pool: pool(), logger, concurrency: 4, tasks, cron: [], pollInterval: 50 }));
+    }
+    await until(async () => seen.length === 1, 'the sweep to run');
+    const firmRow = await t.db.selectFrom('firms').select('last_sweep_at').where('id', '=', firm.id).executeTakeFirstOrThrow();
+    expect(firmRow.last_sweep_at).toBeInstanceOf(Date);
+
+    // Manual and webhook syncs of one firm share a queue: never two at once.
+    for (let i = 0; i < 6; i++) {
+      await runners[i % 2]!.addJob(TASK.syncFirm, { firmId: firm.id, reason: 'manual' }, { queueName: `firm:${firm.id}` });
+    }
+    await until(async () => seen.length === 7, 'manual syncs');
+    expect(maxRunning).toBe(1);
+    await Promise.all([...runners, utilsRunner].map((r) => r.stop(5000)));
+  });
+
+  it('the sweep enqueues only firms whose interval has passed', async () => {
+    const due = await upsertFirm(t.db, { clioAccountId: 8, region: 'us', name: 'Due LLP' });
+    const recent = await upsertFirm(t.db, { clioAccountId: 9, region: 'us', name: 'Recent LLP' });
+    await t.db.updateTable('firms').set({ last_sweep_at: new Date(Date.now() - 6 * 60_000) }).where('id', '=', due.id).execute();
+    await t.db.updateTable('firms').set({ last_sweep_at: new Date(Date.now() - 60_000) }).where('id', '=', recent.id).execute();
+    await t.db.updateTable('firms').set({ status: 'uninstalled' }).where('name', '=', 'Serial & Sons').execute();
+    await sql`delete from graphile_worker._private_jobs`.execute(t.db);
+
+    const tasks = createTasks({ db: t.db, logger, syncFirm: async () => {} });
+    const runner = await startJobRunner({ pool: pool(), logger, concurrency: 1, tasks: {}, cron: [] });
+    await runner.addJob(TASK.sweepDueFirms, {});
+    const worker = await startJobRunner({
+      pool: pool(),
+      logger,
+      concurrency: 1,
+      tasks: { [TASK.sweepDueFirms]: tasks[TASK.sweepDueFirms]! },
+      cron: [],
+      pollInterval: 50,
+    });
+    await until(async () => {
+      const r = await sql<{ c: string }>`select count(*) c from graphile_worker.jobs where task_identifier = ${TASK.syncFirm}`.execute(t.db);
+      return Number(r.rows[0]!.c) > 0;
+    }, 'sweep to enqueue');
+    const keys = await sql<{ key: string }>`
+      select key from graphile_worker.jobs where task_identifier = ${TASK.syncFirm} order by key`.execute(t.db);
+    expect(keys.rows.map((r) => r.key)).toEqual([`sync_firm:${due.id}`]);
+    await Promise.all([runner.stop(5000), worker.stop(5000)]);
+  });
+});
