@@ -6,6 +6,10 @@ const base64Key = z
   .string()
   .refine((v) => Buffer.from(v, 'base64').length === 32, 'expected 32 bytes encoded as base64');
 
+const absoluteUrl = z
+  .url({ message: 'expected an absolute URL' })
+  .transform((v) => v.replace(/\/$/, ''));
+
 const envSchema = z.object({
   PORT: z.coerce.number({ message: 'expected a port number from 0 to 65535' }).int().min(0).max(65535).default(8787),
   PUBLIC_URL: z.url({ message: 'expected an absolute URL such as https://sync.example.com' }).optional(),
@@ -19,12 +23,120 @@ const envSchema = z.object({
   SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().positive().default(8000),
   BODY_LIMIT_BYTES: z.coerce.number().int().positive().default(1_048_576),
   WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(50).default(4),
+  SESSION_TTL_SECONDS: z.coerce.number().int().min(60).max(86_400).default(900),
+
+  // Clio: one app (client id and secret) per region; CLIO_CLIENT_ID/SECRET are the US app's.
+  CLIO_CLIENT_ID: z.string().optional(),
+  CLIO_CLIENT_SECRET: z.string().optional(),
+  CLIO_CA_CLIENT_ID: z.string().optional(),
+  CLIO_CA_CLIENT_SECRET: z.string().optional(),
+  CLIO_EU_CLIENT_ID: z.string().optional(),
+  CLIO_EU_CLIENT_SECRET: z.string().optional(),
+  CLIO_AU_CLIENT_ID: z.string().optional(),
+  CLIO_AU_CLIENT_SECRET: z.string().optional(),
+  CLIO_US_BASE_URL: absoluteUrl.default('https://app.clio.com'),
+  CLIO_CA_BASE_URL: absoluteUrl.default('https://ca.app.clio.com'),
+  CLIO_EU_BASE_URL: absoluteUrl.default('https://eu.app.clio.com'),
+  CLIO_AU_BASE_URL: absoluteUrl.default('https://au.app.clio.com'),
+
+  // Xero: its identity hosts are fixed in production; they are configurable so tests and the
+  // sandbox can point them at the emulator.
+  XERO_CLIENT_ID: z.string().optional(),
+  XERO_CLIENT_SECRET: z.string().optional(),
+  XERO_WEBHOOK_KEY: z.string().optional(),
+  XERO_LOGIN_URL: absoluteUrl.default('https://login.xero.com'),
+  XERO_IDENTITY_URL: absoluteUrl.default('https://identity.xero.com'),
+  XERO_API_URL: absoluteUrl.default('https://api.xero.com'),
+  XERO_SCOPES: z
+    .string()
+    .default('offline_access accounting.contacts accounting.invoices accounting.payments accounting.banktransactions accounting.settings.read')
+    .refine((v) => !/\baccounting\.transactions\b/.test(v), 'must use granular scopes, never the broad transactions scope'),
+  XERO_TIMEOUT_MS: z.coerce.number().int().positive().default(30_000),
+
+  // Sandbox mode (no CLIO_CLIENT_ID): both emulators run in-process on these ports.
+  CLIO_EMULATOR_PORT: z.coerce.number().int().min(0).max(65535).default(8788),
+  XERO_EMULATOR_PORT: z.coerce.number().int().min(0).max(65535).default(8789),
 });
 
 export type Env = z.infer<typeof envSchema>;
 
+export const CLIO_REGIONS = ['us', 'ca', 'eu', 'au'] as const;
+export type ClioRegionCode = (typeof CLIO_REGIONS)[number];
+
+export interface ClioRegionApp {
+  clientId: string;
+  clientSecret: string;
+  /** e.g. https://app.clio.com; the API is under /api/v4. */
+  baseUrl: string;
+}
+
+export interface XeroApp {
+  clientId: string;
+  clientSecret: string;
+  webhookKey: string;
+  loginUrl: string;
+  identityUrl: string;
+  apiUrl: string;
+  scopes: string;
+  timeoutMs: number;
+}
+
 export interface Config extends Omit<Env, 'PUBLIC_URL'> {
   PUBLIC_URL: string;
+  /** True when no Clio app is configured: the server runs against its own emulators. */
+  sandbox: boolean;
+  /** Only the regions that have an app configured; the install page offers these. */
+  clio: Partial<Record<ClioRegionCode, ClioRegionApp>>;
+  xero: XeroApp;
+}
+
+/** What the emulators accept (test/emulators): public, non-secret sandbox values. */
+export const SANDBOX = {
+  clientId: 'sandbox',
+  clientSecret: 'sandbox-secret',
+  xeroWebhookKey: 'sandbox-webhook-key',
+} as const;
+
+function clioApps(e: Env, sandbox: boolean): Config['clio'] {
+  if (sandbox) {
+    const baseUrl = `http://127.0.0.1:${e.CLIO_EMULATOR_PORT}`;
+    return { us: { clientId: SANDBOX.clientId, clientSecret: SANDBOX.clientSecret, baseUrl } };
+  }
+  const pairs: Record<ClioRegionCode, [string | undefined, string | undefined, string]> = {
+    us: [e.CLIO_CLIENT_ID, e.CLIO_CLIENT_SECRET, e.CLIO_US_BASE_URL],
+    ca: [e.CLIO_CA_CLIENT_ID, e.CLIO_CA_CLIENT_SECRET, e.CLIO_CA_BASE_URL],
+    eu: [e.CLIO_EU_CLIENT_ID, e.CLIO_EU_CLIENT_SECRET, e.CLIO_EU_BASE_URL],
+    au: [e.CLIO_AU_CLIENT_ID, e.CLIO_AU_CLIENT_SECRET, e.CLIO_AU_BASE_URL],
+  };
+  const apps: Config['clio'] = {};
+  for (const region of CLIO_REGIONS) {
+    const [clientId, clientSecret, baseUrl] = pairs[region];
+    if (!clientId) continue;
+    const prefix = region === 'us' ? 'CLIO' : `CLIO_${region.toUpperCase()}`;
+    if (!clientSecret) throw new ConfigError(`Invalid configuration: ${prefix}_CLIENT_SECRET is required when ${prefix}_CLIENT_ID is set`);
+    apps[region] = { clientId, clientSecret, baseUrl };
+  }
+  return apps;
+}
+
+function xeroApp(e: Env, sandbox: boolean): XeroApp {
+  const emulator = `http://127.0.0.1:${e.XERO_EMULATOR_PORT}`;
+  if (!sandbox && !e.XERO_CLIENT_ID) {
+    throw new ConfigError('Invalid configuration: XERO_CLIENT_ID is required when CLIO_CLIENT_ID is set');
+  }
+  if (!sandbox && !e.XERO_CLIENT_SECRET) {
+    throw new ConfigError('Invalid configuration: XERO_CLIENT_SECRET is required when XERO_CLIENT_ID is set');
+  }
+  return {
+    clientId: sandbox ? SANDBOX.clientId : e.XERO_CLIENT_ID!,
+    clientSecret: sandbox ? SANDBOX.clientSecret : e.XERO_CLIENT_SECRET!,
+    webhookKey: sandbox ? SANDBOX.xeroWebhookKey : (e.XERO_WEBHOOK_KEY ?? ''),
+    loginUrl: sandbox ? emulator : e.XERO_LOGIN_URL,
+    identityUrl: sandbox ? emulator : e.XERO_IDENTITY_URL,
+    apiUrl: sandbox ? emulator : e.XERO_API_URL,
+    scopes: e.XERO_SCOPES,
+    timeoutMs: e.XERO_TIMEOUT_MS,
+  };
 }
 
 // Values that may hold credentials are never echoed back in an error line.
@@ -49,8 +161,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     throw new ConfigError(`Invalid configuration: ${name} ${issue.message}${shown}`);
   }
   const cfg = parsed.data;
+  const sandbox = !CLIO_REGIONS.some((r) => present[r === 'us' ? 'CLIO_CLIENT_ID' : `CLIO_${r.toUpperCase()}_CLIENT_ID`]);
   return Object.freeze({
     ...cfg,
     PUBLIC_URL: (cfg.PUBLIC_URL ?? `http://localhost:${cfg.PORT}`).replace(/\/$/, ''),
+    sandbox,
+    clio: clioApps(cfg, sandbox),
+    xero: xeroApp(cfg, sandbox),
   });
 }

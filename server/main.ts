@@ -1,6 +1,7 @@
 import { serve, type ServerType } from '@hono/node-server';
 import { sql } from 'kysely';
 import type { AddressInfo } from 'node:net';
+import { createSessionIssuer, deriveSessionKey } from './auth/session';
 import type { Config } from './config';
 import { createSecretBox, resolveSecretKey, type SecretBox } from './crypto/secrets';
 import { createDatabase, type Database, migrateToLatest } from './db/database';
@@ -32,7 +33,9 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
   });
   try {
     await migrateToLatest(db);
-    const secrets = createSecretBox(await resolveSecretKey(config.SECRET_KEY, config.DATA_DIR));
+    const secretKey = await resolveSecretKey(config.SECRET_KEY, config.DATA_DIR);
+    const secrets = createSecretBox(secretKey);
+    const sessions = createSessionIssuer(deriveSessionKey(secretKey), config.SESSION_TTL_SECONDS);
     const jobs = await startJobRunner({
       pool,
       logger: logger.child({ component: 'jobs' }),
@@ -53,7 +56,7 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
       return { ready: Object.values(checks).every((c) => c.ok), checks };
     };
 
-    const app = createApp({ config, db, logger, readiness });
+    const app = createApp({ config, db, logger, secrets, sessions, jobs, readiness });
     const server: ServerType = await new Promise((resolve) => {
       const s = serve({ fetch: app.fetch, port: config.PORT, hostname: '0.0.0.0' }, () => resolve(s));
     });

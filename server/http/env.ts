@@ -1,5 +1,8 @@
 import type { RequestIdVariables } from 'hono/request-id';
+import type { Session, SessionIssuer } from '../auth/session';
 import type { Config } from '../config';
+import type { SecretBox } from '../crypto/secrets';
+import type { JobRunner } from '../jobs/runner';
 import type { Database } from '../db/database';
 import type { Logger } from '../log';
 
@@ -8,6 +11,9 @@ export interface AppDeps {
   config: Config;
   db: Database;
   logger: Logger;
+  secrets: SecretBox;
+  sessions: SessionIssuer;
+  jobs: Pick<JobRunner, 'addJob'>;
   readiness: () => Promise<ReadinessReport>;
 }
 
@@ -16,4 +22,4 @@ export interface ReadinessReport {
   checks: Record<string, { ok: boolean; reason?: string }>;
 }
 
-export type AppEnv = { Variables: RequestIdVariables };
+export type AppEnv = { Variables: RequestIdVariables & { session: Session } };

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../../server/config';
+import { createSessionIssuer, deriveSessionKey } from '../../server/auth/session';
+import { createSecretBox } from '../../server/crypto/secrets';
 import { createApp } from '../../server/http/app';
 import type { ReadinessReport } from '../../server/http/env';
 import type { Database } from '../../server/db/database';
@@ -9,7 +11,15 @@ function app(readiness: ReadinessReport = { ready: true, checks: { database: { o
   const { logger, lines } = capturedLogger('info');
   const config = loadConfig({ BODY_LIMIT_BYTES: '64' });
   // The health routes never touch the database; readiness is injected.
-  const a = createApp({ config, db: {} as Database, logger, readiness: async () => readiness });
+  const a = createApp({
+    config,
+    db: {} as Database,
+    logger,
+    secrets: createSecretBox(Buffer.alloc(32, 3)),
+    sessions: createSessionIssuer(deriveSessionKey(Buffer.alloc(32, 3)), 900),
+    jobs: { addJob: async () => expect.unreachable() },
+    readiness: async () => readiness,
+  });
   a.post('/echo', async (c) => c.json(await c.req.json()));
   a.get('/boom', () => {
     throw new Error('internal detail: password=hunter2');

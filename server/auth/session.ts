@@ -1,0 +1,75 @@
+import { hkdfSync } from 'node:crypto';
+import type { MiddlewareHandler } from 'hono';
+import { errors as joseErrors, jwtVerify, SignJWT } from 'jose';
+import { ApiError } from '../http/errors';
+
+/**
+ * Who is using the add-on. The UI runs framed in Clio and as a tab opened by custom actions,
+ * where third-party cookies cannot be relied on, so it carries this as a short-lived signed
+ * token in the Authorization header instead of a cookie.
+ */
+export interface Session {
+  firmId: string;
+  userId: string;
+  isAdmin: boolean;
+}
+
+export interface SessionIssuer {
+  issue(session: Session): Promise<string>;
+  verify(token: string): Promise<Session>;
+  ttlSeconds: number;
+}
+
+const ISSUER = 'clio-xero-sync';
+const AUDIENCE = 'clio-xero-sync-ui';
+
+/** A signing key of its own, derived from SECRET_KEY, so the encryption key never signs anything. */
+export function deriveSessionKey(secretKey: Buffer): Uint8Array {
+  return new Uint8Array(hkdfSync('sha256', secretKey, Buffer.alloc(0), 'session-token-v1', 32));
+}
+
+export function createSessionIssuer(key: Uint8Array, ttlSeconds: number): SessionIssuer {
+  return {
+    ttlSeconds,
+    issue: (s) =>
+      new SignJWT({ firm: s.firmId, adm: s.isAdmin })
+        .setProtectedHeader({ alg: 'HS256' })
+        .setSubject(s.userId)
+        .setIssuer(ISSUER)
+        .setAudience(AUDIENCE)
+        .setIssuedAt()
+        .setExpirationTime(`${ttlSeconds}s`)
+        .sign(key),
+    async verify(token) {
+      const { payload } = await jwtVerify(token, key, { issuer: ISSUER, audience: AUDIENCE, algorithms: ['HS256'] });
+      if (typeof payload.sub !== 'string' || typeof payload.firm !== 'string' || typeof payload.adm !== 'boolean') {
+        throw new joseErrors.JWTClaimValidationFailed('session claims missing', payload);
+      }
+      return { userId: payload.sub, firmId: payload.firm, isAdmin: payload.adm };
+    },
+  };
+}
+
+export type SessionVariables = { session: Session };
+
+/** Requires `Authorization: Bearer <session token>` and exposes the session as `c.var.session`. */
+export function requireSession(issuer: SessionIssuer): MiddlewareHandler<{ Variables: SessionVariables }> {
+  return async (c, next) => {
+    const header = c.req.header('authorization') ?? '';
+    const token = /^Bearer (.+)$/i.exec(header)?.[1];
+    if (!token) throw new ApiError('UNAUTHORIZED', 'Sign in through Clio to use the add-on.');
+    try {
+      c.set('session', await issuer.verify(token));
+    } catch (err) {
+      const expired = err instanceof joseErrors.JWTExpired;
+      throw new ApiError('UNAUTHORIZED', expired ? 'Your session has expired. Reload the page from Clio.' : 'Invalid session token.');
+    }
+    await next();
+  };
+}
+
+/** Settings change only for Clio administrators of the firm. */
+export const requireAdmin: MiddlewareHandler<{ Variables: SessionVariables }> = async (c, next) => {
+  if (!c.get('session').isAdmin) throw new ApiError('FORBIDDEN', 'Only a Clio administrator of this firm can change this.');
+  await next();
+};
