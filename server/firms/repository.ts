@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import type { Database } from '../db/database';
-import type { ClioRegion, Firm } from '../db/schema';
+import type { ClioRegion, Firm, User } from '../db/schema';
 
 export async function upsertFirm(
   db: Database,
@@ -43,4 +43,27 @@ export async function listFirmsDueForSweep(db: Database, now: Date): Promise<str
 
 export async function markSwept(db: Database, firmId: string, at: Date): Promise<void> {
   await db.updateTable('firms').set({ last_sweep_at: at }).where('id', '=', firmId).execute();
+}
+
+export async function upsertUser(
+  db: Database,
+  user: { firmId: string; clioUserId: string | number; name: string; email: string | null; isAdmin: boolean },
+): Promise<User> {
+  return db
+    .insertInto('users')
+    .values({ firm_id: user.firmId, clio_user_id: user.clioUserId, name: user.name, email: user.email, is_admin: user.isAdmin })
+    .onConflict((oc) =>
+      oc.columns(['firm_id', 'clio_user_id']).doUpdateSet({
+        name: user.name,
+        email: user.email,
+        is_admin: user.isAdmin,
+        updated_at: sql`now()`,
+      }),
+    )
+    .returningAll()
+    .executeTakeFirstOrThrow();
+}
+
+export async function getUser(db: Database, firmId: string, userId: string): Promise<User | undefined> {
+  return db.selectFrom('users').selectAll().where('firm_id', '=', firmId).where('id', '=', userId).executeTakeFirst();
 }
