@@ -40,7 +40,8 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
       pool,
       logger: logger.child({ component: 'jobs' }),
       concurrency: config.WORKER_CONCURRENCY,
-      tasks: createTasks({ db, logger, syncFirm: async () => {} }),
+      // The sync engine plugs in here; until it lands, jobs are accepted and recorded as done.
+      tasks: createTasks({ db, logger, syncFirm: async () => {}, syncRecords: async () => {} }),
       cron: CRON,
     });
 

@@ -7,6 +7,7 @@ import { listFirmsDueForSweep, markSwept } from '../firms/repository';
 export const TASK = {
   sweepDueFirms: 'sweep_due_firms',
   syncFirm: 'sync_firm',
+  syncRecords: 'sync_records',
 } as const;
 
 const syncFirmPayload = z.object({
@@ -14,6 +15,21 @@ const syncFirmPayload = z.object({
   reason: z.enum(['sweep', 'webhook', 'manual', 'connect']),
 });
 export type SyncFirmPayload = z.infer<typeof syncFirmPayload>;
+
+/** Webhooks name the records that changed; the job fetches and syncs just those. */
+const syncRecordsPayload = z.object({
+  firmId: z.uuid(),
+  source: z.enum(['clio', 'xero']),
+  kind: z.string().min(1),
+  ids: z.array(z.string().min(1)).min(1),
+  reason: z.enum(['webhook', 'manual']),
+});
+export type SyncRecordsPayload = z.infer<typeof syncRecordsPayload>;
+
+/** Record syncs share the firm's queue with its sweeps, so one firm's writes never interleave. */
+export function syncRecordsJobSpec(firmId: string) {
+  return { queueName: `firm:${firmId}`, maxAttempts: 10 } as const;
+}
 
 /** Job options that keep one firm's sync work serial and its pending sweeps collapsed into one. */
 export function syncFirmJobSpec(firmId: string) {
@@ -25,6 +41,7 @@ export interface TaskDeps {
   logger: Logger;
   /** The sync run for one firm; the sync engine supplies it. */
   syncFirm: (payload: SyncFirmPayload) => Promise<void>;
+  syncRecords: (payload: SyncRecordsPayload) => Promise<void>;
 }
 
 export function createTasks(deps: TaskDeps): TaskList {
@@ -39,7 +56,8 @@ export function createTasks(deps: TaskDeps): TaskList {
     await deps.syncFirm(payload);
     if (payload.reason === 'sweep') await markSwept(deps.db, payload.firmId, new Date());
   };
-  return { [TASK.sweepDueFirms]: sweepDueFirms, [TASK.syncFirm]: syncFirm };
+  const syncRecords: Task = async (raw) => deps.syncRecords(syncRecordsPayload.parse(raw));
+  return { [TASK.sweepDueFirms]: sweepDueFirms, [TASK.syncFirm]: syncFirm, [TASK.syncRecords]: syncRecords };
 }
 
 /**

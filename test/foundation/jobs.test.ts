@@ -90,6 +90,7 @@ describe('job runner', () => {
         seen.push(p);
         running--;
       },
+      syncRecords: async () => {},
     });
     const runners: JobRunner[] = [];
     // Queue before any runner starts, so all three adds meet the same pending job.
@@ -124,7 +125,7 @@ describe('job runner', () => {
     await t.db.updateTable('firms').set({ status: 'uninstalled' }).where('name', '=', 'Serial & Sons').execute();
     await sql`delete from graphile_worker._private_jobs`.execute(t.db);
 
-    const tasks = createTasks({ db: t.db, logger, syncFirm: async () => {} });
+    const tasks = createTasks({ db: t.db, logger, syncFirm: async () => {}, syncRecords: async () => {} });
     const runner = await startJobRunner({ pool: pool(), logger, concurrency: 1, tasks: {}, cron: [] });
     await runner.addJob(TASK.sweepDueFirms, {});
     const worker = await startJobRunner({
