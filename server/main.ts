@@ -1,7 +1,7 @@
 import { serve, type ServerType } from '@hono/node-server';
 import { sql } from 'kysely';
 import type { AddressInfo } from 'node:net';
-import { createSessionIssuer, deriveSessionKey } from './auth/session';
+import { createSessionIssuer, deriveSessionKey, type SessionIssuer } from './auth/session';
 import type { Config } from './config';
 import { createSecretBox, resolveSecretKey, type SecretBox } from './crypto/secrets';
 import { createDatabase, type Database, migrateToLatest } from './db/database';
@@ -17,6 +17,7 @@ export interface RunningServer {
   port: number;
   db: Database;
   secrets: SecretBox;
+  sessions: SessionIssuer;
   jobs: JobRunner;
   /** Graceful stop: no new requests, running jobs finish (up to the deadline), Postgres stops. */
   stop(): Promise<void>;
@@ -77,7 +78,7 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
         await embedded?.stop();
       })());
 
-    return { url: config.PUBLIC_URL, port, db, secrets, jobs, stop };
+    return { url: config.PUBLIC_URL, port, db, secrets, sessions, jobs, stop };
   } catch (err) {
     await db.destroy().catch(() => {});
     await embedded?.stop().catch(() => {});
