@@ -1,0 +1,72 @@
+// Fault injection: the next N matching calls fail with 500, 503, 429 or hang (to trip client timeouts).
+import type { MiddlewareHandler } from 'hono';
+
+export type FaultKind = '500' | '503' | '429' | 'timeout';
+
+export interface Fault {
+  id: number;
+  method?: string;
+  /** Matches when the request path starts with it… */
+  pathPrefix?: string;
+  /** …or, instead, when this regular expression matches the path. */
+  pathRegex?: string;
+  kind: FaultKind;
+  remaining: number;
+  /** How long a `timeout` fault hangs before answering 504 (real milliseconds). */
+  hangMs: number;
+}
+
+export type FaultInput = Omit<Fault, 'id' | 'remaining' | 'hangMs'> & { count?: number; hangMs?: number };
+
+export class Faults {
+  readonly active: Fault[] = [];
+  private nextId = 1;
+
+  constructor(private readonly defaultHangMs: number) {}
+
+  add(input: FaultInput): Fault {
+    if (!['500', '503', '429', 'timeout'].includes(input.kind)) throw new Error(`Unknown fault kind ${String(input.kind)}`);
+    if (input.pathRegex !== undefined) new RegExp(input.pathRegex);
+    const fault: Fault = {
+      id: this.nextId++, kind: input.kind, remaining: input.count ?? 1, hangMs: input.hangMs ?? this.defaultHangMs,
+      ...(input.method ? { method: input.method.toUpperCase() } : {}),
+      ...(input.pathPrefix !== undefined ? { pathPrefix: input.pathPrefix } : {}),
+      ...(input.pathRegex !== undefined ? { pathRegex: input.pathRegex } : {}),
+    };
+    this.active.push(fault);
+    return fault;
+  }
+
+  clear(): void {
+    this.active.length = 0;
+  }
+
+  private take(method: string, path: string): Fault | undefined {
+    const fault = this.active.find((f) => (!f.method || f.method === method)
+      && (f.pathRegex !== undefined ? new RegExp(f.pathRegex).test(path) : path.startsWith(f.pathPrefix ?? '')));
+    if (!fault) return undefined;
+    fault.remaining--;
+    if (fault.remaining <= 0) this.active.splice(this.active.indexOf(fault), 1);
+    return fault;
+  }
+
+  middleware(): MiddlewareHandler {
+    return async (c, next) => {
+      const fault = this.take(c.req.method, c.req.path);
+      if (!fault) return next();
+      switch (fault.kind) {
+        case 'timeout':
+          await new Promise((resolve) => setTimeout(resolve, fault.hangMs));
+          return c.text('Gateway Timeout', 504);
+        case '429':
+          c.header('Retry-After', '1');
+          c.header('X-Rate-Limit-Problem', 'minute');
+          return c.text('oauth_problem=rate limit exceeded', 429);
+        case '503':
+          return c.text('The Xero API is currently offline for maintenance', 503);
+        case '500':
+          return c.json({ ErrorNumber: 500, Type: 'UnknownErrorException', Message: 'An error occurred in Xero. Check the API Status page http://status.developer.xero.com for current service status.' }, 500);
+      }
+    };
+  }
+}
