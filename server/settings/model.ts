@@ -1,0 +1,71 @@
+import { z } from 'zod';
+
+const accountCode = z.string().trim().min(1, 'Choose an account.').max(10, 'Xero account codes are at most 10 characters.').nullable();
+const taxType = z.string().trim().min(1, 'Choose a tax rate.').max(50).nullable();
+const isoDate = z.iso.date({ message: 'Enter a date as YYYY-MM-DD.' }).nullable();
+
+export const CATEGORY_KINDS = ['activity_description', 'expense_category'] as const;
+export type CategoryKind = (typeof CATEGORY_KINDS)[number];
+
+export const categoryAccountSchema = z.object({
+  clioKind: z.enum(CATEGORY_KINDS),
+  clioId: z.string().regex(/^\d+$/, 'Clio ids are numbers.'),
+  accountCode: z.string().trim().min(1, 'Choose an account.').max(10),
+});
+export type CategoryAccount = z.infer<typeof categoryAccountSchema>;
+
+/** Every setting of product.md's "Bill Syncing → Xero" page, as the API sends and accepts it. */
+export const syncSettingsSchema = z.strictObject({
+  syncBills: z.boolean(),
+  onlyApprovedBills: z.boolean(),
+  billDateFrom: isoDate,
+  billDateTo: isoDate,
+  invoiceStatus: z.enum(['DRAFT', 'AUTHORISED'], { message: 'Choose draft or awaiting payment.' }),
+  timeAccountCode: accountCode,
+  expenseAccountCode: accountCode,
+  interestAccountCode: accountCode,
+  creditNoteAccountCode: accountCode,
+  timeTaxType: taxType,
+  expenseTaxType: taxType,
+  interestTaxType: taxType,
+  paymentBankAccountCode: accountCode,
+  syncFromXero: z.boolean(),
+  clioPaymentBankAccountId: z.string().regex(/^\d+$/, 'Choose a Clio bank account.').nullable(),
+  syncHardCosts: z.boolean(),
+  hardCostStartDate: isoDate,
+  hardCostAccountCode: accountCode,
+  hardCostBankAccountCode: accountCode,
+  sweepIntervalMinutes: z
+    .number({ message: 'Enter a number of minutes.' })
+    .int('Enter a whole number of minutes.')
+    .min(1, 'Check at least every 1 minute.')
+    .max(1440, 'Check at least once a day (1440 minutes).'),
+  notifyEmail: z.email({ message: 'Enter an email address such as accounts@example.com.' }).nullable(),
+  categoryAccounts: z.array(categoryAccountSchema).max(2000),
+});
+export type SyncSettings = z.infer<typeof syncSettingsSchema>;
+export type SettingsField = keyof SyncSettings;
+
+/** Field name → what is wrong with it, for the UI to show beside that field. */
+export type FieldErrors = Record<string, string>;
+
+/** The key a category override's error is reported under, so the UI can find its row. */
+export function categoryFieldKey(c: Pick<CategoryAccount, 'clioKind' | 'clioId'>): string {
+  return `categoryAccounts.${c.clioKind}.${c.clioId}`;
+}
+
+/** zod's issues as one plain message per field (the first one: the user fixes one thing at a time). */
+export function fieldErrorsFromZod(error: z.ZodError, input: unknown): FieldErrors {
+  const out: FieldErrors = {};
+  for (const issue of error.issues) {
+    const [head, index] = issue.path;
+    let key = String(head ?? 'form');
+    if (head === 'categoryAccounts' && typeof index === 'number') {
+      const row = (input as { categoryAccounts?: unknown[] })?.categoryAccounts?.[index] as Partial<CategoryAccount> | undefined;
+      key = row?.clioKind && row.clioId ? categoryFieldKey({ clioKind: row.clioKind, clioId: row.clioId }) : `categoryAccounts.${index}`;
+    }
+    if (issue.code === 'unrecognized_keys') key = 'form';
+    out[key] ??= issue.message;
+  }
+  return out;
+}

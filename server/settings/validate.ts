@@ -1,0 +1,99 @@
+import { accountProblem, type AccountPurpose, type XeroChart } from './chart';
+import { categoryFieldKey, type FieldErrors, type SettingsField, type SyncSettings } from './model';
+
+export const NOT_CONNECTED_MESSAGE = 'Connect to Xero first; accounts and tax rates come from your Xero organisation.';
+
+type CodeField = {
+  [K in SettingsField]: SyncSettings[K] extends string | null ? K : never;
+}[SettingsField];
+
+interface AccountRule {
+  field: CodeField;
+  purpose: AccountPurpose;
+  requiredWhen: (s: SyncSettings) => boolean;
+}
+
+const billSync = (s: SyncSettings) => s.syncBills;
+const hardCosts = (s: SyncSettings) => s.syncHardCosts;
+
+const ACCOUNT_RULES: AccountRule[] = [
+  { field: 'timeAccountCode', purpose: 'revenue', requiredWhen: billSync },
+  { field: 'expenseAccountCode', purpose: 'revenue', requiredWhen: billSync },
+  { field: 'interestAccountCode', purpose: 'revenue', requiredWhen: billSync },
+  { field: 'creditNoteAccountCode', purpose: 'revenue', requiredWhen: billSync },
+  { field: 'paymentBankAccountCode', purpose: 'bank', requiredWhen: billSync },
+  { field: 'hardCostAccountCode', purpose: 'expense', requiredWhen: hardCosts },
+  { field: 'hardCostBankAccountCode', purpose: 'bank', requiredWhen: hardCosts },
+];
+
+const TAX_FIELDS = ['timeTaxType', 'expenseTaxType', 'interestTaxType'] as const;
+
+/**
+ * Checks settings against the organisation's chart of accounts and tax rates (null when Xero is
+ * not connected) before they are saved, so a sync never starts from a setting Xero would reject.
+ * Returns an empty object when everything is usable.
+ */
+export function validateSettings(s: SyncSettings, chart: XeroChart | null): FieldErrors {
+  const errors: FieldErrors = {};
+  const report = (field: string, message: string) => {
+    errors[field] ??= message;
+  };
+
+  for (const rule of ACCOUNT_RULES) {
+    const code = s[rule.field];
+    if (code === null) {
+      if (rule.requiredWhen(s)) report(rule.field, 'Choose an account; syncing needs it.');
+      continue;
+    }
+    if (!chart) {
+      report(rule.field, NOT_CONNECTED_MESSAGE);
+      continue;
+    }
+    const problem = accountProblem(chart.accounts, code, rule.purpose);
+    if (problem) report(rule.field, problem);
+  }
+
+  if (s.paymentBankAccountCode !== null && s.paymentBankAccountCode === s.hardCostBankAccountCode) {
+    report(
+      'hardCostBankAccountCode',
+      'Use a different bank account from the one Clio payments go to, so each Xero bank account reconciles on its own.',
+    );
+  }
+
+  for (const field of TAX_FIELDS) {
+    const taxType = s[field];
+    if (taxType === null) {
+      if (s.syncBills) report(field, 'Choose a tax rate; syncing needs it.');
+      continue;
+    }
+    if (!chart) {
+      report(field, NOT_CONNECTED_MESSAGE);
+      continue;
+    }
+    const rate = chart.taxRates.find((t) => t.taxType === taxType);
+    if (!rate) report(field, `The tax rate ${taxType} does not exist in your Xero organisation. Choose another.`);
+    else if (rate.status !== 'ACTIVE') report(field, `${rate.name} is no longer active in Xero. Choose another tax rate.`);
+    else if (!rate.canApplyToRevenue) report(field, `${rate.name} cannot be used on sales in Xero. Choose a sales tax rate.`);
+  }
+
+  if (s.billDateFrom && s.billDateTo && s.billDateFrom > s.billDateTo) {
+    report('billDateTo', 'The end date must be on or after the start date.');
+  }
+  if (s.syncHardCosts && !s.hardCostStartDate) report('hardCostStartDate', 'Choose the date hard costs start syncing from.');
+  if (s.syncFromXero && !s.clioPaymentBankAccountId) {
+    report('clioPaymentBankAccountId', 'Choose the Clio bank account that payments made in Xero are recorded to.');
+  }
+
+  const seen = new Set<string>();
+  for (const c of s.categoryAccounts) {
+    const key = categoryFieldKey(c);
+    if (seen.has(key)) report(key, 'This category is listed twice; keep one row.');
+    seen.add(key);
+    if (!chart) report(key, NOT_CONNECTED_MESSAGE);
+    else {
+      const problem = accountProblem(chart.accounts, c.accountCode, 'revenue');
+      if (problem) report(key, problem);
+    }
+  }
+  return errors;
+}
