@@ -54,6 +54,11 @@ export function settingsRoutes(ctx: EmulatorContext): Hono<ApiEnv> {
   const app = new Hono<ApiEnv>();
   const env = { newId: () => newId(ctx), now: () => ctx.clock.now() };
   const byName = (a: JsonObject, b: JsonObject) => String(a.Name).localeCompare(String(b.Name));
+  // Code order, uncoded accounts last (localeCompare would sort punctuation before digits).
+  const codeOrder = (a: JsonObject, b: JsonObject) => {
+    const [x, y] = [a.Code === undefined ? '\uffff' : String(a.Code), b.Code === undefined ? '\uffff' : String(b.Code)];
+    return x < y ? -1 : x > y ? 1 : 0;
+  };
 
   app.get('/Organisation', (c) => c.json(envelope(env, 'Organisations', [organisationJson(c.get('tenant'))])));
   app.get('/Organisation/Actions', (c) => c.json(envelope(env, 'Actions', [
@@ -62,7 +67,7 @@ export function settingsRoutes(ctx: EmulatorContext): Hono<ApiEnv> {
   ])));
 
   app.get('/Accounts', (c) => {
-    const listed = list(c, { records: c.get('tenant').accounts, toJson: accountJson, updatedAt: (a) => a.UpdatedDateUTC, idField: 'AccountID', fullWhenUnpaged: true, defaultOrder: (a, b) => String(a.Code ?? '~').localeCompare(String(b.Code ?? '~')) });
+    const listed = list(c, { records: c.get('tenant').accounts, toJson: accountJson, updatedAt: (a) => a.UpdatedDateUTC, idField: 'AccountID', fullWhenUnpaged: true, defaultOrder: codeOrder });
     return typeof listed === 'string' ? badRequest(c, listed) : c.json(envelope(env, 'Accounts', listed.items));
   });
   app.get('/Accounts/:id', (c) => {
