@@ -33,6 +33,8 @@ describe('loadOpenApi on the Xero accounting spec (OAS 3.0, YAML)', () => {
     expect(v.validateResponse('GET', '/Invoices', 200, { Invoices: [{ Type: 'ACCREC', LineAmountTypes: 'Exclusive', DateString: 'x' }] }))
       .toEqual([]);
     expect(v.validateResponse('GET', '/Organisation', 401, {})[0]).toMatch(/declares no response for status 401/);
+    expect(v.declaresResponse('GET', '/Organisation', 401)).toBe(false);
+    expect(v.declaresResponse('PUT', '/Invoices', 400)).toBe(true);
   });
 
   it('checks request bodies (through a $ref sibling) and required headers', () => {

@@ -32,6 +32,8 @@ export interface OpenApiValidator {
   matchPath(method: string, pathOrUrl: string): PathMatch | undefined;
   validateRequest(method: string, pathOrUrl: string, body: unknown, parts?: RequestParts): string[];
   validateResponse(method: string, pathOrUrl: string, status: number, body: unknown): string[];
+  /** Whether the operation documents this status (exactly, as a range like 4XX, or as default). */
+  declaresResponse(method: string, pathOrUrl: string, status: number): boolean;
   /** Validate against any schema in the document, e.g. `#/components/schemas/WebhookEvent`. */
   validateSchema(pointer: string, value: unknown): string[];
 }
@@ -256,15 +258,27 @@ class Validator implements OpenApiValidator {
     return errors;
   }
 
+  private responseKey(op: Operation, status: number): { pointer: string[]; declared: JsonObject; key: string | undefined } | undefined {
+    const responses = this.descend(op.pointer, op.node, 'responses');
+    const declared = this.resolve(responses.node);
+    if (!isObject(declared)) return undefined;
+    const key = [String(status), `${String(status)[0]}XX`, 'default'].find((k) => k in declared);
+    return { pointer: responses.pointer, declared, key };
+  }
+
+  declaresResponse(method: string, pathOrUrl: string, status: number): boolean {
+    const op = this.operation(method, pathOrUrl);
+    return typeof op !== 'string' && this.responseKey(op, status)?.key !== undefined;
+  }
+
   validateResponse(method: string, pathOrUrl: string, status: number, body: unknown): string[] {
     const op = this.operation(method, pathOrUrl);
     if (typeof op === 'string') return [op];
-    const responses = this.descend(op.pointer, op.node, 'responses');
-    const declared = this.resolve(responses.node);
-    if (!isObject(declared)) return [`${op.template} declares no responses`];
-    const key = [String(status), `${String(status)[0]}XX`, 'default'].find((k) => k in declared);
+    const found = this.responseKey(op, status);
+    if (!found) return [`${op.template} declares no responses`];
+    const { pointer, declared, key } = found;
     if (!key) return [`${method.toUpperCase()} ${op.template} declares no response for status ${status}`];
-    const response = { pointer: [...responses.pointer, key], node: declared[key] };
+    const response = { pointer: [...pointer, key], node: declared[key] };
     const content = this.jsonContent(response.pointer, response.node);
     if (!content.present) {
       return body === undefined || body === null || body === '' ? [] : [`${op.template} ${status} declares no body`];
