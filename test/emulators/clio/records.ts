@@ -74,7 +74,8 @@ export interface ActivityDescription extends Row {
   name: string;
   category_type: 'hourly' | 'flat';
   default: boolean;
-  rate_amount: number;
+  /** null: the entry takes the user's own rate. */
+  rate_amount: number | null;
   /** Read-only in the API; Clio's own Xero integration sets it. */
   xero_service_code: string | null;
 }
@@ -295,6 +296,8 @@ export interface Report extends Row {
   matter_id: number | null;
   /** The moment the queued report finishes, measured on the emulator clock. */
   ready_at: string;
+  /** Signs the download URL, which (like Clio's) is fetched without the bearer token. */
+  download_key: string;
 }
 
 export interface BillingSetting extends Row {

@@ -57,26 +57,27 @@ export class ClioState {
     readonly clock: Clock,
     readonly region: Region,
   ) {
-    const table = <T extends Row>() => new Table<T>(this.ids, clock);
-    this.users = table();
-    this.contacts = table();
-    this.matters = table();
-    this.activityDescriptions = table();
-    this.expenseCategories = table();
-    this.activities = table();
-    this.bills = table();
-    this.lineItems = table();
-    this.creditMemos = table();
-    this.interestCharges = table();
-    this.payments = table();
-    this.allocations = table();
-    this.clioPayments = table();
-    this.bankAccounts = table();
-    this.bankTransactions = table();
-    this.customActions = table();
-    this.webhooks = table();
-    this.reports = table();
-    this.billingSettings = table();
+    const table = <T extends Row>(name: string) =>
+      new Table<T>(name, this.ids, clock, (t, event, row) => this.changed(t, event, row));
+    this.users = table('users');
+    this.contacts = table('contacts');
+    this.matters = table('matters');
+    this.activityDescriptions = table('activity_descriptions');
+    this.expenseCategories = table('expense_categories');
+    this.activities = table('activities');
+    this.bills = table('bills');
+    this.lineItems = table('line_items');
+    this.creditMemos = table('credit_memos');
+    this.interestCharges = table('interest_charges');
+    this.payments = table('payments');
+    this.allocations = table('allocations');
+    this.clioPayments = table('clio_payments');
+    this.bankAccounts = table('bank_accounts');
+    this.bankTransactions = table('bank_transactions');
+    this.customActions = table('custom_actions');
+    this.webhooks = table('webhooks');
+    this.reports = table('reports');
+    this.billingSettings = table('billing_settings');
     this.account = { id: this.ids.next(), name: 'Emulated Law Firm' };
     this.currency = { id: this.ids.next(), ...REGION_CURRENCY[region] };
     this.billingSettings.insert({
@@ -105,7 +106,7 @@ export class ClioState {
     this.listeners.push(listener);
   }
 
-  changed(table: string, event: ChangeEvent, row: Row): void {
+  private changed(table: string, event: ChangeEvent, row: Row): void {
     for (const listener of this.listeners) listener({ table, event, row });
   }
 }

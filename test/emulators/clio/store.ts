@@ -30,8 +30,11 @@ export class Table<T extends Row> {
   private readonly indexes = new Map<keyof T, Map<unknown, Map<number, T>>>();
 
   constructor(
+    readonly name: string,
     private readonly ids: { next(): number },
     private readonly clock: Clock,
+    /** Every write is announced, so webhooks fire for API, control-API and seed changes alike. */
+    private readonly announce: (table: string, event: 'created' | 'updated' | 'deleted', row: Row) => void,
   ) {}
 
   insert(data: Fresh<T>): T {
@@ -39,6 +42,7 @@ export class Table<T extends Row> {
     const base = { ...data, id: this.ids.next(), created_at: now, updated_at: now } as Omit<T, 'etag'>;
     const row = { ...base, etag: etagOf(base) } as T;
     this.store(row);
+    this.announce(this.name, 'created', row);
     return row;
   }
 
@@ -49,6 +53,7 @@ export class Table<T extends Row> {
     const row = { ...rest, etag: etagOf({ ...rest, previous: current.etag }) } as T;
     this.unindex(current);
     this.store(row);
+    this.announce(this.name, 'updated', row);
     return row;
   }
 
@@ -64,8 +69,10 @@ export class Table<T extends Row> {
 
   remove(id: number): T | undefined {
     const row = this.rows.get(id);
-    if (row) this.unindex(row);
+    if (!row) return undefined;
+    this.unindex(row);
     this.rows.delete(id);
+    this.announce(this.name, 'deleted', row);
     return row;
   }
 

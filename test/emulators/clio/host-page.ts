@@ -1,0 +1,43 @@
+import type { Emulator } from './context';
+import { subjectTable } from './custom-actions';
+
+const escape = (s: string) => s.replace(/[&<>"']/g, (ch) => `&#${ch.charCodeAt(0)};`);
+
+const SAMPLE_SIZE = 5;
+
+/**
+ * A stand-in for Clio Manage's screens, for people clicking through by hand: the add-on framed
+ * as the product imagines it, and the signed-in user's custom actions on a few records each
+ * (a click opens the target URL with a fresh nonce in a new tab, as Clio does).
+ */
+export function hostPage(emu: Emulator, addonPath: string): string {
+  const state = emu.state;
+  const user = state.users.get(emu.session.userId ?? -1) ?? state.users.all()[0];
+  const actions = user ? state.customActions.where('user_id', user.id) : [];
+  const actionList = actions
+    .map((action) => {
+      const table = subjectTable(action);
+      const records = table ? state[table].all().slice(0, SAMPLE_SIZE) : [];
+      const links = records
+        .map((r) => {
+          const label = 'name' in r ? String(r.name) : 'display_number' in r ? String(r.display_number) : `#${r.id}`;
+          return `<li><a target="_blank" rel="noopener" href="/_emulator/custom_actions/${action.id}/click?subject_id=${r.id}">${escape(action.label)}: ${escape(label)}</a></li>`;
+        })
+        .join('');
+      return `<section><h3>${escape(action.label)} <small>(${escape(action.ui_reference)})</small></h3><ul>${links || '<li>No records</li>'}</ul></section>`;
+    })
+    .join('');
+  const frame = emu.options.addonUrl
+    ? `<iframe title="Add-on" src="${escape(emu.options.addonUrl + addonPath)}" style="width:100%;height:70vh;border:1px solid #ccc"></iframe>`
+    : '<p>No addonUrl configured.</p>';
+  return `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>Clio Manage (emulator)</title></head>
+<body style="font-family:sans-serif;margin:1rem 2rem">
+<h1>Clio Manage <small>(emulator, ${escape(state.region)} region)</small></h1>
+<p>Signed in as <strong>${escape(user?.name ?? 'nobody')}</strong>. ${escape(state.account.name)}.</p>
+<h2>Add-on</h2>
+${frame}
+<h2>Custom actions</h2>
+${actionList || '<p>This user has no custom actions yet; the add-on registers them through the API.</p>'}
+</body></html>`;
+}
