@@ -37,7 +37,7 @@ export function allocate(ctx: EmulatorContext, tenant: Tenant, note: Document, i
   if (invoice && invoice.Status === 'PAID') errors.push('The invoice you are trying to allocate to has already been paid off');
   else if (invoice && invoice.Status !== 'AUTHORISED') errors.push('Credit notes can only be allocated to Authorised invoices');
   if (invoice && invoice.ContactID !== note.ContactID) errors.push('The credit note and the invoice must be for the same contact');
-  if (invoice && amount !== undefined && (amount > outstanding(tenant, invoice) || amount > outstanding(tenant, note))) {
+  if (invoice?.Status === 'AUTHORISED' && amount !== undefined && (amount > outstanding(tenant, invoice) || amount > outstanding(tenant, note))) {
     errors.push('Credit Note cannot be allocated as amount is greater than amount outstanding');
   }
   if (date !== undefined) {
