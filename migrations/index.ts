@@ -1,5 +1,6 @@
 import type { Migration } from 'kysely';
 import * as foundation from './2026_11_25_0001_foundation';
+import * as clioConnect from './2026_11_25_0002_clio_connect';
 
 /**
  * Listed explicitly rather than read from the folder, so the migrator works the same under
@@ -8,4 +9,5 @@ import * as foundation from './2026_11_25_0001_foundation';
  */
 export const migrations: Record<string, Migration> = {
   '2026_11_25_0001_foundation': foundation,
+  '2026_11_25_0002_clio_connect': clioConnect,
 };

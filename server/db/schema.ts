@@ -145,6 +145,35 @@ export interface SyncLogTable {
   detail: Json | null;
 }
 
+export interface ClioOauthStatesTable {
+  state: string;
+  region: ClioRegion;
+  add_to_clio: Generated<boolean>;
+  expires_at: Timestamp;
+  used_at: Timestamp | null;
+  created_at: CreatedAt;
+}
+
+export interface ClioWebhooksTable {
+  id: Generated<string>;
+  firm_id: string;
+  connection_id: string | null;
+  model: string;
+  clio_webhook_id: BigId | null;
+  secret_enc: string | null;
+  status: Generated<'pending' | 'enabled'>;
+  expires_at: Timestamp | null;
+  created_at: CreatedAt;
+  updated_at: Generated<Timestamp>;
+}
+
+export interface ClioWebhookEventsTable {
+  webhook_id: string;
+  record_id: string;
+  version: string;
+  received_at: Generated<Timestamp>;
+}
+
 export interface DB {
   firms: FirmsTable;
   users: UsersTable;
@@ -155,6 +184,9 @@ export interface DB {
   sync_cursors: SyncCursorsTable;
   sync_errors: SyncErrorsTable;
   sync_log: SyncLogTable;
+  clio_oauth_states: ClioOauthStatesTable;
+  clio_webhooks: ClioWebhooksTable;
+  clio_webhook_events: ClioWebhookEventsTable;
 }
 
 export type Firm = Selectable<FirmsTable>;

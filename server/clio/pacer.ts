@@ -1,0 +1,31 @@
+/**
+ * Clio allows about 50 requests a minute per access token at peak. Waiting here before sending
+ * is cheaper than earning 429s; the client still honours Retry-After when Clio disagrees.
+ */
+export interface Pacer {
+  /** Resolves when one more request for `key` fits in the window. */
+  take(key: string): Promise<void>;
+}
+
+export function createPacer(limit = 50, windowMs = 60_000): Pacer {
+  const sent = new Map<string, number[]>();
+  return {
+    async take(key) {
+      for (;;) {
+        const now = Date.now();
+        const recent = (sent.get(key) ?? []).filter((t) => now - t < windowMs);
+        if (recent.length < limit) {
+          recent.push(now);
+          sent.set(key, recent);
+          return;
+        }
+        await sleep(windowMs - (now - recent[0]!));
+      }
+    },
+  };
+}
+
+export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+/** One pacer per process: the limit is per token, and a token is used by one firm's jobs at a time. */
+export const sharedPacer = createPacer();

@@ -1,0 +1,88 @@
+import { sql } from 'kysely';
+import type { Database } from '../db/database';
+import { ClioClient, type ClioTokenSource } from './client';
+import {
+  type ClioConnection,
+  firmClioConnection,
+  getClioConnection,
+  markNeedsReconnect,
+  sealTokens,
+  tokenContext,
+} from './connections';
+import type { ClioDeps } from './deps';
+import { ClioNotConnectedError, ClioOAuthError } from './errors';
+import { refreshTokens } from './oauth';
+
+/** Refresh this long before Clio's stated expiry, so a token never dies mid-request. */
+const REFRESH_MARGIN_MS = 5 * 60_000;
+
+type TokenRow = { access_token_enc: string | null; refresh_token_enc: string | null; access_expires_at: Date | null };
+
+function tokenRow(db: Database, connectionId: string) {
+  return db
+    .selectFrom('connections')
+    .select(['access_token_enc', 'refresh_token_enc', 'access_expires_at'])
+    .where('id', '=', connectionId)
+    .where('provider', '=', 'clio');
+}
+
+const fresh = (row: TokenRow, now: Date) =>
+  row.access_token_enc !== null && row.access_expires_at !== null && row.access_expires_at.getTime() - REFRESH_MARGIN_MS > now.getTime();
+
+/**
+ * Tokens of one stored connection. Refreshes take a row lock, so two processes (or two jobs) that
+ * find the token expiring refresh once; the second sees the first's result. `force` is for a token
+ * Clio rejected before its stated expiry: refreshed unless someone already replaced it.
+ */
+export function connectionTokens(deps: ClioDeps, connection: ClioConnection): ClioTokenSource {
+  const open = (row: TokenRow) => deps.secrets.open(row.access_token_enc!, tokenContext(connection.id, 'access'));
+
+  const refresh = (rejected?: string) =>
+    deps.db.transaction().execute(async (trx) => {
+      const row = await tokenRow(trx, connection.id).forUpdate().executeTakeFirst();
+      if (!row?.refresh_token_enc) throw new ClioNotConnectedError('Clio is not connected for this user');
+      const now = new Date();
+      if (rejected === undefined ? fresh(row, now) : row.access_token_enc && open(row) !== rejected) return open(row);
+      const app = deps.config.clio[connection.region];
+      if (!app) throw new ClioNotConnectedError(`the Clio ${connection.region.toUpperCase()} app is not configured`);
+      const refreshToken = deps.secrets.open(row.refresh_token_enc, tokenContext(connection.id, 'refresh'));
+      try {
+        const tokens = await refreshTokens(app, refreshToken);
+        await trx.updateTable('connections').set({ ...sealTokens(deps.secrets, connection.id, tokens, now), updated_at: sql`now()` }).where('id', '=', connection.id).execute();
+        deps.logger.info({ connectionId: connection.id, firmId: connection.firmId }, 'clio token refreshed');
+        return tokens.access_token;
+      } catch (err) {
+        if (err instanceof ClioOAuthError && err.type === 'invalid_grant') {
+          await markNeedsReconnect(deps.db, connection.id, 'Clio refused the refresh token; the user must install again.');
+          throw new ClioNotConnectedError('Clio revoked this connection');
+        }
+        throw err;
+      }
+    });
+
+  return {
+    key: connection.id,
+    async accessToken() {
+      const row = await tokenRow(deps.db, connection.id).executeTakeFirst();
+      if (!row) throw new ClioNotConnectedError('Clio is not connected for this user');
+      return fresh(row, new Date()) ? open(row) : refresh();
+    },
+    renew: (rejected) => refresh(rejected),
+  };
+}
+
+export function clientForConnection(deps: ClioDeps, connection: ClioConnection): ClioClient {
+  const app = deps.config.clio[connection.region];
+  if (!app) throw new ClioNotConnectedError(`the Clio ${connection.region.toUpperCase()} app is not configured`);
+  return new ClioClient({ baseUrl: app.baseUrl, tokens: connectionTokens(deps, connection) });
+}
+
+/**
+ * A Clio client acting as `userId`, or, without one, as the firm's best connection (an admin's).
+ * Throws ClioNotConnectedError when there is none.
+ */
+export async function openClioForUser(deps: ClioDeps, firmId: string, userId?: string): Promise<ClioClient> {
+  const connection = userId ? await getClioConnection(deps.db, firmId, userId) : await firmClioConnection(deps.db, firmId);
+  if (!connection) throw new ClioNotConnectedError('Clio is not connected for this firm');
+  return clientForConnection(deps, connection);
+}
