@@ -145,6 +145,30 @@ export interface SyncLogTable {
   detail: Json | null;
 }
 
+export interface XeroOauthStatesTable {
+  state: string;
+  firm_id: string;
+  user_id: string;
+  code_verifier_enc: string;
+  expires_at: Timestamp;
+  used_at: Timestamp | null;
+  created_at: CreatedAt;
+}
+
+export interface XeroPendingTenantsTable {
+  firm_id: string;
+  tenant_id: string;
+  xero_connection_id: string;
+  tenant_name: string;
+  created_at: CreatedAt;
+}
+
+export interface XeroWebhookEventsTable {
+  event_key: string;
+  firm_id: string;
+  received_at: CreatedAt;
+}
+
 export interface ClioOauthStatesTable {
   state: string;
   region: ClioRegion;
@@ -184,6 +208,9 @@ export interface DB {
   sync_cursors: SyncCursorsTable;
   sync_errors: SyncErrorsTable;
   sync_log: SyncLogTable;
+  xero_oauth_states: XeroOauthStatesTable;
+  xero_pending_tenants: XeroPendingTenantsTable;
+  xero_webhook_events: XeroWebhookEventsTable;
   clio_oauth_states: ClioOauthStatesTable;
   clio_webhooks: ClioWebhooksTable;
   clio_webhook_events: ClioWebhookEventsTable;
