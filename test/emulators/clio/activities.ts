@@ -2,20 +2,22 @@ import { Hono } from 'hono';
 import { isBilled, recordActivity, updateActivity, type ActivityInput } from './activities-model';
 import { byId, byValue, checkIfMatch, findRow, listHandler, paths, readData, respond, showHandler, type Collection } from './collection';
 import type { ApiEnv, Emulator } from './context';
-import { invalid } from './errors';
+import { undeletable } from './errors';
 import type { Activity } from './records';
 import { activityShape } from './shapes';
 import type { ClioState } from './state';
 
 function hasStatus(state: ClioState, activity: Activity, status: string): boolean {
   const billed = isBilled(state, activity);
+  const bill = activity.bill_id === null ? undefined : state.bills.get(activity.bill_id);
+  const onBill = bill !== undefined && bill.state !== 'void' && bill.state !== 'deleted';
   switch (status) {
     case 'billed':
       return billed;
     case 'unbilled':
-      return !billed && !activity.non_billable;
+      return !onBill && !activity.non_billable;
     case 'draft':
-      return activity.bill_id !== null && !billed;
+      return onBill && !billed;
     case 'non_billable':
       return activity.non_billable;
     case 'billable':
@@ -56,7 +58,7 @@ export function activityRoutes(emu: Emulator): Hono<ApiEnv> {
   api.delete('/activities/:id', (c) => {
     const activity = findRow(emu, activities, c);
     const bill = activity.bill_id === null ? undefined : emu.state.bills.get(activity.bill_id);
-    if (bill && bill.state !== 'void' && bill.state !== 'deleted') throw invalid('An activity on a bill cannot be deleted');
+    if (bill && bill.state !== 'void' && bill.state !== 'deleted') throw undeletable('An activity on a bill cannot be deleted');
     emu.state.activities.remove(activity.id);
     return c.body(null, 204);
   });

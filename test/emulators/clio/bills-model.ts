@@ -1,5 +1,5 @@
 import { definedOnly, isTime } from './activities-model';
-import { invalid } from './errors';
+import { invalid, undeletable } from './errors';
 import type { Bill, BillState, LineItem } from './records';
 import type { ClioState } from './state';
 
@@ -160,7 +160,7 @@ export function editLineItem(state: ClioState, line: LineItem, patch: Partial<Li
 
 export function deleteLineItem(state: ClioState, line: LineItem): void {
   const bill = state.bills.require(line.bill_id);
-  if (!isEditable(state, bill)) throw invalid(`Line items of a ${bill.state} bill cannot be deleted`);
+  if (!isEditable(state, bill)) throw undeletable(`Line items of a ${bill.state} bill cannot be deleted`);
   state.lineItems.remove(line.id);
   if (line.activity_id !== null) state.activities.update(line.activity_id, { bill_id: null });
   state.bills.update(bill.id, {});
@@ -168,7 +168,7 @@ export function deleteLineItem(state: ClioState, line: LineItem): void {
 
 /** Clio's bill DELETE: drafts and pending bills are deleted, unpaid ones voided, anything with payments refused. */
 export function deleteBill(state: ClioState, bill: Bill): Bill {
-  if (hasPayments(state, bill)) throw invalid('A bill with payments cannot be deleted');
-  if (bill.state === 'awaiting_payment') return setBillState(state, bill, 'void');
-  return setBillState(state, bill, 'deleted');
+  const target = bill.state === 'awaiting_payment' ? 'void' : 'deleted';
+  if (!availableTransitions(state, bill).includes(target)) throw undeletable(`A ${bill.state} bill cannot be deleted`);
+  return setBillState(state, bill, target);
 }

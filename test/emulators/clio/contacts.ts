@@ -2,7 +2,7 @@ import { Hono } from 'hono';
 import { byFlag, checkIfMatch, findRow, listHandler, paths, readData, respond, showHandler, type Collection } from './collection';
 import { createContact, updateContact, type ContactInput } from './contacts-model';
 import type { ApiEnv, Emulator } from './context';
-import { invalid } from './errors';
+import { undeletable } from './errors';
 import type { Contact } from './records';
 import { contactShape } from './shapes';
 
@@ -38,7 +38,7 @@ export function contactRoutes(emu: Emulator): Hono<ApiEnv> {
     checkIfMatch(c, contact);
     const state = emu.state;
     if (state.bills.where('client_id', contact.id).length > 0 || state.matters.where('client_id', contact.id).length > 0) {
-      throw invalid('A contact with matters or bills cannot be deleted');
+      throw undeletable('A contact with matters or bills cannot be deleted');
     }
     state.contacts.remove(contact.id);
     return c.body(null, 204);

@@ -1,7 +1,7 @@
 import { Hono } from 'hono';
 import { byFlag, byId, byValue, findRow, listHandler, paths, respond, showHandler, type Collection } from './collection';
 import type { ApiEnv, Emulator } from './context';
-import { invalid } from './errors';
+import { undeletable } from './errors';
 import type * as R from './records';
 import * as S from './shapes';
 import type { Row } from './store';
@@ -88,9 +88,9 @@ const bankTransactions: Collection<R.BankTransaction> = {
 
 export function readRoutes(emu: Emulator): Hono<ApiEnv> {
   const api = new Hono<ApiEnv>();
-  const collection = <T extends Row>(path: string, col: Collection<T>) => {
+  const collection = <T extends Row>(path: string, col: Collection<T>, show = true) => {
     api.on('GET', paths(path), listHandler(emu, col));
-    api.get(`${path}/:id`, showHandler(emu, col));
+    if (show) api.get(`${path}/:id`, showHandler(emu, col));
   };
 
   api.on('GET', paths('/users/who_am_i'), (c) => respond(emu, c, S.userShape, emu.state.users.require(c.get('userId'))));
@@ -99,7 +99,8 @@ export function readRoutes(emu: Emulator): Hono<ApiEnv> {
   collection('/activity_descriptions', activityDescriptions);
   collection('/expense_categories', expenseCategories);
   collection('/credit_memos', creditMemos);
-  collection('/interest_charges', interestCharges);
+  // Clio has no GET for a single interest charge (nor a single line item).
+  collection('/interest_charges', interestCharges, false);
   collection('/allocations', allocations);
   collection('/clio_payments/payments', clioPayments);
   collection('/bank_accounts', bankAccounts);
@@ -108,7 +109,7 @@ export function readRoutes(emu: Emulator): Hono<ApiEnv> {
   api.delete('/interest_charges/:id', (c) => {
     const charge = findRow(emu, interestCharges, c);
     const bill = emu.state.bills.require(charge.bill_id);
-    if (bill.state !== 'awaiting_payment') throw invalid(`Interest on a ${bill.state} bill cannot be deleted`);
+    if (bill.state !== 'awaiting_payment') throw undeletable(`Interest on a ${bill.state} bill cannot be deleted`);
     emu.state.interestCharges.remove(charge.id);
     emu.state.bills.update(bill.id, {});
     return c.body(null, 204);
