@@ -5,6 +5,7 @@ import { secureHeaders } from 'hono/secure-headers';
 import { ApiError, errorResponse, handleError } from './errors';
 import type { AppDeps, AppEnv } from './env';
 import { healthRoutes } from './routes/health';
+import { xeroRoutes } from './routes/xero';
 
 export function createApp(deps: AppDeps) {
   const app = new Hono<AppEnv>();
@@ -34,6 +35,7 @@ export function createApp(deps: AppDeps) {
     }),
   );
   app.route('/', healthRoutes(deps));
+  app.route('/', xeroRoutes(deps));
   app.notFound((c) => errorResponse(c, 'NOT_FOUND', `No route for ${c.req.method} ${c.req.path}.`));
   app.onError((err, c) => handleError(err, c, deps.logger));
   return app;

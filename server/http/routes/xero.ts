@@ -1,0 +1,61 @@
+import { Hono } from 'hono';
+import { z } from 'zod';
+import { requireAdmin, requireSession } from '../../auth/session';
+import {
+  callbackPath,
+  confirmOrganisation,
+  connectionStatus,
+  disconnect,
+  handleCallback,
+  pendingOrganisations,
+  startConnect,
+} from '../../xero/connect-service';
+import { XeroNotConnectedError } from '../../xero/errors';
+import { ApiError } from '../errors';
+import type { AppDeps, AppEnv } from '../env';
+import { xeroWebhookRoutes } from './webhooks-xero';
+
+const CHOOSE_PAGE = '/app/settings/xero-organisation';
+const SETTINGS_PAGE = '/app/settings';
+
+const confirmBody = z.object({ tenantId: z.string().min(1).max(100) });
+
+/** Connect, choose the organisation, status, disconnect; plus Xero's callback and webhook. */
+export function xeroRoutes(deps: AppDeps) {
+  const api = new Hono<AppEnv>()
+    .use(requireSession(deps.sessions))
+    .post('/connect', requireAdmin, async (c) => c.json({ authorizeUrl: await startConnect(deps, c.get('session')) }))
+    .get('/organisations/pending', requireAdmin, async (c) =>
+      c.json({ organisations: await pendingOrganisations(deps.db, c.get('session').firmId) }),
+    )
+    .post('/organisation', requireAdmin, async (c) => {
+      const parsed = confirmBody.safeParse(await c.req.json().catch(() => undefined));
+      if (!parsed.success) throw new ApiError('BAD_REQUEST', 'Send {"tenantId": "<one of the pending organisations>"}.');
+      try {
+        const chosen = await confirmOrganisation(deps, c.get('session').firmId, parsed.data.tenantId);
+        if (!chosen) throw new ApiError('NOT_FOUND', 'That organisation is not one of those waiting to be chosen. Connect to Xero again.');
+        return c.json({ status: 'active', ...chosen });
+      } catch (err) {
+        if (err instanceof XeroNotConnectedError) throw new ApiError('CONFLICT', err.message);
+        throw err;
+      }
+    })
+    .get('/connection', async (c) => c.json(await connectionStatus(deps.db, c.get('session').firmId)))
+    .delete('/connection', requireAdmin, async (c) => {
+      await disconnect(deps, c.get('session').firmId);
+      return c.json(await connectionStatus(deps.db, c.get('session').firmId));
+    });
+
+  return new Hono<AppEnv>()
+    .route('/', xeroWebhookRoutes(deps))
+    .route('/api/xero', api)
+    .get(callbackPath, async (c) => {
+      const outcome = await handleCallback(deps, c.req.query());
+      // The session token rides in the fragment: it never reaches a server log or a Referer.
+      const fragment = outcome.token ? `#token=${encodeURIComponent(outcome.token)}` : '';
+      const target = outcome.kind === 'choose' ? `${CHOOSE_PAGE}${fragment}` : `${SETTINGS_PAGE}?xero_error=${outcome.code}${fragment}`;
+      c.header('Referrer-Policy', 'no-referrer');
+      c.header('Cache-Control', 'no-store');
+      return c.redirect(target, 302);
+    });
+}

@@ -1,0 +1,79 @@
+import { createHash } from 'node:crypto';
+import { z } from 'zod';
+import type { AppDeps } from '../http/env';
+import { syncRecordsJobSpec, type SyncRecordsPayload, TASK } from '../jobs/tasks';
+import { firmIdsForTenants } from './connections-repository';
+
+/** Xero's ITR body breaks its own schema (sequence 0), so only what we use is required. */
+export const xeroWebhookBody = z.object({
+  events: z.array(
+    z.object({
+      resourceId: z.string().min(1),
+      eventDateUtc: z.string().min(1),
+      eventType: z.string().min(1),
+      eventCategory: z.string().min(1),
+      tenantId: z.string().min(1),
+    }),
+  ),
+});
+export type XeroWebhookEvent = z.infer<typeof xeroWebhookBody>['events'][number];
+
+const KIND_BY_CATEGORY: Record<string, SyncRecordsPayload['kind']> = {
+  CONTACT: 'contact',
+  INVOICE: 'invoice',
+  CREDITNOTE: 'credit_note',
+};
+
+/** Xero delivers at least once; the same change redelivered has the same key. */
+export function eventKey(e: XeroWebhookEvent): string {
+  return createHash('sha256')
+    .update([e.tenantId.toLowerCase(), e.resourceId.toLowerCase(), e.eventDateUtc, e.eventCategory, e.eventType].join('\n'))
+    .digest('hex');
+}
+
+/**
+ * Records each new event and queues one record-sync job per firm and kind. No Xero call here:
+ * the 5-second answer budget belongs to Xero, the work to the job.
+ */
+export async function acceptXeroEvents(
+  deps: Pick<AppDeps, 'db' | 'jobs' | 'logger'>,
+  events: XeroWebhookEvent[],
+): Promise<{ queued: number; duplicates: number; ignored: number }> {
+  const relevant = events.filter((e) => KIND_BY_CATEGORY[e.eventCategory]);
+  const firms = await firmIdsForTenants(deps.db, [...new Set(relevant.map((e) => e.tenantId))]);
+  const groups = new Map<string, { firmId: string; kind: string; byKey: Map<string, string> }>();
+  for (const e of relevant) {
+    const firmId = firms.get(e.tenantId.toLowerCase());
+    if (!firmId) continue;
+    const kind = KIND_BY_CATEGORY[e.eventCategory]!;
+    const group = groups.get(`${firmId}:${kind}`) ?? { firmId, kind, byKey: new Map() };
+    group.byKey.set(eventKey(e), e.resourceId);
+    groups.set(`${firmId}:${kind}`, group);
+  }
+
+  let queued = 0;
+  let seen = 0;
+  for (const { firmId, kind, byKey } of groups.values()) {
+    seen += byKey.size;
+    const inserted = await deps.db
+      .insertInto('xero_webhook_events')
+      .values([...byKey.keys()].map((event_key) => ({ event_key, firm_id: firmId })))
+      .onConflict((oc) => oc.column('event_key').doNothing())
+      .returning('event_key')
+      .execute();
+    if (!inserted.length) continue;
+    const ids = [...new Set(inserted.map((r) => byKey.get(r.event_key)!))];
+    try {
+      const payload: SyncRecordsPayload = { firmId, source: 'xero', kind, ids, reason: 'webhook' };
+      await deps.jobs.addJob(TASK.syncRecords, payload, syncRecordsJobSpec(firmId));
+    } catch (err) {
+      // Unrecord them so Xero's retry of this delivery is not taken for a duplicate.
+      await deps.db.deleteFrom('xero_webhook_events').where('event_key', 'in', inserted.map((r) => r.event_key)).execute();
+      throw err;
+    }
+    queued += inserted.length;
+  }
+  const result = { queued, duplicates: seen - queued, ignored: events.length - seen };
+  if (events.length) deps.logger.info(result, 'xero webhook events accepted');
+  return result;
+}
