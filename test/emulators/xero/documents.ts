@@ -195,8 +195,12 @@ export function writeDocument(
   if (typeof input.SentToContact === 'boolean') doc.SentToContact = input.SentToContact;
   docs.set(doc.id, doc);
   contact.isCustomer = true;
+  // A zero-value document is paid the moment it is approved.
+  if (doc.Status === 'AUTHORISED' && outstanding(tenant, doc) <= 0) {
+    doc.Status = 'PAID';
+    doc.FullyPaidOnDate = doc.Date;
+  }
   notifyChange(ctx, tenant, kind.category, doc.id, existing ? 'UPDATE' : 'CREATE', kind.category === 'CREDITNOTE' ? { Type: doc.Type, Status: doc.Status } : undefined);
-  if (!existing && doc.Status === 'AUTHORISED') settle(ctx, tenant, doc, kind, doc.Date);
   return { doc, created: !existing };
 }
 

@@ -124,13 +124,13 @@ describe('line item updates', () => {
   it('keeps lines sent with their LineItemID and replaces lines sent without one', async () => {
     const h = setup();
     const inv = await createInvoice(h, await contactId(h, 'Jane Citizen'));
-    const [fees, search] = lines(inv);
-    const kept = first(await post(h, inv.InvoiceID, { LineItems: [{ LineItemID: fees?.LineItemID, Quantity: 3 }, { LineItemID: search?.LineItemID }], Status: 'AUTHORISED' }), 'Invoices');
-    expect(lines(kept).map((l) => l.LineItemID)).toEqual([fees?.LineItemID, search?.LineItemID]);
+    const [fees, search] = lines(inv) as [JsonObject, JsonObject];
+    const kept = first(await post(h, inv.InvoiceID, { LineItems: [{ LineItemID: fees.LineItemID, Quantity: 3 }, { LineItemID: search.LineItemID }], Status: 'AUTHORISED' }), 'Invoices');
+    expect(lines(kept).map((l) => l.LineItemID)).toEqual([fees.LineItemID, search.LineItemID]);
     expect(lines(kept)[0]).toMatchObject({ Description: 'Professional fees', LineAmount: 750 });
     const replaced = first(await post(h, inv.InvoiceID, { LineItems: [{ Description: 'Professional fees', Quantity: 3, UnitAmount: 250, AccountCode: '200' }] }), 'Invoices');
     expect(lines(replaced)).toHaveLength(1);
-    expect(lines(replaced)[0]?.LineItemID).not.toBe(fees?.LineItemID);
+    expect(lines(replaced)[0]?.LineItemID).not.toBe(fees.LineItemID);
     expect(replaced.Total).toBe(825);
   });
 
@@ -141,8 +141,8 @@ describe('line item updates', () => {
     const noIds = await post(h, inv.InvoiceID, { LineItems: [{ Description: 'New line', Quantity: 1, UnitAmount: 5, AccountCode: '200' }] });
     expect(noIds.status).toBe(400);
     expect((noIds.body.Elements as JsonObject[])[0]?.ValidationErrors).toEqual([{ Message: 'To update fields on a paid invoice line item, you must supply a LineItemID' }]);
-    const [a, b] = lines(inv);
-    const edited = await post(h, inv.InvoiceID, { LineItems: [{ LineItemID: a?.LineItemID, Description: 'Fees (renamed)', UnitAmount: 1 }, { LineItemID: b?.LineItemID }] });
+    const [a, b] = lines(inv) as [JsonObject, JsonObject];
+    const edited = await post(h, inv.InvoiceID, { LineItems: [{ LineItemID: a.LineItemID, Description: 'Fees (renamed)', UnitAmount: 1 }, { LineItemID: b.LineItemID }] });
     expect(edited.status).toBe(200);
     const after = first(await h.call('GET', `/Invoices/${String(inv.InvoiceID)}`), 'Invoices');
     expect(lines(after)[0]).toMatchObject({ Description: 'Fees (renamed)', UnitAmount: 250 });
