@@ -1,11 +1,20 @@
 import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { requestId } from 'hono/request-id';
-import { secureHeaders } from 'hono/secure-headers';
 import { ApiError, errorResponse, handleError } from './errors';
 import type { AppDeps, AppEnv } from './env';
 import { healthRoutes } from './routes/health';
 import { xeroRoutes } from './routes/xero';
+import { clioApiRoutes } from './routes/api-clio';
+import { meApiRoutes } from './routes/api-me';
+import { publicApiRoutes } from './routes/api-public';
+import { recordsApiRoutes } from './routes/api-records';
+import { settingsApiRoutes } from './routes/api-settings';
+import { reportingXeroFailures, xeroChartApiRoutes } from './routes/api-xero-chart';
+import { sessionRoutes } from './routes/session';
+import { uiStaticRoutes } from './routes/ui-static';
+import { securityHeaders } from './security-headers';
+import { xeroChartLoader } from '../settings/xero-chart';
 
 export function createApp(deps: AppDeps) {
   const app = new Hono<AppEnv>();
@@ -25,7 +34,7 @@ export function createApp(deps: AppDeps) {
       'request',
     );
   });
-  app.use(secureHeaders({ referrerPolicy: 'no-referrer', crossOriginResourcePolicy: false }));
+  app.use(securityHeaders(deps.config));
   app.use(
     bodyLimit({
       maxSize: deps.config.BODY_LIMIT_BYTES,
@@ -36,6 +45,15 @@ export function createApp(deps: AppDeps) {
   );
   app.route('/', healthRoutes(deps));
   app.route('/', xeroRoutes(deps));
+  const loadChart = reportingXeroFailures(xeroChartLoader(deps));
+  app.route('/', publicApiRoutes(deps));
+  app.route('/', sessionRoutes(deps));
+  app.route('/', meApiRoutes(deps));
+  app.route('/', settingsApiRoutes(deps, loadChart));
+  app.route('/', xeroChartApiRoutes(deps, loadChart));
+  app.route('/', clioApiRoutes(deps));
+  app.route('/', recordsApiRoutes(deps));
+  app.route('/', uiStaticRoutes());
   app.notFound((c) => errorResponse(c, 'NOT_FOUND', `No route for ${c.req.method} ${c.req.path}.`));
   app.onError((err, c) => handleError(err, c, deps.logger));
   return app;

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { categoryFieldKey } from './field-keys';
 
 const accountCode = z.string().trim().min(1, 'Choose an account.').max(10, 'Xero account codes are at most 10 characters.').nullable();
 const taxType = z.string().trim().min(1, 'Choose a tax rate.').max(50).nullable();
@@ -48,11 +49,6 @@ export type SettingsField = keyof SyncSettings;
 
 /** Field name → what is wrong with it, for the UI to show beside that field. */
 export type FieldErrors = Record<string, string>;
-
-/** The key a category override's error is reported under, so the UI can find its row. */
-export function categoryFieldKey(c: Pick<CategoryAccount, 'clioKind' | 'clioId'>): string {
-  return `categoryAccounts.${c.clioKind}.${c.clioId}`;
-}
 
 /** zod's issues as one plain message per field (the first one: the user fixes one thing at a time). */
 export function fieldErrorsFromZod(error: z.ZodError, input: unknown): FieldErrors {

@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import type { Database } from '../db/database';
 import type { Settings } from '../db/schema';
 import type { CategoryAccount, SyncSettings } from './model';
@@ -73,7 +74,7 @@ export async function saveSettings(db: Database, firmId: string, s: SyncSettings
         hard_cost_bank_account_code: s.hardCostBankAccountCode,
         sweep_interval_minutes: s.sweepIntervalMinutes,
         notify_email: s.notifyEmail,
-        updated_at: new Date(),
+        updated_at: sql`now()`,
       })
       .where('firm_id', '=', firmId)
       .executeTakeFirstOrThrow();

@@ -1,5 +1,6 @@
 import { accountProblem, type AccountPurpose, type XeroChart } from './chart';
-import { categoryFieldKey, type FieldErrors, type SettingsField, type SyncSettings } from './model';
+import { categoryFieldKey } from './field-keys';
+import { type FieldErrors, type SettingsField, type SyncSettings } from './model';
 
 export const NOT_CONNECTED_MESSAGE = 'Connect to Xero first; accounts and tax rates come from your Xero organisation.';
 

@@ -1,0 +1,38 @@
+import { Hono } from 'hono';
+import { z } from 'zod';
+import { requireSession } from '../../auth/session';
+import { TASK, syncRecordsJobSpec, type SyncRecordsPayload } from '../../jobs/tasks';
+import { findRecordLink } from '../../settings/records';
+import { ApiError } from '../errors';
+import type { AppDeps, AppEnv } from '../env';
+
+const recordParams = z.object({
+  kind: z.string().regex(/^[a-z][a-z_]{0,39}$/),
+  id: z.string().regex(/^\d{1,20}$/),
+});
+
+/** A Clio record's sync state, and "Sync now" for it (custom actions land on this record page). */
+export function recordsApiRoutes(deps: AppDeps) {
+  const app = new Hono<AppEnv>();
+  const session = requireSession(deps.sessions);
+  const paramsOf = (raw: Record<string, string>) => {
+    const parsed = recordParams.safeParse(raw);
+    if (!parsed.success) throw new ApiError('NOT_FOUND', 'No such record.');
+    return parsed.data;
+  };
+
+  app.get('/api/records/:kind/:id', session, async (c) => {
+    const { kind, id } = paramsOf(c.req.param());
+    const link = await findRecordLink(deps.db, c.get('session').firmId, kind, id);
+    return c.json({ kind, id, link });
+  });
+
+  app.post('/api/records/:kind/:id', session, async (c) => {
+    const { kind, id } = paramsOf(c.req.param());
+    const { firmId } = c.get('session');
+    const payload: SyncRecordsPayload = { firmId, source: 'clio', kind, ids: [id], reason: 'manual' };
+    await deps.jobs.addJob(TASK.syncRecords, payload, syncRecordsJobSpec(firmId));
+    return c.json({ queued: true }, 202);
+  });
+  return app;
+}

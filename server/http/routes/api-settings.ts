@@ -1,0 +1,32 @@
+import { Hono } from 'hono';
+import { requireAdmin, requireSession } from '../../auth/session';
+import { getSettings } from '../../settings/repository';
+import { type LoadXeroChart, updateSettings } from '../../settings/service';
+import { ApiError } from '../errors';
+import type { AppDeps, AppEnv } from '../env';
+
+/** GET/PUT the firm's sync settings. The firm is always the session's, never one named by the client. */
+export function settingsApiRoutes(deps: AppDeps, loadChart: LoadXeroChart) {
+  const app = new Hono<AppEnv>();
+  const session = requireSession(deps.sessions);
+
+  app.get('/api/settings', session, async (c) => {
+    const settings = await getSettings(deps.db, c.get('session').firmId);
+    if (!settings) throw new ApiError('NOT_FOUND', 'This firm has no settings yet. Open the add-on from Clio again.');
+    return c.json({ settings });
+  });
+
+  app.put('/api/settings', session, requireAdmin, async (c) => {
+    const body = await c.req.json().catch(() => {
+      throw new ApiError('BAD_REQUEST', 'The request body must be JSON.');
+    });
+    const result = await updateSettings(deps.db, loadChart, c.get('session').firmId, body);
+    if (!result.ok) {
+      throw new ApiError('UNPROCESSABLE_ENTITY', 'Some settings need attention before they can be saved.', {
+        fieldErrors: result.fieldErrors,
+      });
+    }
+    return c.json({ settings: result.settings });
+  });
+  return app;
+}

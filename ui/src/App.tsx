@@ -1,0 +1,56 @@
+import { useEffect, useState } from 'preact/hooks';
+import type { Me } from '../../server/settings/me';
+import { api } from './api';
+import { OrganisationChoicePage } from './pages/OrganisationChoicePage';
+import { RecordPage } from './pages/RecordPage';
+import { SettingsPage } from './pages/SettingsPage';
+import { SignInPage } from './pages/SignInPage';
+import { currentPath, matchRoute } from './router';
+import { sessionToken } from './session';
+import { useSignal } from './signal';
+
+export function App() {
+  const token = useSignal(sessionToken);
+  const path = useSignal(currentPath);
+  const [me, setMe] = useState<Me | null>(null);
+  const [loadError, setLoadError] = useState<string | null>(null);
+
+  const reloadMe = () =>
+    api<Me>('GET', '/api/me').then(setMe, (err: Error) => setLoadError(err.message));
+
+  // Keyed on the token's presence, not its value: a renewal must not reload the page's data.
+  const signedIn = token !== null;
+  useEffect(() => {
+    setMe(null);
+    if (signedIn) void reloadMe();
+  }, [signedIn]);
+
+  if (!signedIn) return <SignInPage />;
+  if (!me) return <main>{loadError ? <p role="alert">{loadError}</p> : <p aria-busy="true">Loading…</p>}</main>;
+
+  const route = matchRoute(path);
+  return (
+    <>
+      <header class="app-header">
+        <span>{me.firm.name}</span>
+        <span>
+          {me.user.name}
+          {me.user.isAdmin ? ' (administrator)' : ''}
+        </span>
+      </header>
+      <main>
+        {route.page === 'settings' && <SettingsPage me={me} onConnectionChange={reloadMe} />}
+        {route.page === 'xero-organisation' && <OrganisationChoicePage onChosen={reloadMe} />}
+        {route.page === 'record' && <RecordPage kind={route.kind} id={route.id} />}
+        {route.page === 'not-found' && (
+          <>
+            <h1>Page not found</h1>
+            <p>
+              <a href="/app/settings">Go to the sync settings</a>
+            </p>
+          </>
+        )}
+      </main>
+    </>
+  );
+}

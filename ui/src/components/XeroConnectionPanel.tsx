@@ -1,0 +1,107 @@
+import { useEffect, useState } from 'preact/hooks';
+import type { XeroConnectionSummary } from '../../../server/settings/me';
+import { api, navigateTop } from '../api';
+
+type Connection = { status: XeroConnectionSummary['status']; tenantName?: string | null; reason?: string | null };
+
+/**
+ * The organisation and the state of the link (certification X3–X5). Plain text buttons, never a
+ * redrawn Xero logo. Connecting navigates the top window: Xero's login refuses frames and pop-ups.
+ */
+export function XeroConnectionPanel(props: { isAdmin: boolean; onChange: () => void }) {
+  const [connection, setConnection] = useState<Connection | null>(null);
+  const [confirming, setConfirming] = useState(false);
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+
+  const load = () => api<Connection>('GET', '/api/xero/connection').then(setConnection, (err: Error) => setError(err.message));
+  useEffect(() => void load(), []);
+
+  const run = async (action: () => Promise<void>) => {
+    setBusy(true);
+    setError(null);
+    try {
+      await action();
+    } catch (err) {
+      setError((err as Error).message);
+    } finally {
+      setBusy(false);
+    }
+  };
+  const connect = () =>
+    run(async () => {
+      const { authorizeUrl } = await api<{ authorizeUrl: string }>('POST', '/api/xero/connect');
+      navigateTop(authorizeUrl);
+    });
+  const disconnect = () =>
+    run(async () => {
+      await api('DELETE', '/api/xero/connection');
+      setConfirming(false);
+      await load();
+      props.onChange();
+    });
+
+  const connectButton = (label: string) =>
+    props.isAdmin && (
+      <button type="button" onClick={connect} disabled={busy}>
+        {label}
+      </button>
+    );
+
+  return (
+    <section class="panel" aria-labelledby="xero-connection-title">
+      <h2 id="xero-connection-title">Xero connection</h2>
+      {!connection && !error && <p aria-busy="true">Checking the connection…</p>}
+      {connection?.status === 'not_connected' && (
+        <>
+          <p>
+            Status: <strong>Not connected</strong>. Connect your Xero organisation to start syncing bills.
+          </p>
+          {connectButton('Connect to Xero')}
+        </>
+      )}
+      {connection?.status === 'pending_choice' && (
+        <p>
+          Status: <strong>Waiting for you to choose an organisation</strong>.{' '}
+          <a href="/app/settings/xero-organisation">Choose the Xero organisation to sync with</a>.
+        </p>
+      )}
+      {connection?.status === 'needs_reconnect' && (
+        <>
+          <p>
+            Organisation: <strong>{connection.tenantName}</strong>. Status: <strong>Needs reconnecting</strong> — syncing is paused.
+          </p>
+          <p>
+            {connection.reason ?? 'Xero no longer accepts our connection.'} To fix it, choose “Reconnect to Xero” and sign in
+            with a Xero user who has access to {connection.tenantName ?? 'the organisation'}.
+          </p>
+          {connectButton('Reconnect to Xero')}
+        </>
+      )}
+      {connection?.status === 'active' && (
+        <>
+          <p>
+            Organisation: <strong>{connection.tenantName}</strong>. Status: <strong>Connected</strong>.
+          </p>
+          {props.isAdmin && !confirming && (
+            <button type="button" class="secondary" onClick={() => setConfirming(true)} disabled={busy}>
+              Disconnect from Xero
+            </button>
+          )}
+          {confirming && (
+            <div role="group" aria-label="Confirm disconnecting">
+              <p>Disconnect {connection.tenantName}? Syncing stops until you connect again.</p>
+              <button type="button" onClick={disconnect} disabled={busy}>
+                Yes, disconnect
+              </button>{' '}
+              <button type="button" class="secondary" onClick={() => setConfirming(false)}>
+                Cancel
+              </button>
+            </div>
+          )}
+        </>
+      )}
+      {error && <p role="alert">{error}</p>}
+    </section>
+  );
+}

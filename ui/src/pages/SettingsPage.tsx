@@ -1,0 +1,200 @@
+import { useEffect, useState } from 'preact/hooks';
+import type { AccountPickers, ChartTaxRate } from '../../../server/settings/chart';
+import type { ClioBankAccount, ClioCategory } from '../../../server/settings/clio-lookups';
+import type { Me } from '../../../server/settings/me';
+import type { FieldErrors, SyncSettings } from '../../../server/settings/model';
+import { api, ApiFailure } from '../api';
+import { AccountSelect } from '../components/AccountSelect';
+import { CategoryOverrides } from '../components/CategoryOverrides';
+import { Field, Toggle } from '../components/Field';
+import { TaxRateSelect } from '../components/TaxRateSelect';
+import { XeroConnectionPanel } from '../components/XeroConnectionPanel';
+
+interface XeroLists {
+  accounts: AccountPickers;
+  taxRates: ChartTaxRate[];
+}
+
+const NO_XERO_LISTS: XeroLists = { accounts: { revenue: [], expense: [], bank: [] }, taxRates: [] };
+
+/** The "Bill Syncing → Xero" page: every setting of product.md, saved with "Update sync settings". */
+export function SettingsPage(props: { me: Me; onConnectionChange: () => void }) {
+  const { me } = props;
+  const isAdmin = me.user.isAdmin;
+  const [draft, setDraft] = useState<SyncSettings | null>(null);
+  const [xero, setXero] = useState<XeroLists>(NO_XERO_LISTS);
+  const [categories, setCategories] = useState<ClioCategory[] | null>(null);
+  const [clioBanks, setClioBanks] = useState<ClioBankAccount[] | null>(null);
+  const [errors, setErrors] = useState<FieldErrors>({});
+  const [notice, setNotice] = useState<{ kind: 'saved' | 'failed'; text: string } | null>(null);
+  const [saving, setSaving] = useState(false);
+  const [loadError, setLoadError] = useState<string | null>(null);
+
+  useEffect(() => {
+    api<{ settings: SyncSettings }>('GET', '/api/settings').then((r) => setDraft(r.settings), (err: Error) => setLoadError(err.message));
+    // Clio's lists only fill pickers; without them the rest of the page still works.
+    api<{ categories: ClioCategory[] }>('GET', '/api/clio/categories').then((r) => setCategories(r.categories), () => setCategories(null));
+    api<{ bankAccounts: ClioBankAccount[] }>('GET', '/api/clio/bank-accounts').then((r) => setClioBanks(r.bankAccounts), () => setClioBanks(null));
+  }, []);
+
+  const xeroActive = me.xero.status === 'active';
+  useEffect(() => {
+    if (!xeroActive) return setXero(NO_XERO_LISTS);
+    Promise.all([
+      api<AccountPickers>('GET', '/api/xero/accounts'),
+      api<{ taxRates: ChartTaxRate[] }>('GET', '/api/xero/tax-rates'),
+    ]).then(([accounts, rates]) => setXero({ accounts, taxRates: rates.taxRates }), (err: Error) => setLoadError(err.message));
+  }, [xeroActive]);
+
+  if (loadError && !draft) return <p role="alert">{loadError}</p>;
+  if (!draft) return <p aria-busy="true">Loading settings…</p>;
+
+  const set = <K extends keyof SyncSettings>(key: K, value: SyncSettings[K]) => {
+    setDraft({ ...draft, [key]: value });
+    setNotice(null);
+  };
+
+  const save = async (e: Event) => {
+    e.preventDefault();
+    setSaving(true);
+    setNotice(null);
+    try {
+      const r = await api<{ settings: SyncSettings }>('PUT', '/api/settings', draft);
+      setDraft(r.settings);
+      setErrors({});
+      setNotice({ kind: 'saved', text: 'Sync settings saved.' });
+    } catch (err) {
+      const failure = err instanceof ApiFailure ? err : null;
+      setErrors(failure?.fieldErrors ?? {});
+      setNotice({ kind: 'failed', text: (err as Error).message });
+    } finally {
+      setSaving(false);
+    }
+  };
+
+  const account = (key: 'timeAccountCode' | 'expenseAccountCode' | 'interestAccountCode' | 'creditNoteAccountCode' | 'paymentBankAccountCode' | 'hardCostAccountCode' | 'hardCostBankAccountCode', label: string, purpose: keyof AccountPickers, hint?: string) => (
+    <Field id={key} label={label} error={errors[key]} hint={hint}>
+      {(control) => <AccountSelect {...control} options={xero.accounts[purpose]} value={draft[key]} onChange={(v) => set(key, v)} />}
+    </Field>
+  );
+  const taxRate = (key: 'timeTaxType' | 'expenseTaxType' | 'interestTaxType', label: string) => (
+    <Field id={key} label={label} error={errors[key]}>
+      {(control) => <TaxRateSelect {...control} taxRates={xero.taxRates} value={draft[key]} onChange={(v) => set(key, v)} />}
+    </Field>
+  );
+  const date = (key: 'billDateFrom' | 'billDateTo' | 'hardCostStartDate', label: string) => (
+    <Field id={key} label={label} error={errors[key]}>
+      {(control) => <input {...control} type="date" value={draft[key] ?? ''} onChange={(e) => set(key, e.currentTarget.value || null)} />}
+    </Field>
+  );
+
+  return (
+    <>
+      <h1>Bill Syncing → Xero</h1>
+      <XeroConnectionPanel isAdmin={isAdmin} onChange={props.onConnectionChange} />
+      {!isAdmin && (
+        <p class="note" role="note">
+          You can see these settings; only a Clio administrator of {me.firm.name} can change them.
+        </p>
+      )}
+      {!xeroActive && <p class="note">Connect to Xero to choose accounts and tax rates from your organisation.</p>}
+      <form onSubmit={save} noValidate>
+        <fieldset disabled={!isAdmin}>
+          <fieldset>
+            <legend>Bills</legend>
+            <Toggle id="syncBills" label="Sync bills from Clio to Xero" checked={draft.syncBills} onChange={(v) => set('syncBills', v)} />
+            <Toggle id="onlyApprovedBills" label="Only sync bills after they are approved" checked={draft.onlyApprovedBills} onChange={(v) => set('onlyApprovedBills', v)} />
+            <div class="row">
+              {date('billDateFrom', 'Sync bills dated from')}
+              {date('billDateTo', 'to')}
+            </div>
+            <fieldset class="choice">
+              <legend>New invoices in Xero are</legend>
+              {(['DRAFT', 'AUTHORISED'] as const).map((status) => (
+                <div class="field toggle" key={status}>
+                  <input type="radio" name="invoiceStatus" id={`invoiceStatus-${status}`} checked={draft.invoiceStatus === status} onChange={() => set('invoiceStatus', status)} />
+                  <label for={`invoiceStatus-${status}`}>{status === 'DRAFT' ? 'Drafts' : 'Approved and awaiting payment'}</label>
+                </div>
+              ))}
+            </fieldset>
+          </fieldset>
+
+          <fieldset>
+            <legend>Accounts</legend>
+            {account('timeAccountCode', 'Time entries', 'revenue')}
+            {account('expenseAccountCode', 'Expenses', 'revenue')}
+            {account('interestAccountCode', 'Interest', 'revenue')}
+            {account('creditNoteAccountCode', 'Credit notes', 'revenue')}
+            {account('paymentBankAccountCode', 'Match Clio payments to Xero bank account', 'bank', 'Payments recorded in Clio are applied to invoices in this account. It needs its own code in Xero.')}
+          </fieldset>
+
+          <fieldset>
+            <legend>Tax</legend>
+            {taxRate('timeTaxType', 'Tax rate for time entries')}
+            {taxRate('expenseTaxType', 'Tax rate for expenses')}
+            {taxRate('interestTaxType', 'Tax rate for interest')}
+          </fieldset>
+
+          <fieldset>
+            <legend>Updates from Xero</legend>
+            <Toggle id="syncFromXero" label="Sync bill updates from Xero to Clio" checked={draft.syncFromXero} onChange={(v) => set('syncFromXero', v)} />
+            <Field id="clioPaymentBankAccountId" label="Clio bank account that payments made in Xero are recorded to" error={errors.clioPaymentBankAccountId}>
+              {(control) => (
+                <select {...control} value={draft.clioPaymentBankAccountId ?? ''} onChange={(e) => set('clioPaymentBankAccountId', e.currentTarget.value || null)}>
+                  <option value="">— Choose a Clio bank account —</option>
+                  {clioBanks?.map((b) => (
+                    <option key={b.id} value={b.id}>
+                      {b.name}
+                    </option>
+                  ))}
+                </select>
+              )}
+            </Field>
+          </fieldset>
+
+          <CategoryOverrides
+            categories={categories}
+            accounts={xero.accounts.revenue}
+            value={draft.categoryAccounts}
+            errors={errors}
+            onChange={(rows) => set('categoryAccounts', rows)}
+          />
+
+          {isAdmin && (
+            <fieldset>
+              <legend>Hard-cost expenses</legend>
+              <Toggle id="syncHardCosts" label="Sync hard-cost expenses to Xero as spend money" checked={draft.syncHardCosts} onChange={(v) => set('syncHardCosts', v)} />
+              {date('hardCostStartDate', 'Sync hard costs dated on or after')}
+              {account('hardCostAccountCode', 'Expense account for hard costs', 'expense')}
+              {account('hardCostBankAccountCode', 'Bank account hard costs are paid from', 'bank')}
+            </fieldset>
+          )}
+
+          <fieldset>
+            <legend>Schedule and notifications</legend>
+            <Field id="sweepIntervalMinutes" label="Check both sides for missed changes every (minutes)" error={errors.sweepIntervalMinutes}>
+              {(control) => (
+                <input {...control} type="number" min={1} max={1440} step={1} value={draft.sweepIntervalMinutes} onInput={(e) => set('sweepIntervalMinutes', e.currentTarget.valueAsNumber)} />
+              )}
+            </Field>
+            <Field id="notifyEmail" label="Email new sync failures to (leave empty for none)" error={errors.notifyEmail}>
+              {(control) => <input {...control} type="email" value={draft.notifyEmail ?? ''} onInput={(e) => set('notifyEmail', e.currentTarget.value.trim() || null)} />}
+            </Field>
+          </fieldset>
+
+          {errors.form && <p class="field-error">{errors.form}</p>}
+          <div class="actions">
+            <button type="submit" disabled={saving}>
+              Update sync settings
+            </button>
+            {notice && (
+              <p role={notice.kind === 'saved' ? 'status' : 'alert'} class={notice.kind === 'saved' ? 'saved' : 'failed'}>
+                {notice.text}
+              </p>
+            )}
+          </div>
+        </fieldset>
+      </form>
+    </>
+  );
+}
