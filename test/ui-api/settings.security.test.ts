@@ -1,0 +1,131 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { craftedToken, expectEnvelope, uiApiHarness, type UiApiHarness } from './app-harness';
+
+let h: UiApiHarness;
+beforeAll(async () => {
+  h = await uiApiHarness();
+});
+afterAll(() => h.stop());
+
+const offSettings = {
+  syncBills: false, onlyApprovedBills: true, billDateFrom: null, billDateTo: null, invoiceStatus: 'DRAFT',
+  timeAccountCode: null, expenseAccountCode: null, interestAccountCode: null, creditNoteAccountCode: null,
+  timeTaxType: null, expenseTaxType: null, interestTaxType: null, paymentBankAccountCode: null,
+  syncFromXero: false, clioPaymentBankAccountId: null, syncHardCosts: false, hardCostStartDate: null,
+  hardCostAccountCode: null, hardCostBankAccountCode: null, sweepIntervalMinutes: 30, notifyEmail: null, categoryAccounts: [],
+};
+
+describe('UI API: who may do what', () => {
+  const protectedRoutes: [string, string][] = [
+    ['GET', '/api/me'],
+    ['GET', '/api/settings'],
+    ['PUT', '/api/settings'],
+    ['GET', '/api/xero/accounts'],
+    ['GET', '/api/xero/tax-rates'],
+    ['GET', '/api/clio/categories'],
+    ['GET', '/api/clio/bank-accounts'],
+    ['GET', '/api/records/bill/1'],
+    ['POST', '/api/records/bill/1'],
+    ['POST', '/api/session/renew'],
+  ];
+
+  it.each(protectedRoutes)('%s %s without a token is 401 in the error envelope', async (method, path) => {
+    const res = await h.call(method, path);
+    expect(res.status).toBe(401);
+    expectEnvelope(await res.json(), 'UNAUTHORIZED');
+  });
+
+  it('an expired token is 401 and says so', async () => {
+    const { firmId, userId } = await h.firmWithUser();
+    const res = await h.call('GET', '/api/settings', await craftedToken({ firmId, userId }, { expired: true }));
+    expect(res.status).toBe(401);
+    const body = await res.json();
+    expectEnvelope(body, 'UNAUTHORIZED');
+    expect(body.error.message).toMatch(/expired/);
+  });
+
+  it('a token signed with another key, or garbage, is 401', async () => {
+    const { firmId, userId } = await h.firmWithUser();
+    for (const token of [await craftedToken({ firmId, userId }, { key: new Uint8Array(32).fill(9) }), 'not.a.jwt']) {
+      const res = await h.call('GET', '/api/settings', token);
+      expect(res.status).toBe(401);
+      expectEnvelope(await res.json(), 'UNAUTHORIZED');
+    }
+  });
+
+  it('a user who is not a Clio administrator can read settings but not change them (403)', async () => {
+    const { token } = await h.firmWithUser({ admin: false });
+    expect((await h.call('GET', '/api/settings', token)).status).toBe(200);
+    const res = await h.call('PUT', '/api/settings', token, offSettings);
+    expect(res.status).toBe(403);
+    expectEnvelope(await res.json(), 'FORBIDDEN');
+  });
+
+  it("firm A's token reads and changes only firm A's settings", async () => {
+    const a = await h.firmWithUser({ name: 'Firm A' });
+    const b = await h.firmWithUser({ name: 'Firm B' });
+    const before = await (await h.call('GET', '/api/settings', b.token)).json();
+
+    const put = await h.call('PUT', '/api/settings', a.token, { ...offSettings, notifyEmail: 'a@example.com' });
+    expect(put.status).toBe(200);
+    expect(await (await h.call('GET', '/api/settings', b.token)).json()).toEqual(before);
+    expect((await (await h.call('GET', '/api/settings', a.token)).json()).settings.notifyEmail).toBe('a@example.com');
+
+    // A firm id in the payload is refused rather than obeyed.
+    const smuggled = await h.call('PUT', '/api/settings', a.token, { ...offSettings, firmId: b.firmId });
+    expect(smuggled.status).toBe(422);
+    expect((await h.call('GET', '/api/me', a.token).then((r) => r.json())).firm.name).toBe('Firm A');
+  });
+
+  it("firm A's token never reads firm B's record links", async () => {
+    const a = await h.firmWithUser();
+    const b = await h.firmWithUser();
+    await h.db.insertInto('links').values({ firm_id: b.firmId, kind: 'bill', clio_id: '77', xero_id: 'inv-77', state: 'synced' }).execute();
+    expect((await (await h.call('GET', '/api/records/bill/77', b.token)).json()).link).toMatchObject({ xeroId: 'inv-77' });
+    expect((await (await h.call('GET', '/api/records/bill/77', a.token)).json()).link).toBeNull();
+  });
+
+  it('renewing re-reads the user: a removed user gets 401, a demoted admin loses admin', async () => {
+    const u = await h.firmWithUser({ admin: true });
+    await h.db.updateTable('users').set({ is_admin: false }).where('id', '=', u.userId).execute();
+    const renewed = await h.call('POST', '/api/session/renew', u.token);
+    expect(renewed.status).toBe(200);
+    const { token } = await renewed.json();
+    expect((await h.sessions.verify(token)).isAdmin).toBe(false);
+
+    await h.db.deleteFrom('users').where('id', '=', u.userId).execute();
+    const gone = await h.call('POST', '/api/session/renew', u.token);
+    expect(gone.status).toBe(401);
+    expectEnvelope(await gone.json(), 'UNAUTHORIZED');
+  });
+});
+
+describe('security headers', () => {
+  it('CSP lets only Clio (and the configured Clio host) frame us, and only our own scripts run', async () => {
+    const res = await h.call('GET', '/api/public/regions');
+    const csp = res.headers.get('content-security-policy')!;
+    expect(csp).toContain("default-src 'self'");
+    expect(csp).toContain("script-src 'self'");
+    expect(csp).not.toContain('unsafe-inline');
+    const ancestors = /frame-ancestors ([^;]+)/.exec(csp)![1]!.split(' ');
+    expect(ancestors).toEqual(
+      expect.arrayContaining(['https://app.clio.com', 'https://ca.app.clio.com', 'https://eu.app.clio.com', 'https://au.app.clio.com']),
+    );
+    // Sandbox: the Clio emulator's host page frames us.
+    expect(ancestors).toContain(new URL(h.config.clio.us!.baseUrl).origin);
+    expect(res.headers.get('x-frame-options')).toBeNull();
+    expect(res.headers.get('x-content-type-options')).toBe('nosniff');
+    expect(res.headers.get('referrer-policy')).toBe('no-referrer');
+    expect(res.headers.get('strict-transport-security')).toBeNull();
+  });
+
+  it('HSTS is sent when the public URL is https', async () => {
+    const https = await uiApiHarness({ PUBLIC_URL: 'https://sync.example.com' });
+    try {
+      const res = await https.call('GET', '/api/public/regions');
+      expect(res.headers.get('strict-transport-security')).toMatch(/max-age=\d+/);
+    } finally {
+      await https.stop();
+    }
+  });
+});
