@@ -77,6 +77,7 @@ export async function startXeroStack(opts: { timeoutMs?: number; emulator?: Xero
     db: database.db,
     dbUrl: database.url,
     server,
+    logger,
     logLines: lines,
     xero: { url: xeroUrl, emulator, control },
     sessions,

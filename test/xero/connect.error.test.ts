@@ -1,0 +1,87 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { api, runConsent, startXeroStack, type XeroStack } from './stack';
+
+let stack: XeroStack;
+beforeAll(async () => {
+  stack = await startXeroStack();
+});
+afterAll(() => stack?.stop());
+
+const expectSettingsError = (res: Response, code: string) => {
+  expect(res.status).toBe(302);
+  expect(res.headers.get('referrer-policy')).toBe('no-referrer');
+  expect(res.headers.get('location')).toMatch(new RegExp(`^/app/settings\\?xero_error=${code}(#|$)`));
+};
+
+async function connectionRow(firmId: string) {
+  return stack.db.selectFrom('connections').selectAll().where('firm_id', '=', firmId).where('provider', '=', 'xero').executeTakeFirst();
+}
+
+describe('connect: refusals and tampering', () => {
+  it('handles the user declining consent without storing anything', async () => {
+    const { firmId, token } = await stack.createFirmSession();
+    await stack.xero.control('POST', '/oauth/deny-next');
+    const consent = await runConsent(stack, token);
+    expect(consent.callbackUrl.searchParams.get('error')).toBe('access_denied');
+    expectSettingsError(consent.callback, 'access_denied');
+    expect(consent.location).toContain('#token=');
+    expect(await connectionRow(firmId)).toBeUndefined();
+  });
+
+  it('refuses an unknown state and never carries the code onwards', async () => {
+    const { firmId, token } = await stack.createFirmSession();
+    const consent = await runConsent(stack, token, (u) => u.searchParams.set('state', 'forged-state'));
+    expectSettingsError(consent.callback, 'state_unknown');
+    expect(consent.location).not.toContain(consent.callbackUrl.searchParams.get('code')!);
+    expect(consent.location).not.toContain('#token=');
+    expect(await connectionRow(firmId)).toBeUndefined();
+  });
+
+  it('refuses a replayed callback (state already used)', async () => {
+    const { token } = await stack.createFirmSession();
+    const consent = await runConsent(stack, token);
+    expect(consent.location).toMatch(/^\/app\/settings\/xero-organisation/);
+    const replay = await fetch(consent.callbackUrl, { redirect: 'manual' });
+    expectSettingsError(replay, 'state_used');
+  });
+
+  it('refuses an expired state', async () => {
+    const { token } = await stack.createFirmSession();
+    const started = await api(stack, token)('POST', '/api/xero/connect');
+    const state = new URL(started.body.authorizeUrl).searchParams.get('state')!;
+    // Age the state row past its 10 minutes before the browser comes back.
+    await stack.db.updateTable('xero_oauth_states').set({ expires_at: new Date(Date.now() - 1000) }).where('state', '=', state).execute();
+    const authorize = await fetch(started.body.authorizeUrl, { redirect: 'manual' });
+    const res = await fetch(authorize.headers.get('location')!, { redirect: 'manual' });
+    expectSettingsError(res, 'state_expired');
+  });
+
+  it('reports a code Xero no longer accepts (expired or already used)', async () => {
+    const { firmId, token } = await stack.createFirmSession();
+    const started = await api(stack, token)('POST', '/api/xero/connect');
+    const authorize = await fetch(started.body.authorizeUrl, { redirect: 'manual' });
+    const callbackUrl = new URL(authorize.headers.get('location')!);
+    // Spend the code first, as if it had expired at Xero: the emulator's codes are single-use.
+    await fetch(`${stack.xero.url}/connect/token`, {
+      method: 'POST',
+      headers: { authorization: `Basic ${Buffer.from('sandbox:sandbox-secret').toString('base64')}`, 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ grant_type: 'authorization_code', code: callbackUrl.searchParams.get('code')!, redirect_uri: `${stack.baseUrl}/oauth/xero/callback` }),
+    });
+    const res = await fetch(callbackUrl, { redirect: 'manual' });
+    expectSettingsError(res, 'code_rejected');
+    expect(await connectionRow(firmId)).toBeUndefined();
+  });
+
+  it('rejects a wrong PKCE verifier at Xero (the code is bound to our verifier)', async () => {
+    const { token } = await stack.createFirmSession();
+    const started = await api(stack, token)('POST', '/api/xero/connect');
+    const authorize = await fetch(started.body.authorizeUrl, { redirect: 'manual' });
+    const code = new URL(authorize.headers.get('location')!).searchParams.get('code')!;
+    const res = await fetch(`${stack.xero.url}/connect/token`, {
+      method: 'POST',
+      headers: { authorization: `Basic ${Buffer.from('sandbox:sandbox-secret').toString('base64')}`, 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ grant_type: 'authorization_code', code, redirect_uri: `${stack.baseUrl}/oauth/xero/callback`, code_verifier: 'x'.repeat(43) }),
+    });
+    expect(res.status).toBe(400);
+  });
+});
