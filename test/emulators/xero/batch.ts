@@ -4,6 +4,7 @@
 import type { Context } from 'hono';
 import type { EmulatorContext } from './context';
 import { newId } from './context';
+import { ZERO_UUID } from './random';
 import { envelope, validationErrors, validationException } from './responses';
 import type { JsonObject } from './store';
 
@@ -20,9 +21,11 @@ export interface BatchShape {
   errorFlag: 'HasErrors' | 'HasValidationErrors';
 }
 
+// Spec disagrees: the summarizeErrors parameter declares `default: false`; the real API summarises
+// unless told otherwise (xero-api.md §3). We follow the service.
 export const summarizeErrors = (c: Context): boolean => c.req.query('summarizeErrors')?.toLowerCase() !== 'false';
 
-export function failed(input: JsonObject, shape: BatchShape, errors: string[], id = '00000000-0000-0000-0000-000000000000'): ElementResult {
+export function failed(input: JsonObject, shape: BatchShape, errors: string[], id = ZERO_UUID): ElementResult {
   return { ok: false, body: { ...input, [shape.idField]: id }, errors };
 }
 

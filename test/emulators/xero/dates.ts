@@ -59,5 +59,3 @@ export function parseTimestamp(value: string | undefined): number | undefined {
   const t = Date.parse(/[zZ]|[+-]\d\d:?\d\d$/.test(value) || /GMT/.test(value) ? value : `${value}Z`);
   return Number.isNaN(t) ? undefined : Math.floor(t / 1000) * 1000;
 }
-
-export const isoDay = (ms: number): string => new Date(ms).toISOString().slice(0, 10);

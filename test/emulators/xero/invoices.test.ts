@@ -125,7 +125,7 @@ describe('line item updates', () => {
     const h = setup();
     const inv = await createInvoice(h, await contactId(h, 'Jane Citizen'));
     const [fees, search] = lines(inv) as [JsonObject, JsonObject];
-    const kept = first(await post(h, inv.InvoiceID, { LineItems: [{ LineItemID: fees.LineItemID, Quantity: 3 }, { LineItemID: search.LineItemID }], Status: 'AUTHORISED' }), 'Invoices');
+    const kept = first(await post(h, inv.InvoiceID, { LineItems: [{ LineItemID: String(fees.LineItemID), Quantity: 3 }, { LineItemID: String(search.LineItemID) }], Status: 'AUTHORISED' }), 'Invoices');
     expect(lines(kept).map((l) => l.LineItemID)).toEqual([fees.LineItemID, search.LineItemID]);
     expect(lines(kept)[0]).toMatchObject({ Description: 'Professional fees', LineAmount: 750 });
     const replaced = first(await post(h, inv.InvoiceID, { LineItems: [{ Description: 'Professional fees', Quantity: 3, UnitAmount: 250, AccountCode: '200' }] }), 'Invoices');
@@ -142,7 +142,7 @@ describe('line item updates', () => {
     expect(noIds.status).toBe(400);
     expect((noIds.body.Elements as JsonObject[])[0]?.ValidationErrors).toEqual([{ Message: 'To update fields on a paid invoice line item, you must supply a LineItemID' }]);
     const [a, b] = lines(inv) as [JsonObject, JsonObject];
-    const edited = await post(h, inv.InvoiceID, { LineItems: [{ LineItemID: a.LineItemID, Description: 'Fees (renamed)', UnitAmount: 1 }, { LineItemID: b.LineItemID }] });
+    const edited = await post(h, inv.InvoiceID, { LineItems: [{ LineItemID: String(a.LineItemID), Description: 'Fees (renamed)', UnitAmount: 1 }, { LineItemID: String(b.LineItemID) }] });
     expect(edited.status).toBe(200);
     const after = first(await h.call('GET', `/Invoices/${String(inv.InvoiceID)}`), 'Invoices');
     expect(lines(after)[0]).toMatchObject({ Description: 'Fees (renamed)', UnitAmount: 250 });

@@ -1,7 +1,6 @@
 // Response shapes exactly as Xero sends them: the envelope around collections, the
 // ValidationException for rejected writes, and the problem-detail bodies of 401/403/404.
 import type { Context } from 'hono';
-import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { msDate } from './dates';
 import type { Json, JsonObject } from './store';
 
@@ -30,8 +29,6 @@ export const validationException = (elements: JsonObject[]): JsonObject => ({
   Message: 'A validation exception occurred',
   Elements: elements,
 });
-
-export const json = (c: Context, body: Json, status: ContentfulStatusCode = 200): Response => c.json(body, status);
 
 /** Xero's identity layer answers auth failures with an RFC 7807-style body. */
 export function problem(c: Context, status: 401 | 403 | 400, title: string, detail: string): Response {

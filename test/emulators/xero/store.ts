@@ -174,8 +174,6 @@ export interface State {
   random: Random;
 }
 
-export const tenantList = (state: State): Tenant[] => [...state.tenants.values()];
-
 export const findAccount = (tenant: Tenant, ref: { Code?: unknown; AccountID?: unknown }): Account | undefined =>
   tenant.accounts.find((a) =>
     (typeof ref.AccountID === 'string' && a.AccountID.toLowerCase() === ref.AccountID.toLowerCase())
