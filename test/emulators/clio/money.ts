@@ -2,7 +2,6 @@ import { billTotals, round2 } from './bill-totals';
 import { invalid } from './errors';
 import type { BankAccount, BankTransaction, Bill, ClioPaymentsPayment, CreditMemo, InterestCharge } from './records';
 import type { ClioState } from './state';
-import { isoSeconds } from './store';
 
 /** Money moving in and out of bills and bank accounts: what a fee earner or bookkeeper records in Clio. */
 
@@ -209,5 +208,3 @@ function transaction(
     description: input.description,
   });
 }
-
-export const nowIso = (state: ClioState): string => isoSeconds(state.clock.now());

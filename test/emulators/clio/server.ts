@@ -13,6 +13,8 @@ export async function startClioEmulator(
   });
   const address = server.address();
   const url = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : port}`;
+  // With port 0 the real port is known only now; paging links and subject URLs must name it.
+  if (!options.baseUrl) emulator.options.baseUrl = url;
   return { emulator, server, url, close: () => new Promise((resolve) => server.close(() => resolve())) };
 }
 
