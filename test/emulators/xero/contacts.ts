@@ -1,5 +1,5 @@
 // Contacts: create/update rules (unique active names, archive/restore, GDPR lock) and the routes.
-import { Hono } from 'hono';
+import { Hono, type Context } from 'hono';
 import type { ApiEnv } from './api-env';
 import { failed, readElements, respondBatch, type BatchShape, type ElementResult } from './batch';
 import { newId, notifyChange, type EmulatorContext } from './context';
@@ -139,7 +139,7 @@ export function contactRoutes(ctx: EmulatorContext): Hono<ApiEnv> {
     return contact ? c.json(envelope(env, 'Contacts', [contactJson(contact)])) : notFound(c);
   });
 
-  const write = (mode: ContactWrite) => async (c: import('hono').Context<ApiEnv>) => {
+  const write = (mode: ContactWrite) => async (c: Context<ApiEnv>) => {
     const tenant = c.get('tenant');
     const elements = await readElements(c, 'Contacts');
     if (typeof elements === 'string') return badRequest(c, elements);

@@ -88,6 +88,9 @@ describe('invoice numbers, contacts and reads', () => {
     expect((await h.call('GET', '/Invoices?Statuses=DRAFT')).body.Invoices).toHaveLength(1);
     expect((await h.call('GET', `/Invoices?where=${encodeURIComponent('Status=="AUTHORISED" AND Type=="ACCREC"')}`)).body.Invoices).toHaveLength(1);
     expect((await h.call('GET', `/Invoices?ContactIDs=${jane}&InvoiceNumbers=CLIO-7`)).body.Invoices).toHaveLength(1);
+    const where = (w: string) => h.call('GET', `/Invoices?where=${encodeURIComponent(w)}`);
+    expect((await where(`Contact.ContactID==Guid("${jane.toUpperCase()}") AND Date>=DateTime(2026,11,20)`)).body.Invoices).toHaveLength(2);
+    expect((await where('Date>DateTime(2026,11,20)')).body.Invoices).toHaveLength(0);
     const got = first(await h.call('GET', `/Invoices/${String(inv.InvoiceID)}`), 'Invoices');
     expect(got).toMatchObject({ DateString: '2026-11-20T00:00:00', Date: `/Date(${Date.UTC(2026, 10, 20)}+0000)/`, DueDateString: '2026-12-20T00:00:00' });
   });

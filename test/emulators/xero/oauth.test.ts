@@ -175,6 +175,18 @@ describe('connections and API access', () => {
     expect((await api(h, b)).status).toBe(403);
   });
 
+  it('POST /connect/revocation with the refresh token kills the grant', async () => {
+    const h = setup();
+    const t = await token(h, { grant_type: 'authorization_code', code: await codeFrom(h), redirect_uri: REDIRECT });
+    const res = await h.emulator.app.request('/connect/revocation', {
+      method: 'POST', body: new URLSearchParams({ token: String(t.body.refresh_token) }).toString(),
+      headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: basic },
+    });
+    expect(res.status).toBe(200);
+    expect((await api(h, String(t.body.access_token))).status).toBe(401);
+    expect((await token(h, { grant_type: 'refresh_token', refresh_token: String(t.body.refresh_token) })).body).toEqual({ error: 'invalid_grant' });
+  });
+
   it('refuses non-JSON Accept (real Xero would answer XML)', async () => {
     const h = setup();
     const res = await h.emulator.app.request('/api.xro/2.0/Organisation', { headers: { authorization: `Bearer ${h.token.access_token}`, 'xero-tenant-id': SEED_TENANTS.primary.tenantId } });
