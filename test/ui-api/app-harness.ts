@@ -56,7 +56,7 @@ export async function uiApiHarness(env: Record<string, string> = {}) {
     return { firmId: firm.id, userId: user.id, token };
   }
 
-  const call = (method: string, path: string, token?: string, body?: unknown) =>
+  const call = async (method: string, path: string, token?: string, body?: unknown): Promise<Response> =>
     app.request(path, {
       method,
       headers: {

@@ -25,7 +25,7 @@ describe('UI API: the everyday calls', () => {
     expect(me).toEqual({
       user: { name: expect.any(String), email: expect.any(String), isAdmin: true },
       firm: { name: 'Smith & Co', clioRegion: 'us' },
-      xero: { status: 'not_connected' },
+      xero: { status: 'not_connected', tenantName: null },
     });
   });
 

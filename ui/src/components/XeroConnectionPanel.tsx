@@ -1,20 +1,34 @@
 import { useEffect, useState } from 'preact/hooks';
-import type { XeroConnectionSummary } from '../../../server/settings/me';
+import type { ConnectionView } from '../../../server/xero/connect-service';
 import { api, navigateTop } from '../api';
 
-type Connection = { status: XeroConnectionSummary['status']; tenantName?: string | null; reason?: string | null };
+/** What went wrong on the way back from Xero (the callback adds ?xero_error=<code>), in the user's terms. */
+const CALLBACK_ERRORS: Record<string, string> = {
+  access_denied: 'Xero access was not granted, so nothing was connected. Choose “Connect to Xero” to try again.',
+  no_organisation: 'That Xero user has no organisation we could connect to. Sign in to Xero as a user of your organisation.',
+  state_expired: 'The Xero sign-in took too long. Choose “Connect to Xero” to start again.',
+  state_used: 'That Xero sign-in link was already used. Choose “Connect to Xero” to start again.',
+  state_unknown: 'We did not recognise that Xero sign-in. Choose “Connect to Xero” to start again.',
+  xero_unavailable: 'Xero could not be reached just now. Try connecting again in a few minutes.',
+};
+const CALLBACK_ERROR_FALLBACK = 'Connecting to Xero did not finish. Choose “Connect to Xero” to try again.';
+
+function callbackError(): string | null {
+  const code = new URLSearchParams(location.search).get('xero_error');
+  return code ? (CALLBACK_ERRORS[code] ?? CALLBACK_ERROR_FALLBACK) : null;
+}
 
 /**
  * The organisation and the state of the link (certification X3–X5). Plain text buttons, never a
  * redrawn Xero logo. Connecting navigates the top window: Xero's login refuses frames and pop-ups.
  */
 export function XeroConnectionPanel(props: { isAdmin: boolean; onChange: () => void }) {
-  const [connection, setConnection] = useState<Connection | null>(null);
+  const [connection, setConnection] = useState<ConnectionView | null>(null);
   const [confirming, setConfirming] = useState(false);
   const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
+  const [error, setError] = useState<string | null>(callbackError);
 
-  const load = () => api<Connection>('GET', '/api/xero/connection').then(setConnection, (err: Error) => setError(err.message));
+  const load = () => api<ConnectionView>('GET', '/api/xero/connection').then(setConnection, (err: Error) => setError(err.message));
   useEffect(() => void load(), []);
 
   const run = async (action: () => Promise<void>) => {
