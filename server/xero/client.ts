@@ -1,7 +1,7 @@
-import type { AxiosRequestConfig, AxiosResponse } from 'axios';
 import {
   type Account,
   AccountingApi,
+  type Authentication,
   type Contact,
   type Organisation,
   type TaxRate,
@@ -20,7 +20,9 @@ export interface XeroClientDeps extends XeroTokenDeps {
 
 const processPacers = new PacerRegistry();
 
-type XeroNodeCall<T> = (api: AccountingApi, tenantId: string) => Promise<{ response: AxiosResponse | { headers?: unknown }; body: T }>;
+type XeroNodeCall<T> = (api: AccountingApi, tenantId: string) => Promise<{ response: { headers?: unknown }; body: T }>;
+/** axios request options as xero-node hands them to its authentication hook (axios is its dependency, not ours). */
+type RequestOptions = Parameters<Authentication['applyToRequest']>[0];
 
 export interface ContactQuery {
   ids?: string[];
@@ -126,7 +128,7 @@ export class XeroOrgClient {
     // xero-node has no per-call timeout or header hook; its "default authentication" runs on
     // every request's axios options, which is where both can be set without touching global axios.
     api.setDefaultAuthentication({
-      applyToRequest(options: AxiosRequestConfig) {
+      applyToRequest(options: RequestOptions) {
         options.timeout = timeoutMs;
         options.signal = AbortSignal.timeout(timeoutMs);
         options.headers = { ...options.headers, Accept: 'application/json' };
