@@ -1,0 +1,167 @@
+import { readdir, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { UI_DIST } from '../../server/http/routes/ui-static';
+import { startTestStack, type TestStack } from '../support/stack';
+import { buildUi, launchChromium, SCREENSHOT_DIR } from './browser';
+
+let stack: TestStack;
+let browser: Browser;
+
+beforeAll(async () => {
+  await buildUi();
+  [stack, browser] = await Promise.all([startTestStack(), launchChromium()]);
+}, 120_000);
+afterAll(async () => {
+  await browser?.close();
+  await stack?.stop();
+});
+
+/** A page that fails the test if the app opens a pop-up or a new tab (Xero forbids both for sign-in). */
+async function newPage(): Promise<{ page: Page; popups: string[] }> {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  const popups: string[] = [];
+  context.on('page', (p) => popups.push(p.url()));
+  return { page, popups };
+}
+
+function archiveXeroAccount(code: string) {
+  for (const tenant of stack.xero.emulator.state.tenants.values()) {
+    const account = tenant.accounts.find((a) => a.Code === code);
+    if (account) account.Status = 'ARCHIVED';
+  }
+}
+
+async function optionValues(page: Page, selector: string): Promise<string[]> {
+  return page.locator(`${selector} option:not([disabled])`).evaluateAll((os) => os.map((o) => (o as HTMLOptionElement).value));
+}
+
+describe('settings page in a real browser', () => {
+  it('connects Xero, fills the settings from dropdowns, saves, and shows a field error beside its field', async () => {
+    const { token, firmId } = await stack.createFirmSession({ name: 'Browser & Co', isAdmin: true });
+    const { page, popups } = await newPage();
+    await page.goto(`${stack.baseUrl}/app/settings#token=${token}`);
+
+    await expect.poll(() => page.getByRole('heading', { name: 'Bill Syncing → Xero' }).isVisible()).toBe(true);
+    expect(page.url()).not.toContain('token=');
+    await page.getByText('Not connected').waitFor();
+
+    // Connect: the top window goes to Xero's authorize page (the emulator approves at once) and back.
+    await page.getByRole('button', { name: 'Connect to Xero' }).click();
+    await page.waitForURL(/\/app\/settings\/xero-organisation$/);
+    await page.getByRole('button', { name: 'Sync with this organisation' }).click();
+    await page.waitForURL(/\/app\/settings$/);
+    await page.getByText('Connected', { exact: true }).waitFor();
+    expect(popups).toEqual([]);
+
+    // Pickers: active accounts of a fitting type only; the bank account without a code is shown disabled.
+    await page.locator('#timeAccountCode option[value="200"]').waitFor({ state: 'attached' });
+    const revenue = await optionValues(page, '#timeAccountCode');
+    expect(revenue).toEqual(expect.arrayContaining(['200', '210', '260', '270', '280']));
+    expect(revenue).not.toContain('205');
+    expect(revenue).not.toContain('610');
+    expect(await optionValues(page, '#paymentBankAccountCode')).toEqual(['', '090', '091']);
+    await expect
+      .poll(() => page.locator('#paymentBankAccountCode option[disabled]').textContent())
+      .toContain("has no code in Xero; add one in Xero's chart of accounts");
+    expect(await optionValues(page, '#hardCostAccountCode')).toEqual(expect.arrayContaining(['310', '412']));
+
+    await page.selectOption('#timeAccountCode', '200');
+    await page.selectOption('#expenseAccountCode', '210');
+    await page.selectOption('#interestAccountCode', '270');
+    await page.selectOption('#creditNoteAccountCode', '280');
+    await page.selectOption('#paymentBankAccountCode', '090');
+    await page.selectOption('#timeTaxType', 'OUTPUT');
+    await page.selectOption('#expenseTaxType', 'OUTPUT');
+    await page.selectOption('#interestTaxType', 'EXEMPTOUTPUT');
+    await page.getByLabel('Approved and awaiting payment').check();
+    await page.getByLabel('Sync hard-cost expenses to Xero as spend money').check();
+    await page.fill('#hardCostStartDate', '2026-07-01');
+    await page.selectOption('#hardCostAccountCode', '412');
+    await page.selectOption('#hardCostBankAccountCode', '091');
+    await page.getByRole('button', { name: 'Update sync settings' }).click();
+    await page.getByRole('status').filter({ hasText: 'Sync settings saved.' }).waitFor();
+
+    const saved = await stack.db.selectFrom('settings').selectAll().where('firm_id', '=', firmId).executeTakeFirstOrThrow();
+    expect(saved).toMatchObject({
+      time_account_code: '200',
+      payment_bank_account_code: '090',
+      interest_tax_type: 'EXEMPTOUTPUT',
+      invoice_status: 'AUTHORISED',
+      sync_hard_costs: true,
+      hard_cost_start_date: '2026-07-01',
+      hard_cost_bank_account_code: '091',
+    });
+
+    // The same bank account twice: refused, and the reason sits beside the field.
+    await page.selectOption('#hardCostBankAccountCode', '090');
+    await page.getByRole('button', { name: 'Update sync settings' }).click();
+    const bankError = page.locator('#hardCostBankAccountCode-error');
+    await bankError.waitFor();
+    expect(await bankError.textContent()).toContain('different bank account');
+    expect(await page.getAttribute('#hardCostBankAccountCode', 'aria-invalid')).toBe('true');
+
+    // An account archived in Xero since the page loaded: caught when saving, named beside its field.
+    await page.selectOption('#hardCostBankAccountCode', '091');
+    archiveXeroAccount('200');
+    await page.getByRole('button', { name: 'Update sync settings' }).click();
+    const accountError = page.locator('#timeAccountCode-error');
+    await accountError.waitFor();
+    expect(await accountError.textContent()).toContain('archived in Xero');
+    expect(await page.locator('#hardCostBankAccountCode-error').count()).toBe(0);
+    expect(
+      (await stack.db.selectFrom('settings').select('hard_cost_bank_account_code').where('firm_id', '=', firmId).executeTakeFirstOrThrow())
+        .hard_cost_bank_account_code,
+    ).toBe('091');
+
+    await page.screenshot({ path: join(SCREENSHOT_DIR, 'settings.png'), fullPage: true });
+    await page.context().close();
+  });
+
+  it('a non-administrator sees the settings read-only, with a note, and no connect button', async () => {
+    const { token } = await stack.createFirmSession({ isAdmin: false });
+    const { page } = await newPage();
+    await page.goto(`${stack.baseUrl}/app/settings#token=${token}`);
+    await page.getByText('only a Clio administrator').waitFor();
+    expect(await page.getByRole('button', { name: 'Update sync settings' }).isDisabled()).toBe(true);
+    expect(await page.getByRole('button', { name: 'Connect to Xero' }).count()).toBe(0);
+    expect(await page.getByText('Hard-cost expenses').count()).toBe(0);
+    await page.context().close();
+  });
+
+  it('framed in the Clio host page the app loads, and Connect navigates the top window, not a pop-up', async () => {
+    const { token } = await stack.createFirmSession({ isAdmin: true });
+    const { page, popups } = await newPage();
+    const path = encodeURIComponent(`/app/settings#token=${token}`);
+    await page.goto(`${stack.clio.url}/_emulator/manage?path=${path}`);
+    const frame = page.frameLocator('iframe[title="Add-on"]');
+    await frame.getByRole('heading', { name: 'Bill Syncing → Xero' }).waitFor();
+    await frame.getByRole('button', { name: 'Connect to Xero' }).click();
+    await page.waitForURL((url) => url.href.startsWith(`${stack.baseUrl}/app/settings/xero-organisation`));
+    await page.getByRole('button', { name: 'Sync with this organisation' }).waitFor();
+    expect(popups).toEqual([]);
+    await page.context().close();
+  });
+
+  it('without a token the sign-in screen offers the Clio regions and starts Clio sign-in in the top window', async () => {
+    const { page } = await newPage();
+    await page.goto(`${stack.baseUrl}/app/`);
+    await page.getByRole('button', { name: 'Sign in with Clio' }).waitFor();
+    expect(await page.locator('#region option').allTextContents()).toEqual([expect.stringContaining('United States')]);
+    const started = page.waitForRequest((r) => r.url().startsWith(`${stack.baseUrl}/oauth/clio/start?region=us`));
+    await page.getByRole('button', { name: 'Sign in with Clio' }).click();
+    await started;
+    await page.context().close();
+  });
+
+  it('the built UI carries no client secret or token', async () => {
+    const files = (await readdir(UI_DIST, { recursive: true, withFileTypes: true })).filter((f) => f.isFile());
+    expect(files.length).toBeGreaterThan(0);
+    for (const f of files) {
+      const text = await readFile(join(f.parentPath, f.name), 'utf8');
+      expect(text).not.toMatch(/client_secret|CLIENT_SECRET|refresh_token|sandbox-secret/);
+    }
+  });
+});
