@@ -9,6 +9,7 @@ import { startEmbeddedPostgres } from './db/embedded-postgres';
 import { createApp } from './http/app';
 import type { ReadinessReport } from './http/env';
 import { type JobRunner, startJobRunner } from './jobs/runner';
+import { renewClioWebhooks } from './clio/webhooks';
 import { CRON, createTasks } from './jobs/tasks';
 import type { Logger } from './log';
 
@@ -42,7 +43,13 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
       logger: logger.child({ component: 'jobs' }),
       concurrency: config.WORKER_CONCURRENCY,
       // The sync engine plugs in here; until it lands, jobs are accepted and recorded as done.
-      tasks: createTasks({ db, logger, syncFirm: async () => {}, syncRecords: async () => {} }),
+      tasks: createTasks({
+        db,
+        logger,
+        syncFirm: async () => {},
+        syncRecords: async () => {},
+        renewClioWebhooks: async () => void (await renewClioWebhooks({ config, db, secrets, logger })),
+      }),
       cron: CRON,
     });
 

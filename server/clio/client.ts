@@ -32,6 +32,7 @@ export interface WriteOptions {
   fields?: string;
   /** The record's etag: Clio answers 412 when someone changed it since. */
   ifMatch?: string;
+  headers?: Record<string, string>;
 }
 
 interface Envelope<T> {
@@ -74,6 +75,12 @@ export class ClioClient {
   async patch<T>(path: string, data: unknown, opts: WriteOptions = {}): Promise<T> {
     const res = await this.send('PATCH', this.url(path, opts), { data }, headersFor(opts));
     return ((await res.json()) as Envelope<T>).data;
+  }
+
+  /** PUT without a `data` envelope when `data` is undefined (e.g. webhook activation). */
+  async put<T>(path: string, data: unknown, opts: WriteOptions = {}): Promise<T | undefined> {
+    const res = await this.send('PUT', this.url(path, opts), data === undefined ? undefined : { data }, headersFor(opts));
+    return ((await res.json().catch(() => null)) as Envelope<T> | null)?.data;
   }
 
   async del(path: string): Promise<void> {
@@ -143,7 +150,7 @@ export class ClioClient {
 }
 
 function headersFor(opts: WriteOptions): Record<string, string> {
-  return opts.ifMatch ? { 'If-Match': opts.ifMatch } : {};
+  return { ...opts.headers, ...(opts.ifMatch ? { 'If-Match': opts.ifMatch } : {}) };
 }
 
 function retryAfterMs(res: Response): number {

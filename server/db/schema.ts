@@ -208,6 +208,9 @@ export interface DB {
   sync_cursors: SyncCursorsTable;
   sync_errors: SyncErrorsTable;
   sync_log: SyncLogTable;
+  clio_oauth_states: ClioOauthStatesTable;
+  clio_webhooks: ClioWebhooksTable;
+  clio_webhook_events: ClioWebhookEventsTable;
   xero_oauth_states: XeroOauthStatesTable;
   xero_pending_tenants: XeroPendingTenantsTable;
   xero_webhook_events: XeroWebhookEventsTable;

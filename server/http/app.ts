@@ -3,6 +3,7 @@ import { bodyLimit } from 'hono/body-limit';
 import { requestId } from 'hono/request-id';
 import { ApiError, errorResponse, handleError } from './errors';
 import type { AppDeps, AppEnv } from './env';
+import { clioRoutes } from './routes/clio';
 import { healthRoutes } from './routes/health';
 import { xeroRoutes } from './routes/xero';
 import { clioApiRoutes } from './routes/api-clio';
@@ -53,6 +54,7 @@ export function createApp(deps: AppDeps) {
   app.route('/', xeroChartApiRoutes(deps, loadChart));
   app.route('/', clioApiRoutes(deps));
   app.route('/', recordsApiRoutes(deps));
+  app.route('/', clioRoutes(deps));
   app.route('/', uiStaticRoutes());
   app.notFound((c) => errorResponse(c, 'NOT_FOUND', `No route for ${c.req.method} ${c.req.path}.`));
   app.onError((err, c) => handleError(err, c, deps.logger));

@@ -8,6 +8,7 @@ export const TASK = {
   sweepDueFirms: 'sweep_due_firms',
   syncFirm: 'sync_firm',
   syncRecords: 'sync_records',
+  renewClioWebhooks: 'renew_clio_webhooks',
 } as const;
 
 const syncFirmPayload = z.object({
@@ -42,6 +43,8 @@ export interface TaskDeps {
   /** The sync run for one firm; the sync engine supplies it. */
   syncFirm: (payload: SyncFirmPayload) => Promise<void>;
   syncRecords: (payload: SyncRecordsPayload) => Promise<void>;
+  /** Extends Clio webhooks before their 31-day limit (server/clio/webhooks.ts). */
+  renewClioWebhooks?: () => Promise<void>;
 }
 
 export function createTasks(deps: TaskDeps): TaskList {
@@ -57,11 +60,21 @@ export function createTasks(deps: TaskDeps): TaskList {
     if (payload.reason === 'sweep') await markSwept(deps.db, payload.firmId, new Date());
   };
   const syncRecords: Task = async (raw) => deps.syncRecords(syncRecordsPayload.parse(raw));
-  return { [TASK.sweepDueFirms]: sweepDueFirms, [TASK.syncFirm]: syncFirm, [TASK.syncRecords]: syncRecords };
+  const renewClioWebhooks: Task = async () => deps.renewClioWebhooks?.();
+  return {
+    [TASK.sweepDueFirms]: sweepDueFirms,
+    [TASK.syncFirm]: syncFirm,
+    [TASK.syncRecords]: syncRecords,
+    [TASK.renewClioWebhooks]: renewClioWebhooks,
+  };
 }
 
 /**
  * The sweep checks every minute which firms are due (each firm's interval is a setting);
  * graphile-worker's cron makes sure only one process schedules each tick.
  */
-export const CRON: CronItem[] = [{ task: TASK.sweepDueFirms, match: '* * * * *', options: { backfillPeriod: 0 } }];
+export const CRON: CronItem[] = [
+  { task: TASK.sweepDueFirms, match: '* * * * *', options: { backfillPeriod: 0 } },
+  // Hourly is plenty for a week's margin, and retries a failed renewal well before Clio's 31 days run out.
+  { task: TASK.renewClioWebhooks, match: '17 * * * *', options: { backfillPeriod: 0 } },
+];

@@ -1,0 +1,101 @@
+import { sql } from 'kysely';
+import { CLIO_REGIONS } from '../config';
+import type { Database } from '../db/database';
+import {
+  type ClioConnection,
+  deleteClioConnection,
+  findConnectionsByClioUser,
+  firmClioConnection,
+  listFirmClioConnections,
+} from './connections';
+import type { ClioDeps } from './deps';
+import { ClioApiError, ClioNotConnectedError } from './errors';
+import { WHO_AM_I_FIELDS } from './install';
+import { revokeToken } from './oauth';
+import { clientForConnection, connectionTokens } from './tokens';
+import { listFirmSubscriptions } from './webhook-subscriptions';
+import { ensureFirmWebhooks, removeWebhooks } from './webhooks';
+
+/** Queued (not running) jobs of the firm's queue are dropped; a running one finishes and finds no tokens. */
+async function cancelQueuedFirmJobs(db: Database, firmId: string): Promise<number> {
+  const { rows } = await sql<{ id: string }>`
+    select id from graphile_worker.complete_jobs(array(
+      select id from graphile_worker.jobs where queue_name = ${`firm:${firmId}`} and locked_at is null))`.execute(db);
+  return rows.length;
+}
+
+/**
+ * Takes connections away. The webhooks they own are deleted at Clio while a token still works;
+ * when the firm is left with no Clio connection it is uninstalled (its jobs stop), otherwise
+ * another user's token takes over the webhooks.
+ */
+async function removeConnections(deps: ClioDeps, firmId: string, gone: ClioConnection[]): Promise<void> {
+  const all = await listFirmClioConnections(deps.db, firmId);
+  const goneIds = new Set(gone.map((c) => c.id));
+  const remaining = all.filter((c) => !goneIds.has(c.id));
+  const subs = await listFirmSubscriptions(deps.db, firmId);
+  await removeWebhooks(deps, remaining.length === 0 ? subs : subs.filter((s) => s.connectionId && goneIds.has(s.connectionId)), all);
+  for (const c of gone) await deleteClioConnection(deps.db, c.id);
+
+  if (remaining.length === 0) {
+    const cancelled = await cancelQueuedFirmJobs(deps.db, firmId);
+    await deps.db.updateTable('firms').set({ status: 'uninstalled', updated_at: sql`now()` }).where('id', '=', firmId).execute();
+    deps.logger.info({ firmId, cancelledJobs: cancelled }, 'clio firm uninstalled');
+    return;
+  }
+  const heir = await firmClioConnection(deps.db, firmId);
+  if (heir) {
+    await ensureFirmWebhooks(deps, heir).catch((err: Error) =>
+      deps.logger.warn({ firmId, reason: err.message }, 'clio webhooks could not move to another user'),
+    );
+  }
+}
+
+/** The in-app "Disconnect Clio": revokes every grant of the firm at Clio and uninstalls it. */
+export async function disconnectFirm(deps: ClioDeps, firmId: string): Promise<void> {
+  const connections = await listFirmClioConnections(deps.db, firmId);
+  // Webhooks first: deleting them needs the tokens that are about to be revoked.
+  await removeWebhooks(deps, await listFirmSubscriptions(deps.db, firmId), connections);
+  for (const c of connections) {
+    const app = deps.config.clio[c.region];
+    try {
+      if (app) await revokeToken(app, await connectionTokens(deps, c).accessToken());
+    } catch (err) {
+      if (!(err instanceof ClioApiError || err instanceof ClioNotConnectedError)) throw err;
+      deps.logger.info({ firmId, connectionId: c.id, reason: err.message }, 'clio grant not revoked at Clio');
+    }
+  }
+  await removeConnections(deps, firmId, connections);
+}
+
+/**
+ * Clio's deauthorization callback carries no signature, so it is never believed on its word: the
+ * client id must be ours, and each named grant is tried against Clio. Only grants Clio no longer
+ * honours are removed; a forged call for a live grant changes nothing.
+ */
+export async function handleDeauthorization(deps: ClioDeps, p: { clientId: string; clioUserId: string }): Promise<number> {
+  const regions = CLIO_REGIONS.filter((r) => deps.config.clio[r]?.clientId === p.clientId);
+  let removed = 0;
+  for (const region of regions) {
+    for (const connection of await findConnectionsByClioUser(deps.db, { clioUserId: p.clioUserId, region })) {
+      if (await grantStillWorks(deps, connection)) {
+        deps.logger.warn({ firmId: connection.firmId, connectionId: connection.id }, 'clio deauthorization ignored: the grant still works');
+        continue;
+      }
+      await removeConnections(deps, connection.firmId, [connection]);
+      removed++;
+    }
+  }
+  return removed;
+}
+
+async function grantStillWorks(deps: ClioDeps, connection: ClioConnection): Promise<boolean> {
+  try {
+    await clientForConnection(deps, connection).get('/users/who_am_i.json', { fields: WHO_AM_I_FIELDS });
+    return true;
+  } catch (err) {
+    if (err instanceof ClioNotConnectedError) return false;
+    if (err instanceof ClioApiError && err.status === 401) return false;
+    throw err;
+  }
+}

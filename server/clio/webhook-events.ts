@@ -1,0 +1,78 @@
+import { sql } from 'kysely';
+import { z } from 'zod';
+import { TASK, type SyncRecordsPayload, syncRecordsJobSpec } from '../jobs/tasks';
+import { WEBHOOK_MODELS } from './app-definition';
+import type { ClioDeps } from './deps';
+import { verifyClioWebhook } from './webhook-signature';
+import { completeHandshake, getSubscription, recordDelivery, webhookSecretContext } from './webhook-subscriptions';
+
+const handshakeBody = z
+  .object({ meta: z.object({ webhook_id: z.coerce.string() }).partial().optional() })
+  .loose()
+  .optional();
+
+const deliveryBody = z.object({
+  data: z.object({ id: z.coerce.string().regex(/^\d+$/), etag: z.string().optional(), updated_at: z.string().optional() }).loose(),
+  meta: z.object({ event: z.string().min(1), webhook_id: z.coerce.string().optional() }).loose(),
+});
+
+export type HandshakeOutcome = 'accepted' | 'unknown' | 'refused';
+export type DeliveryOutcome = 'queued' | 'duplicate' | 'unknown' | 'bad_signature' | 'bad_payload';
+
+/**
+ * Clio's handshake: it POSTs `X-Hook-Secret` to the webhook's URL, possibly before our create call
+ * has returned. The row exists already (written first), so the secret is stored against it.
+ */
+export async function acceptHandshake(deps: ClioDeps, subscriptionId: string, secret: string, rawBody: string): Promise<HandshakeOutcome> {
+  const sub = await getSubscription(deps.db, subscriptionId);
+  if (!sub) return 'unknown';
+  const body = handshakeBody.safeParse(parseJson(rawBody));
+  const claimedId = body.success ? body.data?.meta?.webhook_id : undefined;
+  if (sub.clioWebhookId && claimedId && claimedId !== String(sub.clioWebhookId)) return 'refused';
+  const stored = await completeHandshake(deps.db, sub.id, deps.secrets.seal(secret, webhookSecretContext(sub.id)));
+  if (stored) return 'accepted';
+  // A repeated handshake for an enabled webhook is fine only when it carries the secret we hold.
+  const known = sub.secretEnc && deps.secrets.open(sub.secretEnc, webhookSecretContext(sub.id));
+  return known === secret ? 'accepted' : 'refused';
+}
+
+/**
+ * A signed delivery: the signature is checked over the raw bytes before anything is parsed, then
+ * the event becomes one `sync_records` job, unless this record version was queued before. The
+ * dedupe row and the job are written in one transaction, so a crash leaves neither or both.
+ */
+export async function acceptDelivery(
+  deps: ClioDeps,
+  subscriptionId: string,
+  rawBody: Uint8Array,
+  signature: string | undefined,
+): Promise<DeliveryOutcome> {
+  const sub = await getSubscription(deps.db, subscriptionId);
+  if (!sub) return 'unknown';
+  if (!sub.secretEnc) return 'bad_signature';
+  const secret = deps.secrets.open(sub.secretEnc, webhookSecretContext(sub.id));
+  if (!verifyClioWebhook(secret, rawBody, signature)) return 'bad_signature';
+
+  const parsed = deliveryBody.safeParse(parseJson(Buffer.from(rawBody).toString('utf8')));
+  const def = WEBHOOK_MODELS.find((m) => m.model === sub.model);
+  if (!parsed.success || !def) return 'bad_payload';
+  const { data, meta } = parsed.data;
+  const version = `${meta.event}:${data.etag ?? data.updated_at ?? ''}`;
+
+  return deps.db.transaction().execute(async (trx) => {
+    if (!(await recordDelivery(trx, { webhookId: sub.id, recordId: data.id, version }))) return 'duplicate';
+    const payload: SyncRecordsPayload = { firmId: sub.firmId, source: 'clio', kind: def.kind, ids: [data.id], reason: 'webhook' };
+    const spec = syncRecordsJobSpec(sub.firmId);
+    await sql`select graphile_worker.add_job(${TASK.syncRecords}, ${JSON.stringify(payload)}::json,
+      queue_name => ${spec.queueName}, max_attempts => ${spec.maxAttempts})`.execute(trx);
+    return 'queued';
+  });
+}
+
+function parseJson(raw: string): unknown {
+  try {
+    return raw ? JSON.parse(raw) : undefined;
+  } catch {
+    return undefined;
+  }
+}

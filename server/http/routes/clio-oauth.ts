@@ -1,0 +1,82 @@
+import { Hono } from 'hono';
+import { z } from 'zod';
+import { CLIO_PATHS } from '../../clio/app-definition';
+import { ClioOAuthError } from '../../clio/errors';
+import { callbackUrl, completeInstall } from '../../clio/install';
+import { authorizeUrl } from '../../clio/oauth';
+import { consumeOAuthState, createOAuthState } from '../../clio/oauth-states';
+import { handleDeauthorization } from '../../clio/uninstall';
+import { CLIO_REGIONS, type ClioRegionCode } from '../../config';
+import { ApiError } from '../errors';
+import type { AppDeps, AppEnv } from '../env';
+import { messagePage } from '../pages';
+
+const startQuery = z.object({ region: z.enum(CLIO_REGIONS).optional(), a2c: z.enum(['1', 'true']).optional() });
+const callbackQuery = z.object({
+  state: z.string().min(1).max(200),
+  code: z.string().min(1).max(2000).optional(),
+  error: z.string().max(200).optional(),
+});
+const deauthorizeBody = z.object({ client_id: z.string().min(1), user_id: z.coerce.string().regex(/^\d+$/) });
+
+/** Install through Clio OAuth, and Clio's deauthorization callback. */
+export function clioOAuthRoutes(deps: AppDeps) {
+  const app = new Hono<AppEnv>();
+  const configured = CLIO_REGIONS.filter((r): r is ClioRegionCode => deps.config.clio[r] !== undefined);
+
+  app.get(CLIO_PATHS.start, async (c) => {
+    const q = startQuery.safeParse(c.req.query());
+    const region = q.success ? (q.data.region ?? (configured.length === 1 ? configured[0] : undefined)) : undefined;
+    if (!q.success || !region || !configured.includes(region)) {
+      const offered = configured.map((r) => r.toUpperCase()).join(', ') || 'none';
+      return messagePage(c, 400, 'Choose your Clio region', `This add-on can be installed from these Clio regions: ${offered}. Start again from the install link for your region.`);
+    }
+    const state = await createOAuthState(deps.db, { region, addToClio: q.data.a2c !== undefined });
+    return c.redirect(authorizeUrl(deps.config.clio[region]!, { redirectUri: callbackUrl(deps.config.PUBLIC_URL), state }), 302);
+  });
+
+  app.get(CLIO_PATHS.callback, async (c) => {
+    // The query holds a one-time code: nothing of it is logged, and the success path only redirects.
+    c.header('Referrer-Policy', 'no-referrer');
+    const q = callbackQuery.safeParse(c.req.query());
+    const pending = q.success ? await consumeOAuthState(deps.db, q.data.state) : undefined;
+    if (!q.success || !pending) {
+      return messagePage(c, 400, 'This sign-in link is no longer valid', 'It has expired, was already used, or did not come from this add-on. Start the installation again from Clio.');
+    }
+    if (q.data.error || !q.data.code) {
+      const denied = q.data.error === 'access_denied';
+      return messagePage(
+        c,
+        denied ? 200 : 400,
+        denied ? 'Nothing was connected' : 'Clio did not connect the add-on',
+        denied
+          ? 'You chose not to allow access in Clio, so nothing was installed. You can start again whenever you like.'
+          : 'Clio sent us back without permission to connect. Start the installation again from Clio.',
+      );
+    }
+    try {
+      const installed = await completeInstall(deps, { region: pending.region, code: q.data.code });
+      if (pending.addToClio) return c.redirect(`${deps.config.clio[pending.region]!.baseUrl}/app_integrations_callback`, 302);
+      const token = await deps.sessions.issue(installed);
+      return c.redirect(`/app/#token=${encodeURIComponent(token)}`, 302);
+    } catch (err) {
+      if (!(err instanceof ClioOAuthError)) throw err;
+      deps.logger.warn({ region: pending.region, oauthError: err.type }, 'clio code exchange refused');
+      return messagePage(c, 400, 'Clio did not accept this sign-in', 'The sign-in from Clio has expired or was already used. Start the installation again from Clio.');
+    }
+  });
+
+  app.post(CLIO_PATHS.deauthorize, async (c) => {
+    const type = c.req.header('content-type') ?? '';
+    const raw = type.includes('application/json') ? await c.req.json().catch(() => ({})) : await c.req.parseBody().catch(() => ({}));
+    const body = deauthorizeBody.safeParse(raw);
+    if (!body.success) throw new ApiError('BAD_REQUEST', 'Expected client_id and user_id.');
+    if (!configured.some((r) => deps.config.clio[r]!.clientId === body.data.client_id)) {
+      throw new ApiError('UNAUTHORIZED', 'Unknown client_id.');
+    }
+    await handleDeauthorization(deps, { clientId: body.data.client_id, clioUserId: body.data.user_id });
+    // The same answer whether or not anything was removed: callers learn nothing about our users.
+    return c.body(null, 204);
+  });
+  return app;
+}

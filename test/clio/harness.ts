@@ -1,0 +1,120 @@
+import { serve, type ServerType } from '@hono/node-server';
+import { makeWorkerUtils, type WorkerUtils } from 'graphile-worker';
+import { randomBytes } from 'node:crypto';
+import { createServer } from 'node:net';
+import { createSessionIssuer, deriveSessionKey } from '../../server/auth/session';
+import type { ClioDeps } from '../../server/clio/deps';
+import { loadConfig } from '../../server/config';
+import { createSecretBox } from '../../server/crypto/secrets';
+import { createApp } from '../../server/http/app';
+import type { AppDeps } from '../../server/http/env';
+import { startClioEmulator } from '../emulators/clio/server';
+import { createTestDatabase, type TestDatabase } from '../support/database';
+import { capturedLogger } from '../support/logs';
+
+/**
+ * Our HTTP app on a real port, against its own database and one Clio emulator per region, with
+ * graphile-worker's schema but no worker: queued jobs stay visible, so tests can read exactly what
+ * was queued. (The full-stack helper runs a worker that would consume them at once.)
+ */
+export interface ClioHarness {
+  url: string;
+  t: TestDatabase;
+  deps: AppDeps & ClioDeps;
+  logs: string[];
+  clio: Record<'us' | 'ca', Awaited<ReturnType<typeof startClioEmulator>>>;
+  jobs(): Promise<{ task_identifier: string; payload: Record<string, unknown>; queue_name: string | null }[]>;
+  /** Walks the OAuth install in the emulator as Clio user `clioUserId`; returns the final redirect. */
+  install(opts?: { clioUserId?: number; region?: 'us' | 'ca'; a2c?: boolean }): Promise<{ status: number; location: string }>;
+  stop(): Promise<void>;
+}
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const s = createServer().listen(0, '127.0.0.1', () => {
+      const port = (s.address() as { port: number }).port;
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+export const manual = (url: string, init: RequestInit = {}) => fetch(url, { ...init, redirect: 'manual' });
+
+export async function startClioHarness(): Promise<ClioHarness> {
+  const [t, us, ca, port] = await Promise.all([createTestDatabase(), startClioEmulator({ port: 0 }), startClioEmulator({ port: 0, region: 'CA' }), freePort()]);
+  const url = `http://127.0.0.1:${port}`;
+  const config = loadConfig({
+    PORT: String(port),
+    PUBLIC_URL: url,
+    DATABASE_URL: t.url,
+    LOG_LEVEL: 'debug',
+    CLIO_CLIENT_ID: 'sandbox',
+    CLIO_CLIENT_SECRET: 'sandbox-secret',
+    CLIO_US_BASE_URL: us.url,
+    CLIO_CA_CLIENT_ID: 'sandbox',
+    CLIO_CA_CLIENT_SECRET: 'sandbox-secret',
+    CLIO_CA_BASE_URL: ca.url,
+    XERO_CLIENT_ID: 'sandbox',
+    XERO_CLIENT_SECRET: 'sandbox-secret',
+  });
+  const { logger, lines } = capturedLogger('debug');
+  const key = randomBytes(32);
+  const workerUtils: WorkerUtils = await makeWorkerUtils({ pgPool: t.pool });
+  await workerUtils.migrate();
+  const deps: AppDeps & ClioDeps = {
+    config,
+    db: t.db,
+    logger,
+    secrets: createSecretBox(key),
+    sessions: createSessionIssuer(deriveSessionKey(key), 900),
+    jobs: { addJob: workerUtils.addJob },
+    readiness: async () => ({ ready: true, checks: {} }),
+  };
+  const app = createApp(deps);
+  const server: ServerType = await new Promise((resolve) => {
+    const s = serve({ fetch: app.fetch, port, hostname: '127.0.0.1' }, () => resolve(s));
+  });
+  const clio = { us, ca };
+
+  return {
+    url,
+    t,
+    deps,
+    logs: lines,
+    clio,
+    async jobs() {
+      const { rows } = await t.pool.query(
+        `select task_identifier, payload, queue_name from graphile_worker.jobs order by id`,
+      );
+      return rows;
+    },
+    async install(opts = {}) {
+      const region = opts.region ?? 'us';
+      const emu = clio[region];
+      if (opts.clioUserId !== undefined) {
+        await fetch(`${emu.url}/_emulator/session`, { method: 'POST', body: JSON.stringify({ user_id: opts.clioUserId }), headers: { 'content-type': 'application/json' } });
+      }
+      let res = await manual(`${url}/oauth/clio/start?region=${region}${opts.a2c ? '&a2c=1' : ''}`);
+      if (res.status !== 302) return { status: res.status, location: '' };
+      res = await manual(res.headers.get('location')!);
+      res = await manual(res.headers.get('location')!);
+      await emu.emulator.flushWebhooks();
+      return { status: res.status, location: res.headers.get('location') ?? '' };
+    },
+    async stop() {
+      await new Promise<void>((r) => server.close(() => r()));
+      await workerUtils.release();
+      await Promise.all([us.close(), ca.close()]);
+      await t.drop();
+    },
+  };
+}
+
+export async function control(emuUrl: string, path: string, body?: unknown, method = 'POST'): Promise<any> {
+  const res = await fetch(`${emuUrl}/_emulator${path}`, {
+    method,
+    headers: { 'content-type': 'application/json' },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  return res.status === 204 ? null : res.json();
+}
