@@ -110,7 +110,7 @@ describe('openXeroForFirm: reads through xero-node, paced, typed', () => {
     const row = await stack.db.selectFrom('connections').selectAll().where('firm_id', '=', firmId).executeTakeFirstOrThrow();
     const access = stack.server.secrets.open(row.access_token_enc!, `xero:${row.id}:access`);
     const refresh = stack.server.secrets.open(row.refresh_token_enc!, `xero:${row.id}:refresh`);
-    const log = stack.logLines.join('\n');
+    const log = [...stack.logLines, ...stack.clientLogLines].join('\n');
     expect(log.length).toBeGreaterThan(0);
     for (const secret of [access, refresh, stack.config.xero.clientSecret, 'eyJ']) expect(log).not.toContain(secret);
   });
