@@ -39,13 +39,16 @@ async function optionValues(page: Page, selector: string): Promise<string[]> {
 }
 
 describe('settings page in a real browser', () => {
-  it('connects Xero, fills the settings from dropdowns, saves, and shows a field error beside its field', async () => {
-    const { token, firmId } = await stack.createFirmSession({ name: 'Browser & Co', isAdmin: true });
+  it('signs in with Clio, connects Xero, fills the settings from dropdowns, saves, and shows a field error beside its field', async () => {
     const { page, popups } = await newPage();
-    await page.goto(`${stack.baseUrl}/app/settings#token=${token}`);
-
-    await expect.poll(() => page.getByRole('heading', { name: 'Bill Syncing → Xero' }).isVisible()).toBe(true);
+    await page.goto(`${stack.baseUrl}/app/`);
+    // Sandbox Clio OAuth approves at once and comes back with the session token in the fragment.
+    await page.getByRole('button', { name: 'Sign in with Clio' }).click();
+    await page.getByRole('heading', { name: 'Bill Syncing → Xero' }).waitFor();
     expect(page.url()).not.toContain('token=');
+    const token = await page.evaluate(() => sessionStorage.getItem('clio-xero-sync.session'));
+    const { firmId, isAdmin } = await stack.server.sessions.verify(token!);
+    expect(isAdmin).toBe(true);
     await page.getByText('Not connected').waitFor();
 
     // Connect: the top window goes to Xero's authorize page (the emulator approves at once) and back.
@@ -81,6 +84,12 @@ describe('settings page in a real browser', () => {
     await page.fill('#hardCostStartDate', '2026-07-01');
     await page.selectOption('#hardCostAccountCode', '412');
     await page.selectOption('#hardCostBankAccountCode', '091');
+    // Clio's own lists come through the signed-in user's Clio connection.
+    await page.getByLabel('Activity: Research').selectOption('260');
+    await page.getByLabel('Sync bill updates from Xero to Clio').check();
+    const clioBanks = await optionValues(page, '#clioPaymentBankAccountId');
+    expect(clioBanks.length).toBeGreaterThan(1);
+    await page.selectOption('#clioPaymentBankAccountId', clioBanks[1]!);
     await page.getByRole('button', { name: 'Update sync settings' }).click();
     await page.getByRole('status').filter({ hasText: 'Sync settings saved.' }).waitFor();
 
@@ -93,7 +102,12 @@ describe('settings page in a real browser', () => {
       sync_hard_costs: true,
       hard_cost_start_date: '2026-07-01',
       hard_cost_bank_account_code: '091',
+      sync_from_xero: true,
+      clio_payment_bank_account_id: clioBanks[1],
     });
+    expect(await stack.db.selectFrom('category_accounts').select(['clio_kind', 'xero_account_code']).where('firm_id', '=', firmId).execute()).toEqual([
+      { clio_kind: 'activity_description', xero_account_code: '260' },
+    ]);
 
     // The same bank account twice: refused, and the reason sits beside the field.
     await page.selectOption('#hardCostBankAccountCode', '090');
@@ -153,6 +167,18 @@ describe('settings page in a real browser', () => {
     const started = page.waitForRequest((r) => r.url().startsWith(`${stack.baseUrl}/oauth/clio/start?region=us`));
     await page.getByRole('button', { name: 'Sign in with Clio' }).click();
     await started;
+    await page.context().close();
+  });
+
+  it('the record page (where custom actions land) shows the link state and queues "Sync now"', async () => {
+    const { token, firmId } = await stack.createFirmSession({ isAdmin: false });
+    await stack.db.insertInto('links').values({ firm_id: firmId, kind: 'bill', clio_id: '321', xero_id: 'inv-321', state: 'failed' }).execute();
+    const { page } = await newPage();
+    await page.goto(`${stack.baseUrl}/app/records/bill/321#token=${token}`);
+    await page.getByRole('heading', { name: 'Clio bill 321' }).waitFor();
+    await page.getByText('Failed to sync').waitFor();
+    await page.getByRole('button', { name: 'Sync now' }).click();
+    await page.getByRole('status').filter({ hasText: 'Queued' }).waitFor();
     await page.context().close();
   });
 

@@ -46,6 +46,11 @@ export function SettingsPage(props: { me: Me; onConnectionChange: () => void }) 
     ]).then(([accounts, rates]) => setXero({ accounts, taxRates: rates.taxRates }), (err: Error) => setLoadError(err.message));
   }, [xeroActive]);
 
+  // After a refused save, take the user to the first field that needs attention.
+  useEffect(() => {
+    if (Object.keys(errors).length > 0) document.querySelector<HTMLElement>('[aria-invalid="true"]')?.focus();
+  }, [errors]);
+
   if (loadError && !draft) return <p role="alert">{loadError}</p>;
   if (!draft) return <p aria-busy="true">Loading settings…</p>;
 
