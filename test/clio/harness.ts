@@ -118,3 +118,14 @@ export async function control(emuUrl: string, path: string, body?: unknown, meth
   });
   return res.status === 204 ? null : res.json();
 }
+
+/** The plaintext tokens of a stored connection, opened the way the server does. */
+export async function storedTokens(h: ClioHarness, connectionId: string): Promise<{ access: string; refresh: string }> {
+  const row = await h.t.db.selectFrom('connections').selectAll().where('id', '=', connectionId).executeTakeFirstOrThrow();
+  return {
+    access: h.deps.secrets.open(row.access_token_enc!, `clio:${connectionId}:access`),
+    refresh: h.deps.secrets.open(row.refresh_token_enc!, `clio:${connectionId}:refresh`),
+  };
+}
+
+export const sessionFrom = (location: string) => decodeURIComponent(location.split('#token=')[1] ?? '');
