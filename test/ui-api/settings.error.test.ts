@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { NOT_CONNECTED_MESSAGE } from '../../server/settings/validate';
 import { expectEnvelope, uiApiHarness, type UiApiHarness } from './app-harness';
+import { settingsForSeededChart, startConnectedStack } from './connected-stack';
 
 let h: UiApiHarness;
 let token: string;
@@ -71,5 +72,61 @@ describe('UI API: settings that cannot be saved', () => {
       expect(res.status).toBe(404);
       expectEnvelope(await res.json(), 'NOT_FOUND');
     }
+  });
+});
+
+describe('UI API with Xero connected (emulator): settings Xero would reject', () => {
+  let connected: Awaited<ReturnType<typeof startConnectedStack>>;
+  beforeAll(async () => {
+    connected = await startConnectedStack();
+  }, 60_000);
+  afterAll(() => connected?.stack.stop());
+
+  const refused = async (overrides: Parameters<typeof settingsForSeededChart>[0]) => {
+    const { status, body } = await connected.call('PUT', '/api/settings', settingsForSeededChart(overrides));
+    expect(status).toBe(422);
+    expectEnvelope(body, 'UNPROCESSABLE_ENTITY');
+    return (body.error.details as { fieldErrors: Record<string, string> }).fieldErrors;
+  };
+
+  it('an archived account, a missing one, a system account and an expense account for fees are each named beside their field', async () => {
+    expect(await refused({ timeAccountCode: '205', expenseAccountCode: '999', interestAccountCode: '610', creditNoteAccountCode: '412' })).toEqual({
+      timeAccountCode: 'Legal Fees (pre-2024) (205) is archived in Xero. Restore it in Xero or choose another account.',
+      expenseAccountCode: "Account 999 no longer exists in Xero's chart of accounts. Choose another account.",
+      interestAccountCode: 'Accounts Receivable (610) is a Xero system account and cannot be used here.',
+      creditNoteAccountCode: expect.stringContaining('is not an income'),
+    });
+  });
+
+  it('the same bank account for payments and hard costs is refused; so is a non-bank account', async () => {
+    expect(await refused({ hardCostBankAccountCode: '090' })).toEqual({ hardCostBankAccountCode: expect.stringContaining('different bank account') });
+    expect(await refused({ paymentBankAccountCode: '200' })).toEqual({ paymentBankAccountCode: expect.stringContaining('is not a bank account') });
+  });
+
+  it('tax types must exist in the organisation and apply to sales', async () => {
+    expect(await refused({ timeTaxType: 'NOSUCHTAX', expenseTaxType: 'INPUT' })).toEqual({
+      timeTaxType: expect.stringContaining('does not exist'),
+      expenseTaxType: expect.stringContaining('cannot be used on sales'),
+    });
+  });
+
+  it('a category override to an archived account is named on its row', async () => {
+    expect(await refused({ categoryAccounts: [{ clioKind: 'activity_description', clioId: '3', accountCode: '205' }] })).toEqual({
+      'categoryAccounts.activity_description.3': expect.stringContaining('archived in Xero'),
+    });
+  });
+
+  it('when Xero fails, the error says so in the envelope and nothing is saved', async () => {
+    const before = (await connected.call('GET', '/api/settings')).body.settings;
+    await connected.stack.xero.control('POST', '/faults', { kind: '503', pathRegex: 'Accounts', count: 20 });
+    try {
+      const { status, body } = await connected.call('PUT', '/api/settings', settingsForSeededChart());
+      expect(status).toBe(502);
+      expectEnvelope(body, 'BAD_GATEWAY');
+      expect(body.error.message).toMatch(/^Xero could not give us your chart of accounts/);
+    } finally {
+      await connected.stack.xero.control('DELETE', '/faults');
+    }
+    expect((await connected.call('GET', '/api/settings')).body.settings).toEqual(before);
   });
 });

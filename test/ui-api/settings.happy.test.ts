@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { uiStaticRoutes } from '../../server/http/routes/ui-static';
 import { TASK } from '../../server/jobs/tasks';
 import { uiApiHarness, type UiApiHarness } from './app-harness';
+import { settingsForSeededChart, startConnectedStack } from './connected-stack';
 
 let h: UiApiHarness;
 beforeAll(async () => {
@@ -110,5 +111,54 @@ describe('serving the built UI', () => {
     for (const path of ['/app/assets/missing.js', '/app/assets/..%2Findex.html', '/app/assets/%2e%2e/%2e%2e/package.json']) {
       expect((await app.request(path)).status).toBe(404);
     }
+  });
+});
+
+describe('UI API with Xero connected (emulator)', () => {
+  let connected: Awaited<ReturnType<typeof startConnectedStack>>;
+  beforeAll(async () => {
+    connected = await startConnectedStack();
+  }, 60_000);
+  afterAll(() => connected?.stack.stop());
+
+  it('GET /api/me shows the connected organisation', async () => {
+    const { body } = await connected.call('GET', '/api/me');
+    expect(body.xero).toEqual({ status: 'active', tenantName: 'Harbour Legal Pty Ltd' });
+  });
+
+  it('GET /api/xero/accounts: pickers of active, fitting accounts; a bank account without a code is disabled with the reason', async () => {
+    const { status, body } = await connected.call('GET', '/api/xero/accounts');
+    expect(status).toBe(200);
+    const codes = (list: { code: string | null }[]) => list.map((o) => o.code);
+    expect(codes(body.revenue)).toEqual(['200', '210', '260', '270', '280']);
+    expect(codes(body.expense)).toEqual(['310', '320', '400', '404', '412', '425', '429', '453', '461', '469', '485', '489', '493']);
+    expect(body.bank).toEqual([
+      { code: '090', name: 'Business Cheque Account', type: 'BANK', disabled: false },
+      { code: '091', name: 'Business Savings Account', type: 'BANK', disabled: false },
+      {
+        code: null,
+        name: 'Business Credit Card',
+        type: 'BANK',
+        disabled: true,
+        reason: "This bank account has no code in Xero; add one in Xero's chart of accounts to use it",
+      },
+    ]);
+  });
+
+  it("GET /api/xero/tax-rates: the organisation's own active rates", async () => {
+    const { status, body } = await connected.call('GET', '/api/xero/tax-rates');
+    expect(status).toBe(200);
+    expect(body.taxRates.map((t: { taxType: string }) => t.taxType)).toEqual(
+      expect.arrayContaining(['OUTPUT', 'EXEMPTOUTPUT', 'INPUT', 'BASEXCLUDED']),
+    );
+    expect(body.taxRates.every((t: { status: string }) => t.status === 'ACTIVE')).toBe(true);
+  });
+
+  it('PUT /api/settings with accounts chosen from the chart saves them', async () => {
+    const settings = settingsForSeededChart();
+    const { status, body } = await connected.call('PUT', '/api/settings', settings);
+    expect(status).toBe(200);
+    expect(body.settings).toEqual(settings);
+    expect((await connected.call('GET', '/api/settings')).body.settings).toEqual(settings);
   });
 });

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { craftedToken, expectEnvelope, uiApiHarness, type UiApiHarness } from './app-harness';
+import { startConnectedStack } from './connected-stack';
 
 let h: UiApiHarness;
 beforeAll(async () => {
@@ -128,4 +129,23 @@ describe('security headers', () => {
       await https.stop();
     }
   });
+});
+
+describe("a firm never sees another firm's Xero organisation", () => {
+  it('firm B, not connected, gets 409 for the chart while firm A is connected', async () => {
+    const connected = await startConnectedStack();
+    try {
+      const b = await connected.stack.createFirmSession({ isAdmin: true });
+      const asB = connected.stack.api(b.token);
+      expect((await connected.call('GET', '/api/xero/accounts')).status).toBe(200);
+      for (const path of ['/api/xero/accounts', '/api/xero/tax-rates']) {
+        const { status, body } = await asB('GET', path);
+        expect(status).toBe(409);
+        expectEnvelope(body, 'CONFLICT');
+      }
+      expect((await asB('GET', '/api/me')).body.xero.status).toBe('not_connected');
+    } finally {
+      await connected.stack.stop();
+    }
+  }, 60_000);
 });
