@@ -18,12 +18,18 @@ afterAll(async () => {
   await stack?.stop();
 });
 
-/** A page that fails the test if the app opens a pop-up or a new tab (Xero forbids both for sign-in). */
+/** Anything the Content-Security-Policy blocked, on any page of the run: our own bundle must need no exception. */
+const cspViolations: string[] = [];
+
+/** A page that records pop-ups and new tabs (Xero forbids both for sign-in) and CSP violations. */
 async function newPage(): Promise<{ page: Page; popups: string[] }> {
   const context = await browser.newContext();
   const page = await context.newPage();
   const popups: string[] = [];
   context.on('page', (p) => popups.push(p.url()));
+  page.on('console', (m) => {
+    if (/Content Security Policy/i.test(m.text())) cspViolations.push(m.text());
+  });
   return { page, popups };
 }
 
@@ -180,6 +186,10 @@ describe('settings page in a real browser', () => {
     await page.getByRole('button', { name: 'Sync now' }).click();
     await page.getByRole('status').filter({ hasText: 'Queued' }).waitFor();
     await page.context().close();
+  });
+
+  it('nothing on our pages was blocked by the Content-Security-Policy', () => {
+    expect(cspViolations).toEqual([]);
   });
 
   it('the built UI carries no client secret or token', async () => {
