@@ -84,7 +84,11 @@ export async function startClioHarness(): Promise<ClioHarness> {
     clio,
     async jobs() {
       const { rows } = await t.pool.query(
-        `select task_identifier, payload, queue_name from graphile_worker.jobs order by id`,
+        `select t.identifier as task_identifier, j.payload, q.queue_name
+           from graphile_worker._private_jobs j
+           join graphile_worker._private_tasks t on t.id = j.task_id
+           left join graphile_worker._private_job_queues q on q.id = j.job_queue_id
+          order by j.id`,
       );
       return rows;
     },
