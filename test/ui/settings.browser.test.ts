@@ -188,6 +188,22 @@ describe('settings page in a real browser', () => {
     await page.context().close();
   });
 
+  it('a disconnect made in Xero shows as "needs reconnecting" with how to fix it', async () => {
+    const { token } = await stack.createFirmSession({ isAdmin: true });
+    const { page } = await newPage();
+    await page.goto(`${stack.baseUrl}/app/settings#token=${token}`);
+    await page.getByRole('button', { name: 'Connect to Xero' }).click();
+    await page.getByRole('button', { name: 'Sync with this organisation' }).click();
+    await page.getByText('Connected', { exact: true }).waitFor();
+    const [tenantId] = stack.xero.emulator.state.tenants.keys();
+    await stack.control('xero', 'POST', `/tenants/${tenantId}/disconnect`);
+    // The next call to Xero finds out (certification X6); the page then offers to reconnect.
+    await page.reload();
+    await page.getByText('Needs reconnecting').waitFor();
+    await page.getByRole('button', { name: 'Reconnect to Xero' }).waitFor();
+    await page.context().close();
+  });
+
   it('nothing on our pages was blocked by the Content-Security-Policy', () => {
     expect(cspViolations).toEqual([]);
   });

@@ -15,8 +15,7 @@ export function App() {
   const [me, setMe] = useState<Me | null>(null);
   const [loadError, setLoadError] = useState<string | null>(null);
 
-  const reloadMe = () =>
-    api<Me>('GET', '/api/me').then(setMe, (err: Error) => setLoadError(err.message));
+  const reloadMe = () => api<Me>('GET', '/api/me').then(setMe, (err: Error) => setLoadError(err.message));
 
   // Keyed on the token's presence, not its value: a renewal must not reload the page's data.
   const signedIn = token !== null;

@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'preact/hooks';
+import { useState } from 'preact/hooks';
 import type { ConnectionView } from '../../../server/xero/connect-service';
 import { api, navigateTop } from '../api';
 
@@ -22,14 +22,11 @@ function callbackError(): string | null {
  * The organisation and the state of the link (certification X3–X5). Plain text buttons, never a
  * redrawn Xero logo. Connecting navigates the top window: Xero's login refuses frames and pop-ups.
  */
-export function XeroConnectionPanel(props: { isAdmin: boolean; onChange: () => void }) {
-  const [connection, setConnection] = useState<ConnectionView | null>(null);
+export function XeroConnectionPanel(props: { connection: ConnectionView; isAdmin: boolean; onChange: () => Promise<void> }) {
+  const { connection } = props;
   const [confirming, setConfirming] = useState(false);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(callbackError);
-
-  const load = () => api<ConnectionView>('GET', '/api/xero/connection').then(setConnection, (err: Error) => setError(err.message));
-  useEffect(() => void load(), []);
 
   const run = async (action: () => Promise<void>) => {
     setBusy(true);
@@ -51,8 +48,7 @@ export function XeroConnectionPanel(props: { isAdmin: boolean; onChange: () => v
     run(async () => {
       await api('DELETE', '/api/xero/connection');
       setConfirming(false);
-      await load();
-      props.onChange();
+      await props.onChange();
     });
 
   const connectButton = (label: string) =>
@@ -65,8 +61,7 @@ export function XeroConnectionPanel(props: { isAdmin: boolean; onChange: () => v
   return (
     <section class="panel" aria-labelledby="xero-connection-title">
       <h2 id="xero-connection-title">Xero connection</h2>
-      {!connection && !error && <p aria-busy="true">Checking the connection…</p>}
-      {connection?.status === 'not_connected' && (
+      {connection.status === 'not_connected' && (
         <>
           <p>
             Status: <strong>Not connected</strong>. Connect your Xero organisation to start syncing bills.
@@ -74,13 +69,13 @@ export function XeroConnectionPanel(props: { isAdmin: boolean; onChange: () => v
           {connectButton('Connect to Xero')}
         </>
       )}
-      {connection?.status === 'pending_choice' && (
+      {connection.status === 'pending_choice' && (
         <p>
           Status: <strong>Waiting for you to choose an organisation</strong>.{' '}
           <a href="/app/settings/xero-organisation">Choose the Xero organisation to sync with</a>.
         </p>
       )}
-      {connection?.status === 'needs_reconnect' && (
+      {connection.status === 'needs_reconnect' && (
         <>
           <p>
             Organisation: <strong>{connection.tenantName}</strong>. Status: <strong>Needs reconnecting</strong> — syncing is paused.
@@ -92,7 +87,7 @@ export function XeroConnectionPanel(props: { isAdmin: boolean; onChange: () => v
           {connectButton('Reconnect to Xero')}
         </>
       )}
-      {connection?.status === 'active' && (
+      {connection.status === 'active' && (
         <>
           <p>
             Organisation: <strong>{connection.tenantName}</strong>. Status: <strong>Connected</strong>.

@@ -8,7 +8,7 @@ interface PendingOrganisation {
 }
 
 /** After Xero consent the user confirms which organisation this firm syncs with (certification X7). */
-export function OrganisationChoicePage(props: { onChosen: () => void }) {
+export function OrganisationChoicePage(props: { onChosen: () => Promise<void> }) {
   const [organisations, setOrganisations] = useState<PendingOrganisation[] | null>(null);
   const [tenantId, setTenantId] = useState('');
   const [error, setError] = useState<string | null>(null);
@@ -30,7 +30,7 @@ export function OrganisationChoicePage(props: { onChosen: () => void }) {
     setError(null);
     try {
       await api('POST', '/api/xero/organisation', { tenantId });
-      props.onChosen();
+      await props.onChosen();
       navigate('/app/settings');
     } catch (err) {
       setError((err as Error).message);

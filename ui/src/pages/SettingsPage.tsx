@@ -18,7 +18,7 @@ interface XeroLists {
 const NO_XERO_LISTS: XeroLists = { accounts: { revenue: [], expense: [], bank: [] }, taxRates: [] };
 
 /** The "Bill Syncing → Xero" page: every setting of product.md, saved with "Update sync settings". */
-export function SettingsPage(props: { me: Me; onConnectionChange: () => void }) {
+export function SettingsPage(props: { me: Me; onConnectionChange: () => Promise<void> }) {
   const { me } = props;
   const isAdmin = me.user.isAdmin;
   const [draft, setDraft] = useState<SyncSettings | null>(null);
@@ -43,7 +43,14 @@ export function SettingsPage(props: { me: Me; onConnectionChange: () => void }) 
     Promise.all([
       api<AccountPickers>('GET', '/api/xero/accounts'),
       api<{ taxRates: ChartTaxRate[] }>('GET', '/api/xero/tax-rates'),
-    ]).then(([accounts, rates]) => setXero({ accounts, taxRates: rates.taxRates }), (err: Error) => setLoadError(err.message));
+    ]).then(
+      ([accounts, rates]) => setXero({ accounts, taxRates: rates.taxRates }),
+      (err: Error) => {
+        setLoadError(err.message);
+        // A failing Xero call is how a disconnect made in Xero shows up: refresh the connection state.
+        void props.onConnectionChange();
+      },
+    );
   }, [xeroActive]);
 
   // After a refused save, take the user to the first field that needs attention.
@@ -96,7 +103,8 @@ export function SettingsPage(props: { me: Me; onConnectionChange: () => void }) 
   return (
     <>
       <h1>Bill Syncing → Xero</h1>
-      <XeroConnectionPanel isAdmin={isAdmin} onChange={props.onConnectionChange} />
+      <XeroConnectionPanel connection={me.xero} isAdmin={isAdmin} onChange={props.onConnectionChange} />
+      {loadError && <p role="alert">{loadError}</p>}
       {!isAdmin && (
         <p class="note" role="note">
           You can see these settings; only a Clio administrator of {me.firm.name} can change them.
