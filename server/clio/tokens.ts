@@ -53,7 +53,7 @@ export function connectionTokens(deps: ClioDeps, connection: ClioConnection): Cl
         return tokens.access_token;
       } catch (err) {
         if (err instanceof ClioOAuthError && err.type === 'invalid_grant') {
-          await markNeedsReconnect(deps.db, connection.id, 'Clio refused the refresh token; the user must install again.');
+          await markNeedsReconnect(trx, connection.id, 'Clio refused the refresh token; the user must install again.');
           throw new ClioNotConnectedError('Clio revoked this connection');
         }
         throw err;
