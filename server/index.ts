@@ -1,6 +1,7 @@
 import { ConfigError, loadConfig } from './config';
 import { createLogger } from './log';
 import { startServer } from './main';
+import { startSandboxEmulators } from './sandbox';
 
 async function main(): Promise<void> {
   let config;
@@ -15,15 +16,21 @@ async function main(): Promise<void> {
   }
   const logger = createLogger(config.LOG_LEVEL);
   const started = performance.now();
+  const emulators = config.sandbox ? await startSandboxEmulators(config) : undefined;
   const server = await startServer(config, logger);
   logger.info(
-    { port: server.port, startupMs: Math.round(performance.now() - started) },
-    `Clio ↔ Xero sync is running: open ${config.PUBLIC_URL}`,
+    { port: server.port, startupMs: Math.round(performance.now() - started), sandbox: config.sandbox },
+    config.sandbox
+      ? `Sandbox mode (no Clio/Xero credentials): open ${config.PUBLIC_URL} to start, or ${emulators!.clio.url}/_emulator/manage to see the add-on inside the Clio Manage emulator`
+      : `Clio ↔ Xero sync is running: open ${config.PUBLIC_URL}`,
   );
 
+  let shuttingDown = false;
   const shutdown = (signal: string) => {
+    if (shuttingDown) return;
+    shuttingDown = true;
     logger.info({ signal }, 'shutting down');
-    server.stop().then(
+    Promise.all([server.stop(), emulators?.stop()]).then(
       () => process.exit(0),
       (err) => {
         logger.error({ err: { message: (err as Error).message } }, 'shutdown failed');
@@ -31,8 +38,9 @@ async function main(): Promise<void> {
       },
     );
   };
-  process.once('SIGTERM', () => shutdown('SIGTERM'));
-  process.once('SIGINT', () => shutdown('SIGINT'));
+  // `on`, not `once`: npm and tsx relay the same signal again, and a second one must not kill us mid-shutdown.
+  process.on('SIGTERM', () => shutdown('SIGTERM'));
+  process.on('SIGINT', () => shutdown('SIGINT'));
 }
 
 main().catch((err) => {
