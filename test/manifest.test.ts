@@ -26,7 +26,12 @@ describe('manifest.json agrees with the code', () => {
       expect(manifest.oauth.redirect_uris[region].map(path)).toEqual([CLIO_PATHS.callback]);
     }
     expect(path(manifest.oauth.deauthorization_callback_url)).toBe(CLIO_PATHS.deauthorize);
-    expect(path(manifest.oauth.add_to_clio_url)).toBe(CLIO_PATHS.start);
+    // One app per region, so each region's Add to Clio button names its region before the redirect.
+    for (const region of CLIO_REGIONS) {
+      const url = new URL(manifest.oauth.add_to_clio_urls[region]);
+      expect(url.pathname).toBe(CLIO_PATHS.start);
+      expect(Object.fromEntries(url.searchParams)).toEqual({ region, a2c: '1' });
+    }
   });
 
   it('lists exactly the custom actions the code registers', () => {
