@@ -56,9 +56,12 @@ export class ClioClient {
     return ((await res.json()) as Envelope<T>).data;
   }
 
-  /** Every record of a collection, following `meta.paging.next` (cursor paging, ordered by id). */
+  /**
+   * Every record of a collection, following `meta.paging.next` verbatim. Not every collection takes
+   * `order` (custom_actions does not), so it is left to the caller; Clio's default is cursor paging by id.
+   */
   async *list<T>(path: string, opts: ReadOptions = {}): AsyncGenerator<T> {
-    let next: URL | undefined = this.url(path, { ...opts, query: { limit: 200, order: 'id(asc)', ...opts.query } });
+    let next: URL | undefined = this.url(path, { ...opts, query: { limit: 200, ...opts.query } });
     while (next) {
       const res = await this.send('GET', next, undefined, opts.headers);
       const page = (await res.json()) as Envelope<T[]>;
