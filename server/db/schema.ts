@@ -195,7 +195,7 @@ export interface ClioWebhookEventsTable {
   webhook_id: string;
   record_id: string;
   version: string;
-  received_at: Generated<Timestamp>;
+  received_at: CreatedAt;
 }
 
 export interface DB {
@@ -208,9 +208,6 @@ export interface DB {
   sync_cursors: SyncCursorsTable;
   sync_errors: SyncErrorsTable;
   sync_log: SyncLogTable;
-  clio_oauth_states: ClioOauthStatesTable;
-  clio_webhooks: ClioWebhooksTable;
-  clio_webhook_events: ClioWebhookEventsTable;
   xero_oauth_states: XeroOauthStatesTable;
   xero_pending_tenants: XeroPendingTenantsTable;
   xero_webhook_events: XeroWebhookEventsTable;
