@@ -135,6 +135,9 @@ export class ClioClient {
         body: body === undefined ? undefined : JSON.stringify(body),
         signal: AbortSignal.timeout(this.opts.timeoutMs ?? 30_000),
       });
+      if (res.headers.get('x-ratelimit-remaining') === '0') {
+        this.pacer.pause(this.opts.tokens.key, Number(res.headers.get('x-ratelimit-reset')) * 1000);
+      }
       if (res.ok) return res;
       if (res.status === 429 && attempt < MAX_RATE_LIMIT_RETRIES) {
         await res.body?.cancel();

@@ -5,14 +5,28 @@
 export interface Pacer {
   /** Resolves when one more request for `key` fits in the window. */
   take(key: string): Promise<void>;
+  /** Clio said the window is spent (`X-RateLimit-Remaining: 0`): hold `key` until `untilMs`. */
+  pause(key: string, untilMs: number): void;
 }
+
+/** Longer than any window Clio documents: a skewed reset time never stalls us for more. */
+const MAX_PAUSE_MS = 60_000;
 
 export function createPacer(limit = 50, windowMs = 60_000): Pacer {
   const sent = new Map<string, number[]>();
+  const paused = new Map<string, number>();
   return {
+    pause(key, untilMs) {
+      paused.set(key, Math.min(untilMs, Date.now() + MAX_PAUSE_MS));
+    },
     async take(key) {
       for (;;) {
         const now = Date.now();
+        const resume = paused.get(key) ?? 0;
+        if (resume > now) {
+          await sleep(resume - now);
+          continue;
+        }
         const recent = (sent.get(key) ?? []).filter((t) => now - t < windowMs);
         if (recent.length < limit) {
           recent.push(now);

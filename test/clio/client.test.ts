@@ -119,6 +119,21 @@ describe('ClioClient', () => {
   });
 });
 
+describe('rate limit headers', () => {
+  it('holds back when Clio says the window is spent, so no request earns a 429', async () => {
+    // A two-request window of one second (timeScale 60): the third call must wait for the reset.
+    const tight = await startClioEmulator({ port: 0, rateLimit: 2, timeScale: 60 });
+    try {
+      const client = new ClioClient({ baseUrl: tight.url, tokens: tokens(tight.emulator.issueToken().access_token) });
+      for (let i = 0; i < 5; i++) await client.get('/users/who_am_i.json');
+      const statuses = ((await control(tight.url, '/requests', undefined, 'GET')).data as { status: number }[]).map((r) => r.status);
+      expect(statuses).toEqual([200, 200, 200, 200, 200]);
+    } finally {
+      await tight.close();
+    }
+  });
+});
+
 describe('pacer', () => {
   it('lets `limit` requests through per window and holds the next until the window moves', async () => {
     vi.useFakeTimers();
