@@ -7,6 +7,7 @@ import { loadConfig } from '../../server/config';
 import { getFirm, upsertFirm } from '../../server/firms/repository';
 import { createLogger } from '../../server/log';
 import { startServer } from '../../server/main';
+import { freePort } from '../../server/net/free-port';
 import { startServerProcess } from '../support/process';
 
 const dirs: string[] = [];
@@ -18,12 +19,20 @@ async function dataDir() {
   return d;
 }
 
-const running = (l: Record<string, unknown>) => typeof l.port === 'number' && String(l.msg).includes('running');
+const running = (l: Record<string, unknown>) => typeof l.port === 'number' && typeof l.startupMs === 'number';
 
 describe('server process', () => {
   it('starts embedded Postgres, answers /readyz, keeps data across a restart, and exits 0 on SIGTERM', async () => {
     const DATA_DIR = await dataDir();
-    const env = { PORT: '0', PUBLIC_URL: 'http://localhost:1', DATA_DIR, LOG_LEVEL: 'info' };
+    // No Clio credentials: sandbox mode, so the emulators come up too, on ports of their own.
+    const env = {
+      PORT: '0',
+      PUBLIC_URL: 'http://localhost:1',
+      DATA_DIR,
+      LOG_LEVEL: 'info',
+      CLIO_EMULATOR_PORT: String(await freePort()),
+      XERO_EMULATOR_PORT: String(await freePort()),
+    };
 
     const first = startServerProcess(env);
     const { port } = await first.waitForLine(running);
@@ -31,6 +40,7 @@ describe('server process', () => {
     expect(ready.status).toBe(200);
     expect(existsSync(join(DATA_DIR, 'pg', 'PG_VERSION'))).toBe(true);
     expect(existsSync(join(DATA_DIR, 'secret.key'))).toBe(true);
+    expect((await fetch(`http://127.0.0.1:${env.CLIO_EMULATOR_PORT}/_emulator/manage`)).status).toBe(200);
     first.child.kill('SIGTERM');
     expect(await first.exited).toEqual({ code: 0, signal: null });
     // Postgres stopped with it: its lock file is gone.
@@ -41,7 +51,7 @@ describe('server process', () => {
     expect((await fetch(`http://127.0.0.1:${again.port}/readyz`)).status).toBe(200);
     second.child.kill('SIGINT');
     expect(await second.exited).toEqual({ code: 0, signal: null });
-  });
+  }, 120_000);
 
   it('keeps the firm data in DATA_DIR across a restart of the embedded database', async () => {
     const config = loadConfig({ PORT: '0', DATA_DIR: await dataDir(), LOG_LEVEL: 'silent' });
