@@ -1,5 +1,6 @@
 import type { ColumnType, Generated, Insertable, Selectable, Updateable } from 'kysely';
 
+/** Optional on insert (the column has a default), settable on update. */
 type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
 type CreatedAt = ColumnType<Date, Date | string | undefined, never>;
 // Postgres bigint arrives as a string through pg; ids from Clio are kept as strings.
@@ -22,7 +23,7 @@ export interface FirmsTable {
   status: Generated<'active' | 'uninstalled'>;
   last_sweep_at: Timestamp | null;
   created_at: CreatedAt;
-  updated_at: Generated<Timestamp>;
+  updated_at: Timestamp;
 }
 
 export interface UsersTable {
@@ -33,7 +34,7 @@ export interface UsersTable {
   email: string | null;
   is_admin: Generated<boolean>;
   created_at: CreatedAt;
-  updated_at: Generated<Timestamp>;
+  updated_at: Timestamp;
 }
 
 export interface ConnectionsTable {
@@ -53,7 +54,7 @@ export interface ConnectionsTable {
   status: Generated<ConnectionStatus>;
   status_reason: string | null;
   created_at: CreatedAt;
-  updated_at: Generated<Timestamp>;
+  updated_at: Timestamp;
 }
 
 export interface SettingsTable {
@@ -79,7 +80,7 @@ export interface SettingsTable {
   hard_cost_bank_account_code: string | null;
   sweep_interval_minutes: Generated<number>;
   notify_email: string | null;
-  updated_at: Generated<Timestamp>;
+  updated_at: Timestamp;
 }
 
 export interface CategoryAccountsTable {
@@ -104,7 +105,7 @@ export interface LinksTable {
   xero_updated_at: Timestamp | null;
   last_synced_at: Timestamp | null;
   created_at: CreatedAt;
-  updated_at: Generated<Timestamp>;
+  updated_at: Timestamp;
 }
 
 export interface SyncCursorsTable {
@@ -112,7 +113,7 @@ export interface SyncCursorsTable {
   source: Provider;
   kind: string;
   cursor: string;
-  updated_at: Generated<Timestamp>;
+  updated_at: Timestamp;
 }
 
 export interface SyncErrorsTable {
@@ -124,8 +125,8 @@ export interface SyncErrorsTable {
   record_ids: Json;
   message: string;
   advice: string;
-  first_seen_at: Generated<Timestamp>;
-  last_seen_at: Generated<Timestamp>;
+  first_seen_at: Timestamp;
+  last_seen_at: Timestamp;
   count: Generated<number>;
   resolved_at: Timestamp | null;
 }
@@ -133,7 +134,7 @@ export interface SyncErrorsTable {
 export interface SyncLogTable {
   id: Generated<string>;
   firm_id: string;
-  at: Generated<Timestamp>;
+  at: Timestamp;
   direction: SyncDirection;
   kind: string;
   clio_id: string | null;
@@ -188,7 +189,7 @@ export interface ClioWebhooksTable {
   status: Generated<'pending' | 'enabled'>;
   expires_at: Timestamp | null;
   created_at: CreatedAt;
-  updated_at: Generated<Timestamp>;
+  updated_at: Timestamp;
 }
 
 export interface ClioWebhookEventsTable {
