@@ -2,10 +2,10 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { loadOpenApi } from './openapi';
+import { loadOpenApi, OPENAPI_FILES } from './openapi';
 
-const XERO = '/work/shared/xero-openapi/xero_accounting.yaml';
-const WEBHOOKS = '/work/shared/xero-openapi/xero-webhooks.yaml';
+const XERO = OPENAPI_FILES.xeroAccounting;
+const WEBHOOKS = OPENAPI_FILES.xeroWebhooks;
 const UUID = '0b1e7a3c-6f1a-4f7a-9a7d-1e2b3c4d5e6f';
 
 function writeDoc(doc: object): string {
@@ -95,5 +95,18 @@ describe('OAS 3.0 conversions', () => {
     expect(v.validateResponse('post', '/things/1', 201, { name: 5 })).toEqual(['/name must be string,null']);
     expect(v.validateResponse('post', '/things/1', 204, undefined)).toEqual([]);
     expect(v.validateResponse('post', '/things/1', 204, { a: 1 })).toHaveLength(1);
+  });
+});
+
+describe('path templates with a parameter inside a segment', () => {
+  const clio = loadOpenApi(OPENAPI_FILES.clio);
+
+  it('matches Clio-style `{id}.json` paths and extracts the id', () => {
+    expect(clio.matchPath('GET', '/api/v4/bills/123.json')).toEqual({ template: '/bills/{id}.json', params: { id: '123' } });
+    expect(clio.matchPath('GET', '/api/v4/bills.json')?.template).toBe('/bills.json');
+  });
+
+  it('does not match a different suffix', () => {
+    expect(clio.matchPath('GET', '/api/v4/bills/123.xml')).toBeUndefined();
   });
 });

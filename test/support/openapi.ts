@@ -2,6 +2,7 @@
 // Generic: nothing here knows about Xero or Clio. Emulator tests use it so that every body the
 // emulators accept or return is checked against the vendor's own schemas, not our reading of them.
 import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import addFormatsModule from 'ajv-formats';
@@ -73,6 +74,16 @@ function normaliseOas30(node: Json): Json {
   }
   return out;
 }
+
+/** The published OpenAPI files, in shared/ beside the repository (as laid out for CI too). */
+const SHARED = new URL('../../../shared/', import.meta.url);
+export const OPENAPI_FILES = {
+  xeroAccounting: fileURLToPath(new URL('xero-openapi/xero_accounting.yaml', SHARED)),
+  xeroWebhooks: fileURLToPath(new URL('xero-openapi/xero-webhooks.yaml', SHARED)),
+  clio: fileURLToPath(new URL('clio-openapi/clio-api-v4-openapi.json', SHARED)),
+};
+
+const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 function loadDocument(file: string): JsonObject {
   const text = readFileSync(file, 'utf8');
@@ -177,17 +188,28 @@ class Validator implements OpenApiValidator {
       let ok = true;
       segments.forEach((seg, i) => {
         const value = concrete[i] ?? '';
-        const param = /^\{(.+)\}$/.exec(seg)?.[1];
-        if (param === undefined) {
+        const names = [...seg.matchAll(/\{([^}]+)\}/g)].map((x) => x[1]!);
+        if (names.length === 0) {
           if (seg.toLowerCase() !== value.toLowerCase()) ok = false;
           else score += 10;
-        } else {
-          params[param] = value;
+          return;
+        }
+        // A parameter may fill part of a segment, as in Clio's `{id}.json`.
+        const pattern = new RegExp(`^${seg.split(/\{[^}]+\}/).map(escapeRegExp).join('([^/]+?)')}$`, 'i');
+        const hit = pattern.exec(value);
+        if (!hit) {
+          ok = false;
+          return;
+        }
+        score += seg.length - names.reduce((n, name) => n + name.length + 2, 0);
+        names.forEach((param, k) => {
+          const captured = hit[k + 1] ?? '';
+          params[param] = captured;
           // Ambiguous templates (e.g. /Contacts/{ContactID} vs /Contacts/{ContactNumber}):
           // prefer the one whose parameter format fits the value.
           if (this.paramFormat(item, item[m] as JsonObject, param) === 'uuid'
-            && /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(value)) score += 1;
-        }
+            && /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(captured)) score += 1;
+        });
       });
       if (ok && (!best || score > best.score)) best = { match: { template, params }, score };
     }

@@ -1,11 +1,8 @@
-import { fileURLToPath } from 'node:url';
 import { expect } from 'vitest';
-import { expectValid, loadOpenApi } from '../../support/openapi';
+import { expectValid, loadOpenApi, OPENAPI_FILES } from '../../support/openapi';
 import { createClioEmulator, fixedClock, type EmulatorOptions } from './index';
 
-const SPEC_FILE =
-  process.env.CLIO_OPENAPI_FILE ?? fileURLToPath(new URL('../../../../shared/clio-openapi/clio-api-v4-openapi.json', import.meta.url));
-export const spec = loadOpenApi(SPEC_FILE);
+export const spec = loadOpenApi(OPENAPI_FILES.clio);
 
 export const BASE_URL = 'http://clio.test';
 export const T0 = '2026-11-25T10:00:00Z';
@@ -25,14 +22,9 @@ function withoutNulls(value: unknown): unknown {
   return value;
 }
 
-/**
- * The spec's path for a concrete one: every path ends in `.json` (the emulator also answers without it),
- * and ids are given as the template text, because test/support/openapi matches a parameter only when it
- * fills a whole segment, and Clio's templates read `{id}.json`.
- */
+/** Every path in Clio's spec ends in `.json`; the emulator (like Clio) also answers without it. */
 function specPath(path: string): string {
-  const segments = (path.split('?')[0] as string).split('/').map((s) => (/^\d+(\.json)?$/.test(s) ? '{id}' : s));
-  const bare = segments.join('/');
+  const bare = path.split('?')[0] as string;
   return bare.endsWith('.json') ? bare : `${bare}.json`;
 }
 

@@ -1,13 +1,11 @@
 // Test harness: an emulator on a manual clock with a connected token, and a `call` helper that
 // checks every accepted request body and every JSON response against Xero's published schemas.
-import { fileURLToPath } from 'node:url';
-import { expectValid, loadOpenApi } from '../../support/openapi';
+import { expectValid, loadOpenApi, OPENAPI_FILES } from '../../support/openapi';
 import { createManualClock, createXeroEmulator, SEED_TENANTS, type XeroEmulatorOptions } from './index';
 import type { Json, JsonObject } from './store';
 
-const SPEC_DIR = process.env.XERO_OPENAPI_DIR ?? fileURLToPath(new URL('../../../../shared/xero-openapi/', import.meta.url));
-export const accountingSpec = () => loadOpenApi(`${SPEC_DIR}/xero_accounting.yaml`);
-export const webhooksSpec = () => loadOpenApi(`${SPEC_DIR}/xero-webhooks.yaml`);
+export const accountingSpec = () => loadOpenApi(OPENAPI_FILES.xeroAccounting);
+export const webhooksSpec = () => loadOpenApi(OPENAPI_FILES.xeroWebhooks);
 
 /** 2026-11-25T09:00:00Z — "today" for every test. */
 export const T0 = Date.UTC(2026, 10, 25, 9, 0, 0);
