@@ -1,0 +1,65 @@
+// `npm run bench`: figures, not assertions. Start-up (cold: a fresh DATA_DIR with initdb; warm:
+// the same data again), memory at idle, shutdown time, and how fast the emulators seed at scale.
+import { readFile, rm, mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { freePort } from '../../server/net/free-port';
+import { createClioEmulator } from '../emulators/clio/index';
+import { createXeroEmulator } from '../emulators/xero/index';
+import { startServerProcess } from '../support/process';
+
+const started = (l: Record<string, unknown>) => typeof l.startupMs === 'number';
+
+async function rssMiB(pid: number): Promise<number> {
+  const status = await readFile(`/proc/${pid}/status`, 'utf8');
+  return Number(/VmRSS:\s+(\d+) kB/.exec(status)?.[1] ?? 0) / 1024;
+}
+
+async function lifecycle(dataDir: string, label: string) {
+  const env = {
+    PORT: String(await freePort()),
+    DATA_DIR: dataDir,
+    LOG_LEVEL: 'info',
+    CLIO_EMULATOR_PORT: String(await freePort()),
+    XERO_EMULATOR_PORT: String(await freePort()),
+  };
+  const t0 = performance.now();
+  const p = startServerProcess(env);
+  await p.waitForLine(started);
+  for (;;) {
+    const res = await fetch(`http://127.0.0.1:${env.PORT}/readyz`).catch(() => undefined);
+    if (res?.status === 200) break;
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  const readyMs = performance.now() - t0;
+  await new Promise((r) => setTimeout(r, 5000));
+  const idle = await rssMiB(p.child.pid!);
+  const t1 = performance.now();
+  p.child.kill('SIGTERM');
+  const { code } = await p.exited;
+  const stopMs = performance.now() - t1;
+  console.log(
+    `${label.padEnd(34)} ready in ${readyMs.toFixed(0).padStart(5)} ms · idle RSS ${idle.toFixed(0)} MiB (server process; Postgres separate) · SIGTERM → exit ${code} in ${stopMs.toFixed(0)} ms`,
+  );
+}
+
+const dir = await mkdtemp(join(tmpdir(), 'bench-'));
+try {
+  await lifecycle(dir, 'npm start, cold (initdb + migrate)');
+  await lifecycle(dir, 'npm start, warm (existing data)');
+} finally {
+  await rm(dir, { recursive: true, force: true });
+}
+
+for (const scale of [1, 50]) {
+  const t0 = performance.now();
+  const clio = createClioEmulator({ baseUrl: 'http://127.0.0.1:1', seed: scale });
+  const clioMs = performance.now() - t0;
+  const t1 = performance.now();
+  createXeroEmulator({ baseUrl: 'http://127.0.0.1:2', seed: scale });
+  const xeroMs = performance.now() - t1;
+  const s = clio.state;
+  console.log(
+    `seed ×${String(scale).padEnd(3)} Clio ${clioMs.toFixed(0)} ms (${s.bills.all().length} bills, ${s.activities.all().length} activities, ${s.contacts.all().length} contacts) · Xero ${xeroMs.toFixed(0)} ms`,
+  );
+}
