@@ -2,6 +2,7 @@ import type { Migration } from 'kysely';
 import * as foundation from './2026_11_25_0001_foundation';
 import * as clioConnect from './2026_11_25_0002_clio_connect';
 import * as xeroConnect from './2026_11_25_0003_xero_connect';
+import * as contactMatches from './2026_11_25_0004_contact_matches';
 
 /**
  * Listed explicitly rather than read from the folder, so the migrator works the same under
@@ -12,4 +13,5 @@ export const migrations: Record<string, Migration> = {
   '2026_11_25_0001_foundation': foundation,
   '2026_11_25_0002_clio_connect': clioConnect,
   '2026_11_25_0003_xero_connect': xeroConnect,
+  '2026_11_25_0004_contact_matches': contactMatches,
 };

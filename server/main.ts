@@ -10,6 +10,7 @@ import { createApp } from './http/app';
 import type { ReadinessReport } from './http/env';
 import { type JobRunner, startJobRunner } from './jobs/runner';
 import { renewClioWebhooks } from './clio/webhooks';
+import { matchFirmContacts } from './contacts/matching';
 import { CRON, createTasks } from './jobs/tasks';
 import type { Logger } from './log';
 
@@ -49,6 +50,7 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
         syncFirm: async () => {},
         syncRecords: async () => {},
         renewClioWebhooks: async () => void (await renewClioWebhooks({ config, db, secrets, logger })),
+        matchContacts: ({ firmId }) => matchFirmContacts({ config, db, secrets, logger }, firmId),
       }),
       cron: CRON,
     });

@@ -199,6 +199,22 @@ export interface ClioWebhookEventsTable {
   received_at: CreatedAt;
 }
 
+export interface ContactMatchReviewsTable {
+  id: Generated<string>;
+  firm_id: string;
+  clio_contact_id: string;
+  clio_name: string;
+  clio_email: string | null;
+  candidates: Json;
+  reason: string;
+  created_at: CreatedAt;
+  updated_at: Generated<Timestamp>;
+  resolved_at: Timestamp | null;
+  resolution: 'linked' | 'create_new' | null;
+  resolved_xero_contact_id: string | null;
+  resolved_by: string | null;
+}
+
 export interface DB {
   firms: FirmsTable;
   users: UsersTable;
@@ -215,6 +231,7 @@ export interface DB {
   clio_oauth_states: ClioOauthStatesTable;
   clio_webhooks: ClioWebhooksTable;
   clio_webhook_events: ClioWebhookEventsTable;
+  contact_match_reviews: ContactMatchReviewsTable;
 }
 
 export type Firm = Selectable<FirmsTable>;

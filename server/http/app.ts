@@ -7,6 +7,7 @@ import { clioRoutes } from './routes/clio';
 import { healthRoutes } from './routes/health';
 import { xeroRoutes } from './routes/xero';
 import { clioApiRoutes } from './routes/api-clio';
+import { contactMatchApiRoutes } from './routes/contact-matches';
 import { meApiRoutes } from './routes/api-me';
 import { publicApiRoutes } from './routes/api-public';
 import { recordsApiRoutes } from './routes/api-records';
@@ -54,6 +55,7 @@ export function createApp(deps: AppDeps) {
   app.route('/', xeroChartApiRoutes(deps, loadChart));
   app.route('/', clioApiRoutes(deps));
   app.route('/', recordsApiRoutes(deps));
+  app.route('/', contactMatchApiRoutes(deps));
   app.route('/', clioRoutes(deps));
   app.route('/', uiStaticRoutes());
   app.notFound((c) => errorResponse(c, 'NOT_FOUND', `No route for ${c.req.method} ${c.req.path}.`));

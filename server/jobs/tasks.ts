@@ -9,6 +9,7 @@ export const TASK = {
   syncFirm: 'sync_firm',
   syncRecords: 'sync_records',
   renewClioWebhooks: 'renew_clio_webhooks',
+  matchContacts: 'match_contacts',
 } as const;
 
 const syncFirmPayload = z.object({
@@ -37,6 +38,14 @@ export function syncFirmJobSpec(firmId: string) {
   return { queueName: `firm:${firmId}`, jobKey: `sync_firm:${firmId}`, maxAttempts: 10 } as const;
 }
 
+const matchContactsPayload = z.object({ firmId: z.uuid() });
+export type MatchContactsPayload = z.infer<typeof matchContactsPayload>;
+
+/** On the firm's queue, so matching finishes before the first sync could create a duplicate contact. */
+export function matchContactsJobSpec(firmId: string) {
+  return { queueName: `firm:${firmId}`, jobKey: `match_contacts:${firmId}`, maxAttempts: 5 } as const;
+}
+
 export interface TaskDeps {
   db: Database;
   logger: Logger;
@@ -45,6 +54,8 @@ export interface TaskDeps {
   syncRecords: (payload: SyncRecordsPayload) => Promise<void>;
   /** Extends Clio webhooks before their 31-day limit (server/clio/webhooks.ts). */
   renewClioWebhooks?: () => Promise<void>;
+  /** Links Clio clients to Xero contacts on connect (server/contacts/matching.ts). */
+  matchContacts?: (payload: MatchContactsPayload) => Promise<void>;
 }
 
 export function createTasks(deps: TaskDeps): TaskList {
@@ -61,11 +72,13 @@ export function createTasks(deps: TaskDeps): TaskList {
   };
   const syncRecords: Task = async (raw) => deps.syncRecords(syncRecordsPayload.parse(raw));
   const renewClioWebhooks: Task = async () => deps.renewClioWebhooks?.();
+  const matchContacts: Task = async (raw) => deps.matchContacts?.(matchContactsPayload.parse(raw));
   return {
     [TASK.sweepDueFirms]: sweepDueFirms,
     [TASK.syncFirm]: syncFirm,
     [TASK.syncRecords]: syncRecords,
     [TASK.renewClioWebhooks]: renewClioWebhooks,
+    [TASK.matchContacts]: matchContacts,
   };
 }
 

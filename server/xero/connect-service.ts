@@ -2,7 +2,7 @@ import type { Session } from '../auth/session';
 import type { Database } from '../db/database';
 import { getUser } from '../firms/repository';
 import type { AppDeps } from '../http/env';
-import { syncFirmJobSpec, TASK, type SyncFirmPayload } from '../jobs/tasks';
+import { matchContactsJobSpec, type MatchContactsPayload, syncFirmJobSpec, TASK, type SyncFirmPayload } from '../jobs/tasks';
 import {
   confirmPendingTenant,
   consumeOAuthState,
@@ -120,6 +120,8 @@ export async function confirmOrganisation(deps: XeroServiceDeps, firmId: string,
       }
     }
   }
+  // Matching goes first on the firm's serial queue: the sync must find existing Xero contacts linked, not create namesakes.
+  await deps.jobs.addJob(TASK.matchContacts, { firmId } satisfies MatchContactsPayload, matchContactsJobSpec(firmId));
   await deps.jobs.addJob(TASK.syncFirm, { firmId, reason: 'connect' } satisfies SyncFirmPayload, syncFirmJobSpec(firmId));
   deps.logger.info({ firmId, tenantId }, 'xero organisation confirmed');
   return { tenantId: confirmed.chosen.tenant_id, tenantName: confirmed.chosen.tenant_name };

@@ -65,8 +65,11 @@ describe('connect Xero with two organisations and a confirmed choice', () => {
     expect(deletes[0].path).not.toBe(`/connections/${row.xero_connection_id}`);
     expect(deletes[0].status).toBe(204);
 
-    // A sync of the whole firm is queued with reason 'connect'.
-    expect(await queuedJobs(stack, firmId)).toEqual([{ task: 'sync_firm', payload: { firmId, reason: 'connect' } }]);
+    // Contact matching, then a sync of the whole firm with reason 'connect', are queued in that order.
+    expect(await queuedJobs(stack, firmId)).toEqual([
+      { task: 'match_contacts', payload: { firmId } },
+      { task: 'sync_firm', payload: { firmId, reason: 'connect' } },
+    ]);
   });
 
   it('refuses to confirm an organisation that was not offered', async () => {
