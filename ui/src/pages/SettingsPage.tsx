@@ -6,6 +6,7 @@ import type { FieldErrors, SyncSettings } from '../../../server/settings/model';
 import { api, ApiFailure } from '../api';
 import { AccountSelect } from '../components/AccountSelect';
 import { CategoryOverrides } from '../components/CategoryOverrides';
+import { ContactReviews } from '../components/ContactReviews';
 import { Field, Toggle } from '../components/Field';
 import { TaxRateSelect } from '../components/TaxRateSelect';
 import { XeroConnectionPanel } from '../components/XeroConnectionPanel';
@@ -104,6 +105,7 @@ export function SettingsPage(props: { me: Me; onConnectionChange: () => Promise<
     <>
       <h1>Bill Syncing → Xero</h1>
       <XeroConnectionPanel connection={me.xero} isAdmin={isAdmin} onChange={props.onConnectionChange} />
+      {isAdmin && xeroActive && <ContactReviews />}
       {loadError && <p role="alert">{loadError}</p>}
       {!isAdmin && (
         <p class="note" role="note">
