@@ -17,6 +17,9 @@ const running = await startEmulators({
   clioPort: port('CLIO_EMULATOR_PORT', CLIO_DEFAULT_PORT),
   xeroPort: port('XERO_EMULATOR_PORT', XERO_DEFAULT_PORT),
   addonUrl: process.env.PUBLIC_URL ?? 'http://localhost:8787',
+}).catch((err: Error) => {
+  process.stderr.write(`Cannot start the emulators: ${err.message} (set CLIO_EMULATOR_PORT / XERO_EMULATOR_PORT)\n`);
+  process.exit(1);
 });
 process.stdout.write(
   `Clio emulator: ${running.clio.url} (control API ${running.clio.url}/_emulator)\n` +

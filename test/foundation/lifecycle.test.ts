@@ -8,10 +8,13 @@ import { getFirm, upsertFirm } from '../../server/firms/repository';
 import { createLogger } from '../../server/log';
 import { startServer } from '../../server/main';
 import { freePort } from '../../server/net/free-port';
-import { startServerProcess } from '../support/process';
+import { killStrayServerProcesses, startServerProcess } from '../support/process';
 
 const dirs: string[] = [];
-afterAll(() => Promise.all(dirs.map((d) => rm(d, { recursive: true, force: true }))));
+afterAll(async () => {
+  killStrayServerProcesses();
+  await Promise.all(dirs.map((d) => rm(d, { recursive: true, force: true })));
+});
 
 async function dataDir() {
   const d = await mkdtemp(join(tmpdir(), 'lifecycle-'));

@@ -11,6 +11,14 @@ export interface ServerProcess {
   exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
 }
 
+const children = new Set<ChildProcess>();
+
+/** Kills whatever a test started and did not stop, so a failed test leaves no server behind. */
+export function killStrayServerProcesses(): void {
+  for (const child of children) if (child.exitCode === null) child.kill('SIGKILL');
+  children.clear();
+}
+
 /** Runs the real entry point (`tsx server/index.ts`) as `npm start` does, with the given environment. */
 export function startServerProcess(env: Record<string, string>): ServerProcess {
   const child = spawn(process.execPath, ['--import', 'tsx', 'server/index.ts'], {
@@ -18,6 +26,7 @@ export function startServerProcess(env: Record<string, string>): ServerProcess {
     env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
+  children.add(child);
   const lines: string[] = [];
   const waiters = new Set<() => void>();
   const onData = (chunk: Buffer) => {
