@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import { CLIO_REGIONS } from '../config';
-import type { Database } from '../db/database';
+import { cancelQueuedFirmJobs } from '../jobs/firm-queue';
 import {
   type ClioConnection,
   deleteClioConnection,
@@ -15,14 +15,6 @@ import { revokeToken } from './oauth';
 import { clientForConnection, connectionTokens } from './tokens';
 import { listFirmSubscriptions } from './webhook-subscriptions';
 import { ensureFirmWebhooks, removeWebhooks } from './webhooks';
-
-/** Queued (not running) jobs of the firm's queue are dropped; a running one finishes and finds no tokens. */
-async function cancelQueuedFirmJobs(db: Database, firmId: string): Promise<number> {
-  const { rows } = await sql<{ id: string }>`
-    select id from graphile_worker.complete_jobs(array(
-      select id from graphile_worker.jobs where queue_name = ${`firm:${firmId}`} and locked_at is null))`.execute(db);
-  return rows.length;
-}
 
 /**
  * Takes connections away. The webhooks they own are deleted at Clio while a token still works;

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import type { Database } from '../db/database';
 import type { Logger } from '../log';
 import { listFirmsDueForSweep, markSwept } from '../firms/repository';
+import { firmQueueName } from './firm-queue';
 
 export const TASK = {
   sweepDueFirms: 'sweep_due_firms',
@@ -30,12 +31,12 @@ export type SyncRecordsPayload = z.infer<typeof syncRecordsPayload>;
 
 /** Record syncs share the firm's queue with its sweeps, so one firm's writes never interleave. */
 export function syncRecordsJobSpec(firmId: string) {
-  return { queueName: `firm:${firmId}`, maxAttempts: 10 } as const;
+  return { queueName: firmQueueName(firmId), maxAttempts: 10 } as const;
 }
 
 /** Job options that keep one firm's sync work serial and its pending sweeps collapsed into one. */
 export function syncFirmJobSpec(firmId: string) {
-  return { queueName: `firm:${firmId}`, jobKey: `sync_firm:${firmId}`, maxAttempts: 10 } as const;
+  return { queueName: firmQueueName(firmId), jobKey: `sync_firm:${firmId}`, maxAttempts: 10 } as const;
 }
 
 const matchContactsPayload = z.object({ firmId: z.uuid() });
@@ -43,7 +44,7 @@ export type MatchContactsPayload = z.infer<typeof matchContactsPayload>;
 
 /** On the firm's queue, so matching finishes before the first sync could create a duplicate contact. */
 export function matchContactsJobSpec(firmId: string) {
-  return { queueName: `firm:${firmId}`, jobKey: `match_contacts:${firmId}`, maxAttempts: 5 } as const;
+  return { queueName: firmQueueName(firmId), jobKey: `match_contacts:${firmId}`, maxAttempts: 5 } as const;
 }
 
 export interface TaskDeps {

@@ -21,7 +21,7 @@ import {
   listTenantConnections,
 } from './oauth';
 import { createCodeVerifier, createOAuthState as newState } from './pkce';
-import { removeQueuedFirmJobs } from './queued-jobs';
+import { cancelQueuedFirmJobs } from '../jobs/firm-queue';
 import { accessTokenFor } from './tokens';
 
 export type XeroServiceDeps = Pick<AppDeps, 'config' | 'db' | 'logger' | 'secrets' | 'sessions' | 'jobs'>;
@@ -162,7 +162,7 @@ export async function disconnect(deps: XeroServiceDeps, firmId: string): Promise
     }
   }
   await markDisconnected(deps.db, firmId);
-  const removedJobs = await removeQueuedFirmJobs(deps.db, firmId);
+  const removedJobs = await cancelQueuedFirmJobs(deps.db, firmId);
   deps.logger.info({ firmId, removedAtXero, removedJobs }, 'xero disconnected');
   return { removedAtXero };
 }
