@@ -1,7 +1,6 @@
 import type { Session } from '../auth/session';
 import type { Database } from '../db/database';
 import { getUser } from '../firms/repository';
-import type { AppDeps } from '../http/env';
 import { matchContactsJobSpec, type MatchContactsPayload, syncFirmJobSpec, TASK, type SyncFirmPayload } from '../jobs/tasks';
 import {
   confirmPendingTenant,
@@ -22,14 +21,15 @@ import {
 } from './oauth';
 import { createCodeVerifier, createOAuthState as newState } from './pkce';
 import { cancelQueuedFirmJobs } from '../jobs/firm-queue';
+import type { XeroDeps } from './deps';
 import { accessTokenFor } from './tokens';
 
-export type XeroServiceDeps = Pick<AppDeps, 'config' | 'db' | 'logger' | 'secrets' | 'sessions' | 'jobs'>;
+export type XeroServiceDeps = XeroDeps;
 
 const STATE_TTL_MS = 10 * 60_000;
 
 export const callbackPath = '/oauth/xero/callback';
-export const redirectUri = (deps: Pick<AppDeps, 'config'>) => `${deps.config.PUBLIC_URL}${callbackPath}`;
+export const redirectUri = (deps: Pick<XeroDeps, 'config'>) => `${deps.config.PUBLIC_URL}${callbackPath}`;
 
 export async function startConnect(deps: XeroServiceDeps, session: Session, now = new Date()): Promise<string> {
   const state = newState();

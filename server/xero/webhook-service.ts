@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
-import type { AppDeps } from '../http/env';
 import { syncRecordsJobSpec, type SyncRecordsPayload, TASK } from '../jobs/tasks';
 import { firmIdsForTenants } from './connections-repository';
+import type { XeroDeps } from './deps';
 
 /** Xero's ITR body breaks its own schema (sequence 0), so only what we use is required. */
 export const xeroWebhookBody = z.object({
@@ -36,7 +36,7 @@ export function eventKey(e: XeroWebhookEvent): string {
  * the 5-second answer budget belongs to Xero, the work to the job.
  */
 export async function acceptXeroEvents(
-  deps: Pick<AppDeps, 'db' | 'jobs' | 'logger'>,
+  deps: Pick<XeroDeps, 'db' | 'jobs' | 'logger'>,
   events: XeroWebhookEvent[],
 ): Promise<{ queued: number; duplicates: number; ignored: number }> {
   const relevant = events.filter((e) => KIND_BY_CATEGORY[e.eventCategory]);
