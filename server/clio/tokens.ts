@@ -16,12 +16,14 @@ import { refreshTokens } from './oauth';
 /** Refresh this long before Clio's stated expiry, so a token never dies mid-request. */
 const REFRESH_MARGIN_MS = 5 * 60_000;
 
-type TokenRow = { access_token_enc: string | null; refresh_token_enc: string | null; access_expires_at: Date | null };
+type TokenRow = { access_token_enc: string | null; refresh_token_enc: string | null; access_expires_at: Date | null; status: string };
+
+const RECONNECT_REASON = 'Clio refused the refresh token; the user must install again.';
 
 function tokenRow(db: Database, connectionId: string) {
   return db
     .selectFrom('connections')
-    .select(['access_token_enc', 'refresh_token_enc', 'access_expires_at'])
+    .select(['access_token_enc', 'refresh_token_enc', 'access_expires_at', 'status'])
     .where('id', '=', connectionId)
     .where('provider', '=', 'clio');
 }
@@ -37,34 +39,47 @@ const fresh = (row: TokenRow, now: Date) =>
 export function connectionTokens(deps: ClioDeps, connection: ClioConnection): ClioTokenSource {
   const open = (row: TokenRow) => deps.secrets.open(row.access_token_enc!, tokenContext(connection.id, 'access'));
 
-  const refresh = (rejected?: string) =>
-    deps.db.transaction().execute(async (trx) => {
+  /** A connection Clio refused is not retried: its refresh token is dead until the user installs again. */
+  const blocked = (row: TokenRow) =>
+    row.status === 'needs_reconnect' ? new ClioNotConnectedError('Clio revoked this connection; install the add-on again') : undefined;
+
+  // The invalid_grant outcome is returned, not thrown, so needs_reconnect commits before the caller hears of it.
+  const refresh = async (rejected?: string): Promise<string> => {
+    const outcome = await deps.db.transaction().execute(async (trx): Promise<{ token: string } | { error: Error }> => {
       const row = await tokenRow(trx, connection.id).forUpdate().executeTakeFirst();
-      if (!row?.refresh_token_enc) throw new ClioNotConnectedError('Clio is not connected for this user');
+      if (!row?.refresh_token_enc) return { error: new ClioNotConnectedError('Clio is not connected for this user') };
+      const dead = blocked(row);
+      if (dead) return { error: dead };
       const now = new Date();
-      if (rejected === undefined ? fresh(row, now) : row.access_token_enc && open(row) !== rejected) return open(row);
+      if (rejected === undefined ? fresh(row, now) : row.access_token_enc && open(row) !== rejected) return { token: open(row) };
       const app = deps.config.clio[connection.region];
-      if (!app) throw new ClioNotConnectedError(`the Clio ${connection.region.toUpperCase()} app is not configured`);
+      if (!app) return { error: new ClioNotConnectedError(`the Clio ${connection.region.toUpperCase()} app is not configured`) };
       const refreshToken = deps.secrets.open(row.refresh_token_enc, tokenContext(connection.id, 'refresh'));
       try {
         const tokens = await refreshTokens(app, refreshToken);
         await trx.updateTable('connections').set({ ...sealTokens(deps.secrets, connection.id, tokens, now), updated_at: sql`now()` }).where('id', '=', connection.id).execute();
         deps.logger.info({ connectionId: connection.id, firmId: connection.firmId }, 'clio token refreshed');
-        return tokens.access_token;
+        return { token: tokens.access_token };
       } catch (err) {
         if (err instanceof ClioOAuthError && err.type === 'invalid_grant') {
-          await markNeedsReconnect(trx, connection.id, 'Clio refused the refresh token; the user must install again.');
-          throw new ClioNotConnectedError('Clio revoked this connection');
+          await markNeedsReconnect(trx, connection.id, RECONNECT_REASON);
+          deps.logger.warn({ connectionId: connection.id, firmId: connection.firmId }, 'clio refresh refused; needs reconnect');
+          return { error: new ClioNotConnectedError('Clio revoked this connection') };
         }
         throw err;
       }
     });
+    if ('error' in outcome) throw outcome.error;
+    return outcome.token;
+  };
 
   return {
     key: connection.id,
     async accessToken() {
       const row = await tokenRow(deps.db, connection.id).executeTakeFirst();
       if (!row) throw new ClioNotConnectedError('Clio is not connected for this user');
+      const dead = blocked(row);
+      if (dead) throw dead;
       return fresh(row, new Date()) ? open(row) : refresh();
     },
     renew: (rejected) => refresh(rejected),
