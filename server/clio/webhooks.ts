@@ -1,4 +1,6 @@
+import { sql } from 'kysely';
 import { CLIO_PATHS, WEBHOOK_LIFETIME_DAYS, WEBHOOK_MODELS, WEBHOOK_RENEW_WITHIN_DAYS } from './app-definition';
+import type { Database } from '../db/database';
 import type { ClioClient } from './client';
 import { type ClioConnection, firmClioConnection, listFirmClioConnections } from './connections';
 import type { ClioDeps } from './deps';
@@ -34,23 +36,46 @@ const expiryFrom = (now: Date) => new Date(now.getTime() + WEBHOOK_LIFETIME_DAYS
  * Makes sure the firm has one live webhook per model, created with `connection`'s token (Clio ties
  * a webhook to its creator and fires only for records that user can see, so an admin's is best).
  * Safe to call on every install: models already covered are left alone.
+ *
+ * Install, deauthorization and the hourly renewal may all call this for one firm at once; without a
+ * lock one caller would delete the pending row another has just written (and is creating at Clio),
+ * and both would create a webhook for the same model. So callers are serialised per firm with a
+ * Postgres advisory lock. An "only delete pending rows older than N minutes" rule was rejected: it
+ * still lets two callers create duplicate webhooks at Clio, and guesses how long Clio takes.
+ * The lock is session-level on one pinned connection, not transaction-level: the pending row must be
+ * committed before Clio is asked to create the webhook (Clio's handshake, on another connection,
+ * has to find it), so the work cannot sit inside the lock's transaction; and running it all on the
+ * lock's own connection means a holder never waits for a second pool connection while waiters hold
+ * the rest. A dropped connection releases the lock with it.
  */
 export async function ensureFirmWebhooks(deps: ClioDeps, connection: ClioConnection, now = new Date()): Promise<number> {
-  const existing = await listFirmSubscriptions(deps.db, connection.firmId);
+  return deps.db.connection().execute(async (db) => {
+    const key = `clio-webhooks:${connection.firmId}`;
+    await sql`select pg_advisory_lock(hashtext(${key}))`.execute(db);
+    try {
+      return await ensureLocked(deps, db, connection, now);
+    } finally {
+      await sql`select pg_advisory_unlock(hashtext(${key}))`.execute(db);
+    }
+  });
+}
+
+async function ensureLocked(deps: ClioDeps, db: Database, connection: ClioConnection, now: Date): Promise<number> {
+  const existing = await listFirmSubscriptions(db, connection.firmId);
   const live = existing.filter((s) => s.clioWebhookId !== null && s.connectionId !== null);
   // Rows left without a webhook at Clio (a failed create) or without an owner are started over.
-  await deleteSubscriptions(deps.db, existing.filter((s) => !live.includes(s)).map((s) => s.id));
+  await deleteSubscriptions(db, existing.filter((s) => !live.includes(s)).map((s) => s.id));
   const client = clientForConnection(deps, connection);
   let created = 0;
   for (const def of WEBHOOK_MODELS) {
     if (live.some((s) => s.model === def.model)) continue;
-    const id = await insertPendingSubscription(deps.db, { firmId: connection.firmId, connectionId: connection.id, model: def.model });
+    const id = await insertPendingSubscription(db, { firmId: connection.firmId, connectionId: connection.id, model: def.model });
     const webhook = await client.post<ClioWebhook>(
       '/webhooks.json',
       { url: receiverUrl(deps.config.PUBLIC_URL, id), model: def.model, events: def.events, fields: def.fields, expires_at: expiryFrom(now).toISOString() },
       { fields: 'id,status,expires_at,shared_secret' },
     );
-    await recordCreated(deps.db, id, {
+    await recordCreated(db, id, {
       clioWebhookId: webhook.id,
       expiresAt: webhook.expires_at ? new Date(webhook.expires_at) : expiryFrom(now),
       secretEnc: webhook.shared_secret ? deps.secrets.seal(webhook.shared_secret, webhookSecretContext(id)) : undefined,
@@ -58,21 +83,21 @@ export async function ensureFirmWebhooks(deps: ClioDeps, connection: ClioConnect
     created++;
   }
   // A handshake that never reached us (we were down, say) is completed the delayed way.
-  for (const sub of await listFirmSubscriptions(deps.db, connection.firmId)) {
+  for (const sub of await listFirmSubscriptions(db, connection.firmId)) {
     if (sub.status === 'pending' && sub.clioWebhookId && sub.secretEnc && sub.connectionId === connection.id) {
-      await activate(deps, client, sub);
+      await activate(deps, db, client, sub);
     }
   }
   return created;
 }
 
-async function activate(deps: ClioDeps, client: ClioClient, sub: WebhookSubscription): Promise<void> {
+async function activate(deps: ClioDeps, db: Database, client: ClioClient, sub: WebhookSubscription): Promise<void> {
   const current = await client.get<ClioWebhook>(`/webhooks/${sub.clioWebhookId}.json`, { fields: 'id,status' });
   if (current.status === 'pending') {
     const secret = deps.secrets.open(sub.secretEnc!, webhookSecretContext(sub.id));
     await client.put(`/webhooks/${sub.clioWebhookId}/activate.json`, undefined, { headers: { 'X-Hook-Secret': secret } });
   }
-  await markEnabled(deps.db, sub.id);
+  await markEnabled(db, sub.id);
 }
 
 /**
