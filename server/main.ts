@@ -61,7 +61,9 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
         await sql`select 1`.execute(db);
         checks.database = { ok: true };
       } catch (err) {
-        checks.database = { ok: false, reason: (err as Error).message };
+        // The driver's message can name hosts and users: it goes to the log, not to an anonymous caller.
+        logger.warn({ err: { message: (err as Error).message } }, 'readiness: database check failed');
+        checks.database = { ok: false, reason: 'database unreachable' };
       }
       checks.jobs = jobs.isRunning() ? { ok: true } : { ok: false, reason: 'job runner is not running' };
       return { ready: Object.values(checks).every((c) => c.ok), checks };

@@ -50,7 +50,7 @@ export async function getSettings(db: Database, firmId: string): Promise<SyncSet
 /** Replaces the firm's settings and category overrides in one transaction. */
 export async function saveSettings(db: Database, firmId: string, s: SyncSettings): Promise<void> {
   await db.transaction().execute(async (trx) => {
-    await trx
+    const updated = await trx
       .updateTable('settings')
       .set({
         sync_bills: s.syncBills,
@@ -77,7 +77,9 @@ export async function saveSettings(db: Database, firmId: string, s: SyncSettings
         updated_at: sql`now()`,
       })
       .where('firm_id', '=', firmId)
-      .executeTakeFirstOrThrow();
+      .executeTakeFirst();
+    // Every firm gets its settings row when it is created; a missing one is a bug, not a user error.
+    if (updated.numUpdatedRows === 0n) throw new Error(`firm ${firmId} has no settings row`);
     await trx.deleteFrom('category_accounts').where('firm_id', '=', firmId).execute();
     if (s.categoryAccounts.length > 0) {
       await trx

@@ -17,9 +17,18 @@ beforeAll(async () => {
   await sql`create table job_runs (n int not null, runner text not null)`.execute(t.db);
 });
 afterAll(async () => {
+  // Stopped here too, so a failing test cannot leave a runner holding the pools open.
+  await Promise.all(runners.map((r) => r.stop(5000)));
   await Promise.all(pools.map((p) => p.end()));
   await t.drop();
 });
+
+const runners: JobRunner[] = [];
+async function runner(opts: Parameters<typeof startJobRunner>[0]) {
+  const r = await startJobRunner(opts);
+  runners.push(r);
+  return r;
+}
 
 function pool() {
   const p = new pg.Pool({ connectionString: t.url, max: 6 });
@@ -37,17 +46,25 @@ async function until(check: () => Promise<boolean>, what: string) {
 
 describe('job runner', () => {
   it('shares jobs between two runners on one database and runs none twice', async () => {
+    // Runner a's jobs wait until b has run one, so a cannot drain the queue alone: if b never
+    // got a job, a would time out and the test would fail rather than pass by luck.
+    let bRan!: () => void;
+    const bHasRun = new Promise<void>((r) => (bRan = r));
     const record =
       (runner: string): Task =>
       async (payload) => {
         const { n } = payload as { n: number };
+        if (runner === 'a') {
+          await Promise.race([bHasRun, new Promise((_, fail) => setTimeout(() => fail(new Error('b never ran a job')), 10_000))]);
+        }
         await sql`insert into job_runs (n, runner) values (${n}, ${runner})`.execute(t.db);
+        if (runner === 'b') bRan();
       };
     const start = (name: string) =>
-      startJobRunner({ pool: pool(), logger, concurrency: 4, tasks: { record: record(name) }, cron: [], pollInterval: 100 });
+      runner({ pool: pool(), logger, concurrency: 4, tasks: { record: record(name) }, cron: [], pollInterval: 100 });
     const [a, b] = [await start('a'), await start('b')];
     const N = 200;
-    for (let n = 0; n < N; n++) await (n % 2 ? a : b).addJob('record', { n });
+    for (let n = 0; n < N; n++) await (n % 2 ? a : b).addJob('record', { n }, { maxAttempts: 1 });
     const count = async () => Number((await sql<{ c: string }>`select count(*) c from job_runs`.execute(t.db)).rows[0]!.c);
     await until(async () => (await count()) >= N, 'all jobs');
     await Promise.all([a.stop(5000), b.stop(5000)]);
@@ -67,7 +84,7 @@ describe('job runner', () => {
       await new Promise((r) => setTimeout(r, (payload as { ms: number }).ms));
       finished++;
     };
-    const patient = await startJobRunner({ pool: pool(), logger, concurrency: 1, tasks: { slow }, cron: [], pollInterval: 50 });
+    const patient = await runner({ pool: pool(), logger, concurrency: 1, tasks: { slow }, cron: [], pollInterval: 50 });
     await patient.addJob('slow', { ms: 300 });
     await hasStarted;
     expect(await patient.stop(5000)).toEqual({ timedOut: false });
@@ -92,9 +109,9 @@ describe('job runner', () => {
       },
       syncRecords: async () => {},
     });
-    const runners: JobRunner[] = [];
+    const workers: JobRunner[] = [];
     // Queue before any runner starts, so all three adds meet the same pending job.
-    const utilsRunner = await startJobRunner({ pool: pool(), logger, concurrency: 1, tasks: {}, cron: [] });
+    const utilsRunner = await runner({ pool: pool(), logger, concurrency: 1, tasks: {}, cron: [] });
     for (let i = 0; i < 3; i++) {
       await utilsRunner.addJob(TASK.syncFirm, { firmId: firm.id, reason: 'sweep' }, syncFirmJobSpec(firm.id));
     }
@@ -102,19 +119,22 @@ describe('job runner', () => {
       select count(*) c from graphile_worker.jobs where task_identifier = ${TASK.syncFirm}`.execute(t.db);
     expect(Number(pending.rows[0]!.c)).toBe(1);
     for (let i = 0; i < 2; i++) {
-      runners.push(await startJobRunner({ pool: pool(), logger, concurrency: 4, tasks, cron: [], pollInterval: 50 }));
+      workers.push(await runner({ pool: pool(), logger, concurrency: 4, tasks, cron: [], pollInterval: 50 }));
     }
-    await until(async () => seen.length === 1, 'the sweep to run');
-    const firmRow = await t.db.selectFrom('firms').select('last_sweep_at').where('id', '=', firm.id).executeTakeFirstOrThrow();
-    expect(firmRow.last_sweep_at).toBeInstanceOf(Date);
+    // The sweep is marked after the sync returns, so wait for the mark rather than for the sync.
+    const sweptAt = async () =>
+      (await t.db.selectFrom('firms').select('last_sweep_at').where('id', '=', firm.id).executeTakeFirstOrThrow()).last_sweep_at;
+    await until(async () => (await sweptAt()) !== null, 'the sweep to run');
+    expect(await sweptAt()).toBeInstanceOf(Date);
+    expect(seen).toEqual([{ firmId: firm.id, reason: 'sweep' }]);
 
     // Manual and webhook syncs of one firm share a queue: never two at once.
     for (let i = 0; i < 6; i++) {
-      await runners[i % 2]!.addJob(TASK.syncFirm, { firmId: firm.id, reason: 'manual' }, { queueName: `firm:${firm.id}` });
+      await workers[i % 2]!.addJob(TASK.syncFirm, { firmId: firm.id, reason: 'manual' }, { queueName: `firm:${firm.id}` });
     }
     await until(async () => seen.length === 7, 'manual syncs');
     expect(maxRunning).toBe(1);
-    await Promise.all([...runners, utilsRunner].map((r) => r.stop(5000)));
+    await Promise.all([...workers, utilsRunner].map((r) => r.stop(5000)));
   });
 
   it('the sweep enqueues only firms whose interval has passed', async () => {
@@ -126,9 +146,9 @@ describe('job runner', () => {
     await sql`delete from graphile_worker._private_jobs`.execute(t.db);
 
     const tasks = createTasks({ db: t.db, logger, syncFirm: async () => {}, syncRecords: async () => {} });
-    const runner = await startJobRunner({ pool: pool(), logger, concurrency: 1, tasks: {}, cron: [] });
+    const runner = await runner({ pool: pool(), logger, concurrency: 1, tasks: {}, cron: [] });
     await runner.addJob(TASK.sweepDueFirms, {});
-    const worker = await startJobRunner({
+    const worker = await runner({
       pool: pool(),
       logger,
       concurrency: 1,
