@@ -1,10 +1,11 @@
+import { createHash, timingSafeEqual } from 'node:crypto';
 import { sql } from 'kysely';
 import { z } from 'zod';
 import { TASK, type SyncRecordsPayload, syncRecordsJobSpec } from '../jobs/tasks';
 import { WEBHOOK_MODELS } from './app-definition';
 import type { ClioDeps } from './deps';
 import { verifyClioWebhook } from './webhook-signature';
-import { completeHandshake, getSubscription, recordDelivery, webhookSecretContext } from './webhook-subscriptions';
+import { completeHandshake, getSubscription, markEnabled, recordDelivery, webhookSecretContext } from './webhook-subscriptions';
 
 const handshakeBody = z
   .object({ meta: z.object({ webhook_id: z.coerce.string() }).partial().optional() })
@@ -21,7 +22,10 @@ export type DeliveryOutcome = 'queued' | 'duplicate' | 'unknown' | 'bad_signatur
 
 /**
  * Clio's handshake: it POSTs `X-Hook-Secret` to the webhook's URL, possibly before our create call
- * has returned. The row exists already (written first), so the secret is stored against it.
+ * has returned. The row exists already (written first), so the secret is stored against it. The
+ * receiver is unauthenticated, so a handshake may set a secret only while none is stored (Clio's
+ * create response, which stores the authoritative one, replaces it); once one is held, a handshake
+ * is accepted only if it carries that same secret. An accepted handshake enables the webhook.
  */
 export async function acceptHandshake(deps: ClioDeps, subscriptionId: string, secret: string, rawBody: string): Promise<HandshakeOutcome> {
   const sub = await getSubscription(deps.db, subscriptionId);
@@ -29,11 +33,18 @@ export async function acceptHandshake(deps: ClioDeps, subscriptionId: string, se
   const body = handshakeBody.safeParse(parseJson(rawBody));
   const claimedId = body.success ? body.data?.meta?.webhook_id : undefined;
   if (sub.clioWebhookId && claimedId && claimedId !== String(sub.clioWebhookId)) return 'refused';
-  const stored = await completeHandshake(deps.db, sub.id, deps.secrets.seal(secret, webhookSecretContext(sub.id)));
-  if (stored) return 'accepted';
-  // A repeated handshake for an enabled webhook is fine only when it carries the secret we hold.
-  const known = sub.secretEnc && deps.secrets.open(sub.secretEnc, webhookSecretContext(sub.id));
-  return known === secret ? 'accepted' : 'refused';
+  if (!sub.secretEnc && (await completeHandshake(deps.db, sub.id, deps.secrets.seal(secret, webhookSecretContext(sub.id))))) return 'accepted';
+  // A secret is held (or was stored a moment ago by the create call or another handshake).
+  const current = sub.secretEnc ? sub : await getSubscription(deps.db, subscriptionId);
+  if (!current?.secretEnc || !sameSecret(deps.secrets.open(current.secretEnc, webhookSecretContext(current.id)), secret)) return 'refused';
+  if (current.status !== 'enabled') await markEnabled(deps.db, current.id);
+  return 'accepted';
+}
+
+/** Constant-time comparison; hashing first makes the lengths equal, so the length leaks nothing either. */
+function sameSecret(a: string, b: string): boolean {
+  const digest = (v: string) => createHash('sha256').update(v, 'utf8').digest();
+  return timingSafeEqual(digest(a), digest(b));
 }
 
 /**

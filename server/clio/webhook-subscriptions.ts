@@ -58,23 +58,24 @@ export async function recordCreated(
       clio_webhook_id: p.clioWebhookId,
       expires_at: p.expiresAt,
       updated_at: sql`now()`,
-      // The handshake may have stored the (same) secret already; never overwrite it with nothing.
-      ...(p.secretEnc ? { secret_enc: sql<string>`coalesce(secret_enc, ${p.secretEnc})` } : {}),
+      // Clio's authenticated create response is the authority on the secret: it replaces whatever an
+      // (unauthenticated) handshake stored first. Never overwrite a secret with nothing.
+      ...(p.secretEnc ? { secret_enc: p.secretEnc } : {}),
     })
     .where('id', '=', id)
     .execute();
 }
 
 /**
- * Only a webhook still waiting for its handshake takes a secret: once enabled, a second
- * "handshake" to the same URL would otherwise let a caller swap the key deliveries are checked with.
+ * Only a webhook that holds no secret yet takes one from a handshake: otherwise a second
+ * "handshake" to the same URL would let a caller swap the key deliveries are checked with.
  */
 export async function completeHandshake(db: Database, id: string, secretEnc: string): Promise<boolean> {
   const res = await db
     .updateTable('clio_webhooks')
     .set({ secret_enc: secretEnc, status: 'enabled', updated_at: sql`now()` })
     .where('id', '=', id)
-    .where('status', '=', 'pending')
+    .where('secret_enc', 'is', null)
     .executeTakeFirst();
   return res.numUpdatedRows > 0n;
 }
