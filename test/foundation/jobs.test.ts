@@ -146,8 +146,8 @@ describe('job runner', () => {
     await sql`delete from graphile_worker._private_jobs`.execute(t.db);
 
     const tasks = createTasks({ db: t.db, logger, syncFirm: async () => {}, syncRecords: async () => {} });
-    const runner = await runner({ pool: pool(), logger, concurrency: 1, tasks: {}, cron: [] });
-    await runner.addJob(TASK.sweepDueFirms, {});
+    const producer = await runner({ pool: pool(), logger, concurrency: 1, tasks: {}, cron: [] });
+    await producer.addJob(TASK.sweepDueFirms, {});
     const worker = await runner({
       pool: pool(),
       logger,
@@ -163,6 +163,6 @@ describe('job runner', () => {
     const keys = await sql<{ key: string }>`
       select key from graphile_worker.jobs where task_identifier = ${TASK.syncFirm} order by key`.execute(t.db);
     expect(keys.rows.map((r) => r.key)).toEqual([`sync_firm:${due.id}`]);
-    await Promise.all([runner.stop(5000), worker.stop(5000)]);
+    await Promise.all([producer.stop(5000), worker.stop(5000)]);
   });
 });
