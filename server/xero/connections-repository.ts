@@ -163,14 +163,17 @@ export async function markDisconnected(db: Db, firmId: string): Promise<void> {
   await db.deleteFrom('xero_pending_tenants').where('firm_id', '=', firmId).execute();
 }
 
+/** The firms actively connected to these organisations; firms that uninstalled the add-on are left out. */
 export async function firmIdsForTenants(db: Db, tenantIds: string[]): Promise<Map<string, string>> {
   if (!tenantIds.length) return new Map();
   const rows = await db
     .selectFrom('connections')
-    .select(['firm_id', 'xero_tenant_id'])
-    .where('provider', '=', 'xero')
-    .where('status', '=', 'active')
-    .where(sql<string>`lower(xero_tenant_id)`, 'in', tenantIds.map((t) => t.toLowerCase()))
+    .innerJoin('firms', 'firms.id', 'connections.firm_id')
+    .select(['connections.firm_id', 'connections.xero_tenant_id'])
+    .where('connections.provider', '=', 'xero')
+    .where('connections.status', '=', 'active')
+    .where('firms.status', '<>', 'uninstalled')
+    .where(sql<string>`lower(connections.xero_tenant_id)`, 'in', tenantIds.map((t) => t.toLowerCase()))
     .execute();
   return new Map(rows.map((r) => [r.xero_tenant_id!.toLowerCase(), r.firm_id]));
 }

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { sql } from 'kysely';
 import { z } from 'zod';
 import { syncRecordsJobSpec, type SyncRecordsPayload, TASK } from '../jobs/tasks';
 import { firmIdsForTenants } from './connections-repository';
@@ -33,15 +34,18 @@ export function eventKey(e: XeroWebhookEvent): string {
 
 /**
  * Records each new event and queues one record-sync job per firm and kind. No Xero call here:
- * the 5-second answer budget belongs to Xero, the work to the job.
+ * the 5-second answer budget belongs to Xero, the work to the job. The dedupe rows and the jobs
+ * are written in one transaction (graphile-worker's SQL add_job), so a crash leaves neither or
+ * both: an event key is never kept without its job, and Xero's retry is then queued, not dropped.
+ * Events of firms that uninstalled the add-on are ignored.
  */
 export async function acceptXeroEvents(
-  deps: Pick<XeroDeps, 'db' | 'jobs' | 'logger'>,
+  deps: Pick<XeroDeps, 'db' | 'logger'>,
   events: XeroWebhookEvent[],
 ): Promise<{ queued: number; duplicates: number; ignored: number }> {
   const relevant = events.filter((e) => KIND_BY_CATEGORY[e.eventCategory]);
   const firms = await firmIdsForTenants(deps.db, [...new Set(relevant.map((e) => e.tenantId))]);
-  const groups = new Map<string, { firmId: string; kind: string; byKey: Map<string, string> }>();
+  const groups = new Map<string, { firmId: string; kind: SyncRecordsPayload['kind']; byKey: Map<string, string> }>();
   for (const e of relevant) {
     const firmId = firms.get(e.tenantId.toLowerCase());
     if (!firmId) continue;
@@ -51,28 +55,28 @@ export async function acceptXeroEvents(
     groups.set(`${firmId}:${kind}`, group);
   }
 
-  let queued = 0;
-  let seen = 0;
-  for (const { firmId, kind, byKey } of groups.values()) {
-    seen += byKey.size;
-    const inserted = await deps.db
-      .insertInto('xero_webhook_events')
-      .values([...byKey.keys()].map((event_key) => ({ event_key, firm_id: firmId })))
-      .onConflict((oc) => oc.column('event_key').doNothing())
-      .returning('event_key')
-      .execute();
-    if (!inserted.length) continue;
-    const ids = [...new Set(inserted.map((r) => byKey.get(r.event_key)!))];
-    try {
-      const payload: SyncRecordsPayload = { firmId, source: 'xero', kind, ids, reason: 'webhook' };
-      await deps.jobs.addJob(TASK.syncRecords, payload, syncRecordsJobSpec(firmId));
-    } catch (err) {
-      // Unrecord them so Xero's retry of this delivery is not taken for a duplicate.
-      await deps.db.deleteFrom('xero_webhook_events').where('event_key', 'in', inserted.map((r) => r.event_key)).execute();
-      throw err;
-    }
-    queued += inserted.length;
-  }
+  const seen = [...groups.values()].reduce((n, g) => n + g.byKey.size, 0);
+  const queued = !groups.size
+    ? 0
+    : await deps.db.transaction().execute(async (trx) => {
+        let n = 0;
+        for (const { firmId, kind, byKey } of groups.values()) {
+          const inserted = await trx
+            .insertInto('xero_webhook_events')
+            .values([...byKey.keys()].map((event_key) => ({ event_key, firm_id: firmId })))
+            .onConflict((oc) => oc.column('event_key').doNothing())
+            .returning('event_key')
+            .execute();
+          if (!inserted.length) continue;
+          const ids = [...new Set(inserted.map((r) => byKey.get(r.event_key)!))];
+          const payload: SyncRecordsPayload = { firmId, source: 'xero', kind, ids, reason: 'webhook' };
+          const spec = syncRecordsJobSpec(firmId);
+          await sql`select graphile_worker.add_job(${TASK.syncRecords}, ${JSON.stringify(payload)}::json,
+            queue_name => ${spec.queueName}, max_attempts => ${spec.maxAttempts})`.execute(trx);
+          n += inserted.length;
+        }
+        return n;
+      });
   const result = { queued, duplicates: seen - queued, ignored: events.length - seen };
   if (events.length) deps.logger.info(result, 'xero webhook events accepted');
   return result;
