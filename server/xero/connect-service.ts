@@ -44,10 +44,14 @@ export async function startConnect(deps: XeroServiceDeps, session: Session, now 
   return authorizeUrl(deps.config.xero, { redirectUri: redirectUri(deps), state, codeVerifier });
 }
 
-/** Where the browser goes after the callback; codes the settings page turns into plain words. */
+/**
+ * Where the browser goes after the callback; codes the settings page turns into plain words.
+ * Only a successful consent carries a session token; an error carries its code alone (if the
+ * browser lost its session meanwhile, the page asks the user to sign in through Clio again).
+ */
 export type CallbackOutcome =
   | { kind: 'choose'; token: string }
-  | { kind: 'error'; code: CallbackErrorCode; token?: string };
+  | { kind: 'error'; code: CallbackErrorCode };
 
 export type CallbackErrorCode =
   | 'state_unknown'
@@ -72,25 +76,25 @@ export async function handleCallback(
   if (!query.state) return { kind: 'error', code: 'state_unknown' };
   const consumed = await consumeOAuthState(deps.db, deps.secrets, query.state, now);
   if (!consumed.ok) return { kind: 'error', code: consumed.reason };
-  const token = await sessionFor(deps, consumed.firmId, consumed.userId);
-  if (query.error) return { kind: 'error', code: query.error === 'access_denied' ? 'access_denied' : 'consent_failed', token };
-  if (!query.code) return { kind: 'error', code: 'consent_failed', token };
+  // A state alone proves nothing about who holds it: no session token without a successful code exchange.
+  if (query.error) return { kind: 'error', code: query.error === 'access_denied' ? 'access_denied' : 'consent_failed' };
+  if (!query.code) return { kind: 'error', code: 'consent_failed' };
 
   try {
     const tokens = await exchangeCode(deps.config.xero, { code: query.code, redirectUri: redirectUri(deps), codeVerifier: consumed.codeVerifier }, now);
     const candidates = await listTenantConnections(deps.config.xero, tokens.accessToken, authEventIdOf(tokens.accessToken));
-    if (!candidates.length) return { kind: 'error', code: 'no_organisation', token };
+    if (!candidates.length) return { kind: 'error', code: 'no_organisation' };
     await saveConsent(deps.db, deps.secrets, consumed.firmId, tokens, candidates, now);
     deps.logger.info({ firmId: consumed.firmId, candidates: candidates.length }, 'xero consent stored; waiting for organisation choice');
-    return { kind: 'choose', token };
+    return { kind: 'choose', token: await sessionFor(deps, consumed.firmId, consumed.userId) };
   } catch (err) {
     if (err instanceof XeroOAuthError) {
       deps.logger.warn({ firmId: consumed.firmId, code: err.code }, 'xero refused the authorisation code');
-      return { kind: 'error', code: 'code_rejected', token };
+      return { kind: 'error', code: 'code_rejected' };
     }
     if (err instanceof XeroApiError) {
       deps.logger.warn({ firmId: consumed.firmId, kind: err.kind, status: err.status }, 'xero unavailable during connect');
-      return { kind: 'error', code: 'xero_unavailable', token };
+      return { kind: 'error', code: 'xero_unavailable' };
     }
     throw err;
   }

@@ -24,8 +24,28 @@ describe('connect: refusals and tampering', () => {
     const consent = await runConsent(stack, token);
     expect(consent.callbackUrl.searchParams.get('error')).toBe('access_denied');
     expectSettingsError(consent.callback, 'access_denied');
-    expect(consent.location).toContain('#token=');
+    // A valid state is not proof of identity: no session token rides on an error redirect.
+    expect(consent.location).not.toContain('#token=');
     expect(await connectionRow(firmId)).toBeUndefined();
+  });
+
+  it('gives no session token to whoever holds an unused state and sends error=access_denied without a code', async () => {
+    const { token } = await stack.createFirmSession();
+    const started = await api(stack, token)('POST', '/api/xero/connect');
+    const state = new URL(started.body.authorizeUrl).searchParams.get('state')!;
+    const res = await fetch(`${stack.baseUrl}/oauth/xero/callback?state=${encodeURIComponent(state)}&error=access_denied`, { redirect: 'manual' });
+    expectSettingsError(res, 'access_denied');
+    expect(res.headers.get('location')).toBe('/app/settings?xero_error=access_denied');
+    expect(res.headers.get('location')).not.toContain('#token=');
+  });
+
+  it('gives no session token for a valid state without a code', async () => {
+    const { token } = await stack.createFirmSession();
+    const started = await api(stack, token)('POST', '/api/xero/connect');
+    const state = new URL(started.body.authorizeUrl).searchParams.get('state')!;
+    const res = await fetch(`${stack.baseUrl}/oauth/xero/callback?state=${encodeURIComponent(state)}`, { redirect: 'manual' });
+    expectSettingsError(res, 'consent_failed');
+    expect(res.headers.get('location')).not.toContain('#token=');
   });
 
   it('refuses an unknown state and never carries the code onwards', async () => {
@@ -69,6 +89,7 @@ describe('connect: refusals and tampering', () => {
     });
     const res = await fetch(callbackUrl, { redirect: 'manual' });
     expectSettingsError(res, 'code_rejected');
+    expect(res.headers.get('location')).not.toContain('#token=');
     expect(await connectionRow(firmId)).toBeUndefined();
   });
 

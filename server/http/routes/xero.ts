@@ -52,8 +52,10 @@ export function xeroRoutes(deps: AppDeps) {
     .get(callbackPath, async (c) => {
       const outcome = await handleCallback(deps, c.req.query());
       // The session token rides in the fragment: it never reaches a server log or a Referer.
-      const fragment = outcome.token ? `#token=${encodeURIComponent(outcome.token)}` : '';
-      const target = outcome.kind === 'choose' ? `${CHOOSE_PAGE}${fragment}` : `${SETTINGS_PAGE}?xero_error=${outcome.code}${fragment}`;
+      const target =
+        outcome.kind === 'choose'
+          ? `${CHOOSE_PAGE}#token=${encodeURIComponent(outcome.token)}`
+          : `${SETTINGS_PAGE}?xero_error=${outcome.code}`;
       c.header('Referrer-Policy', 'no-referrer');
       c.header('Cache-Control', 'no-store');
       return c.redirect(target, 302);
