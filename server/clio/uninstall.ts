@@ -65,12 +65,16 @@ export async function disconnectFirm(deps: ClioDeps, firmId: string): Promise<vo
  * client id must be ours, and each named grant is tried against Clio. Only grants Clio no longer
  * honours are removed; a forged call for a live grant changes nothing.
  */
-export async function handleDeauthorization(deps: ClioDeps, p: { clientId: string; clioUserId: string }): Promise<number> {
+export async function handleDeauthorization(deps: ClioDeps, p: { clientId: string; clioUserId: string }, now = Date.now()): Promise<number> {
   const regions = CLIO_REGIONS.filter((r) => deps.config.clio[r]?.clientId === p.clientId);
+  const probes = probesOf(deps, now);
   let removed = 0;
   for (const region of regions) {
     for (const connection of await findConnectionsByClioUser(deps.db, { clioUserId: p.clioUserId, region })) {
+      // The endpoint is unauthenticated: a flood of calls must not become a flood of Clio requests.
+      if (probes.has(connection.id)) continue;
       if (await grantStillWorks(deps, connection)) {
+        probes.set(connection.id, now);
         deps.logger.warn({ firmId: connection.firmId, connectionId: connection.id }, 'clio deauthorization ignored: the grant still works');
         continue;
       }
@@ -79,6 +83,27 @@ export async function handleDeauthorization(deps: ClioDeps, p: { clientId: strin
     }
   }
   return removed;
+}
+
+/**
+ * Connections whose grant was found working by a deauthorization probe, and when. Another callback
+ * for them within the window is answered without asking Clio. Per process and in memory: the worst
+ * a restart or a second instance costs is one more probe. A grant revoked inside the window is still
+ * caught: the next API call gets invalid_grant and marks the connection needs_reconnect.
+ */
+export const DEAUTH_PROBE_WINDOW_MS = 5 * 60_000;
+const recentProbes = new WeakMap<object, Map<string, number>>();
+
+function probesOf(deps: ClioDeps, now: number): Map<string, number> {
+  let probes = recentProbes.get(deps.db);
+  if (!probes) recentProbes.set(deps.db, (probes = new Map()));
+  for (const [id, at] of probes) if (now - at >= DEAUTH_PROBE_WINDOW_MS) probes.delete(id);
+  return probes;
+}
+
+/** Forgets remembered probes, as if the window had passed (tests). */
+export function forgetDeauthorizationProbes(deps: ClioDeps): void {
+  recentProbes.delete(deps.db);
 }
 
 async function grantStillWorks(deps: ClioDeps, connection: ClioConnection): Promise<boolean> {

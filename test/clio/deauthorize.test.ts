@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TASK, syncRecordsJobSpec } from '../../server/jobs/tasks';
 import { WEBHOOK_MODELS } from '../../server/clio/app-definition';
+import { forgetDeauthorizationProbes } from '../../server/clio/uninstall';
 import { type ClioHarness, control, sessionFrom, startClioHarness, storedTokens } from './harness';
 
 let h: ClioHarness;
@@ -62,9 +63,19 @@ describe('clio deauthorization callback', () => {
     expect(await connectionOf(admin().id)).toBeDefined();
   });
 
+  it('probes Clio once for repeated callbacks within a few minutes', async () => {
+    forgetDeauthorizationProbes(h.deps);
+    await control(h.clio.us.url, '/requests', undefined, 'DELETE');
+    for (let i = 0; i < 3; i++) expect((await deauthorize({ client_id: 'sandbox', user_id: admin().id })).status).toBe(204);
+    const calls = (await control(h.clio.us.url, '/requests', undefined, 'GET')).data as { method: string; path: string }[];
+    expect(calls.map((c) => `${c.method} ${c.path}`)).toEqual(['GET /api/v4/users/who_am_i.json']);
+    expect(await connectionOf(admin().id)).toBeDefined();
+  });
+
   it('removes a revoked user\'s tokens and moves the firm\'s webhooks to a remaining user', async () => {
     const conn = (await connectionOf(admin().id))!;
     await control(h.clio.us.url, '/tokens/revoke', { access_token: (await storedTokens(h, conn.id)).access });
+    forgetDeauthorizationProbes(h.deps); // the probes above are past their window
     const res = await deauthorize({ client_id: 'sandbox', user_id: String(admin().id) }, true);
     expect(res.status).toBe(204);
     expect(await connectionOf(admin().id)).toBeUndefined();
@@ -132,6 +143,7 @@ describe('in-app disconnect', () => {
     const conn = await h.t.db.selectFrom('connections').select('id').where('firm_id', '=', caFirmId).executeTakeFirstOrThrow();
     const caUser = await h.t.db.selectFrom('users').select('clio_user_id').where('firm_id', '=', caFirmId).executeTakeFirstOrThrow();
     await control(h.clio.ca.url, '/tokens/revoke', { access_token: (await storedTokens(h, conn.id)).access });
+    forgetDeauthorizationProbes(h.deps); // the replay above probed this grant too (same client id and user id)
     expect((await deauthorize({ client_id: 'sandbox', user_id: caUser.clio_user_id })).status).toBe(204);
     const firm = await h.t.db.selectFrom('firms').select('status').where('id', '=', caFirmId).executeTakeFirstOrThrow();
     expect(firm.status).toBe('uninstalled');
