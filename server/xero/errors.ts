@@ -6,6 +6,7 @@
 export type XeroErrorKind =
   | 'auth_revoked'
   | 'token_expired'
+  | 'forbidden'
   | 'rate_limited'
   | 'validation'
   | 'not_found'
@@ -139,9 +140,14 @@ function messagesOf(body: unknown): string[] {
   return [];
 }
 
+/** What Xero says (Detail/Message) on a 403 when the tenant connection is gone. */
+const CONNECTION_GONE = /AuthenticationUnsuccessful|tenant.*(not connected|disconnected)|connection.*(revoked|removed|not found)/i;
+
 function kindFor(status: number, messages: string[]): XeroErrorKind {
   if (status === 401) return messages.some((m) => /TokenExpired/i.test(m)) ? 'token_expired' : 'auth_revoked';
-  if (status === 403) return 'auth_revoked';
+  // Xero answers 403 both when the organisation's connection is gone and when the app may not
+  // use this endpoint (missing scope, no permission); only the former needs a reconnect.
+  if (status === 403) return messages.some((m) => CONNECTION_GONE.test(m)) ? 'auth_revoked' : 'forbidden';
   if (status === 429) return 'rate_limited';
   if (status === 400) return 'validation';
   if (status === 404) return 'not_found';
@@ -153,6 +159,7 @@ function kindFor(status: number, messages: string[]): XeroErrorKind {
 const SUMMARY: Record<XeroErrorKind, string> = {
   auth_revoked: 'Xero no longer accepts this connection; it was probably disconnected in Xero.',
   token_expired: 'The Xero access token expired.',
+  forbidden: 'Xero does not allow this app to do that in your organisation (a missing permission or scope). Your connection is unchanged; ask your Xero administrator, or reconnect to grant the permission.',
   rate_limited: 'Xero is limiting how many calls we make; the work will continue later.',
   validation: 'Xero rejected the data.',
   not_found: 'Xero could not find the record.',
