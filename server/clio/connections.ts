@@ -74,8 +74,8 @@ export async function getClioConnection(db: Database, firmId: string, userId: st
 }
 
 /** The firm's connection to act with when no user is named: an active admin's, most recently renewed first. */
-export async function firmClioConnection(db: Database, firmId: string, exceptId?: string): Promise<ClioConnection | undefined> {
-  let q = db
+export async function firmClioConnection(db: Database, firmId: string): Promise<ClioConnection | undefined> {
+  const row = await db
     .selectFrom('connections')
     .innerJoin('users', 'users.id', 'connections.user_id')
     .select(['connections.id', 'connections.firm_id', 'connections.user_id', 'connections.region'])
@@ -83,9 +83,8 @@ export async function firmClioConnection(db: Database, firmId: string, exceptId?
     .where('connections.firm_id', '=', firmId)
     .where('connections.status', '=', 'active')
     .orderBy('users.is_admin', 'desc')
-    .orderBy('connections.updated_at', 'desc');
-  if (exceptId) q = q.where('connections.id', '!=', exceptId);
-  const row = await q.executeTakeFirst();
+    .orderBy('connections.updated_at', 'desc')
+    .executeTakeFirst();
   return row && toConnection(row);
 }
 

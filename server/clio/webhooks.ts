@@ -118,10 +118,6 @@ export async function removeWebhooks(deps: ClioDeps, subs: WebhookSubscription[]
   await deleteSubscriptions(deps.db, subs.map((s) => s.id));
 }
 
-export async function removeFirmWebhooks(deps: ClioDeps, firmId: string): Promise<void> {
-  await removeWebhooks(deps, await listFirmSubscriptions(deps.db, firmId), await listFirmClioConnections(deps.db, firmId));
-}
-
 /**
  * The periodic job: extends webhooks that lapse within a week (Clio caps a webhook at 31 days),
  * recreates missing ones, and forgets delivery ids too old to be redelivered.
