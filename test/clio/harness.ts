@@ -1,12 +1,12 @@
 import { serve, type ServerType } from '@hono/node-server';
 import { makeWorkerUtils, type WorkerUtils } from 'graphile-worker';
 import { randomBytes } from 'node:crypto';
-import { createServer } from 'node:net';
 import { createSessionIssuer, deriveSessionKey } from '../../server/auth/session';
 import type { ClioDeps } from '../../server/clio/deps';
 import { loadConfig } from '../../server/config';
 import { createSecretBox } from '../../server/crypto/secrets';
 import { createApp } from '../../server/http/app';
+import { freePort } from '../../server/net/free-port';
 import type { AppDeps } from '../../server/http/env';
 import { startClioEmulator } from '../emulators/clio/server';
 import { createTestDatabase, type TestDatabase } from '../support/database';
@@ -27,15 +27,6 @@ export interface ClioHarness {
   /** Walks the OAuth install in the emulator as Clio user `clioUserId`; returns the final redirect. */
   install(opts?: { clioUserId?: number; region?: 'us' | 'ca'; a2c?: boolean }): Promise<{ status: number; location: string }>;
   stop(): Promise<void>;
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = createServer().listen(0, '127.0.0.1', () => {
-      const port = (s.address() as { port: number }).port;
-      s.close(() => resolve(port));
-    });
-  });
 }
 
 export const manual = (url: string, init: RequestInit = {}) => fetch(url, { ...init, redirect: 'manual' });
