@@ -9,6 +9,8 @@ import { type Kysely, sql } from 'kysely';
  *   which one the firm syncs with (certification X7).
  * - `xero_webhook_events`: a key per delivered event so Xero's at-least-once retries queue
  *   work only once.
+ * - `connections_xero_tenant_active_uq`: one Xero organisation is actively connected to at most
+ *   one firm, so its webhooks and data can never be routed to two Clio accounts.
  */
 export async function up(db: Kysely<any>): Promise<void> {
   await db.schema
@@ -47,9 +49,21 @@ export async function up(db: Kysely<any>): Promise<void> {
     .on('xero_webhook_events')
     .column('received_at')
     .execute();
+
+  await db.schema
+    .createIndex('connections_xero_tenant_active_uq')
+    .ifNotExists()
+    .unique()
+    .on('connections')
+    .column('xero_tenant_id')
+    .where(sql.ref('provider'), '=', 'xero')
+    .where(sql.ref('status'), '=', 'active')
+    .where(sql.ref('xero_tenant_id'), 'is not', null)
+    .execute();
 }
 
 export async function down(db: Kysely<any>): Promise<void> {
+  await db.schema.dropIndex('connections_xero_tenant_active_uq').ifExists().execute();
   for (const t of ['xero_webhook_events', 'xero_pending_tenants', 'xero_oauth_states']) {
     await db.schema.dropTable(t).ifExists().execute();
   }

@@ -3,6 +3,7 @@ import { type Kysely, sql, type Transaction } from 'kysely';
 import type { SecretBox } from '../crypto/secrets';
 import type { Database } from '../db/database';
 import type { Connection, DB } from '../db/schema';
+import { XeroTenantTakenError } from './errors';
 import type { TokenSet, XeroTenantConnection } from './oauth';
 
 /** Xero's refresh tokens die after 60 days without use. */
@@ -114,6 +115,20 @@ export async function listPendingTenants(db: Db, firmId: string) {
  * Xero), or undefined when the tenant was not among this firm's candidates.
  */
 export async function confirmPendingTenant(db: Database, firmId: string, tenantId: string) {
+  try {
+    return await confirmInTransaction(db, firmId, tenantId);
+  } catch (err) {
+    // The partial unique index: this organisation is already active for another firm.
+    if ((err as { code?: string; constraint?: string }).code === '23505' && (err as { constraint?: string }).constraint === ACTIVE_TENANT_INDEX) {
+      throw new XeroTenantTakenError(tenantId);
+    }
+    throw err;
+  }
+}
+
+const ACTIVE_TENANT_INDEX = 'connections_xero_tenant_active_uq';
+
+async function confirmInTransaction(db: Database, firmId: string, tenantId: string) {
   return db.transaction().execute(async (trx) => {
     const pending = await trx.selectFrom('xero_pending_tenants').selectAll().where('firm_id', '=', firmId).forUpdate().execute();
     const chosen = pending.find((p) => p.tenant_id === tenantId);

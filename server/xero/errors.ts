@@ -64,6 +64,16 @@ export class XeroNotConnectedError extends Error {
   }
 }
 
+/** The organisation is already actively connected to another firm (one organisation, one Clio account). */
+export class XeroTenantTakenError extends Error {
+  override name = 'XeroTenantTakenError';
+  constructor(readonly tenantId: string) {
+    super(
+      'This Xero organisation is already connected to another Clio account. Disconnect it there first, or choose a different organisation.',
+    );
+  }
+}
+
 /** The token endpoint refused (invalid_grant and friends); the user has to connect again. */
 export class XeroOAuthError extends Error {
   override name = 'XeroOAuthError';

@@ -39,6 +39,8 @@ describe('one firm never reaches another firm’s Xero connection', () => {
   it('each firm’s client sends only its own tenant id, and sealed tokens do not open under another row', async () => {
     const a = await stack.createFirmSession();
     const b = await stack.createFirmSession();
+    // One organisation is active for one firm at a time: let the previous test's firms go first.
+    await stack.db.updateTable('connections').set({ status: 'disconnected' }).where('provider', '=', 'xero').execute();
     await connectFirm(stack, a.token, SEED_TENANTS.primary.tenantId);
     await connectFirm(stack, b.token, SEED_TENANTS.secondary.tenantId);
     const deps = { config: stack.config, db: stack.db, secrets: stack.server.secrets, logger: stack.logger };

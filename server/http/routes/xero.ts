@@ -10,7 +10,7 @@ import {
   pendingOrganisations,
   startConnect,
 } from '../../xero/connect-service';
-import { XeroNotConnectedError } from '../../xero/errors';
+import { XeroNotConnectedError, XeroTenantTakenError } from '../../xero/errors';
 import { ApiError } from '../errors';
 import type { AppDeps, AppEnv } from '../env';
 import { xeroWebhookRoutes } from './webhooks-xero';
@@ -36,7 +36,7 @@ export function xeroRoutes(deps: AppDeps) {
         if (!chosen) throw new ApiError('NOT_FOUND', 'That organisation is not one of those waiting to be chosen. Connect to Xero again.');
         return c.json({ status: 'active', ...chosen });
       } catch (err) {
-        if (err instanceof XeroNotConnectedError) throw new ApiError('CONFLICT', err.message);
+        if (err instanceof XeroNotConnectedError || err instanceof XeroTenantTakenError) throw new ApiError('CONFLICT', err.message);
         throw err;
       }
     })
