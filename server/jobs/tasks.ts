@@ -4,12 +4,14 @@ import type { Database } from '../db/database';
 import type { Logger } from '../log';
 import { listFirmsDueForSweep, markSwept } from '../firms/repository';
 import { firmQueueName } from './firm-queue';
+import { pruneXeroTables } from '../xero/prune';
 
 export const TASK = {
   sweepDueFirms: 'sweep_due_firms',
   syncFirm: 'sync_firm',
   syncRecords: 'sync_records',
   renewClioWebhooks: 'renew_clio_webhooks',
+  pruneXero: 'prune_xero',
   matchContacts: 'match_contacts',
 } as const;
 
@@ -73,12 +75,16 @@ export function createTasks(deps: TaskDeps): TaskList {
   };
   const syncRecords: Task = async (raw) => deps.syncRecords(syncRecordsPayload.parse(raw));
   const renewClioWebhooks: Task = async () => deps.renewClioWebhooks?.();
+  const pruneXero: Task = async () => {
+    deps.logger.info(await pruneXeroTables(deps.db, new Date()), 'xero tables pruned');
+  };
   const matchContacts: Task = async (raw) => deps.matchContacts?.(matchContactsPayload.parse(raw));
   return {
     [TASK.sweepDueFirms]: sweepDueFirms,
     [TASK.syncFirm]: syncFirm,
     [TASK.syncRecords]: syncRecords,
     [TASK.renewClioWebhooks]: renewClioWebhooks,
+    [TASK.pruneXero]: pruneXero,
     [TASK.matchContacts]: matchContacts,
   };
 }
@@ -91,4 +97,5 @@ export const CRON: CronItem[] = [
   { task: TASK.sweepDueFirms, match: '* * * * *', options: { backfillPeriod: 0 } },
   // Hourly is plenty for a week's margin, and retries a failed renewal well before Clio's 31 days run out.
   { task: TASK.renewClioWebhooks, match: '17 * * * *', options: { backfillPeriod: 0 } },
+  { task: TASK.pruneXero, match: '47 * * * *', options: { backfillPeriod: 0 } },
 ];

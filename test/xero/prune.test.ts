@@ -1,4 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { upsertFirm, upsertUser } from '../../server/firms/repository';
+import { CRON, createTasks, TASK } from '../../server/jobs/tasks';
+import { createLogger } from '../../server/log';
 import { pruneXeroTables } from '../../server/xero/prune';
 import { createTestDatabase, type TestDatabase } from '../support/database';
 
@@ -7,18 +10,8 @@ let firmId: string;
 let userId: string;
 beforeAll(async () => {
   t = await createTestDatabase();
-  const firm = await t.db
-    .insertInto('firms')
-    .values({ clio_account_id: 1, clio_region: 'us', name: 'Prune LLP', updated_at: new Date() } as never)
-    .returning('id')
-    .executeTakeFirstOrThrow();
-  firmId = firm.id;
-  const user = await t.db
-    .insertInto('users')
-    .values({ firm_id: firmId, clio_user_id: 1, name: 'Pat', updated_at: new Date() } as never)
-    .returning('id')
-    .executeTakeFirstOrThrow();
-  userId = user.id;
+  firmId = (await upsertFirm(t.db, { clioAccountId: 1, region: 'us', name: 'Prune LLP' })).id;
+  userId = (await upsertUser(t.db, { firmId, clioUserId: 1, name: 'Pat', email: null, isAdmin: true })).id;
 });
 afterAll(() => t?.drop());
 
@@ -51,5 +44,16 @@ describe('pruneXeroTables', () => {
     expect(states).toEqual(['live']);
 
     expect(await pruneXeroTables(t.db, now)).toEqual({ webhookEvents: 0, oauthStates: 0 });
+  });
+});
+
+describe('the prune_xero job', () => {
+  it('is scheduled hourly and prunes when it runs', async () => {
+    expect(CRON.find((c) => c.task === TASK.pruneXero)?.match).toBe('47 * * * *');
+    await t.db.insertInto('xero_webhook_events').values({ event_key: 'ancient', firm_id: firmId, received_at: new Date(0) }).execute();
+    const tasks = createTasks({ db: t.db, logger: createLogger('silent'), syncFirm: async () => {}, syncRecords: async () => {} });
+    await tasks[TASK.pruneXero]!({}, {} as never);
+    const left = await t.db.selectFrom('xero_webhook_events').select('event_key').where('event_key', '=', 'ancient').execute();
+    expect(left).toEqual([]);
   });
 });
