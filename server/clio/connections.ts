@@ -114,10 +114,3 @@ export async function deleteClioConnection(db: Database, connectionId: string): 
   await db.deleteFrom('connections').where('id', '=', connectionId).where('provider', '=', 'clio').execute();
 }
 
-export async function markNeedsReconnect(db: Database, connectionId: string, reason: string): Promise<void> {
-  await db
-    .updateTable('connections')
-    .set({ status: 'needs_reconnect', status_reason: reason, updated_at: sql`now()` })
-    .where('id', '=', connectionId)
-    .execute();
-}

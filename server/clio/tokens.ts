@@ -1,11 +1,11 @@
 import { sql } from 'kysely';
+import { markNeedsReconnect } from '../connections/repository';
 import type { Database } from '../db/database';
 import { ClioClient, type ClioTokenSource } from './client';
 import {
   type ClioConnection,
   firmClioConnection,
   getClioConnection,
-  markNeedsReconnect,
   sealTokens,
   tokenContext,
 } from './connections';

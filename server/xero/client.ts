@@ -8,7 +8,8 @@ import {
   type TrackingCategory,
 } from 'xero-node';
 import type { Connection } from '../db/schema';
-import { findXeroConnection, markNeedsReconnect } from './connections-repository';
+import { markNeedsReconnect } from '../connections/repository';
+import { findXeroConnection } from './connections-repository';
 import { fromXeroNodeRejection, readRateLimitHeaders, XeroApiError, XeroNotConnectedError } from './errors';
 import { PacerRegistry } from './pacing';
 import { type AccessToken, accessTokenFor, RECONNECT_REASON, type XeroTokenDeps } from './tokens';

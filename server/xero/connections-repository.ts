@@ -150,14 +150,6 @@ async function confirmInTransaction(db: Database, firmId: string, tenantId: stri
   });
 }
 
-export async function markNeedsReconnect(db: Db, connectionId: string, reason: string): Promise<void> {
-  await db
-    .updateTable('connections')
-    .set({ status: 'needs_reconnect', status_reason: reason})
-    .where('id', '=', connectionId)
-    .where('status', '=', 'active')
-    .execute();
-}
 
 /** Forgets the tokens for good; the tenant name stays so the page can say what was connected. */
 export async function markDisconnected(db: Db, firmId: string): Promise<void> {

@@ -3,7 +3,8 @@ import type { SecretBox } from '../crypto/secrets';
 import type { Database } from '../db/database';
 import type { Connection } from '../db/schema';
 import type { Logger } from '../log';
-import { lockXeroConnection, markNeedsReconnect, storeRotatedTokens, tokenContext } from './connections-repository';
+import { markNeedsReconnect } from '../connections/repository';
+import { lockXeroConnection, storeRotatedTokens, tokenContext } from './connections-repository';
 import { XeroNotConnectedError, XeroOAuthError } from './errors';
 import { refreshTokenSet } from './oauth';
 
