@@ -1,7 +1,9 @@
+import { Hono } from 'hono';
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { APP_NAME, CLIO_PATHS, CLIO_PERMISSIONS, CUSTOM_ACTIONS, WEBHOOK_MODELS } from '../server/clio/app-definition';
 import { CLIO_REGIONS } from '../server/config';
+import { PUBLIC_PAGE_PATHS, publicPageRoutes } from '../server/http/routes/public-pages';
 
 const manifest = JSON.parse(readFileSync(new URL('../manifest.json', import.meta.url), 'utf8'));
 const path = (url: string) => new URL(url).pathname;
@@ -48,4 +50,25 @@ describe('manifest.json agrees with the code', () => {
   it('asks for the permissions the code uses, including webhooks and custom actions', () => {
     expect(manifest.permissions).toEqual(CLIO_PERMISSIONS);
   });
+
+  it('points its privacy, terms and support links at pages the app serves', async () => {
+    const app = new Hono().route('/', publicPageRoutes());
+    const linked = {
+      privacy: path(manifest.privacy_policy_url),
+      terms: path(manifest.terms_of_service_url),
+      support: path(manifest.support_url),
+    };
+    expect(linked).toEqual(PUBLIC_PAGE_PATHS);
+    for (const p of Object.values(linked)) {
+      const res = await app.request(p);
+      expect(res.status, p).toBe(200);
+      const html = await res.text();
+      expect(html).toContain(APP_NAME);
+      // The CSP allows no inline styles: the page links our stylesheet instead, and it is served.
+      expect(html).not.toContain('<style');
+    }
+    expect((await app.request('/page.css')).headers.get('content-type')).toMatch(/^text\/css/);
+    expect(await (await app.request(PUBLIC_PAGE_PATHS.privacy)).text()).toMatch(/train any AI/);
+  });
 });
+

@@ -5,6 +5,7 @@ import { ApiError, errorResponse, handleError } from './errors';
 import type { AppDeps, AppEnv } from './env';
 import { clioRoutes } from './routes/clio';
 import { healthRoutes } from './routes/health';
+import { publicPageRoutes } from './routes/public-pages';
 import { xeroRoutes } from './routes/xero';
 import { clioApiRoutes } from './routes/api-clio';
 import { contactMatchApiRoutes } from './routes/contact-matches';
@@ -46,6 +47,7 @@ export function createApp(deps: AppDeps) {
     }),
   );
   app.route('/', healthRoutes(deps));
+  app.route('/', publicPageRoutes());
   app.route('/', xeroRoutes(deps));
   const loadChart = reportingXeroFailures(xeroChartLoader(deps));
   app.route('/', publicApiRoutes(deps));
