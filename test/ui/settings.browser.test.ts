@@ -189,6 +189,19 @@ describe('settings page in a real browser', () => {
     await page.context().close();
   });
 
+  it('declining consent at Xero comes back to the settings page with what happened and how to retry', async () => {
+    const { token } = await stack.createFirmSession({ isAdmin: true });
+    const { page } = await newPage();
+    await page.goto(`${stack.baseUrl}/app/settings#token=${token}`);
+    await stack.control('xero', 'POST', '/oauth/deny-next');
+    await page.getByRole('button', { name: 'Connect to Xero' }).click();
+    // The callback carries no session after a refusal; the tab still holds its own.
+    await page.getByText('Xero access was not granted, so nothing was connected.').waitFor();
+    expect(new URL(page.url()).hash).toBe('');
+    await page.getByText('Not connected').waitFor();
+    await page.context().close();
+  });
+
   it('a disconnect made in Xero shows as "needs reconnecting" with how to fix it', async () => {
     const { token } = await stack.createFirmSession({ isAdmin: true });
     const { page } = await newPage();
