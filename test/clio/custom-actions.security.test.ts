@@ -1,12 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type ClioHarness, control, manual, sessionFrom, startClioHarness } from './harness';
+import { type ClioHarness, control, manual, startClioHarness } from './harness';
+import { sessionTokenFrom } from '../support/stack';
 
 let h: ClioHarness;
 let firmId: string;
 beforeAll(async () => {
   h = await startClioHarness();
   const out = await h.install({ clioUserId: admin().id });
-  firmId = (await h.deps.sessions.verify(sessionFrom(out.location))).firmId;
+  firmId = (await h.deps.sessions.verify(sessionTokenFrom(out.location))).firmId;
   await h.install({ clioUserId: clerk().id });
 });
 afterAll(() => h?.stop());
@@ -40,7 +41,7 @@ describe('custom action clicks', () => {
     expect(res.status).toBe(302);
     const location = res.headers.get('location')!;
     expect(location).toMatch(new RegExp(`^/app/records/contact/${contact().id}#token=`));
-    expect(await h.deps.sessions.verify(sessionFrom(location))).toMatchObject({ firmId, isAdmin: true });
+    expect(await h.deps.sessions.verify(sessionTokenFrom(location))).toMatchObject({ firmId, isAdmin: true });
     const jobs = await h.jobs();
     expect(jobs.at(-1)).toEqual({
       task_identifier: 'sync_records',

@@ -2,16 +2,17 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TASK, syncRecordsJobSpec } from '../../server/jobs/tasks';
 import { WEBHOOK_MODELS } from '../../server/clio/app-definition';
 import { forgetDeauthorizationProbes } from '../../server/clio/uninstall';
-import { type ClioHarness, control, sessionFrom, startClioHarness, storedTokens } from './harness';
+import { type ClioHarness, control, startClioHarness, storedTokens } from './harness';
+import { sessionTokenFrom } from '../support/stack';
 
 let h: ClioHarness;
 const sessions: Record<'admin' | 'clerk' | 'caAdmin', string> = { admin: '', clerk: '', caAdmin: '' };
 let firmId: string;
 beforeAll(async () => {
   h = await startClioHarness();
-  sessions.admin = sessionFrom((await h.install({ clioUserId: admin().id })).location);
-  sessions.clerk = sessionFrom((await h.install({ clioUserId: clerk().id })).location);
-  sessions.caAdmin = sessionFrom((await h.install({ region: 'ca' })).location);
+  sessions.admin = sessionTokenFrom((await h.install({ clioUserId: admin().id })).location);
+  sessions.clerk = sessionTokenFrom((await h.install({ clioUserId: clerk().id })).location);
+  sessions.caAdmin = sessionTokenFrom((await h.install({ region: 'ca' })).location);
   firmId = (await h.deps.sessions.verify(sessions.admin)).firmId;
 });
 afterAll(() => h?.stop());
@@ -97,7 +98,7 @@ describe('clio deauthorization callback', () => {
 describe('in-app disconnect', () => {
   it('revokes at Clio, deletes the webhooks there, drops tokens and queued jobs, uninstalls the firm', async () => {
     // The admin installs again to disconnect the whole firm (the clerk may not).
-    sessions.admin = sessionFrom((await h.install({ clioUserId: admin().id })).location);
+    sessions.admin = sessionTokenFrom((await h.install({ clioUserId: admin().id })).location);
     await h.deps.jobs.addJob(TASK.syncRecords, { firmId, source: 'clio', kind: 'contact', ids: ['1'], reason: 'manual' }, syncRecordsJobSpec(firmId));
     const caFirmId = (await h.deps.sessions.verify(sessions.caAdmin)).firmId;
     await h.deps.jobs.addJob(TASK.syncRecords, { firmId: caFirmId, source: 'clio', kind: 'contact', ids: ['1'], reason: 'manual' }, syncRecordsJobSpec(caFirmId));

@@ -11,6 +11,7 @@ import type { AppDeps } from '../../server/http/env';
 import { startClioEmulator } from '../emulators/clio/server';
 import { createTestDatabase, type TestDatabase } from '../support/database';
 import { capturedLogger } from '../support/logs';
+import { sessionTokenFrom } from '../support/stack';
 
 /**
  * Our HTTP app on a real port, against its own database and one Clio emulator per region, with
@@ -123,4 +124,7 @@ export async function storedTokens(h: ClioHarness, connectionId: string): Promis
   };
 }
 
-export const sessionFrom = (location: string) => decodeURIComponent(location.split('#token=')[1] ?? '');
+/** Installs through the emulator (as its admin unless told otherwise) and returns the session the UI is handed. */
+export async function installAndSignIn(h: ClioHarness, opts?: Parameters<ClioHarness['install']>[0]) {
+  return h.deps.sessions.verify(sessionTokenFrom((await h.install(opts)).location));
+}

@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CUSTOM_ACTIONS, WEBHOOK_MODELS } from '../../server/clio/app-definition';
 import { connectionTokens, openClioForUser } from '../../server/clio/tokens';
 import { type ClioHarness, control, startClioHarness, storedTokens } from './harness';
+import { sessionTokenFrom } from '../support/stack';
 
 let h: ClioHarness;
 let firmId: string;
@@ -22,7 +23,7 @@ describe('clio install', () => {
     const out = await h.install({ clioUserId: admin().id });
     expect(out.status).toBe(302);
     expect(out.location).toMatch(/^\/app\/#token=.+/);
-    const session = await h.deps.sessions.verify(decodeURIComponent(out.location.split('#token=')[1]!));
+    const session = await h.deps.sessions.verify(sessionTokenFrom(out.location));
     expect(session.isAdmin).toBe(true);
 
     const firm = await h.t.db.selectFrom('firms').selectAll().executeTakeFirstOrThrow();
@@ -66,7 +67,7 @@ describe('clio install', () => {
 
   it('a second, non-admin user gets custom actions of their own and no new webhooks', async () => {
     const out = await h.install({ clioUserId: clerk().id });
-    const session = await h.deps.sessions.verify(decodeURIComponent(out.location.split('#token=')[1]!));
+    const session = await h.deps.sessions.verify(sessionTokenFrom(out.location));
     expect(session).toMatchObject({ firmId, isAdmin: false });
     expect(emu().state.customActions.all().filter((a) => a.user_id === clerk().id)).toHaveLength(CUSTOM_ACTIONS.length);
     expect(emu().state.webhooks.all()).toHaveLength(WEBHOOK_MODELS.length);

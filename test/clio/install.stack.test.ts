@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WEBHOOK_MODELS } from '../../server/clio/app-definition';
-import { startTestStack, type TestStack } from '../support/stack';
-import { manual, sessionFrom } from './harness';
+import { sessionTokenFrom, startTestStack, type TestStack } from '../support/stack';
+import { eventually } from '../support/eventually';
+import { manual } from './harness';
 
 /** The same install, click and delivery through the production composition root (startServer, worker, cron). */
 let s: TestStack;
@@ -10,11 +11,6 @@ beforeAll(async () => {
 });
 afterAll(() => s?.stop());
 
-const until = async (check: () => boolean, what: string) => {
-  for (let i = 0; i < 200 && !check(); i++) await new Promise((r) => setTimeout(r, 25));
-  if (!check()) throw new Error(`timed out waiting for ${what}`);
-};
-
 describe('clio connect through the running server', () => {
   it('installs, answers a custom action, and hands a webhook event to the worker', async () => {
     const emu = s.clio.emulator;
@@ -22,7 +18,7 @@ describe('clio connect through the running server', () => {
     res = await manual(res.headers.get('location')!);
     res = await manual(res.headers.get('location')!);
     expect(res.status).toBe(302);
-    const session = await s.server.sessions.verify(sessionFrom(res.headers.get('location')!));
+    const session = await s.server.sessions.verify(sessionTokenFrom(res.headers.get('location')!));
     await emu.flushWebhooks();
     expect(emu.state.webhooks.all().filter((w) => w.status === 'enabled')).toHaveLength(WEBHOOK_MODELS.length);
 
@@ -37,7 +33,7 @@ describe('clio connect through the running server', () => {
     await emu.flushWebhooks();
     expect(emu.deliveries().at(-1)!.status).toBe(200);
     // Both jobs reach the worker on the firm's queue.
-    await until(() => s.logLines.filter((l) => l.includes('sync_records') && l.includes('Completed')).length >= 2, 'two sync_records jobs');
+    await eventually(() => s.logLines.filter((l) => l.includes('sync_records') && l.includes('Completed')).length >= 2, 'two sync_records jobs');
     expect(session.isAdmin).toBe(true);
   });
 });

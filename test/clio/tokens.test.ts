@@ -2,14 +2,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { getClioConnection } from '../../server/clio/connections';
 import { ClioNotConnectedError } from '../../server/clio/errors';
 import { openClioForUser } from '../../server/clio/tokens';
-import { type ClioHarness, control, sessionFrom, startClioHarness, storedTokens } from './harness';
+import { type ClioHarness, installAndSignIn, control, startClioHarness, storedTokens } from './harness';
 
 let h: ClioHarness;
 let firmId: string;
 let userId: string;
 beforeAll(async () => {
   h = await startClioHarness();
-  const session = await h.deps.sessions.verify(sessionFrom((await h.install()).location));
+  const session = await installAndSignIn(h);
   firmId = session.firmId;
   userId = session.userId;
 });

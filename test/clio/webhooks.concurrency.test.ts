@@ -2,13 +2,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WEBHOOK_MODELS } from '../../server/clio/app-definition';
 import { firmClioConnection } from '../../server/clio/connections';
 import { ensureFirmWebhooks } from '../../server/clio/webhooks';
-import { type ClioHarness, sessionFrom, startClioHarness } from './harness';
+import { type ClioHarness, installAndSignIn, startClioHarness } from './harness';
 
 let h: ClioHarness;
 let firmId: string;
 beforeAll(async () => {
   h = await startClioHarness();
-  firmId = (await h.deps.sessions.verify(sessionFrom((await h.install()).location))).firmId;
+  firmId = (await installAndSignIn(h)).firmId;
 });
 afterAll(() => h?.stop());
 

@@ -3,13 +3,13 @@ import { receiverUrl } from '../../server/clio/webhooks';
 import { signClioWebhook } from '../../server/clio/webhook-signature';
 import { getSubscription, insertPendingSubscription, recordCreated, webhookSecretContext } from '../../server/clio/webhook-subscriptions';
 import { firmClioConnection } from '../../server/clio/connections';
-import { type ClioHarness, sessionFrom, startClioHarness } from './harness';
+import { type ClioHarness, installAndSignIn, startClioHarness } from './harness';
 
 let h: ClioHarness;
 let firmId: string;
 beforeAll(async () => {
   h = await startClioHarness();
-  firmId = (await h.deps.sessions.verify(sessionFrom((await h.install()).location))).firmId;
+  firmId = (await installAndSignIn(h)).firmId;
 });
 afterAll(() => h?.stop());
 

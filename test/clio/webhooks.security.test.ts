@@ -3,14 +3,15 @@ import { WEBHOOK_LIFETIME_DAYS, WEBHOOK_MODELS } from '../../server/clio/app-def
 import { signClioWebhook, verifyClioWebhook } from '../../server/clio/webhook-signature';
 import { renewClioWebhooks } from '../../server/clio/webhooks';
 import { CRON, createTasks, TASK } from '../../server/jobs/tasks';
-import { type ClioHarness, control, sessionFrom, startClioHarness } from './harness';
+import { type ClioHarness, control, startClioHarness } from './harness';
+import { sessionTokenFrom } from '../support/stack';
 
 let h: ClioHarness;
 let firmId: string;
 beforeAll(async () => {
   h = await startClioHarness();
   const out = await h.install();
-  firmId = (await h.deps.sessions.verify(sessionFrom(out.location))).firmId;
+  firmId = (await h.deps.sessions.verify(sessionTokenFrom(out.location))).firmId;
 });
 afterAll(() => h?.stop());
 

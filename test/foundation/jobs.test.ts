@@ -7,6 +7,7 @@ import { type JobRunner, startJobRunner } from '../../server/jobs/runner';
 import { createTasks, type SyncFirmPayload, syncFirmJobSpec, TASK } from '../../server/jobs/tasks';
 import { createLogger } from '../../server/log';
 import { createTestDatabase, type TestDatabase } from '../support/database';
+import { eventually } from '../support/eventually';
 
 const logger = createLogger('silent');
 let t: TestDatabase;
@@ -36,14 +37,6 @@ function pool() {
   return p;
 }
 
-async function until(check: () => Promise<boolean>, what: string) {
-  for (let i = 0; i < 600; i++) {
-    if (await check()) return;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  throw new Error(`timed out waiting for ${what}`);
-}
-
 describe('job runner', () => {
   it('shares jobs between two runners on one database and runs none twice', async () => {
     // Runner a's jobs wait until b has run one, so a cannot drain the queue alone: if b never
@@ -66,7 +59,7 @@ describe('job runner', () => {
     const N = 200;
     for (let n = 0; n < N; n++) await (n % 2 ? a : b).addJob('record', { n }, { maxAttempts: 1 });
     const count = async () => Number((await sql<{ c: string }>`select count(*) c from job_runs`.execute(t.db)).rows[0]!.c);
-    await until(async () => (await count()) >= N, 'all jobs');
+    await eventually(async () => (await count()) >= N, 'all jobs');
     await Promise.all([a.stop(5000), b.stop(5000)]);
 
     const rows = (await sql<{ n: number; runner: string }>`select n, runner from job_runs`.execute(t.db)).rows;
@@ -124,7 +117,7 @@ describe('job runner', () => {
     // The sweep is marked after the sync returns, so wait for the mark rather than for the sync.
     const sweptAt = async () =>
       (await t.db.selectFrom('firms').select('last_sweep_at').where('id', '=', firm.id).executeTakeFirstOrThrow()).last_sweep_at;
-    await until(async () => (await sweptAt()) !== null, 'the sweep to run');
+    await eventually(async () => (await sweptAt()) !== null, 'the sweep to run');
     expect(await sweptAt()).toBeInstanceOf(Date);
     expect(seen).toEqual([{ firmId: firm.id, reason: 'sweep' }]);
 
@@ -132,7 +125,7 @@ describe('job runner', () => {
     for (let i = 0; i < 6; i++) {
       await workers[i % 2]!.addJob(TASK.syncFirm, { firmId: firm.id, reason: 'manual' }, { queueName: `firm:${firm.id}` });
     }
-    await until(async () => seen.length === 7, 'manual syncs');
+    await eventually(async () => seen.length === 7, 'manual syncs');
     expect(maxRunning).toBe(1);
     await Promise.all([...workers, utilsRunner].map((r) => r.stop(5000)));
   });
@@ -156,7 +149,7 @@ describe('job runner', () => {
       cron: [],
       pollInterval: 50,
     });
-    await until(async () => {
+    await eventually(async () => {
       const r = await sql<{ c: string }>`select count(*) c from graphile_worker.jobs where task_identifier = ${TASK.syncFirm}`.execute(t.db);
       return Number(r.rows[0]!.c) > 0;
     }, 'sweep to enqueue');

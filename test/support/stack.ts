@@ -30,6 +30,9 @@ export interface TestStack {
   stop(): Promise<void>;
 }
 
+/** The session token our server hands the UI in a redirect's fragment (`…#token=…`). */
+export const sessionTokenFrom = (location: string) => decodeURIComponent(/#token=([^&]+)/.exec(location)?.[1] ?? '');
+
 let nextAccount = 100_000 + Math.floor(Math.random() * 1_000_000);
 
 /**

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openXeroForFirm, type XeroOrgClient } from '../../server/xero/client';
 import { XeroApiError } from '../../server/xero/errors';
 import { SEED_TENANTS } from '../emulators/xero/index';
-import { connectFirm, startXeroStack, type XeroStack } from './stack';
+import { connectedFirm, startXeroStack, type XeroStack } from './stack';
 
 let stack: XeroStack;
 let firmId: string;
@@ -10,9 +10,7 @@ const deps = () => ({ config: stack.config, db: stack.db, secrets: stack.server.
 
 beforeAll(async () => {
   stack = await startXeroStack({ timeoutMs: 1_000 });
-  const session = await stack.createFirmSession();
-  firmId = session.firmId;
-  await connectFirm(stack, session.token, SEED_TENANTS.primary.tenantId);
+  firmId = (await connectedFirm(stack)).firmId;
 });
 afterAll(() => stack?.stop());
 

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SEED_TENANTS } from '../emulators/xero/index';
-import { api, holdFirmQueue, queuedJobs, runConsent, startXeroStack, tokenFromLocation, type XeroStack } from './stack';
+import { api, holdFirmQueue, queuedJobs, runConsent, startXeroStack, type XeroStack } from './stack';
+import { sessionTokenFrom } from '../support/stack';
 
 let stack: XeroStack;
 beforeAll(async () => {
@@ -34,7 +35,7 @@ describe('connect Xero with two organisations and a confirmed choice', () => {
     expect(await consent.callback.text()).not.toMatch(/code=|eyJ/);
 
     // The callback hands the page a fresh session of the same user.
-    const pageToken = tokenFromLocation(consent.location);
+    const pageToken = sessionTokenFrom(consent.location);
     expect(await stack.sessions.verify(pageToken)).toMatchObject({ firmId, isAdmin: true });
     const call = api(stack, pageToken);
 
@@ -75,7 +76,7 @@ describe('connect Xero with two organisations and a confirmed choice', () => {
   it('refuses to confirm an organisation that was not offered', async () => {
     const { token } = await stack.createFirmSession();
     const consent = await runConsent(stack, token);
-    const call = api(stack, tokenFromLocation(consent.location));
+    const call = api(stack, sessionTokenFrom(consent.location));
     const res = await call('POST', '/api/xero/organisation', { tenantId: '00000000-0000-4000-8000-000000000000' });
     expect(res.status).toBe(404);
     expect((await call('GET', '/api/xero/connection')).body.status).toBe('pending_choice');

@@ -1,8 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { matchContactsJobSpec, TASK } from '../../server/jobs/tasks';
-import { manual, sessionFrom } from '../clio/harness';
+import { manual } from '../clio/harness';
 import { SEED_TENANTS } from '../emulators/xero/index';
 import { api, connectFirm, startXeroStack, type XeroStack } from './stack';
+import { eventually } from '../support/eventually';
+import { sessionTokenFrom } from '../support/stack';
 
 /**
  * Matching on connect through the running server: a firm installed from the Clio emulator (so its
@@ -15,15 +17,6 @@ const xeroIds = new Map<string, string>();
 
 const tenant = () => stack.xero.emulator.state.tenants.get(SEED_TENANTS.primary.tenantId)!;
 const clioState = () => stack.clio.emulator.state;
-
-async function until<T>(read: () => Promise<T | undefined>, what: string): Promise<T> {
-  for (let i = 0; i < 400; i++) {
-    const value = await read();
-    if (value !== undefined) return value;
-    await new Promise((r) => setTimeout(r, 25));
-  }
-  throw new Error(`timed out waiting for ${what}`);
-}
 
 const matchedRuns = () => stack.logLines.filter((l) => l.includes('contacts matched') && l.includes(firmId)).length;
 
@@ -40,7 +33,7 @@ beforeAll(async () => {
   let res = await manual(`${stack.baseUrl}/oauth/clio/start?region=us`);
   res = await manual(res.headers.get('location')!);
   res = await manual(res.headers.get('location')!);
-  token = sessionFrom(res.headers.get('location')!);
+  token = sessionTokenFrom(res.headers.get('location')!);
   ({ firmId } = await stack.sessions.verify(token));
 
   // Beyond the seeds: a Xero namesake for the two Clio "John Smith"s, a Clio client whose only
@@ -56,7 +49,7 @@ beforeAll(async () => {
   for (const c of tenant().contacts.values()) xeroIds.set(c.Name, c.ContactID);
 
   await connectFirm(stack, token, SEED_TENANTS.primary.tenantId);
-  await until(async () => (matchedRuns() > 0 ? true : undefined), 'the match_contacts job');
+  await eventually(() => matchedRuns() > 0, 'the match_contacts job');
 }, 60_000);
 afterAll(() => stack?.stop());
 
@@ -134,7 +127,7 @@ describe('contact matching on connect', () => {
     const openBefore = (await api(stack, token)('GET', '/api/contacts/match-reviews')).body.reviews;
     const runs = matchedRuns();
     await stack.server.jobs.addJob(TASK.matchContacts, { firmId }, matchContactsJobSpec(firmId));
-    await until(async () => (matchedRuns() > runs ? true : undefined), 'a second match_contacts run');
+    await eventually(() => matchedRuns() > runs, 'a second match_contacts run');
     expect(await contactLinks()).toEqual(before);
     const openAfter = (await api(stack, token)('GET', '/api/contacts/match-reviews')).body.reviews;
     expect(openAfter.map((r: any) => r.clioContactId).sort()).toEqual(openBefore.map((r: any) => r.clioContactId).sort());

@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openXeroForFirm } from '../../server/xero/client';
 import { SEED_TENANTS } from '../emulators/xero/index';
-import { api, connectFirm, runConsent, startXeroStack, tokenFromLocation, type XeroStack } from './stack';
+import { api, connectFirm, runConsent, startXeroStack, type XeroStack } from './stack';
+import { sessionTokenFrom } from '../support/stack';
 
 let stack: XeroStack;
 beforeAll(async () => {
@@ -28,7 +29,7 @@ describe('one firm never reaches another firm’s Xero connection', () => {
     const a = await stack.createFirmSession();
     const b = await stack.createFirmSession();
     const consentB = await runConsent(stack, b.token);
-    expect(tokenFromLocation(consentB.location)).not.toBe('');
+    expect(sessionTokenFrom(consentB.location)).not.toBe('');
 
     const res = await api(stack, a.token)('POST', '/api/xero/organisation', { tenantId: SEED_TENANTS.primary.tenantId });
     expect(res.status).toBe(404);

@@ -1,6 +1,8 @@
 // The shared test stack (test/support/stack.ts) seen from the Xero side: what these tests reach
 // for most — the emulator's control API, the server's secret box and a logger — under short names.
 import { sql } from 'kysely';
+import { firmQueueName } from '../../server/jobs/firm-queue';
+import { SEED_TENANTS } from '../emulators/xero/index';
 import { startTestStack } from '../support/stack';
 import { capturedLogger } from '../support/logs';
 
@@ -38,8 +40,6 @@ export async function runConsent(stack: XeroStack, token: string, tamper?: (call
   return { authorizeUrl: new URL(started.body.authorizeUrl), callbackUrl, callback, location: callback.headers.get('location') ?? '' };
 }
 
-export const tokenFromLocation = (location: string) => decodeURIComponent(/#token=([^&]+)/.exec(location)?.[1] ?? '');
-
 /** Connects the firm to one organisation end to end and returns the confirmed tenant. */
 export async function connectFirm(stack: XeroStack, token: string, tenantId: string) {
   const consent = await runConsent(stack, token);
@@ -48,10 +48,17 @@ export async function connectFirm(stack: XeroStack, token: string, tenantId: str
   return confirmed.body;
 }
 
+/** A firm whose admin has connected the primary seeded organisation: where most Xero tests start. */
+export async function connectedFirm(stack: XeroStack) {
+  const session = await stack.createFirmSession();
+  await connectFirm(stack, session.token, SEED_TENANTS.primary.tenantId);
+  return session;
+}
+
 /** Locks the firm's job queue as a busy worker would, so queued jobs stay visible to the test. */
 export async function holdFirmQueue(stack: XeroStack, firmId: string): Promise<void> {
   await sql`insert into graphile_worker._private_job_queues (queue_name, locked_at, locked_by)
-    values (${`firm:${firmId}`}, now(), 'test-hold')
+    values (${firmQueueName(firmId)}, now(), 'test-hold')
     on conflict (queue_name) do update set locked_at = now(), locked_by = 'test-hold'`.execute(stack.db);
 }
 
@@ -60,6 +67,6 @@ export async function queuedJobs(stack: XeroStack, firmId: string) {
     select t.identifier as task, j.payload from graphile_worker._private_jobs j
     join graphile_worker._private_tasks t on t.id = j.task_id
     join graphile_worker._private_job_queues q on q.id = j.job_queue_id
-    where q.queue_name = ${`firm:${firmId}`} order by j.id`.execute(stack.db);
+    where q.queue_name = ${firmQueueName(firmId)} order by j.id`.execute(stack.db);
   return rows;
 }

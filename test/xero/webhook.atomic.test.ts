@@ -2,15 +2,14 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eventKey } from '../../server/xero/webhook-service';
 import { SEED_TENANTS, signWebhookBody } from '../emulators/xero/index';
-import { connectFirm, holdFirmQueue, queuedJobs, startXeroStack, type XeroStack } from './stack';
+import { eventually } from '../support/eventually';
+import { connectedFirm, holdFirmQueue, queuedJobs, startXeroStack, type XeroStack } from './stack';
 
 let stack: XeroStack;
 let firmId: string;
 beforeAll(async () => {
   stack = await startXeroStack();
-  const session = await stack.createFirmSession();
-  firmId = session.firmId;
-  await connectFirm(stack, session.token, SEED_TENANTS.primary.tenantId);
+  firmId = (await connectedFirm(stack)).firmId;
   await holdFirmQueue(stack, firmId);
 });
 afterAll(() => stack?.stop());
@@ -40,16 +39,6 @@ const dedupeRows = async (key: string) =>
 const syncJobsFor = async (resourceId: string) =>
   (await queuedJobs(stack, firmId)).filter((j) => j.task === 'sync_records' && (j.payload.ids as string[]).includes(resourceId));
 
-async function waitFor<T>(fn: () => Promise<T | undefined>, ms = 5_000): Promise<T> {
-  const until = Date.now() + ms;
-  for (;;) {
-    const v = await fn();
-    if (v !== undefined) return v;
-    if (Date.now() > until) throw new Error('timed out waiting');
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
-
 describe('xero webhook: dedupe row and job are one transaction', () => {
   it('never shows the event key without its job; a crash while queuing keeps nothing and the redelivery is queued', async () => {
     const d = delivery();
@@ -60,14 +49,14 @@ describe('xero webhook: dedupe row and job are one transaction', () => {
       await blocker.query('begin');
       await blocker.query('lock table graphile_worker._private_jobs in share mode');
       const pending = d.post();
-      const stuckPid = await waitFor(async () => {
+      const stuckPid = await eventually(async () => {
         // pg_stat_activity is snapshotted once per transaction unless the snapshot is cleared.
         await blocker.query('select pg_stat_clear_snapshot()');
         const { rows } = await blocker.query<{ pid: number }>(
           `select pid from pg_stat_activity where wait_event_type = 'Lock' and query ilike '%add_job%' and pid <> pg_backend_pid()`,
         );
         return rows[0]?.pid;
-      });
+      }, 'the webhook enqueue to block on the lock');
       // Had the server died now, this row would be all that is left: it must not be visible yet.
       const seenMeanwhile = await blocker.query('select 1 from xero_webhook_events where event_key = $1', [d.key]);
       expect(seenMeanwhile.rowCount).toBe(0);

@@ -1,14 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SEED_TENANTS, signWebhookBody } from '../emulators/xero/index';
-import { connectFirm, holdFirmQueue, queuedJobs, startXeroStack, type XeroStack } from './stack';
+import { connectedFirm, holdFirmQueue, queuedJobs, startXeroStack, type XeroStack } from './stack';
 
 let stack: XeroStack;
 let firmId: string;
 beforeAll(async () => {
   stack = await startXeroStack();
-  const session = await stack.createFirmSession();
-  firmId = session.firmId;
-  await connectFirm(stack, session.token, SEED_TENANTS.primary.tenantId);
+  firmId = (await connectedFirm(stack)).firmId;
   await stack.xero.control('PUT', '/webhooks', { url: `${stack.baseUrl}/webhooks/xero` });
   await holdFirmQueue(stack, firmId);
 });
