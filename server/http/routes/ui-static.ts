@@ -1,20 +1,12 @@
 import { readFile } from 'node:fs/promises';
-import { extname, resolve, sep } from 'node:path';
+import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { serveStatic } from '@hono/node-server/serve-static';
 import { Hono } from 'hono';
 import { ApiError } from '../errors';
 import type { AppEnv } from '../env';
 
 export const UI_DIST = fileURLToPath(new URL('../../../ui/dist', import.meta.url));
-
-const CONTENT_TYPES: Record<string, string> = {
-  '.js': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.svg': 'image/svg+xml',
-  '.png': 'image/png',
-  '.ico': 'image/x-icon',
-  '.woff2': 'font/woff2',
-};
 
 /**
  * The built UI (Vite, base /app/). Every page path gets index.html (the UI routes on the client);
@@ -26,14 +18,14 @@ export function uiStaticRoutes(distDir = UI_DIST) {
 
   app.get('/', (c) => c.redirect('/app/', 302));
 
-  app.get('/app/assets/*', async (c) => {
-    const file = resolve(assetsDir, decodeURIComponent(c.req.path.slice('/app/assets/'.length)));
-    const type = CONTENT_TYPES[extname(file)];
-    if (!file.startsWith(assetsDir + sep) || !type) throw new ApiError('NOT_FOUND', 'No such file.');
-    const body = await readFile(file).catch(() => {
-      throw new ApiError('NOT_FOUND', 'No such file.');
-    });
-    return c.body(body, 200, { 'content-type': type, 'cache-control': 'public, max-age=31536000, immutable' });
+  app.use('/app/assets/*', async (c, next) => {
+    await next();
+    if (c.res.status === 200) c.res.headers.set('Cache-Control', 'public, max-age=31536000, immutable');
+  });
+  app.use('/app/assets/*', serveStatic({ root: assetsDir, rewriteRequestPath: (path) => path.slice('/app/assets'.length) }));
+  // A missing asset is a 404, not the page: the SPA fallback below must not answer for it.
+  app.get('/app/assets/*', () => {
+    throw new ApiError('NOT_FOUND', 'No such file.');
   });
 
   const page = async () => {
