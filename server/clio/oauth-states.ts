@@ -11,8 +11,6 @@ export async function createOAuthState(db: Database, p: { region: ClioRegionCode
     .insertInto('clio_oauth_states')
     .values({ state, region: p.region, add_to_clio: p.addToClio, expires_at: new Date(Date.now() + STATE_LIFETIME_MS) })
     .execute();
-  // Old rows serve no one; pruning here keeps the table small without a job of its own.
-  await db.deleteFrom('clio_oauth_states').where('expires_at', '<', sql<Date>`now() - interval '1 day'`).execute();
   return state;
 }
 

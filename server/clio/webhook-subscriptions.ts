@@ -124,7 +124,3 @@ export async function recordDelivery(db: Database, p: { webhookId: string; recor
     .executeTakeFirst();
   return row !== undefined;
 }
-
-export async function pruneDeliveries(db: Database, olderThan: Date): Promise<void> {
-  await db.deleteFrom('clio_webhook_events').where('received_at', '<', olderThan).execute();
-}

@@ -13,7 +13,6 @@ import {
   listFirmsMissingWebhooks,
   listFirmSubscriptions,
   markEnabled,
-  pruneDeliveries,
   recordCreated,
   setExpiry,
   webhookSecretContext,
@@ -155,6 +154,5 @@ export async function renewClioWebhooks(deps: ClioDeps, now = new Date()): Promi
       deps.logger.warn({ firmId, reason: err.message }, 'clio webhooks could not be created');
     }
   }
-  await pruneDeliveries(deps.db, new Date(now.getTime() - WEBHOOK_LIFETIME_DAYS * DAY_MS));
   return { renewed, created };
 }

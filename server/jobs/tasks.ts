@@ -4,6 +4,7 @@ import type { Database } from '../db/database';
 import type { Logger } from '../log';
 import { listFirmsDueForSweep, markSwept } from '../firms/repository';
 import { firmQueueName } from './firm-queue';
+import { pruneClioTables } from '../clio/prune';
 import { pruneXeroTables } from '../xero/prune';
 
 export const TASK = {
@@ -11,7 +12,7 @@ export const TASK = {
   syncFirm: 'sync_firm',
   syncRecords: 'sync_records',
   renewClioWebhooks: 'renew_clio_webhooks',
-  pruneXero: 'prune_xero',
+  pruneExpired: 'prune_expired',
   matchContacts: 'match_contacts',
 } as const;
 
@@ -75,8 +76,9 @@ export function createTasks(deps: TaskDeps): TaskList {
   };
   const syncRecords: Task = async (raw) => deps.syncRecords(syncRecordsPayload.parse(raw));
   const renewClioWebhooks: Task = async () => deps.renewClioWebhooks?.();
-  const pruneXero: Task = async () => {
-    deps.logger.info(await pruneXeroTables(deps.db, new Date()), 'xero tables pruned');
+  const pruneExpired: Task = async () => {
+    const now = new Date();
+    deps.logger.info({ clio: await pruneClioTables(deps.db, now), xero: await pruneXeroTables(deps.db, now) }, 'expired rows pruned');
   };
   const matchContacts: Task = async (raw) => deps.matchContacts?.(matchContactsPayload.parse(raw));
   return {
@@ -84,7 +86,7 @@ export function createTasks(deps: TaskDeps): TaskList {
     [TASK.syncFirm]: syncFirm,
     [TASK.syncRecords]: syncRecords,
     [TASK.renewClioWebhooks]: renewClioWebhooks,
-    [TASK.pruneXero]: pruneXero,
+    [TASK.pruneExpired]: pruneExpired,
     [TASK.matchContacts]: matchContacts,
   };
 }
@@ -97,5 +99,5 @@ export const CRON: CronItem[] = [
   { task: TASK.sweepDueFirms, match: '* * * * *', options: { backfillPeriod: 0 } },
   // Hourly is plenty for a week's margin, and retries a failed renewal well before Clio's 31 days run out.
   { task: TASK.renewClioWebhooks, match: '17 * * * *', options: { backfillPeriod: 0 } },
-  { task: TASK.pruneXero, match: '47 * * * *', options: { backfillPeriod: 0 } },
+  { task: TASK.pruneExpired, match: '47 * * * *', options: { backfillPeriod: 0 } },
 ];

@@ -1,7 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { upsertFirm, upsertUser } from '../../server/firms/repository';
-import { CRON, createTasks, TASK } from '../../server/jobs/tasks';
-import { createLogger } from '../../server/log';
 import { pruneXeroTables } from '../../server/xero/prune';
 import { createTestDatabase, type TestDatabase } from '../support/database';
 
@@ -44,16 +42,5 @@ describe('pruneXeroTables', () => {
     expect(states).toEqual(['live']);
 
     expect(await pruneXeroTables(t.db, now)).toEqual({ webhookEvents: 0, oauthStates: 0 });
-  });
-});
-
-describe('the prune_xero job', () => {
-  it('is scheduled hourly and prunes when it runs', async () => {
-    expect(CRON.find((c) => c.task === TASK.pruneXero)?.match).toBe('47 * * * *');
-    await t.db.insertInto('xero_webhook_events').values({ event_key: 'ancient', firm_id: firmId, received_at: new Date(0) }).execute();
-    const tasks = createTasks({ db: t.db, logger: createLogger('silent'), syncFirm: async () => {}, syncRecords: async () => {} });
-    await tasks[TASK.pruneXero]!({}, {} as never);
-    const left = await t.db.selectFrom('xero_webhook_events').select('event_key').where('event_key', '=', 'ancient').execute();
-    expect(left).toEqual([]);
   });
 });
