@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { api, runConsent, startXeroStack, type XeroStack } from './stack';
+import { runConsent, startXeroStack, type XeroStack } from './stack';
 
 let stack: XeroStack;
 beforeAll(async () => {
@@ -31,7 +31,7 @@ describe('connect: refusals and tampering', () => {
 
   it('gives no session token to whoever holds an unused state and sends error=access_denied without a code', async () => {
     const { token } = await stack.createFirmSession();
-    const started = await api(stack, token)('POST', '/api/xero/connect');
+    const started = await stack.api(token)('POST', '/api/xero/connect');
     const state = new URL(started.body.authorizeUrl).searchParams.get('state')!;
     const res = await fetch(`${stack.baseUrl}/oauth/xero/callback?state=${encodeURIComponent(state)}&error=access_denied`, { redirect: 'manual' });
     expectSettingsError(res, 'access_denied');
@@ -41,7 +41,7 @@ describe('connect: refusals and tampering', () => {
 
   it('gives no session token for a valid state without a code', async () => {
     const { token } = await stack.createFirmSession();
-    const started = await api(stack, token)('POST', '/api/xero/connect');
+    const started = await stack.api(token)('POST', '/api/xero/connect');
     const state = new URL(started.body.authorizeUrl).searchParams.get('state')!;
     const res = await fetch(`${stack.baseUrl}/oauth/xero/callback?state=${encodeURIComponent(state)}`, { redirect: 'manual' });
     expectSettingsError(res, 'consent_failed');
@@ -67,7 +67,7 @@ describe('connect: refusals and tampering', () => {
 
   it('refuses an expired state', async () => {
     const { token } = await stack.createFirmSession();
-    const started = await api(stack, token)('POST', '/api/xero/connect');
+    const started = await stack.api(token)('POST', '/api/xero/connect');
     const state = new URL(started.body.authorizeUrl).searchParams.get('state')!;
     // Age the state row past its 10 minutes before the browser comes back.
     await stack.db.updateTable('xero_oauth_states').set({ expires_at: new Date(Date.now() - 1000) }).where('state', '=', state).execute();
@@ -78,7 +78,7 @@ describe('connect: refusals and tampering', () => {
 
   it('reports a code Xero no longer accepts (expired or already used)', async () => {
     const { firmId, token } = await stack.createFirmSession();
-    const started = await api(stack, token)('POST', '/api/xero/connect');
+    const started = await stack.api(token)('POST', '/api/xero/connect');
     const authorize = await fetch(started.body.authorizeUrl, { redirect: 'manual' });
     const callbackUrl = new URL(authorize.headers.get('location')!);
     // Spend the code first, as if it had expired at Xero: the emulator's codes are single-use.
@@ -95,7 +95,7 @@ describe('connect: refusals and tampering', () => {
 
   it('rejects a wrong PKCE verifier at Xero (the code is bound to our verifier)', async () => {
     const { token } = await stack.createFirmSession();
-    const started = await api(stack, token)('POST', '/api/xero/connect');
+    const started = await stack.api(token)('POST', '/api/xero/connect');
     const authorize = await fetch(started.body.authorizeUrl, { redirect: 'manual' });
     const code = new URL(authorize.headers.get('location')!).searchParams.get('code')!;
     const res = await fetch(`${stack.xero.url}/connect/token`, {

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SEED_TENANTS } from '../emulators/xero/index';
-import { api, holdFirmQueue, queuedJobs, runConsent, startXeroStack, type XeroStack } from './stack';
+import { holdFirmQueue, queuedJobs, runConsent, startXeroStack, type XeroStack } from './stack';
 import { sessionTokenFrom } from '../support/stack';
 
 let stack: XeroStack;
@@ -12,7 +12,7 @@ afterAll(() => stack?.stop());
 describe('connect Xero with two organisations and a confirmed choice', () => {
   it('asks for the configured granular scopes with state and S256 PKCE', async () => {
     const { token } = await stack.createFirmSession();
-    const started = await api(stack, token)('POST', '/api/xero/connect');
+    const started = await stack.api(token)('POST', '/api/xero/connect');
     expect(started.status).toBe(200);
     const url = new URL(started.body.authorizeUrl);
     expect(`${url.origin}${url.pathname}`).toBe(`${stack.xero.url}/identity/connect/authorize`);
@@ -37,7 +37,7 @@ describe('connect Xero with two organisations and a confirmed choice', () => {
     // The callback hands the page a fresh session of the same user.
     const pageToken = sessionTokenFrom(consent.location);
     expect(await stack.sessions.verify(pageToken)).toMatchObject({ firmId, isAdmin: true });
-    const call = api(stack, pageToken);
+    const call = stack.api(pageToken);
 
     expect((await call('GET', '/api/xero/connection')).body).toEqual({ status: 'pending_choice', tenantName: null });
     const pending = await call('GET', '/api/xero/organisations/pending');
@@ -76,7 +76,7 @@ describe('connect Xero with two organisations and a confirmed choice', () => {
   it('refuses to confirm an organisation that was not offered', async () => {
     const { token } = await stack.createFirmSession();
     const consent = await runConsent(stack, token);
-    const call = api(stack, sessionTokenFrom(consent.location));
+    const call = stack.api(sessionTokenFrom(consent.location));
     const res = await call('POST', '/api/xero/organisation', { tenantId: '00000000-0000-4000-8000-000000000000' });
     expect(res.status).toBe(404);
     expect((await call('GET', '/api/xero/connection')).body.status).toBe('pending_choice');
@@ -85,8 +85,8 @@ describe('connect Xero with two organisations and a confirmed choice', () => {
 
   it('needs an administrator to connect or choose', async () => {
     const { token } = await stack.createFirmSession({ isAdmin: false });
-    expect((await api(stack, token)('POST', '/api/xero/connect')).status).toBe(403);
-    expect((await api(stack, token)('POST', '/api/xero/organisation', { tenantId: SEED_TENANTS.primary.tenantId })).status).toBe(403);
+    expect((await stack.api(token)('POST', '/api/xero/connect')).status).toBe(403);
+    expect((await stack.api(token)('POST', '/api/xero/organisation', { tenantId: SEED_TENANTS.primary.tenantId })).status).toBe(403);
     expect((await fetch(`${stack.baseUrl}/api/xero/connect`, { method: 'POST' })).status).toBe(401);
   });
 

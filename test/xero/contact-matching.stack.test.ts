@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { matchContactsJobSpec, TASK } from '../../server/jobs/tasks';
 import { manual } from '../clio/harness';
 import { SEED_TENANTS } from '../emulators/xero/index';
-import { api, connectFirm, startXeroStack, type XeroStack } from './stack';
+import { connectFirm, startXeroStack, type XeroStack } from './stack';
 import { eventually } from '../support/eventually';
 import { sessionTokenFrom } from '../support/stack';
 
@@ -59,7 +59,7 @@ describe('contact matching on connect', () => {
   });
 
   it('lists every doubt for the admin, with the candidates and a reason, and never a guess', async () => {
-    const res = await api(stack, token)('GET', '/api/contacts/match-reviews');
+    const res = await stack.api(token)('GET', '/api/contacts/match-reviews');
     expect(res.status).toBe(200);
     const byClio = new Map<string, any>(res.body.reviews.map((r: any) => [r.clioContactId, r]));
     const expected: [string, string, string, string][] = [
@@ -88,7 +88,7 @@ describe('contact matching on connect', () => {
   });
 
   it('resolves a review by linking one of its candidates, or by asking for a new contact', async () => {
-    const call = api(stack, token);
+    const call = stack.api(token);
     const reviews: any[] = (await call('GET', '/api/contacts/match-reviews')).body.reviews;
     const acme = reviews.find((r) => r.clioName === 'Acme Holdings Pty Ltd');
     const smith = reviews.find((r) => r.clioName === 'John Smith');
@@ -124,33 +124,33 @@ describe('contact matching on connect', () => {
 
   it('keeps links and settled reviews when matching runs again', async () => {
     const before = await contactLinks();
-    const openBefore = (await api(stack, token)('GET', '/api/contacts/match-reviews')).body.reviews;
+    const openBefore = (await stack.api(token)('GET', '/api/contacts/match-reviews')).body.reviews;
     const runs = matchedRuns();
     await stack.server.jobs.addJob(TASK.matchContacts, { firmId }, matchContactsJobSpec(firmId));
     await eventually(() => matchedRuns() > runs, 'a second match_contacts run');
     expect(await contactLinks()).toEqual(before);
-    const openAfter = (await api(stack, token)('GET', '/api/contacts/match-reviews')).body.reviews;
+    const openAfter = (await stack.api(token)('GET', '/api/contacts/match-reviews')).body.reviews;
     expect(openAfter.map((r: any) => r.clioContactId).sort()).toEqual(openBefore.map((r: any) => r.clioContactId).sort());
     expect(openAfter.map((r: any) => r.clioName)).not.toContain('Acme Holdings Pty Ltd');
   });
 
   it('shows and settles reviews for the firm’s admins only', async () => {
-    const review = (await api(stack, token)('GET', '/api/contacts/match-reviews')).body.reviews[0];
+    const review = (await stack.api(token)('GET', '/api/contacts/match-reviews')).body.reviews[0];
     expect(review).toBeTruthy();
 
     const other = await stack.createFirmSession({ isAdmin: true });
-    const otherCall = api(stack, other.token);
+    const otherCall = stack.api(other.token);
     expect(await otherCall('GET', '/api/contacts/match-reviews')).toEqual({ status: 200, body: { reviews: [] } });
     expect((await otherCall('POST', `/api/contacts/match-reviews/${review.id}`, { createNew: true })).status).toBe(404);
 
     const { userId } = await stack.sessions.verify(token);
-    const nonAdmin = api(stack, await stack.sessions.issue({ firmId, userId, isAdmin: false }));
+    const nonAdmin = stack.api(await stack.sessions.issue({ firmId, userId, isAdmin: false }));
     expect((await nonAdmin('GET', '/api/contacts/match-reviews')).status).toBe(403);
     expect((await nonAdmin('POST', `/api/contacts/match-reviews/${review.id}`, { createNew: true })).status).toBe(403);
     expect((await fetch(`${stack.baseUrl}/api/contacts/match-reviews`)).status).toBe(401);
-    expect((await api(stack, token)('POST', '/api/contacts/match-reviews/not-a-number', { createNew: true })).status).toBe(404);
+    expect((await stack.api(token)('POST', '/api/contacts/match-reviews/not-a-number', { createNew: true })).status).toBe(404);
 
     // Still open: none of the refused calls settled it.
-    expect((await api(stack, token)('GET', '/api/contacts/match-reviews')).body.reviews.map((r: any) => r.id)).toContain(review.id);
+    expect((await stack.api(token)('GET', '/api/contacts/match-reviews')).body.reviews.map((r: any) => r.id)).toContain(review.id);
   });
 });

@@ -3,7 +3,7 @@ import { openXeroForFirm } from '../../server/xero/client';
 import { XeroApiError, XeroNotConnectedError } from '../../server/xero/errors';
 import { syncRecordsJobSpec, TASK } from '../../server/jobs/tasks';
 import { SEED_TENANTS } from '../emulators/xero/index';
-import { api, connectFirm, holdFirmQueue, queuedJobs, startXeroStack, type XeroStack } from './stack';
+import { connectFirm, holdFirmQueue, queuedJobs, startXeroStack, type XeroStack } from './stack';
 
 let stack: XeroStack;
 beforeAll(async () => {
@@ -28,7 +28,7 @@ describe('disconnect from our side', () => {
     expect(await queuedJobs(stack, firmId)).not.toHaveLength(0);
     await stack.xero.control('DELETE', '/requests');
 
-    const res = await api(stack, token)('DELETE', '/api/xero/connection');
+    const res = await stack.api(token)('DELETE', '/api/xero/connection');
     expect(res.status).toBe(200);
     expect(res.body).toEqual({ status: 'not_connected', tenantName: SEED_TENANTS.primary.name });
 
@@ -45,8 +45,8 @@ describe('disconnect from our side', () => {
   it('is for administrators only', async () => {
     const admin = await connectedFirm();
     const viewer = await stack.sessions.issue({ firmId: admin.firmId, userId: admin.userId, isAdmin: false });
-    expect((await api(stack, viewer)('DELETE', '/api/xero/connection')).status).toBe(403);
-    expect((await api(stack, viewer)('GET', '/api/xero/connection')).body.status).toBe('active');
+    expect((await stack.api(viewer)('DELETE', '/api/xero/connection')).status).toBe(403);
+    expect((await stack.api(viewer)('GET', '/api/xero/connection')).body.status).toBe('active');
   });
 });
 
@@ -60,7 +60,7 @@ describe('disconnect made inside Xero', () => {
     const err = await xero.getAccounts().catch((e: unknown) => e);
     expect(err).toBeInstanceOf(XeroApiError);
     expect((err as XeroApiError).kind).toBe('auth_revoked');
-    const status = await api(stack, token)('GET', '/api/xero/connection');
+    const status = await stack.api(token)('GET', '/api/xero/connection');
     expect(status.body).toMatchObject({ status: 'needs_reconnect', tenantName: SEED_TENANTS.secondary.name, reason: expect.stringMatching(/disconnected/) });
 
     await stack.xero.control('DELETE', '/requests');

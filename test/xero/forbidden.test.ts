@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openXeroForFirm } from '../../server/xero/client';
 import { XeroApiError, XeroNotConnectedError } from '../../server/xero/errors';
 import { SEED_TENANTS } from '../emulators/xero/index';
-import { api, connectFirm, startXeroStack, type XeroStack } from './stack';
+import { connectFirm, startXeroStack, type XeroStack } from './stack';
 
 let stack: XeroStack;
 let firmId: string;
@@ -47,7 +47,7 @@ describe('a 403 from Xero', () => {
     expect((err as Error).message).toMatch(/does not allow this app/);
     expect((err as Error).message).toContain('You are not permitted to access this resource');
 
-    const status = await api(stack, token)('GET', '/api/xero/connection');
+    const status = await stack.api(token)('GET', '/api/xero/connection');
     expect(status.body).toMatchObject({ status: 'active' });
     // The real organisation is still usable.
     expect((await (await openXeroForFirm(deps(), firmId)).getOrganisation()).name).toBe(SEED_TENANTS.primary.name);
@@ -58,7 +58,7 @@ describe('a 403 from Xero', () => {
     await stack.xero.control('POST', `/tenants/${SEED_TENANTS.primary.tenantId}/disconnect`);
     const err = await xero.getAccounts().catch((e: unknown) => e);
     expect(err).toMatchObject({ kind: 'auth_revoked', status: 403 });
-    expect((await api(stack, token)('GET', '/api/xero/connection')).body).toMatchObject({ status: 'needs_reconnect' });
+    expect((await stack.api(token)('GET', '/api/xero/connection')).body).toMatchObject({ status: 'needs_reconnect' });
     await expect(openXeroForFirm(deps(), firmId)).rejects.toBeInstanceOf(XeroNotConnectedError);
   });
 });

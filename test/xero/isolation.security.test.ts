@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openXeroForFirm } from '../../server/xero/client';
 import { SEED_TENANTS } from '../emulators/xero/index';
-import { api, connectFirm, runConsent, startXeroStack, type XeroStack } from './stack';
+import { connectFirm, runConsent, startXeroStack, type XeroStack } from './stack';
 import { sessionTokenFrom } from '../support/stack';
 
 let stack: XeroStack;
@@ -16,13 +16,13 @@ describe('one firm never reaches another firm’s Xero connection', () => {
     const b = await stack.createFirmSession({ name: 'Firm B' });
     await connectFirm(stack, b.token, SEED_TENANTS.secondary.tenantId);
 
-    expect((await api(stack, a.token)('GET', '/api/xero/connection')).body).toEqual({ status: 'not_connected', tenantName: null });
-    expect((await api(stack, a.token)('GET', '/api/xero/organisations/pending')).body).toEqual({ organisations: [] });
+    expect((await stack.api(a.token)('GET', '/api/xero/connection')).body).toEqual({ status: 'not_connected', tenantName: null });
+    expect((await stack.api(a.token)('GET', '/api/xero/organisations/pending')).body).toEqual({ organisations: [] });
 
     await stack.xero.control('DELETE', '/requests');
-    await api(stack, a.token)('DELETE', '/api/xero/connection');
+    await stack.api(a.token)('DELETE', '/api/xero/connection');
     expect(await stack.xero.control('GET', '/requests?method=DELETE')).toEqual([]);
-    expect((await api(stack, b.token)('GET', '/api/xero/connection')).body).toEqual({ status: 'active', tenantName: SEED_TENANTS.secondary.name });
+    expect((await stack.api(b.token)('GET', '/api/xero/connection')).body).toEqual({ status: 'active', tenantName: SEED_TENANTS.secondary.name });
   });
 
   it('a pending choice of firm B cannot be confirmed with firm A’s session', async () => {
@@ -31,10 +31,10 @@ describe('one firm never reaches another firm’s Xero connection', () => {
     const consentB = await runConsent(stack, b.token);
     expect(sessionTokenFrom(consentB.location)).not.toBe('');
 
-    const res = await api(stack, a.token)('POST', '/api/xero/organisation', { tenantId: SEED_TENANTS.primary.tenantId });
+    const res = await stack.api(a.token)('POST', '/api/xero/organisation', { tenantId: SEED_TENANTS.primary.tenantId });
     expect(res.status).toBe(404);
-    expect((await api(stack, a.token)('GET', '/api/xero/connection')).body.status).toBe('not_connected');
-    expect((await api(stack, b.token)('GET', '/api/xero/connection')).body.status).toBe('pending_choice');
+    expect((await stack.api(a.token)('GET', '/api/xero/connection')).body.status).toBe('not_connected');
+    expect((await stack.api(b.token)('GET', '/api/xero/connection')).body.status).toBe('pending_choice');
   });
 
   it('each firm’s client sends only its own tenant id, and sealed tokens do not open under another row', async () => {

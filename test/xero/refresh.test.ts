@@ -3,7 +3,7 @@ import { createDatabase } from '../../server/db/database';
 import { openXeroForFirm } from '../../server/xero/client';
 import { XeroNotConnectedError } from '../../server/xero/errors';
 import { SEED_TENANTS } from '../emulators/xero/index';
-import { api, connectFirm, startXeroStack, type XeroStack } from './stack';
+import { connectFirm, startXeroStack, type XeroStack } from './stack';
 
 let stack: XeroStack;
 beforeAll(async () => {
@@ -48,7 +48,7 @@ describe('token rotation', () => {
     await expireAccessToken(firmId);
     const again = await openXeroForFirm({ config: stack.config, db: stack.db, secrets: stack.server.secrets, logger: stack.logger }, firmId);
     await again.getTaxRates();
-    expect(await api(stack, token)('GET', '/api/xero/connection')).toMatchObject({ body: { status: 'active' } });
+    expect(await stack.api(token)('GET', '/api/xero/connection')).toMatchObject({ body: { status: 'active' } });
   });
 
   it('a refused refresh (invalid_grant) marks the connection needs_reconnect and stops calling Xero', async () => {
@@ -61,7 +61,7 @@ describe('token rotation', () => {
 
     const xero = await openXeroForFirm({ config: stack.config, db: stack.db, secrets: stack.server.secrets, logger: stack.logger }, firmId);
     await expect(xero.getAccounts()).rejects.toBeInstanceOf(XeroNotConnectedError);
-    const status = await api(stack, token)('GET', '/api/xero/connection');
+    const status = await stack.api(token)('GET', '/api/xero/connection');
     expect(status.body).toMatchObject({ status: 'needs_reconnect', reason: expect.stringMatching(/Connect to Xero again/) });
 
     const before = (await stack.xero.control('GET', '/requests')).length;

@@ -25,14 +25,12 @@ export async function startXeroStack(opts: { timeoutMs?: number } = {}) {
 
 export type XeroStack = Awaited<ReturnType<typeof startXeroStack>>;
 
-export const api = (stack: XeroStack, token: string) => stack.api(token);
-
 /**
  * The browser's part of the consent: POST /api/xero/connect, follow the emulator's authorize
  * redirect (it consents on the user's behalf) and call our callback. Returns our callback's answer.
  */
 export async function runConsent(stack: XeroStack, token: string, tamper?: (callbackUrl: URL) => void) {
-  const started = await api(stack, token)('POST', '/api/xero/connect');
+  const started = await stack.api(token)('POST', '/api/xero/connect');
   const authorize = await fetch(started.body.authorizeUrl, { redirect: 'manual' });
   const callbackUrl = new URL(authorize.headers.get('location')!);
   tamper?.(callbackUrl);
@@ -43,7 +41,7 @@ export async function runConsent(stack: XeroStack, token: string, tamper?: (call
 /** Connects the firm to one organisation end to end and returns the confirmed tenant. */
 export async function connectFirm(stack: XeroStack, token: string, tenantId: string) {
   const consent = await runConsent(stack, token);
-  const confirmed = await api(stack, token)('POST', '/api/xero/organisation', { tenantId });
+  const confirmed = await stack.api(token)('POST', '/api/xero/organisation', { tenantId });
   if (confirmed.status !== 200) throw new Error(`confirm failed: ${JSON.stringify(confirmed.body)} after ${consent.location}`);
   return confirmed.body;
 }

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SEED_TENANTS } from '../emulators/xero/index';
-import { api, connectFirm, runConsent, startXeroStack, type XeroStack } from './stack';
+import { connectFirm, runConsent, startXeroStack, type XeroStack } from './stack';
 
 let stack: XeroStack;
 beforeAll(async () => {
@@ -27,14 +27,14 @@ describe('one Xero organisation, one Clio account', () => {
 
     const consent = await runConsent(stack, b.token);
     expect(consent.location).toMatch(/^\/app\/settings\/xero-organisation/);
-    const res = await api(stack, b.token)('POST', '/api/xero/organisation', { tenantId: SEED_TENANTS.primary.tenantId });
+    const res = await stack.api(b.token)('POST', '/api/xero/organisation', { tenantId: SEED_TENANTS.primary.tenantId });
     expect(res.status).toBe(409);
     expect(JSON.stringify(res.body)).toContain('This Xero organisation is already connected to another Clio account');
 
     expect(await activeFirmsFor(SEED_TENANTS.primary.tenantId)).toEqual([a.firmId]);
     // Firm B can still choose an organisation nobody else holds.
-    expect((await api(stack, b.token)('GET', '/api/xero/connection')).body).toMatchObject({ status: 'pending_choice' });
-    const other = await api(stack, b.token)('POST', '/api/xero/organisation', { tenantId: SEED_TENANTS.secondary.tenantId });
+    expect((await stack.api(b.token)('GET', '/api/xero/connection')).body).toMatchObject({ status: 'pending_choice' });
+    const other = await stack.api(b.token)('POST', '/api/xero/organisation', { tenantId: SEED_TENANTS.secondary.tenantId });
     expect(other.status).toBe(200);
   });
 
