@@ -3,6 +3,7 @@ import * as foundation from './2026_11_25_0001_foundation';
 import * as clioConnect from './2026_11_25_0002_clio_connect';
 import * as xeroConnect from './2026_11_25_0003_xero_connect';
 import * as contactMatches from './2026_11_25_0004_contact_matches';
+import * as syncEngine from './2026_12_01_0005_sync_engine';
 
 /**
  * Listed explicitly rather than read from the folder, so the migrator works the same under
@@ -14,4 +15,5 @@ export const migrations: Record<string, Migration> = {
   '2026_11_25_0002_clio_connect': clioConnect,
   '2026_11_25_0003_xero_connect': xeroConnect,
   '2026_11_25_0004_contact_matches': contactMatches,
+  '2026_12_01_0005_sync_engine': syncEngine,
 };

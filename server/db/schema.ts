@@ -104,7 +104,21 @@ export interface LinksTable {
   clio_updated_at: Timestamp | null;
   xero_updated_at: Timestamp | null;
   last_synced_at: Timestamp | null;
+  claimed_at: Timestamp | null;
+  xero_number: string | null;
+  error_code: string | null;
+  error_message: string | null;
+  parent_clio_id: string | null;
   created_at: CreatedAt;
+  updated_at: Timestamp;
+}
+
+export interface SyncRunsTable {
+  firm_id: string;
+  last_run_at: Timestamp | null;
+  last_success_at: Timestamp | null;
+  parked_until: Timestamp | null;
+  parked_reason: string | null;
   updated_at: Timestamp;
 }
 
@@ -225,6 +239,7 @@ export interface DB {
   sync_cursors: SyncCursorsTable;
   sync_errors: SyncErrorsTable;
   sync_log: SyncLogTable;
+  sync_runs: SyncRunsTable;
   xero_oauth_states: XeroOauthStatesTable;
   xero_pending_tenants: XeroPendingTenantsTable;
   xero_webhook_events: XeroWebhookEventsTable;

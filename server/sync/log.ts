@@ -1,0 +1,132 @@
+import { sql } from 'kysely';
+import type { Database } from '../db/database';
+import { SYNC_ERROR_CODES, type RecordFailure } from './errors';
+
+/**
+ * The only code that touches `sync_log` (append-only history of every write) and `sync_errors`
+ * (open failure groups: one per firm, kind and code, listing the records in it).
+ */
+
+export interface LogEntry {
+  kind: string;
+  clioId: string | null;
+  xeroId: string | null;
+  action: 'create' | 'update' | 'void' | 'delete' | 'allocate' | 'link' | 'skip' | 'fail';
+  reason: string;
+  beforeHash?: string | null;
+  afterHash?: string | null;
+  detail?: unknown;
+}
+
+export async function appendLog(db: Database, firmId: string, entries: LogEntry[]): Promise<void> {
+  if (entries.length === 0) return;
+  await db
+    .insertInto('sync_log')
+    .values(
+      entries.map((e) => ({
+        firm_id: firmId,
+        at: sql<Date>`now()`,
+        direction: 'clio_to_xero' as const,
+        kind: e.kind,
+        clio_id: e.clioId,
+        xero_id: e.xeroId,
+        action: e.action,
+        reason: e.reason,
+        before_hash: e.beforeHash ?? null,
+        after_hash: e.afterHash ?? null,
+        detail: e.detail === undefined ? null : JSON.stringify(e.detail),
+      })),
+    )
+    .execute();
+}
+
+const groupKey = (kind: string, code: string) => `${kind}:${code}`;
+
+/** Adds the record to its cause's open group (creating the group), and takes it out of any other group of its kind. */
+export async function recordFailureGroup(db: Database, firmId: string, kind: string, clioId: string, failure: RecordFailure): Promise<void> {
+  const text = SYNC_ERROR_CODES[failure.code];
+  await db.transaction().execute(async (trx) => {
+    await removeFromGroups(trx, firmId, kind, [clioId], groupKey(kind, failure.code));
+    const ids = JSON.stringify([clioId]);
+    await sql`
+      insert into sync_errors (firm_id, code, kind, group_key, record_ids, message, advice, count)
+      values (${firmId}, ${failure.code}, ${kind}, ${groupKey(kind, failure.code)}, ${ids}::jsonb, ${text.cause}, ${text.fix}, 1)
+      on conflict (firm_id, group_key) where resolved_at is null do update set
+        record_ids = case when sync_errors.record_ids @> ${ids}::jsonb then sync_errors.record_ids else sync_errors.record_ids || ${ids}::jsonb end,
+        count = jsonb_array_length(case when sync_errors.record_ids @> ${ids}::jsonb then sync_errors.record_ids else sync_errors.record_ids || ${ids}::jsonb end),
+        last_seen_at = now()`.execute(trx);
+  });
+}
+
+/** A later success: the records leave their groups, and a group left empty is resolved. */
+export async function resolveFailures(db: Database, firmId: string, kind: string, clioIds: string[]): Promise<void> {
+  if (clioIds.length === 0) return;
+  await removeFromGroups(db, firmId, kind, clioIds);
+}
+
+async function removeFromGroups(db: Database, firmId: string, kind: string, clioIds: string[], exceptGroup?: string): Promise<void> {
+  const ids = JSON.stringify(clioIds);
+  await sql`
+    update sync_errors set
+      record_ids = coalesce((select jsonb_agg(e) from jsonb_array_elements(record_ids) e where not (${ids}::jsonb @> jsonb_build_array(e))), '[]'::jsonb),
+      count = greatest(0, jsonb_array_length(record_ids) - (select count(*) from jsonb_array_elements(record_ids) e where ${ids}::jsonb @> jsonb_build_array(e)))::int,
+      resolved_at = case when not exists (select 1 from jsonb_array_elements(record_ids) e where not (${ids}::jsonb @> jsonb_build_array(e))) then now() else null end
+    where firm_id = ${firmId} and kind = ${kind} and resolved_at is null and record_ids ?| ${sql.val(clioIds)}::text[]
+      ${exceptGroup ? sql`and group_key <> ${exceptGroup}` : sql``}`.execute(db);
+}
+
+/** A failure of the whole firm's run (day limit, missing settings): a group with no records. */
+export async function recordFirmFailure(db: Database, firmId: string, code: RecordFailure['code'], kind = 'firm'): Promise<void> {
+  const text = SYNC_ERROR_CODES[code];
+  await sql`
+    insert into sync_errors (firm_id, code, kind, group_key, record_ids, message, advice, count)
+    values (${firmId}, ${code}, ${kind}, ${groupKey(kind, code)}, '[]'::jsonb, ${text.cause}, ${text.fix}, 1)
+    on conflict (firm_id, group_key) where resolved_at is null do update set last_seen_at = now()`.execute(db);
+}
+
+export async function resolveFirmFailure(db: Database, firmId: string, code: RecordFailure['code'], kind = 'firm'): Promise<void> {
+  await db.updateTable('sync_errors').set({ resolved_at: sql`now()` }).where('firm_id', '=', firmId).where('group_key', '=', groupKey(kind, code)).where('resolved_at', 'is', null).execute();
+}
+
+export interface OpenErrorGroup {
+  code: string;
+  kind: string;
+  cause: string;
+  fix: string;
+  count: number;
+  clioIds: string[];
+  firstSeenAt: string;
+  lastSeenAt: string;
+}
+
+export async function listOpenErrors(db: Database, firmId: string): Promise<OpenErrorGroup[]> {
+  const rows = await db
+    .selectFrom('sync_errors')
+    .select(['code', 'kind', 'message', 'advice', 'count', 'record_ids', 'first_seen_at', 'last_seen_at'])
+    .where('firm_id', '=', firmId)
+    .where('resolved_at', 'is', null)
+    .orderBy('last_seen_at', 'desc')
+    .execute();
+  return rows.map((r) => ({
+    code: r.code,
+    kind: r.kind,
+    cause: r.message,
+    fix: r.advice,
+    count: r.count,
+    clioIds: r.record_ids as string[],
+    firstSeenAt: r.first_seen_at.toISOString(),
+    lastSeenAt: r.last_seen_at.toISOString(),
+  }));
+}
+
+export async function recordHistory(db: Database, firmId: string, kind: string, clioId: string, limit = 50) {
+  return db
+    .selectFrom('sync_log')
+    .select(['at', 'action', 'reason', 'xero_id', 'detail'])
+    .where('firm_id', '=', firmId)
+    .where('kind', '=', kind)
+    .where('clio_id', '=', clioId)
+    .orderBy('id', 'desc')
+    .limit(limit)
+    .execute();
+}

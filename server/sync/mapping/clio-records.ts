@@ -1,0 +1,118 @@
+/**
+ * The Clio records the engine reads, as the fields it asks for (sync/clio-reader.ts names them in
+ * its `fields=` parameters). Numbers are as Clio sends them; mapping turns money into cents.
+ */
+
+export type ClioBillState = 'draft' | 'awaiting_approval' | 'awaiting_payment' | 'paid' | 'void' | 'deleted';
+
+export interface ClioDiscount {
+  rate?: number | null;
+  type?: string | null;
+  note?: string | null;
+}
+
+export interface ClioBill {
+  id: number;
+  number: string;
+  state: ClioBillState;
+  issued_at: string;
+  due_at: string | null;
+  subject?: string | null;
+  memo?: string | null;
+  updated_at: string;
+  sub_total: number;
+  total_tax: number;
+  total: number;
+  discount_services_only?: string | boolean | null;
+  client: { id: number } | null;
+  matters?: { id: number; display_number?: string | null; description?: string | null }[] | null;
+  currency?: { code?: string | null } | null;
+  discount?: ClioDiscount | null;
+  interest?: { total?: number | null } | null;
+}
+
+export interface ClioLineItem {
+  id: number;
+  type: string;
+  kind: 'Service' | 'Expense' | string;
+  description: string | null;
+  note?: string | null;
+  date?: string | null;
+  price: number;
+  quantity: number;
+  sub_total: number;
+  total: number;
+  tax: number;
+  secondary_tax: number;
+  group_ordering?: number | null;
+  bill: { id: number };
+  activity?: { id: number } | null;
+  discount?: ClioDiscount | null;
+}
+
+/** The category of a line's activity, for the firm's per-category account overrides. */
+export interface ClioActivityCategory {
+  id: number;
+  activity_description?: { id: number } | null;
+  expense_category?: { id: number } | null;
+}
+
+export interface ClioInterestCharge {
+  id: number;
+  date: string | null;
+  description: string | null;
+  total: number;
+  bill: { id: number };
+}
+
+export interface ClioEmail {
+  address: string;
+  name?: string | null;
+  primary?: boolean | null;
+}
+export interface ClioPhone {
+  number: string;
+  name?: string | null;
+  primary?: boolean | null;
+}
+export interface ClioAddress {
+  street?: string | null;
+  city?: string | null;
+  province?: string | null;
+  postal_code?: string | null;
+  country?: string | null;
+  name?: string | null;
+  primary?: boolean | null;
+}
+
+export interface ClioContact {
+  id: number;
+  type: 'Person' | 'Company' | string;
+  name: string;
+  first_name?: string | null;
+  last_name?: string | null;
+  updated_at: string;
+  email_addresses?: ClioEmail[] | null;
+  phone_numbers?: ClioPhone[] | null;
+  addresses?: ClioAddress[] | null;
+}
+
+export interface ClioAllocation {
+  id: number;
+  date: string;
+  amount: number;
+  voided_at?: string | null;
+  bill: { id: number } | null;
+  parent?: { id: number; type: string } | null;
+}
+
+export interface ClioCreditMemo {
+  id: number;
+  date: string;
+  amount: number;
+  description?: string | null;
+  voided_at?: string | null;
+  updated_at: string;
+  contact: { id: number } | null;
+  allocations?: ClioAllocation[] | null;
+}

@@ -1,0 +1,92 @@
+import type { ClioAddress, ClioContact, ClioPhone } from './clio-records';
+import type { ContactDraft } from './xero-drafts';
+
+/** Xero keeps names, emails and address lines to these lengths (OpenAPI: Contact). */
+const MAX_NAME = 255;
+const MAX_EMAIL = 255;
+const MAX_LINE = 500;
+
+const clip = (s: string | null | undefined, max: number): string | undefined => {
+  const t = s?.trim();
+  return t ? t.slice(0, max) : undefined;
+};
+
+/** Primary first, then in Clio's order. */
+const primaryFirst = <T extends { primary?: boolean | null }>(items: T[] | null | undefined): T[] =>
+  [...(items ?? [])].sort((a, b) => Number(Boolean(b.primary)) - Number(Boolean(a.primary)));
+
+/** The Xero ContactNumber we create a Clio contact under: unique per Clio contact, so a lost create is found again. */
+export const contactNumberFor = (clioContactId: number | string): string => `CLIO-${clioContactId}`;
+
+/**
+ * Xero refuses a second active contact with the same name; two Clio clients may share one. The
+ * newcomer gets its Clio id appended — a rule the firm can read on the contact, never a merge.
+ */
+export const disambiguatedName = (name: string, clioContactId: number | string): string => {
+  const suffix = ` (Clio ${clioContactId})`;
+  return `${name.trim().slice(0, MAX_NAME - suffix.length)}${suffix}`;
+};
+
+function phoneType(p: ClioPhone, index: number): ContactDraft['phones'][number]['phoneType'] | undefined {
+  const name = (p.name ?? '').toLowerCase();
+  if (name === 'mobile') return 'MOBILE';
+  if (name === 'fax') return 'FAX';
+  // Xero holds one phone per type: the first remaining number is the default, the next the direct line.
+  return index === 0 ? 'DEFAULT' : 'DDI';
+}
+
+function phones(list: ClioPhone[] | null | undefined): ContactDraft['phones'] {
+  const out: ContactDraft['phones'] = [];
+  let general = 0;
+  for (const p of primaryFirst(list)) {
+    const number = clip(p.number, 50);
+    if (!number) continue;
+    const kind = (p.name ?? '').toLowerCase();
+    const type = kind === 'mobile' || kind === 'fax' ? phoneType(p, 0) : phoneType(p, general++);
+    if (type && !out.some((o) => o.phoneType === type)) out.push({ phoneType: type, phoneNumber: number });
+  }
+  return out.sort((a, b) => a.phoneType.localeCompare(b.phoneType));
+}
+
+function address(a: ClioAddress, addressType: 'POBOX' | 'STREET'): ContactDraft['addresses'][number] {
+  const out: ContactDraft['addresses'][number] = { addressType };
+  const line = clip(a.street, MAX_LINE);
+  if (line) out.addressLine1 = line;
+  const city = clip(a.city, 255);
+  if (city) out.city = city;
+  const region = clip(a.province, 255);
+  if (region) out.region = region;
+  const postal = clip(a.postal_code, 50);
+  if (postal) out.postalCode = postal;
+  const country = clip(a.country, 50);
+  if (country) out.country = country;
+  return out;
+}
+
+/** Billing (or primary) address is the postal one Xero prints on invoices; the next one is the street address. */
+function addresses(list: ClioAddress[] | null | undefined): ContactDraft['addresses'] {
+  const sorted = [...primaryFirst(list)].sort((a, b) => Number(b.name === 'Billing') - Number(a.name === 'Billing'));
+  const usable = sorted.filter((a) => a.street || a.city || a.postal_code);
+  const out: ContactDraft['addresses'] = [];
+  if (usable[0]) out.push(address(usable[0], 'POBOX'));
+  if (usable[1]) out.push(address(usable[1], 'STREET'));
+  return out;
+}
+
+/**
+ * The fields both services have. `name` is the name the contact holds in Xero (a disambiguated one
+ * once a collision made us choose it). Xero-only fields (account numbers, tax numbers, contact
+ * persons, the ContactNumber of a contact we matched) are never part of the draft, so never overwritten.
+ */
+export function clioContactToXero(contact: ClioContact, name: string = contact.name): ContactDraft {
+  const draft: ContactDraft = { name: clip(name, MAX_NAME) ?? `Clio contact ${contact.id}`, phones: phones(contact.phone_numbers), addresses: addresses(contact.addresses) };
+  if (contact.type === 'Person') {
+    const first = clip(contact.first_name, 255);
+    const last = clip(contact.last_name, 255);
+    if (first) draft.firstName = first;
+    if (last) draft.lastName = last;
+  }
+  const email = clip(primaryFirst(contact.email_addresses)[0]?.address, MAX_EMAIL);
+  if (email) draft.emailAddress = email;
+  return draft;
+}

@@ -1,0 +1,72 @@
+import type { Cents } from './money';
+
+/**
+ * What the engine wants a Xero record to hold, before any Xero id is known. Money in cents; the
+ * writer turns a draft into xero-node's model (and adds LineItemIDs and ContactIDs).
+ */
+
+export type InvoiceStatus = 'DRAFT' | 'AUTHORISED' | 'VOIDED' | 'DELETED';
+
+export interface DraftLine {
+  /** Stable across edits: which Clio thing the line stands for (`line:123`, `interest:9`, `discount:200:OUTPUT`). */
+  key: string;
+  description: string;
+  quantity: number;
+  /** Up to 4 decimal places (we always write with unitdp=4). */
+  unitAmount: number;
+  accountCode: string;
+  /** null: the account's default tax type (credit notes, which carry no tax). */
+  taxType: string | null;
+  /** The line discount Xero subtracts: LineAmount = round2(quantity × unitAmount) − discount. */
+  discountCents: Cents;
+  /** What Xero will show as LineAmount. */
+  lineAmountCents: Cents;
+  /** Tax as Clio computed it, sent as Xero's TaxAmount override. */
+  taxCents: Cents;
+}
+
+export interface InvoiceDraft {
+  invoiceNumber: string;
+  reference: string;
+  date: string;
+  dueDate: string;
+  currencyCode?: string;
+  status: InvoiceStatus;
+  url: string;
+  lines: DraftLine[];
+  totalCents: Cents;
+}
+
+export interface CreditNoteDraft {
+  creditNoteNumber: string;
+  reference: string;
+  date: string;
+  currencyCode?: string;
+  status: 'AUTHORISED' | 'VOIDED';
+  lines: DraftLine[];
+  totalCents: Cents;
+}
+
+export interface ContactDraft {
+  name: string;
+  firstName?: string;
+  lastName?: string;
+  emailAddress?: string;
+  phones: { phoneType: 'DEFAULT' | 'MOBILE' | 'FAX' | 'DDI'; phoneNumber: string }[];
+  addresses: {
+    addressType: 'POBOX' | 'STREET';
+    addressLine1?: string;
+    city?: string;
+    region?: string;
+    postalCode?: string;
+    country?: string;
+  }[];
+}
+
+/** Why a record cannot be mapped; `code` is one of sync/errors.ts's stable codes. */
+export interface MappingProblem {
+  code: 'SETTINGS_INCOMPLETE' | 'TOTAL_MISMATCH' | 'CLIO_RECORD_INCOMPLETE';
+  detail: string;
+}
+
+export type Mapped<T> = { ok: true; value: T } | { ok: false; problem: MappingProblem };
