@@ -13,6 +13,7 @@ import { renewClioWebhooks } from './clio/webhooks';
 import { matchFirmContacts } from './contacts/matching';
 import { CRON, createTasks } from './jobs/tasks';
 import type { Logger } from './log';
+import { createSyncEngine } from './sync/engine';
 
 export interface RunningServer {
   url: string;
@@ -39,16 +40,16 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
     const secretKey = await resolveSecretKey(config.SECRET_KEY, config.DATA_DIR);
     const secrets = createSecretBox(secretKey);
     const sessions = createSessionIssuer(deriveSessionKey(secretKey), config.SESSION_TTL_SECONDS);
+    const engine = createSyncEngine({ config, db, secrets, logger });
     const jobs = await startJobRunner({
       pool,
       logger: logger.child({ component: 'jobs' }),
       concurrency: config.WORKER_CONCURRENCY,
-      // The sync engine plugs in here; until it lands, jobs are accepted and recorded as done.
       tasks: createTasks({
         db,
         logger,
-        syncFirm: async () => {},
-        syncRecords: async () => {},
+        syncFirm: engine.syncFirm,
+        syncRecords: engine.syncRecords,
         renewClioWebhooks: async () => void (await renewClioWebhooks({ config, db, secrets, logger })),
         matchContacts: ({ firmId }) => matchFirmContacts({ config, db, secrets, logger }, firmId),
       }),
@@ -69,7 +70,7 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
       return { ready: Object.values(checks).every((c) => c.ok), checks };
     };
 
-    const app = createApp({ config, db, logger, secrets, sessions, jobs, readiness });
+    const app = createApp({ config, db, logger, secrets, sessions, jobs, readiness, engine });
     const server: ServerType = await new Promise((resolve) => {
       const s = serve({ fetch: app.fetch, port: config.PORT, hostname: '0.0.0.0' }, () => resolve(s));
     });

@@ -6,7 +6,8 @@ import { openClioForUser } from '../clio/tokens';
 import { type ClioClientContact, matchContacts, type XeroContactSummary } from '../sync/mapping/contact-matching';
 import { openXeroForFirm, type XeroClientDeps, type XeroOrgClient } from '../xero/client';
 import { XeroNotConnectedError } from '../xero/errors';
-import { insertContactLink, replaceOpenReviews, settledContacts } from './repository';
+import { insertContactLink } from '../sync/links';
+import { replaceOpenReviews, settledContacts } from './repository';
 
 export type ContactMatchingDeps = ClioDeps & XeroClientDeps;
 

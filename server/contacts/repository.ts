@@ -1,8 +1,7 @@
 import { sql } from 'kysely';
 import type { Database } from '../db/database';
-import type { AlreadyLinked, ContactLinkPlan, ContactReviewPlan, MatchCandidate } from '../sync/mapping/contact-matching';
-
-const KIND = 'contact';
+import { contactLinkPairs, insertContactLink } from '../sync/links';
+import type { AlreadyLinked, ContactReviewPlan, MatchCandidate } from '../sync/mapping/contact-matching';
 
 /** An open review as the settings page shows it. */
 export interface ContactMatchReview {
@@ -21,24 +20,13 @@ export interface ContactMatchReview {
  */
 export async function settledContacts(db: Database, firmId: string): Promise<AlreadyLinked> {
   const [links, resolved] = await Promise.all([
-    db.selectFrom('links').select(['clio_id', 'xero_id']).where('firm_id', '=', firmId).where('kind', '=', KIND).execute(),
+    contactLinkPairs(db, firmId),
     db.selectFrom('contact_match_reviews').select('clio_contact_id').where('firm_id', '=', firmId).where('resolved_at', 'is not', null).execute(),
   ]);
   return {
-    clioIds: new Set([...links.flatMap((l) => (l.clio_id ? [l.clio_id] : [])), ...resolved.map((r) => r.clio_contact_id)]),
-    xeroIds: new Set(links.flatMap((l) => (l.xero_id ? [l.xero_id] : []))),
+    clioIds: new Set([...links.flatMap((l) => (l.clioId ? [l.clioId] : [])), ...resolved.map((r) => r.clio_contact_id)]),
+    xeroIds: new Set(links.flatMap((l) => (l.xeroId ? [l.xeroId] : []))),
   };
-}
-
-/** Inserts a synced contact link unless either side is linked already; true when it was written. */
-export async function insertContactLink(db: Database, firmId: string, link: ContactLinkPlan): Promise<boolean> {
-  const row = await db
-    .insertInto('links')
-    .values({ firm_id: firmId, kind: KIND, clio_id: link.clioId, xero_id: link.xeroId, state: 'synced', last_synced_at: sql`now()` })
-    .onConflict((oc) => oc.doNothing())
-    .returning('id')
-    .executeTakeFirst();
-  return row !== undefined;
 }
 
 /**
@@ -122,4 +110,17 @@ export async function resolveReview(db: Database, firmId: string, reviewId: stri
       .execute();
     return 'resolved';
   });
+}
+
+/** Clio contacts among `clioIds` whose match is still waiting for an admin: creating them could duplicate a client. */
+export async function contactsAwaitingReview(db: Database, firmId: string, clioIds: string[]): Promise<Set<string>> {
+  if (clioIds.length === 0) return new Set();
+  const rows = await db
+    .selectFrom('contact_match_reviews')
+    .select('clio_contact_id')
+    .where('firm_id', '=', firmId)
+    .where('resolved_at', 'is', null)
+    .where('clio_contact_id', 'in', clioIds)
+    .execute();
+  return new Set(rows.map((r) => r.clio_contact_id));
 }

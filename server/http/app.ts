@@ -13,6 +13,7 @@ import { meApiRoutes } from './routes/api-me';
 import { publicApiRoutes } from './routes/api-public';
 import { recordsApiRoutes } from './routes/api-records';
 import { settingsApiRoutes } from './routes/api-settings';
+import { syncApiRoutes } from './routes/api-sync';
 import { reportingXeroFailures, xeroChartApiRoutes } from './routes/api-xero-chart';
 import { sessionRoutes } from './routes/session';
 import { uiStaticRoutes } from './routes/ui-static';
@@ -57,6 +58,7 @@ export function createApp(deps: AppDeps) {
   app.route('/', xeroChartApiRoutes(deps, loadChart));
   app.route('/', clioApiRoutes(deps));
   app.route('/', recordsApiRoutes(deps));
+  app.route('/', syncApiRoutes(deps));
   app.route('/', contactMatchApiRoutes(deps));
   app.route('/', clioRoutes(deps));
   app.route('/', uiStaticRoutes());

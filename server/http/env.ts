@@ -5,6 +5,7 @@ import type { SecretBox } from '../crypto/secrets';
 import type { JobRunner } from '../jobs/runner';
 import type { Database } from '../db/database';
 import type { Logger } from '../log';
+import type { SyncEngine } from '../sync/engine';
 
 /** What the composition root hands to the HTTP layer; routes reach services only through this. */
 export interface AppDeps {
@@ -15,6 +16,8 @@ export interface AppDeps {
   sessions: SessionIssuer;
   jobs: Pick<JobRunner, 'addJob'>;
   readiness: () => Promise<ReadinessReport>;
+  /** The dry run; syncs themselves go through jobs. */
+  engine: Pick<SyncEngine, 'preview'>;
 }
 
 export interface ReadinessReport {

@@ -1,6 +1,8 @@
 import { sql } from 'kysely';
 import type { Database } from '../db/database';
+import type { LinkState } from '../db/schema';
 import type { RecordFailure } from './errors';
+import type { ContactLinkPlan } from './mapping/contact-matching';
 
 /**
  * The only code that reads or writes `links`: one row per Clio record the engine has touched,
@@ -20,6 +22,8 @@ export interface LinkRow {
   xeroNumber: string | null;
   parentClioId: string | null;
   errorCode: string | null;
+  /** Clio's updated_at of the version last pushed: an unchanged record is skipped without reading its details. */
+  clioUpdatedAt: Date | null;
 }
 
 /** Per kind, what a later update needs to know about what Xero holds. */
@@ -44,6 +48,7 @@ const toRow = (r: {
   xero_number: string | null;
   parent_clio_id: string | null;
   error_code: string | null;
+  clio_updated_at: Date | null;
 }): LinkRow => ({
   clioId: r.clio_id ?? '',
   xeroId: r.xero_id,
@@ -54,9 +59,10 @@ const toRow = (r: {
   xeroNumber: r.xero_number,
   parentClioId: r.parent_clio_id,
   errorCode: r.error_code,
+  clioUpdatedAt: r.clio_updated_at,
 });
 
-const COLUMNS = ['clio_id', 'xero_id', 'state', 'last_pushed_hash', 'base_snapshot', 'claimed_at', 'xero_number', 'parent_clio_id', 'error_code'] as const;
+const COLUMNS = ['clio_id', 'xero_id', 'state', 'last_pushed_hash', 'base_snapshot', 'claimed_at', 'xero_number', 'parent_clio_id', 'error_code', 'clio_updated_at'] as const;
 
 export async function getLinks(db: Database, firmId: string, kind: LinkKind, clioIds: string[]): Promise<Map<string, LinkRow>> {
   if (clioIds.length === 0) return new Map();
@@ -77,14 +83,17 @@ export async function linkedXeroIds(db: Database, firmId: string, kind: LinkKind
   return new Set(rows.map((r) => r.xero_id!));
 }
 
-/** Records of a kind that failed or wait (retried by each sweep), oldest first. */
-export async function unsettledClioIds(db: Database, firmId: string, kind: LinkKind, limit: number): Promise<string[]> {
+/**
+ * Records of a kind that wait for another record (every sweep), or failed at least `failedBefore`
+ * ago (so one that keeps failing costs a call every few minutes, not every sweep); oldest first.
+ */
+export async function unsettledClioIds(db: Database, firmId: string, kind: LinkKind, limit: number, failedBefore: Date): Promise<string[]> {
   const rows = await db
     .selectFrom('links')
     .select('clio_id')
     .where('firm_id', '=', firmId)
     .where('kind', '=', kind)
-    .where('state', 'in', ['failed', 'pending'])
+    .where((eb) => eb.or([eb('state', '=', 'pending'), eb.and([eb('state', '=', 'failed'), eb('updated_at', '<', failedBefore)])]))
     .where('clio_id', 'is not', null)
     .orderBy('updated_at')
     .limit(limit)
@@ -115,13 +124,13 @@ export async function recordPushed(
   db: Database,
   firmId: string,
   kind: LinkKind,
-  p: { clioId: string; xeroId: string; hash: string; snapshot: LinkSnapshot; xeroNumber?: string | null; parentClioId?: string | null; state?: 'synced' | 'pending' },
+  p: { clioId: string; xeroId: string; hash: string; snapshot: LinkSnapshot; xeroNumber?: string | null; parentClioId?: string | null; clioUpdatedAt?: string | null },
 ): Promise<void> {
   const values = {
     xero_id: p.xeroId,
     last_pushed_hash: p.hash,
     base_snapshot: JSON.stringify(p.snapshot),
-    state: p.state ?? ('synced' as const),
+    state: 'synced' as const,
     claimed_at: null,
     error_code: null,
     error_message: null,
@@ -129,6 +138,7 @@ export async function recordPushed(
     updated_at: sql<Date>`now()`,
     ...(p.xeroNumber !== undefined ? { xero_number: p.xeroNumber } : {}),
     ...(p.parentClioId !== undefined ? { parent_clio_id: p.parentClioId } : {}),
+    ...(p.clioUpdatedAt ? { clio_updated_at: p.clioUpdatedAt } : {}),
   };
   await db
     .insertInto('links')
@@ -185,4 +195,43 @@ export async function linkCounts(db: Database, firmId: string): Promise<{ kind: 
     .orderBy('state')
     .execute();
   return rows.map((r) => ({ kind: r.kind, state: r.state, count: Number(r.count) }));
+}
+
+/** Every contact pair of the firm (matching on connect must not hand a linked Xero contact to anyone else). */
+export async function contactLinkPairs(db: Database, firmId: string): Promise<{ clioId: string | null; xeroId: string | null }[]> {
+  const rows = await db.selectFrom('links').select(['clio_id', 'xero_id']).where('firm_id', '=', firmId).where('kind', '=', 'contact').execute();
+  return rows.map((r) => ({ clioId: r.clio_id, xeroId: r.xero_id }));
+}
+
+/** Inserts a contact pair found by matching on connect unless either side is linked already; true when it was written. */
+export async function insertContactLink(db: Database, firmId: string, link: ContactLinkPlan): Promise<boolean> {
+  const row = await db
+    .insertInto('links')
+    .values({ firm_id: firmId, kind: 'contact', clio_id: link.clioId, xero_id: link.xeroId, state: 'synced', last_synced_at: sql`now()` })
+    .onConflict((oc) => oc.doNothing())
+    .returning('id')
+    .executeTakeFirst();
+  return row !== undefined;
+}
+
+export interface RecordLink {
+  state: LinkState;
+  xeroId: string | null;
+  lastSyncedAt: string | null;
+  errorCode: string | null;
+  errorMessage: string | null;
+}
+
+/** Where one Clio record stands in the sync, or null when it has never been picked up. */
+export async function findRecordLink(db: Database, firmId: string, kind: string, clioId: string): Promise<RecordLink | null> {
+  const row = await db
+    .selectFrom('links')
+    .select(['state', 'xero_id', 'last_synced_at', 'error_code', 'error_message'])
+    .where('firm_id', '=', firmId)
+    .where('kind', '=', kind)
+    .where('clio_id', '=', clioId)
+    .executeTakeFirst();
+  return row
+    ? { state: row.state, xeroId: row.xero_id, lastSyncedAt: row.last_synced_at?.toISOString() ?? null, errorCode: row.error_code, errorMessage: row.error_message }
+    : null;
 }

@@ -5,6 +5,7 @@ import { createSessionIssuer, deriveSessionKey } from '../../server/auth/session
 import type { ClioDeps } from '../../server/clio/deps';
 import { loadConfig } from '../../server/config';
 import { createSecretBox } from '../../server/crypto/secrets';
+import { createSyncEngine } from '../../server/sync/engine';
 import { createApp } from '../../server/http/app';
 import { freePort } from '../../server/net/free-port';
 import type { AppDeps } from '../../server/http/env';
@@ -53,14 +54,13 @@ export async function startClioHarness(): Promise<ClioHarness> {
   const key = randomBytes(32);
   const workerUtils: WorkerUtils = await makeWorkerUtils({ pgPool: t.pool });
   await workerUtils.migrate();
+  const base = { config, db: t.db, logger, secrets: createSecretBox(key) };
   const deps: AppDeps & ClioDeps = {
-    config,
-    db: t.db,
-    logger,
-    secrets: createSecretBox(key),
+    ...base,
     sessions: createSessionIssuer(deriveSessionKey(key), 900),
     jobs: { addJob: workerUtils.addJob },
     readiness: async () => ({ ready: true, checks: {} }),
+    engine: createSyncEngine(base),
   };
   const app = createApp(deps);
   const server: ServerType = await new Promise((resolve) => {

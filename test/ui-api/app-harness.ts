@@ -3,6 +3,7 @@ import { createSessionIssuer, deriveSessionKey } from '../../server/auth/session
 import { loadConfig } from '../../server/config';
 import { createSecretBox } from '../../server/crypto/secrets';
 import { upsertFirm, upsertUser } from '../../server/firms/repository';
+import { createSyncEngine } from '../../server/sync/engine';
 import { createApp } from '../../server/http/app';
 import { createTestDatabase, type TestDatabase } from '../support/database';
 import { capturedLogger } from '../support/logs';
@@ -38,6 +39,7 @@ export async function uiApiHarness(env: Record<string, string> = {}) {
       }) as never,
     },
     readiness: async () => ({ ready: true, checks: {} }),
+    engine: createSyncEngine({ config, db: tdb.db, logger, secrets: createSecretBox(KEY) }),
   });
 
   let accounts = 0;

@@ -2,7 +2,8 @@ import { Hono } from 'hono';
 import { z } from 'zod';
 import { requireSession } from '../../auth/session';
 import { TASK, syncRecordsJobSpec, type SyncRecordsPayload } from '../../jobs/tasks';
-import { findRecordLink } from '../../settings/records';
+import { findRecordLink } from '../../sync/links';
+import { recordHistory } from '../../sync/log';
 import { ApiError } from '../errors';
 import type { AppDeps, AppEnv } from '../env';
 
@@ -23,8 +24,14 @@ export function recordsApiRoutes(deps: AppDeps) {
 
   app.get('/api/records/:kind/:id', session, async (c) => {
     const { kind, id } = paramsOf(c.req.param());
-    const link = await findRecordLink(deps.db, c.get('session').firmId, kind, id);
-    return c.json({ kind, id, link });
+    const { firmId } = c.get('session');
+    const [link, history] = await Promise.all([findRecordLink(deps.db, firmId, kind, id), recordHistory(deps.db, firmId, kind, id)]);
+    return c.json({
+      kind,
+      id,
+      link,
+      history: history.map((h) => ({ at: h.at.toISOString(), action: h.action, reason: h.reason, xeroId: h.xero_id, detail: h.detail })),
+    });
   });
 
   app.post('/api/records/:kind/:id', session, async (c) => {

@@ -1,5 +1,6 @@
 import { Hono } from 'hono';
 import { requireAdmin, requireSession } from '../../auth/session';
+import { syncFirmJobSpec, TASK, type SyncFirmPayload } from '../../jobs/tasks';
 import { getSettings } from '../../settings/repository';
 import { type LoadXeroChart, updateSettings } from '../../settings/service';
 import { ApiError } from '../errors';
@@ -20,12 +21,15 @@ export function settingsApiRoutes(deps: AppDeps, loadChart: LoadXeroChart) {
     const body = await c.req.json().catch(() => {
       throw new ApiError('BAD_REQUEST', 'The request body must be JSON.');
     });
-    const result = await updateSettings(deps.db, loadChart, c.get('session').firmId, body);
+    const { firmId } = c.get('session');
+    const result = await updateSettings(deps.db, loadChart, firmId, body);
     if (!result.ok) {
       throw new ApiError('UNPROCESSABLE_ENTITY', 'Some settings need attention before they can be saved.', {
         fieldErrors: result.fieldErrors,
       });
     }
+    // Saved settings may unblock records that waited for an account: sync now rather than at the next sweep.
+    await deps.jobs.addJob(TASK.syncFirm, { firmId, reason: 'manual' } satisfies SyncFirmPayload, syncFirmJobSpec(firmId));
     return c.json({ settings: result.settings });
   });
   return app;

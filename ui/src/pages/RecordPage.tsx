@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'preact/hooks';
-import type { RecordLink } from '../../../server/settings/records';
+import type { RecordLink } from '../../../server/sync/links';
 import { api } from '../api';
 
 const STATE_WORDS: Record<RecordLink['state'], string> = {

@@ -1,0 +1,115 @@
+import type { ClioClient } from '../clio/client';
+import type {
+  ClioActivityCategory,
+  ClioAllocation,
+  ClioBill,
+  ClioContact,
+  ClioCreditMemo,
+  ClioInterestCharge,
+  ClioLineItem,
+} from './mapping/clio-records';
+
+/**
+ * Reading what changed in Clio, with exactly the fields the mapping uses. Clio returns only the
+ * fields asked for, and every call counts against the firm's 50 a minute, so reads come in lists
+ * (ids[] up to a page) wherever Clio allows it.
+ */
+
+export const BILL_FIELDS =
+  'id,number,state,issued_at,due_at,subject,memo,updated_at,sub_total,total_tax,total,credits_issued,discount_services_only,client{id},matters{id,display_number,description},currency{code},discount{rate,type,note},interest{total}';
+const LINE_FIELDS = 'id,type,kind,description,note,date,price,quantity,sub_total,total,tax,secondary_tax,group_ordering,bill{id},activity{id},discount{rate,type}';
+const INTEREST_FIELDS = 'id,date,description,total,bill{id}';
+const CONTACT_FIELDS =
+  'id,type,name,first_name,last_name,updated_at,email_addresses{address,name,primary},phone_numbers{number,name,primary},addresses{street,city,province,postal_code,country,name,primary}';
+const MEMO_FIELDS = 'id,date,amount,description,voided_at,updated_at,contact{id}';
+const ALLOCATION_FIELDS = 'id,date,amount,voided_at,bill{id},parent{id,type}';
+
+/** Clio pages hold up to 200; ids[] lists are kept to a page so one call answers them. */
+const PAGE = 200;
+
+const chunks = <T>(list: T[], size: number): T[][] => Array.from({ length: Math.ceil(list.length / size) }, (_, i) => list.slice(i * size, i * size + size));
+
+async function collect<T>(gen: AsyncGenerator<T>): Promise<T[]> {
+  const out: T[] = [];
+  for await (const x of gen) out.push(x);
+  return out;
+}
+
+async function byIds<T>(clio: ClioClient, path: string, fields: string, ids: (string | number)[]): Promise<T[]> {
+  const out: T[] = [];
+  for (const chunk of chunks([...new Set(ids.map(String))], PAGE)) {
+    const query = new URLSearchParams();
+    for (const id of chunk) query.append('ids[]', id);
+    out.push(...(await collect(clio.list<T>(`${path}?${query.toString()}`, { fields }))));
+  }
+  return out;
+}
+
+export const readBills = (clio: ClioClient, ids: (string | number)[]) => byIds<ClioBill>(clio, '/bills.json', BILL_FIELDS, ids);
+export const readContacts = (clio: ClioClient, ids: (string | number)[]) => byIds<ClioContact>(clio, '/contacts.json', CONTACT_FIELDS, ids);
+export const readCreditMemos = (clio: ClioClient, ids: (string | number)[]) => byIds<ClioCreditMemo>(clio, '/credit_memos.json', MEMO_FIELDS, ids);
+
+/** The categories of the given activities, only needed when the firm maps categories to accounts. */
+export const readActivityCategories = (clio: ClioClient, ids: (string | number)[]) =>
+  byIds<ClioActivityCategory>(clio, '/activities.json', 'id,activity_description{id},expense_category{id}', ids);
+
+/** One page at a time, so the caller stores each page's results before asking for the next. */
+export function pagesSince<T>(clio: ClioClient, path: string, fields: string, since: string | undefined, extra: Record<string, string> = {}): AsyncGenerator<T[]> {
+  return pages(clio.list<T>(path, { fields, query: { ...extra, ...(since ? { updated_since: since } : {}) } }));
+}
+
+async function* pages<T>(gen: AsyncGenerator<T>): AsyncGenerator<T[]> {
+  let page: T[] = [];
+  for await (const item of gen) {
+    page.push(item);
+    if (page.length === PAGE) {
+      yield page;
+      page = [];
+    }
+  }
+  if (page.length) yield page;
+}
+
+export const billPagesSince = (clio: ClioClient, since: string | undefined) => pagesSince<ClioBill>(clio, '/bills.json', BILL_FIELDS, since);
+export const contactPagesSince = (clio: ClioClient, since: string | undefined) => pagesSince<ClioContact>(clio, '/contacts.json', CONTACT_FIELDS, since);
+export const memoPagesSince = (clio: ClioClient, since: string | undefined) => pagesSince<ClioCreditMemo>(clio, '/credit_memos.json', MEMO_FIELDS, since);
+export const billIdsOfMatter = async (clio: ClioClient, matterId: string) =>
+  (await collect(clio.list<{ id: number }>('/bills.json', { fields: 'id', query: { matter_id: matterId } }))).map((b) => b.id);
+
+/**
+ * Each bill's line items and interest charges. For a handful of bills, one call per bill; for a
+ * backfill, every line item in one listing (a few hundred per call) is far cheaper.
+ */
+export async function readBillDetails(
+  clio: ClioClient,
+  bills: ClioBill[],
+  mode: 'per_bill' | 'bulk',
+): Promise<{ lines: Map<number, ClioLineItem[]>; interest: Map<number, ClioInterestCharge[]> }> {
+  const lines = new Map<number, ClioLineItem[]>(bills.map((b) => [b.id, []]));
+  const interest = new Map<number, ClioInterestCharge[]>(bills.map((b) => [b.id, []]));
+  const withInterest = bills.filter((b) => (b.interest?.total ?? 0) !== 0);
+  const put = <T extends { bill: { id: number } }>(map: Map<number, T[]>, item: T) => map.get(item.bill.id)?.push(item);
+  if (mode === 'bulk') {
+    for await (const item of clio.list<ClioLineItem>('/line_items.json', { fields: LINE_FIELDS })) put(lines, item);
+    if (withInterest.length) for await (const item of clio.list<ClioInterestCharge>('/interest_charges.json', { fields: INTEREST_FIELDS })) put(interest, item);
+  } else {
+    for (const bill of bills) {
+      for await (const item of clio.list<ClioLineItem>('/line_items.json', { fields: LINE_FIELDS, query: { bill_id: bill.id } })) put(lines, item);
+    }
+    for (const bill of withInterest) {
+      for await (const item of clio.list<ClioInterestCharge>('/interest_charges.json', { fields: INTEREST_FIELDS, query: { bill_id: bill.id } })) put(interest, item);
+    }
+  }
+  return { lines, interest };
+}
+
+/** Credit-memo allocations: of the given bills, or every one changed since a time. */
+export async function readMemoAllocations(clio: ClioClient, q: { billIds?: number[]; memoIds?: number[]; since?: string }): Promise<ClioAllocation[]> {
+  const out: ClioAllocation[] = [];
+  const list = (query: Record<string, string | number>) => clio.list<ClioAllocation>('/allocations.json', { fields: ALLOCATION_FIELDS, query: { parent_type: 'CreditMemo', ...query } });
+  if (q.billIds) for (const id of q.billIds) out.push(...(await collect(list({ bill_id: id }))));
+  if (q.memoIds) for (const id of q.memoIds) out.push(...(await collect(list({ parent_id: id }))));
+  if (q.since !== undefined || (!q.billIds && !q.memoIds)) out.push(...(await collect(list(q.since ? { updated_since: q.since } : {}))));
+  const seen = new Set<number>();
+  return out.filter((a) => !seen.has(a.id) && seen.add(a.id));
+}

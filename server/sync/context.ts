@@ -1,0 +1,24 @@
+import type { ClioClient } from '../clio/client';
+import type { Database } from '../db/database';
+import type { Logger } from '../log';
+import type { SyncSettings } from '../settings/model';
+import type { XeroOrgClient } from '../xero/client';
+import type { PlanItem } from './plan';
+
+/** One firm's sync run: its settings, both clients and its database handle. */
+export interface SyncContext {
+  firmId: string;
+  db: Database;
+  clio: ClioClient;
+  xero: XeroOrgClient;
+  settings: SyncSettings;
+  /** The firm's Clio host (per region), for links back to records. */
+  clioWebUrl: string;
+  logger: Logger;
+  /** A dry run plans and reads, and writes nothing — not to Xero, not to our tables. */
+  dryRun: boolean;
+  /** Every decision of the run, in order; the dry run returns it. */
+  plan: PlanItem[];
+}
+
+export const clioBillUrl = (ctx: SyncContext, billId: number | string) => `${ctx.clioWebUrl}/nc/#/bills/${billId}`;

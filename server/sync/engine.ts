@@ -1,0 +1,155 @@
+import type { ClioDeps } from '../clio/deps';
+import { firmClioConnection } from '../clio/connections';
+import { ClioNotConnectedError } from '../clio/errors';
+import { clientForConnection } from '../clio/tokens';
+import { getFirm } from '../firms/repository';
+import type { SyncFirmPayload, SyncRecordsPayload } from '../jobs/tasks';
+import { getSettings } from '../settings/repository';
+import type { SyncSettings } from '../settings/model';
+import { openXeroForFirm, type XeroClientDeps } from '../xero/client';
+import { XeroNotConnectedError } from '../xero/errors';
+import { billIdsOfMatter, readBills, readCreditMemos, readMemoAllocations } from './clio-reader';
+import type { SyncContext } from './context';
+import { isConnectionLost, isDailyLimit, type SyncErrorCode } from './errors';
+import { pushBills } from './flows/push-bills';
+import { pushContacts } from './flows/push-contacts';
+import { pushCreditMemos } from './flows/push-credit-memos';
+import { sweep } from './flows/sweep';
+import { recordFirmFailure, resolveFirmFailure } from './log';
+import type { PlanItem } from './plan';
+import { markRun, park, parkedUntil } from './runs';
+
+export type SyncEngineDeps = ClioDeps & XeroClientDeps;
+
+/** The settings without which no bill can be mapped; until they are saved nothing is sent. */
+function missingSettings(s: SyncSettings): string[] {
+  const required: [keyof SyncSettings, string][] = [
+    ['timeAccountCode', 'time entries account'],
+    ['expenseAccountCode', 'expenses account'],
+    ['timeTaxType', 'time entries tax rate'],
+    ['expenseTaxType', 'expenses tax rate'],
+  ];
+  return required.filter(([k]) => !s[k]).map(([, label]) => label);
+}
+
+const FIRM_CODES: SyncErrorCode[] = ['AUTH_REVOKED', 'SETTINGS_INCOMPLETE', 'XERO_DAILY_LIMIT'];
+const DAY_MS = 86_400_000;
+
+/**
+ * What jobs call. Every run, whatever woke it, opens the firm's two clients, runs one flow, and
+ * turns what cannot be retried usefully (a lost connection, Xero's day limit) into a firm-level
+ * failure the admin sees; anything else is thrown so the job retries with backoff.
+ */
+export function createSyncEngine(deps: SyncEngineDeps) {
+  async function open(firmId: string, dryRun: boolean, settingsOverride?: Partial<SyncSettings>): Promise<SyncContext | undefined> {
+    const firm = await getFirm(deps.db, firmId);
+    const stored = await getSettings(deps.db, firmId);
+    if (!firm || firm.status !== 'active' || !stored) return undefined;
+    const settings = { ...stored, ...settingsOverride };
+    const connection = await firmClioConnection(deps.db, firmId);
+    if (!connection) return undefined;
+    const app = deps.config.clio[connection.region];
+    if (!app) return undefined;
+    const xero = await openXeroForFirm(deps, firmId);
+    return {
+      firmId,
+      db: deps.db,
+      clio: clientForConnection(deps, connection),
+      xero,
+      settings,
+      clioWebUrl: app.baseUrl,
+      logger: deps.logger.child({ firmId }),
+      dryRun,
+      plan: [],
+    };
+  }
+
+  async function run(firmId: string, why: string, work: (ctx: SyncContext) => Promise<void>): Promise<void> {
+    const parked = await parkedUntil(deps.db, firmId, new Date());
+    if (parked) {
+      deps.logger.info({ firmId, until: parked.until.toISOString() }, 'sync parked: Xero day limit');
+      return;
+    }
+    let ctx: SyncContext | undefined;
+    try {
+      ctx = await open(firmId, false);
+      if (!ctx) return;
+      const missing = missingSettings(ctx.settings);
+      if (missing.length) {
+        await recordFirmFailure(deps.db, firmId, 'SETTINGS_INCOMPLETE');
+        deps.logger.info({ firmId, missing }, 'sync waits for settings');
+        return;
+      }
+      await markRun(deps.db, firmId, 'started');
+      await work(ctx);
+      await markRun(deps.db, firmId, 'succeeded');
+      for (const code of FIRM_CODES) await resolveFirmFailure(deps.db, firmId, code);
+      deps.logger.info({ firmId, why, decisions: summarise(ctx.plan) }, 'sync run finished');
+    } catch (err) {
+      if (isDailyLimit(err)) {
+        const until = new Date(Date.now() + (err.retryAfterSeconds ? err.retryAfterSeconds * 1000 : DAY_MS));
+        await park(deps.db, firmId, until, 'Xero day limit reached');
+        await recordFirmFailure(deps.db, firmId, 'XERO_DAILY_LIMIT');
+        deps.logger.warn({ firmId, until: until.toISOString() }, 'Xero day limit: firm parked');
+        return;
+      }
+      if (isConnectionLost(err)) {
+        const benign = (err instanceof XeroNotConnectedError && err.status !== 'needs_reconnect') || err instanceof ClioNotConnectedError;
+        if (!benign) await recordFirmFailure(deps.db, firmId, 'AUTH_REVOKED');
+        deps.logger.info({ firmId, reason: (err as Error).message }, 'sync skipped: not connected');
+        return;
+      }
+      throw err;
+    }
+  }
+
+  async function syncRecords(p: SyncRecordsPayload): Promise<void> {
+    if (p.source !== 'clio') return; // Xero → Clio arrives with its own issue; the job is a no-op until then.
+    await run(p.firmId, `${p.reason}:${p.kind}`, async (ctx) => {
+      switch (p.kind) {
+        case 'bill':
+          await pushBills(ctx, await readBills(ctx.clio, p.ids), {});
+          break;
+        case 'matter':
+          for (const matterId of p.ids) await pushBills(ctx, await readBills(ctx.clio, await billIdsOfMatter(ctx.clio, matterId)), {});
+          break;
+        case 'contact':
+          await pushContacts(ctx, p.ids, { create: p.reason === 'manual', refreshLinked: true });
+          break;
+        case 'credit_memo': {
+          const ids = p.ids.map(Number);
+          await pushCreditMemos(ctx, await readCreditMemos(ctx.clio, ids), await readMemoAllocations(ctx.clio, { memoIds: ids }));
+          break;
+        }
+        default:
+          // Activities (hard costs) and Clio Payments sync with the money issue.
+          ctx.logger.debug({ kind: p.kind }, 'no flow for this kind yet');
+      }
+    });
+  }
+
+  async function syncFirm(p: SyncFirmPayload): Promise<void> {
+    await run(p.firmId, p.reason, (ctx) => sweep(ctx));
+  }
+
+  /**
+   * The dry run: the same reads and the same planner as a real run, nothing written. With a date
+   * range it previews a backfill of those bills; without, the first (or next) sweep.
+   */
+  async function preview(firmId: string, range?: { from: string | null; to: string | null }): Promise<PlanItem[] | undefined> {
+    const ctx = await open(firmId, true, range ? { billDateFrom: range.from, billDateTo: range.to } : undefined);
+    if (!ctx) return undefined;
+    await sweep(ctx, { fresh: Boolean(range) });
+    return ctx.plan.map(({ draft: _d, hash: _h, ...item }) => item);
+  }
+
+  return { syncFirm, syncRecords, preview };
+}
+
+export type SyncEngine = ReturnType<typeof createSyncEngine>;
+
+function summarise(plan: PlanItem[]): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const p of plan) out[`${p.kind}.${p.action}`] = (out[`${p.kind}.${p.action}`] ?? 0) + 1;
+  return out;
+}

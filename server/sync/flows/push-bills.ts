@@ -1,0 +1,241 @@
+import type { Invoice } from 'xero-node';
+import { clioBillUrl, type SyncContext } from '../context';
+import { readActivityCategories, readBillDetails, readCreditMemos, readMemoAllocations } from '../clio-reader';
+import type { RecordFailure } from '../errors';
+import { claimForCreate, getLinks, type LinkRow, type LinkSnapshot } from '../links';
+import type { ClioBill, ClioLineItem } from '../mapping/clio-records';
+import { contentHash } from '../mapping/hash';
+import { billToInvoice } from '../mapping/invoices';
+import { toCents } from '../mapping/money';
+import type { InvoiceDraft } from '../mapping/xero-drafts';
+import { failed, succeeded, waiting } from '../outcome';
+import { billScope, planPush, type PlanItem } from '../plan';
+import { chunk, createInvoices, type ElementResult, type ExistingLine, findInvoicesByNumber, type InvoiceWrite, setInvoiceStatuses, updateInvoices } from '../xero-writer';
+import { pushContacts } from './push-contacts';
+import { pushCreditMemos } from './push-credit-memos';
+
+const KIND = 'bill' as const;
+
+interface Ready {
+  bill: ClioBill;
+  link: LinkRow | undefined;
+  item: PlanItem<InvoiceDraft>;
+  contactId: string;
+}
+
+/**
+ * Clio bills → Xero sales invoices: in scope by the firm's settings, their client first, then
+ * created, updated, voided or deleted in batches; credit memos on them follow.
+ */
+export type BillDetails = Awaited<ReturnType<typeof readBillDetails>>;
+
+export async function pushBills(ctx: SyncContext, bills: ClioBill[], opts: { details?: BillDetails }): Promise<void> {
+  const links = await getLinks(ctx.db, ctx.firmId, KIND, bills.map((b) => String(b.id)));
+  const inScope: ClioBill[] = [];
+  const ends: { bill: ClioBill; link: LinkRow; end: 'void' | 'delete' }[] = [];
+  for (const bill of bills) {
+    const link = links.get(String(bill.id));
+    const scope = billScope(bill, ctx.settings, Boolean(link?.xeroId));
+    const label = `Bill ${bill.number}`;
+    if (scope.in) {
+      // Unchanged since the last push (same Clio version): nothing to read, nothing to write.
+      if (link?.state === 'synced' && link.clioUpdatedAt && link.clioUpdatedAt.getTime() === new Date(bill.updated_at).getTime()) {
+        ctx.plan.push({ kind: KIND, clioId: String(bill.id), label, action: 'skip', reason: 'unchanged since the last sync' });
+      } else inScope.push(bill);
+    } else if (scope.end && link?.xeroId) ends.push({ bill, link, end: scope.end });
+    else ctx.plan.push({ kind: KIND, clioId: String(bill.id), label, action: 'skip', reason: scope.reason });
+  }
+
+  const ready = await prepare(ctx, inScope, links, opts.details);
+  await writeCreates(ctx, ready.filter((r) => r.item.action === 'create'));
+  await writeUpdates(ctx, ready.filter((r) => r.item.action === 'update'));
+  await writeEnds(ctx, ends);
+
+  const withCredits = bills.filter((b) => ((b as { credits_issued?: number }).credits_issued ?? 0) > 0 && b.state !== 'void' && b.state !== 'deleted');
+  if (withCredits.length) {
+    const allocations = await readMemoAllocations(ctx.clio, { billIds: withCredits.map((b) => b.id) });
+    const memoIds = [...new Set(allocations.flatMap((a) => (a.parent ? [a.parent.id] : [])))];
+    if (memoIds.length) await pushCreditMemos(ctx, await readCreditMemos(ctx.clio, memoIds), allocations);
+  }
+}
+
+async function categoryAccountsFor(ctx: SyncContext, lines: ClioLineItem[]): Promise<Map<number, string>> {
+  const overrides = ctx.settings.categoryAccounts;
+  const out = new Map<number, string>();
+  if (overrides.length === 0) return out;
+  const activityIds = lines.flatMap((l) => (l.activity ? [l.activity.id] : []));
+  if (activityIds.length === 0) return out;
+  const byActivity = new Map((await readActivityCategories(ctx.clio, activityIds)).map((a) => [a.id, a]));
+  const account = (kind: 'activity_description' | 'expense_category', id: number | undefined) =>
+    id === undefined ? undefined : overrides.find((o) => o.clioKind === kind && o.clioId === String(id))?.accountCode;
+  for (const line of lines) {
+    const activity = line.activity ? byActivity.get(line.activity.id) : undefined;
+    const code = account('activity_description', activity?.activity_description?.id) ?? account('expense_category', activity?.expense_category?.id);
+    if (code) out.set(line.id, code);
+  }
+  return out;
+}
+
+async function prepare(ctx: SyncContext, bills: ClioBill[], links: Map<string, LinkRow>, known: BillDetails | undefined): Promise<Ready[]> {
+  if (bills.length === 0) return [];
+  const withClient = bills.filter((b) => b.client);
+  const contacts = await pushContacts(ctx, withClient.map((b) => String(b.client!.id)), { create: true, refreshLinked: false });
+  // A backfill reads every line once for all its bills; otherwise each bill's own lines.
+  const details = known ?? (await readBillDetails(ctx.clio, bills, 'per_bill'));
+  const categories = await categoryAccountsFor(ctx, [...details.lines.values()].flat());
+  const ready: Ready[] = [];
+  for (const bill of bills) {
+    const id = String(bill.id);
+    const link = links.get(id);
+    const mapped = billToInvoice({
+      bill,
+      lines: details.lines.get(bill.id) ?? [],
+      interest: details.interest.get(bill.id) ?? [],
+      accounts: ctx.settings,
+      categoryAccountForLine: categories,
+      approvedStatus: ctx.settings.invoiceStatus,
+      clioBillUrl: clioBillUrl(ctx, bill.id),
+    });
+    const contactId = bill.client ? contacts.get(String(bill.client.id)) : undefined;
+    const hash = mapped.ok ? contentHash({ invoice: mapped.value, contactId: contactId ?? null }) : undefined;
+    const item = planPush(KIND, id, `Bill ${bill.number}`, link, mapped, hash);
+    if (item.action === 'fail') {
+      ctx.plan.push(item);
+      if (!ctx.dryRun) await failed(ctx, KIND, id, item.failure!, { dropClaim: true, xeroId: link?.xeroId ?? null });
+      continue;
+    }
+    if (!contactId && bill.client) {
+      // In a dry run the client would be created first; in a real run it failed or waits, and the bill waits with it.
+      if (ctx.dryRun) ctx.plan.push(item);
+      else {
+        ctx.plan.push({ ...item, action: 'wait', reason: 'its client is not in Xero yet (see the contact’s own status)' });
+        await waiting(ctx, KIND, id, 'waits for its client to reach Xero');
+      }
+      continue;
+    }
+    ctx.plan.push(item);
+    if (item.action === 'skip' && !ctx.dryRun && link?.xeroId && link.lastPushedHash) {
+      // Same content under a newer Clio version (a payment touched it, say): remember the version.
+      await succeeded(ctx, KIND, { clioId: id, xeroId: link.xeroId, hash: link.lastPushedHash, snapshot: link.snapshot ?? {}, action: 'skip', reason: 'unchanged content', clioUpdatedAt: bill.updated_at });
+    }
+    if (item.action === 'create' || item.action === 'update') ready.push({ bill, link, item, contactId: contactId! });
+  }
+  return ctx.dryRun ? [] : ready;
+}
+
+function snapshotOf(draft: InvoiceDraft, invoice: Invoice): LinkSnapshot {
+  const lines: LinkSnapshot['lines'] = {};
+  draft.lines.forEach((l, i) => {
+    const id = invoice.lineItems?.[i]?.lineItemID;
+    if (id) lines[l.key] = { lineItemId: id, accountCode: l.accountCode };
+  });
+  return { lines, status: String(invoice.status ?? draft.status), totalCents: toCents(invoice.total ?? 0) };
+}
+
+/** Stores one element's result; a saved invoice whose total differs from Clio's is kept linked and reported. */
+async function settle(ctx: SyncContext, r: Ready, result: ElementResult<Invoice>, action: 'create' | 'update'): Promise<void> {
+  const id = String(r.bill.id);
+  const draft = r.item.draft!;
+  if (!result.ok) {
+    await failed(ctx, KIND, id, action === 'update' && result.failure.code === 'XERO_INVOICE_NOT_AUTHORISED' ? { ...result.failure, code: 'XERO_PAID_LINE_EDIT' } : result.failure, {
+      dropClaim: action === 'create',
+      xeroId: r.link?.xeroId ?? null,
+    });
+    return;
+  }
+  const invoice = result.record;
+  await succeeded(ctx, KIND, {
+    clioId: id,
+    xeroId: invoice.invoiceID!,
+    hash: r.item.hash!,
+    beforeHash: r.link?.lastPushedHash ?? null,
+    snapshot: snapshotOf(draft, invoice),
+    action,
+    reason: r.item.reason,
+    xeroNumber: draft.invoiceNumber,
+    clioUpdatedAt: r.bill.updated_at,
+    detail: { total: invoice.total, status: String(invoice.status) },
+  });
+  if (toCents(invoice.total ?? 0) !== draft.totalCents) {
+    const failure: RecordFailure = {
+      code: 'TOTAL_MISMATCH',
+      detail: `Bill ${r.bill.number}: Xero's total is ${invoice.total} but Clio's is ${(draft.totalCents / 100).toFixed(2)}.`,
+    };
+    await failed(ctx, KIND, id, failure, { dropClaim: false, xeroId: invoice.invoiceID ?? null });
+  }
+}
+
+const writeOf = (r: Ready, extra: Partial<InvoiceWrite> = {}): InvoiceWrite => ({ draft: r.item.draft!, contactId: r.contactId, ...extra });
+
+/**
+ * Creates. A bill whose earlier create may have landed (claimed, no Xero id) is looked up by its
+ * number first; found and ours (its Url is this bill's), it is updated instead of created again.
+ */
+async function writeCreates(ctx: SyncContext, items: Ready[]): Promise<void> {
+  const suspects = items.filter((r) => r.link?.claimedAt);
+  const found = suspects.length ? await findInvoicesByNumber(ctx.xero, suspects.map((r) => r.item.draft!.invoiceNumber)) : [];
+  const fresh: Ready[] = [];
+  const adopted: { r: Ready; invoice: Invoice }[] = [];
+  for (const r of items) {
+    const match = r.link?.claimedAt ? found.find((i) => i.invoiceNumber === r.item.draft!.invoiceNumber) : undefined;
+    if (!match) fresh.push(r);
+    else if (match.url === r.item.draft!.url) adopted.push({ r, invoice: match });
+    else await failed(ctx, KIND, String(r.bill.id), { code: 'XERO_INVOICE_NUMBER_TAKEN', detail: `Invoice ${match.invoiceNumber} in Xero was not created from this bill.` }, { dropClaim: true });
+  }
+  for (const part of chunk(adopted)) {
+    const writes = part.map(({ r, invoice }) => writeOf(r, { invoiceId: invoice.invoiceID!, status: String(invoice.status) === 'DRAFT' ? r.item.draft!.status : String(invoice.status) }));
+    const results = await updateInvoices(ctx.xero, writes);
+    for (const [i, res] of results.entries()) await settle(ctx, part[i]!.r, res, 'create');
+  }
+  for (const part of chunk(fresh)) {
+    await claimForCreate(ctx.db, ctx.firmId, KIND, part.map((r) => ({ clioId: String(r.bill.id), xeroNumber: r.item.draft!.invoiceNumber })));
+    const results = await createInvoices(ctx.xero, part.map((r) => writeOf(r, { status: r.item.draft!.status })));
+    for (const [i, res] of results.entries()) await settle(ctx, part[i]!, res, 'create');
+  }
+}
+
+/** Xero never moves an invoice back from approved; a draft moves forward when Clio approves the bill. */
+function statusToSend(current: string | undefined, wanted: string): string {
+  if (!current || current === 'DRAFT' || current === 'SUBMITTED') return wanted;
+  return current === 'PAID' ? 'AUTHORISED' : current;
+}
+
+async function writeUpdates(ctx: SyncContext, items: Ready[]): Promise<void> {
+  for (const part of chunk(items)) {
+    const writes = part.map((r) =>
+      writeOf(r, {
+        invoiceId: r.link!.xeroId!,
+        existingLines: (r.link!.snapshot?.lines ?? {}) as Record<string, ExistingLine>,
+        status: statusToSend(r.link!.snapshot?.status, r.item.draft!.status),
+      }),
+    );
+    const results = await updateInvoices(ctx.xero, writes);
+    for (const [i, res] of results.entries()) await settle(ctx, part[i]!, res, 'update');
+  }
+}
+
+/** A void in Clio voids the invoice (a Xero draft is deleted instead); Xero refuses while money is applied to it. */
+async function writeEnds(ctx: SyncContext, ends: { bill: ClioBill; link: LinkRow; end: 'void' | 'delete' }[]): Promise<void> {
+  const todo = ends.filter(({ bill, link }) => {
+    const status = link.snapshot?.status;
+    const done = status === 'VOIDED' || status === 'DELETED';
+    ctx.plan.push({ kind: KIND, clioId: String(bill.id), label: `Bill ${bill.number}`, action: done ? 'skip' : bill.state === 'void' ? 'void' : 'delete', reason: done ? `already ${status?.toLowerCase()} in Xero` : `${bill.state === 'void' ? 'voided' : 'deleted'} in Clio` });
+    return !done;
+  });
+  if (ctx.dryRun) return;
+  for (const part of chunk(todo)) {
+    const changes = part.map(({ link }) => ({ invoiceId: link.xeroId!, status: (link.snapshot?.status === 'DRAFT' || link.snapshot?.status === 'SUBMITTED' ? 'DELETED' : 'VOIDED') as 'VOIDED' | 'DELETED' }));
+    const results = await setInvoiceStatuses(ctx.xero, changes);
+    for (const [i, res] of results.entries()) {
+      const { bill, link } = part[i]!;
+      const id = String(bill.id);
+      if (res.ok) {
+        const status = changes[i]!.status;
+        await succeeded(ctx, KIND, { clioId: id, xeroId: link.xeroId!, hash: `${status}:${link.lastPushedHash ?? ''}`, beforeHash: link.lastPushedHash, snapshot: { ...link.snapshot, status }, action: status === 'VOIDED' ? 'void' : 'delete', reason: `${bill.state} in Clio`, clioUpdatedAt: bill.updated_at });
+      } else {
+        const moneyApplied = ['XERO_PAID_LINE_EDIT', 'XERO_INVOICE_NOT_AUTHORISED'].includes(res.failure.code);
+        await failed(ctx, KIND, id, moneyApplied ? { code: 'XERO_VOID_HAS_PAYMENTS', detail: res.failure.detail } : res.failure, { dropClaim: false, xeroId: link.xeroId });
+      }
+    }
+  }
+}
