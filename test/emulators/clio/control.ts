@@ -1,6 +1,6 @@
 import { Hono, type Context } from 'hono';
-import { recordActivity, type ActivityInput } from './activities-model';
-import { createBill, editBill, setBillState, type BillPatch } from './bills-model';
+import { definedOnly, recordActivity, type ActivityInput } from './activities-model';
+import { createBill, editBill, editLineItem, isEditable, setBillState, type BillPatch } from './bills-model';
 import { createContact, updateContact, type ContactInput } from './contacts-model';
 import type { Emulator } from './context';
 import { click } from './custom-actions';
@@ -11,6 +11,7 @@ import { hostPage } from './host-page';
 import { addCreditMemo, addInterest, deposit, recordPayment, type PaymentMethod } from './money';
 import { reportFile } from './reports';
 import type { RequestLog } from './request-log';
+import type * as R from './records';
 import * as S from './shapes';
 import type { Row, Table } from './store';
 import type { WebhookDispatcher } from './webhooks';
@@ -134,6 +135,22 @@ export function controlRoutes(deps: ControlDeps): Hono {
   app.patch('/bills/:id', async (c) => {
     const bill = found(emu.state.bills, c.req.param('id'));
     return show(c, S.billShape, editBill(emu.state, bill, await body<BillPatch>(c)));
+  });
+  // The fee earner edits a line in Clio Manage: discount, price, quantity (hours for services; the
+  // UI may change it even on activity lines, unlike the API) and description. Editable bills only.
+  app.patch('/line_items/:id', async (c) => {
+    const line = found(emu.state.lineItems, c.req.param('id'));
+    const input = await body<{ discount?: Partial<R.Discount>; price?: number; quantity?: number; description?: string }>(c);
+    const bill = emu.state.bills.require(line.bill_id);
+    if (!isEditable(emu.state, bill)) throw invalid(`Line items of a ${bill.state} bill cannot be edited`);
+    for (const key of ['price', 'quantity'] as const) {
+      const v = input[key];
+      if (v !== undefined && (typeof v !== 'number' || !Number.isFinite(v))) throw invalid(`${key} must be a number`);
+    }
+    if (input.description !== undefined && (typeof input.description !== 'string' || input.description === '')) throw invalid("Description can't be blank");
+    let next = editLineItem(emu.state, line, definedOnly({ discount: input.discount, price: input.price, description: input.description }));
+    if (input.quantity !== undefined) next = emu.state.lineItems.update(line.id, { quantity: input.quantity });
+    return show(c, S.lineItemShape, next);
   });
   app.post('/bills/:id/payments', async (c) => {
     const bill = found(emu.state.bills, c.req.param('id'));
