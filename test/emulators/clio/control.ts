@@ -7,7 +7,7 @@ import { click } from './custom-actions';
 import { invalid, notFound } from './errors';
 import type { Fault, FaultKind, Faults } from './faults';
 import type { Json, Shape } from './fields';
-import { hostPage } from './host-page';
+import { FEE_EARNER_ACTIONS, hostPage, type FeeEarnerAction } from './host-page';
 import { addCreditMemo, addInterest, deposit, recordPayment, type PaymentMethod } from './money';
 import { reportFile } from './reports';
 import type { RequestLog } from './request-log';
@@ -187,7 +187,29 @@ export function controlRoutes(deps: ControlDeps): Hono {
     const content = reportFile(emu.state, Number(c.req.param('id')), c.req.query('key'));
     return content ? c.json(content) : c.json({ error: { type: 'NotFound', message: 'No such report file' } }, 404);
   });
-  app.get('/manage', (c) => c.html(hostPage(emu, c.req.query('path') ?? '/')));
+  app.get('/manage', (c) => c.html(hostPage(emu, c.req.query('path') ?? '/', c.req.query('notice'))));
+  // The host page's fee-earner buttons (form posts): act, then redirect back with a notice.
+  app.post('/manage/act', async (c) => {
+    const form = await c.req.parseBody();
+    const action = String(form.action ?? '') as FeeEarnerAction;
+    let notice: string;
+    try {
+      const bill = found(emu.state.bills, String(form.bill_id ?? ''));
+      const user = actor(undefined);
+      switch (action) {
+        case 'approve': setBillState(emu.state, bill, 'awaiting_payment'); break;
+        case 'void': setBillState(emu.state, bill, 'void'); break;
+        case 'discount5': editBill(emu.state, bill, { discount: { rate: 5, type: 'percentage' } }); break;
+        case 'credit50': addCreditMemo(emu.state, bill, { amount: 50, date: today(), description: 'Credit', user_id: user }); break;
+        case 'interest10': addInterest(emu.state, bill, { amount: 10, date: today() }); break;
+        default: throw invalid(`Unknown action ${action}`);
+      }
+      notice = `Bill ${bill.number}: ${FEE_EARNER_ACTIONS.find(([a]) => a === action)?.[1] ?? action} done.`;
+    } catch (error) {
+      notice = `Refused: ${error instanceof Error ? error.message : String(error)}`;
+    }
+    return c.redirect(`/_emulator/manage?notice=${encodeURIComponent(notice)}`, 303);
+  });
   return app;
 }
 
