@@ -1,6 +1,6 @@
 import { definedOnly, isTime } from './activities-model';
 import { invalid, undeletable } from './errors';
-import type { Bill, BillState, LineItem } from './records';
+import { NO_DISCOUNT, type Bill, type BillState, type Discount, type LineItem } from './records';
 import type { ClioState } from './state';
 
 export interface NewBill {
@@ -48,7 +48,8 @@ export function createBill(state: ClioState, input: NewBill): Bill {
     tax_rate: state.billing.tax_rate,
     secondary_tax_rate: state.billing.secondary_tax_rate,
     interest: { rate: 0, type: 'simple', period: 30 },
-    discount: { rate: 0, type: 'percentage', note: null },
+    discount: { ...NO_DISCOUNT },
+    discount_services_only: false,
     paid_at: null,
     last_sent_at: null,
   });
@@ -72,6 +73,7 @@ export function createBill(state: ClioState, input: NewBill): Bill {
       taxable: activity.tax_setting === 'tax_1_only' || activity.tax_setting === 'tax_1_and_tax_2',
       secondary_taxable: activity.tax_setting === 'tax_2_only' || activity.tax_setting === 'tax_1_and_tax_2',
       group_ordering: index + 1,
+      discount: { ...NO_DISCOUNT },
     });
     state.activities.update(activity.id, { bill_id: bill.id });
   });
@@ -126,32 +128,49 @@ export type BillPatch = Partial<
 > & {
   state?: BillState;
   interest?: Partial<Bill['interest']>;
-  discount?: Partial<Bill['discount']>;
+  discount?: Partial<Discount>;
+  /** Boolean, or the OpenAPI's string form ("true"/"false"). */
+  discount_services_only?: boolean | string;
 };
 
+/** Validates a discount patch against the current discount (Discount_base: type percentage | money). */
+export function mergeDiscount(current: Discount, patch: Partial<Discount> | undefined): Discount {
+  const next = { ...current, ...definedOnly(patch ?? {}) };
+  if (next.type !== 'percentage' && next.type !== 'money') throw invalid('Discount type must be percentage or money');
+  if (typeof next.rate !== 'number' || !Number.isFinite(next.rate) || next.rate < 0) throw invalid('Discount rate must be a number of at least 0');
+  if (next.type === 'percentage' && next.rate > 100) throw invalid('Discount rate must be at most 100 for a percentage');
+  return next;
+}
+
+const asBoolean = (v: boolean | string | undefined): boolean | undefined => (v === undefined ? undefined : v === true || v === 'true');
+
 export function editBill(state: ClioState, bill: Bill, patch: BillPatch): Bill {
-  const { state: target, interest, discount, ...header } = patch;
-  const headerChanged = Object.keys(definedOnly(header)).length > 0 || interest || discount;
+  const { state: target, interest, discount, discount_services_only: servicesOnly, ...header } = patch;
+  const headerChanged = Object.keys(definedOnly(header)).length > 0 || interest || discount || servicesOnly !== undefined;
   if (headerChanged && !isEditable(state, bill)) throw invalid(`A ${bill.state} bill cannot be edited`);
   let next = bill;
   if (headerChanged) {
     next = state.bills.update(bill.id, {
       ...definedOnly(header),
       interest: { ...bill.interest, ...definedOnly(interest ?? {}) },
-      discount: { ...bill.discount, ...definedOnly(discount ?? {}) },
+      discount: mergeDiscount(bill.discount, discount),
+      ...(servicesOnly === undefined ? {} : { discount_services_only: asBoolean(servicesOnly) ?? false }),
     });
   }
   return target === undefined ? next : setBillState(state, next, target);
 }
 
 /** A line follows its bill: editing it touches the bill, and only editable bills accept it. */
-export function editLineItem(state: ClioState, line: LineItem, patch: Partial<LineItem>): LineItem {
+export type LineItemPatch = Omit<Partial<LineItem>, 'discount'> & { discount?: Partial<Discount> };
+
+export function editLineItem(state: ClioState, line: LineItem, patch: LineItemPatch): LineItem {
   const bill = state.bills.require(line.bill_id);
   if (!isEditable(state, bill)) throw invalid(`Line items of a ${bill.state} bill cannot be edited`);
   // Spec disagrees: it lists `quantity` as writable, but Clio ignores quantity edits on activity lines (3P finding).
-  const { quantity, ...rest } = patch;
+  const { quantity, discount, ...rest } = patch;
   const next = state.lineItems.update(line.id, {
     ...rest,
+    ...(discount === undefined ? {} : { discount: mergeDiscount(line.discount, discount) }),
     ...(line.type === 'ActivityLineItem' || quantity === undefined ? {} : { quantity }),
   });
   state.bills.update(bill.id, {});

@@ -1,6 +1,6 @@
 import { Hono } from 'hono';
 import { billTotals } from './bill-totals';
-import { deleteBill, deleteLineItem, editBill, editLineItem, type BillPatch } from './bills-model';
+import { deleteBill, deleteLineItem, editBill, editLineItem, type BillPatch, type LineItemPatch } from './bills-model';
 import { byId, byValue, checkIfMatch, findRow, listHandler, paths, readData, respond, showHandler, type Collection } from './collection';
 import type { ApiEnv, Emulator } from './context';
 import { invalid } from './errors';
@@ -36,8 +36,8 @@ export const lineItems: Collection<LineItem> = {
   },
 };
 
-const BILL_FIELDS = ['issued_at', 'due_at', 'subject', 'memo', 'purchase_order', 'number', 'tax_rate', 'secondary_tax_rate', 'state', 'interest', 'discount'];
-const LINE_FIELDS = ['date', 'description', 'note', 'price', 'quantity', 'taxable', 'secondary_taxable', 'group_ordering', 'kind'];
+const BILL_FIELDS = ['issued_at', 'due_at', 'subject', 'memo', 'purchase_order', 'number', 'tax_rate', 'secondary_tax_rate', 'state', 'interest', 'discount', 'discount_services_only'];
+const LINE_FIELDS = ['date', 'description', 'note', 'price', 'quantity', 'taxable', 'secondary_taxable', 'group_ordering', 'kind', 'discount'];
 
 /** Clio rejects keys it does not write (read-only or unknown) instead of ignoring them. */
 function only<T>(data: Record<string, unknown>, allowed: string[], what: string): T {
@@ -67,8 +67,8 @@ export function billRoutes(emu: Emulator): Hono<ApiEnv> {
   api.patch('/line_items/:id', async (c) => {
     const line = findRow(emu, lineItems, c);
     checkIfMatch(c, line);
-    const patch = only<Partial<LineItem>>(await readData(c), [...LINE_FIELDS, 'update_original_record'], 'Line item fields');
-    const { update_original_record: _u, ...fields } = patch as Partial<LineItem> & { update_original_record?: boolean };
+    const patch = only<LineItemPatch>(await readData(c), [...LINE_FIELDS, 'update_original_record'], 'Line item fields');
+    const { update_original_record: _u, ...fields } = patch as LineItemPatch & { update_original_record?: boolean };
     return respond(emu, c, lineItemShape, editLineItem(emu.state, line, fields));
   });
   api.delete('/line_items/:id', (c) => {

@@ -1,16 +1,17 @@
 import { Hono, type Context } from 'hono';
-import { recordActivity, type ActivityInput } from './activities-model';
-import { createBill, editBill, setBillState, type BillPatch } from './bills-model';
+import { definedOnly, recordActivity, type ActivityInput } from './activities-model';
+import { createBill, editBill, editLineItem, isEditable, setBillState, type BillPatch } from './bills-model';
 import { createContact, updateContact, type ContactInput } from './contacts-model';
 import type { Emulator } from './context';
 import { click } from './custom-actions';
 import { invalid, notFound } from './errors';
 import type { Fault, FaultKind, Faults } from './faults';
 import type { Json, Shape } from './fields';
-import { hostPage } from './host-page';
+import { FEE_EARNER_ACTIONS, hostPage, type FeeEarnerAction } from './host-page';
 import { addCreditMemo, addInterest, deposit, recordPayment, type PaymentMethod } from './money';
 import { reportFile } from './reports';
 import type { RequestLog } from './request-log';
+import type * as R from './records';
 import * as S from './shapes';
 import type { Row, Table } from './store';
 import type { WebhookDispatcher } from './webhooks';
@@ -135,6 +136,22 @@ export function controlRoutes(deps: ControlDeps): Hono {
     const bill = found(emu.state.bills, c.req.param('id'));
     return show(c, S.billShape, editBill(emu.state, bill, await body<BillPatch>(c)));
   });
+  // The fee earner edits a line in Clio Manage: discount, price, quantity (hours for services; the
+  // UI may change it even on activity lines, unlike the API) and description. Editable bills only.
+  app.patch('/line_items/:id', async (c) => {
+    const line = found(emu.state.lineItems, c.req.param('id'));
+    const input = await body<{ discount?: Partial<R.Discount>; price?: number; quantity?: number; description?: string }>(c);
+    const bill = emu.state.bills.require(line.bill_id);
+    if (!isEditable(emu.state, bill)) throw invalid(`Line items of a ${bill.state} bill cannot be edited`);
+    for (const key of ['price', 'quantity'] as const) {
+      const v = input[key];
+      if (v !== undefined && (typeof v !== 'number' || !Number.isFinite(v))) throw invalid(`${key} must be a number`);
+    }
+    if (input.description !== undefined && (typeof input.description !== 'string' || input.description === '')) throw invalid("Description can't be blank");
+    let next = editLineItem(emu.state, line, definedOnly({ discount: input.discount, price: input.price, description: input.description }));
+    if (input.quantity !== undefined) next = emu.state.lineItems.update(line.id, { quantity: input.quantity });
+    return show(c, S.lineItemShape, next);
+  });
   app.post('/bills/:id/payments', async (c) => {
     const bill = found(emu.state.bills, c.req.param('id'));
     const input = await body<{ amount?: number; date?: string; method?: PaymentMethod; user_id?: number; reference?: string }>(c);
@@ -170,7 +187,29 @@ export function controlRoutes(deps: ControlDeps): Hono {
     const content = reportFile(emu.state, Number(c.req.param('id')), c.req.query('key'));
     return content ? c.json(content) : c.json({ error: { type: 'NotFound', message: 'No such report file' } }, 404);
   });
-  app.get('/manage', (c) => c.html(hostPage(emu, c.req.query('path') ?? '/')));
+  app.get('/manage', (c) => c.html(hostPage(emu, c.req.query('path') ?? '/', c.req.query('notice'))));
+  // The host page's fee-earner buttons (form posts): act, then redirect back with a notice.
+  app.post('/manage/act', async (c) => {
+    const form = await c.req.parseBody();
+    const action = String(form.action ?? '') as FeeEarnerAction;
+    let notice: string;
+    try {
+      const bill = found(emu.state.bills, String(form.bill_id ?? ''));
+      const user = actor(undefined);
+      switch (action) {
+        case 'approve': setBillState(emu.state, bill, 'awaiting_payment'); break;
+        case 'void': setBillState(emu.state, bill, 'void'); break;
+        case 'discount5': editBill(emu.state, bill, { discount: { rate: 5, type: 'percentage' } }); break;
+        case 'credit50': addCreditMemo(emu.state, bill, { amount: 50, date: today(), description: 'Credit', user_id: user }); break;
+        case 'interest10': addInterest(emu.state, bill, { amount: 10, date: today() }); break;
+        default: throw invalid(`Unknown action ${action}`);
+      }
+      notice = `Bill ${bill.number}: ${FEE_EARNER_ACTIONS.find(([a]) => a === action)?.[1] ?? action} done.`;
+    } catch (error) {
+      notice = `Refused: ${error instanceof Error ? error.message : String(error)}`;
+    }
+    return c.redirect(`/_emulator/manage?notice=${encodeURIComponent(notice)}`, 303);
+  });
   return app;
 }
 

@@ -131,10 +131,23 @@ export interface Bill extends Row {
   tax_rate: number;
   secondary_tax_rate: number;
   interest: { rate: number; type: 'simple' | 'compound'; period: number };
-  discount: { rate: number; type: 'percentage' | 'money'; note: string | null };
+  discount: Discount;
+  /** Bill discount applies to Service lines only (Clio's `discount_services_only`). */
+  discount_services_only: boolean;
   paid_at: string | null;
   last_sent_at: string | null;
 }
+
+/** Clio's Discount_base: `rate` is a percent for 'percentage' and money for 'money'. */
+export interface Discount {
+  rate: number;
+  type: 'percentage' | 'money';
+  note: string | null;
+  early_payment_rate: number;
+  early_payment_period: number;
+}
+
+export const NO_DISCOUNT: Discount = { rate: 0, type: 'percentage', note: null, early_payment_rate: 0, early_payment_period: 0 };
 
 export interface LineItem extends Row {
   bill_id: number;
@@ -152,6 +165,7 @@ export interface LineItem extends Row {
   taxable: boolean;
   secondary_taxable: boolean;
   group_ordering: number;
+  discount: Discount;
 }
 
 export interface CreditMemo extends Row {

@@ -223,7 +223,7 @@ export const billShape: Shape<R.Bill> = {
     ...ROW, 'number', 'issued_at', 'due_at', 'tax_rate', 'secondary_tax_rate', 'subject', 'purchase_order', 'type', 'memo',
     'start_at', 'end_at', 'balance', 'state', 'kind', 'total', 'paid', 'paid_at', 'pending', 'due', 'can_update',
     'credits_issued', 'shared', 'last_sent_at', 'services_secondary_tax', 'services_sub_total', 'services_tax',
-    'sub_total', 'tax_sum', 'secondary_tax_sum', 'total_tax', 'available_state_transitions',
+    'sub_total', 'tax_sum', 'secondary_tax_sum', 'total_tax', 'available_state_transitions', 'discount_services_only',
   ],
   relations: {
     client: ref(() => contactShape, (s) => s.contacts, (b) => b.client_id),
@@ -234,7 +234,7 @@ export const billShape: Shape<R.Bill> = {
       const interest = billTotals(s, b).interest_total;
       return { ...b.interest, total: interest, balance: interest };
     }),
-    discount: embedded(['rate', 'type', 'note'], (b) => ({ ...b.discount })),
+    discount: embedded(['rate', 'type', 'note', 'early_payment_rate', 'early_payment_period'], (b) => ({ ...b.discount })),
     balances: embedded(
       ['id', 'amount', 'type', 'interest_amount', 'due'],
       (b, s) => {
@@ -246,7 +246,7 @@ export const billShape: Shape<R.Bill> = {
     ),
   },
   view: (b, s) => {
-    const { client_id: _c, matter_ids: _m, user_id: _u, interest: _i, discount: _d, ...rest } = b;
+    const { client_id: _c, matter_ids: _m, user_id: _u, interest: _i, discount: _d, discount_services_only: servicesOnly, ...rest } = b;
     const t = billTotals(s, b);
     return {
       ...rest,
@@ -262,6 +262,8 @@ export const billShape: Shape<R.Bill> = {
       credits_issued: t.credits_issued,
       balance: t.balance,
       due: t.balance,
+      // Spec: Bill.discount_services_only is declared a string.
+      discount_services_only: String(servicesOnly),
       pending: 0,
       shared: false,
       can_update: isEditable(s, b),
@@ -281,9 +283,10 @@ export const lineItemShape: Shape<R.LineItem> = {
     activity: ref(() => activityShape, (s) => s.activities, (l) => l.activity_id),
     matter: ref(() => matterShape, (s) => s.matters, (l) => l.matter_id),
     user: ref(() => userShape, (s) => s.users, (l) => l.user_id),
+    discount: embedded(['rate', 'type', 'note', 'early_payment_rate', 'early_payment_period'], (l) => ({ ...l.discount })),
   },
   view: (l, s) => {
-    const { bill_id, activity_id: _a, matter_id: _m, user_id: _u, ...rest } = l;
+    const { bill_id, activity_id: _a, matter_id: _m, user_id: _u, discount: _d, ...rest } = l;
     return { ...rest, ...lineTotals(l, s.bills.require(bill_id)) };
   },
 };

@@ -6,7 +6,8 @@ import { failed, readElements, respondBatch, type BatchShape } from './batch';
 import { contactSummary } from './contacts';
 import { newId, type EmulatorContext } from './context';
 import { dateString, msDate, parseDateInput, startOfUtcDay, utcString } from './dates';
-import { buildLines, lineJson, parseUnitdp, totals } from './line-items';
+import { ACCOUNT_REQUIRED, buildLines, lineJson, needsAccount, parseUnitdp, totals } from './line-items';
+import { NEGATIVE_TOTAL } from './documents';
 import { list } from './listing';
 import { lockDateError } from './lock-dates';
 import { badRequest, envelope, notFound } from './responses';
@@ -54,9 +55,17 @@ function write(ctx: EmulatorContext, tenant: Tenant, input: JsonObject, unitdp: 
   const status = input.Status ?? existing?.Status ?? 'AUTHORISED';
   if (status !== 'AUTHORISED' && !(existing && status === 'DELETED')) errors.push(`Status ${String(status)} is not valid here`);
   const lineAmountTypes = (input.LineAmountTypes ?? existing?.LineAmountTypes ?? 'Exclusive') as LineAmountTypes;
-  const lineOptions = { unitdp, lineAmountTypes, existing: existing?.LineItems ?? [], newId: () => newId(ctx), defaultTaxType: type === 'SPEND' ? 'INPUT' : 'OUTPUT' };
+  const lineOptions = {
+    unitdp, lineAmountTypes, existing: existing?.LineItems ?? [], newId: () => newId(ctx), defaultTaxType: type === 'SPEND' ? 'INPUT' : 'OUTPUT',
+    discounts: 'Bank Transaction' as const,
+  };
   const lines = input.LineItems === undefined ? existing?.LineItems ?? [] : buildLines(tenant, input.LineItems, lineOptions, errors);
-  if (lines.length === 0) errors.push('At least one line item is required');
+  if (lines.length === 0 && !(Array.isArray(input.LineItems) && input.LineItems.length > 0)) errors.push('At least one line item is required');
+  // Source: Xero developer community discussion 141447324; bank transactions have no DRAFT state,
+  // so every SPEND/RECEIVE line needs an account.
+  if (lines.some(needsAccount)) errors.push(ACCOUNT_REQUIRED);
+  // Source: Neto's "Xero Common Errors" table (see NEGATIVE_TOTAL in documents.ts).
+  if (status !== 'DELETED' && totals(lines, lineAmountTypes).Total < 0) errors.push(NEGATIVE_TOTAL);
   if (errors.length > 0 || !bank || !contact || date === undefined) return { errors, ...(existing ? { id: existing.BankTransactionID } : {}) };
   const tx: BankTransaction = existing ?? {
     BankTransactionID: newId(ctx), Type: type as BankTransaction['Type'], ContactID: contact.ContactID, BankAccountID: bank.AccountID, Date: date,

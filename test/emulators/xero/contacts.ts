@@ -90,6 +90,17 @@ export function writeContact(ctx: EmulatorContext, tenant: Tenant, input: JsonOb
       errors.push(`The contact name ${name} is already assigned to another contact. The contact name must be unique across all active contacts.`);
     }
   }
+  // Source: Xero developer community discussion 142913826 — the API answered a create with
+  // "The contact number 042XXXXXXX is already assigned to another contact. The contact number must
+  // be unique across all contacts." (Xero staff: ContactNumber is unique; names, phones and emails
+  // aside). WorkGuru's Xero error guide quotes a UI-style variant, "Another contact has this contact
+  // number. Please enter a different contact number."; we use the API's words. Archived contacts
+  // count too ("across all contacts").
+  if (typeof input.ContactNumber === 'string' && input.ContactNumber !== '') {
+    const number = input.ContactNumber;
+    const holder = [...tenant.contacts.values()].find((c) => c !== existing && c.fields.ContactNumber === number);
+    if (holder) errors.push(`The contact number ${number} is already assigned to another contact. The contact number must be unique across all contacts.`);
+  }
   if (typeof input.EmailAddress === 'string' && input.EmailAddress !== '' && !/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(input.EmailAddress)) {
     errors.push('Email address must be valid.');
   }

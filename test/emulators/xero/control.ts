@@ -11,6 +11,7 @@ import { createPayment, deletePayment, paymentJson } from './payments';
 import type { RateLimiter } from './rate-limit';
 import type { RequestLog } from './request-log';
 import { byId, type JsonObject, type Tenant } from './store';
+import { indexView, tenantView } from './view';
 
 export interface ControlDeps {
   ctx: EmulatorContext;
@@ -47,6 +48,13 @@ export function controlRoutes(deps: ControlDeps): Hono {
     tenantId: t.organisation.OrganisationID, name: t.organisation.Name, contacts: t.contacts.size, invoices: t.invoices.size,
     creditNotes: t.creditNotes.size, payments: t.payments.size, bankTransactions: t.bankTransactions.size,
   }))));
+
+  // Read-only HTML for people looking around the sandbox.
+  app.get('/view', (c) => c.html(indexView(ctx)));
+  app.get('/tenants/:tenantId/view', (c) => {
+    const tenant = tenantOf(c);
+    return tenant ? c.html(tenantView(tenant)) : c.text('No such organisation', 404);
+  });
 
   // Bookkeeper actions.
   app.post('/tenants/:tenantId/contacts', async (c) => {

@@ -4,9 +4,9 @@
 import { contactSummary, findActiveByName, writeContact } from './contacts';
 import { newId, notifyChange, type EmulatorContext } from './context';
 import { dateString, msDate, parseDateInput, startOfUtcDay, utcString } from './dates';
-import { buildLines, lineJson, repriceLines, totals } from './line-items';
+import { ACCOUNT_REQUIRED, buildLines, lineJson, needsAccount, repriceLines, totals } from './line-items';
 import { lockDateError } from './lock-dates';
-import { round2, sum } from './money';
+import { round, round2, sum } from './money';
 import { byId, type Contact, type Document, type DocStatus, type JsonObject, type LineAmountTypes, type LineItem, type Tenant } from './store';
 
 export interface DocKind {
@@ -33,6 +33,14 @@ export const CREDIT_NOTE: DocKind = {
 const LINE_AMOUNT_TYPES: LineAmountTypes[] = ['Exclusive', 'Inclusive', 'NoTax'];
 const CREATABLE: DocStatus[] = ['DRAFT', 'SUBMITTED', 'AUTHORISED'];
 const MONEY_LOCKED = 'This document cannot be edited as it has a payment or credit note allocated to it.';
+/**
+ * Source: Neto's "Xero Common Errors" table (neto.com.au, accounting-integrations/xero-integration)
+ * and Workshop Software's Xero sync article, both quoting the service. Negative lines (discounts)
+ * stay allowed; only the document total must not go below zero.
+ */
+export const NEGATIVE_TOTAL = 'The Total for this document must be greater than or equal to zero.';
+/** Statuses whose lines must all name an account (ACCOUNT_REQUIRED); DRAFT may lack them. */
+const NEEDS_ACCOUNTS: DocStatus[] = ['SUBMITTED', 'AUTHORISED', 'PAID'];
 
 export function amountPaid(tenant: Tenant, doc: Document): number {
   return sum(doc.paymentIds.map((id) => tenant.payments.get(id)).filter((p) => p?.Status === 'AUTHORISED').map((p) => p?.Amount ?? 0));
@@ -154,8 +162,11 @@ export function writeDocument(
     if (lock && !errors.includes(lock)) errors.push(lock);
   }
   if (existing && moneyApplied) {
+    // xero-api.md §2 status table: on a PAID or part-paid document only Reference, DueDate and line
+    // Description/AccountCode/Tracking may change; header money fields are refused.
     const changed = (input.Contact !== undefined && contact?.ContactID !== existing.ContactID)
-      || (date !== undefined && date !== existing.Date) || lineAmountTypes !== existing.LineAmountTypes;
+      || (date !== undefined && date !== existing.Date) || lineAmountTypes !== existing.LineAmountTypes
+      || currency !== existing.CurrencyCode;
     if (changed) errors.push(MONEY_LOCKED);
   }
 
@@ -164,7 +175,10 @@ export function writeDocument(
     errors.push(`${kind.label} # must be unique.`);
   }
 
-  const lineOptions = { unitdp, lineAmountTypes, existing: existing?.LineItems ?? [], newId: () => newId(ctx), defaultTaxType: 'OUTPUT' };
+  const lineOptions = {
+    unitdp, lineAmountTypes, existing: existing?.LineItems ?? [], newId: () => newId(ctx), defaultTaxType: 'OUTPUT',
+    discounts: kind.type === 'ACCREC' ? 'allowed' as const : 'Credit Note' as const,
+  };
   let lines: LineItem[];
   if (existing && moneyApplied) {
     lines = paidDocumentLines(tenant, existing, input.LineItems, lineOptions, errors);
@@ -174,7 +188,10 @@ export function writeDocument(
   } else {
     lines = repriceLines(tenant, existing?.LineItems ?? [], lineOptions);
   }
+  // Source: Xero developer community discussion 141447324 (see ACCOUNT_REQUIRED in line-items.ts).
+  if (NEEDS_ACCOUNTS.includes(status) && lines.some(needsAccount) && !errors.includes(ACCOUNT_REQUIRED)) errors.push(ACCOUNT_REQUIRED);
   const sums = existing && moneyApplied ? { SubTotal: existing.SubTotal, TotalTax: existing.TotalTax, Total: existing.Total } : totals(lines, lineAmountTypes);
+  if (sums.Total < 0) errors.push(NEGATIVE_TOTAL);
   if (kind.type === 'ACCRECCREDIT' && existing && sums.Total < amountAllocated(tenant, existing)) {
     errors.push('The credit note total cannot be less than the amount already allocated');
   }
@@ -205,8 +222,14 @@ export function writeDocument(
 }
 
 /**
- * With money applied only non-financial line fields may change. Every line must carry its
- * LineItemID; amount changes are accepted with 200 but silently not kept, as practitioners report.
+ * With money applied only non-financial line fields may change: every line must carry its
+ * LineItemID (none added or dropped), and Description, AccountCode and Tracking are the only line
+ * fields that may differ from what is stored.
+ *
+ * Spec disagrees with itself: xero-api.md §2's status table says amount edits on PAID/part-paid
+ * documents are rejected, while a practitioner note (S27) reports 200 with the change silently not
+ * kept. We refuse (the table), with the service's paid-document message, so a sync that tries it
+ * cannot pass unnoticed.
  */
 function paidDocumentLines(
   tenant: Tenant, doc: Document, given: unknown, options: Parameters<typeof buildLines>[2], errors: string[],
@@ -218,11 +241,34 @@ function paidDocumentLines(
     errors.push('To update fields on a paid invoice line item, you must supply a LineItemID');
     return doc.LineItems;
   }
+  const moneyChanged = inputs.some((input) => {
+    const stored = doc.LineItems.find((l) => l.LineItemID === String(input.LineItemID).toLowerCase());
+    return stored !== undefined && changesMoney(input, stored);
+  });
+  if (moneyChanged) {
+    if (!errors.includes(MONEY_LOCKED)) errors.push(MONEY_LOCKED);
+    return doc.LineItems;
+  }
   const rebuilt = buildLines(tenant, inputs, options, errors);
   return doc.LineItems.map((stored) => {
     const next = rebuilt.find((l) => l.LineItemID === stored.LineItemID);
     return next ? { ...stored, Description: next.Description, Tracking: next.Tracking, ...(next.AccountCode ? { AccountCode: next.AccountCode } : {}) } : stored;
   });
+}
+
+const numeric = (v: unknown): number | undefined =>
+  typeof v === 'number' && Number.isFinite(v) ? v : typeof v === 'string' && v.trim() !== '' && Number.isFinite(Number(v)) ? Number(v) : undefined;
+
+/** Does this line input change Quantity, UnitAmount, LineAmount, discounts, TaxType or TaxAmount? */
+function changesMoney(input: JsonObject, stored: LineItem): boolean {
+  const differs = (field: string, current: number, dp: number) => {
+    const v = numeric(input[field]);
+    return v !== undefined && round(v, dp) !== round(current, dp);
+  };
+  return differs('Quantity', stored.Quantity, 4) || differs('UnitAmount', stored.UnitAmount, 4) || differs('LineAmount', stored.LineAmount, 2)
+    || differs('DiscountRate', stored.DiscountRate ?? 0, 2) || differs('DiscountAmount', stored.DiscountAmount ?? 0, 2)
+    || differs('TaxAmount', stored.TaxAmount, 2)
+    || (typeof input.TaxType === 'string' && input.TaxType !== stored.TaxType);
 }
 
 export function documentJson(tenant: Tenant, kind: DocKind, doc: Document, options: { full: boolean; unitdp: 2 | 4 }): JsonObject {
@@ -238,7 +284,7 @@ export function documentJson(tenant: Tenant, kind: DocKind, doc: Document, optio
     ...(doc.Reference !== undefined ? { Reference: doc.Reference } : {}),
     Payments: payments.map((p) => ({ PaymentID: p?.PaymentID ?? '', Date: msDate(p?.Date ?? 0), Amount: p?.Amount ?? 0, ...(p?.Reference ? { Reference: p.Reference } : {}), CurrencyRate: 1, HasAccount: true, HasValidationErrors: false })),
     CurrencyRate: 1,
-    IsDiscounted: doc.LineItems.some((l) => (l.DiscountRate ?? 0) > 0),
+    IsDiscounted: doc.LineItems.some((l) => (l.DiscountRate ?? 0) > 0 || (l.DiscountAmount ?? 0) > 0),
     HasAttachments: false,
     HasErrors: false,
     ...(contact ? { Contact: contactSummary(contact) } : {}),

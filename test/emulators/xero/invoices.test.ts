@@ -137,7 +137,7 @@ describe('line item updates', () => {
     expect(replaced.Total).toBe(825);
   });
 
-  it('on a paid invoice: lines without LineItemID fail with Xero\'s message; amount edits are silently not kept', async () => {
+  it('on a part-paid invoice: lines without LineItemID fail with Xero\'s message; descriptions may change, amounts may not', async () => {
     const h = setup();
     const inv = await createInvoice(h, await contactId(h, 'Jane Citizen'));
     await h.call('PUT', '/Payments', { body: { Payments: [{ Invoice: { InvoiceID: inv.InvoiceID }, Account: { Code: '090' }, Date: '2026-11-21', Amount: 100 }] } });
@@ -145,7 +145,9 @@ describe('line item updates', () => {
     expect(noIds.status).toBe(400);
     expect((noIds.body.Elements as JsonObject[])[0]?.ValidationErrors).toEqual([{ Message: 'To update fields on a paid invoice line item, you must supply a LineItemID' }]);
     const [a, b] = lines(inv) as [JsonObject, JsonObject];
-    const edited = await post(h, inv.InvoiceID, { LineItems: [{ LineItemID: String(a.LineItemID), Description: 'Fees (renamed)', UnitAmount: 1 }, { LineItemID: String(b.LineItemID) }] });
+    const amount = await post(h, inv.InvoiceID, { LineItems: [{ LineItemID: String(a.LineItemID), Description: 'Fees (renamed)', UnitAmount: 1 }, { LineItemID: String(b.LineItemID) }] });
+    expect((amount.body.Elements as JsonObject[])[0]?.ValidationErrors).toEqual([{ Message: 'This document cannot be edited as it has a payment or credit note allocated to it.' }]);
+    const edited = await post(h, inv.InvoiceID, { LineItems: [{ LineItemID: String(a.LineItemID), Description: 'Fees (renamed)', UnitAmount: 250 }, { LineItemID: String(b.LineItemID) }] });
     expect(edited.status).toBe(200);
     const after = first(await h.call('GET', `/Invoices/${String(inv.InvoiceID)}`), 'Invoices');
     expect(lines(after)[0]).toMatchObject({ Description: 'Fees (renamed)', UnitAmount: 250 });

@@ -1,6 +1,6 @@
 // Line items and totals with Xero's arithmetic: quantities to 4 dp, unit amounts to 2 dp unless
 // unitdp=4, line amount rounded to 2 dp, tax computed and rounded per line, then summed.
-import { findAccount, findTaxRate, type JsonObject, type LineAmountTypes, type LineItem, type Tenant } from './store';
+import { findAccount, findTaxRate, type Account, type JsonObject, type LineAmountTypes, type LineItem, type TaxRate, type Tenant } from './store';
 import { round, round2, sum } from './money';
 
 export interface LineOptions {
@@ -10,7 +10,45 @@ export interface LineOptions {
   newId(): string;
   /** Bank transactions use expense accounts; sales documents revenue ones. Both must be active. */
   defaultTaxType: string;
+  /**
+   * Line discounts (DiscountRate / DiscountAmount) are ACCREC-only. Otherwise this names the
+   * document kind for the refusal message.
+   */
+  discounts: 'allowed' | 'Credit Note' | 'Bank Transaction';
 }
+
+/**
+ * System accounts Xero keeps for itself. Source: Xero developer community discussion 92539695 —
+ * a line on Accounts Receivable (code 120 there) was refused with "Account code '120' is not a
+ * valid code for this document." and Xero staff explained that an account with a SystemAccount
+ * value "is used by Xero for internal functions and you cannot post transactions to them". The
+ * ROUNDING account is the exception: xero-api.md §8 recommends rounding lines to it, so it is
+ * accepted.
+ */
+const POSTABLE_SYSTEM_ACCOUNTS = new Set(['ROUNDING']);
+
+/** Xero's tax rate constraints: which account classes a rate may be used with (seed.ts lists them). */
+function taxRateFitsAccount(rate: TaxRate, account: Account): boolean {
+  switch (account.Class) {
+    case 'ASSET': return rate.CanApplyToAssets;
+    case 'EQUITY': return rate.CanApplyToEquity;
+    case 'EXPENSE': return rate.CanApplyToExpenses;
+    case 'LIABILITY': return rate.CanApplyToLiabilities;
+    case 'REVENUE': return rate.CanApplyToRevenue;
+    default: return true;
+  }
+}
+
+/** A line that carries no money (description-only heading line) may stand without an account. */
+export const needsAccount = (line: LineItem): boolean => !line.AccountCode && !line.ItemCode && (line.UnitAmount !== 0 || line.LineAmount !== 0);
+
+/**
+ * Source: Xero developer community discussion 141447324 (a line without AccountCode on an
+ * invoice: validation error "Account code or ID must be specified"); also Khaos Control and
+ * Recurly support articles quoting the same message. DRAFT invoices and credit notes may lack
+ * accounts; SUBMITTED/AUTHORISED ones and every SPEND/RECEIVE bank transaction may not.
+ */
+export const ACCOUNT_REQUIRED = 'Account code or ID must be specified';
 
 export const parseUnitdp = (value: string | undefined): 2 | 4 => (value === '4' ? 4 : 2);
 
@@ -53,34 +91,84 @@ export function buildLine(tenant: Tenant, input: JsonObject, options: LineOption
   const description = typeof input.Description === 'string' ? input.Description : previous?.Description;
   if (!description) lineErrors.push('The description field is mandatory for each line item.');
   const quantity = round(num(input.Quantity) ?? previous?.Quantity ?? 1, 4);
-  const discount = num(input.DiscountRate) ?? previous?.DiscountRate;
+  const givenRate = num(input.DiscountRate);
+  const givenAmount = num(input.DiscountAmount);
+  if (options.discounts !== 'allowed' && ((givenRate ?? 0) !== 0 || (givenAmount ?? 0) !== 0)) {
+    // The OpenAPI LineItem descriptions: "Only supported on ACCREC invoices and quotes. ACCPAY
+    // invoices and credit notes in Xero do not support discounts." Whether the service ignores
+    // or refuses them is not documented; we refuse so a discount can never vanish silently.
+    // UNCONFIRMED wording.
+    lineErrors.push(`Discounts (DiscountRate or DiscountAmount) are not supported on a ${options.discounts} line item.`);
+  }
+  if (givenRate !== undefined && givenAmount !== undefined) {
+    // Only one of the two may be set on a line (Xero invoices documentation, as quoted in
+    // XeroAPI/xero-mcp-server issue #91). UNCONFIRMED wording.
+    lineErrors.push('A line item can have either a DiscountRate or a DiscountAmount, not both.');
+  }
+  // A line keeps the discount kind it was given; sending one kind replaces the other.
+  const discount = givenAmount !== undefined ? undefined : givenRate ?? previous?.DiscountRate;
+  const discountAmount = givenRate !== undefined ? undefined : givenAmount !== undefined ? round2(givenAmount) : previous?.DiscountAmount;
   const givenLineAmount = num(input.LineAmount);
   let unit = num(input.UnitAmount);
-  if (unit === undefined && givenLineAmount !== undefined && quantity !== 0) unit = givenLineAmount / quantity / (1 - (discount ?? 0) / 100);
+  if (unit === undefined && givenLineAmount !== undefined && quantity !== 0) {
+    unit = discountAmount !== undefined ? (givenLineAmount + discountAmount) / quantity : givenLineAmount / quantity / (1 - (discount ?? 0) / 100);
+  }
   const unitAmount = round(unit ?? previous?.UnitAmount ?? 0, options.unitdp);
+  const gross = round2(quantity * unitAmount);
+  if (discountAmount !== undefined && discountAmount > gross) {
+    // Source: XeroAPI/Xero-OpenAPI issue #429 — the service's message for a DiscountAmount above
+    // the line total (even 0 on a negative line), which it words as a "discount rate".
+    lineErrors.push(`The discount rate '${discountAmount.toFixed(2)}' is invalid. Discount must not be greater than the line total.`);
+  }
+  const accountId = typeof input.AccountID === 'string' ? input.AccountID : undefined;
   const accountCode = typeof input.AccountCode === 'string' ? input.AccountCode
-    : typeof input.AccountID === 'string' ? findAccount(tenant, { AccountID: input.AccountID })?.Code : previous?.AccountCode;
+    : accountId !== undefined ? findAccount(tenant, { AccountID: accountId })?.Code : previous?.AccountCode;
+  if (accountId !== undefined && typeof input.AccountCode !== 'string' && accountCode === undefined) {
+    lineErrors.push(`Account ID '${accountId}' is not a valid account for this document.`); // UNCONFIRMED wording
+  }
   const account = accountCode === undefined ? undefined : findAccount(tenant, { Code: accountCode });
   if (accountCode !== undefined && !account) lineErrors.push(`Account code '${accountCode}' is not a valid code for this document.`);
   if (account?.Status === 'ARCHIVED') lineErrors.push(`The account code '${accountCode}' has been archived, or has been deleted. Each line item must reference a valid account.`);
   if (account?.Type === 'BANK') lineErrors.push(`Account code '${accountCode}' is a bank account and cannot be used on a line item.`);
+  // Source: Xero developer community discussion 92539695 (see POSTABLE_SYSTEM_ACCOUNTS).
+  if (account?.SystemAccount && !POSTABLE_SYSTEM_ACCOUNTS.has(account.SystemAccount)) {
+    lineErrors.push(`Account code '${accountCode}' is not a valid code for this document.`);
+  }
   const taxType = typeof input.TaxType === 'string' ? input.TaxType : previous?.TaxType ?? account?.TaxType ?? options.defaultTaxType;
-  if (!findTaxRate(tenant, taxType)) lineErrors.push(`The TaxType code '${taxType}' does not exist or cannot be used with this type of transaction.`);
+  const rate = findTaxRate(tenant, taxType);
+  if (!rate) lineErrors.push(`The TaxType code '${taxType}' does not exist or cannot be used with this type of transaction.`);
+  // Source: Xero's tax rate constraints (developer.xero.com/documentation/api/accounting/taxrates,
+  // "Sending a line item with a tax rate that can't be used with the line's account code will
+  // generate the error ..."); also the WorkGuru and Chargebee Xero error guides.
+  else if (account && !taxRateFitsAccount(rate, account)) lineErrors.push(`The TaxType code '${taxType}' cannot be used with account code '${accountCode}'.`);
   const track = input.Tracking === undefined && previous ? previous.Tracking : tracking(tenant, input.Tracking, lineErrors);
   errors.push(...lineErrors);
   if (lineErrors.length > 0 || !description) return undefined;
-  const lineAmount = round2(quantity * unitAmount * (1 - (discount ?? 0) / 100));
+  const lineAmount = lineAmountOf(quantity, unitAmount, discount, discountAmount);
   const line: LineItem = {
     LineItemID: previous?.LineItemID ?? options.newId(), Description: description, Quantity: quantity, UnitAmount: unitAmount,
     ...(accountCode === undefined ? {} : { AccountCode: accountCode }),
-    ...(typeof input.ItemCode === 'string' ? { ItemCode: input.ItemCode } : {}),
+    ...(typeof input.ItemCode === 'string' ? { ItemCode: input.ItemCode } : previous?.ItemCode ? { ItemCode: previous.ItemCode } : {}),
     TaxType: taxType, TaxAmount: 0, LineAmount: lineAmount,
     ...(discount === undefined ? {} : { DiscountRate: discount }),
+    ...(discountAmount === undefined ? {} : { DiscountAmount: discountAmount }),
     Tracking: track,
   };
   const override = num(input.TaxAmount);
-  line.TaxAmount = override !== undefined && options.lineAmountTypes !== 'NoTax' ? round2(override) : taxFor(tenant, line, options.lineAmountTypes);
+  // The TaxAmount override is honoured (and kept through later re-pricing) except on NoTax documents.
+  if (override !== undefined && options.lineAmountTypes !== 'NoTax') {
+    line.TaxAmount = round2(override);
+    line.taxOverride = true;
+  } else {
+    line.TaxAmount = taxFor(tenant, line, options.lineAmountTypes);
+  }
   return line;
+}
+
+/** DiscountRate: round2(Q × U × (1 − rate/100)); DiscountAmount: round2(Q × U) − amount. */
+function lineAmountOf(quantity: number, unitAmount: number, rate: number | undefined, amount: number | undefined): number {
+  if (amount !== undefined) return round2(round2(quantity * unitAmount) - amount);
+  return round2(quantity * unitAmount * (1 - (rate ?? 0) / 100));
 }
 
 export function buildLines(tenant: Tenant, inputs: unknown, options: LineOptions, errors: string[]): LineItem[] {
@@ -95,9 +183,11 @@ export function buildLines(tenant: Tenant, inputs: unknown, options: LineOptions
 export function repriceLines(tenant: Tenant, lines: LineItem[], options: LineOptions): LineItem[] {
   return lines.map((l) => {
     const unitAmount = round(l.UnitAmount, options.unitdp);
-    const LineAmount = round2(l.Quantity * unitAmount * (1 - (l.DiscountRate ?? 0) / 100));
+    const LineAmount = lineAmountOf(l.Quantity, unitAmount, l.DiscountRate, l.DiscountAmount);
     const line = { ...l, UnitAmount: unitAmount, LineAmount };
-    return { ...line, TaxAmount: taxFor(tenant, line, options.lineAmountTypes) };
+    if (l.taxOverride && options.lineAmountTypes !== 'NoTax') return line;
+    const { taxOverride: _dropped, ...rest } = line;
+    return { ...rest, TaxAmount: taxFor(tenant, line, options.lineAmountTypes) };
   });
 }
 
@@ -122,6 +212,7 @@ export function lineJson(line: LineItem, unitdp: 2 | 4, tenant: Tenant): JsonObj
     TaxAmount: line.TaxAmount,
     LineAmount: line.LineAmount,
     ...(line.DiscountRate === undefined ? {} : { DiscountRate: line.DiscountRate }),
+    ...(line.DiscountAmount === undefined ? {} : { DiscountAmount: line.DiscountAmount }),
     Tracking: line.Tracking,
   };
 }

@@ -12,17 +12,23 @@ export const SEED_TENANTS = {
 /** Seed time: 2026-01-01T00:00:00Z, so seeded records predate anything a test creates. */
 const SEEDED_AT = Date.UTC(2026, 0, 1);
 
-const TAX_RATES: TaxRate[] = [
-  ['GST on Income', 'OUTPUT', 10, true, false],
-  ['GST on Expenses', 'INPUT', 10, false, true],
-  ['GST Free Income', 'EXEMPTOUTPUT', 0, true, false],
-  ['GST Free Expenses', 'EXEMPTEXPENSES', 0, false, true],
-  ['BAS Excluded', 'BASEXCLUDED', 0, true, true],
-  ['Input Taxed', 'INPUTTAXED', 0, true, true],
-  ['GST on Imports', 'GSTONIMPORTS', 0, false, true],
-].map(([Name, TaxType, Rate, CanApplyToRevenue, CanApplyToExpenses]) => ({
-  Name: Name as string, TaxType: TaxType as string, ReportTaxType: TaxType as string, Rate: Rate as number,
-  Status: 'ACTIVE' as const, CanApplyToRevenue: CanApplyToRevenue as boolean, CanApplyToExpenses: CanApplyToExpenses as boolean,
+// Which account classes each rate may be used with, from Xero's published AU defaults ("Tax Rate
+// Constraints", developer.xero.com/documentation/api/accounting/taxrates, copied at
+// support.workcloudapplications.com/support/solutions/articles/6000219687): columns are
+// Assets, Equity, Expenses, Liabilities, Revenue. A line whose account class is not allowed by its
+// rate is refused ("The TaxType code 'x' cannot be used with account code 'y'.", line-items.ts).
+const TAX_RATES: TaxRate[] = ([
+  ['GST on Income', 'OUTPUT', 10, [true, true, false, true, true]],
+  ['GST on Expenses', 'INPUT', 10, [true, true, true, true, false]],
+  ['GST Free Income', 'EXEMPTOUTPUT', 0, [true, true, false, true, true]],
+  ['GST Free Expenses', 'EXEMPTEXPENSES', 0, [true, true, true, true, false]],
+  ['BAS Excluded', 'BASEXCLUDED', 0, [true, true, true, true, true]],
+  ['Input Taxed', 'INPUTTAXED', 0, [true, true, true, true, true]],
+  ['GST on Imports', 'GSTONIMPORTS', 0, [false, false, false, true, false]],
+] as [string, string, number, boolean[]][]).map(([Name, TaxType, Rate, [CanApplyToAssets, CanApplyToEquity, CanApplyToExpenses, CanApplyToLiabilities, CanApplyToRevenue]]) => ({
+  Name, TaxType, ReportTaxType: TaxType, Rate, Status: 'ACTIVE' as const,
+  CanApplyToAssets: Boolean(CanApplyToAssets), CanApplyToEquity: Boolean(CanApplyToEquity), CanApplyToExpenses: Boolean(CanApplyToExpenses),
+  CanApplyToLiabilities: Boolean(CanApplyToLiabilities), CanApplyToRevenue: Boolean(CanApplyToRevenue),
 }));
 
 type AccountSeed = [code: string | undefined, name: string, type: string, taxType: string, extra?: Partial<Account>];

@@ -39,8 +39,8 @@ const accountJson = (a: Account): JsonObject => ({
 
 const taxRateJson = (t: TaxRate): JsonObject => ({
   Name: t.Name, TaxType: t.TaxType, ReportTaxType: t.ReportTaxType, Status: t.Status,
-  CanApplyToAssets: t.CanApplyToExpenses, CanApplyToEquity: t.CanApplyToExpenses, CanApplyToExpenses: t.CanApplyToExpenses,
-  CanApplyToLiabilities: t.CanApplyToExpenses, CanApplyToRevenue: t.CanApplyToRevenue,
+  CanApplyToAssets: t.CanApplyToAssets, CanApplyToEquity: t.CanApplyToEquity, CanApplyToExpenses: t.CanApplyToExpenses,
+  CanApplyToLiabilities: t.CanApplyToLiabilities, CanApplyToRevenue: t.CanApplyToRevenue,
   DisplayTaxRate: t.Rate, EffectiveRate: t.Rate,
   TaxComponents: [{ Name: t.Rate > 0 ? 'GST' : 'None', Rate: t.Rate, IsCompound: false, IsNonRecoverable: false }],
 });

@@ -50,8 +50,12 @@ export interface TaxRate {
   /** Percent, e.g. 10 for GST. */
   Rate: number;
   Status: 'ACTIVE';
-  CanApplyToRevenue: boolean;
+  /** Which account classes may carry this rate (Xero's "tax rate constraints"; see seed.ts). */
+  CanApplyToAssets: boolean;
+  CanApplyToEquity: boolean;
   CanApplyToExpenses: boolean;
+  CanApplyToLiabilities: boolean;
+  CanApplyToRevenue: boolean;
 }
 
 export interface TrackingCategory {
@@ -83,7 +87,11 @@ export interface LineItem {
   TaxAmount: number;
   LineAmount: number;
   DiscountRate?: number;
+  /** Money off the line (ACCREC only): LineAmount = round2(Quantity × UnitAmount) − DiscountAmount. */
+  DiscountAmount?: number;
   Tracking: JsonObject[];
+  /** Internal: TaxAmount was given by the client and is kept when the line is re-priced. */
+  taxOverride?: boolean;
 }
 
 export type LineAmountTypes = 'Exclusive' | 'Inclusive' | 'NoTax';
