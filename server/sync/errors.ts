@@ -54,6 +54,10 @@ export const SYNC_ERROR_CODES = {
     cause: 'The credit note waits for its bill’s invoice to be approved in Xero before it can be applied.',
     fix: 'Approve the invoice in Xero, or set new invoices to "awaiting payment" in the sync settings.',
   },
+  XERO_CURRENCY_NOT_ENABLED: {
+    cause: 'The bill is in a currency your Xero organisation does not use.',
+    fix: 'Add the currency in Xero (Settings → Currencies; it needs a plan with multi-currency), or bill in the organisation’s own currency.',
+  },
   XERO_VALIDATION: {
     cause: 'Xero refused the record.',
     fix: 'Read Xero’s message below, correct the record in Clio, and it retries by itself.',
@@ -99,6 +103,7 @@ const RULES: [RegExp, SyncErrorCode][] = [
   [/lock date/i, 'XERO_LOCK_DATE'],
   [/paid invoice line item|cannot be edited as it has a payment|has payments or credit notes allocated/i, 'XERO_PAID_LINE_EDIT'],
   [/greater than or equal to zero/i, 'XERO_NEGATIVE_TOTAL'],
+  [/not subscribed to currency/i, 'XERO_CURRENCY_NOT_ENABLED'],
   [/must be authorised|only be allocated .*authorised|not of valid status/i, 'XERO_INVOICE_NOT_AUTHORISED'],
 ];
 

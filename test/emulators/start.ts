@@ -26,6 +26,9 @@ export async function startEmulators(opts: StartEmulatorsOptions): Promise<Runni
       baseUrl,
       ...(opts.seed !== undefined ? { seed: opts.seed } : {}),
       ...(opts.addonUrl ? { addonUrl: opts.addonUrl } : {}),
+      // The Xero seed organisations are Australian (AUD, GST): the paired Clio firm bills in AUD
+      // with GST, as a real firm syncing to them would; a USD firm would need multicurrency in Xero.
+      region: 'AU',
       ...opts.clio,
     }),
   );

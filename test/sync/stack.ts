@@ -1,0 +1,63 @@
+// A firm installed from the Clio emulator (admin token, webhooks), connected to the Xero emulator's
+// primary organisation, with settings saved: where every engine test starts.
+import { sql } from 'kysely';
+import { firmQueueName } from '../../server/jobs/firm-queue';
+import { manual } from '../clio/harness';
+import { SEED_TENANTS } from '../emulators/xero/index';
+import { settingsForSeededChart } from '../ui-api/connected-stack';
+import type { SyncSettings } from '../../server/settings/model';
+import { eventually } from '../support/eventually';
+import { sessionTokenFrom } from '../support/stack';
+import { connectFirm, startXeroStack, type XeroStack } from '../xero/stack';
+
+export const TENANT = SEED_TENANTS.primary.tenantId;
+
+export async function startSyncStack(opts: { settings?: Partial<SyncSettings>; env?: Record<string, string> } = {}) {
+  const stack: XeroStack = await startXeroStack();
+  let res = await manual(`${stack.baseUrl}/oauth/clio/start?region=us`);
+  res = await manual(res.headers.get('location')!);
+  res = await manual(res.headers.get('location')!);
+  const token = sessionTokenFrom(res.headers.get('location')!);
+  const { firmId } = await stack.sessions.verify(token);
+  await connectFirm(stack, token, TENANT);
+  const call = stack.api(token);
+  const saved = await call('PUT', '/api/settings', settingsForSeededChart({ syncHardCosts: false, categoryAccounts: [], ...opts.settings }));
+  if (saved.status !== 200) throw new Error(`settings refused: ${JSON.stringify(saved.body)}`);
+
+  const tenant = () => stack.xero.emulator.state.tenants.get(TENANT)!;
+  const clio = () => stack.clio.emulator.state;
+
+  /** Webhooks delivered, and the firm's queue empty: everything Clio said has been synced. */
+  async function settled(what = 'the firm queue to drain'): Promise<void> {
+    await stack.clio.emulator.flushWebhooks();
+    await eventually(async () => {
+      const { rows } = await sql<{ n: string }>`select count(*) as n from graphile_worker._private_jobs j
+        join graphile_worker._private_job_queues q on q.id = j.job_queue_id
+        where q.queue_name = ${firmQueueName(firmId)} and (j.attempts < j.max_attempts) and j.last_error is null`.execute(stack.db);
+      return Number(rows[0]!.n) === 0;
+    }, what, 60_000);
+  }
+
+  /** Runs a sweep now (as the per-firm schedule would) and waits for it. */
+  async function sweep(): Promise<void> {
+    const before = await lastSuccess();
+    const r = await call('POST', '/api/sync/now');
+    if (r.status !== 202) throw new Error(`sync now refused: ${JSON.stringify(r.body)}`);
+    await eventually(async () => ((await lastSuccess()) ?? 0) > (before ?? 0), 'a sweep to finish', 60_000);
+    await settled();
+  }
+
+  async function lastSuccess(): Promise<number | undefined> {
+    const row = await stack.db.selectFrom('sync_runs').select('last_success_at').where('firm_id', '=', firmId).executeTakeFirst();
+    return row?.last_success_at?.getTime();
+  }
+
+  const invoices = () => [...tenant().invoices.values()];
+  const invoiceByNumber = (n: string) => invoices().filter((i) => i.Number === n && i.Status !== 'DELETED');
+  const links = (kind: string) => stack.db.selectFrom('links').selectAll().where('firm_id', '=', firmId).where('kind', '=', kind).execute();
+  const errors = () => call('GET', '/api/sync/errors').then((r) => r.body.errors as { code: string; kind: string; clioIds: string[]; count: number }[]);
+
+  return { stack, firmId, token, call, tenant, clio, settled, sweep, lastSuccess, invoices, invoiceByNumber, links, errors };
+}
+
+export type SyncStack = Awaited<ReturnType<typeof startSyncStack>>;
