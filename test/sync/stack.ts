@@ -12,7 +12,8 @@ import { connectFirm, startXeroStack, type XeroStack } from '../xero/stack';
 
 export const TENANT = SEED_TENANTS.primary.tenantId;
 
-export async function startSyncStack(opts: { settings?: Partial<SyncSettings>; env?: Record<string, string> } = {}) {
+/** `settings` may depend on the emulators' today (a start date, say). */
+export async function startSyncStack(opts: { settings?: Partial<SyncSettings> | ((today: string) => Partial<SyncSettings>) } = {}) {
   const stack: XeroStack = await startXeroStack();
   let res = await manual(`${stack.baseUrl}/oauth/clio/start?region=us`);
   res = await manual(res.headers.get('location')!);
@@ -21,7 +22,9 @@ export async function startSyncStack(opts: { settings?: Partial<SyncSettings>; e
   const { firmId } = await stack.sessions.verify(token);
   await connectFirm(stack, token, TENANT);
   const call = stack.api(token);
-  const saved = await call('PUT', '/api/settings', settingsForSeededChart({ syncHardCosts: false, categoryAccounts: [], ...opts.settings }));
+  const today = stack.clio.emulator.state.clock.now().toISOString().slice(0, 10);
+  const overrides = typeof opts.settings === 'function' ? opts.settings(today) : opts.settings;
+  const saved = await call('PUT', '/api/settings', settingsForSeededChart({ syncHardCosts: false, categoryAccounts: [], ...overrides }));
   if (saved.status !== 200) throw new Error(`settings refused: ${JSON.stringify(saved.body)}`);
 
   const tenant = () => stack.xero.emulator.state.tenants.get(TENANT)!;
@@ -57,7 +60,7 @@ export async function startSyncStack(opts: { settings?: Partial<SyncSettings>; e
   const links = (kind: string) => stack.db.selectFrom('links').selectAll().where('firm_id', '=', firmId).where('kind', '=', kind).execute();
   const errors = () => call('GET', '/api/sync/errors').then((r) => r.body.errors as { code: string; kind: string; clioIds: string[]; count: number }[]);
 
-  return { stack, firmId, token, call, tenant, clio, settled, sweep, lastSuccess, invoices, invoiceByNumber, links, errors };
+  return { stack, firmId, token, call, today, tenant, clio, settled, sweep, lastSuccess, invoices, invoiceByNumber, links, errors };
 }
 
 export type SyncStack = Awaited<ReturnType<typeof startSyncStack>>;

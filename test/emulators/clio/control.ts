@@ -10,6 +10,7 @@ import type { Json, Shape } from './fields';
 import { FEE_EARNER_ACTIONS, hostPage, type FeeEarnerAction } from './host-page';
 import { addCreditMemo, addInterest, deposit, recordPayment, type PaymentMethod } from './money';
 import { reportFile } from './reports';
+import { openMatter } from './seed';
 import type { RequestLog } from './request-log';
 import type * as R from './records';
 import * as S from './shapes';
@@ -118,6 +119,13 @@ export function controlRoutes(deps: ControlDeps): Hono {
   app.patch('/contacts/:id', async (c) => {
     const contact = found(emu.state.contacts, c.req.param('id'));
     return show(c, S.contactShape, updateContact(emu.state, contact, await body<ContactInput>(c)));
+  });
+  // Matters cannot be created through the API this app is allowed to use (matters: read); the fee earner opens them.
+  app.post('/matters', async (c) => {
+    const input = await body<{ client_id: number; description?: string; user_id?: number }>(c);
+    const client = found(emu.state.contacts, String(input.client_id));
+    const matter = openMatter(emu.state, client, input.description ?? 'Advice', emu.state.users.require(actor(input.user_id)), today());
+    return show(c, S.matterShape, input.description ? emu.state.matters.update(matter.id, { description: input.description }) : matter, 201);
   });
   app.post('/activities', async (c) => {
     const input = await body<ActivityInput & { user_id?: number }>(c);

@@ -207,7 +207,7 @@ export function seedDemoFirm(state: ClioState, scale: number): void {
   }
 }
 
-function openMatter(state: ClioState, client: Contact, kind: string, attorney: User, openDate: string): Matter {
+export function openMatter(state: ClioState, client: Contact, kind: string, attorney: User, openDate: string): Matter {
   const number = state.matters.size + 1;
   const label = client.type === 'Person' ? (client.last_name ?? client.name) : client.name.split(' ')[0];
   return state.matters.insert({
