@@ -1,5 +1,6 @@
 import { Hono } from 'hono';
-import { requireSession, type Session } from '../../auth/session';
+import type { Session } from '../../auth/session';
+import { requireSession } from '../session';
 import type { ClioClient } from '../../clio/client';
 import { ClioApiError, ClioNotConnectedError } from '../../clio/errors';
 import { openClioForUser } from '../../clio/tokens';

@@ -1,6 +1,6 @@
 import { Hono } from 'hono';
 import { z } from 'zod';
-import { requireSession } from '../../auth/session';
+import { requireSession } from '../session';
 import { TASK, syncRecordsJobSpec, type SyncRecordsPayload } from '../../jobs/tasks';
 import { findRecordLink } from '../../settings/records';
 import { ApiError } from '../errors';

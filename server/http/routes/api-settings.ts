@@ -1,5 +1,5 @@
 import { Hono } from 'hono';
-import { requireAdmin, requireSession } from '../../auth/session';
+import { requireAdmin, requireSession } from '../session';
 import { getSettings } from '../../settings/repository';
 import { type LoadXeroChart, updateSettings } from '../../settings/service';
 import { ApiError } from '../errors';

@@ -1,5 +1,5 @@
 import { Hono } from 'hono';
-import { requireSession } from '../../auth/session';
+import { requireSession } from '../session';
 import { accountPickers, activeTaxRates } from '../../settings/chart';
 import type { LoadXeroChart } from '../../settings/service';
 import { XeroApiError } from '../../xero/errors';

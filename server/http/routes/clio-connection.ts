@@ -1,5 +1,5 @@
 import { Hono } from 'hono';
-import { requireAdmin, requireSession } from '../../auth/session';
+import { requireAdmin, requireSession } from '../session';
 import { CLIO_PATHS } from '../../clio/app-definition';
 import { listFirmClioConnections } from '../../clio/connections';
 import { disconnectFirm } from '../../clio/uninstall';

@@ -1,6 +1,6 @@
 import { Hono } from 'hono';
 import { z } from 'zod';
-import { requireAdmin, requireSession } from '../../auth/session';
+import { requireAdmin, requireSession } from '../session';
 import {
   callbackPath,
   confirmOrganisation,
