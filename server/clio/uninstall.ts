@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import { CLIO_REGIONS } from '../config';
-import { cancelQueuedFirmJobs } from '../jobs/firm-queue';
+import { cancelQueuedFirmJobs } from '../jobs/enqueue';
 import {
   type ClioConnection,
   deleteClioConnection,

@@ -1,7 +1,6 @@
 import { createHash } from 'node:crypto';
-import { sql } from 'kysely';
 import { z } from 'zod';
-import { syncRecordsJobSpec, type SyncRecordsPayload, TASK } from '../jobs/tasks';
+import { enqueueSyncRecords, type SyncRecordsPayload } from '../jobs/enqueue';
 import { firmIdsForTenants } from './connections-repository';
 import type { XeroDeps } from './deps';
 
@@ -69,10 +68,7 @@ export async function acceptXeroEvents(
             .execute();
           if (!inserted.length) continue;
           const ids = [...new Set(inserted.map((r) => byKey.get(r.event_key)!))];
-          const payload: SyncRecordsPayload = { firmId, source: 'xero', kind, ids, reason: 'webhook' };
-          const spec = syncRecordsJobSpec(firmId);
-          await sql`select graphile_worker.add_job(${TASK.syncRecords}, ${JSON.stringify(payload)}::json,
-            queue_name => ${spec.queueName}, max_attempts => ${spec.maxAttempts})`.execute(trx);
+          await enqueueSyncRecords(trx, { firmId, source: 'xero', kind, ids, reason: 'webhook' });
           n += inserted.length;
         }
         return n;

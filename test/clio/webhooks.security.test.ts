@@ -2,7 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WEBHOOK_LIFETIME_DAYS, WEBHOOK_MODELS } from '../../server/clio/app-definition';
 import { signClioWebhook, verifyClioWebhook } from '../../server/clio/webhook-signature';
 import { renewClioWebhooks } from '../../server/clio/webhooks';
-import { CRON, createTasks, TASK } from '../../server/jobs/tasks';
+import { TASK } from '../../server/jobs/enqueue';
+import { CRON, createTasks } from '../../server/jobs/tasks';
 import { type ClioHarness, control, startClioHarness } from './harness';
 import { sessionTokenFrom } from '../support/stack';
 

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { upsertFirm } from '../../server/firms/repository';
-import { CRON, createTasks, TASK } from '../../server/jobs/tasks';
+import { TASK } from '../../server/jobs/enqueue';
+import { CRON, createTasks } from '../../server/jobs/tasks';
 import { createLogger } from '../../server/log';
 import { createTestDatabase, type TestDatabase } from '../support/database';
 

@@ -1,7 +1,7 @@
 import { Hono } from 'hono';
 import { z } from 'zod';
 import { requireSession } from '../session';
-import { TASK, syncRecordsJobSpec, type SyncRecordsPayload } from '../../jobs/tasks';
+import { enqueueSyncRecords } from '../../jobs/enqueue';
 import { findRecordLink } from '../../settings/records';
 import { ApiError } from '../errors';
 import type { AppDeps, AppEnv } from '../env';
@@ -30,8 +30,7 @@ export function recordsApiRoutes(deps: AppDeps) {
   app.post('/api/records/:kind/:id', session, async (c) => {
     const { kind, id } = paramsOf(c.req.param());
     const { firmId } = c.get('session');
-    const payload: SyncRecordsPayload = { firmId, source: 'clio', kind, ids: [id], reason: 'manual' };
-    await deps.jobs.addJob(TASK.syncRecords, payload, syncRecordsJobSpec(firmId));
+    await enqueueSyncRecords(deps.jobs, { firmId, source: 'clio', kind, ids: [id], reason: 'manual' });
     return c.json({ queued: true }, 202);
   });
   return app;
