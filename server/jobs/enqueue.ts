@@ -27,14 +27,25 @@ export const syncFirmPayload = z.object({
 });
 export type SyncFirmPayload = z.infer<typeof syncFirmPayload>;
 
+/**
+ * The closed set of record kinds a `sync_records` job can name, per source. Clio's webhook and
+ * custom action kinds (clio/app-definition.ts) are a subset of the Clio ones; Xero's webhook
+ * categories map to the Xero ones (xero/webhook-service.ts).
+ */
+export const SYNC_RECORD_KINDS = {
+  clio: ['contact', 'matter', 'activity', 'bill', 'clio_payments_payment', 'credit_memo'],
+  xero: ['contact', 'invoice', 'credit_note', 'payment'],
+} as const;
+export type SyncSource = keyof typeof SYNC_RECORD_KINDS;
+export type SyncRecordKind<S extends SyncSource = SyncSource> = (typeof SYNC_RECORD_KINDS)[S][number];
+
+const syncRecordsOf = { firmId: z.uuid(), ids: z.array(z.string().min(1)).min(1), reason: z.enum(['webhook', 'manual']) };
+
 /** Webhooks name the records that changed; the job fetches and syncs just those. */
-export const syncRecordsPayload = z.object({
-  firmId: z.uuid(),
-  source: z.enum(['clio', 'xero']),
-  kind: z.string().min(1),
-  ids: z.array(z.string().min(1)).min(1),
-  reason: z.enum(['webhook', 'manual']),
-});
+export const syncRecordsPayload = z.discriminatedUnion('source', [
+  z.object({ ...syncRecordsOf, source: z.literal('clio'), kind: z.enum(SYNC_RECORD_KINDS.clio) }),
+  z.object({ ...syncRecordsOf, source: z.literal('xero'), kind: z.enum(SYNC_RECORD_KINDS.xero) }),
+]);
 export type SyncRecordsPayload = z.infer<typeof syncRecordsPayload>;
 
 export const matchContactsPayload = z.object({ firmId: z.uuid() });

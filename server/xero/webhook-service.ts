@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
-import { enqueueSyncRecords, type SyncRecordsPayload } from '../jobs/enqueue';
+import { enqueueSyncRecords, type SyncRecordKind } from '../jobs/enqueue';
 import { firmIdsForTenants } from './connections-repository';
 import type { XeroDeps } from './deps';
 
@@ -18,7 +18,8 @@ export const xeroWebhookBody = z.object({
 });
 export type XeroWebhookEvent = z.infer<typeof xeroWebhookBody>['events'][number];
 
-const KIND_BY_CATEGORY: Record<string, SyncRecordsPayload['kind']> = {
+/** Xero's webhook categories and the `sync_records` kinds they name (payments send no webhooks). */
+const KIND_BY_CATEGORY: Partial<Record<string, SyncRecordKind<'xero'>>> = {
   CONTACT: 'contact',
   INVOICE: 'invoice',
   CREDITNOTE: 'credit_note',
@@ -44,7 +45,7 @@ export async function acceptXeroEvents(
 ): Promise<{ queued: number; duplicates: number; ignored: number }> {
   const relevant = events.filter((e) => KIND_BY_CATEGORY[e.eventCategory]);
   const firms = await firmIdsForTenants(deps.db, [...new Set(relevant.map((e) => e.tenantId))]);
-  const groups = new Map<string, { firmId: string; kind: SyncRecordsPayload['kind']; byKey: Map<string, string> }>();
+  const groups = new Map<string, { firmId: string; kind: SyncRecordKind<'xero'>; byKey: Map<string, string> }>();
   for (const e of relevant) {
     const firmId = firms.get(e.tenantId.toLowerCase());
     if (!firmId) continue;

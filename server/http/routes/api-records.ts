@@ -1,13 +1,13 @@
 import { Hono } from 'hono';
 import { z } from 'zod';
 import { requireSession } from '../session';
-import { enqueueSyncRecords } from '../../jobs/enqueue';
+import { enqueueSyncRecords, SYNC_RECORD_KINDS } from '../../jobs/enqueue';
 import { findRecordLink } from '../../settings/records';
 import { ApiError } from '../errors';
 import type { AppDeps, AppEnv } from '../env';
 
 const recordParams = z.object({
-  kind: z.string().regex(/^[a-z][a-z_]{0,39}$/),
+  kind: z.enum(SYNC_RECORD_KINDS.clio),
   id: z.string().regex(/^\d{1,20}$/),
 });
 
