@@ -25,9 +25,9 @@ export interface TaskDeps {
   syncFirm: (payload: SyncFirmPayload) => Promise<void>;
   syncRecords: (payload: SyncRecordsPayload) => Promise<void>;
   /** Extends Clio webhooks before their 31-day limit (server/clio/webhooks.ts). */
-  renewClioWebhooks?: () => Promise<void>;
+  renewClioWebhooks: () => Promise<void>;
   /** Links Clio clients to Xero contacts on connect (server/contacts/matching.ts). */
-  matchContacts?: (payload: MatchContactsPayload) => Promise<void>;
+  matchContacts: (payload: MatchContactsPayload) => Promise<void>;
 }
 
 export function createTasks(deps: TaskDeps): TaskList {
@@ -43,12 +43,12 @@ export function createTasks(deps: TaskDeps): TaskList {
     if (payload.reason === 'sweep') await markSwept(deps.db, payload.firmId, new Date());
   };
   const syncRecords: Task = async (raw) => deps.syncRecords(syncRecordsPayload.parse(raw));
-  const renewClioWebhooks: Task = async () => deps.renewClioWebhooks?.();
+  const renewClioWebhooks: Task = async () => deps.renewClioWebhooks();
   const pruneExpired: Task = async () => {
     const now = new Date();
     deps.logger.info({ clio: await pruneClioTables(deps.db, now), xero: await pruneXeroTables(deps.db, now) }, 'expired rows pruned');
   };
-  const matchContacts: Task = async (raw) => deps.matchContacts?.(matchContactsPayload.parse(raw));
+  const matchContacts: Task = async (raw) => deps.matchContacts(matchContactsPayload.parse(raw));
   return {
     [TASK.sweepDueFirms]: sweepDueFirms,
     [TASK.syncFirm]: syncFirm,

@@ -4,6 +4,7 @@ import { signClioWebhook, verifyClioWebhook } from '../../server/clio/webhook-si
 import { renewClioWebhooks } from '../../server/clio/webhooks';
 import { TASK } from '../../server/jobs/enqueue';
 import { CRON, createTasks } from '../../server/jobs/tasks';
+import { unwiredTaskDeps } from '../support/task-deps';
 import { type ClioHarness, control, startClioHarness } from './harness';
 import { sessionTokenFrom } from '../support/stack';
 
@@ -137,7 +138,7 @@ describe('clio webhooks', () => {
 
   it('runs hourly through the job runner', () => {
     expect(CRON.some((c) => c.task === TASK.renewClioWebhooks)).toBe(true);
-    const tasks = createTasks({ db: h.t.db, logger: h.deps.logger, syncFirm: async () => {}, syncRecords: async () => {} });
+    const tasks = createTasks({ db: h.t.db, logger: h.deps.logger, syncFirm: async () => {}, syncRecords: async () => {}, ...unwiredTaskDeps });
     expect(typeof tasks[TASK.renewClioWebhooks]).toBe('function');
   });
 });
