@@ -20,13 +20,7 @@ export function settingsApiRoutes(deps: AppDeps, loadChart: LoadXeroChart) {
     const body = await c.req.json().catch(() => {
       throw new ApiError('BAD_REQUEST', 'The request body must be JSON.');
     });
-    const result = await updateSettings(deps.db, loadChart, c.get('session').firmId, body);
-    if (!result.ok) {
-      throw new ApiError('UNPROCESSABLE_ENTITY', 'Some settings need attention before they can be saved.', {
-        fieldErrors: result.fieldErrors,
-      });
-    }
-    return c.json({ settings: result.settings });
+    return c.json({ settings: await updateSettings(deps.db, loadChart, c.get('session').firmId, body) });
   });
   return app;
 }
