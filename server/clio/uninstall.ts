@@ -7,7 +7,7 @@ import {
   findConnectionsByClioUser,
   firmClioConnection,
   listFirmClioConnections,
-} from './connections';
+} from './connections-repository';
 import type { ClioDeps } from './deps';
 import { ClioApiError, ClioNotConnectedError } from './errors';
 import { WHO_AM_I_FIELDS } from './install';
