@@ -1,7 +1,5 @@
 import { hkdfSync } from 'node:crypto';
-import type { MiddlewareHandler } from 'hono';
 import { errors as joseErrors, jwtVerify, SignJWT } from 'jose';
-import { ApiError } from '../http/errors';
 
 /**
  * Who is using the add-on. The UI runs framed in Clio and as a tab opened by custom actions,
@@ -50,26 +48,7 @@ export function createSessionIssuer(key: Uint8Array, ttlSeconds: number): Sessio
   };
 }
 
-export type SessionVariables = { session: Session };
-
-/** Requires `Authorization: Bearer <session token>` and exposes the session as `c.var.session`. */
-export function requireSession(issuer: SessionIssuer): MiddlewareHandler<{ Variables: SessionVariables }> {
-  return async (c, next) => {
-    const header = c.req.header('authorization') ?? '';
-    const token = /^Bearer (.+)$/i.exec(header)?.[1];
-    if (!token) throw new ApiError('UNAUTHORIZED', 'Sign in through Clio to use the add-on.');
-    try {
-      c.set('session', await issuer.verify(token));
-    } catch (err) {
-      const expired = err instanceof joseErrors.JWTExpired;
-      throw new ApiError('UNAUTHORIZED', expired ? 'Your session has expired. Reload the page from Clio.' : 'Invalid session token.');
-    }
-    await next();
-  };
+/** True when verify() refused the token only because it has expired (the UI then says so). */
+export function isExpiredSessionError(err: unknown): boolean {
+  return err instanceof joseErrors.JWTExpired;
 }
-
-/** Settings change only for Clio administrators of the firm. */
-export const requireAdmin: MiddlewareHandler<{ Variables: SessionVariables }> = async (c, next) => {
-  if (!c.get('session').isAdmin) throw new ApiError('FORBIDDEN', 'Only a Clio administrator of this firm can change this.');
-  await next();
-};

@@ -4,6 +4,8 @@
  * webhooks, so the listing and the behaviour cannot drift apart.
  */
 
+import type { SyncRecordKind } from '../jobs/enqueue';
+
 /** Listing rules: the name may contain neither "Clio" nor "Xero". */
 export const APP_NAME = 'LedgerBridge for law firms';
 
@@ -17,8 +19,11 @@ export const CLIO_PATHS = {
   connection: '/api/clio/connection',
 } as const;
 
-/** The kinds a custom action or webhook names; they are also the `kind` of `sync_records` jobs. */
-export type ClioRecordKind = 'contact' | 'matter' | 'activity' | 'bill' | 'clio_payments_payment';
+/** Fails to compile unless every member of T is one of U. */
+type SubsetOf<U, T extends U> = T;
+
+/** The kinds a custom action or webhook names; they are also the `kind` of `sync_records` jobs, so a subset of those. */
+export type ClioRecordKind = SubsetOf<SyncRecordKind<'clio'>, 'contact' | 'matter' | 'activity' | 'bill' | 'clio_payments_payment'>;
 
 export interface CustomActionDefinition {
   uiReference: 'contacts/show' | 'matters/show' | 'activities/show';

@@ -1,5 +1,5 @@
 import { ClioApiError, ClioAuthError, readClioError } from './errors';
-import { type Pacer, sharedPacer, sleep } from './pacer';
+import { type Pacer, sharedPacer, sleep } from './pacing';
 
 /** Pinned so a change of Clio's default version never changes our payloads unannounced. */
 export const CLIO_API_VERSION = '4.0.9';

@@ -4,7 +4,7 @@ export class ClioApiError extends Error {
   constructor(
     readonly status: number,
     /** Clio's error type (`{"error":{"type"}}`) or OAuth error code (`invalid_token`, `invalid_grant`). */
-    readonly type: string,
+    readonly kind: string,
     message: string,
   ) {
     super(message);
@@ -19,7 +19,7 @@ export class ClioApiError extends Error {
 export class ClioAuthError extends ClioApiError {
   override name = 'ClioAuthError';
   get tokenRejected(): boolean {
-    return this.type === 'invalid_token';
+    return this.kind === 'invalid_token';
   }
 }
 
@@ -38,8 +38,8 @@ export async function readClioError(res: Response): Promise<ClioApiError> {
     | { error?: string | { type?: string; message?: string }; error_description?: string }
     | null;
   const err = body?.error;
-  const type = typeof err === 'string' ? err : (err?.type ?? `http_${res.status}`);
+  const kind = typeof err === 'string' ? err : (err?.type ?? `http_${res.status}`);
   const message =
     typeof err === 'string' ? (body?.error_description ?? err) : (err?.message ?? `Clio answered ${res.status}`);
-  return res.status === 401 ? new ClioAuthError(401, type, message) : new ClioApiError(res.status, type, message);
+  return res.status === 401 ? new ClioAuthError(401, kind, message) : new ClioApiError(res.status, kind, message);
 }

@@ -3,7 +3,7 @@ import type { ClioRegionCode } from '../config';
 import { upsertFirm, upsertUser } from '../firms/repository';
 import { CLIO_PATHS } from './app-definition';
 import { ClioClient } from './client';
-import { firmClioConnection, saveClioConnection } from './connections';
+import { firmClioConnection, saveClioConnection } from './connections-repository';
 import { registerCustomActions } from './custom-actions';
 import type { ClioDeps } from './deps';
 import { ClioNotConnectedError } from './errors';

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { CLIO_REGIONS, type ClioRegionCode } from '../config';
 import { CUSTOM_ACTIONS, type CustomActionDefinition } from './app-definition';
-import { findConnectionsByClioUser, type ClioConnection } from './connections';
+import { findConnectionsByClioUser, type ClioConnection } from './connections-repository';
 import type { ClioDeps } from './deps';
 import { ClioNotConnectedError } from './errors';
 import { clientForConnection } from './tokens';

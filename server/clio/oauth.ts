@@ -55,7 +55,7 @@ async function tokenCall(app: ClioRegionApp, params: Record<string, string>): Pr
   });
   if (!res.ok) {
     const err = await readClioError(res);
-    throw new ClioOAuthError(res.status, err.type, err.message);
+    throw new ClioOAuthError(res.status, err.kind, err.message);
   }
   const parsed = tokenResponse.safeParse(await res.json().catch(() => null));
   if (!parsed.success) throw new ClioOAuthError(res.status, 'invalid_response', 'Clio sent a token response we could not read');

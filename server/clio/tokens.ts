@@ -8,7 +8,7 @@ import {
   getClioConnection,
   sealTokens,
   tokenContext,
-} from './connections';
+} from './connections-repository';
 import type { ClioDeps } from './deps';
 import { ClioNotConnectedError, ClioOAuthError } from './errors';
 import { refreshTokens } from './oauth';
@@ -61,7 +61,7 @@ export function connectionTokens(deps: ClioDeps, connection: ClioConnection): Cl
         deps.logger.info({ connectionId: connection.id, firmId: connection.firmId }, 'clio token refreshed');
         return { token: tokens.access_token };
       } catch (err) {
-        if (err instanceof ClioOAuthError && err.type === 'invalid_grant') {
+        if (err instanceof ClioOAuthError && err.kind === 'invalid_grant') {
           await markNeedsReconnect(trx, connection.id, RECONNECT_REASON);
           deps.logger.warn({ connectionId: connection.id, firmId: connection.firmId }, 'clio refresh refused; needs reconnect');
           return { error: new ClioNotConnectedError('Clio revoked this connection') };

@@ -1,13 +1,13 @@
 import { sql } from 'kysely';
 import { CLIO_REGIONS } from '../config';
-import { cancelQueuedFirmJobs } from '../jobs/firm-queue';
+import { cancelQueuedFirmJobs } from '../jobs/enqueue';
 import {
   type ClioConnection,
   deleteClioConnection,
   findConnectionsByClioUser,
   firmClioConnection,
   listFirmClioConnections,
-} from './connections';
+} from './connections-repository';
 import type { ClioDeps } from './deps';
 import { ClioApiError, ClioNotConnectedError } from './errors';
 import { WHO_AM_I_FIELDS } from './install';

@@ -1,7 +1,6 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
-import { sql } from 'kysely';
 import { z } from 'zod';
-import { TASK, type SyncRecordsPayload, syncRecordsJobSpec } from '../jobs/tasks';
+import { enqueueSyncRecords } from '../jobs/enqueue';
 import { WEBHOOK_MODELS } from './app-definition';
 import type { ClioDeps } from './deps';
 import { verifyClioWebhook } from './webhook-signature';
@@ -72,10 +71,7 @@ export async function acceptDelivery(
 
   return deps.db.transaction().execute(async (trx) => {
     if (!(await recordDelivery(trx, { webhookId: sub.id, recordId: data.id, version }))) return 'duplicate';
-    const payload: SyncRecordsPayload = { firmId: sub.firmId, source: 'clio', kind: def.kind, ids: [data.id], reason: 'webhook' };
-    const spec = syncRecordsJobSpec(sub.firmId);
-    await sql`select graphile_worker.add_job(${TASK.syncRecords}, ${JSON.stringify(payload)}::json,
-      queue_name => ${spec.queueName}, max_attempts => ${spec.maxAttempts})`.execute(trx);
+    await enqueueSyncRecords(trx, { firmId: sub.firmId, source: 'clio', kind: def.kind, ids: [data.id], reason: 'webhook' });
     return 'queued';
   });
 }

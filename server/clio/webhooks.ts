@@ -2,7 +2,7 @@ import { sql } from 'kysely';
 import { CLIO_PATHS, WEBHOOK_LIFETIME_DAYS, WEBHOOK_MODELS, WEBHOOK_RENEW_WITHIN_DAYS } from './app-definition';
 import type { Database } from '../db/database';
 import type { ClioClient } from './client';
-import { type ClioConnection, firmClioConnection, listFirmClioConnections } from './connections';
+import { type ClioConnection, firmClioConnection, listFirmClioConnections } from './connections-repository';
 import type { ClioDeps } from './deps';
 import { ClioApiError, ClioNotConnectedError } from './errors';
 import { clientForConnection } from './tokens';

@@ -14,7 +14,7 @@ import { publicApiRoutes } from './routes/api-public';
 import { recordsApiRoutes } from './routes/api-records';
 import { settingsApiRoutes } from './routes/api-settings';
 import { syncApiRoutes } from './routes/api-sync';
-import { reportingXeroFailures, xeroChartApiRoutes } from './routes/api-xero-chart';
+import { xeroChartApiRoutes } from './routes/api-xero-chart';
 import { sessionRoutes } from './routes/session';
 import { uiStaticRoutes } from './routes/ui-static';
 import { securityHeaders } from './security-headers';
@@ -50,7 +50,7 @@ export function createApp(deps: AppDeps) {
   app.route('/', healthRoutes(deps));
   app.route('/', publicPageRoutes());
   app.route('/', xeroRoutes(deps));
-  const loadChart = reportingXeroFailures(xeroChartLoader(deps));
+  const loadChart = xeroChartLoader(deps);
   app.route('/', publicApiRoutes(deps));
   app.route('/', sessionRoutes(deps));
   app.route('/', meApiRoutes(deps));

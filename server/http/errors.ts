@@ -1,7 +1,11 @@
 import type { Context } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
+import { ClioApiError, ClioNotConnectedError } from '../clio/errors';
 import type { Logger } from '../log';
+import { SettingsInvalidError } from '../settings/service';
+import { XeroChartUnavailableError } from '../settings/xero-chart';
+import { XeroApiError, XeroNotConnectedError, XeroTenantTakenError } from '../xero/errors';
 
 /** The closed set of error codes any response of ours can carry. */
 export const ERROR_STATUS = {
@@ -35,6 +39,40 @@ export class ApiError extends HTTPException {
   }
 }
 
+type ErrorClass<E extends Error> = abstract new (...args: never[]) => E;
+interface DomainErrorRule<E extends Error = Error> {
+  error: ErrorClass<E>;
+  toApi(err: E): ApiError;
+}
+const rule = <E extends Error>(error: ErrorClass<E>, toApi: (err: E) => ApiError): DomainErrorRule => ({
+  error,
+  toApi: toApi as (err: Error) => ApiError,
+});
+
+/** Xero's own words reach the user (certification X10); a rate limit says when to try again. */
+const xeroSaid = (err: XeroApiError) => err.validationMessages.join(' ') || err.message;
+const xeroRateLimited = (err: XeroApiError) =>
+  err.kind === 'rate_limited' ? new ApiError('TOO_MANY_REQUESTS', `Xero asked us to slow down. Try again in ${err.retryAfterSeconds ?? 60} seconds.`) : undefined;
+
+/**
+ * How the domain's errors reach the client, in one place: routes throw or let them propagate, and
+ * the app's error handler answers with the first rule whose class matches (so a subclass goes
+ * before its parent). Errors not listed here are ours, and answer 500 without their message.
+ */
+export const DOMAIN_ERRORS: readonly DomainErrorRule[] = [
+  rule(SettingsInvalidError, (e) => new ApiError('UNPROCESSABLE_ENTITY', 'Some settings need attention before they can be saved.', { fieldErrors: e.fieldErrors })),
+  rule(ClioNotConnectedError, () => new ApiError('CONFLICT', 'Sign in with Clio again to load your Clio lists.')),
+  rule(ClioApiError, (e) => new ApiError('BAD_GATEWAY', `Clio did not answer as expected: ${e.message}`)),
+  rule(XeroNotConnectedError, (e) => new ApiError('CONFLICT', e.message)),
+  rule(XeroTenantTakenError, (e) => new ApiError('CONFLICT', e.message)),
+  rule(XeroChartUnavailableError, (e) => xeroRateLimited(e.xero) ?? new ApiError('BAD_GATEWAY', `Xero could not give us your chart of accounts: ${xeroSaid(e.xero)}`)),
+];
+
+/** The envelope error a domain error maps to, or undefined when it is not one the client may see. */
+export function apiErrorFor(err: Error): ApiError | undefined {
+  return DOMAIN_ERRORS.find((r) => err instanceof r.error)?.toApi(err);
+}
+
 function codeForStatus(status: number): ErrorCode {
   const hit = Object.entries(ERROR_STATUS).find(([, s]) => s === status);
   if (hit) return hit[0] as ErrorCode;
@@ -49,7 +87,8 @@ export function errorResponse(c: Context, code: ErrorCode, message: string, deta
 
 /** Every thrown error ends here; only our own messages reach the client, never internals. */
 export function handleError(err: Error, c: Context, logger: Logger): Response {
-  if (err instanceof ApiError) return errorResponse(c, err.code, err.message, err.details);
+  const apiError = err instanceof ApiError ? err : apiErrorFor(err);
+  if (apiError) return errorResponse(c, apiError.code, apiError.message, apiError.details);
   if (err instanceof HTTPException) {
     const code = codeForStatus(err.status);
     return errorResponse(c, code, err.message || code.toLowerCase().replaceAll('_', ' '));

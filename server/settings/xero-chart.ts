@@ -1,6 +1,6 @@
 import type { Account, TaxRate } from 'xero-node';
 import { openXeroForFirm, type XeroClientDeps } from '../xero/client';
-import { XeroNotConnectedError } from '../xero/errors';
+import { XeroApiError, XeroNotConnectedError } from '../xero/errors';
 import type { ChartAccount, ChartTaxRate } from './chart';
 import type { LoadXeroChart } from './service';
 
@@ -27,7 +27,18 @@ export function toChartTaxRate(t: TaxRate): ChartTaxRate {
   };
 }
 
-/** Reads the chart fresh from the firm's Xero organisation; null when the firm has no usable connection. */
+/** Xero failed while we read the chart; the HTTP layer passes Xero's own words on (certification X10). */
+export class XeroChartUnavailableError extends Error {
+  override name = 'XeroChartUnavailableError';
+  constructor(readonly xero: XeroApiError) {
+    super(`Xero could not give us the chart of accounts: ${xero.message}`, { cause: xero });
+  }
+}
+
+/**
+ * Reads the chart fresh from the firm's Xero organisation; null when the firm has no usable
+ * connection, XeroChartUnavailableError when Xero fails.
+ */
 export function xeroChartLoader(deps: XeroClientDeps): LoadXeroChart {
   return async (firmId) => {
     try {
@@ -36,6 +47,7 @@ export function xeroChartLoader(deps: XeroClientDeps): LoadXeroChart {
       return { accounts: accounts.map(toChartAccount), taxRates: taxRates.map(toChartTaxRate) };
     } catch (err) {
       if (err instanceof XeroNotConnectedError) return null;
+      if (err instanceof XeroApiError) throw new XeroChartUnavailableError(err);
       throw err;
     }
   };

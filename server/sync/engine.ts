@@ -1,9 +1,9 @@
 import type { ClioDeps } from '../clio/deps';
-import { firmClioConnection } from '../clio/connections';
+import { firmClioConnection } from '../clio/connections-repository';
 import { ClioNotConnectedError } from '../clio/errors';
 import { clientForConnection } from '../clio/tokens';
 import { getFirm } from '../firms/repository';
-import type { SyncFirmPayload, SyncRecordsPayload } from '../jobs/tasks';
+import type { SyncFirmPayload, SyncRecordsPayload } from '../jobs/enqueue';
 import { getSettings } from '../settings/repository';
 import type { SyncSettings } from '../settings/model';
 import { openXeroForFirm, type XeroClientDeps } from '../xero/client';
@@ -121,9 +121,15 @@ export function createSyncEngine(deps: SyncEngineDeps) {
           await pushCreditMemos(ctx, await readCreditMemos(ctx.clio, ids), await readMemoAllocations(ctx.clio, { memoIds: ids }));
           break;
         }
-        default:
-          // Activities (hard costs) and Clio Payments sync with the money issue.
+        case 'activity':
+        case 'clio_payments_payment':
+          // Hard costs and Clio Payments sync with the money issue; a bill's own webhook covers its lines.
           ctx.logger.debug({ kind: p.kind }, 'no flow for this kind yet');
+          break;
+        default: {
+          const unknownKind: never = p;
+          throw new Error(`sync_records: no flow for ${JSON.stringify(unknownKind)}`);
+        }
       }
     });
   }

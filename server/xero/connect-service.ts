@@ -1,7 +1,7 @@
 import type { Session } from '../auth/session';
 import type { Database } from '../db/database';
 import { getUser } from '../firms/repository';
-import { matchContactsJobSpec, type MatchContactsPayload, syncFirmJobSpec, TASK, type SyncFirmPayload } from '../jobs/tasks';
+import { cancelQueuedFirmJobs, enqueueMatchContacts, enqueueSyncFirm } from '../jobs/enqueue';
 import {
   confirmPendingTenant,
   consumeOAuthState,
@@ -20,7 +20,6 @@ import {
   listTenantConnections,
 } from './oauth';
 import { createCodeVerifier, createOAuthState as newState } from './pkce';
-import { cancelQueuedFirmJobs } from '../jobs/firm-queue';
 import type { XeroDeps } from './deps';
 import { accessTokenFor } from './tokens';
 
@@ -125,8 +124,8 @@ export async function confirmOrganisation(deps: XeroServiceDeps, firmId: string,
     }
   }
   // Matching goes first on the firm's serial queue: the sync must find existing Xero contacts linked, not create namesakes.
-  await deps.jobs.addJob(TASK.matchContacts, { firmId } satisfies MatchContactsPayload, matchContactsJobSpec(firmId));
-  await deps.jobs.addJob(TASK.syncFirm, { firmId, reason: 'connect' } satisfies SyncFirmPayload, syncFirmJobSpec(firmId));
+  await enqueueMatchContacts(deps.jobs, { firmId });
+  await enqueueSyncFirm(deps.jobs, { firmId, reason: 'connect' });
   deps.logger.info({ firmId, tenantId }, 'xero organisation confirmed');
   return { tenantId: confirmed.chosen.tenant_id, tenantName: confirmed.chosen.tenant_name };
 }

@@ -2,7 +2,7 @@ import type { SessionIssuer } from '../auth/session';
 import type { Config } from '../config';
 import type { SecretBox } from '../crypto/secrets';
 import type { Database } from '../db/database';
-import type { JobRunner } from '../jobs/runner';
+import type { JobAdder } from '../jobs/enqueue';
 import type { Logger } from '../log';
 
 /**
@@ -16,5 +16,5 @@ export interface XeroDeps {
   logger: Logger;
   /** Issues the session token handed back after a successful Xero consent. */
   sessions: SessionIssuer;
-  jobs: Pick<JobRunner, 'addJob'>;
+  jobs: JobAdder;
 }

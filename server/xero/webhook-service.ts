@@ -1,7 +1,6 @@
 import { createHash } from 'node:crypto';
-import { sql } from 'kysely';
 import { z } from 'zod';
-import { syncRecordsJobSpec, type SyncRecordsPayload, TASK } from '../jobs/tasks';
+import { enqueueSyncRecords, type SyncRecordKind } from '../jobs/enqueue';
 import { firmIdsForTenants } from './connections-repository';
 import type { XeroDeps } from './deps';
 
@@ -19,7 +18,8 @@ export const xeroWebhookBody = z.object({
 });
 export type XeroWebhookEvent = z.infer<typeof xeroWebhookBody>['events'][number];
 
-const KIND_BY_CATEGORY: Record<string, SyncRecordsPayload['kind']> = {
+/** Xero's webhook categories and the `sync_records` kinds they name (payments send no webhooks). */
+const KIND_BY_CATEGORY: Partial<Record<string, SyncRecordKind<'xero'>>> = {
   CONTACT: 'contact',
   INVOICE: 'invoice',
   CREDITNOTE: 'credit_note',
@@ -45,7 +45,7 @@ export async function acceptXeroEvents(
 ): Promise<{ queued: number; duplicates: number; ignored: number }> {
   const relevant = events.filter((e) => KIND_BY_CATEGORY[e.eventCategory]);
   const firms = await firmIdsForTenants(deps.db, [...new Set(relevant.map((e) => e.tenantId))]);
-  const groups = new Map<string, { firmId: string; kind: SyncRecordsPayload['kind']; byKey: Map<string, string> }>();
+  const groups = new Map<string, { firmId: string; kind: SyncRecordKind<'xero'>; byKey: Map<string, string> }>();
   for (const e of relevant) {
     const firmId = firms.get(e.tenantId.toLowerCase());
     if (!firmId) continue;
@@ -69,10 +69,7 @@ export async function acceptXeroEvents(
             .execute();
           if (!inserted.length) continue;
           const ids = [...new Set(inserted.map((r) => byKey.get(r.event_key)!))];
-          const payload: SyncRecordsPayload = { firmId, source: 'xero', kind, ids, reason: 'webhook' };
-          const spec = syncRecordsJobSpec(firmId);
-          await sql`select graphile_worker.add_job(${TASK.syncRecords}, ${JSON.stringify(payload)}::json,
-            queue_name => ${spec.queueName}, max_attempts => ${spec.maxAttempts})`.execute(trx);
+          await enqueueSyncRecords(trx, { firmId, source: 'xero', kind, ids, reason: 'webhook' });
           n += inserted.length;
         }
         return n;

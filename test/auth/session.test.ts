@@ -1,7 +1,8 @@
 import { Hono } from 'hono';
 import { SignJWT } from 'jose';
 import { describe, expect, it } from 'vitest';
-import { createSessionIssuer, deriveSessionKey, requireAdmin, requireSession } from '../../server/auth/session';
+import { createSessionIssuer, deriveSessionKey } from '../../server/auth/session';
+import { requireAdmin, requireSession } from '../../server/http/session';
 import { handleError } from '../../server/http/errors';
 import { createLogger } from '../../server/log';
 

@@ -3,7 +3,7 @@ import { Hono } from 'hono';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { ClioClient, type ClioTokenSource } from '../../server/clio/client';
 import { ClioApiError, ClioAuthError } from '../../server/clio/errors';
-import { createPacer } from '../../server/clio/pacer';
+import { createPacer } from '../../server/clio/pacing';
 import { startClioEmulator } from '../emulators/clio/server';
 import { control } from './harness';
 

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { TASK, syncRecordsJobSpec } from '../../server/jobs/tasks';
+import { TASK, syncRecordsJobSpec } from '../../server/jobs/enqueue';
 import { WEBHOOK_MODELS } from '../../server/clio/app-definition';
 import { forgetDeauthorizationProbes } from '../../server/clio/uninstall';
 import { type ClioHarness, control, startClioHarness, storedTokens } from './harness';

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { getClioConnection } from '../../server/clio/connections';
+import { getClioConnection } from '../../server/clio/connections-repository';
 import { ClioNotConnectedError } from '../../server/clio/errors';
 import { openClioForUser } from '../../server/clio/tokens';
 import { type ClioHarness, installAndSignIn, control, startClioHarness, storedTokens } from './harness';

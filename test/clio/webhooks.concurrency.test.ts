@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WEBHOOK_MODELS } from '../../server/clio/app-definition';
-import { firmClioConnection } from '../../server/clio/connections';
+import { firmClioConnection } from '../../server/clio/connections-repository';
 import { ensureFirmWebhooks } from '../../server/clio/webhooks';
 import { type ClioHarness, installAndSignIn, startClioHarness } from './harness';
 

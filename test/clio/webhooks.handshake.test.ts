@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { receiverUrl } from '../../server/clio/webhooks';
 import { signClioWebhook } from '../../server/clio/webhook-signature';
 import { getSubscription, insertPendingSubscription, recordCreated, webhookSecretContext } from '../../server/clio/webhook-subscriptions';
-import { firmClioConnection } from '../../server/clio/connections';
+import { firmClioConnection } from '../../server/clio/connections-repository';
 import { type ClioHarness, installAndSignIn, startClioHarness } from './harness';
 
 let h: ClioHarness;

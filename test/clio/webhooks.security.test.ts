@@ -2,7 +2,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WEBHOOK_LIFETIME_DAYS, WEBHOOK_MODELS } from '../../server/clio/app-definition';
 import { signClioWebhook, verifyClioWebhook } from '../../server/clio/webhook-signature';
 import { renewClioWebhooks } from '../../server/clio/webhooks';
-import { CRON, createTasks, TASK } from '../../server/jobs/tasks';
+import { TASK } from '../../server/jobs/enqueue';
+import { CRON, createTasks } from '../../server/jobs/tasks';
+import { unwiredTaskDeps } from '../support/task-deps';
 import { type ClioHarness, control, startClioHarness } from './harness';
 import { sessionTokenFrom } from '../support/stack';
 
@@ -136,7 +138,7 @@ describe('clio webhooks', () => {
 
   it('runs hourly through the job runner', () => {
     expect(CRON.some((c) => c.task === TASK.renewClioWebhooks)).toBe(true);
-    const tasks = createTasks({ db: h.t.db, logger: h.deps.logger, syncFirm: async () => {}, syncRecords: async () => {} });
+    const tasks = createTasks({ db: h.t.db, logger: h.deps.logger, syncFirm: async () => {}, syncRecords: async () => {}, ...unwiredTaskDeps });
     expect(typeof tasks[TASK.renewClioWebhooks]).toBe('function');
   });
 });

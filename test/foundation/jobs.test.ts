@@ -4,7 +4,9 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { upsertFirm } from '../../server/firms/repository';
 import { type JobRunner, startJobRunner } from '../../server/jobs/runner';
-import { createTasks, type SyncFirmPayload, syncFirmJobSpec, TASK } from '../../server/jobs/tasks';
+import { type SyncFirmPayload, syncFirmJobSpec, TASK } from '../../server/jobs/enqueue';
+import { createTasks } from '../../server/jobs/tasks';
+import { unwiredTaskDeps } from '../support/task-deps';
 import { createLogger } from '../../server/log';
 import { createTestDatabase, type TestDatabase } from '../support/database';
 import { eventually } from '../support/eventually';
@@ -101,6 +103,7 @@ describe('job runner', () => {
         running--;
       },
       syncRecords: async () => {},
+      ...unwiredTaskDeps,
     });
     const workers: JobRunner[] = [];
     // Queue before any runner starts, so all three adds meet the same pending job.
@@ -138,7 +141,7 @@ describe('job runner', () => {
     await t.db.updateTable('firms').set({ status: 'uninstalled' }).where('name', '=', 'Serial & Sons').execute();
     await sql`delete from graphile_worker._private_jobs`.execute(t.db);
 
-    const tasks = createTasks({ db: t.db, logger, syncFirm: async () => {}, syncRecords: async () => {} });
+    const tasks = createTasks({ db: t.db, logger, syncFirm: async () => {}, syncRecords: async () => {}, ...unwiredTaskDeps });
     const producer = await runner({ pool: pool(), logger, concurrency: 1, tasks: {}, cron: [] });
     await producer.addJob(TASK.sweepDueFirms, {});
     const worker = await runner({

@@ -1,6 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { upsertFirm } from '../../server/firms/repository';
-import { CRON, createTasks, TASK } from '../../server/jobs/tasks';
+import { TASK } from '../../server/jobs/enqueue';
+import { CRON, createTasks } from '../../server/jobs/tasks';
+import { unwiredTaskDeps } from '../support/task-deps';
 import { createLogger } from '../../server/log';
 import { createTestDatabase, type TestDatabase } from '../support/database';
 
@@ -34,7 +36,7 @@ describe('the prune_expired job', () => {
       ])
       .execute();
 
-    const tasks = createTasks({ db: t.db, logger: createLogger('silent'), syncFirm: async () => {}, syncRecords: async () => {} });
+    const tasks = createTasks({ db: t.db, logger: createLogger('silent'), syncFirm: async () => {}, syncRecords: async () => {}, ...unwiredTaskDeps });
     await tasks[TASK.pruneExpired]!({}, {} as never);
 
     expect(await t.db.selectFrom('xero_webhook_events').select('event_key').execute()).toEqual([]);

@@ -1,7 +1,7 @@
 // A firm installed from the Clio emulator (admin token, webhooks), connected to the Xero emulator's
 // primary organisation, with settings saved: where every engine test starts.
 import { sql } from 'kysely';
-import { firmQueueName } from '../../server/jobs/firm-queue';
+import { firmQueueName } from '../../server/jobs/enqueue';
 import { manual } from '../clio/harness';
 import { SEED_TENANTS } from '../emulators/xero/index';
 import { settingsForSeededChart } from '../ui-api/connected-stack';

@@ -73,6 +73,16 @@ describe('UI API: settings that cannot be saved', () => {
       expectEnvelope(await res.json(), 'NOT_FOUND');
     }
   });
+
+  it('POST of a record kind no sync job knows is refused in the envelope, and nothing is queued', async () => {
+    const before = h.jobs.length;
+    for (const path of ['/api/records/anything_goes/123', '/api/records/invoice/123']) {
+      const res = await h.call('POST', path, token);
+      expect(res.status).toBe(404);
+      expectEnvelope(await res.json(), 'NOT_FOUND');
+    }
+    expect(h.jobs.length).toBe(before);
+  });
 });
 
 describe('UI API with Xero connected (emulator): settings Xero would reject', () => {

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { uiStaticRoutes } from '../../server/http/routes/ui-static';
-import { TASK } from '../../server/jobs/tasks';
+import { TASK } from '../../server/jobs/enqueue';
 import { uiApiHarness, type UiApiHarness } from './app-harness';
 import { settingsForSeededChart, startConnectedStack } from './connected-stack';
 

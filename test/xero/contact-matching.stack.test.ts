@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { matchContactsJobSpec, TASK } from '../../server/jobs/tasks';
+import { matchContactsJobSpec, TASK } from '../../server/jobs/enqueue';
 import { manual } from '../clio/harness';
 import { SEED_TENANTS } from '../emulators/xero/index';
 import { connectFirm, startXeroStack, type XeroStack } from './stack';

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openXeroForFirm } from '../../server/xero/client';
 import { XeroApiError, XeroNotConnectedError } from '../../server/xero/errors';
-import { syncRecordsJobSpec, TASK } from '../../server/jobs/tasks';
+import { syncRecordsJobSpec, TASK } from '../../server/jobs/enqueue';
 import { SEED_TENANTS } from '../emulators/xero/index';
 import { connectFirm, holdFirmQueue, queuedJobs, startXeroStack, type XeroStack } from './stack';
 

@@ -1,7 +1,7 @@
 // The shared test stack (test/support/stack.ts) seen from the Xero side: what these tests reach
 // for most — the emulator's control API, the server's secret box and a logger — under short names.
 import { sql } from 'kysely';
-import { firmQueueName } from '../../server/jobs/firm-queue';
+import { firmQueueName } from '../../server/jobs/enqueue';
 import { SEED_TENANTS } from '../emulators/xero/index';
 import { startTestStack } from '../support/stack';
 import { capturedLogger } from '../support/logs';

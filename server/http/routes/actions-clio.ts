@@ -2,7 +2,7 @@ import { Hono } from 'hono';
 import { CLIO_PATHS } from '../../clio/app-definition';
 import { customActionQuery, verifyCustomAction } from '../../clio/nonce';
 import { getUser } from '../../firms/repository';
-import { TASK, type SyncRecordsPayload, syncRecordsJobSpec } from '../../jobs/tasks';
+import { enqueueSyncRecords } from '../../jobs/enqueue';
 import type { AppDeps, AppEnv } from '../env';
 import { messagePage } from '../pages';
 
@@ -28,8 +28,7 @@ export function clioActionRoutes(deps: AppDeps) {
     const { connection, action, recordId } = verified;
     const user = await getUser(deps.db, connection.firmId, connection.userId);
     if (!user) return refuse('unknown_user');
-    const payload: SyncRecordsPayload = { firmId: connection.firmId, source: 'clio', kind: action.kind, ids: [recordId], reason: 'manual' };
-    await deps.jobs.addJob(TASK.syncRecords, payload, syncRecordsJobSpec(connection.firmId));
+    await enqueueSyncRecords(deps.jobs, { firmId: connection.firmId, source: 'clio', kind: action.kind, ids: [recordId], reason: 'manual' });
     const token = await deps.sessions.issue({ firmId: connection.firmId, userId: user.id, isAdmin: user.is_admin });
     return c.redirect(`/app/records/${action.kind}/${recordId}#token=${encodeURIComponent(token)}`, 302);
   });

@@ -1,14 +1,14 @@
 import { Hono } from 'hono';
 import { z } from 'zod';
-import { requireSession } from '../../auth/session';
-import { TASK, syncRecordsJobSpec, type SyncRecordsPayload } from '../../jobs/tasks';
+import { requireSession } from '../session';
+import { enqueueSyncRecords, SYNC_RECORD_KINDS } from '../../jobs/enqueue';
 import { findRecordLink } from '../../sync/links';
 import { recordHistory } from '../../sync/log';
 import { ApiError } from '../errors';
 import type { AppDeps, AppEnv } from '../env';
 
 const recordParams = z.object({
-  kind: z.string().regex(/^[a-z][a-z_]{0,39}$/),
+  kind: z.enum(SYNC_RECORD_KINDS.clio),
   id: z.string().regex(/^\d{1,20}$/),
 });
 
@@ -37,8 +37,7 @@ export function recordsApiRoutes(deps: AppDeps) {
   app.post('/api/records/:kind/:id', session, async (c) => {
     const { kind, id } = paramsOf(c.req.param());
     const { firmId } = c.get('session');
-    const payload: SyncRecordsPayload = { firmId, source: 'clio', kind, ids: [id], reason: 'manual' };
-    await deps.jobs.addJob(TASK.syncRecords, payload, syncRecordsJobSpec(firmId));
+    await enqueueSyncRecords(deps.jobs, { firmId, source: 'clio', kind, ids: [id], reason: 'manual' });
     return c.json({ queued: true }, 202);
   });
   return app;

@@ -1,6 +1,6 @@
 import { Hono } from 'hono';
-import { requireAdmin, requireSession } from '../../auth/session';
-import { syncFirmJobSpec, TASK, type SyncFirmPayload } from '../../jobs/tasks';
+import { requireAdmin, requireSession } from '../session';
+import { enqueueSyncFirm } from '../../jobs/enqueue';
 import { getSettings } from '../../settings/repository';
 import { type LoadXeroChart, updateSettings } from '../../settings/service';
 import { ApiError } from '../errors';
@@ -22,15 +22,10 @@ export function settingsApiRoutes(deps: AppDeps, loadChart: LoadXeroChart) {
       throw new ApiError('BAD_REQUEST', 'The request body must be JSON.');
     });
     const { firmId } = c.get('session');
-    const result = await updateSettings(deps.db, loadChart, firmId, body);
-    if (!result.ok) {
-      throw new ApiError('UNPROCESSABLE_ENTITY', 'Some settings need attention before they can be saved.', {
-        fieldErrors: result.fieldErrors,
-      });
-    }
+    const settings = await updateSettings(deps.db, loadChart, firmId, body);
     // Saved settings may unblock records that waited for an account: sync now rather than at the next sweep.
-    await deps.jobs.addJob(TASK.syncFirm, { firmId, reason: 'manual' } satisfies SyncFirmPayload, syncFirmJobSpec(firmId));
-    return c.json({ settings: result.settings });
+    await enqueueSyncFirm(deps.jobs, { firmId, reason: 'manual' });
+    return c.json({ settings });
   });
   return app;
 }

@@ -1,7 +1,7 @@
 import { Hono } from 'hono';
 import { z } from 'zod';
-import { requireAdmin, requireSession } from '../../auth/session';
-import { syncFirmJobSpec, TASK, type SyncFirmPayload } from '../../jobs/tasks';
+import { enqueueSyncFirm } from '../../jobs/enqueue';
+import { requireAdmin, requireSession } from '../session';
 import { linkCounts } from '../../sync/links';
 import { listOpenErrors } from '../../sync/log';
 import { getRun } from '../../sync/runs';
@@ -34,7 +34,7 @@ export function syncApiRoutes(deps: AppDeps) {
 
   app.post('/api/sync/now', session, requireAdmin, async (c) => {
     const { firmId } = c.get('session');
-    await deps.jobs.addJob(TASK.syncFirm, { firmId, reason: 'manual' } satisfies SyncFirmPayload, syncFirmJobSpec(firmId));
+    await enqueueSyncFirm(deps.jobs, { firmId, reason: 'manual' });
     return c.json({ queued: true }, 202);
   });
 

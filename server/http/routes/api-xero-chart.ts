@@ -1,8 +1,7 @@
 import { Hono } from 'hono';
-import { requireSession } from '../../auth/session';
+import { requireSession } from '../session';
 import { accountPickers, activeTaxRates } from '../../settings/chart';
 import type { LoadXeroChart } from '../../settings/service';
-import { XeroApiError } from '../../xero/errors';
 import { ApiError } from '../errors';
 import type { AppDeps, AppEnv } from '../env';
 
@@ -25,20 +24,4 @@ export function xeroChartApiRoutes(deps: AppDeps, loadChart: LoadXeroChart) {
     return c.json({ taxRates: activeTaxRates(chart.taxRates) });
   });
   return app;
-}
-
-/** Xero's own words reach the user (certification X10); a rate limit says when to try again. */
-export function reportingXeroFailures(load: LoadXeroChart): LoadXeroChart {
-  return async (firmId) => {
-    try {
-      return await load(firmId);
-    } catch (err) {
-      if (!(err instanceof XeroApiError)) throw err;
-      const said = err.validationMessages.join(' ') || err.message;
-      if (err.kind === 'rate_limited') {
-        throw new ApiError('TOO_MANY_REQUESTS', `Xero asked us to slow down. Try again in ${err.retryAfterSeconds ?? 60} seconds.`);
-      }
-      throw new ApiError('BAD_GATEWAY', `Xero could not give us your chart of accounts: ${said}`);
-    }
-  };
 }

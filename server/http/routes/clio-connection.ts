@@ -1,7 +1,7 @@
 import { Hono } from 'hono';
-import { requireAdmin, requireSession } from '../../auth/session';
+import { requireAdmin, requireSession } from '../session';
 import { CLIO_PATHS } from '../../clio/app-definition';
-import { listFirmClioConnections } from '../../clio/connections';
+import { listFirmClioConnections } from '../../clio/connections-repository';
 import { disconnectFirm } from '../../clio/uninstall';
 import { listFirmSubscriptions } from '../../clio/webhook-subscriptions';
 import { getFirm } from '../../firms/repository';

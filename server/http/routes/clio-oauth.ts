@@ -61,7 +61,7 @@ export function clioOAuthRoutes(deps: AppDeps) {
       return c.redirect(`/app/#token=${encodeURIComponent(token)}`, 302);
     } catch (err) {
       if (!(err instanceof ClioOAuthError)) throw err;
-      deps.logger.warn({ region: pending.region, oauthError: err.type }, 'clio code exchange refused');
+      deps.logger.warn({ region: pending.region, oauthError: err.kind }, 'clio code exchange refused');
       return messagePage(c, 400, 'Clio did not accept this sign-in', 'The sign-in from Clio has expired or was already used. Start the installation again from Clio.');
     }
   });

@@ -1,6 +1,6 @@
 import { Hono } from 'hono';
 import { z } from 'zod';
-import { requireAdmin, requireSession } from '../../auth/session';
+import { requireAdmin, requireSession } from '../session';
 import { listOpenReviews, resolveReview, type ReviewResolution } from '../../contacts/repository';
 import { ApiError } from '../errors';
 import type { AppDeps, AppEnv } from '../env';

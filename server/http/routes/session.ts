@@ -1,5 +1,5 @@
 import { Hono } from 'hono';
-import { requireSession } from '../../auth/session';
+import { requireSession } from '../session';
 import { getFirm, getUser } from '../../firms/repository';
 import { ApiError } from '../errors';
 import type { AppDeps, AppEnv } from '../env';

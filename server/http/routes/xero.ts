@@ -1,6 +1,6 @@
 import { Hono } from 'hono';
 import { z } from 'zod';
-import { requireAdmin, requireSession } from '../../auth/session';
+import { requireAdmin, requireSession } from '../session';
 import {
   callbackPath,
   confirmOrganisation,
@@ -10,7 +10,6 @@ import {
   pendingOrganisations,
   startConnect,
 } from '../../xero/connect-service';
-import { XeroNotConnectedError, XeroTenantTakenError } from '../../xero/errors';
 import { ApiError } from '../errors';
 import type { AppDeps, AppEnv } from '../env';
 import { xeroWebhookRoutes } from './webhooks-xero';
@@ -31,14 +30,9 @@ export function xeroRoutes(deps: AppDeps) {
     .post('/organisation', requireAdmin, async (c) => {
       const parsed = confirmBody.safeParse(await c.req.json().catch(() => undefined));
       if (!parsed.success) throw new ApiError('BAD_REQUEST', 'Send {"tenantId": "<one of the pending organisations>"}.');
-      try {
-        const chosen = await confirmOrganisation(deps, c.get('session').firmId, parsed.data.tenantId);
-        if (!chosen) throw new ApiError('NOT_FOUND', 'That organisation is not one of those waiting to be chosen. Connect to Xero again.');
-        return c.json({ status: 'active', ...chosen });
-      } catch (err) {
-        if (err instanceof XeroNotConnectedError || err instanceof XeroTenantTakenError) throw new ApiError('CONFLICT', err.message);
-        throw err;
-      }
+      const chosen = await confirmOrganisation(deps, c.get('session').firmId, parsed.data.tenantId);
+      if (!chosen) throw new ApiError('NOT_FOUND', 'That organisation is not one of those waiting to be chosen. Connect to Xero again.');
+      return c.json({ status: 'active', ...chosen });
     })
     .get('/connection', async (c) => c.json(await connectionStatus(deps.db, c.get('session').firmId)))
     .delete('/connection', requireAdmin, async (c) => {

@@ -1,0 +1,115 @@
+import type { AddJobFunction } from 'graphile-worker';
+import { type Kysely, sql } from 'kysely';
+import { z } from 'zod';
+import type { Database } from '../db/database';
+
+/**
+ * The jobs other modules may queue: their names, payloads and options, and one function per job
+ * to queue it, and the firm queue they share. A leaf: clio/, xero/ and the routes import this,
+ * never the task definitions (tasks.ts), so queueing work does not pull in the code that does it.
+ */
+
+export const TASK = {
+  sweepDueFirms: 'sweep_due_firms',
+  syncFirm: 'sync_firm',
+  syncRecords: 'sync_records',
+  renewClioWebhooks: 'renew_clio_webhooks',
+  pruneExpired: 'prune_expired',
+  matchContacts: 'match_contacts',
+} as const;
+
+/** Every job of one firm runs in this graphile-worker queue, so they never run at the same time. */
+export const firmQueueName = (firmId: string) => `firm:${firmId}`;
+
+export const syncFirmPayload = z.object({
+  firmId: z.uuid(),
+  reason: z.enum(['sweep', 'webhook', 'manual', 'connect']),
+});
+export type SyncFirmPayload = z.infer<typeof syncFirmPayload>;
+
+/**
+ * The closed set of record kinds a `sync_records` job can name, per source. Clio's webhook and
+ * custom action kinds (clio/app-definition.ts) are a subset of the Clio ones; Xero's webhook
+ * categories map to the Xero ones (xero/webhook-service.ts).
+ */
+export const SYNC_RECORD_KINDS = {
+  clio: ['contact', 'matter', 'activity', 'bill', 'clio_payments_payment', 'credit_memo'],
+  xero: ['contact', 'invoice', 'credit_note', 'payment'],
+} as const;
+export type SyncSource = keyof typeof SYNC_RECORD_KINDS;
+export type SyncRecordKind<S extends SyncSource = SyncSource> = (typeof SYNC_RECORD_KINDS)[S][number];
+
+const syncRecordsOf = { firmId: z.uuid(), ids: z.array(z.string().min(1)).min(1), reason: z.enum(['webhook', 'manual']) };
+
+/** Webhooks name the records that changed; the job fetches and syncs just those. */
+export const syncRecordsPayload = z.discriminatedUnion('source', [
+  z.object({ ...syncRecordsOf, source: z.literal('clio'), kind: z.enum(SYNC_RECORD_KINDS.clio) }),
+  z.object({ ...syncRecordsOf, source: z.literal('xero'), kind: z.enum(SYNC_RECORD_KINDS.xero) }),
+]);
+export type SyncRecordsPayload = z.infer<typeof syncRecordsPayload>;
+
+export const matchContactsPayload = z.object({ firmId: z.uuid() });
+export type MatchContactsPayload = z.infer<typeof matchContactsPayload>;
+
+/** Record syncs share the firm's queue with its sweeps, so one firm's writes never interleave. */
+export function syncRecordsJobSpec(firmId: string) {
+  return { queueName: firmQueueName(firmId), maxAttempts: 10 } as const;
+}
+
+/** Job options that keep one firm's sync work serial and its pending sweeps collapsed into one. */
+export function syncFirmJobSpec(firmId: string) {
+  return { queueName: firmQueueName(firmId), jobKey: `sync_firm:${firmId}`, maxAttempts: 10 } as const;
+}
+
+/** On the firm's queue, so matching finishes before the first sync could create a duplicate contact. */
+export function matchContactsJobSpec(firmId: string) {
+  return { queueName: firmQueueName(firmId), jobKey: `match_contacts:${firmId}`, maxAttempts: 5 } as const;
+}
+
+/**
+ * Where a job is queued: the job runner (or a task's helpers), or a Kysely database or transaction,
+ * which queues through graphile-worker's SQL `add_job` so the job commits or rolls back with the
+ * transaction's other writes.
+ */
+export type JobQueue = JobAdder | Kysely<any>;
+
+/** The job runner as the services see it (a task's helpers fit too). */
+export type JobAdder = { addJob: AddJobFunction };
+
+type JobSpec = { queueName: string; maxAttempts: number; jobKey?: string };
+
+async function enqueue(queue: JobQueue, task: string, payload: object, spec: JobSpec): Promise<void> {
+  if ('addJob' in queue) {
+    await queue.addJob(task, payload, spec);
+    return;
+  }
+  await sql`select graphile_worker.add_job(${task}, ${JSON.stringify(payload)}::json,
+    queue_name => ${spec.queueName}, max_attempts => ${spec.maxAttempts}, job_key => ${spec.jobKey ?? null})`.execute(queue);
+}
+
+export async function enqueueSyncRecords(queue: JobQueue, payload: SyncRecordsPayload): Promise<void> {
+  const valid = syncRecordsPayload.parse(payload);
+  await enqueue(queue, TASK.syncRecords, valid, syncRecordsJobSpec(valid.firmId));
+}
+
+export async function enqueueSyncFirm(queue: JobQueue, payload: SyncFirmPayload): Promise<void> {
+  const valid = syncFirmPayload.parse(payload);
+  await enqueue(queue, TASK.syncFirm, valid, syncFirmJobSpec(valid.firmId));
+}
+
+export async function enqueueMatchContacts(queue: JobQueue, payload: MatchContactsPayload): Promise<void> {
+  const valid = matchContactsPayload.parse(payload);
+  await enqueue(queue, TASK.matchContacts, valid, matchContactsJobSpec(valid.firmId));
+}
+
+/**
+ * Drops the firm's waiting jobs (disconnect, uninstall). A job already running is left to finish:
+ * it finds the connection gone and stops without calling out. `complete_jobs` is graphile-worker's
+ * public way to remove jobs that carry no job key.
+ */
+export async function cancelQueuedFirmJobs(db: Database, firmId: string): Promise<number> {
+  const { rows } = await sql<{ id: string }>`
+    select id from graphile_worker.complete_jobs(array(
+      select id from graphile_worker.jobs where queue_name = ${firmQueueName(firmId)} and locked_at is null))`.execute(db);
+  return rows.length;
+}
