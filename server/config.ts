@@ -23,6 +23,8 @@ const envSchema = z.object({
   SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().positive().default(8000),
   BODY_LIMIT_BYTES: z.coerce.number().int().positive().default(1_048_576),
   WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(50).default(4),
+  /** Clio allows 50 calls per token in this window; shorter only against an emulator whose timeScale shrinks it the same. */
+  CLIO_RATE_WINDOW_MS: z.coerce.number().int().min(100).max(600_000).default(60_000),
   SESSION_TTL_SECONDS: z.coerce.number().int().min(60).max(86_400).default(900),
 
   // Clio: one app (client id and secret) per region; CLIO_CLIENT_ID/SECRET are the US app's.

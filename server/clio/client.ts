@@ -1,5 +1,5 @@
 import { ClioApiError, ClioAuthError, readClioError } from './errors';
-import { type Pacer, sharedPacer, sleep } from './pacing';
+import { type Pacer, processPacer, sleep } from './pacing';
 
 /** Pinned so a change of Clio's default version never changes our payloads unannounced. */
 export const CLIO_API_VERSION = '4.0.9';
@@ -48,7 +48,7 @@ interface Envelope<T> {
 export class ClioClient {
   private readonly pacer: Pacer;
   constructor(private readonly opts: ClioClientOptions) {
-    this.pacer = opts.pacer ?? sharedPacer;
+    this.pacer = opts.pacer ?? processPacer();
   }
 
   async get<T>(path: string, opts: ReadOptions = {}): Promise<T> {

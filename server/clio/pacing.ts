@@ -41,5 +41,11 @@ export function createPacer(limit = 50, windowMs = 60_000): Pacer {
 
 export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
-/** One pacer per process: the limit is per token, and a token is used by one firm's jobs at a time. */
-export const sharedPacer = createPacer();
+const pacers = new Map<number, Pacer>();
+
+/** One pacer per process (per window length): the limit is per token, and a token is used by one firm's jobs at a time. */
+export function processPacer(windowMs = 60_000): Pacer {
+  let pacer = pacers.get(windowMs);
+  if (!pacer) pacers.set(windowMs, (pacer = createPacer(50, windowMs)));
+  return pacer;
+}

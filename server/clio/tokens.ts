@@ -1,3 +1,4 @@
+import { processPacer } from './pacing';
 import { sql } from 'kysely';
 import { markNeedsReconnect } from '../connections/repository';
 import type { Database } from '../db/database';
@@ -89,7 +90,7 @@ export function connectionTokens(deps: ClioDeps, connection: ClioConnection): Cl
 export function clientForConnection(deps: ClioDeps, connection: ClioConnection): ClioClient {
   const app = deps.config.clio[connection.region];
   if (!app) throw new ClioNotConnectedError(`the Clio ${connection.region.toUpperCase()} app is not configured`);
-  return new ClioClient({ baseUrl: app.baseUrl, tokens: connectionTokens(deps, connection) });
+  return new ClioClient({ baseUrl: app.baseUrl, tokens: connectionTokens(deps, connection), pacer: processPacer(deps.config.CLIO_RATE_WINDOW_MS) });
 }
 
 /**

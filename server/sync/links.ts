@@ -22,8 +22,8 @@ export interface LinkRow {
   xeroNumber: string | null;
   parentClioId: string | null;
   errorCode: string | null;
-  /** Clio's updated_at of the version last pushed: an unchanged record is skipped without reading its details. */
-  clioUpdatedAt: Date | null;
+  /** Clio's etag of the version last pushed: an unchanged record is skipped without reading its details. */
+  clioEtag: string | null;
 }
 
 /** Per kind, what a later update needs to know about what Xero holds. */
@@ -48,7 +48,7 @@ const toRow = (r: {
   xero_number: string | null;
   parent_clio_id: string | null;
   error_code: string | null;
-  clio_updated_at: Date | null;
+  clio_etag: string | null;
 }): LinkRow => ({
   clioId: r.clio_id ?? '',
   xeroId: r.xero_id,
@@ -59,10 +59,10 @@ const toRow = (r: {
   xeroNumber: r.xero_number,
   parentClioId: r.parent_clio_id,
   errorCode: r.error_code,
-  clioUpdatedAt: r.clio_updated_at,
+  clioEtag: r.clio_etag,
 });
 
-const COLUMNS = ['clio_id', 'xero_id', 'state', 'last_pushed_hash', 'base_snapshot', 'claimed_at', 'xero_number', 'parent_clio_id', 'error_code', 'clio_updated_at'] as const;
+const COLUMNS = ['clio_id', 'xero_id', 'state', 'last_pushed_hash', 'base_snapshot', 'claimed_at', 'xero_number', 'parent_clio_id', 'error_code', 'clio_etag'] as const;
 
 export async function getLinks(db: Database, firmId: string, kind: LinkKind, clioIds: string[]): Promise<Map<string, LinkRow>> {
   if (clioIds.length === 0) return new Map();
@@ -124,7 +124,7 @@ export async function recordPushed(
   db: Database,
   firmId: string,
   kind: LinkKind,
-  p: { clioId: string; xeroId: string; hash: string; snapshot: LinkSnapshot; xeroNumber?: string | null; parentClioId?: string | null; clioUpdatedAt?: string | null },
+  p: { clioId: string; xeroId: string; hash: string; snapshot: LinkSnapshot; xeroNumber?: string | null; parentClioId?: string | null; clioEtag?: string | null },
 ): Promise<void> {
   const values = {
     xero_id: p.xeroId,
@@ -138,7 +138,7 @@ export async function recordPushed(
     updated_at: sql<Date>`now()`,
     ...(p.xeroNumber !== undefined ? { xero_number: p.xeroNumber } : {}),
     ...(p.parentClioId !== undefined ? { parent_clio_id: p.parentClioId } : {}),
-    ...(p.clioUpdatedAt ? { clio_updated_at: p.clioUpdatedAt } : {}),
+    ...(p.clioEtag ? { clio_etag: p.clioEtag } : {}),
   };
   await db
     .insertInto('links')

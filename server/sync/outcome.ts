@@ -11,7 +11,7 @@ import { appendLog, type LogEntry, recordFailureGroup, resolveFailures } from '.
 export async function succeeded(
   ctx: SyncContext,
   kind: LinkKind,
-  r: { clioId: string; xeroId: string; hash: string; snapshot: LinkSnapshot; action: LogEntry['action']; reason: string; beforeHash?: string | null; xeroNumber?: string | null; parentClioId?: string | null; clioUpdatedAt?: string | null; detail?: unknown },
+  r: { clioId: string; xeroId: string; hash: string; snapshot: LinkSnapshot; action: LogEntry['action']; reason: string; beforeHash?: string | null; xeroNumber?: string | null; parentClioId?: string | null; clioEtag?: string | null; detail?: unknown },
 ): Promise<void> {
   await recordPushed(ctx.db, ctx.firmId, kind, {
     clioId: r.clioId,
@@ -20,7 +20,7 @@ export async function succeeded(
     snapshot: r.snapshot,
     ...(r.xeroNumber !== undefined ? { xeroNumber: r.xeroNumber } : {}),
     ...(r.parentClioId !== undefined ? { parentClioId: r.parentClioId } : {}),
-    ...(r.clioUpdatedAt ? { clioUpdatedAt: r.clioUpdatedAt } : {}),
+    ...(r.clioEtag ? { clioEtag: r.clioEtag } : {}),
   });
   await appendLog(ctx.db, ctx.firmId, [
     { kind, clioId: r.clioId, xeroId: r.xeroId, action: r.action, reason: r.reason, beforeHash: r.beforeHash ?? null, afterHash: r.hash, detail: r.detail },

@@ -14,7 +14,8 @@ export const TENANT = SEED_TENANTS.primary.tenantId;
 
 /** `settings` may depend on the emulators' today (a start date, say). */
 export async function startSyncStack(opts: { settings?: Partial<SyncSettings> | ((today: string) => Partial<SyncSettings>) } = {}) {
-  const stack: XeroStack = await startXeroStack();
+  // Clio's 50 calls a minute, in a 3-second window on both sides: the limit stays, the waits shrink.
+  const stack: XeroStack = await startXeroStack({ clioTimeScale: 20 });
   let res = await manual(`${stack.baseUrl}/oauth/clio/start?region=us`);
   res = await manual(res.headers.get('location')!);
   res = await manual(res.headers.get('location')!);
@@ -30,15 +31,26 @@ export async function startSyncStack(opts: { settings?: Partial<SyncSettings> | 
   const tenant = () => stack.xero.emulator.state.tenants.get(TENANT)!;
   const clio = () => stack.clio.emulator.state;
 
-  /** Webhooks delivered, and the firm's queue empty: everything Clio said has been synced. */
-  async function settled(what = 'the firm queue to drain'): Promise<void> {
+  /**
+   * Webhooks delivered, and the firm's queue empty: everything Clio said has been synced. A job
+   * that failed (and waits to retry) fails the test with its error, unless `allowRetries`.
+   */
+  async function settled(what = 'the firm queue to drain', opts: { allowRetries?: boolean } = {}): Promise<void> {
     await stack.clio.emulator.flushWebhooks();
+    let last: unknown[] = [];
     await eventually(async () => {
-      const { rows } = await sql<{ n: string }>`select count(*) as n from graphile_worker._private_jobs j
+      const { rows } = await sql<{ task: string; last_error: string | null; attempts: number; max_attempts: number }>`
+        select t.identifier as task, j.last_error, j.attempts, j.max_attempts, j.run_at, j.locked_at, j.payload from graphile_worker._private_jobs j
+        join graphile_worker._private_tasks t on t.id = j.task_id
         join graphile_worker._private_job_queues q on q.id = j.job_queue_id
-        where q.queue_name = ${firmQueueName(firmId)} and (j.attempts < j.max_attempts) and j.last_error is null`.execute(stack.db);
-      return Number(rows[0]!.n) === 0;
-    }, what, 60_000);
+        where q.queue_name = ${firmQueueName(firmId)}`.execute(stack.db);
+      const failing = rows.find((r) => r.last_error);
+      if (failing && !opts.allowRetries) throw new Error(`job ${failing.task} failed: ${failing.last_error}`);
+      last = rows;
+      return rows.filter((r) => r.attempts < r.max_attempts).length === 0;
+    }, what, 60_000).catch((err: Error) => {
+      throw new Error(`${err.message}; still queued: ${JSON.stringify(last)}`);
+    });
   }
 
   /** Runs a sweep now (as the per-firm schedule would) and waits for it. */

@@ -38,8 +38,8 @@ export async function pushBills(ctx: SyncContext, bills: ClioBill[], opts: { det
     const scope = billScope(bill, ctx.settings, Boolean(link?.xeroId));
     const label = `Bill ${bill.number}`;
     if (scope.in) {
-      // Unchanged since the last push (same Clio version): nothing to read, nothing to write.
-      if (link?.state === 'synced' && link.clioUpdatedAt && link.clioUpdatedAt.getTime() === new Date(bill.updated_at).getTime()) {
+      // Unchanged since the last push (same Clio etag): nothing to read, nothing to write.
+      if (link?.state === 'synced' && link.clioEtag && link.clioEtag === bill.etag) {
         ctx.plan.push({ kind: KIND, clioId: String(bill.id), label, action: 'skip', reason: 'unchanged since the last sync' });
       } else inScope.push(bill);
     } else if (scope.end && link?.xeroId) ends.push({ bill, link, end: scope.end });
@@ -116,7 +116,7 @@ async function prepare(ctx: SyncContext, bills: ClioBill[], links: Map<string, L
     ctx.plan.push(item);
     if (item.action === 'skip' && !ctx.dryRun && link?.xeroId && link.lastPushedHash) {
       // Same content under a newer Clio version (a payment touched it, say): remember the version.
-      await succeeded(ctx, KIND, { clioId: id, xeroId: link.xeroId, hash: link.lastPushedHash, snapshot: link.snapshot ?? {}, action: 'skip', reason: 'unchanged content', clioUpdatedAt: bill.updated_at });
+      await succeeded(ctx, KIND, { clioId: id, xeroId: link.xeroId, hash: link.lastPushedHash, snapshot: link.snapshot ?? {}, action: 'skip', reason: 'unchanged content', clioEtag: bill.etag });
     }
     if (item.action === 'create' || item.action === 'update') ready.push({ bill, link, item, contactId: contactId! });
   }
@@ -153,7 +153,7 @@ async function settle(ctx: SyncContext, r: Ready, result: ElementResult<Invoice>
     action,
     reason: r.item.reason,
     xeroNumber: draft.invoiceNumber,
-    clioUpdatedAt: r.bill.updated_at,
+    clioEtag: r.bill.etag,
     detail: { total: invoice.total, status: String(invoice.status) },
   });
   if (toCents(invoice.total ?? 0) !== draft.totalCents) {
@@ -231,7 +231,7 @@ async function writeEnds(ctx: SyncContext, ends: { bill: ClioBill; link: LinkRow
       const id = String(bill.id);
       if (res.ok) {
         const status = changes[i]!.status;
-        await succeeded(ctx, KIND, { clioId: id, xeroId: link.xeroId!, hash: `${status}:${link.lastPushedHash ?? ''}`, beforeHash: link.lastPushedHash, snapshot: { ...link.snapshot, status }, action: status === 'VOIDED' ? 'void' : 'delete', reason: `${bill.state} in Clio`, clioUpdatedAt: bill.updated_at });
+        await succeeded(ctx, KIND, { clioId: id, xeroId: link.xeroId!, hash: `${status}:${link.lastPushedHash ?? ''}`, beforeHash: link.lastPushedHash, snapshot: { ...link.snapshot, status }, action: status === 'VOIDED' ? 'void' : 'delete', reason: `${bill.state} in Clio`, clioEtag: bill.etag });
       } else {
         const moneyApplied = ['XERO_PAID_LINE_EDIT', 'XERO_INVOICE_NOT_AUTHORISED'].includes(res.failure.code);
         await failed(ctx, KIND, id, moneyApplied ? { code: 'XERO_VOID_HAS_PAYMENTS', detail: res.failure.detail } : res.failure, { dropClaim: false, xeroId: link.xeroId });

@@ -13,6 +13,8 @@ export interface ClioDiscount {
 
 export interface ClioBill {
   id: number;
+  /** Changes with every edit (updated_at has only second resolution). */
+  etag: string;
   number: string;
   state: ClioBillState;
   issued_at: string;
