@@ -23,6 +23,9 @@ const envSchema = z.object({
   SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().positive().default(8000),
   BODY_LIMIT_BYTES: z.coerce.number().int().positive().default(1_048_576),
   WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(50).default(4),
+  /** How often a process stamps its job workers alive, and after how long without a stamp another process frees their jobs. */
+  JOB_HEARTBEAT_MS: z.coerce.number().int().min(100).max(60_000).default(10_000),
+  JOB_WORKER_DEAD_AFTER_MS: z.coerce.number().int().min(1_000).max(3_600_000).default(60_000),
   /** Clio allows 50 calls per token in this window; shorter only against an emulator whose timeScale shrinks it the same. */
   CLIO_RATE_WINDOW_MS: z.coerce.number().int().min(100).max(600_000).default(60_000),
   SESSION_TTL_SECONDS: z.coerce.number().int().min(60).max(86_400).default(900),

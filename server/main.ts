@@ -43,6 +43,8 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
     const engine = createSyncEngine({ config, db, secrets, logger });
     const jobs = await startJobRunner({
       pool,
+      db,
+      heartbeat: { beatMs: config.JOB_HEARTBEAT_MS, deadAfterMs: config.JOB_WORKER_DEAD_AFTER_MS },
       logger: logger.child({ component: 'jobs' }),
       concurrency: config.WORKER_CONCURRENCY,
       tasks: createTasks({

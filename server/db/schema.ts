@@ -122,6 +122,11 @@ export interface SyncRunsTable {
   updated_at: Timestamp;
 }
 
+export interface JobWorkerHeartbeatsTable {
+  worker_id: string;
+  beat_at: Timestamp;
+}
+
 export interface SyncCursorsTable {
   firm_id: string;
   source: Provider;
@@ -240,6 +245,7 @@ export interface DB {
   sync_errors: SyncErrorsTable;
   sync_log: SyncLogTable;
   sync_runs: SyncRunsTable;
+  job_worker_heartbeats: JobWorkerHeartbeatsTable;
   xero_oauth_states: XeroOauthStatesTable;
   xero_pending_tenants: XeroPendingTenantsTable;
   xero_webhook_events: XeroWebhookEventsTable;

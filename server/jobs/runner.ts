@@ -8,8 +8,11 @@ import {
   type Runner,
   type TaskList,
 } from 'graphile-worker';
+import { EventEmitter } from 'node:events';
 import type pg from 'pg';
+import type { Database } from '../db/database';
 import type { Logger } from '../log';
+import { startHeartbeats } from './heartbeats';
 
 export interface JobRunner {
   addJob: AddJobFunction;
@@ -20,6 +23,9 @@ export interface JobRunner {
 
 export interface JobRunnerOptions {
   pool: pg.Pool;
+  db: Database;
+  /** How often this process stamps its workers alive, and after how long without a stamp a worker is taken for dead. */
+  heartbeat?: { beatMs: number; deadAfterMs: number };
   logger: Logger;
   concurrency: number;
   tasks: TaskList;
@@ -38,7 +44,12 @@ function workerLogger(logger: Logger): WorkerLogger {
 
 export async function startJobRunner(opts: JobRunnerOptions): Promise<JobRunner> {
   let running = true;
+  const heartbeats = startHeartbeats({ db: opts.db, logger: opts.logger, ...opts.heartbeat });
+  const events: NonNullable<Parameters<typeof run>[0]['events']> = new EventEmitter();
+  events.on('worker:create', ({ worker }) => heartbeats.add(worker.workerId));
+  events.on('worker:stop', ({ worker }) => heartbeats.remove(worker.workerId));
   const runner: Runner = await run({
+    events,
     pgPool: opts.pool,
     concurrency: opts.concurrency,
     taskList: opts.tasks,
@@ -62,6 +73,7 @@ export async function startJobRunner(opts: JobRunnerOptions): Promise<JobRunner>
       const deadline = new Promise<'timeout'>((r) => (timer = setTimeout(() => r('timeout'), deadlineMs)));
       const outcome = await Promise.race([runner.stop().then(() => 'stopped' as const), deadline]);
       clearTimeout(timer);
+      heartbeats.stop();
       return { timedOut: outcome === 'timeout' };
     },
   };

@@ -27,8 +27,8 @@ afterAll(async () => {
 });
 
 const runners: JobRunner[] = [];
-async function runner(opts: Parameters<typeof startJobRunner>[0]) {
-  const r = await startJobRunner(opts);
+async function runner(opts: Omit<Parameters<typeof startJobRunner>[0], 'db'>) {
+  const r = await startJobRunner({ db: t.db, ...opts });
   runners.push(r);
   return r;
 }

@@ -13,7 +13,9 @@ import { connectFirm, startXeroStack, type XeroStack } from '../xero/stack';
 export const TENANT = SEED_TENANTS.primary.tenantId;
 
 /** `settings` may depend on the emulators' today (a start date, say). */
-export async function startSyncStack(opts: { settings?: Partial<SyncSettings> | ((today: string) => Partial<SyncSettings>) } = {}) {
+export async function startSyncStack(
+  opts: { settings?: Partial<SyncSettings> | ((today: string) => Partial<SyncSettings>); beforeSettings?: (stack: XeroStack) => Promise<void> } = {},
+) {
   // Clio's 50 calls a minute, in a 3-second window on both sides: the limit stays, the waits shrink.
   const stack: XeroStack = await startXeroStack({ clioTimeScale: 20 });
   let res = await manual(`${stack.baseUrl}/oauth/clio/start?region=us`);
@@ -23,6 +25,8 @@ export async function startSyncStack(opts: { settings?: Partial<SyncSettings> | 
   const { firmId } = await stack.sessions.verify(token);
   await connectFirm(stack, token, TENANT);
   const call = stack.api(token);
+  // Faults are set here, before saving the settings starts the first sync.
+  await opts.beforeSettings?.(stack);
   const today = stack.clio.emulator.state.clock.now().toISOString().slice(0, 10);
   const overrides = typeof opts.settings === 'function' ? opts.settings(today) : opts.settings;
   const saved = await call('PUT', '/api/settings', settingsForSeededChart({ syncHardCosts: false, categoryAccounts: [], ...overrides }));

@@ -79,6 +79,7 @@ export function controlRoutes(deps: ControlDeps): Hono {
     const ok = emu.tokens.expire((await body<{ access_token?: string }>(c)).access_token ?? '');
     return ok ? c.body(null, 204) : c.json({ error: 'unknown token' }, 404);
   });
+  app.post('/tokens/expire_all', async (c) => c.json({ expired: emu.tokens.expireAllOf(actor((await body<{ user_id?: number }>(c)).user_id)) }));
   app.post('/tokens/revoke', async (c) => {
     const ok = emu.tokens.revoke((await body<{ access_token?: string }>(c)).access_token ?? '');
     return ok ? c.body(null, 204) : c.json({ error: 'unknown token' }, 404);

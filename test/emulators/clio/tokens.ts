@@ -92,6 +92,18 @@ export class TokenStore {
     return entry !== undefined;
   }
 
+  /** Every live access token of the user expires now (its refresh token still works). */
+  expireAllOf(userId: number): number {
+    let n = 0;
+    for (const entry of this.access.values()) {
+      if (entry.userId === userId && !entry.revoked && entry.expiresAt > this.now()) {
+        entry.expiresAt = this.now();
+        n++;
+      }
+    }
+    return n;
+  }
+
   private mint(grantId: number, userId: number): AccessToken {
     const entry = { token: secret(), userId, grantId, expiresAt: this.now() + this.lifetimeSeconds * 1000, revoked: false };
     this.access.set(entry.token, entry);

@@ -1,7 +1,9 @@
-// Fault injection: the next N matching calls fail with 500, 503, 429 or hang (to trip client timeouts).
+// Fault injection: the next N matching calls fail with 500, 503, 429 or hang (to trip client timeouts),
+// or are delayed. With `afterCommit` the call is carried out first and only its answer is lost —
+// what a client sees when Xero saved the batch but the connection dropped or Xero failed afterwards.
 import type { MiddlewareHandler } from 'hono';
 
-export type FaultKind = '500' | '503' | '429' | 'timeout';
+export type FaultKind = '500' | '503' | '429' | 'timeout' | 'delay';
 
 export interface Fault {
   id: number;
@@ -12,8 +14,10 @@ export interface Fault {
   pathRegex?: string;
   kind: FaultKind;
   remaining: number;
-  /** How long a `timeout` fault hangs before answering 504 (real milliseconds). */
+  /** How long a `timeout` fault hangs before answering 504, or a `delay` holds the call (real milliseconds). */
   hangMs: number;
+  /** Carry the call out, then fail (or hang) in place of its answer. */
+  afterCommit?: boolean;
 }
 
 export type FaultInput = Omit<Fault, 'id' | 'remaining' | 'hangMs'> & { count?: number; hangMs?: number };
@@ -25,13 +29,14 @@ export class Faults {
   constructor(private readonly defaultHangMs: number) {}
 
   add(input: FaultInput): Fault {
-    if (!['500', '503', '429', 'timeout'].includes(input.kind)) throw new Error(`Unknown fault kind ${String(input.kind)}`);
+    if (!['500', '503', '429', 'timeout', 'delay'].includes(input.kind)) throw new Error(`Unknown fault kind ${String(input.kind)}`);
     if (input.pathRegex !== undefined) new RegExp(input.pathRegex);
     const fault: Fault = {
       id: this.nextId++, kind: input.kind, remaining: input.count ?? 1, hangMs: input.hangMs ?? this.defaultHangMs,
       ...(input.method ? { method: input.method.toUpperCase() } : {}),
       ...(input.pathPrefix !== undefined ? { pathPrefix: input.pathPrefix } : {}),
       ...(input.pathRegex !== undefined ? { pathRegex: input.pathRegex } : {}),
+      ...(input.afterCommit ? { afterCommit: true } : {}),
     };
     this.active.push(fault);
     return fault;
@@ -54,19 +59,31 @@ export class Faults {
     return async (c, next) => {
       const fault = this.take(c.req.method, c.req.path);
       if (!fault) return next();
-      switch (fault.kind) {
-        case 'timeout':
-          await new Promise((resolve) => setTimeout(resolve, fault.hangMs));
-          return c.text('Gateway Timeout', 504);
-        case '429':
-          c.header('Retry-After', '1');
-          c.header('X-Rate-Limit-Problem', 'minute');
-          return c.text('oauth_problem=rate limit exceeded', 429);
-        case '503':
-          return c.text('The Xero API is currently offline for maintenance', 503);
-        case '500':
-          return c.json({ ErrorNumber: 500, Type: 'UnknownErrorException', Message: 'An error occurred in Xero. Check the API Status page http://status.developer.xero.com for current service status.' }, 500);
+      if (fault.kind === 'delay') {
+        await new Promise((resolve) => setTimeout(resolve, fault.hangMs));
+        return next();
       }
+      if (!fault.afterCommit) return failure(fault);
+      await next();
+      // The work is saved; the client gets the failure instead of the answer.
+      c.res = await failure(fault);
     };
+  }
+}
+
+async function failure(fault: Fault): Promise<Response> {
+  switch (fault.kind) {
+    case 'timeout':
+      await new Promise((resolve) => setTimeout(resolve, fault.hangMs));
+      return new Response('Gateway Timeout', { status: 504 });
+    case '429':
+      return new Response('oauth_problem=rate limit exceeded', { status: 429, headers: { 'Retry-After': '1', 'X-Rate-Limit-Problem': 'minute' } });
+    case '503':
+      return new Response('The Xero API is currently offline for maintenance', { status: 503 });
+    default:
+      return Response.json(
+        { ErrorNumber: 500, Type: 'UnknownErrorException', Message: 'An error occurred in Xero. Check the API Status page http://status.developer.xero.com for current service status.' },
+        { status: 500 },
+      );
   }
 }
