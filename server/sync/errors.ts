@@ -96,8 +96,9 @@ const RULES: [RegExp, SyncErrorCode][] = [
   [/archived, or has been deleted|account.*archived/i, 'XERO_ACCOUNT_ARCHIVED'],
   [/TaxType code .* cannot be used|TaxType .*does not exist|TaxType field is mandatory/i, 'XERO_TAX_TYPE_INVALID'],
   [/Account code or ID must be specified|is not a valid code|system account|bank account and cannot be used/i, 'XERO_ACCOUNT_INVALID'],
-  [/contact name .* already|already assigned to another contact/i, 'XERO_CONTACT_NAME_TAKEN'],
+  // Before the name rule: Xero words a number clash "… is already assigned to another contact" too.
   [/contact number/i, 'XERO_CONTACT_NUMBER_TAKEN'],
+  [/contact name .* already|already assigned to another contact/i, 'XERO_CONTACT_NAME_TAKEN'],
   [/has been archived\. The contact must be un-archived/i, 'XERO_CONTACT_ARCHIVED'],
   [/must be unique/i, 'XERO_INVOICE_NUMBER_TAKEN'],
   [/lock date/i, 'XERO_LOCK_DATE'],

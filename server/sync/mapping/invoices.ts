@@ -121,7 +121,10 @@ function discountLines(bill: ClioBill, lines: { clio: ClioLineItem; draft: Draft
   }
   const list = [...groups.entries()].sort(([a], [b]) => a.localeCompare(b));
   const amounts = allocateCents(discount, list.map(([, g]) => g.amount));
-  const taxes = allocateCents(taxRemoved, list.map(([, g]) => g.tax || g.amount));
+  // Tax comes off the groups that carry tax, in proportion to it: a tax-exempt group never had any to
+  // remove. Only when no group carries tax (Clio's figures disagree) does the amount decide.
+  const taxed = list.some(([, g]) => g.tax !== 0);
+  const taxes = allocateCents(taxRemoved, list.map(([, g]) => (taxed ? g.tax : g.amount)));
   return list.map(([key, g], i) => ({
     key: `discount:${key}`,
     description: discountLabel(bill),
