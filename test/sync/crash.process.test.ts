@@ -88,6 +88,7 @@ it('a server killed mid-sync and restarted ends with exactly one Xero record per
   expect((await first.exited).signal).toBe('SIGKILL');
   await xeroControl('DELETE', '/faults');
 
+  const restartedAt = new Date();
   const second = startServerProcess(env);
   await ready(second);
   const { db } = createDatabase(database.url, { max: 2 });
@@ -97,12 +98,15 @@ it('a server killed mid-sync and restarted ends with exactly one Xero record per
   await eventually(
     async () => {
       const run = await db.selectFrom('sync_runs').select('last_success_at').where('firm_id', '=', firmId).executeTakeFirst();
-      const { rows } = await sql<{ n: string }>`select count(*) as n from graphile_worker._private_jobs`.execute(db);
-      return Boolean(run?.last_success_at) && Number(rows[0]!.n) === 0;
+      const { rows } = await sql<{ n: string }>`select count(*) as n from graphile_worker._private_jobs where task_id in
+        (select id from graphile_worker._private_tasks where identifier = 'sync_firm') and attempts < max_attempts`.execute(db);
+      return Boolean(run?.last_success_at && run.last_success_at > restartedAt) && Number(rows[0]!.n) === 0;
     },
     'the restarted process to finish the sync',
     90_000,
-  );
+  ).catch((err: Error) => {
+    throw new Error(`${err.message}\n${second.lines.slice(-30).join('\n')}`);
+  });
   second.child.kill('SIGTERM');
   await second.exited;
 
