@@ -143,7 +143,8 @@ export function createSyncEngine(deps: SyncEngineDeps) {
    * range it previews a backfill of those bills; without, the first (or next) sweep.
    */
   async function preview(firmId: string, range?: { from: string | null; to: string | null }): Promise<PlanItem[] | undefined> {
-    const ctx = await open(firmId, true, range ? { billDateFrom: range.from, billDateTo: range.to } : undefined);
+    // A preview answers "what would syncing bills do", so it plans as if bill syncing were on.
+    const ctx = await open(firmId, true, { syncBills: true, ...(range ? { billDateFrom: range.from, billDateTo: range.to } : {}) });
     if (!ctx) return undefined;
     await sweep(ctx, { fresh: Boolean(range) });
     return ctx.plan.map(({ draft: _d, hash: _h, ...item }) => item);

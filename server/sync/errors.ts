@@ -58,6 +58,10 @@ export const SYNC_ERROR_CODES = {
     cause: 'The bill is in a currency your Xero organisation does not use.',
     fix: 'Add the currency in Xero (Settings → Currencies; it needs a plan with multi-currency), or bill in the organisation’s own currency.',
   },
+  XERO_INVOICE_CLOSED: {
+    cause: 'The invoice was voided or deleted in Xero, so Xero accepts no more changes to it.',
+    fix: 'If that was deliberate, void the bill in Clio too. If not, the bill needs a new number in Clio to be sent again as a new invoice.',
+  },
   XERO_VALIDATION: {
     cause: 'Xero refused the record.',
     fix: 'Read Xero’s message below, correct the record in Clio, and it retries by itself.',
@@ -105,7 +109,8 @@ const RULES: [RegExp, SyncErrorCode][] = [
   [/paid invoice line item|cannot be edited as it has a payment|has payments or credit notes allocated/i, 'XERO_PAID_LINE_EDIT'],
   [/greater than or equal to zero/i, 'XERO_NEGATIVE_TOTAL'],
   [/not subscribed to currency/i, 'XERO_CURRENCY_NOT_ENABLED'],
-  [/must be authorised|only be allocated .*authorised|not of valid status/i, 'XERO_INVOICE_NOT_AUTHORISED'],
+  [/must be authorised|only be allocated .*authorised/i, 'XERO_INVOICE_NOT_AUTHORISED'],
+  [/not of valid status for modification/i, 'XERO_INVOICE_CLOSED'],
 ];
 
 /** Xero's validation messages for one element → a stable code (the first rule that matches any message). */

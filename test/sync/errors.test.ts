@@ -27,7 +27,7 @@ const CASES: [string, SyncErrorCode][] = [
   ['Organisation is not subscribed to currency USD', 'XERO_CURRENCY_NOT_ENABLED'],
   ['Credit notes can only be allocated to Authorised invoices', 'XERO_INVOICE_NOT_AUTHORISED'],
   ['Credit Note must be AUTHORISED to be allocated', 'XERO_INVOICE_NOT_AUTHORISED'],
-  ['Invoice not of valid status for modification', 'XERO_INVOICE_NOT_AUTHORISED'],
+  ['Invoice not of valid status for modification', 'XERO_INVOICE_CLOSED'],
 ];
 
 describe('classifyXeroMessages', () => {

@@ -137,7 +137,7 @@ async function settle(ctx: SyncContext, r: Ready, result: ElementResult<Invoice>
   const id = String(r.bill.id);
   const draft = r.item.draft!;
   if (!result.ok) {
-    await failed(ctx, KIND, id, action === 'update' && result.failure.code === 'XERO_INVOICE_NOT_AUTHORISED' ? { ...result.failure, code: 'XERO_PAID_LINE_EDIT' } : result.failure, {
+    await failed(ctx, KIND, id, result.failure, {
       dropClaim: action === 'create',
       xeroId: r.link?.xeroId ?? null,
     });
@@ -233,7 +233,7 @@ async function writeEnds(ctx: SyncContext, ends: { bill: ClioBill; link: LinkRow
         const status = changes[i]!.status;
         await succeeded(ctx, KIND, { clioId: id, xeroId: link.xeroId!, hash: `${status}:${link.lastPushedHash ?? ''}`, beforeHash: link.lastPushedHash, snapshot: { ...link.snapshot, status }, action: status === 'VOIDED' ? 'void' : 'delete', reason: `${bill.state} in Clio`, clioEtag: bill.etag });
       } else {
-        const moneyApplied = ['XERO_PAID_LINE_EDIT', 'XERO_INVOICE_NOT_AUTHORISED'].includes(res.failure.code);
+        const moneyApplied = res.failure.code === 'XERO_PAID_LINE_EDIT';
         await failed(ctx, KIND, id, moneyApplied ? { code: 'XERO_VOID_HAS_PAYMENTS', detail: res.failure.detail } : res.failure, { dropClaim: false, xeroId: link.xeroId });
       }
     }
