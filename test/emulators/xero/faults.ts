@@ -1,7 +1,18 @@
-// Fault injection: the next N matching calls fail with 500, 503, 429 or hang (to trip client timeouts).
+// Fault injection: the next N matching calls fail with 500, 503, 429, an expired-token 401, or
+// hang (to trip client timeouts).
 import type { MiddlewareHandler } from 'hono';
+import { problem } from './responses';
 
-export type FaultKind = '500' | '503' | '429' | 'timeout';
+export type FaultKind = '500' | '503' | '429' | '401' | 'timeout';
+const KINDS: FaultKind[] = ['500', '503', '429', '401', 'timeout'];
+
+/**
+ * The shapes of Xero's 401 for an expired access token: the JSON problem its API gateway sends
+ * (`Detail: "TokenExpired: …"`), and the form-encoded `oauth_problem=token_expired&…` body the
+ * spec lists under error shapes (docs: xero-api.md §3, "Other codes").
+ */
+export type TokenExpiredShape = 'problem' | 'oauth_problem';
+const SHAPES: TokenExpiredShape[] = ['problem', 'oauth_problem'];
 
 export interface Fault {
   id: number;
@@ -14,6 +25,8 @@ export interface Fault {
   remaining: number;
   /** How long a `timeout` fault hangs before answering 504 (real milliseconds). */
   hangMs: number;
+  /** Which body a `401` fault answers with; `problem` unless given. */
+  shape?: TokenExpiredShape;
 }
 
 export type FaultInput = Omit<Fault, 'id' | 'remaining' | 'hangMs'> & { count?: number; hangMs?: number };
@@ -25,13 +38,15 @@ export class Faults {
   constructor(private readonly defaultHangMs: number) {}
 
   add(input: FaultInput): Fault {
-    if (!['500', '503', '429', 'timeout'].includes(input.kind)) throw new Error(`Unknown fault kind ${String(input.kind)}`);
+    if (!KINDS.includes(input.kind)) throw new Error(`Unknown fault kind ${String(input.kind)}`);
+    if (input.shape !== undefined && (input.kind !== '401' || !SHAPES.includes(input.shape))) throw new Error(`Unknown 401 shape ${String(input.shape)}`);
     if (input.pathRegex !== undefined) new RegExp(input.pathRegex);
     const fault: Fault = {
       id: this.nextId++, kind: input.kind, remaining: input.count ?? 1, hangMs: input.hangMs ?? this.defaultHangMs,
       ...(input.method ? { method: input.method.toUpperCase() } : {}),
       ...(input.pathPrefix !== undefined ? { pathPrefix: input.pathPrefix } : {}),
       ...(input.pathRegex !== undefined ? { pathRegex: input.pathRegex } : {}),
+      ...(input.kind === '401' ? { shape: input.shape ?? 'problem' } : {}),
     };
     this.active.push(fault);
     return fault;
@@ -62,6 +77,13 @@ export class Faults {
           c.header('Retry-After', '1');
           c.header('X-Rate-Limit-Problem', 'minute');
           return c.text('oauth_problem=rate limit exceeded', 429);
+        case '401':
+          c.header('WWW-Authenticate', 'Bearer error="invalid_token"');
+          if (fault.shape === 'oauth_problem') {
+            c.header('Content-Type', 'application/x-www-form-urlencoded');
+            return c.body('oauth_problem=token_expired&oauth_problem_advice=The%20access%20token%20has%20expired', 401);
+          }
+          return problem(c, 401, 'Unauthorized', 'TokenExpired: token expired');
         case '503':
           return c.text('The Xero API is currently offline for maintenance', 503);
         case '500':
