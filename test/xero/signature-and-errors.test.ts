@@ -23,6 +23,11 @@ describe('isValidXeroSignature', () => {
     expect(isValidXeroSignature(Buffer.concat([body, Buffer.from(' ')]), good, key)).toBe(false);
     expect(isValidXeroSignature(body, good, '')).toBe(false);
   });
+  it('refuses everything when the key is empty, even a signature made with the empty key', () => {
+    // HMAC accepts an empty key, so anyone could sign with it: an unset XERO_WEBHOOK_KEY must not.
+    const signedWithEmptyKey = createHmac('sha256', '').update(body).digest('base64');
+    expect(isValidXeroSignature(body, signedWithEmptyKey, '')).toBe(false);
+  });
 });
 
 describe('fromXeroNodeRejection', () => {
