@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { getSettings, saveSettings } from '../../server/settings/repository';
 import { craftedToken, expectEnvelope, uiApiHarness, type UiApiHarness } from './app-harness';
 import { startConnectedStack } from './connected-stack';
 
@@ -76,6 +77,18 @@ describe('UI API: who may do what', () => {
     const smuggled = await h.call('PUT', '/api/settings', a.token, { ...offSettings, firmId: b.firmId });
     expect(smuggled.status).toBe(422);
     expect((await h.call('GET', '/api/me', a.token).then((r) => r.json())).firm.name).toBe('Firm A');
+  });
+
+  it("each firm reads only its own category overrides, though both firms have some", async () => {
+    const a = await h.firmWithUser({ name: 'Overrides A' });
+    const b = await h.firmWithUser({ name: 'Overrides B' });
+    const base = (await getSettings(h.db, a.firmId))!;
+    // Written as the settings page's PUT writes them (its validation needs a Xero chart, which this harness has not).
+    await saveSettings(h.db, a.firmId, { ...base, categoryAccounts: [{ clioKind: 'activity_description', clioId: '11', accountCode: '260' }] });
+    await saveSettings(h.db, b.firmId, { ...base, categoryAccounts: [{ clioKind: 'expense_category', clioId: '7', accountCode: '200' }] });
+    const read = async (token: string) => (await (await h.call('GET', '/api/settings', token)).json()).settings.categoryAccounts;
+    expect(await read(a.token)).toEqual([{ clioKind: 'activity_description', clioId: '11', accountCode: '260' }]);
+    expect(await read(b.token)).toEqual([{ clioKind: 'expense_category', clioId: '7', accountCode: '200' }]);
   });
 
   it("firm A's token never reads firm B's record links", async () => {
