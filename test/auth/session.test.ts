@@ -1,3 +1,4 @@
+import { createHmac } from 'node:crypto';
 import { Hono } from 'hono';
 import { SignJWT } from 'jose';
 import { describe, expect, it } from 'vitest';
@@ -61,7 +62,18 @@ describe('session tokens', () => {
     expect((await app().request('/settings', { method: 'PUT', ...bearer(await issuer.issue(alice)) })).status).toBe(200);
   });
 
-  it('derives a signing key different from the encryption key', () => {
-    expect(Buffer.from(key).equals(Buffer.alloc(32, 5))).toBe(false);
+  it('derives the signing key from the secret key with HKDF-SHA256 (RFC 5869), labelled for session tokens', () => {
+    // Computed here by the RFC's two steps with plain HMAC, not by the function under test:
+    // extract with the empty salt (HashLen zero bytes), then one expand block with the info label.
+    const secret = Buffer.alloc(32, 5);
+    const prk = createHmac('sha256', Buffer.alloc(32)).update(secret).digest();
+    const okm = createHmac('sha256', prk).update(Buffer.concat([Buffer.from('session-token-v1'), Buffer.from([1])])).digest();
+    expect(Buffer.from(key).toString('hex')).toBe(okm.toString('hex'));
+    expect(Buffer.from(deriveSessionKey(Buffer.alloc(32, 6))).equals(Buffer.from(key))).toBe(false);
+  });
+
+  it('refuses a token signed with the secret key itself rather than the derived one', async () => {
+    const raw = createSessionIssuer(new Uint8Array(Buffer.alloc(32, 5)), 900);
+    expect((await app().request('/me', bearer(await raw.issue(alice)))).status).toBe(401);
   });
 });
