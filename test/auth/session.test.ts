@@ -50,6 +50,37 @@ describe('session tokens', () => {
     expect(((await res.json()) as { error: { message: string } }).error.message).toMatch(/expired/);
   });
 
+  it('refuses a correctly signed token whose claims are missing or of the wrong type', async () => {
+    const signed = (claims: Record<string, unknown>, sub: string | null = alice.userId) => {
+      const jwt = new SignJWT(claims).setProtectedHeader({ alg: 'HS256' }).setIssuer('clio-xero-sync').setAudience('clio-xero-sync-ui')
+        .setIssuedAt().setExpirationTime('5m');
+      return (sub === null ? jwt : jwt.setSubject(sub)).sign(key);
+    };
+    for (const token of [
+      await signed({ adm: true }),
+      await signed({ firm: 42, adm: true }),
+      await signed({ firm: alice.firmId }),
+      await signed({ firm: alice.firmId, adm: 'true' }),
+      await signed({ firm: alice.firmId, adm: true }, null),
+    ]) {
+      const res = await app().request('/me', bearer(token));
+      expect(res.status).toBe(401);
+      expect(((await res.json()) as { error: { message: string } }).error.message).toBe('Invalid session token.');
+    }
+    // The same claims, complete, pass: the refusals above are about the claims.
+    expect((await app().request('/me', bearer(await signed({ firm: alice.firmId, adm: false })))).status).toBe(200);
+  });
+
+  it('takes the token only from an "Authorization: Bearer" header', async () => {
+    const token = await issuer.issue(alice);
+    for (const authorization of [`Token ${token}`, `xBearer ${token}`, token, 'Bearer ']) {
+      const res = await app().request('/me', { headers: { authorization } });
+      expect(res.status).toBe(401);
+      expect(((await res.json()) as { error: { message: string } }).error.message).toBe('Sign in through Clio to use the add-on.');
+    }
+    expect((await app().request('/me', { headers: { authorization: `bearer ${token}` } })).status).toBe(200);
+  });
+
   it('refuses an unsigned (alg none) token', async () => {
     const header = Buffer.from(JSON.stringify({ alg: 'none' })).toString('base64url');
     const body = Buffer.from(JSON.stringify({ sub: 'x', firm: alice.firmId, adm: true })).toString('base64url');

@@ -37,6 +37,11 @@ describe('webhook signatures', () => {
     expect(verifyClioWebhook('s3cret', '{"a":1}', sig.toUpperCase())).toBe(false);
     expect(verifyClioWebhook('s3cret', '{"a":1}', undefined)).toBe(false);
   });
+
+  it('refuses, without throwing, a good signature with anything before or after it', () => {
+    const sig = signClioWebhook('s3cret', '{"a":1}');
+    for (const padded of [`z${sig}`, `${sig}00`, ` ${sig}`, `${sig}\n`]) expect(verifyClioWebhook('s3cret', '{"a":1}', padded)).toBe(false);
+  });
 });
 
 describe('clio webhooks', () => {
