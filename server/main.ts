@@ -33,7 +33,7 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
     : await startEmbeddedPostgres({ dataDir: config.DATA_DIR, onLog: (line) => logger.debug({ postgres: line }) });
   const databaseUrl = config.DATABASE_URL ?? embedded!.url;
   const { db, pool } = createDatabase(databaseUrl, {
-    onIdleError: (err) => logger.warn({ err: { message: err.message } }, 'idle database connection failed'),
+    onConnectionError: (err) => logger.warn({ err: { message: err.message } }, 'database connection failed'),
   });
   try {
     await migrateToLatest(db);

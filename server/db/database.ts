@@ -11,13 +11,21 @@ export type Database = Kysely<DB>;
 
 export interface DatabaseOptions {
   max?: number;
-  /** Errors on idle pooled connections (a restarted server, say); without a listener they crash the process. */
-  onIdleError?: (err: Error) => void;
+  /**
+   * A pooled connection failed: a restarted server, or a backend terminated while a transaction
+   * held it. pg emits these as 'error' events on the client, checked out or idle; without a
+   * listener they crash the process. (The query that was running, if any, rejects as well.)
+   */
+  onConnectionError?: (err: Error) => void;
 }
 
 export function createDatabase(url: string, opts: DatabaseOptions = {}): { db: Database; pool: pg.Pool } {
   const pool = new pg.Pool({ connectionString: url, max: opts.max ?? 10 });
-  pool.on('error', opts.onIdleError ?? (() => {}));
+  const onError = opts.onConnectionError ?? (() => {});
+  // Every client gets a listener of its own for its whole life; the pool's listener only covers
+  // idle ones, and pg-pool removes it while a client is checked out.
+  pool.on('connect', (client) => client.on('error', onError));
+  pool.on('error', () => {}); // already reported by the client's own listener
   const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
   return { db, pool };
 }

@@ -126,6 +126,12 @@ function parseBody(body: unknown): unknown {
   try {
     return JSON.parse(body);
   } catch {
+    // Xero's OAuth layer answers some 401s form-encoded: `oauth_problem=token_expired&oauth_problem_advice=…`.
+    if (/^oauth_problem=/.test(body.trim())) {
+      const form = new URLSearchParams(body.trim());
+      const advice = form.get('oauth_problem_advice');
+      return { Detail: `${form.get('oauth_problem')}${advice ? `: ${advice}` : ''}` };
+    }
     return body;
   }
 }
@@ -154,7 +160,9 @@ function messagesOf(body: unknown): string[] {
 const CONNECTION_GONE = /AuthenticationUnsuccessful|tenant.*(not connected|disconnected)|connection.*(revoked|removed|not found)/i;
 
 function kindFor(status: number, messages: string[]): XeroErrorKind {
-  if (status === 401) return messages.some((m) => /TokenExpired/i.test(m)) ? 'token_expired' : 'auth_revoked';
+  // Both of Xero's expired-token shapes: a problem whose Detail starts `TokenExpired: …`, and the
+  // form-encoded `oauth_problem=token_expired` (parsed into `token_expired: <advice>`).
+  if (status === 401) return messages.some((m) => /\b(TokenExpired|token_expired)\b/i.test(m)) ? 'token_expired' : 'auth_revoked';
   // Xero answers 403 both when the organisation's connection is gone and when the app may not
   // use this endpoint (missing scope, no permission); only the former needs a reconnect.
   if (status === 403) return messages.some((m) => CONNECTION_GONE.test(m)) ? 'auth_revoked' : 'forbidden';

@@ -1,3 +1,4 @@
+import { createHmac } from 'node:crypto';
 import { Hono } from 'hono';
 import { SignJWT } from 'jose';
 import { describe, expect, it } from 'vitest';
@@ -50,6 +51,37 @@ describe('session tokens', () => {
     expect(((await res.json()) as { error: { message: string } }).error.message).toMatch(/expired/);
   });
 
+  it('refuses a correctly signed token whose claims are missing or of the wrong type', async () => {
+    const signed = (claims: Record<string, unknown>, sub: string | null = alice.userId) => {
+      const jwt = new SignJWT(claims).setProtectedHeader({ alg: 'HS256' }).setIssuer('clio-xero-sync').setAudience('clio-xero-sync-ui')
+        .setIssuedAt().setExpirationTime('5m');
+      return (sub === null ? jwt : jwt.setSubject(sub)).sign(key);
+    };
+    for (const token of [
+      await signed({ adm: true }),
+      await signed({ firm: 42, adm: true }),
+      await signed({ firm: alice.firmId }),
+      await signed({ firm: alice.firmId, adm: 'true' }),
+      await signed({ firm: alice.firmId, adm: true }, null),
+    ]) {
+      const res = await app().request('/me', bearer(token));
+      expect(res.status).toBe(401);
+      expect(((await res.json()) as { error: { message: string } }).error.message).toBe('Invalid session token.');
+    }
+    // The same claims, complete, pass: the refusals above are about the claims.
+    expect((await app().request('/me', bearer(await signed({ firm: alice.firmId, adm: false })))).status).toBe(200);
+  });
+
+  it('takes the token only from an "Authorization: Bearer" header', async () => {
+    const token = await issuer.issue(alice);
+    for (const authorization of [`Token ${token}`, `xBearer ${token}`, token, 'Bearer ']) {
+      const res = await app().request('/me', { headers: { authorization } });
+      expect(res.status).toBe(401);
+      expect(((await res.json()) as { error: { message: string } }).error.message).toBe('Sign in through Clio to use the add-on.');
+    }
+    expect((await app().request('/me', { headers: { authorization: `bearer ${token}` } })).status).toBe(200);
+  });
+
   it('refuses an unsigned (alg none) token', async () => {
     const header = Buffer.from(JSON.stringify({ alg: 'none' })).toString('base64url');
     const body = Buffer.from(JSON.stringify({ sub: 'x', firm: alice.firmId, adm: true })).toString('base64url');
@@ -62,7 +94,18 @@ describe('session tokens', () => {
     expect((await app().request('/settings', { method: 'PUT', ...bearer(await issuer.issue(alice)) })).status).toBe(200);
   });
 
-  it('derives a signing key different from the encryption key', () => {
-    expect(Buffer.from(key).equals(Buffer.alloc(32, 5))).toBe(false);
+  it('derives the signing key from the secret key with HKDF-SHA256 (RFC 5869), labelled for session tokens', () => {
+    // Computed here by the RFC's two steps with plain HMAC, not by the function under test:
+    // extract with the empty salt (HashLen zero bytes), then one expand block with the info label.
+    const secret = Buffer.alloc(32, 5);
+    const prk = createHmac('sha256', Buffer.alloc(32)).update(secret).digest();
+    const okm = createHmac('sha256', prk).update(Buffer.concat([Buffer.from('session-token-v1'), Buffer.from([1])])).digest();
+    expect(Buffer.from(key).toString('hex')).toBe(okm.toString('hex'));
+    expect(Buffer.from(deriveSessionKey(Buffer.alloc(32, 6))).equals(Buffer.from(key))).toBe(false);
+  });
+
+  it('refuses a token signed with the secret key itself rather than the derived one', async () => {
+    const raw = createSessionIssuer(new Uint8Array(Buffer.alloc(32, 5)), 900);
+    expect((await app().request('/me', bearer(await raw.issue(alice)))).status).toBe(401);
   });
 });

@@ -113,9 +113,16 @@ describe('ClioClient', () => {
     await Promise.all([evilServer, hostileServer].map((s) => new Promise((r) => s.close(r))));
   });
 
-  it('rejects an absolute URL passed as a path', async () => {
+  it('rejects an absolute URL passed as a path, before any request is made', async () => {
     const client = clientWith(tokens('t'));
-    await expect(client.get('https://evil.example/api/v4/contacts/1')).rejects.toThrow();
+    await control(clio.url, '/requests', undefined, 'DELETE');
+    for (const absolute of ['https://evil.example/api/v4/contacts/1', `${clio.url}/api/v4/contacts/1.json`]) {
+      const err = (await failure(client.get(absolute))) as unknown as Error;
+      // Our guard's refusal, not Clio's answer to a mangled path.
+      expect(err).not.toBeInstanceOf(ClioApiError);
+      expect(err.message).toMatch(/Clio path must start with "\/"/);
+    }
+    expect(await requests()).toEqual([]);
   });
 });
 

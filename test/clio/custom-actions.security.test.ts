@@ -50,6 +50,15 @@ describe('custom action clicks', () => {
     });
   });
 
+  it("the session is the clicking user's: a clerk's click never opens an admin session", async () => {
+    const res = await manual((await click(clerk().id)).toString());
+    expect(res.status).toBe(302);
+    const session = await h.deps.sessions.verify(sessionTokenFrom(res.headers.get('location')!));
+    expect(session).toMatchObject({ firmId, isAdmin: false });
+    const user = await h.t.db.selectFrom('users').select(['clio_user_id', 'is_admin']).where('id', '=', session.userId).executeTakeFirstOrThrow();
+    expect({ clioUserId: Number(user.clio_user_id), isAdmin: user.is_admin }).toEqual({ clioUserId: clerk().id, isAdmin: false });
+  });
+
   it('matter and activity pages queue their own kinds', async () => {
     const matter = emu().state.matters.all()[0]!;
     const activity = emu().state.activities.all()[0]!;

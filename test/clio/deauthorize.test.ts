@@ -120,6 +120,10 @@ describe('in-app disconnect', () => {
     expect(await h.t.db.selectFrom('clio_webhooks').select('id').where('firm_id', '=', firmId).execute()).toEqual([]);
     const firm = await h.t.db.selectFrom('firms').select('status').where('id', '=', firmId).executeTakeFirstOrThrow();
     expect(firm.status).toBe('uninstalled');
+    // The UI's open session ends at its next renewal, though the user row is still there.
+    expect(await h.t.db.selectFrom('users').select('id').where('firm_id', '=', firmId).execute()).not.toEqual([]);
+    const renewed = await fetch(`${h.url}/api/session/renew`, { method: 'POST', headers: { authorization: `Bearer ${sessions.admin}` } });
+    expect(renewed.status).toBe(401);
     const queues = (await h.jobs()).map((j) => j.queue_name);
     expect(queues).not.toContain(`firm:${firmId}`);
     expect(queues).toContain(`firm:${caFirmId}`);

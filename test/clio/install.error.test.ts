@@ -40,13 +40,29 @@ describe('clio install, when it goes wrong', () => {
     expect(await countConnections()).toBe(0);
   });
 
-  it('a used state cannot be replayed', async () => {
+  it('a used state cannot be replayed: we refuse it before Clio is asked', async () => {
     const callback = await callbackFromClio();
     const first = await manual(callback);
     expect(first.status).toBe(302);
     expect(first.headers.get('referrer-policy')).toBe('no-referrer');
+    await control(h.clio.us.url, '/requests', undefined, 'DELETE');
     const again = await manual(callback);
     expect(again.status).toBe(400);
+    // Our refusal of the state, not Clio's refusal of the used code.
+    expect(await again.text()).toContain('no longer valid');
+    expect((await control(h.clio.us.url, '/requests', undefined, 'GET')).data).toEqual([]);
+  });
+
+  it('an expired state is refused before Clio is asked, even with a good code', async () => {
+    const callback = new URL(await callbackFromClio());
+    // Ten minutes pass (the state's lifetime) on the database's clock.
+    await h.t.db.updateTable('clio_oauth_states').set({ expires_at: new Date(Date.now() - 1_000) })
+      .where('state', '=', callback.searchParams.get('state')!).execute();
+    await control(h.clio.us.url, '/requests', undefined, 'DELETE');
+    const res = await manual(callback.toString());
+    expect(res.status).toBe(400);
+    expect(await res.text()).toContain('no longer valid');
+    expect((await control(h.clio.us.url, '/requests', undefined, 'GET')).data).toEqual([]);
   });
 
   it('a code Clio already redeemed is refused with a page, not an error', async () => {

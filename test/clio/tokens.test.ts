@@ -41,6 +41,10 @@ describe('a refresh token Clio refuses', () => {
     await h.install();
     const row = await h.t.db.selectFrom('connections').select('status').where('firm_id', '=', firmId).where('user_id', '=', userId).executeTakeFirstOrThrow();
     expect(row.status).toBe('active');
-    await expect((await openClioForUser(h.deps, firmId, userId)).get('/users/who_am_i.json')).resolves.toBeDefined();
+    const me = await h.t.db.selectFrom('users').select('clio_user_id').where('id', '=', userId).executeTakeFirstOrThrow();
+    await control(h.clio.us.url, '/requests', undefined, 'DELETE');
+    const whoAmI = await (await openClioForUser(h.deps, firmId, userId)).get<{ id: number }>('/users/who_am_i.json');
+    expect(whoAmI).toMatchObject({ id: Number(me.clio_user_id) });
+    expect((await requests()).map((r) => [r.path, r.status])).toEqual([['/api/v4/users/who_am_i.json', 200]]);
   });
 });

@@ -39,10 +39,16 @@ describe('webhook signatures', () => {
     expect(verifyClioWebhook('s3cret', '{"a":1}', sig.toUpperCase())).toBe(false);
     expect(verifyClioWebhook('s3cret', '{"a":1}', undefined)).toBe(false);
   });
+
+  it('refuses, without throwing, a good signature with anything before or after it', () => {
+    const sig = signClioWebhook('s3cret', '{"a":1}');
+    for (const padded of [`z${sig}`, `${sig}00`, ` ${sig}`, `${sig}\n`]) expect(verifyClioWebhook('s3cret', '{"a":1}', padded)).toBe(false);
+  });
 });
 
 describe('clio webhooks', () => {
   it('the handshake was echoed and the secret stored sealed against the subscription', async () => {
+    expect(emu().state.webhooks.all()).toHaveLength(WEBHOOK_MODELS.length);
     for (const hook of emu().state.webhooks.all()) {
       expect(hook.status).toBe('enabled');
       const id = hook.url.split('/').at(-1)!;
@@ -76,12 +82,19 @@ describe('clio webhooks', () => {
     expect(await syncJobs()).toHaveLength(before);
   });
 
-  it('a later change of the same record is a new event', async () => {
+  it('each later change of the same record is a new event, though the event name repeats', async () => {
     const contact = emu().state.contacts.all().at(-1)!;
     const before = (await syncJobs()).length;
     await control(h.clio.us.url, `/contacts/${contact.id}`, { first_name: 'Augusta' }, 'PATCH');
     await emu().flushWebhooks();
-    expect(await syncJobs()).toHaveLength(before + 1);
+    await control(h.clio.us.url, `/contacts/${contact.id}`, { first_name: 'Ada Augusta' }, 'PATCH');
+    await emu().flushWebhooks();
+    // Two "updated" deliveries for one record, told apart only by the record's etag.
+    const updates = emu().deliveries().filter((d) => d.webhook_id === contactHook().id && d.body.includes(`"id":${contact.id}`) && d.body.includes('"updated"'));
+    expect(updates).toHaveLength(2);
+    expect(updates.map((d) => d.status)).toEqual([200, 200]);
+    expect(new Set(updates.map((d) => JSON.parse(d.body).data.etag)).size).toBe(2);
+    expect(await syncJobs()).toHaveLength(before + 2);
   });
 
   it('a wrong or missing signature gets 401 and queues nothing', async () => {
@@ -122,6 +135,7 @@ describe('clio webhooks', () => {
       (r) => r.method === 'PATCH',
     );
     expect(calls.map((c) => c.path).sort()).toEqual(emu().state.webhooks.all().map((w) => `/api/v4/webhooks/${w.id}.json`).sort());
+    expect(calls).toHaveLength(WEBHOOK_MODELS.length);
     expect(calls.every((c) => c.status === 200)).toBe(true);
     for (const hook of emu().state.webhooks.all()) expect(Date.parse(hook.expires_at)).toBeGreaterThan(later.getTime() + 20 * DAY);
   });

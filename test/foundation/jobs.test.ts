@@ -87,6 +87,26 @@ describe('job runner', () => {
     expect(patient.isRunning()).toBe(false);
   });
 
+  it('gives up waiting at the deadline when a job runs on, and says so', async () => {
+    let started!: () => void;
+    const hasStarted = new Promise<void>((r) => (started = r));
+    let release!: () => void;
+    const released = new Promise<void>((r) => (release = r));
+    const stuck: Task = async () => {
+      started();
+      await released;
+    };
+    const impatient = await runner({ pool: pool(), logger, concurrency: 1, tasks: { stuck }, cron: [], pollInterval: 50 });
+    await impatient.addJob('stuck', {}, { maxAttempts: 1 });
+    await hasStarted;
+    const stopping = impatient.stop(200);
+    // The job never ends by itself: if stop ignored its deadline it would still be waiting.
+    const outcome = await Promise.race([stopping, new Promise((r) => setTimeout(() => r('still waiting'), 5_000))]);
+    release();
+    expect(outcome).toEqual({ timedOut: true });
+    expect(impatient.isRunning()).toBe(false);
+  });
+
   it('collapses repeated sweeps of one firm into one pending job and runs them serially', async () => {
     const firm = await upsertFirm(t.db, { clioAccountId: 7, region: 'us', name: 'Serial & Sons' });
     let running = 0;

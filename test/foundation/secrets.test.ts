@@ -1,6 +1,8 @@
+import { execFile } from 'node:child_process';
 import { mkdtemp, readFile, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { createSecretBox, resolveSecretKey, SecretDecryptError } from '../../server/crypto/secrets';
 
@@ -66,9 +68,22 @@ describe('resolveSecretKey', () => {
     expect(Buffer.from((await readFile(join(dir, 'secret.key'), 'utf8')).trim(), 'base64').equals(first)).toBe(true);
   });
 
-  it('agrees when two processes race to create it', async () => {
+  it('agrees when separate processes race to create it', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'secret-key-race-'));
-    const [a, b] = await Promise.all([resolveSecretKey(undefined, dir), resolveSecretKey(undefined, dir)]);
-    expect(a.equals(b)).toBe(true);
-  });
+    const fixture = fileURLToPath(new URL('./fixtures/resolve-secret-key.ts', import.meta.url));
+    // Real processes, started together and released at one moment, so their writes really overlap.
+    const startAt = String(Date.now() + 4_000);
+    const keys = await Promise.all(
+      Array.from({ length: 4 }, () =>
+        new Promise<string>((resolve, reject) => {
+          execFile(process.execPath, ['--import', 'tsx', fixture, dir, startAt], { timeout: 30_000 }, (err, stdout) =>
+            err ? reject(err) : resolve(stdout),
+          );
+        }),
+      ),
+    );
+    expect(keys[0]).toMatch(/^[A-Za-z0-9+/]{43}=$/);
+    expect(new Set(keys)).toEqual(new Set([keys[0]]));
+    expect((await readFile(join(dir, 'secret.key'), 'utf8')).trim()).toBe(keys[0]);
+  }, 60_000);
 });

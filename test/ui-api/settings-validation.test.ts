@@ -79,6 +79,25 @@ describe('validateSettings', () => {
     expect(errors).toEqual({ billDateTo: expect.stringMatching(/on or after/), hardCostStartDate: expect.any(String) });
   });
 
+  it('accepts a one-day range: the start date may equal the end date', () => {
+    expect(validateSettings(validSettings({ billDateFrom: '2026-05-01', billDateTo: '2026-05-01' }), demoChart())).toEqual({});
+  });
+
+  it('requires the hard-cost accounts while hard costs sync, and only then', () => {
+    const missing = validSettings({ syncHardCosts: true, hardCostAccountCode: null, hardCostBankAccountCode: null });
+    expect(validateSettings(missing, demoChart())).toEqual({
+      hardCostAccountCode: 'Choose an account; syncing needs it.',
+      hardCostBankAccountCode: 'Choose an account; syncing needs it.',
+    });
+    expect(validateSettings({ ...missing, syncHardCosts: false, hardCostStartDate: null }, demoChart())).toEqual({});
+  });
+
+  it('refuses sync from Xero without the Clio bank account its payments go to', () => {
+    const errors = validateSettings(validSettings({ syncFromXero: true, clioPaymentBankAccountId: null }), demoChart());
+    expect(errors).toEqual({ clioPaymentBankAccountId: expect.stringMatching(/Clio bank account/) });
+    expect(validateSettings(validSettings({ syncFromXero: true, clioPaymentBankAccountId: '3' }), demoChart())).toEqual({});
+  });
+
   it('requires what bill syncing needs only while it is on', () => {
     const empty = validSettings({
       timeAccountCode: null, expenseAccountCode: null, interestAccountCode: null, creditNoteAccountCode: null,

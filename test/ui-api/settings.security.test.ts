@@ -1,5 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { randomUUID } from 'node:crypto';
+import { insertContactLink } from '../../server/sync/links';
+import { upsertUser } from '../../server/firms/repository';
+import { getSettings, saveSettings } from '../../server/settings/repository';
 import { craftedToken, expectEnvelope, uiApiHarness, type UiApiHarness } from './app-harness';
+import { SEED_TENANTS } from '../emulators/xero/index';
+import { connectFirm } from '../xero/stack';
 import { startConnectedStack } from './connected-stack';
 
 let h: UiApiHarness;
@@ -78,24 +84,42 @@ describe('UI API: who may do what', () => {
     expect((await h.call('GET', '/api/me', a.token).then((r) => r.json())).firm.name).toBe('Firm A');
   });
 
+  it("each firm reads only its own category overrides, though both firms have some", async () => {
+    const a = await h.firmWithUser({ name: 'Overrides A' });
+    const b = await h.firmWithUser({ name: 'Overrides B' });
+    const base = (await getSettings(h.db, a.firmId))!;
+    // Written as the settings page's PUT writes them (its validation needs a Xero chart, which this harness has not).
+    await saveSettings(h.db, a.firmId, { ...base, categoryAccounts: [{ clioKind: 'activity_description', clioId: '11', accountCode: '260' }] });
+    await saveSettings(h.db, b.firmId, { ...base, categoryAccounts: [{ clioKind: 'expense_category', clioId: '7', accountCode: '200' }] });
+    const read = async (token: string) => (await (await h.call('GET', '/api/settings', token)).json()).settings.categoryAccounts;
+    expect(await read(a.token)).toEqual([{ clioKind: 'activity_description', clioId: '11', accountCode: '260' }]);
+    expect(await read(b.token)).toEqual([{ clioKind: 'expense_category', clioId: '7', accountCode: '200' }]);
+  });
+
   it("firm A's token never reads firm B's record links", async () => {
     const a = await h.firmWithUser();
     const b = await h.firmWithUser();
-    await h.db.insertInto('links').values({ firm_id: b.firmId, kind: 'bill', clio_id: '77', xero_id: 'inv-77', state: 'synced' }).execute();
-    expect((await (await h.call('GET', '/api/records/bill/77', b.token)).json()).link).toMatchObject({ xeroId: 'inv-77' });
-    expect((await (await h.call('GET', '/api/records/bill/77', a.token)).json()).link).toBeNull();
+    // Both firms have a link for Clio record 77, written as contact matching writes them.
+    expect(await insertContactLink(h.db, a.firmId, { clioId: '77', xeroId: 'xero-contact-a' })).toBe(true);
+    expect(await insertContactLink(h.db, b.firmId, { clioId: '77', xeroId: 'xero-contact-b' })).toBe(true);
+    const link = async (token: string) => (await (await h.call('GET', '/api/records/contact/77', token)).json()).link;
+    expect(await link(a.token)).toMatchObject({ xeroId: 'xero-contact-a' });
+    expect(await link(b.token)).toMatchObject({ xeroId: 'xero-contact-b' });
+    expect((await (await h.call('GET', '/api/records/contact/78', a.token)).json()).link).toBeNull();
   });
 
   it('renewing re-reads the user: a removed user gets 401, a demoted admin loses admin', async () => {
     const u = await h.firmWithUser({ admin: true });
-    await h.db.updateTable('users').set({ is_admin: false }).where('id', '=', u.userId).execute();
+    // Clio demotes the user; the next install or sign-in records it as install does.
+    const row = await h.db.selectFrom('users').selectAll().where('id', '=', u.userId).executeTakeFirstOrThrow();
+    await upsertUser(h.db, { firmId: u.firmId, clioUserId: row.clio_user_id, name: row.name, email: row.email, isAdmin: false });
     const renewed = await h.call('POST', '/api/session/renew', u.token);
     expect(renewed.status).toBe(200);
     const { token } = await renewed.json();
     expect((await h.sessions.verify(token)).isAdmin).toBe(false);
 
-    await h.db.deleteFrom('users').where('id', '=', u.userId).execute();
-    const gone = await h.call('POST', '/api/session/renew', u.token);
+    // A validly signed session for a user the firm does not have.
+    const gone = await h.call('POST', '/api/session/renew', await craftedToken({ firmId: u.firmId, userId: randomUUID() }, {}));
     expect(gone.status).toBe(401);
     expectEnvelope(await gone.json(), 'UNAUTHORIZED');
   });
@@ -132,18 +156,31 @@ describe('security headers', () => {
 });
 
 describe("a firm never sees another firm's Xero organisation", () => {
-  it('firm B, not connected, gets 409 for the chart while firm A is connected', async () => {
-    const connected = await startConnectedStack();
+  it("each firm's chart comes from its own organisation, and a firm without one gets 409", async () => {
+    const connected = await startConnectedStack(); // its firm has the primary organisation
     try {
-      const b = await connected.stack.createFirmSession({ isAdmin: true });
-      const asB = connected.stack.api(b.token);
-      expect((await connected.call('GET', '/api/xero/accounts')).status).toBe(200);
+      const { stack } = connected;
+      const b = await stack.createFirmSession({ isAdmin: true });
+      await connectFirm(stack, b.token, SEED_TENANTS.secondary.tenantId);
+      const asB = stack.api(b.token);
+      for (const [call, tenantId] of [[connected.call, SEED_TENANTS.primary.tenantId], [asB, SEED_TENANTS.secondary.tenantId]] as const) {
+        await stack.xero.control('DELETE', '/requests');
+        for (const path of ['/api/xero/accounts', '/api/xero/tax-rates']) expect((await call('GET', path)).status).toBe(200);
+        const asked = ((await stack.xero.control('GET', '/requests?pathPrefix=/api.xro')) as { headers: Record<string, string> }[]).map((r) => r.headers['xero-tenant-id']);
+        expect(asked.length).toBeGreaterThan(0);
+        expect(new Set(asked)).toEqual(new Set([tenantId]));
+      }
+
+      const c = await stack.createFirmSession({ isAdmin: true });
+      const asC = stack.api(c.token);
+      await stack.xero.control('DELETE', '/requests');
       for (const path of ['/api/xero/accounts', '/api/xero/tax-rates']) {
-        const { status, body } = await asB('GET', path);
+        const { status, body } = await asC('GET', path);
         expect(status).toBe(409);
         expectEnvelope(body, 'CONFLICT');
       }
-      expect((await asB('GET', '/api/me')).body.xero.status).toBe('not_connected');
+      expect(await stack.xero.control('GET', '/requests?pathPrefix=/api.xro')).toEqual([]);
+      expect((await asC('GET', '/api/me')).body.xero.status).toBe('not_connected');
     } finally {
       await connected.stack.stop();
     }

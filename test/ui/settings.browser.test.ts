@@ -2,6 +2,7 @@ import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { insertContactLink } from '../../server/sync/links';
 import { UI_DIST } from '../../server/http/routes/ui-static';
 import { SEED_TENANTS } from '../emulators/xero/index';
 import { startTestStack, type TestStack } from '../support/stack';
@@ -179,11 +180,12 @@ describe('settings page in a real browser', () => {
 
   it('the record page (where custom actions land) shows the link state and queues "Sync now"', async () => {
     const { token, firmId } = await stack.createFirmSession({ isAdmin: false });
-    await stack.db.insertInto('links').values({ firm_id: firmId, kind: 'bill', clio_id: '321', xero_id: 'inv-321', state: 'failed' }).execute();
+    // Written as contact matching writes a link (bill links have no writer until the sync engine lands).
+    expect(await insertContactLink(stack.db, firmId, { clioId: '321', xeroId: 'xero-contact-321' })).toBe(true);
     const { page } = await newPage();
-    await page.goto(`${stack.baseUrl}/app/records/bill/321#token=${token}`);
-    await page.getByRole('heading', { name: 'Clio bill 321' }).waitFor();
-    await page.getByText('Failed to sync').waitFor();
+    await page.goto(`${stack.baseUrl}/app/records/contact/321#token=${token}`);
+    await page.getByRole('heading', { name: 'Clio contact 321' }).waitFor();
+    await page.getByText('Synced', { exact: true }).waitFor();
     await page.getByRole('button', { name: 'Sync now' }).click();
     await page.getByRole('status').filter({ hasText: 'Queued' }).waitFor();
     await page.context().close();
@@ -221,6 +223,38 @@ describe('settings page in a real browser', () => {
 
   it('nothing on our pages was blocked by the Content-Security-Policy', () => {
     expect(cspViolations).toEqual([]);
+  });
+
+  it('every page of the UI loads under the enforced Content-Security-Policy without a violation', async () => {
+    const { token } = await stack.createFirmSession({ isAdmin: true });
+    const pages: [string, (p: Page) => Promise<unknown>][] = [
+      ['/app/', (p) => p.getByRole('button', { name: 'Sign in with Clio' }).waitFor()],
+      [`/app/settings#token=${token}`, (p) => p.getByRole('heading', { name: 'Bill Syncing → Xero' }).waitFor()],
+      [`/app/records/matter/7#token=${token}`, (p) => p.getByRole('heading', { name: 'Clio matter 7' }).waitFor()],
+    ];
+    for (const [path, rendered] of pages) {
+      const { page } = await newPage();
+      // The browser's own report of each blocked load, collected from the first script on.
+      await page.addInitScript(() => {
+        (window as unknown as { violations: string[] }).violations = [];
+        document.addEventListener('securitypolicyviolation', (e) =>
+          (window as unknown as { violations: string[] }).violations.push(`${e.violatedDirective} ${e.blockedURI}`));
+      });
+      const res = await page.goto(`${stack.baseUrl}${path}`);
+      expect(res!.headers()['content-security-policy']).toMatch(/script-src 'self'/);
+      await rendered(page);
+      expect(await page.evaluate(() => (window as unknown as { violations: string[] }).violations), path).toEqual([]);
+
+      // Control: the policy is enforced and the listener sees it, so the empty list above means something.
+      await page.evaluate(() => {
+        const s = document.createElement('script');
+        s.textContent = 'window.inlineRan = true';
+        document.body.append(s);
+      });
+      await expect.poll(() => page.evaluate(() => (window as unknown as { violations: string[] }).violations.length)).toBe(1);
+      expect(await page.evaluate(() => (window as unknown as { inlineRan?: boolean }).inlineRan)).toBeUndefined();
+      await page.context().close();
+    }
   });
 
   it('the built UI carries no client secret or token', async () => {

@@ -104,6 +104,19 @@ describe('openXeroForFirm: reads through xero-node, paced, typed', () => {
     expect(timeout.status).toBe(0);
   });
 
+  it.each(['problem', 'oauth_problem'] as const)('refreshes once and retries when Xero says the token expired early (%s 401)', async (shape) => {
+    await stack.xero.control('DELETE', '/requests');
+    await stack.xero.control('POST', '/faults', { kind: '401', shape, pathPrefix: '/api.xro/2.0/TaxRates', count: 1 });
+    const xero = await openXeroForFirm(deps(), firmId);
+    expect((await xero.getTaxRates()).map((t) => t.taxType)).toContain('OUTPUT');
+    expect((await apiCalls()).map((c) => c.status)).toEqual([401, 200]);
+    const refreshes = ((await stack.xero.control('GET', '/requests?pathPrefix=/connect/token')) as Array<{ body: string; status: number }>)
+      .filter((r) => r.body.includes('grant_type=refresh_token'));
+    expect(refreshes.map((r) => r.status)).toEqual([200]);
+    const row = await stack.db.selectFrom('connections').select(['status', 'status_reason']).where('firm_id', '=', firmId).executeTakeFirstOrThrow();
+    expect(row).toEqual({ status: 'active', status_reason: null });
+  });
+
   it('never logs a token, the client secret or an authorisation code', async () => {
     const row = await stack.db.selectFrom('connections').selectAll().where('firm_id', '=', firmId).executeTakeFirstOrThrow();
     const access = stack.server.secrets.open(row.access_token_enc!, `xero:${row.id}:access`);
@@ -111,5 +124,17 @@ describe('openXeroForFirm: reads through xero-node, paced, typed', () => {
     const log = [...stack.logLines, ...stack.clientLogLines].join('\n');
     expect(log.length).toBeGreaterThan(0);
     for (const secret of [access, refresh, stack.config.xero.clientSecret, 'eyJ']) expect(log).not.toContain(secret);
+  });
+
+  // Last: it leaves the connection needing a reconnect.
+  it('refreshes only once: a second expired-token 401 marks the connection for reconnecting', async () => {
+    await stack.xero.control('DELETE', '/requests');
+    await stack.xero.control('POST', '/faults', { kind: '401', shape: 'oauth_problem', pathPrefix: '/api.xro/2.0/TaxRates', count: 2 });
+    const xero = await openXeroForFirm(deps(), firmId);
+    const err = await failure(xero.getTaxRates());
+    expect(err.kind).toBe('token_expired');
+    expect((await apiCalls()).map((c) => c.status)).toEqual([401, 401]);
+    const row = await stack.db.selectFrom('connections').select('status').where('firm_id', '=', firmId).executeTakeFirstOrThrow();
+    expect(row.status).toBe('needs_reconnect');
   });
 });

@@ -10,19 +10,33 @@ beforeAll(async () => {
 });
 afterAll(() => stack?.stop());
 
+/** Sessions of firms a test left connected; the next test that needs their organisation disconnects them as a user would. */
+const stillConnected: string[] = [];
+const disconnectEarlierFirms = async () => {
+  for (const token of stillConnected.splice(0)) expect((await stack.api(token)('DELETE', '/api/xero/connection')).status).toBe(200);
+};
+
 describe('one firm never reaches another firm’s Xero connection', () => {
-  it('firm A sees only its own status and cannot disconnect or choose for firm B', async () => {
+  it('firm A sees only its own status, and disconnecting ends only its own connection', async () => {
     const a = await stack.createFirmSession({ name: 'Firm A' });
     const b = await stack.createFirmSession({ name: 'Firm B' });
+    await connectFirm(stack, a.token, SEED_TENANTS.primary.tenantId);
     await connectFirm(stack, b.token, SEED_TENANTS.secondary.tenantId);
+    const xeroConnectionId = async (firmId: string) =>
+      (await stack.db.selectFrom('connections').select('xero_connection_id').where('firm_id', '=', firmId).where('provider', '=', 'xero').executeTakeFirstOrThrow()).xero_connection_id;
+    const [idA, idB] = [await xeroConnectionId(a.firmId), await xeroConnectionId(b.firmId)];
+    expect(idA && idB && idA !== idB).toBe(true);
 
-    expect((await stack.api(a.token)('GET', '/api/xero/connection')).body).toEqual({ status: 'not_connected', tenantName: null });
-    expect((await stack.api(a.token)('GET', '/api/xero/organisations/pending')).body).toEqual({ organisations: [] });
+    expect((await stack.api(a.token)('GET', '/api/xero/connection')).body).toEqual({ status: 'active', tenantName: SEED_TENANTS.primary.name });
+    expect((await stack.api(b.token)('GET', '/api/xero/connection')).body).toEqual({ status: 'active', tenantName: SEED_TENANTS.secondary.name });
 
     await stack.xero.control('DELETE', '/requests');
     await stack.api(a.token)('DELETE', '/api/xero/connection');
-    expect(await stack.xero.control('GET', '/requests?method=DELETE')).toEqual([]);
+    const deletes = (await stack.xero.control('GET', '/requests?method=DELETE')) as { path: string }[];
+    expect(deletes.map((r) => r.path)).toEqual([`/connections/${idA}`]);
+    expect((await stack.api(a.token)('GET', '/api/xero/connection')).body).toMatchObject({ status: 'not_connected' });
     expect((await stack.api(b.token)('GET', '/api/xero/connection')).body).toEqual({ status: 'active', tenantName: SEED_TENANTS.secondary.name });
+    stillConnected.push(b.token);
   });
 
   it('a pending choice of firm B cannot be confirmed with firm A’s session', async () => {
@@ -41,7 +55,7 @@ describe('one firm never reaches another firm’s Xero connection', () => {
     const a = await stack.createFirmSession();
     const b = await stack.createFirmSession();
     // One organisation is active for one firm at a time: let the previous test's firms go first.
-    await stack.db.updateTable('connections').set({ status: 'disconnected' }).where('provider', '=', 'xero').execute();
+    await disconnectEarlierFirms();
     await connectFirm(stack, a.token, SEED_TENANTS.primary.tenantId);
     await connectFirm(stack, b.token, SEED_TENANTS.secondary.tenantId);
     const deps = { config: stack.config, db: stack.db, secrets: stack.server.secrets, logger: stack.logger };

@@ -23,6 +23,11 @@ describe('isValidXeroSignature', () => {
     expect(isValidXeroSignature(Buffer.concat([body, Buffer.from(' ')]), good, key)).toBe(false);
     expect(isValidXeroSignature(body, good, '')).toBe(false);
   });
+  it('refuses everything when the key is empty, even a signature made with the empty key', () => {
+    // HMAC accepts an empty key, so anyone could sign with it: an unset XERO_WEBHOOK_KEY must not.
+    const signedWithEmptyKey = createHmac('sha256', '').update(body).digest('base64');
+    expect(isValidXeroSignature(body, signedWithEmptyKey, '')).toBe(false);
+  });
 });
 
 describe('fromXeroNodeRejection', () => {
@@ -55,6 +60,8 @@ describe('fromXeroNodeRejection', () => {
   it.each([
     [401, { Title: 'Unauthorized', Detail: 'AuthenticationUnsuccessful' }, 'auth_revoked'],
     [401, { Title: 'Unauthorized', Detail: 'TokenExpired: token expired' }, 'token_expired'],
+    [401, 'oauth_problem=token_expired&oauth_problem_advice=The%20access%20token%20has%20expired', 'token_expired'],
+    [401, 'oauth_problem=token_rejected&oauth_problem_advice=Token%20does%20not%20match%20an%20expected%20REQUEST%20token', 'auth_revoked'],
     [403, { Detail: 'AuthenticationUnsuccessful' }, 'auth_revoked'],
     [403, { Title: 'Forbidden', Status: 403, Detail: 'AuthenticationUnsuccessful' }, 'auth_revoked'],
     [403, { Title: 'Forbidden', Detail: 'You are not permitted to access this resource' }, 'forbidden'],
@@ -65,6 +72,11 @@ describe('fromXeroNodeRejection', () => {
     [504, 'Gateway Timeout', 'timeout'],
   ])('classifies %i as the right kind', (status, body, kind) => {
     expect(fromXeroNodeRejection(rejection(status, body), 1000).kind).toBe(kind);
+  });
+
+  it('reads the form-encoded 401 as Xero’s words, not the raw body', () => {
+    const err = fromXeroNodeRejection(rejection(401, 'oauth_problem=token_expired&oauth_problem_advice=The%20access%20token%20has%20expired'), 1000);
+    expect(err.validationMessages).toEqual(['token_expired: The access token has expired']);
   });
 
   it('treats an axios timeout (no status) as a timeout and anything unknown as other', () => {

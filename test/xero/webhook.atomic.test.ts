@@ -53,7 +53,7 @@ describe('xero webhook: dedupe row and job are one transaction', () => {
         // pg_stat_activity is snapshotted once per transaction unless the snapshot is cleared.
         await blocker.query('select pg_stat_clear_snapshot()');
         const { rows } = await blocker.query<{ pid: number }>(
-          `select pid from pg_stat_activity where wait_event_type = 'Lock' and query ilike '%add_job%' and pid <> pg_backend_pid()`,
+          `select pid from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock' and query ilike '%add_job%' and pid <> pg_backend_pid()`,
         );
         return rows[0]?.pid;
       }, 'the webhook enqueue to block on the lock');

@@ -1,9 +1,19 @@
-// Fault injection: the next N matching calls fail with 500, 503, 429 or hang (to trip client timeouts),
-// or are delayed. With `afterCommit` the call is carried out first and only its answer is lost —
-// what a client sees when Xero saved the batch but the connection dropped or Xero failed afterwards.
+// Fault injection: the next N matching calls fail with 500, 503, 429, an expired-token 401, or
+// hang (to trip client timeouts), or are delayed. With `afterCommit` the call is carried out first
+// and only its answer is lost — what a client sees when Xero saved a batch but the connection
+// dropped or Xero failed afterwards.
 import type { MiddlewareHandler } from 'hono';
 
-export type FaultKind = '500' | '503' | '429' | 'timeout' | 'delay';
+export type FaultKind = '500' | '503' | '429' | '401' | 'timeout' | 'delay';
+const KINDS: FaultKind[] = ['500', '503', '429', '401', 'timeout', 'delay'];
+
+/**
+ * The shapes of Xero's 401 for an expired access token: the JSON problem its API gateway sends
+ * (`Detail: "TokenExpired: …"`), and the form-encoded `oauth_problem=token_expired&…` body the
+ * spec lists under error shapes (docs: xero-api.md §3, "Other codes").
+ */
+export type TokenExpiredShape = 'problem' | 'oauth_problem';
+const SHAPES: TokenExpiredShape[] = ['problem', 'oauth_problem'];
 
 export interface Fault {
   id: number;
@@ -18,6 +28,8 @@ export interface Fault {
   hangMs: number;
   /** Carry the call out, then fail (or hang) in place of its answer. */
   afterCommit?: boolean;
+  /** Which body a `401` fault answers with; `problem` unless given. */
+  shape?: TokenExpiredShape;
 }
 
 export type FaultInput = Omit<Fault, 'id' | 'remaining' | 'hangMs'> & { count?: number; hangMs?: number };
@@ -29,7 +41,8 @@ export class Faults {
   constructor(private readonly defaultHangMs: number) {}
 
   add(input: FaultInput): Fault {
-    if (!['500', '503', '429', 'timeout', 'delay'].includes(input.kind)) throw new Error(`Unknown fault kind ${String(input.kind)}`);
+    if (!KINDS.includes(input.kind)) throw new Error(`Unknown fault kind ${String(input.kind)}`);
+    if (input.shape !== undefined && (input.kind !== '401' || !SHAPES.includes(input.shape))) throw new Error(`Unknown 401 shape ${String(input.shape)}`);
     if (input.pathRegex !== undefined) new RegExp(input.pathRegex);
     const fault: Fault = {
       id: this.nextId++, kind: input.kind, remaining: input.count ?? 1, hangMs: input.hangMs ?? this.defaultHangMs,
@@ -37,6 +50,7 @@ export class Faults {
       ...(input.pathPrefix !== undefined ? { pathPrefix: input.pathPrefix } : {}),
       ...(input.pathRegex !== undefined ? { pathRegex: input.pathRegex } : {}),
       ...(input.afterCommit ? { afterCommit: true } : {}),
+      ...(input.kind === '401' ? { shape: input.shape ?? 'problem' } : {}),
     };
     this.active.push(fault);
     return fault;
@@ -78,6 +92,19 @@ async function failure(fault: Fault): Promise<Response> {
       return new Response('Gateway Timeout', { status: 504 });
     case '429':
       return new Response('oauth_problem=rate limit exceeded', { status: 429, headers: { 'Retry-After': '1', 'X-Rate-Limit-Problem': 'minute' } });
+    case '401': {
+      const headers = { 'WWW-Authenticate': 'Bearer error="invalid_token"' };
+      if (fault.shape === 'oauth_problem') {
+        return new Response('oauth_problem=token_expired&oauth_problem_advice=The%20access%20token%20has%20expired', {
+          status: 401,
+          headers: { ...headers, 'Content-Type': 'application/x-www-form-urlencoded' },
+        });
+      }
+      return Response.json(
+        { Type: null, Title: 'Unauthorized', Status: 401, Detail: 'TokenExpired: token expired', Instance: crypto.randomUUID(), Extensions: {} },
+        { status: 401, headers },
+      );
+    }
     case '503':
       return new Response('The Xero API is currently offline for maintenance', { status: 503 });
     default:

@@ -128,6 +128,23 @@ describe('fault injection and request log', () => {
     expect((await h.control('POST', '/faults', { kind: '418' })).status).toBe(400);
   });
 
+  it('answers a 401 fault in either of Xero’s expired-token shapes', async () => {
+    const h = setup();
+    await h.control('POST', '/faults', { kind: '401', pathPrefix: '/api.xro/2.0/Organisation' });
+    await h.control('POST', '/faults', { kind: '401', shape: 'oauth_problem', pathPrefix: '/api.xro/2.0/Organisation' });
+    const json = await h.call('GET', '/Organisation');
+    expect(json.status).toBe(401);
+    expect(json.body).toMatchObject({ Title: 'Unauthorized', Status: 401, Detail: expect.stringMatching(/^TokenExpired: /) });
+    // xero-api.md §3 error shapes: "401 … body is form-encoded `oauth_problem=…`".
+    const form = await h.call('GET', '/Organisation');
+    expect(form.status).toBe(401);
+    expect(form.headers.get('content-type')).toMatch(/application\/x-www-form-urlencoded/);
+    expect(Object.fromEntries(new URLSearchParams(form.text))).toMatchObject({ oauth_problem: 'token_expired', oauth_problem_advice: expect.any(String) });
+    expect((await h.call('GET', '/Organisation')).status).toBe(200);
+    expect((await h.control('POST', '/faults', { kind: '500', shape: 'oauth_problem' })).status).toBe(400);
+    expect((await h.control('POST', '/faults', { kind: '401', shape: 'xml' })).status).toBe(400);
+  });
+
   it('logs method, path, query, headers (with Idempotency-Key), body and status', async () => {
     const h = setup();
     await h.call('PUT', '/Contacts?summarizeErrors=false', { body: { Contacts: [{ Name: 'Logged' }] }, headers: { 'Idempotency-Key': 'log-1' } });
