@@ -21,7 +21,10 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('clio_region', 'text', (c) => c.notNull().check(sql`clio_region in ('us','ca','eu','au')`))
     .addColumn('name', 'text', (c) => c.notNull())
     .addColumn('status', 'text', (c) =>
-      c.notNull().defaultTo('active').check(sql`status in ('active','uninstalled')`),
+      c
+        .notNull()
+        .defaultTo('active')
+        .check(sql`status in ('active','uninstalled')`),
     )
     .addColumn('last_sweep_at', 'timestamptz')
     .addColumn('created_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
@@ -60,15 +63,15 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('refresh_expires_at', 'timestamptz')
     .addColumn('scopes', 'text')
     .addColumn('status', 'text', (c) =>
-      c.notNull().defaultTo('active').check(sql`status in ('active','needs_reconnect','disconnected')`),
+      c
+        .notNull()
+        .defaultTo('active')
+        .check(sql`status in ('active','needs_reconnect','disconnected')`),
     )
     .addColumn('status_reason', 'text')
     .addColumn('created_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
     .addColumn('updated_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
-    .addCheckConstraint(
-      'connections_owner_ck',
-      sql`(provider = 'clio' and user_id is not null) or (provider = 'xero' and user_id is null)`,
-    )
+    .addCheckConstraint('connections_owner_ck', sql`(provider = 'clio' and user_id is not null) or (provider = 'xero' and user_id is null)`)
     .execute();
   await db.schema
     .createIndex('connections_clio_user_uq')
@@ -78,14 +81,7 @@ export async function up(db: Kysely<any>): Promise<void> {
     .unique()
     .where(sql.ref('provider'), '=', 'clio')
     .execute();
-  await db.schema
-    .createIndex('connections_xero_firm_uq')
-    .ifNotExists()
-    .on('connections')
-    .column('firm_id')
-    .unique()
-    .where(sql.ref('provider'), '=', 'xero')
-    .execute();
+  await db.schema.createIndex('connections_xero_firm_uq').ifNotExists().on('connections').column('firm_id').unique().where(sql.ref('provider'), '=', 'xero').execute();
 
   await db.schema
     .createTable('settings')
@@ -96,7 +92,10 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('bill_date_from', 'date')
     .addColumn('bill_date_to', 'date')
     .addColumn('invoice_status', 'text', (c) =>
-      c.notNull().defaultTo('DRAFT').check(sql`invoice_status in ('DRAFT','AUTHORISED')`),
+      c
+        .notNull()
+        .defaultTo('DRAFT')
+        .check(sql`invoice_status in ('DRAFT','AUTHORISED')`),
     )
     .addColumn('time_account_code', 'text')
     .addColumn('expense_account_code', 'text')
@@ -113,7 +112,10 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('hard_cost_account_code', 'text')
     .addColumn('hard_cost_bank_account_code', 'text')
     .addColumn('sweep_interval_minutes', 'integer', (c) =>
-      c.notNull().defaultTo(5).check(sql`sweep_interval_minutes between 1 and 1440`),
+      c
+        .notNull()
+        .defaultTo(5)
+        .check(sql`sweep_interval_minutes between 1 and 1440`),
     )
     .addColumn('notify_email', 'text')
     .addColumn('updated_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
@@ -123,9 +125,7 @@ export async function up(db: Kysely<any>): Promise<void> {
     .createTable('category_accounts')
     .ifNotExists()
     .addColumn('firm_id', 'uuid', (c) => c.notNull().references('firms.id').onDelete('cascade'))
-    .addColumn('clio_kind', 'text', (c) =>
-      c.notNull().check(sql`clio_kind in ('activity_description','expense_category')`),
-    )
+    .addColumn('clio_kind', 'text', (c) => c.notNull().check(sql`clio_kind in ('activity_description','expense_category')`))
     .addColumn('clio_id', 'bigint', (c) => c.notNull())
     .addColumn('xero_account_code', 'text', (c) => c.notNull())
     .addPrimaryKeyConstraint('category_accounts_pk', ['firm_id', 'clio_kind', 'clio_id'])
@@ -140,7 +140,10 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('clio_id', 'text')
     .addColumn('xero_id', 'text')
     .addColumn('state', 'text', (c) =>
-      c.notNull().defaultTo('pending').check(sql`state in ('pending','synced','failed','conflict','ignored')`),
+      c
+        .notNull()
+        .defaultTo('pending')
+        .check(sql`state in ('pending','synced','failed','conflict','ignored')`),
     )
     .addColumn('last_pushed_hash', 'text')
     .addColumn('last_pulled_hash', 'text')
@@ -213,9 +216,7 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('id', 'bigserial', (c) => c.primaryKey())
     .addColumn('firm_id', 'uuid', (c) => c.notNull().references('firms.id'))
     .addColumn('at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
-    .addColumn('direction', 'text', (c) =>
-      c.notNull().check(sql`direction in ('clio_to_xero','xero_to_clio','internal')`),
-    )
+    .addColumn('direction', 'text', (c) => c.notNull().check(sql`direction in ('clio_to_xero','xero_to_clio','internal')`))
     .addColumn('kind', 'text', (c) => c.notNull())
     .addColumn('clio_id', 'text')
     .addColumn('xero_id', 'text')
@@ -225,12 +226,7 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('after_hash', 'text')
     .addColumn('detail', 'jsonb')
     .execute();
-  await db.schema
-    .createIndex('sync_log_firm_at_idx')
-    .ifNotExists()
-    .on('sync_log')
-    .columns(['firm_id', 'at'])
-    .execute();
+  await db.schema.createIndex('sync_log_firm_at_idx').ifNotExists().on('sync_log').columns(['firm_id', 'at']).execute();
   await sql`
     create or replace function sync_log_append_only() returns trigger language plpgsql as $$
     begin
@@ -243,17 +239,7 @@ export async function up(db: Kysely<any>): Promise<void> {
 }
 
 export async function down(db: Kysely<any>): Promise<void> {
-  for (const t of [
-    'sync_log',
-    'sync_errors',
-    'sync_cursors',
-    'links',
-    'category_accounts',
-    'settings',
-    'connections',
-    'users',
-    'firms',
-  ]) {
+  for (const t of ['sync_log', 'sync_errors', 'sync_cursors', 'links', 'category_accounts', 'settings', 'connections', 'users', 'firms']) {
     await db.schema.dropTable(t).ifExists().cascade().execute();
   }
   await sql`drop function if exists sync_log_append_only()`.execute(db);

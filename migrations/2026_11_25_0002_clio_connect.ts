@@ -31,7 +31,12 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('model', 'text', (c) => c.notNull())
     .addColumn('clio_webhook_id', 'bigint')
     .addColumn('secret_enc', 'text')
-    .addColumn('status', 'text', (c) => c.notNull().defaultTo('pending').check(sql`status in ('pending','enabled')`))
+    .addColumn('status', 'text', (c) =>
+      c
+        .notNull()
+        .defaultTo('pending')
+        .check(sql`status in ('pending','enabled')`),
+    )
     .addColumn('expires_at', 'timestamptz')
     .addColumn('created_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
     .addColumn('updated_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
@@ -47,12 +52,7 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('received_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
     .addPrimaryKeyConstraint('clio_webhook_events_pk', ['webhook_id', 'record_id', 'version'])
     .execute();
-  await db.schema
-    .createIndex('clio_webhook_events_received_idx')
-    .ifNotExists()
-    .on('clio_webhook_events')
-    .column('received_at')
-    .execute();
+  await db.schema.createIndex('clio_webhook_events_received_idx').ifNotExists().on('clio_webhook_events').column('received_at').execute();
 }
 
 export async function down(db: Kysely<any>): Promise<void> {

@@ -43,12 +43,7 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('firm_id', 'uuid', (c) => c.notNull().references('firms.id').onDelete('cascade'))
     .addColumn('received_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
     .execute();
-  await db.schema
-    .createIndex('xero_webhook_events_received_idx')
-    .ifNotExists()
-    .on('xero_webhook_events')
-    .column('received_at')
-    .execute();
+  await db.schema.createIndex('xero_webhook_events_received_idx').ifNotExists().on('xero_webhook_events').column('received_at').execute();
 
   await db.schema
     .createIndex('connections_xero_tenant_active_uq')

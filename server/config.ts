@@ -2,13 +2,9 @@ import { z } from 'zod';
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
-const base64Key = z
-  .string()
-  .refine((v) => Buffer.from(v, 'base64').length === 32, 'expected 32 bytes encoded as base64');
+const base64Key = z.string().refine((v) => Buffer.from(v, 'base64').length === 32, 'expected 32 bytes encoded as base64');
 
-const absoluteUrl = z
-  .url({ message: 'expected an absolute URL' })
-  .transform((v) => v.replace(/\/$/, ''));
+const absoluteUrl = z.url({ message: 'expected an absolute URL' }).transform((v) => v.replace(/\/$/, ''));
 
 const envSchema = z.object({
   PORT: z.coerce.number({ message: 'expected a port number from 0 to 65535' }).int().min(0).max(65535).default(8787),

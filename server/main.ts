@@ -28,9 +28,7 @@ export interface RunningServer {
 
 /** The composition root: every I/O resource is created here and handed down explicitly. */
 export async function startServer(config: Config, logger: Logger): Promise<RunningServer> {
-  const embedded = config.DATABASE_URL
-    ? undefined
-    : await startEmbeddedPostgres({ dataDir: config.DATA_DIR, onLog: (line) => logger.debug({ postgres: line }) });
+  const embedded = config.DATABASE_URL ? undefined : await startEmbeddedPostgres({ dataDir: config.DATA_DIR, onLog: (line) => logger.debug({ postgres: line }) });
   const databaseUrl = config.DATABASE_URL ?? embedded!.url;
   const { db, pool } = createDatabase(databaseUrl, {
     onConnectionError: (err) => logger.warn({ err: { message: err.message } }, 'database connection failed'),

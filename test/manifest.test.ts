@@ -71,4 +71,3 @@ describe('manifest.json agrees with the code', () => {
     expect(await (await app.request(PUBLIC_PAGE_PATHS.privacy)).text()).toMatch(/train any AI/);
   });
 });
-

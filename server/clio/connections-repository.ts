@@ -65,8 +65,7 @@ export async function saveClioConnection(
   });
 }
 
-const selectConnection = (db: Database) =>
-  db.selectFrom('connections').select(['id', 'firm_id', 'user_id', 'region']).where('provider', '=', 'clio');
+const selectConnection = (db: Database) => db.selectFrom('connections').select(['id', 'firm_id', 'user_id', 'region']).where('provider', '=', 'clio');
 
 export async function getClioConnection(db: Database, firmId: string, userId: string): Promise<ClioConnection | undefined> {
   const row = await selectConnection(db).where('firm_id', '=', firmId).where('user_id', '=', userId).executeTakeFirst();
@@ -93,10 +92,7 @@ export async function listFirmClioConnections(db: Database, firmId: string): Pro
 }
 
 /** Every stored grant of one Clio user in one region (the same person may belong to several firms only in theory). */
-export async function findConnectionsByClioUser(
-  db: Database,
-  p: { clioUserId: string; region: ClioRegionCode },
-): Promise<ClioConnection[]> {
+export async function findConnectionsByClioUser(db: Database, p: { clioUserId: string; region: ClioRegionCode }): Promise<ClioConnection[]> {
   const rows = await db
     .selectFrom('connections')
     .innerJoin('users', 'users.id', 'connections.user_id')
@@ -113,4 +109,3 @@ export async function findConnectionsByClioUser(
 export async function deleteClioConnection(db: Database, connectionId: string): Promise<void> {
   await db.deleteFrom('connections').where('id', '=', connectionId).where('provider', '=', 'clio').execute();
 }
-

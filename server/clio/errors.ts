@@ -34,12 +34,9 @@ export class ClioNotConnectedError extends Error {
 }
 
 export async function readClioError(res: Response): Promise<ClioApiError> {
-  const body = (await res.json().catch(() => null)) as
-    | { error?: string | { type?: string; message?: string }; error_description?: string }
-    | null;
+  const body = (await res.json().catch(() => null)) as { error?: string | { type?: string; message?: string }; error_description?: string } | null;
   const err = body?.error;
   const kind = typeof err === 'string' ? err : (err?.type ?? `http_${res.status}`);
-  const message =
-    typeof err === 'string' ? (body?.error_description ?? err) : (err?.message ?? `Clio answered ${res.status}`);
+  const message = typeof err === 'string' ? (body?.error_description ?? err) : (err?.message ?? `Clio answered ${res.status}`);
   return res.status === 401 ? new ClioAuthError(401, kind, message) : new ClioApiError(res.status, kind, message);
 }

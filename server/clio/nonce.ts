@@ -28,9 +28,7 @@ export async function verifyCustomAction(deps: ClioDeps, q: CustomActionQuery): 
   const [, collection, recordId] = /^\/api\/v4\/(\w+)\/(\d+)/.exec(q.subject_url)!;
   const action = CUSTOM_ACTIONS.find((a) => a.collection === collection)!;
   const regions = CLIO_REGIONS.filter((r): r is ClioRegionCode => deps.config.clio[r] !== undefined);
-  const candidates = (
-    await Promise.all(regions.map((region) => findConnectionsByClioUser(deps.db, { clioUserId: q.user_id, region })))
-  ).flat();
+  const candidates = (await Promise.all(regions.map((region) => findConnectionsByClioUser(deps.db, { clioUserId: q.user_id, region })))).flat();
   if (candidates.length === 0) return { ok: false, reason: 'unknown_user' };
   let reason: RefusedAction['reason'] = 'nonce_rejected';
   for (const connection of candidates) {

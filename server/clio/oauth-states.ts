@@ -15,10 +15,7 @@ export async function createOAuthState(db: Database, p: { region: ClioRegionCode
 }
 
 /** Uses the state up in one statement, so a replayed callback finds nothing even when raced. */
-export async function consumeOAuthState(
-  db: Database,
-  state: string,
-): Promise<{ region: ClioRegionCode; addToClio: boolean } | undefined> {
+export async function consumeOAuthState(db: Database, state: string): Promise<{ region: ClioRegionCode; addToClio: boolean } | undefined> {
   const row = await db
     .updateTable('clio_oauth_states')
     .set({ used_at: sql`now()` })

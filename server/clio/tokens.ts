@@ -3,13 +3,7 @@ import { sql } from 'kysely';
 import { markNeedsReconnect } from '../connections/repository';
 import type { Database } from '../db/database';
 import { ClioClient, type ClioTokenSource } from './client';
-import {
-  type ClioConnection,
-  firmClioConnection,
-  getClioConnection,
-  sealTokens,
-  tokenContext,
-} from './connections-repository';
+import { type ClioConnection, firmClioConnection, getClioConnection, sealTokens, tokenContext } from './connections-repository';
 import type { ClioDeps } from './deps';
 import { ClioNotConnectedError, ClioOAuthError } from './errors';
 import { refreshTokens } from './oauth';
@@ -41,8 +35,7 @@ export function connectionTokens(deps: ClioDeps, connection: ClioConnection): Cl
   const open = (row: TokenRow) => deps.secrets.open(row.access_token_enc!, tokenContext(connection.id, 'access'));
 
   /** A connection Clio refused is not retried: its refresh token is dead until the user installs again. */
-  const blocked = (row: TokenRow) =>
-    row.status === 'needs_reconnect' ? new ClioNotConnectedError('Clio revoked this connection; install the add-on again') : undefined;
+  const blocked = (row: TokenRow) => (row.status === 'needs_reconnect' ? new ClioNotConnectedError('Clio revoked this connection; install the add-on again') : undefined);
 
   // The invalid_grant outcome is returned, not thrown, so needs_reconnect commits before the caller hears of it.
   const refresh = async (rejected?: string): Promise<string> => {
@@ -58,7 +51,11 @@ export function connectionTokens(deps: ClioDeps, connection: ClioConnection): Cl
       const refreshToken = deps.secrets.open(row.refresh_token_enc, tokenContext(connection.id, 'refresh'));
       try {
         const tokens = await refreshTokens(app, refreshToken);
-        await trx.updateTable('connections').set({ ...sealTokens(deps.secrets, connection.id, tokens, now), updated_at: sql`now()` }).where('id', '=', connection.id).execute();
+        await trx
+          .updateTable('connections')
+          .set({ ...sealTokens(deps.secrets, connection.id, tokens, now), updated_at: sql`now()` })
+          .where('id', '=', connection.id)
+          .execute();
         deps.logger.info({ connectionId: connection.id, firmId: connection.firmId }, 'clio token refreshed');
         return { token: tokens.access_token };
       } catch (err) {

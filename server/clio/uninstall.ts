@@ -1,13 +1,7 @@
 import { sql } from 'kysely';
 import { CLIO_REGIONS } from '../config';
 import { cancelQueuedFirmJobs } from '../jobs/enqueue';
-import {
-  type ClioConnection,
-  deleteClioConnection,
-  findConnectionsByClioUser,
-  firmClioConnection,
-  listFirmClioConnections,
-} from './connections-repository';
+import { type ClioConnection, deleteClioConnection, findConnectionsByClioUser, firmClioConnection, listFirmClioConnections } from './connections-repository';
 import type { ClioDeps } from './deps';
 import { ClioApiError, ClioNotConnectedError } from './errors';
 import { WHO_AM_I_FIELDS } from './install';
@@ -31,15 +25,17 @@ async function removeConnections(deps: ClioDeps, firmId: string, gone: ClioConne
 
   if (remaining.length === 0) {
     const cancelled = await cancelQueuedFirmJobs(deps.db, firmId);
-    await deps.db.updateTable('firms').set({ status: 'uninstalled', updated_at: sql`now()` }).where('id', '=', firmId).execute();
+    await deps.db
+      .updateTable('firms')
+      .set({ status: 'uninstalled', updated_at: sql`now()` })
+      .where('id', '=', firmId)
+      .execute();
     deps.logger.info({ firmId, cancelledJobs: cancelled }, 'clio firm uninstalled');
     return;
   }
   const heir = await firmClioConnection(deps.db, firmId);
   if (heir) {
-    await ensureFirmWebhooks(deps, heir).catch((err: Error) =>
-      deps.logger.warn({ firmId, reason: err.message }, 'clio webhooks could not move to another user'),
-    );
+    await ensureFirmWebhooks(deps, heir).catch((err: Error) => deps.logger.warn({ firmId, reason: err.message }, 'clio webhooks could not move to another user'));
   }
 }
 

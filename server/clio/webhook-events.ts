@@ -51,12 +51,7 @@ function sameSecret(a: string, b: string): boolean {
  * the event becomes one `sync_records` job, unless this record version was queued before. The
  * dedupe row and the job are written in one transaction, so a crash leaves neither or both.
  */
-export async function acceptDelivery(
-  deps: ClioDeps,
-  subscriptionId: string,
-  rawBody: Uint8Array,
-  signature: string | undefined,
-): Promise<DeliveryOutcome> {
+export async function acceptDelivery(deps: ClioDeps, subscriptionId: string, rawBody: Uint8Array, signature: string | undefined): Promise<DeliveryOutcome> {
   const sub = await getSubscription(deps.db, subscriptionId);
   if (!sub) return 'unknown';
   if (!sub.secretEnc) return 'bad_signature';

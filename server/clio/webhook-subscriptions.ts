@@ -14,7 +14,16 @@ export interface WebhookSubscription {
 }
 
 const columns = ['id', 'firm_id', 'connection_id', 'model', 'clio_webhook_id', 'secret_enc', 'status', 'expires_at'] as const;
-type Row = { id: string; firm_id: string; connection_id: string | null; model: string; clio_webhook_id: string | null; secret_enc: string | null; status: 'pending' | 'enabled'; expires_at: Date | null };
+type Row = {
+  id: string;
+  firm_id: string;
+  connection_id: string | null;
+  model: string;
+  clio_webhook_id: string | null;
+  secret_enc: string | null;
+  status: 'pending' | 'enabled';
+  expires_at: Date | null;
+};
 const toSubscription = (r: Row): WebhookSubscription => ({
   id: r.id,
   firmId: r.firm_id,
@@ -39,19 +48,11 @@ export async function listFirmSubscriptions(db: Database, firmId: string): Promi
 
 /** Written before Clio is asked to create the webhook, so its handshake always finds the row. */
 export async function insertPendingSubscription(db: Database, p: { firmId: string; connectionId: string; model: string }): Promise<string> {
-  const row = await db
-    .insertInto('clio_webhooks')
-    .values({ firm_id: p.firmId, connection_id: p.connectionId, model: p.model })
-    .returning('id')
-    .executeTakeFirstOrThrow();
+  const row = await db.insertInto('clio_webhooks').values({ firm_id: p.firmId, connection_id: p.connectionId, model: p.model }).returning('id').executeTakeFirstOrThrow();
   return row.id;
 }
 
-export async function recordCreated(
-  db: Database,
-  id: string,
-  p: { clioWebhookId: string | number; expiresAt: Date; secretEnc?: string },
-): Promise<void> {
+export async function recordCreated(db: Database, id: string, p: { clioWebhookId: string | number; expiresAt: Date; secretEnc?: string }): Promise<void> {
   await db
     .updateTable('clio_webhooks')
     .set({
@@ -81,11 +82,19 @@ export async function completeHandshake(db: Database, id: string, secretEnc: str
 }
 
 export async function markEnabled(db: Database, id: string): Promise<void> {
-  await db.updateTable('clio_webhooks').set({ status: 'enabled', updated_at: sql`now()` }).where('id', '=', id).execute();
+  await db
+    .updateTable('clio_webhooks')
+    .set({ status: 'enabled', updated_at: sql`now()` })
+    .where('id', '=', id)
+    .execute();
 }
 
 export async function setExpiry(db: Database, id: string, expiresAt: Date): Promise<void> {
-  await db.updateTable('clio_webhooks').set({ expires_at: expiresAt, updated_at: sql`now()` }).where('id', '=', id).execute();
+  await db
+    .updateTable('clio_webhooks')
+    .set({ expires_at: expiresAt, updated_at: sql`now()` })
+    .where('id', '=', id)
+    .execute();
 }
 
 export async function deleteSubscriptions(db: Database, ids: string[]): Promise<void> {

@@ -63,7 +63,10 @@ async function ensureLocked(deps: ClioDeps, db: Database, connection: ClioConnec
   const existing = await listFirmSubscriptions(db, connection.firmId);
   const live = existing.filter((s) => s.clioWebhookId !== null && s.connectionId !== null);
   // Rows left without a webhook at Clio (a failed create) or without an owner are started over.
-  await deleteSubscriptions(db, existing.filter((s) => !live.includes(s)).map((s) => s.id));
+  await deleteSubscriptions(
+    db,
+    existing.filter((s) => !live.includes(s)).map((s) => s.id),
+  );
   const client = clientForConnection(deps, connection);
   let created = 0;
   for (const def of WEBHOOK_MODELS) {
@@ -114,7 +117,10 @@ export async function removeWebhooks(deps: ClioDeps, subs: WebhookSubscription[]
       deps.logger.info({ firmId: sub.firmId, model: sub.model, reason: err.message }, 'clio webhook not deleted at Clio');
     }
   }
-  await deleteSubscriptions(deps.db, subs.map((s) => s.id));
+  await deleteSubscriptions(
+    deps.db,
+    subs.map((s) => s.id),
+  );
 }
 
 /**

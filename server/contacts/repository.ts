@@ -47,7 +47,12 @@ export async function replaceOpenReviews(db: Database, firmId: string, reviews: 
       await trx
         .insertInto('contact_match_reviews')
         .values({ firm_id: firmId, clio_contact_id: r.clioContactId, ...fields })
-        .onConflict((oc) => oc.columns(['firm_id', 'clio_contact_id']).where('resolved_at', 'is', null).doUpdateSet({ ...fields, updated_at: sql`now()` }))
+        .onConflict((oc) =>
+          oc
+            .columns(['firm_id', 'clio_contact_id'])
+            .where('resolved_at', 'is', null)
+            .doUpdateSet({ ...fields, updated_at: sql`now()` }),
+        )
         .execute();
     }
   });

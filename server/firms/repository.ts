@@ -2,20 +2,19 @@ import { sql } from 'kysely';
 import type { Database } from '../db/database';
 import type { ClioRegion, Firm, User } from '../db/schema';
 
-export async function upsertFirm(
-  db: Database,
-  firm: { clioAccountId: string | number; region: ClioRegion; name: string },
-): Promise<Firm> {
+export async function upsertFirm(db: Database, firm: { clioAccountId: string | number; region: ClioRegion; name: string }): Promise<Firm> {
   return db.transaction().execute(async (trx) => {
     const row = await trx
       .insertInto('firms')
       .values({ clio_account_id: firm.clioAccountId, clio_region: firm.region, name: firm.name })
-      .onConflict((oc) =>
-        oc.columns(['clio_region', 'clio_account_id']).doUpdateSet({ name: firm.name, status: 'active', updated_at: sql`now()` }),
-      )
+      .onConflict((oc) => oc.columns(['clio_region', 'clio_account_id']).doUpdateSet({ name: firm.name, status: 'active', updated_at: sql`now()` }))
       .returningAll()
       .executeTakeFirstOrThrow();
-    await trx.insertInto('settings').values({ firm_id: row.id }).onConflict((oc) => oc.column('firm_id').doNothing()).execute();
+    await trx
+      .insertInto('settings')
+      .values({ firm_id: row.id })
+      .onConflict((oc) => oc.column('firm_id').doNothing())
+      .execute();
     return row;
   });
 }

@@ -2,8 +2,7 @@ import type { Context } from 'hono';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { APP_NAME } from '../clio/app-definition';
 
-const escapeHtml = (s: string) =>
-  s.replace(/[&<>"']/g, (ch) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[ch]!);
+const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (ch) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[ch]!);
 
 /** Served from our own origin, because the CSP allows no inline styles. */
 export const PAGE_CSS_PATH = '/page.css';
@@ -13,9 +12,7 @@ export const PAGE_CSS =
 /** A plain page: a title and paragraphs of text, escaped, not cacheable. */
 export function textPage(c: Context, status: ContentfulStatusCode, title: string, sections: { heading?: string; text: string }[]): Response {
   c.header('Cache-Control', 'no-store');
-  const body = sections
-    .map((s) => `${s.heading ? `<h2>${escapeHtml(s.heading)}</h2>` : ''}<p>${escapeHtml(s.text)}</p>`)
-    .join('');
+  const body = sections.map((s) => `${s.heading ? `<h2>${escapeHtml(s.heading)}</h2>` : ''}<p>${escapeHtml(s.text)}</p>`).join('');
   return c.html(
     `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">` +
       `<title>${escapeHtml(title)} · ${escapeHtml(APP_NAME)}</title><link rel="stylesheet" href="${PAGE_CSS_PATH}">` +

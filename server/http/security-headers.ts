@@ -3,12 +3,7 @@ import { secureHeaders } from 'hono/secure-headers';
 import type { Config } from '../config';
 
 /** Where Clio Manage runs in production; the add-on's pages may be framed there and nowhere else. */
-export const CLIO_PRODUCTION_ORIGINS = [
-  'https://app.clio.com',
-  'https://ca.app.clio.com',
-  'https://eu.app.clio.com',
-  'https://au.app.clio.com',
-] as const;
+export const CLIO_PRODUCTION_ORIGINS = ['https://app.clio.com', 'https://ca.app.clio.com', 'https://eu.app.clio.com', 'https://au.app.clio.com'] as const;
 
 /** Clio's hosts plus the configured Clio base URLs (in the sandbox, the Clio emulator's host page). */
 export function frameAncestors(config: Pick<Config, 'clio'>): string[] {

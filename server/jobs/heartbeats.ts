@@ -27,7 +27,10 @@ export async function reapDeadWorkers(db: Database, deadAfterMs: number): Promis
     where not exists (select 1 from job_worker_heartbeats h where h.worker_id = locked.locked_by and h.beat_at >= ${cutoff})`.execute(db);
   const dead = rows.map((r) => r.locked_by);
   if (dead.length) await sql`select graphile_worker.force_unlock_workers(${dead}::text[])`.execute(db);
-  await db.deleteFrom('job_worker_heartbeats').where('beat_at', '<', sql<Date>`now() - interval '1 day'`).execute();
+  await db
+    .deleteFrom('job_worker_heartbeats')
+    .where('beat_at', '<', sql<Date>`now() - interval '1 day'`)
+    .execute();
   return dead;
 }
 

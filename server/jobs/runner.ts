@@ -1,13 +1,4 @@
-import {
-  type AddJobFunction,
-  type CronItem,
-  type LogFunctionFactory,
-  Logger as WorkerLogger,
-  parseCronItems,
-  run,
-  type Runner,
-  type TaskList,
-} from 'graphile-worker';
+import { type AddJobFunction, type CronItem, type LogFunctionFactory, Logger as WorkerLogger, parseCronItems, run, type Runner, type TaskList } from 'graphile-worker';
 import { EventEmitter } from 'node:events';
 import type pg from 'pg';
 import type { Database } from '../db/database';

@@ -33,8 +33,7 @@ export const ACCOUNT_PURPOSES = {
 
 export type AccountPurpose = keyof typeof ACCOUNT_PURPOSES;
 
-export const BANK_WITHOUT_CODE_REASON =
-  "This bank account has no code in Xero; add one in Xero's chart of accounts to use it";
+export const BANK_WITHOUT_CODE_REASON = "This bank account has no code in Xero; add one in Xero's chart of accounts to use it";
 
 const PURPOSE_NOUN: Record<AccountPurpose, string> = {
   revenue: 'an income (revenue, sales or other income) account',

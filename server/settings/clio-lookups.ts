@@ -26,7 +26,9 @@ export async function loadClioCategories(clio: ClioClient): Promise<ClioCategory
     collect(clio.list<Named>('/activity_descriptions.json', { fields: 'id,name' })),
     collect(clio.list<Named>('/expense_categories.json', { fields: 'id,name' })),
   ]);
-  const category = (kind: CategoryKind) => (c: Named): ClioCategory => ({ kind, id: String(c.id), name: c.name });
+  const category =
+    (kind: CategoryKind) =>
+    (c: Named): ClioCategory => ({ kind, id: String(c.id), name: c.name });
   return [...descriptions.map(category('activity_description')), ...expenseCategories.map(category('expense_category'))];
 }
 

@@ -20,12 +20,7 @@ export class SettingsInvalidError extends Error {
  * chart (fetched now, not cached, so an account archived a minute ago is caught), and saved only
  * when nothing is wrong; otherwise throws SettingsInvalidError.
  */
-export async function updateSettings(
-  db: Database,
-  loadChart: LoadXeroChart,
-  firmId: string,
-  input: unknown,
-): Promise<SyncSettings> {
+export async function updateSettings(db: Database, loadChart: LoadXeroChart, firmId: string, input: unknown): Promise<SyncSettings> {
   const parsed = syncSettingsSchema.safeParse(input);
   if (!parsed.success) throw new SettingsInvalidError(fieldErrorsFromZod(parsed.error, input));
   const fieldErrors = validateSettings(parsed.data, await loadChart(firmId));

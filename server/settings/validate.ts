@@ -55,10 +55,7 @@ export function validateSettings(s: SyncSettings, chart: XeroChart | null): Fiel
   }
 
   if (s.paymentBankAccountCode !== null && s.paymentBankAccountCode === s.hardCostBankAccountCode) {
-    report(
-      'hardCostBankAccountCode',
-      'Use a different bank account from the one Clio payments go to, so each Xero bank account reconciles on its own.',
-    );
+    report('hardCostBankAccountCode', 'Use a different bank account from the one Clio payments go to, so each Xero bank account reconciles on its own.');
   }
 
   for (const field of TAX_FIELDS) {

@@ -1,13 +1,5 @@
 import type { ClioClient } from '../clio/client';
-import type {
-  ClioActivityCategory,
-  ClioAllocation,
-  ClioBill,
-  ClioContact,
-  ClioCreditMemo,
-  ClioInterestCharge,
-  ClioLineItem,
-} from './mapping/clio-records';
+import type { ClioActivityCategory, ClioAllocation, ClioBill, ClioContact, ClioCreditMemo, ClioInterestCharge, ClioLineItem } from './mapping/clio-records';
 
 /**
  * Reading what changed in Clio, with exactly the fields the mapping uses. Clio returns only the
@@ -106,7 +98,8 @@ export async function readBillDetails(
 /** Credit-memo allocations: of the given bills, or every one changed since a time. */
 export async function readMemoAllocations(clio: ClioClient, q: { billIds?: number[]; memoIds?: number[]; since?: string }): Promise<ClioAllocation[]> {
   const out: ClioAllocation[] = [];
-  const list = (query: Record<string, string | number>) => clio.list<ClioAllocation>('/allocations.json', { fields: ALLOCATION_FIELDS, query: { parent_type: 'CreditMemo', ...query } });
+  const list = (query: Record<string, string | number>) =>
+    clio.list<ClioAllocation>('/allocations.json', { fields: ALLOCATION_FIELDS, query: { parent_type: 'CreditMemo', ...query } });
   if (q.billIds) for (const id of q.billIds) out.push(...(await collect(list({ bill_id: id }))));
   if (q.memoIds) for (const id of q.memoIds) out.push(...(await collect(list({ parent_id: id }))));
   if (q.since !== undefined || (!q.billIds && !q.memoIds)) out.push(...(await collect(list(q.since ? { updated_since: q.since } : {}))));

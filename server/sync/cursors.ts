@@ -13,8 +13,6 @@ export async function advanceCursor(db: Database, firmId: string, source: 'clio'
   await db
     .insertInto('sync_cursors')
     .values({ firm_id: firmId, source, kind, cursor })
-    .onConflict((oc) =>
-      oc.columns(['firm_id', 'source', 'kind']).doUpdateSet({ cursor: sql`greatest(sync_cursors.cursor, excluded.cursor)`, updated_at: sql`now()` }),
-    )
+    .onConflict((oc) => oc.columns(['firm_id', 'source', 'kind']).doUpdateSet({ cursor: sql`greatest(sync_cursors.cursor, excluded.cursor)`, updated_at: sql`now()` }))
     .execute();
 }

@@ -138,5 +138,4 @@ export const isConnectionLost = (err: unknown): boolean =>
   (err instanceof XeroApiError && (err.kind === 'auth_revoked' || err.kind === 'forbidden')) ||
   (err instanceof ClioApiError && (err.status === 401 || err.status === 403));
 
-export const isDailyLimit = (err: unknown): err is XeroApiError =>
-  err instanceof XeroApiError && err.kind === 'rate_limited' && err.rateLimit.problem === 'day';
+export const isDailyLimit = (err: unknown): err is XeroApiError => err instanceof XeroApiError && err.kind === 'rate_limited' && err.rateLimit.problem === 'day';

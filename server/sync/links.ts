@@ -66,7 +66,13 @@ const COLUMNS = ['clio_id', 'xero_id', 'state', 'last_pushed_hash', 'base_snapsh
 
 export async function getLinks(db: Database, firmId: string, kind: LinkKind, clioIds: string[]): Promise<Map<string, LinkRow>> {
   if (clioIds.length === 0) return new Map();
-  const rows = await db.selectFrom('links').select(COLUMNS).where('firm_id', '=', firmId).where('kind', '=', kind).where('clio_id', 'in', [...new Set(clioIds)]).execute();
+  const rows = await db
+    .selectFrom('links')
+    .select(COLUMNS)
+    .where('firm_id', '=', firmId)
+    .where('kind', '=', kind)
+    .where('clio_id', 'in', [...new Set(clioIds)])
+    .execute();
   return new Map(rows.map((r) => [r.clio_id!, toRow(r)]));
 }
 
@@ -105,11 +111,26 @@ export async function unsettledClioIds(db: Database, firmId: string, kind: LinkK
  * Marks records as about to be created in Xero, committed before the call goes out. If the
  * process dies after Xero saved them, the claim is what tells the next attempt to look first.
  */
-export async function claimForCreate(db: Database, firmId: string, kind: LinkKind, claims: { clioId: string; xeroNumber: string; parentClioId?: string }[]): Promise<void> {
+export async function claimForCreate(
+  db: Database,
+  firmId: string,
+  kind: LinkKind,
+  claims: { clioId: string; xeroNumber: string; parentClioId?: string }[],
+): Promise<void> {
   if (claims.length === 0) return;
   await db
     .insertInto('links')
-    .values(claims.map((c) => ({ firm_id: firmId, kind, clio_id: c.clioId, xero_number: c.xeroNumber, parent_clio_id: c.parentClioId ?? null, claimed_at: sql`now()`, state: 'pending' as const })))
+    .values(
+      claims.map((c) => ({
+        firm_id: firmId,
+        kind,
+        clio_id: c.clioId,
+        xero_number: c.xeroNumber,
+        parent_clio_id: c.parentClioId ?? null,
+        claimed_at: sql`now()`,
+        state: 'pending' as const,
+      })),
+    )
     .onConflict((oc) =>
       oc
         .columns(['firm_id', 'kind', 'clio_id'])
@@ -165,7 +186,13 @@ export async function recordFailed(db: Database, firmId: string, kind: LinkKind,
 
 /** A record that is fine but waits for something (its invoice to be approved, say). */
 export async function recordWaiting(db: Database, firmId: string, kind: LinkKind, clioId: string, reason: string, parentClioId?: string): Promise<void> {
-  const values = { state: 'pending' as const, error_code: null, error_message: reason.slice(0, 2000), updated_at: sql<Date>`now()`, ...(parentClioId ? { parent_clio_id: parentClioId } : {}) };
+  const values = {
+    state: 'pending' as const,
+    error_code: null,
+    error_message: reason.slice(0, 2000),
+    updated_at: sql<Date>`now()`,
+    ...(parentClioId ? { parent_clio_id: parentClioId } : {}),
+  };
   await db
     .insertInto('links')
     .values({ firm_id: firmId, kind, clio_id: clioId, ...values })

@@ -85,7 +85,13 @@ export async function recordFirmFailure(db: Database, firmId: string, code: Reco
 }
 
 export async function resolveFirmFailure(db: Database, firmId: string, code: RecordFailure['code'], kind = 'firm'): Promise<void> {
-  await db.updateTable('sync_errors').set({ resolved_at: sql`now()` }).where('firm_id', '=', firmId).where('group_key', '=', groupKey(kind, code)).where('resolved_at', 'is', null).execute();
+  await db
+    .updateTable('sync_errors')
+    .set({ resolved_at: sql`now()` })
+    .where('firm_id', '=', firmId)
+    .where('group_key', '=', groupKey(kind, code))
+    .where('resolved_at', 'is', null)
+    .execute();
 }
 
 export interface OpenErrorGroup {

@@ -11,7 +11,19 @@ import { appendLog, type LogEntry, recordFailureGroup, resolveFailures } from '.
 export async function succeeded(
   ctx: SyncContext,
   kind: LinkKind,
-  r: { clioId: string; xeroId: string; hash: string; snapshot: LinkSnapshot; action: LogEntry['action']; reason: string; beforeHash?: string | null; xeroNumber?: string | null; parentClioId?: string | null; clioEtag?: string | null; detail?: unknown },
+  r: {
+    clioId: string;
+    xeroId: string;
+    hash: string;
+    snapshot: LinkSnapshot;
+    action: LogEntry['action'];
+    reason: string;
+    beforeHash?: string | null;
+    xeroNumber?: string | null;
+    parentClioId?: string | null;
+    clioEtag?: string | null;
+    detail?: unknown;
+  },
 ): Promise<void> {
   await recordPushed(ctx.db, ctx.firmId, kind, {
     clioId: r.clioId,
@@ -28,7 +40,13 @@ export async function succeeded(
   await resolveFailures(ctx.db, ctx.firmId, kind, [r.clioId]);
 }
 
-export async function failed(ctx: SyncContext, kind: LinkKind, clioId: string, failure: RecordFailure, opts: { dropClaim: boolean; xeroId?: string | null }): Promise<void> {
+export async function failed(
+  ctx: SyncContext,
+  kind: LinkKind,
+  clioId: string,
+  failure: RecordFailure,
+  opts: { dropClaim: boolean; xeroId?: string | null },
+): Promise<void> {
   ctx.logger.info({ firmId: ctx.firmId, kind, clioId, code: failure.code }, 'record failed');
   await recordFailed(ctx.db, ctx.firmId, kind, clioId, failure, opts);
   await appendLog(ctx.db, ctx.firmId, [{ kind, clioId, xeroId: opts.xeroId ?? null, action: 'fail', reason: failure.code, detail: { detail: failure.detail } }]);

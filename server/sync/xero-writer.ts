@@ -142,7 +142,9 @@ const quote = (s: string) => `"${s.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"
 export async function findInvoicesByNumber(xero: XeroOrgClient, numbers: string[]): Promise<Invoice[]> {
   const out: Invoice[] = [];
   for (const part of chunk([...new Set(numbers)], 50)) {
-    const body = await xero.read((api, t) => api.getInvoices(t, undefined, undefined, undefined, undefined, part, undefined, undefined, 1, false, undefined, UNITDP, undefined, 100));
+    const body = await xero.read((api, t) =>
+      api.getInvoices(t, undefined, undefined, undefined, undefined, part, undefined, undefined, 1, false, undefined, UNITDP, undefined, 100),
+    );
     out.push(...(body.invoices ?? []).filter((i) => i.type === asEnum('ACCREC') && i.status !== asEnum('DELETED')));
   }
   return out;
@@ -151,7 +153,9 @@ export async function findInvoicesByNumber(xero: XeroOrgClient, numbers: string[
 export async function getInvoicesById(xero: XeroOrgClient, ids: string[]): Promise<Invoice[]> {
   const out: Invoice[] = [];
   for (const part of chunk([...new Set(ids)], 50)) {
-    const body = await xero.read((api, t) => api.getInvoices(t, undefined, undefined, undefined, part, undefined, undefined, undefined, 1, true, undefined, UNITDP, undefined, 100));
+    const body = await xero.read((api, t) =>
+      api.getInvoices(t, undefined, undefined, undefined, part, undefined, undefined, undefined, 1, true, undefined, UNITDP, undefined, 100),
+    );
     out.push(...(body.invoices ?? []));
   }
   return out;
@@ -252,7 +256,9 @@ export async function allocateCreditNote(
 ): Promise<ElementResult<{ allocationID?: string }>> {
   const body = { allocations: [{ invoice: { invoiceID: allocation.invoiceId }, amount: fromCents(allocation.amountCents), date: allocation.date }] };
   const [result] = await perElement(1, async () => {
-    const res = await xero.write(idempotencyKey(xero.firmId, `cn-alloc-${creditNoteId}`, body), (api, t, key) => api.createCreditNoteAllocation(t, creditNoteId, body, false, key));
+    const res = await xero.write(idempotencyKey(xero.firmId, `cn-alloc-${creditNoteId}`, body), (api, t, key) =>
+      api.createCreditNoteAllocation(t, creditNoteId, body, false, key),
+    );
     return elementResults(1, res.allocations as { allocationID?: string; validationErrors?: { message?: string }[] }[] | undefined, (a) => a.allocationID);
   });
   return result!;

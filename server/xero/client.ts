@@ -1,12 +1,4 @@
-import {
-  type Account,
-  AccountingApi,
-  type Authentication,
-  type Contact,
-  type Organisation,
-  type TaxRate,
-  type TrackingCategory,
-} from 'xero-node';
+import { type Account, AccountingApi, type Authentication, type Contact, type Organisation, type TaxRate, type TrackingCategory } from 'xero-node';
 import type { Connection } from '../db/schema';
 import { markNeedsReconnect } from '../connections/repository';
 import { findXeroConnection } from './connections-repository';

@@ -12,13 +12,7 @@ import {
   saveConsent,
 } from './connections-repository';
 import { XeroApiError, XeroNotConnectedError, XeroOAuthError } from './errors';
-import {
-  authEventIdOf,
-  authorizeUrl,
-  deleteTenantConnection,
-  exchangeCode,
-  listTenantConnections,
-} from './oauth';
+import { authEventIdOf, authorizeUrl, deleteTenantConnection, exchangeCode, listTenantConnections } from './oauth';
 import { createCodeVerifier, createOAuthState as newState } from './pkce';
 import type { XeroDeps } from './deps';
 import { accessTokenFor } from './tokens';
@@ -48,30 +42,17 @@ export async function startConnect(deps: XeroServiceDeps, session: Session, now 
  * Only a successful consent carries a session token; an error carries its code alone (if the
  * browser lost its session meanwhile, the page asks the user to sign in through Clio again).
  */
-export type CallbackOutcome =
-  | { kind: 'choose'; token: string }
-  | { kind: 'error'; code: CallbackErrorCode };
+export type CallbackOutcome = { kind: 'choose'; token: string } | { kind: 'error'; code: CallbackErrorCode };
 
 export type CallbackErrorCode =
-  | 'state_unknown'
-  | 'state_expired'
-  | 'state_used'
-  | 'access_denied'
-  | 'consent_failed'
-  | 'code_rejected'
-  | 'no_organisation'
-  | 'xero_unavailable';
+  'state_unknown' | 'state_expired' | 'state_used' | 'access_denied' | 'consent_failed' | 'code_rejected' | 'no_organisation' | 'xero_unavailable';
 
 async function sessionFor(deps: XeroServiceDeps, firmId: string, userId: string): Promise<string> {
   const user = await getUser(deps.db, firmId, userId);
   return deps.sessions.issue({ firmId, userId, isAdmin: user?.is_admin ?? false });
 }
 
-export async function handleCallback(
-  deps: XeroServiceDeps,
-  query: { state?: string; code?: string; error?: string },
-  now = new Date(),
-): Promise<CallbackOutcome> {
+export async function handleCallback(deps: XeroServiceDeps, query: { state?: string; code?: string; error?: string }, now = new Date()): Promise<CallbackOutcome> {
   if (!query.state) return { kind: 'error', code: 'state_unknown' };
   const consumed = await consumeOAuthState(deps.db, deps.secrets, query.state, now);
   if (!consumed.ok) return { kind: 'error', code: consumed.reason };

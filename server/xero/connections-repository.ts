@@ -16,23 +16,12 @@ export const tokenContext = (connectionId: string, kind: 'access' | 'refresh') =
 const verifierContext = (state: string) => `xero-oauth-state:${state}:verifier`;
 
 export async function findXeroConnection(db: Db, firmId: string): Promise<Connection | undefined> {
-  return db
-    .selectFrom('connections')
-    .selectAll()
-    .where('firm_id', '=', firmId)
-    .where('provider', '=', 'xero')
-    .executeTakeFirst();
+  return db.selectFrom('connections').selectAll().where('firm_id', '=', firmId).where('provider', '=', 'xero').executeTakeFirst();
 }
 
 /** Locks the firm's connection row until the transaction ends: the one place tokens rotate. */
 export async function lockXeroConnection(trx: Transaction<DB>, connectionId: string): Promise<Connection | undefined> {
-  return trx
-    .selectFrom('connections')
-    .selectAll()
-    .where('id', '=', connectionId)
-    .where('provider', '=', 'xero')
-    .forUpdate()
-    .executeTakeFirst();
+  return trx.selectFrom('connections').selectAll().where('id', '=', connectionId).where('provider', '=', 'xero').forUpdate().executeTakeFirst();
 }
 
 export function sealTokens(secrets: SecretBox, connectionId: string, tokens: TokenSet, now: Date) {
@@ -45,15 +34,13 @@ export function sealTokens(secrets: SecretBox, connectionId: string, tokens: Tok
   };
 }
 
-export async function storeRotatedTokens(
-  trx: Db,
-  secrets: SecretBox,
-  connectionId: string,
-  tokens: TokenSet,
-  now: Date,
-): Promise<string> {
+export async function storeRotatedTokens(trx: Db, secrets: SecretBox, connectionId: string, tokens: TokenSet, now: Date): Promise<string> {
   const sealed = sealTokens(secrets, connectionId, tokens, now);
-  await trx.updateTable('connections').set({ ...sealed}).where('id', '=', connectionId).execute();
+  await trx
+    .updateTable('connections')
+    .set({ ...sealed })
+    .where('id', '=', connectionId)
+    .execute();
   return sealed.access_token_enc;
 }
 
@@ -61,22 +48,9 @@ export async function storeRotatedTokens(
  * A fresh consent: its tokens replace whatever the firm had, and its organisations wait for the
  * user's choice. Until then the row has no tenant, so nothing can sync to a guessed organisation.
  */
-export async function saveConsent(
-  db: Database,
-  secrets: SecretBox,
-  firmId: string,
-  tokens: TokenSet,
-  candidates: XeroTenantConnection[],
-  now: Date,
-): Promise<string> {
+export async function saveConsent(db: Database, secrets: SecretBox, firmId: string, tokens: TokenSet, candidates: XeroTenantConnection[], now: Date): Promise<string> {
   return db.transaction().execute(async (trx) => {
-    const existing = await trx
-      .selectFrom('connections')
-      .select('id')
-      .where('firm_id', '=', firmId)
-      .where('provider', '=', 'xero')
-      .forUpdate()
-      .executeTakeFirst();
+    const existing = await trx.selectFrom('connections').select('id').where('firm_id', '=', firmId).where('provider', '=', 'xero').forUpdate().executeTakeFirst();
     const id = existing?.id ?? randomUUID();
     const values = {
       ...sealTokens(secrets, id, tokens, now),
@@ -87,14 +61,16 @@ export async function saveConsent(
       status_reason: null,
     };
     if (existing) await trx.updateTable('connections').set(values).where('id', '=', id).execute();
-    else await trx.insertInto('connections').values({ id, firm_id: firmId, provider: 'xero', ...values }).execute();
+    else
+      await trx
+        .insertInto('connections')
+        .values({ id, firm_id: firmId, provider: 'xero', ...values })
+        .execute();
     await trx.deleteFrom('xero_pending_tenants').where('firm_id', '=', firmId).execute();
     if (candidates.length) {
       await trx
         .insertInto('xero_pending_tenants')
-        .values(
-          candidates.map((c) => ({ firm_id: firmId, tenant_id: c.tenantId, xero_connection_id: c.id, tenant_name: c.tenantName })),
-        )
+        .values(candidates.map((c) => ({ firm_id: firmId, tenant_id: c.tenantId, xero_connection_id: c.id, tenant_name: c.tenantName })))
         .execute();
     }
     return id;
@@ -102,12 +78,7 @@ export async function saveConsent(
 }
 
 export async function listPendingTenants(db: Db, firmId: string) {
-  return db
-    .selectFrom('xero_pending_tenants')
-    .select(['tenant_id', 'tenant_name', 'xero_connection_id'])
-    .where('firm_id', '=', firmId)
-    .orderBy('tenant_name')
-    .execute();
+  return db.selectFrom('xero_pending_tenants').select(['tenant_id', 'tenant_name', 'xero_connection_id']).where('firm_id', '=', firmId).orderBy('tenant_name').execute();
 }
 
 /**
@@ -150,7 +121,6 @@ async function confirmInTransaction(db: Database, firmId: string, tenantId: stri
   });
 }
 
-
 /** Forgets the tokens for good; the tenant name stays so the page can say what was connected. */
 export async function markDisconnected(db: Db, firmId: string): Promise<void> {
   await db
@@ -180,7 +150,11 @@ export async function firmIdsForTenants(db: Db, tenantIds: string[]): Promise<Ma
     .where('connections.provider', '=', 'xero')
     .where('connections.status', '=', 'active')
     .where('firms.status', '<>', 'uninstalled')
-    .where(sql<string>`lower(connections.xero_tenant_id)`, 'in', tenantIds.map((t) => t.toLowerCase()))
+    .where(
+      sql<string>`lower(connections.xero_tenant_id)`,
+      'in',
+      tenantIds.map((t) => t.toLowerCase()),
+    )
     .execute();
   return new Map(rows.map((r) => [r.xero_tenant_id!.toLowerCase(), r.firm_id]));
 }
@@ -202,9 +176,7 @@ export async function createOAuthState(
     .execute();
 }
 
-export type ConsumedState =
-  | { ok: true; firmId: string; userId: string; codeVerifier: string }
-  | { ok: false; reason: 'state_unknown' | 'state_expired' | 'state_used' };
+export type ConsumedState = { ok: true; firmId: string; userId: string; codeVerifier: string } | { ok: false; reason: 'state_unknown' | 'state_expired' | 'state_used' };
 
 /** Single use: the first callback with a state wins, any replay is refused. */
 export async function consumeOAuthState(db: Db, secrets: SecretBox, state: string, now: Date): Promise<ConsumedState> {

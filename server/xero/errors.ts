@@ -3,16 +3,7 @@
  * the response status, body and headers; callers should never have to parse that themselves.
  */
 
-export type XeroErrorKind =
-  | 'auth_revoked'
-  | 'token_expired'
-  | 'forbidden'
-  | 'rate_limited'
-  | 'validation'
-  | 'not_found'
-  | 'server'
-  | 'timeout'
-  | 'other';
+export type XeroErrorKind = 'auth_revoked' | 'token_expired' | 'forbidden' | 'rate_limited' | 'validation' | 'not_found' | 'server' | 'timeout' | 'other';
 
 export type RateLimitProblem = 'minute' | 'day' | 'concurrent' | 'appminute' | 'unknown';
 
@@ -68,9 +59,7 @@ export class XeroNotConnectedError extends Error {
 export class XeroTenantTakenError extends Error {
   override name = 'XeroTenantTakenError';
   constructor(readonly tenantId: string) {
-    super(
-      'This Xero organisation is already connected to another Clio account. Disconnect it there first, or choose a different organisation.',
-    );
+    super('This Xero organisation is already connected to another Clio account. Disconnect it there first, or choose a different organisation.');
   }
 }
 
@@ -143,9 +132,7 @@ function messagesOf(body: unknown): string[] {
   const fromElements = Array.isArray(b.Elements)
     ? b.Elements.flatMap((e) =>
         Array.isArray((e as Record<string, unknown>)?.ValidationErrors)
-          ? ((e as { ValidationErrors: unknown[] }).ValidationErrors.map((v) => (v as { Message?: unknown })?.Message).filter(
-              (m): m is string => typeof m === 'string',
-            ))
+          ? (e as { ValidationErrors: unknown[] }).ValidationErrors.map((v) => (v as { Message?: unknown })?.Message).filter((m): m is string => typeof m === 'string')
           : [],
       )
     : [];
@@ -177,7 +164,8 @@ function kindFor(status: number, messages: string[]): XeroErrorKind {
 const SUMMARY: Record<XeroErrorKind, string> = {
   auth_revoked: 'Xero no longer accepts this connection; it was probably disconnected in Xero.',
   token_expired: 'The Xero access token expired.',
-  forbidden: 'Xero does not allow this app to do that in your organisation (a missing permission or scope). Your connection is unchanged; ask your Xero administrator, or reconnect to grant the permission.',
+  forbidden:
+    'Xero does not allow this app to do that in your organisation (a missing permission or scope). Your connection is unchanged; ask your Xero administrator, or reconnect to grant the permission.',
   rate_limited: 'Xero is limiting how many calls we make; the work will continue later.',
   validation: 'Xero rejected the data.',
   not_found: 'Xero could not find the record.',

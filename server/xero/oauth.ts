@@ -86,16 +86,8 @@ async function tokenRequest(app: XeroApp, form: Record<string, string>, now: Dat
   };
 }
 
-export function exchangeCode(
-  app: XeroApp,
-  params: { code: string; redirectUri: string; codeVerifier: string },
-  now = new Date(),
-): Promise<TokenSet> {
-  return tokenRequest(
-    app,
-    { grant_type: 'authorization_code', code: params.code, redirect_uri: params.redirectUri, code_verifier: params.codeVerifier },
-    now,
-  );
+export function exchangeCode(app: XeroApp, params: { code: string; redirectUri: string; codeVerifier: string }, now = new Date()): Promise<TokenSet> {
+  return tokenRequest(app, { grant_type: 'authorization_code', code: params.code, redirect_uri: params.redirectUri, code_verifier: params.codeVerifier }, now);
 }
 
 export function refreshTokenSet(app: XeroApp, refreshToken: string, now = new Date()): Promise<TokenSet> {
@@ -116,11 +108,7 @@ export function authEventIdOf(accessToken: string): string | undefined {
 }
 
 /** The organisations this token reaches; with `authEventId`, only those that one consent connected. */
-export async function listTenantConnections(
-  app: XeroApp,
-  accessToken: string,
-  authEventId?: string,
-): Promise<XeroTenantConnection[]> {
+export async function listTenantConnections(app: XeroApp, accessToken: string, authEventId?: string): Promise<XeroTenantConnection[]> {
   const query = authEventId ? `?authEventId=${encodeURIComponent(authEventId)}` : '';
   const res = await timedFetch(app, `${app.apiUrl}/connections${query}`, {
     headers: { authorization: `Bearer ${accessToken}`, accept: 'application/json' },

@@ -27,9 +27,7 @@ const KIND_BY_CATEGORY: Partial<Record<string, SyncRecordKind<'xero'>>> = {
 
 /** Xero delivers at least once; the same change redelivered has the same key. */
 export function eventKey(e: XeroWebhookEvent): string {
-  return createHash('sha256')
-    .update([e.tenantId.toLowerCase(), e.resourceId.toLowerCase(), e.eventDateUtc, e.eventCategory, e.eventType].join('\n'))
-    .digest('hex');
+  return createHash('sha256').update([e.tenantId.toLowerCase(), e.resourceId.toLowerCase(), e.eventDateUtc, e.eventCategory, e.eventType].join('\n')).digest('hex');
 }
 
 /**

@@ -53,8 +53,12 @@ describe('session tokens', () => {
 
   it('refuses a correctly signed token whose claims are missing or of the wrong type', async () => {
     const signed = (claims: Record<string, unknown>, sub: string | null = alice.userId) => {
-      const jwt = new SignJWT(claims).setProtectedHeader({ alg: 'HS256' }).setIssuer('clio-xero-sync').setAudience('clio-xero-sync-ui')
-        .setIssuedAt().setExpirationTime('5m');
+      const jwt = new SignJWT(claims)
+        .setProtectedHeader({ alg: 'HS256' })
+        .setIssuer('clio-xero-sync')
+        .setAudience('clio-xero-sync-ui')
+        .setIssuedAt()
+        .setExpirationTime('5m');
       return (sub === null ? jwt : jwt.setSubject(sub)).sign(key);
     };
     for (const token of [
@@ -99,7 +103,9 @@ describe('session tokens', () => {
     // extract with the empty salt (HashLen zero bytes), then one expand block with the info label.
     const secret = Buffer.alloc(32, 5);
     const prk = createHmac('sha256', Buffer.alloc(32)).update(secret).digest();
-    const okm = createHmac('sha256', prk).update(Buffer.concat([Buffer.from('session-token-v1'), Buffer.from([1])])).digest();
+    const okm = createHmac('sha256', prk)
+      .update(Buffer.concat([Buffer.from('session-token-v1'), Buffer.from([1])]))
+      .digest();
     expect(Buffer.from(key).toString('hex')).toBe(okm.toString('hex'));
     expect(Buffer.from(deriveSessionKey(Buffer.alloc(32, 6))).equals(Buffer.from(key))).toBe(false);
   });

@@ -13,10 +13,19 @@ beforeAll(async () => {
 afterAll(() => h?.stop());
 
 const emu = () => h.clio.us.emulator;
-const admin = () => emu().state.users.all().find((u) => u.account_owner)!;
-const clerk = () => emu().state.users.all().find((u) => !u.account_owner && u.roles.length === 0)!;
+const admin = () =>
+  emu()
+    .state.users.all()
+    .find((u) => u.account_owner)!;
+const clerk = () =>
+  emu()
+    .state.users.all()
+    .find((u) => !u.account_owner && u.roles.length === 0)!;
 const contact = () => emu().state.contacts.all()[0]!;
-const action = (userId: number, ui: string) => emu().state.customActions.all().find((a) => a.user_id === userId && a.ui_reference === ui)!;
+const action = (userId: number, ui: string) =>
+  emu()
+    .state.customActions.all()
+    .find((a) => a.user_id === userId && a.ui_reference === ui)!;
 
 /** What Clio opens when `userId` clicks the contact page's action. */
 async function click(userId = admin().id, ui = 'contacts/show', subjectId = contact().id): Promise<URL> {

@@ -18,10 +18,15 @@ beforeAll(async () => {
 afterAll(() => h?.stop());
 
 const emu = () => h.clio.us.emulator;
-const admin = () => emu().state.users.all().find((u) => u.account_owner)!;
-const clerk = () => emu().state.users.all().find((u) => !u.account_owner && u.roles.length === 0)!;
-const api = (token: string, method: string) =>
-  fetch(`${h.url}/api/clio/connection`, { method, headers: { authorization: `Bearer ${token}` } });
+const admin = () =>
+  emu()
+    .state.users.all()
+    .find((u) => u.account_owner)!;
+const clerk = () =>
+  emu()
+    .state.users.all()
+    .find((u) => !u.account_owner && u.roles.length === 0)!;
+const api = (token: string, method: string) => fetch(`${h.url}/api/clio/connection`, { method, headers: { authorization: `Bearer ${token}` } });
 const deauthorize = (body: Record<string, unknown>, form = false) =>
   fetch(`${h.url}/oauth/clio/deauthorize`, {
     method: 'POST',
@@ -73,7 +78,7 @@ describe('clio deauthorization callback', () => {
     expect(await connectionOf(admin().id)).toBeDefined();
   });
 
-  it('removes a revoked user\'s tokens and moves the firm\'s webhooks to a remaining user', async () => {
+  it("removes a revoked user's tokens and moves the firm's webhooks to a remaining user", async () => {
     const conn = (await connectionOf(admin().id))!;
     await control(h.clio.us.url, '/tokens/revoke', { access_token: (await storedTokens(h, conn.id)).access });
     forgetDeauthorizationProbes(h.deps); // the probes above are past their window
@@ -81,7 +86,9 @@ describe('clio deauthorization callback', () => {
     expect(res.status).toBe(204);
     expect(await connectionOf(admin().id)).toBeUndefined();
     await emu().flushWebhooks();
-    const hooks = emu().state.webhooks.all().filter((w) => w.user_id === clerk().id && w.status === 'enabled');
+    const hooks = emu()
+      .state.webhooks.all()
+      .filter((w) => w.user_id === clerk().id && w.status === 'enabled');
     expect(hooks.map((w) => w.model).sort()).toEqual(WEBHOOK_MODELS.map((m) => m.model).sort());
     const rows = await h.t.db.selectFrom('clio_webhooks').selectAll().where('firm_id', '=', firmId).execute();
     expect(rows).toHaveLength(WEBHOOK_MODELS.length);
@@ -111,7 +118,11 @@ describe('in-app disconnect', () => {
     expect(calls.filter((c) => c.method === 'DELETE' && c.path.startsWith('/api/v4/webhooks/') && c.status === 204)).toHaveLength(WEBHOOK_MODELS.length);
     expect(calls.filter((c) => c.path === '/oauth/deauthorize' && c.status === 200)).toHaveLength(2);
     // Only the webhooks we held: the revoked admin's old ones could not be deleted with a dead token.
-    expect(emu().state.webhooks.all().filter((w) => w.user_id === clerk().id)).toEqual([]);
+    expect(
+      emu()
+        .state.webhooks.all()
+        .filter((w) => w.user_id === clerk().id),
+    ).toEqual([]);
     for (const t of tokens) {
       const probe = await fetch(`${h.clio.us.url}/api/v4/users/who_am_i.json`, { headers: { authorization: `Bearer ${t.access}` } });
       expect(probe.status).toBe(401);

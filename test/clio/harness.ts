@@ -88,7 +88,11 @@ export async function startClioHarness(): Promise<ClioHarness> {
       const region = opts.region ?? 'us';
       const emu = clio[region];
       if (opts.clioUserId !== undefined) {
-        await fetch(`${emu.url}/_emulator/session`, { method: 'POST', body: JSON.stringify({ user_id: opts.clioUserId }), headers: { 'content-type': 'application/json' } });
+        await fetch(`${emu.url}/_emulator/session`, {
+          method: 'POST',
+          body: JSON.stringify({ user_id: opts.clioUserId }),
+          headers: { 'content-type': 'application/json' },
+        });
       }
       let res = await manual(`${url}/oauth/clio/start?region=${region}${opts.a2c ? '&a2c=1' : ''}`);
       if (res.status !== 302) return { status: res.status, location: '' };

@@ -56,8 +56,11 @@ describe('clio install, when it goes wrong', () => {
   it('an expired state is refused before Clio is asked, even with a good code', async () => {
     const callback = new URL(await callbackFromClio());
     // Ten minutes pass (the state's lifetime) on the database's clock.
-    await h.t.db.updateTable('clio_oauth_states').set({ expires_at: new Date(Date.now() - 1_000) })
-      .where('state', '=', callback.searchParams.get('state')!).execute();
+    await h.t.db
+      .updateTable('clio_oauth_states')
+      .set({ expires_at: new Date(Date.now() - 1_000) })
+      .where('state', '=', callback.searchParams.get('state')!)
+      .execute();
     await control(h.clio.us.url, '/requests', undefined, 'DELETE');
     const res = await manual(callback.toString());
     expect(res.status).toBe(400);

@@ -13,8 +13,14 @@ beforeAll(async () => {
 afterAll(() => h?.stop());
 
 const emu = () => h.clio.us.emulator;
-const admin = () => emu().state.users.all().find((u) => u.account_owner)!;
-const clerk = () => emu().state.users.all().find((u) => !u.account_owner && u.roles.length === 0)!;
+const admin = () =>
+  emu()
+    .state.users.all()
+    .find((u) => u.account_owner)!;
+const clerk = () =>
+  emu()
+    .state.users.all()
+    .find((u) => !u.account_owner && u.roles.length === 0)!;
 const tokenCalls = async (url: string) =>
   ((await control(url, '/requests', undefined, 'GET')).data as { method: string; path: string }[]).filter((r) => r.path === '/oauth/token');
 
@@ -47,10 +53,11 @@ describe('clio install', () => {
   it('stores no token or webhook secret in plaintext', async () => {
     const conn = await h.t.db.selectFrom('connections').select('id').executeTakeFirstOrThrow();
     const { access, refresh } = await storedTokens(h, conn.id);
-    const secrets = emu().state.webhooks.all().map((w) => w.shared_secret);
-    const dump = (
-      await sql<{ t: string }>`select (select json_agg(c) from connections c)::text || (select json_agg(w) from clio_webhooks w)::text as t`.execute(h.t.db)
-    ).rows[0]!.t;
+    const secrets = emu()
+      .state.webhooks.all()
+      .map((w) => w.shared_secret);
+    const dump = (await sql<{ t: string }>`select (select json_agg(c) from connections c)::text || (select json_agg(w) from clio_webhooks w)::text as t`.execute(h.t.db))
+      .rows[0]!.t;
     for (const plain of [access, refresh, ...secrets]) expect(dump).not.toContain(plain);
     expect(h.logs.join('\n')).not.toContain(access);
     expect(h.logs.join('\n')).not.toContain(refresh);
@@ -69,13 +76,21 @@ describe('clio install', () => {
     const out = await h.install({ clioUserId: clerk().id });
     const session = await h.deps.sessions.verify(sessionTokenFrom(out.location));
     expect(session).toMatchObject({ firmId, isAdmin: false });
-    expect(emu().state.customActions.all().filter((a) => a.user_id === clerk().id)).toHaveLength(CUSTOM_ACTIONS.length);
+    expect(
+      emu()
+        .state.customActions.all()
+        .filter((a) => a.user_id === clerk().id),
+    ).toHaveLength(CUSTOM_ACTIONS.length);
     expect(emu().state.webhooks.all()).toHaveLength(WEBHOOK_MODELS.length);
     // Webhooks stay with the admin, whose token sees every record.
-    expect(emu().state.webhooks.all().every((w) => w.user_id === admin().id)).toBe(true);
+    expect(
+      emu()
+        .state.webhooks.all()
+        .every((w) => w.user_id === admin().id),
+    ).toBe(true);
   });
 
-  it('an Add to Clio install finishes at the region host\'s app_integrations_callback', async () => {
+  it("an Add to Clio install finishes at the region host's app_integrations_callback", async () => {
     const out = await h.install({ clioUserId: admin().id, a2c: true });
     expect(out).toEqual({ status: 302, location: `${h.clio.us.url}/app_integrations_callback` });
   });
@@ -109,7 +124,11 @@ describe('clio tokens', () => {
   it('refreshes before the stored expiry, once even when asked twice at the same time', async () => {
     const conn = await adminConnection();
     const before = await storedTokens(h, conn.id);
-    await h.t.db.updateTable('connections').set({ access_expires_at: new Date(Date.now() - 1000) }).where('id', '=', conn.id).execute();
+    await h.t.db
+      .updateTable('connections')
+      .set({ access_expires_at: new Date(Date.now() - 1000) })
+      .where('id', '=', conn.id)
+      .execute();
     await control(h.clio.us.url, '/requests', undefined, 'DELETE');
     const source = connectionTokens(h.deps, conn);
     const [a, b] = await Promise.all([source.accessToken(), source.accessToken()]);

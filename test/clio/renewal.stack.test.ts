@@ -30,16 +30,24 @@ describe('clio webhook renewal through the running server', () => {
     await s.control('clio', 'DELETE', '/requests');
 
     await s.server.jobs.addJob(TASK.renewClioWebhooks, {});
-    const patched = await eventually(async () => {
-      const log = ((await s.control('clio', 'GET', '/requests')).data ?? []) as { method: string; path: string; status: number }[];
-      const patches = log.filter((r) => r.method === 'PATCH' && r.path.startsWith('/api/v4/webhooks/'));
-      return patches.length === WEBHOOK_MODELS.length && patches;
-    }, 'the renewal job to PATCH every webhook at Clio', 15_000);
+    const patched = await eventually(
+      async () => {
+        const log = ((await s.control('clio', 'GET', '/requests')).data ?? []) as { method: string; path: string; status: number }[];
+        const patches = log.filter((r) => r.method === 'PATCH' && r.path.startsWith('/api/v4/webhooks/'));
+        return patches.length === WEBHOOK_MODELS.length && patches;
+      },
+      'the renewal job to PATCH every webhook at Clio',
+      15_000,
+    );
     expect(patched.every((p) => p.status === 200)).toBe(true);
     expect(patched.map((p) => p.path).sort()).toEqual(hooks.map((w) => `/api/v4/webhooks/${w.id}.json`).sort());
-    await eventually(async () => {
-      const rows = await s.db.selectFrom('clio_webhooks').select('expires_at').execute();
-      return rows.length === WEBHOOK_MODELS.length && rows.every((r) => r.expires_at!.getTime() > Date.now() + 20 * DAY);
-    }, 'our rows to carry the new expiry', 15_000);
+    await eventually(
+      async () => {
+        const rows = await s.db.selectFrom('clio_webhooks').select('expires_at').execute();
+        return rows.length === WEBHOOK_MODELS.length && rows.every((r) => r.expires_at!.getTime() > Date.now() + 20 * DAY);
+      },
+      'our rows to carry the new expiry',
+      15_000,
+    );
   });
 });

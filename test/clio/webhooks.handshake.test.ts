@@ -34,7 +34,11 @@ describe('clio webhook handshake on a subscription still pending', () => {
   it('once a secret is held, a handshake with another secret is refused and changes nothing', async () => {
     const { id, url } = await pendingContactWebhook();
     // Clio's create call returned the secret before its handshake arrived.
-    await recordCreated(h.deps.db, id, { clioWebhookId: 990001, expiresAt: new Date(Date.now() + 86_400_000), secretEnc: h.deps.secrets.seal('original', webhookSecretContext(id)) });
+    await recordCreated(h.deps.db, id, {
+      clioWebhookId: 990001,
+      expiresAt: new Date(Date.now() + 86_400_000),
+      secretEnc: h.deps.secrets.seal('original', webhookSecretContext(id)),
+    });
 
     const forged = await post(url, '{}', { 'X-Hook-Secret': 'attacker-chosen' });
     expect(forged.status).toBe(401);
@@ -57,10 +61,14 @@ describe('clio webhook handshake on a subscription still pending', () => {
     expect(await storedSecret(id)).toEqual({ status: 'enabled', secret: 'first' });
   });
 
-  it('Clio\'s create response wins over a handshake that raced ahead of it', async () => {
+  it("Clio's create response wins over a handshake that raced ahead of it", async () => {
     const { id, url } = await pendingContactWebhook();
     expect((await post(url, '{}', { 'X-Hook-Secret': 'raced-ahead' })).status).toBe(200);
-    await recordCreated(h.deps.db, id, { clioWebhookId: 990002, expiresAt: new Date(Date.now() + 86_400_000), secretEnc: h.deps.secrets.seal('from-clio', webhookSecretContext(id)) });
+    await recordCreated(h.deps.db, id, {
+      clioWebhookId: 990002,
+      expiresAt: new Date(Date.now() + 86_400_000),
+      secretEnc: h.deps.secrets.seal('from-clio', webhookSecretContext(id)),
+    });
     expect((await storedSecret(id)).secret).toBe('from-clio');
     expect((await post(url, '{}', { 'X-Hook-Secret': 'raced-ahead' })).status).toBe(401);
     expect((await post(url, delivery, { 'X-Hook-Signature': signClioWebhook('from-clio', delivery) })).status).toBe(200);

@@ -19,7 +19,10 @@ afterAll(() => h?.stop());
 
 const DAY = 86_400_000;
 const emu = () => h.clio.us.emulator;
-const contactHook = () => emu().state.webhooks.all().find((w) => w.model === 'contact')!;
+const contactHook = () =>
+  emu()
+    .state.webhooks.all()
+    .find((w) => w.model === 'contact')!;
 const post = (url: string, body: string, headers: Record<string, string> = {}) =>
   fetch(url, { method: 'POST', body, headers: { 'content-type': 'application/json', ...headers } });
 const syncJobs = async () => (await h.jobs()).filter((j) => j.task_identifier === 'sync_records');
@@ -62,7 +65,9 @@ describe('clio webhooks', () => {
   it('a signed delivery becomes one sync_records job for that record', async () => {
     await createContactInClio('Lovelace');
     const created = emu().state.contacts.all().at(-1)!;
-    const delivery = emu().deliveries().find((d) => d.webhook_id === contactHook().id && d.body.includes(`"id":${created.id}`))!;
+    const delivery = emu()
+      .deliveries()
+      .find((d) => d.webhook_id === contactHook().id && d.body.includes(`"id":${created.id}`))!;
     expect(delivery.status).toBe(200);
     const jobs = await syncJobs();
     expect(jobs.filter((j) => (j.payload.ids as string[]).includes(String(created.id)))).toEqual([
@@ -90,7 +95,9 @@ describe('clio webhooks', () => {
     await control(h.clio.us.url, `/contacts/${contact.id}`, { first_name: 'Ada Augusta' }, 'PATCH');
     await emu().flushWebhooks();
     // Two "updated" deliveries for one record, told apart only by the record's etag.
-    const updates = emu().deliveries().filter((d) => d.webhook_id === contactHook().id && d.body.includes(`"id":${contact.id}`) && d.body.includes('"updated"'));
+    const updates = emu()
+      .deliveries()
+      .filter((d) => d.webhook_id === contactHook().id && d.body.includes(`"id":${contact.id}`) && d.body.includes('"updated"'));
     expect(updates).toHaveLength(2);
     expect(updates.map((d) => d.status)).toEqual([200, 200]);
     expect(new Set(updates.map((d) => JSON.parse(d.body).data.etag)).size).toBe(2);
@@ -134,7 +141,12 @@ describe('clio webhooks', () => {
     const calls = ((await control(h.clio.us.url, '/requests', undefined, 'GET')).data as { method: string; path: string; status: number }[]).filter(
       (r) => r.method === 'PATCH',
     );
-    expect(calls.map((c) => c.path).sort()).toEqual(emu().state.webhooks.all().map((w) => `/api/v4/webhooks/${w.id}.json`).sort());
+    expect(calls.map((c) => c.path).sort()).toEqual(
+      emu()
+        .state.webhooks.all()
+        .map((w) => `/api/v4/webhooks/${w.id}.json`)
+        .sort(),
+    );
     expect(calls).toHaveLength(WEBHOOK_MODELS.length);
     expect(calls.every((c) => c.status === 200)).toBe(true);
     for (const hook of emu().state.webhooks.all()) expect(Date.parse(hook.expires_at)).toBeGreaterThan(later.getTime() + 20 * DAY);
@@ -147,7 +159,11 @@ describe('clio webhooks', () => {
     await h.t.db.updateTable('clio_webhooks').set({ expires_at: now }).where('clio_webhook_id', '=', String(hook.id)).execute();
     expect(await renewClioWebhooks(h.deps, now)).toMatchObject({ created: 1 });
     await emu().flushWebhooks();
-    expect(emu().state.webhooks.all().filter((w) => w.model === 'contact' && w.status === 'enabled')).toHaveLength(1);
+    expect(
+      emu()
+        .state.webhooks.all()
+        .filter((w) => w.model === 'contact' && w.status === 'enabled'),
+    ).toHaveLength(1);
   });
 
   it('runs hourly through the job runner', () => {

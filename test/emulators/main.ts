@@ -22,8 +22,7 @@ const running = await startEmulators({
   process.exit(1);
 });
 process.stdout.write(
-  `Clio emulator: ${running.clio.url} (control API ${running.clio.url}/_emulator)\n` +
-    `Xero emulator: ${running.xero.url} (control API ${running.xero.url}/_emulator)\n`,
+  `Clio emulator: ${running.clio.url} (control API ${running.clio.url}/_emulator)\n` + `Xero emulator: ${running.xero.url} (control API ${running.xero.url}/_emulator)\n`,
 );
 const stop = () => running.stop().then(() => process.exit(0));
 process.once('SIGINT', stop);

@@ -24,8 +24,7 @@ async function terminate(pid: number): Promise<void> {
   }
 }
 
-const backendPid = async (db: Database) =>
-  (await sql<{ pid: number }>`select pg_backend_pid() as pid`.execute(db)).rows[0]!.pid;
+const backendPid = async (db: Database) => (await sql<{ pid: number }>`select pg_backend_pid() as pid`.execute(db)).rows[0]!.pid;
 
 describe('a database connection dropped while checked out', () => {
   // pg reports the dropped connection as an 'error' event on the client; pg-pool listens only
@@ -55,7 +54,10 @@ describe('a database connection dropped while checked out', () => {
     try {
       const tx = db.transaction().execute(async (trx) => {
         const pid = await backendPid(trx);
-        const sleeping = sql`select pg_sleep(30)`.execute(trx).then(() => undefined, (err: unknown) => err);
+        const sleeping = sql`select pg_sleep(30)`.execute(trx).then(
+          () => undefined,
+          (err: unknown) => err,
+        );
         await terminate(pid);
         const failed = await sleeping;
         expect(String(failed)).toMatch(/terminating connection/);

@@ -55,8 +55,7 @@ describe('job runner', () => {
         await sql`insert into job_runs (n, runner) values (${n}, ${runner})`.execute(t.db);
         if (runner === 'b') bRan();
       };
-    const start = (name: string) =>
-      runner({ pool: pool(), logger, concurrency: 4, tasks: { record: record(name) }, cron: [], pollInterval: 100 });
+    const start = (name: string) => runner({ pool: pool(), logger, concurrency: 4, tasks: { record: record(name) }, cron: [], pollInterval: 100 });
     const [a, b] = [await start('a'), await start('b')];
     const N = 200;
     for (let n = 0; n < N; n++) await (n % 2 ? a : b).addJob('record', { n }, { maxAttempts: 1 });
@@ -138,8 +137,7 @@ describe('job runner', () => {
       workers.push(await runner({ pool: pool(), logger, concurrency: 4, tasks, cron: [], pollInterval: 50 }));
     }
     // The sweep is marked after the sync returns, so wait for the mark rather than for the sync.
-    const sweptAt = async () =>
-      (await t.db.selectFrom('firms').select('last_sweep_at').where('id', '=', firm.id).executeTakeFirstOrThrow()).last_sweep_at;
+    const sweptAt = async () => (await t.db.selectFrom('firms').select('last_sweep_at').where('id', '=', firm.id).executeTakeFirstOrThrow()).last_sweep_at;
     await eventually(async () => (await sweptAt()) !== null, 'the sweep to run');
     expect(await sweptAt()).toBeInstanceOf(Date);
     expect(seen).toEqual([{ firmId: firm.id, reason: 'sweep' }]);
@@ -156,8 +154,16 @@ describe('job runner', () => {
   it('the sweep enqueues only firms whose interval has passed', async () => {
     const due = await upsertFirm(t.db, { clioAccountId: 8, region: 'us', name: 'Due LLP' });
     const recent = await upsertFirm(t.db, { clioAccountId: 9, region: 'us', name: 'Recent LLP' });
-    await t.db.updateTable('firms').set({ last_sweep_at: new Date(Date.now() - 6 * 60_000) }).where('id', '=', due.id).execute();
-    await t.db.updateTable('firms').set({ last_sweep_at: new Date(Date.now() - 60_000) }).where('id', '=', recent.id).execute();
+    await t.db
+      .updateTable('firms')
+      .set({ last_sweep_at: new Date(Date.now() - 6 * 60_000) })
+      .where('id', '=', due.id)
+      .execute();
+    await t.db
+      .updateTable('firms')
+      .set({ last_sweep_at: new Date(Date.now() - 60_000) })
+      .where('id', '=', recent.id)
+      .execute();
     await t.db.updateTable('firms').set({ status: 'uninstalled' }).where('name', '=', 'Serial & Sons').execute();
     await sql`delete from graphile_worker._private_jobs`.execute(t.db);
 

@@ -31,19 +31,7 @@ describe('migrations', () => {
     const result = await migrateToLatest(db);
     expect(result.results?.map((r) => r.status)).toEqual(Object.keys(migrations).map(() => 'Success'));
     built = await tables();
-    expect(built).toEqual(
-      expect.arrayContaining([
-        'category_accounts',
-        'connections',
-        'firms',
-        'links',
-        'settings',
-        'sync_cursors',
-        'sync_errors',
-        'sync_log',
-        'users',
-      ]),
-    );
+    expect(built).toEqual(expect.arrayContaining(['category_accounts', 'connections', 'firms', 'links', 'settings', 'sync_cursors', 'sync_errors', 'sync_log', 'users']));
   });
 
   it('change nothing when run again', async () => {
@@ -53,10 +41,7 @@ describe('migrations', () => {
 
   it('keep the sync log append-only', async () => {
     const firm = await upsertFirm(db, { clioAccountId: 42, region: 'us', name: 'Log & Co' });
-    await db
-      .insertInto('sync_log')
-      .values({ firm_id: firm.id, direction: 'clio_to_xero', kind: 'invoice', action: 'create', reason: 'test' })
-      .execute();
+    await db.insertInto('sync_log').values({ firm_id: firm.id, direction: 'clio_to_xero', kind: 'invoice', action: 'create', reason: 'test' }).execute();
     await expect(db.updateTable('sync_log').set({ action: 'edited' }).execute()).rejects.toThrow(/append-only/);
     await expect(db.deleteFrom('sync_log').execute()).rejects.toThrow(/append-only/);
     expect(await db.selectFrom('sync_log').select('action').execute()).toEqual([{ action: 'create' }]);
@@ -65,12 +50,8 @@ describe('migrations', () => {
   it('enforce one Xero connection per firm and one Clio connection per user', async () => {
     const firm = await upsertFirm(db, { clioAccountId: 43, region: 'eu', name: 'Unique LLP' });
     await db.insertInto('connections').values({ firm_id: firm.id, provider: 'xero' }).execute();
-    await expect(db.insertInto('connections').values({ firm_id: firm.id, provider: 'xero' }).execute()).rejects.toThrow(
-      /connections_xero_firm_uq/,
-    );
-    await expect(db.insertInto('connections').values({ firm_id: firm.id, provider: 'clio' }).execute()).rejects.toThrow(
-      /connections_owner_ck/,
-    );
+    await expect(db.insertInto('connections').values({ firm_id: firm.id, provider: 'xero' }).execute()).rejects.toThrow(/connections_xero_firm_uq/);
+    await expect(db.insertInto('connections').values({ firm_id: firm.id, provider: 'clio' }).execute()).rejects.toThrow(/connections_owner_ck/);
   });
 
   it('give every new firm a settings row with the product defaults', async () => {

@@ -74,12 +74,12 @@ describe('resolveSecretKey', () => {
     // Real processes, started together and released at one moment, so their writes really overlap.
     const startAt = String(Date.now() + 4_000);
     const keys = await Promise.all(
-      Array.from({ length: 4 }, () =>
-        new Promise<string>((resolve, reject) => {
-          execFile(process.execPath, ['--import', 'tsx', fixture, dir, startAt], { timeout: 30_000 }, (err, stdout) =>
-            err ? reject(err) : resolve(stdout),
-          );
-        }),
+      Array.from(
+        { length: 4 },
+        () =>
+          new Promise<string>((resolve, reject) => {
+            execFile(process.execPath, ['--import', 'tsx', fixture, dir, startAt], { timeout: 30_000 }, (err, stdout) => (err ? reject(err) : resolve(stdout)));
+          }),
       ),
     );
     expect(keys[0]).toMatch(/^[A-Za-z0-9+/]{43}=$/);

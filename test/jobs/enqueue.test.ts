@@ -13,7 +13,12 @@ describe('sync_records payload', () => {
   });
 
   it("refuses an unknown kind, or one of the other source's kinds", () => {
-    for (const [source, kind] of [['clio', 'anything_goes'], ['clio', 'invoice'], ['xero', 'matter'], ['other', 'contact']]) {
+    for (const [source, kind] of [
+      ['clio', 'anything_goes'],
+      ['clio', 'invoice'],
+      ['xero', 'matter'],
+      ['other', 'contact'],
+    ]) {
       expect(syncRecordsPayload.safeParse({ firmId, source, kind, ids: ['1'], reason: 'manual' }).success).toBe(false);
     }
   });
@@ -24,6 +29,8 @@ describe('sync_records payload', () => {
     const bad = { firmId, source: 'clio', kind: 'anything_goes', ids: ['1'], reason: 'manual' } as never;
     await expect(enqueueSyncRecords(jobs, bad)).rejects.toThrow();
     await enqueueSyncRecords(jobs, { firmId, source: 'xero', kind: 'invoice', ids: ['1'], reason: 'webhook' });
-    expect(added).toEqual([[TASK.syncRecords, { firmId, source: 'xero', kind: 'invoice', ids: ['1'], reason: 'webhook' }, { queueName: `firm:${firmId}`, maxAttempts: 10 }]]);
+    expect(added).toEqual([
+      [TASK.syncRecords, { firmId, source: 'xero', kind: 'invoice', ids: ['1'], reason: 'webhook' }, { queueName: `firm:${firmId}`, maxAttempts: 10 }],
+    ]);
   });
 });

@@ -19,8 +19,7 @@ describe('loadOpenApi on the Xero accounting spec (OAS 3.0, YAML)', () => {
 
   it('matches concrete paths, full URLs and the server base path to templates', () => {
     expect(v.basePaths).toEqual(['/api.xro/2.0']);
-    expect(v.matchPath('POST', 'https://api.xero.com/api.xro/2.0/Invoices/abc?unitdp=4'))
-      .toEqual({ template: '/Invoices/{InvoiceID}', params: { InvoiceID: 'abc' } });
+    expect(v.matchPath('POST', 'https://api.xero.com/api.xro/2.0/Invoices/abc?unitdp=4')).toEqual({ template: '/Invoices/{InvoiceID}', params: { InvoiceID: 'abc' } });
     expect(v.matchPath('PUT', '/CreditNotes/x/Allocations')?.template).toBe('/CreditNotes/{CreditNoteID}/Allocations');
     // Ambiguous templates: a UUID picks the ContactID one.
     expect(v.matchPath('GET', `/Contacts/${UUID}`)?.template).toBe('/Contacts/{ContactID}');
@@ -28,10 +27,8 @@ describe('loadOpenApi on the Xero accounting spec (OAS 3.0, YAML)', () => {
   });
 
   it('reports schema errors in responses and accepts undeclared extra fields', () => {
-    expect(v.validateResponse('GET', '/Invoices', 200, { Invoices: [{ Type: 'ACCREC', Total: '3', DateString: 'x' }] }))
-      .toEqual(['/Invoices/0/Total must be number']);
-    expect(v.validateResponse('GET', '/Invoices', 200, { Invoices: [{ Type: 'ACCREC', LineAmountTypes: 'Exclusive', DateString: 'x' }] }))
-      .toEqual([]);
+    expect(v.validateResponse('GET', '/Invoices', 200, { Invoices: [{ Type: 'ACCREC', Total: '3', DateString: 'x' }] })).toEqual(['/Invoices/0/Total must be number']);
+    expect(v.validateResponse('GET', '/Invoices', 200, { Invoices: [{ Type: 'ACCREC', LineAmountTypes: 'Exclusive', DateString: 'x' }] })).toEqual([]);
     expect(v.validateResponse('GET', '/Organisation', 401, {})[0]).toMatch(/declares no response for status 401/);
     expect(v.declaresResponse('GET', '/Organisation', 401)).toBe(false);
     expect(v.declaresResponse('PUT', '/Invoices', 400)).toBe(true);

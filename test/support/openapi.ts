@@ -92,13 +92,12 @@ function loadDocument(file: string): JsonObject {
   return doc;
 }
 
-const escapePointerSegment = (s: string): string =>
-  encodeURIComponent(s.replace(/~/g, '~0').replace(/\//g, '~1'));
+const escapePointerSegment = (s: string): string => encodeURIComponent(s.replace(/~/g, '~0').replace(/\//g, '~1'));
 
 const formatErrors = (errors: ErrorObject[] | null | undefined): string[] =>
   (errors ?? []).map((e) => {
-    const extra = e.keyword === 'additionalProperties' ? ` (${String(e.params.additionalProperty)})`
-      : e.keyword === 'enum' ? ` (${JSON.stringify(e.params.allowedValues)})` : '';
+    const extra =
+      e.keyword === 'additionalProperties' ? ` (${String(e.params.additionalProperty)})` : e.keyword === 'enum' ? ` (${JSON.stringify(e.params.allowedValues)})` : '';
     return `${e.instancePath || '/'} ${e.message ?? e.keyword}${extra}`;
   });
 
@@ -132,7 +131,7 @@ class Validator implements OpenApiValidator {
     const options = { strict: false, allErrors: true, validateSchema: false, logger: false } as const;
     this.ajv = this.version === '3.0' ? new Ajv(options) : new Ajv2020(options);
     // ajv-formats is CommonJS; under ESM interop the callable may sit on `.default`.
-    const addFormats = ((addFormatsModule as unknown as { default?: typeof addFormatsModule }).default ?? addFormatsModule);
+    const addFormats = (addFormatsModule as unknown as { default?: typeof addFormatsModule }).default ?? addFormatsModule;
     addFormats(this.ajv);
     const schemaDoc = this.version === '3.0' ? normaliseOas30(doc) : doc;
     this.ajv.addSchema(schemaDoc as object, DOC_ID);
@@ -146,10 +145,13 @@ class Validator implements OpenApiValidator {
     for (let hops = 0; isObject(current) && typeof current.$ref === 'string' && hops < 20; hops++) {
       const ref: string = current.$ref;
       if (!ref.startsWith('#/')) throw new Error(`external $ref not supported: ${ref}`);
-      current = ref.slice(2).split('/').reduce<Json | undefined>((acc, seg) => {
-        const key = decodeURIComponent(seg).replace(/~1/g, '/').replace(/~0/g, '~');
-        return isObject(acc) ? acc[key] : Array.isArray(acc) ? acc[Number(key)] : undefined;
-      }, this.doc);
+      current = ref
+        .slice(2)
+        .split('/')
+        .reduce<Json | undefined>((acc, seg) => {
+          const key = decodeURIComponent(seg).replace(/~1/g, '/').replace(/~0/g, '~');
+          return isObject(acc) ? acc[key] : Array.isArray(acc) ? acc[Number(key)] : undefined;
+        }, this.doc);
     }
     return current;
   }
@@ -165,7 +167,7 @@ class Validator implements OpenApiValidator {
   }
 
   private stripToPath(pathOrUrl: string): string {
-    let path = /^[a-z][a-z0-9+.-]*:\/\//i.test(pathOrUrl) ? new URL(pathOrUrl).pathname : pathOrUrl.split('?')[0] ?? '';
+    let path = /^[a-z][a-z0-9+.-]*:\/\//i.test(pathOrUrl) ? new URL(pathOrUrl).pathname : (pathOrUrl.split('?')[0] ?? '');
     for (const base of this.basePaths) {
       if (path === base || path.startsWith(`${base}/`)) {
         path = path.slice(base.length) || '/';
@@ -195,7 +197,13 @@ class Validator implements OpenApiValidator {
           return;
         }
         // A parameter may fill part of a segment, as in Clio's `{id}.json`.
-        const pattern = new RegExp(`^${seg.split(/\{[^}]+\}/).map(escapeRegExp).join('([^/]+?)')}$`, 'i');
+        const pattern = new RegExp(
+          `^${seg
+            .split(/\{[^}]+\}/)
+            .map(escapeRegExp)
+            .join('([^/]+?)')}$`,
+          'i',
+        );
         const hit = pattern.exec(value);
         if (!hit) {
           ok = false;
@@ -207,8 +215,8 @@ class Validator implements OpenApiValidator {
           params[param] = captured;
           // Ambiguous templates (e.g. /Contacts/{ContactID} vs /Contacts/{ContactNumber}):
           // prefer the one whose parameter format fits the value.
-          if (this.paramFormat(item, item[m] as JsonObject, param) === 'uuid'
-            && /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(captured)) score += 1;
+          if (this.paramFormat(item, item[m] as JsonObject, param) === 'uuid' && /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(captured))
+            score += 1;
         });
       });
       if (ok && (!best || score > best.score)) best = { match: { template, params }, score };
@@ -217,10 +225,7 @@ class Validator implements OpenApiValidator {
   }
 
   private parameters(pathItem: JsonObject, op: JsonObject): JsonObject[] {
-    const list = [
-      ...(Array.isArray(pathItem.parameters) ? pathItem.parameters : []),
-      ...(Array.isArray(op.parameters) ? op.parameters : []),
-    ];
+    const list = [...(Array.isArray(pathItem.parameters) ? pathItem.parameters : []), ...(Array.isArray(op.parameters) ? op.parameters : [])];
     return list.map((p) => this.resolve(p)).filter(isObject);
   }
 
@@ -243,7 +248,10 @@ class Validator implements OpenApiValidator {
     let p = pointer;
     let n = node;
     if (isObject(n) && typeof n.$ref === 'string') {
-      p = n.$ref.slice(2).split('/').map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'));
+      p = n.$ref
+        .slice(2)
+        .split('/')
+        .map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'));
       n = this.resolve(n);
     }
     return { pointer: [...p, key], node: isObject(n) ? n[key] : undefined };
@@ -252,8 +260,7 @@ class Validator implements OpenApiValidator {
   private jsonContent(pointer: string[], holder: Json | undefined): { pointer: string[]; present: boolean } {
     const content = this.descend(pointer, holder, 'content');
     if (!isObject(content.node)) return { pointer: content.pointer, present: false };
-    const type = Object.keys(content.node).find((t) => t === 'application/json')
-      ?? Object.keys(content.node).find((t) => /json/i.test(t));
+    const type = Object.keys(content.node).find((t) => t === 'application/json') ?? Object.keys(content.node).find((t) => /json/i.test(t));
     if (!type || !isObject(content.node[type]) || !('schema' in content.node[type])) return { pointer: content.pointer, present: false };
     return { pointer: [...content.pointer, type, 'schema'], present: true };
   }
@@ -310,7 +317,10 @@ class Validator implements OpenApiValidator {
   }
 
   validateSchema(pointer: string, value: unknown): string[] {
-    const segments = pointer.replace(/^#\//, '').split('/').map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'));
+    const segments = pointer
+      .replace(/^#\//, '')
+      .split('/')
+      .map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'));
     const fn = this.validator(segments);
     return fn(value) ? [] : formatErrors(fn.errors);
   }

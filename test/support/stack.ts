@@ -39,9 +39,7 @@ let nextAccount = 100_000 + Math.floor(Math.random() * 1_000_000);
  * Our server in-process on a real port with its own database, configured as in production
  * (not sandbox mode) but with every Clio and Xero URL pointing at emulators on real ports.
  */
-export async function startTestStack(
-  opts: { env?: Record<string, string>; emulators?: Partial<StartEmulatorsOptions> } = {},
-): Promise<TestStack> {
+export async function startTestStack(opts: { env?: Record<string, string>; emulators?: Partial<StartEmulatorsOptions> } = {}): Promise<TestStack> {
   const database = await createEmptyDatabase();
   const port = await freePort();
   const baseUrl = `http://127.0.0.1:${port}`;

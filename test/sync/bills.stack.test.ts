@@ -24,7 +24,8 @@ async function client(name: string, email: string): Promise<{ contactId: number;
   return { contactId: contact.id, matterId: matter.id };
 }
 
-const time = (matterId: number, seconds: number, price: number) => clio('POST', '/activities', { type: 'TimeEntry', quantity: seconds, price, matter: { id: matterId }, note: 'Drafting', tax_setting: 'tax_1_only' });
+const time = (matterId: number, seconds: number, price: number) =>
+  clio('POST', '/activities', { type: 'TimeEntry', quantity: seconds, price, matter: { id: matterId }, note: 'Drafting', tax_setting: 'tax_1_only' });
 const expense = (matterId: number, quantity: number, price: number) =>
   clio('POST', '/activities', { type: 'ExpenseEntry', quantity, price, matter: { id: matterId }, note: 'Search fees', tax_setting: 'tax_1_only' });
 
@@ -43,7 +44,11 @@ const invoiceOf = (id: number) => {
   expect(found, `invoices numbered ${bill(id).number}`).toHaveLength(1);
   return found[0]!;
 };
-const lineItemsOf = (billId: number) => s.clio().lineItems.all().filter((l) => l.bill_id === billId);
+const lineItemsOf = (billId: number) =>
+  s
+    .clio()
+    .lineItems.all()
+    .filter((l) => l.bill_id === billId);
 
 beforeAll(async () => {
   // The emulators' clock gives "today": the seeded bills are all older.

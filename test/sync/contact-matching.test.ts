@@ -1,11 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import {
-  type ClioClientContact,
-  matchContacts,
-  normaliseEmail,
-  normaliseName,
-  type XeroContactSummary,
-} from '../../server/sync/mapping/contact-matching';
+import { type ClioClientContact, matchContacts, normaliseEmail, normaliseName, type XeroContactSummary } from '../../server/sync/mapping/contact-matching';
 
 const clio = (id: string, name: string, emails: string[] = [], isClient = true): ClioClientContact => ({ id, name, emails, isClient });
 const xero = (id: string, name: string, email: string | null = null, status = 'ACTIVE'): XeroContactSummary => ({ id, name, email, status });
@@ -35,7 +29,10 @@ describe('matching Clio clients to Xero contacts', () => {
       [xero('x1', 'Oliver Brennan', 'oliver@example.com'), xero('x2', 'MÜLLER & SÖHNE GMBH')],
       none,
     );
-    expect(plan.links).toEqual([{ clioId: '1', xeroId: 'x1' }, { clioId: '2', xeroId: 'x2' }]);
+    expect(plan.links).toEqual([
+      { clioId: '1', xeroId: 'x1' },
+      { clioId: '2', xeroId: 'x2' },
+    ]);
     expect(plan.reviews).toEqual([]);
   });
 
@@ -45,7 +42,11 @@ describe('matching Clio clients to Xero contacts', () => {
   });
 
   it('asks about a namesake with a different email instead of linking it', () => {
-    const plan = matchContacts([clio('1', 'Acme Holdings Pty Ltd', ['accounts@acmeholdings.com.au'])], [xero('x1', 'Acme Holdings Pty Ltd', 'accounts@acme-holdings.example')], none);
+    const plan = matchContacts(
+      [clio('1', 'Acme Holdings Pty Ltd', ['accounts@acmeholdings.com.au'])],
+      [xero('x1', 'Acme Holdings Pty Ltd', 'accounts@acme-holdings.example')],
+      none,
+    );
     expect(plan.links).toEqual([]);
     expect(plan.reviews).toEqual([
       {
@@ -65,7 +66,10 @@ describe('matching Clio clients to Xero contacts', () => {
       none,
     );
     expect(plan.links).toEqual([]);
-    expect(plan.reviews.map((r) => [r.clioContactId, r.candidates.map((c) => c.xeroContactId)])).toEqual([['1', ['x1']], ['2', ['x1']]]);
+    expect(plan.reviews.map((r) => [r.clioContactId, r.candidates.map((c) => c.xeroContactId)])).toEqual([
+      ['1', ['x1']],
+      ['2', ['x1']],
+    ]);
     expect(plan.reviews[0]!.reason).toContain('2 Clio clients are named “John Smith”');
   });
 
@@ -92,11 +96,20 @@ describe('matching Clio clients to Xero contacts', () => {
       [xero('x1', '山田 太郎'), xero('x2', '山田 花子'), xero('x3', 'ŁUKASZ ŻÓŁĆ')],
       none,
     );
-    expect(plan).toEqual({ links: [{ clioId: '2', xeroId: 'x2' }, { clioId: '3', xeroId: 'x3' }], reviews: [] });
+    expect(plan).toEqual({
+      links: [
+        { clioId: '2', xeroId: 'x2' },
+        { clioId: '3', xeroId: 'x3' },
+      ],
+      reviews: [],
+    });
   });
 
   it('leaves a client with no namesake and no shared email for the sync to create', () => {
-    expect(matchContacts([clio('1', 'Nobody Known', ['nobody@example.com'])], [xero('x1', 'Someone Else', 'else@example.com')], none)).toEqual({ links: [], reviews: [] });
+    expect(matchContacts([clio('1', 'Nobody Known', ['nobody@example.com'])], [xero('x1', 'Someone Else', 'else@example.com')], none)).toEqual({
+      links: [],
+      reviews: [],
+    });
   });
 
   it('asks about an email-only match under another name instead of linking it', () => {

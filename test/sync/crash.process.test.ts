@@ -73,7 +73,11 @@ it('a server killed mid-sync and restarted ends with exactly one Xero record per
   res = await manual(res.headers.get('location')!);
   const token = sessionTokenFrom(res.headers.get('location')!);
   const api = (method: string, path: string, body?: unknown) =>
-    fetch(`${baseUrl}${path}`, { method, headers: { authorization: `Bearer ${token}`, ...(body ? { 'content-type': 'application/json' } : {}) }, ...(body ? { body: JSON.stringify(body) } : {}) });
+    fetch(`${baseUrl}${path}`, {
+      method,
+      headers: { authorization: `Bearer ${token}`, ...(body ? { 'content-type': 'application/json' } : {}) },
+      ...(body ? { body: JSON.stringify(body) } : {}),
+    });
   const started = await (await api('POST', '/api/xero/connect')).json();
   const authorize = await manual(started.authorizeUrl);
   await manual(authorize.headers.get('location')!);
@@ -93,7 +97,7 @@ it('a server killed mid-sync and restarted ends with exactly one Xero record per
   await ready(second);
   const { db } = createDatabase(database.url, { max: 2 });
   cleanups.unshift(() => db.destroy());
-  const { firmId } = (await db.selectFrom('firms').select('id as firmId').executeTakeFirstOrThrow());
+  const { firmId } = await db.selectFrom('firms').select('id as firmId').executeTakeFirstOrThrow();
   // The dead worker's lock is freed by the new process's heartbeat check; the retried run finishes.
   await eventually(
     async () => {
@@ -110,7 +114,9 @@ it('a server killed mid-sync and restarted ends with exactly one Xero record per
   second.child.kill('SIGTERM');
   await second.exited;
 
-  const reviewed = new Set((await db.selectFrom('contact_match_reviews').select('clio_contact_id').where('resolved_at', 'is', null).execute()).map((r) => Number(r.clio_contact_id)));
+  const reviewed = new Set(
+    (await db.selectFrom('contact_match_reviews').select('clio_contact_id').where('resolved_at', 'is', null).execute()).map((r) => Number(r.clio_contact_id)),
+  );
   const clio = emulators.clio.emulator.state;
   const ready_ = clio.bills.all().filter((b) => (b.state === 'awaiting_payment' || b.state === 'paid') && !reviewed.has(b.client_id));
   expect(ready_.length).toBeGreaterThan(10);

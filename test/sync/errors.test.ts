@@ -44,7 +44,10 @@ describe('classifyXeroMessages', () => {
 
   it('finds the rule in any of several messages, and keeps them all in the detail', () => {
     const messages = ['Email address must be valid.', 'Organisation is not subscribed to currency NZD'];
-    expect(classifyXeroMessages(messages)).toStrictEqual({ code: 'XERO_CURRENCY_NOT_ENABLED', detail: 'Email address must be valid. Organisation is not subscribed to currency NZD' });
+    expect(classifyXeroMessages(messages)).toStrictEqual({
+      code: 'XERO_CURRENCY_NOT_ENABLED',
+      detail: 'Email address must be valid. Organisation is not subscribed to currency NZD',
+    });
   });
 
   it('tells a contact-number clash from a name clash, though Xero words both "already assigned to another contact"', () => {

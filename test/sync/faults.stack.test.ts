@@ -20,11 +20,14 @@ const xeroFault = (body: Record<string, unknown>) => async (stack: SyncStack['st
 
 async function expectExactlyOnce(stack: SyncStack): Promise<void> {
   const reviewed = new Set(
-    (await stack.stack.db.selectFrom('contact_match_reviews').select('clio_contact_id').where('firm_id', '=', stack.firmId).where('resolved_at', 'is', null).execute()).map((r) =>
-      Number(r.clio_contact_id),
-    ),
+    (
+      await stack.stack.db.selectFrom('contact_match_reviews').select('clio_contact_id').where('firm_id', '=', stack.firmId).where('resolved_at', 'is', null).execute()
+    ).map((r) => Number(r.clio_contact_id)),
   );
-  const ready = stack.clio().bills.all().filter((b) => (b.state === 'awaiting_payment' || b.state === 'paid') && !reviewed.has(b.client_id));
+  const ready = stack
+    .clio()
+    .bills.all()
+    .filter((b) => (b.state === 'awaiting_payment' || b.state === 'paid') && !reviewed.has(b.client_id));
   expect(ready.length).toBeGreaterThan(10);
   for (const bill of ready) {
     const found = stack.invoiceByNumber(bill.number);
@@ -90,7 +93,12 @@ describe('faults during a sync end in the state a clean run gives, with no dupli
     expect(expired).toBeGreaterThan(0);
     await run.settled('the run after the token expired');
     await expectExactlyOnce(run);
-    const connection = await run.stack.db.selectFrom('connections').select('status').where('firm_id', '=', run.firmId).where('provider', '=', 'clio').executeTakeFirstOrThrow();
+    const connection = await run.stack.db
+      .selectFrom('connections')
+      .select('status')
+      .where('firm_id', '=', run.firmId)
+      .where('provider', '=', 'clio')
+      .executeTakeFirstOrThrow();
     expect(connection.status).toBe('active');
   });
 });

@@ -16,7 +16,11 @@ afterAll(() => s?.stack.stop());
 
 describe('first sync of a seeded firm', () => {
   it('every approved bill is exactly one invoice whose total equals Clio’s to the cent; no draft or void bill is', async () => {
-    const reviewed = new Set((await s.stack.db.selectFrom('contact_match_reviews').select('clio_contact_id').where('firm_id', '=', s.firmId).where('resolved_at', 'is', null).execute()).map((r) => Number(r.clio_contact_id)));
+    const reviewed = new Set(
+      (await s.stack.db.selectFrom('contact_match_reviews').select('clio_contact_id').where('firm_id', '=', s.firmId).where('resolved_at', 'is', null).execute()).map(
+        (r) => Number(r.clio_contact_id),
+      ),
+    );
     const bills = s.clio().bills.all();
     const approved = bills.filter((b) => b.state === 'awaiting_payment' || b.state === 'paid');
     const ready = approved.filter((b) => !reviewed.has(b.client_id));
@@ -32,8 +36,15 @@ describe('first sync of a seeded firm', () => {
   });
 
   it('a bill whose client waits for the admin’s contact review waits too, and says why', async () => {
-    const reviewed = new Set((await s.stack.db.selectFrom('contact_match_reviews').select('clio_contact_id').where('firm_id', '=', s.firmId).where('resolved_at', 'is', null).execute()).map((r) => Number(r.clio_contact_id)));
-    const waiting = s.clio().bills.all().filter((b) => (b.state === 'awaiting_payment' || b.state === 'paid') && reviewed.has(b.client_id));
+    const reviewed = new Set(
+      (await s.stack.db.selectFrom('contact_match_reviews').select('clio_contact_id').where('firm_id', '=', s.firmId).where('resolved_at', 'is', null).execute()).map(
+        (r) => Number(r.clio_contact_id),
+      ),
+    );
+    const waiting = s
+      .clio()
+      .bills.all()
+      .filter((b) => (b.state === 'awaiting_payment' || b.state === 'paid') && reviewed.has(b.client_id));
     expect(waiting.length).toBeGreaterThan(0);
     const links = await s.links('bill');
     for (const bill of waiting) {

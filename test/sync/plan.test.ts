@@ -65,8 +65,14 @@ describe('billScope', () => {
   });
 
   it('leaves out unlinked bills the day before the start or after the end', () => {
-    expect(billScope(bill('awaiting_payment', '2024-12-31'), settings, false)).toStrictEqual({ in: false, reason: "issued 2024-12-31, before the sync's start date 2025-01-01" });
-    expect(billScope(bill('awaiting_payment', '2025-07-01'), settings, false)).toStrictEqual({ in: false, reason: "issued 2025-07-01, after the sync's end date 2025-06-30" });
+    expect(billScope(bill('awaiting_payment', '2024-12-31'), settings, false)).toStrictEqual({
+      in: false,
+      reason: "issued 2024-12-31, before the sync's start date 2025-01-01",
+    });
+    expect(billScope(bill('awaiting_payment', '2025-07-01'), settings, false)).toStrictEqual({
+      in: false,
+      reason: "issued 2025-07-01, after the sync's end date 2025-06-30",
+    });
   });
 
   it('keeps following a linked bill’s edits after the range moved past it', () => {
@@ -118,7 +124,10 @@ describe('planPush', () => {
 
   it('creates after a claim only once it has looked the record up', () => {
     const claimed = link({ xeroId: null, lastPushedHash: null, state: 'pending', claimedAt: new Date('2025-03-14T10:00:00Z') });
-    expect(planPush('bill', '500', 'Bill 00042', claimed, mapped, 'h1')).toMatchObject({ action: 'create', reason: 'an earlier attempt may have created it: look it up first' });
+    expect(planPush('bill', '500', 'Bill 00042', claimed, mapped, 'h1')).toMatchObject({
+      action: 'create',
+      reason: 'an earlier attempt may have created it: look it up first',
+    });
   });
 
   it('skips a synced record whose payload hash is unchanged', () => {
@@ -134,12 +143,19 @@ describe('planPush', () => {
   });
 
   it('updates a failed record even when its hash is the same', () => {
-    expect(planPush('bill', '500', 'Bill 00042', link({ state: 'failed', errorCode: 'XERO_LOCK_DATE' }), mapped, 'h1')).toMatchObject({ action: 'update', draft, hash: 'h1' });
+    expect(planPush('bill', '500', 'Bill 00042', link({ state: 'failed', errorCode: 'XERO_LOCK_DATE' }), mapped, 'h1')).toMatchObject({
+      action: 'update',
+      draft,
+      hash: 'h1',
+    });
   });
 
   it('updates when the hash changed, or when nothing was pushed under this link yet', () => {
     expect(planPush('bill', '500', 'Bill 00042', link(), mapped, 'h2')).toMatchObject({ action: 'update', reason: 'changed in Clio', hash: 'h2' });
-    expect(planPush('bill', '500', 'Bill 00042', link({ lastPushedHash: null }), mapped, 'h1')).toMatchObject({ action: 'update', reason: 'first push of a linked record' });
+    expect(planPush('bill', '500', 'Bill 00042', link({ lastPushedHash: null }), mapped, 'h1')).toMatchObject({
+      action: 'update',
+      reason: 'first push of a linked record',
+    });
   });
 
   it('never skips when there is no hash to compare', () => {

@@ -14,7 +14,10 @@ afterAll(() => s?.stack.stop());
 
 describe('dry run', () => {
   it('lists what the first bill sync would create and skip, with reasons, and writes nothing', async () => {
-    const logBefore = await s.stack.db.selectFrom('sync_log').select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow();
+    const logBefore = await s.stack.db
+      .selectFrom('sync_log')
+      .select((eb) => eb.fn.countAll<string>().as('n'))
+      .executeTakeFirstOrThrow();
     const res = await s.call('POST', '/api/sync/preview', {});
     expect(res.status).toBe(200);
     const plan = res.body.plan as Item[];
@@ -24,17 +27,25 @@ describe('dry run', () => {
     expect(creates.length).toBeGreaterThan(10);
     for (const c of creates) expect(approved.map((b) => String(b.id))).toContain(c.clioId);
     const draft = bills.find((b) => b.state === 'draft')!;
-    expect(plan).toContainEqual(expect.objectContaining({ kind: 'bill', clioId: String(draft.id), action: 'skip', reason: 'not approved yet (only approved bills sync)' }));
+    expect(plan).toContainEqual(
+      expect.objectContaining({ kind: 'bill', clioId: String(draft.id), action: 'skip', reason: 'not approved yet (only approved bills sync)' }),
+    );
     expect(plan.some((p) => p.kind === 'contact' && p.action === 'create')).toBe(true);
     // Nothing written anywhere.
     expect(s.invoices()).toHaveLength(0);
     expect(await s.links('bill')).toHaveLength(0);
-    const logAfter = await s.stack.db.selectFrom('sync_log').select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow();
+    const logAfter = await s.stack.db
+      .selectFrom('sync_log')
+      .select((eb) => eb.fn.countAll<string>().as('n'))
+      .executeTakeFirstOrThrow();
     expect(logAfter.n).toBe(logBefore.n);
   });
 
   it('previews a date-range backfill: only bills issued in the range would be created', async () => {
-    const approved = s.clio().bills.all().filter((b) => b.state === 'awaiting_payment' || b.state === 'paid');
+    const approved = s
+      .clio()
+      .bills.all()
+      .filter((b) => b.state === 'awaiting_payment' || b.state === 'paid');
     const dates = approved.map((b) => b.issued_at).sort();
     const from = dates[Math.floor(dates.length / 2)]!;
     const res = await s.call('POST', '/api/sync/preview', { from, to: null });

@@ -42,17 +42,21 @@ export async function startSyncStack(
   async function settled(what = 'the firm queue to drain', opts: { allowRetries?: boolean } = {}): Promise<void> {
     await stack.clio.emulator.flushWebhooks();
     let last: unknown[] = [];
-    await eventually(async () => {
-      const { rows } = await sql<{ task: string; last_error: string | null; attempts: number; max_attempts: number }>`
+    await eventually(
+      async () => {
+        const { rows } = await sql<{ task: string; last_error: string | null; attempts: number; max_attempts: number }>`
         select t.identifier as task, j.last_error, j.attempts, j.max_attempts, j.run_at, j.locked_at, j.payload from graphile_worker._private_jobs j
         join graphile_worker._private_tasks t on t.id = j.task_id
         join graphile_worker._private_job_queues q on q.id = j.job_queue_id
         where q.queue_name = ${firmQueueName(firmId)}`.execute(stack.db);
-      const failing = rows.find((r) => r.last_error);
-      if (failing && !opts.allowRetries) throw new Error(`job ${failing.task} failed: ${failing.last_error}`);
-      last = rows;
-      return rows.filter((r) => r.attempts < r.max_attempts).length === 0;
-    }, what, 60_000).catch((err: Error) => {
+        const failing = rows.find((r) => r.last_error);
+        if (failing && !opts.allowRetries) throw new Error(`job ${failing.task} failed: ${failing.last_error}`);
+        last = rows;
+        return rows.filter((r) => r.attempts < r.max_attempts).length === 0;
+      },
+      what,
+      60_000,
+    ).catch((err: Error) => {
       throw new Error(`${err.message}; still queued: ${JSON.stringify(last)}`);
     });
   }

@@ -21,9 +21,9 @@ describe('account pickers', () => {
   });
 
   it('tax rates: only the active ones', () => {
-    expect(activeTaxRates(demoChart().taxRates).map((t) => t.taxType)).toEqual(['GST Free Income', 'GST on Expenses', 'GST on Income'].map(
-      (name) => demoChart().taxRates.find((t) => t.name === name)!.taxType,
-    ));
+    expect(activeTaxRates(demoChart().taxRates).map((t) => t.taxType)).toEqual(
+      ['GST Free Income', 'GST on Expenses', 'GST on Income'].map((name) => demoChart().taxRates.find((t) => t.name === name)!.taxType),
+    );
   });
 });
 
@@ -62,20 +62,14 @@ describe('validateSettings', () => {
   });
 
   it('checks tax types against the organisation: exists, active, usable on sales', () => {
-    const errors = validateSettings(
-      validSettings({ timeTaxType: 'NOPE', expenseTaxType: 'OLDOUTPUT', interestTaxType: 'INPUT' }),
-      demoChart(),
-    );
+    const errors = validateSettings(validSettings({ timeTaxType: 'NOPE', expenseTaxType: 'OLDOUTPUT', interestTaxType: 'INPUT' }), demoChart());
     expect(errors.timeTaxType).toMatch(/does not exist/);
     expect(errors.expenseTaxType).toMatch(/no longer active/);
     expect(errors.interestTaxType).toMatch(/cannot be used on sales/);
   });
 
   it('wants the date range in order and a hard-cost start date when hard costs sync', () => {
-    const errors = validateSettings(
-      validSettings({ billDateFrom: '2026-05-01', billDateTo: '2026-04-30', hardCostStartDate: null }),
-      demoChart(),
-    );
+    const errors = validateSettings(validSettings({ billDateFrom: '2026-05-01', billDateTo: '2026-04-30', hardCostStartDate: null }), demoChart());
     expect(errors).toEqual({ billDateTo: expect.stringMatching(/on or after/), hardCostStartDate: expect.any(String) });
   });
 
@@ -100,13 +94,30 @@ describe('validateSettings', () => {
 
   it('requires what bill syncing needs only while it is on', () => {
     const empty = validSettings({
-      timeAccountCode: null, expenseAccountCode: null, interestAccountCode: null, creditNoteAccountCode: null,
-      paymentBankAccountCode: null, timeTaxType: null, expenseTaxType: null, interestTaxType: null,
-      syncHardCosts: false, hardCostAccountCode: null, hardCostBankAccountCode: null, categoryAccounts: [],
+      timeAccountCode: null,
+      expenseAccountCode: null,
+      interestAccountCode: null,
+      creditNoteAccountCode: null,
+      paymentBankAccountCode: null,
+      timeTaxType: null,
+      expenseTaxType: null,
+      interestTaxType: null,
+      syncHardCosts: false,
+      hardCostAccountCode: null,
+      hardCostBankAccountCode: null,
+      categoryAccounts: [],
     });
     expect(Object.keys(validateSettings(empty, demoChart())).sort()).toEqual(
-      ['creditNoteAccountCode', 'expenseAccountCode', 'expenseTaxType', 'interestAccountCode', 'interestTaxType',
-        'paymentBankAccountCode', 'timeAccountCode', 'timeTaxType'].sort(),
+      [
+        'creditNoteAccountCode',
+        'expenseAccountCode',
+        'expenseTaxType',
+        'interestAccountCode',
+        'interestTaxType',
+        'paymentBankAccountCode',
+        'timeAccountCode',
+        'timeTaxType',
+      ].sort(),
     );
     expect(validateSettings({ ...empty, syncBills: false }, null)).toEqual({});
   });

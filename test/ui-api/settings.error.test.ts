@@ -23,7 +23,12 @@ async function fieldErrorsOf(res: Response) {
 describe('UI API: settings that cannot be saved', () => {
   it('malformed values come back as 422 with a plain message per field', async () => {
     const res = await h.call('PUT', '/api/settings', token, {
-      ...defaults, syncBills: false, billDateFrom: '31/12/2026', invoiceStatus: 'PAID', sweepIntervalMinutes: 5000, notifyEmail: 'nope',
+      ...defaults,
+      syncBills: false,
+      billDateFrom: '31/12/2026',
+      invoiceStatus: 'PAID',
+      sweepIntervalMinutes: 5000,
+      notifyEmail: 'nope',
     });
     expect(await fieldErrorsOf(res)).toEqual({
       billDateFrom: 'Enter a date as YYYY-MM-DD.',
@@ -41,8 +46,16 @@ describe('UI API: settings that cannot be saved', () => {
   it('bill syncing on without accounts names every missing account and tax rate', async () => {
     const fieldErrors = await fieldErrorsOf(await h.call('PUT', '/api/settings', token, { ...defaults, syncBills: true }));
     expect(Object.keys(fieldErrors).sort()).toEqual(
-      ['creditNoteAccountCode', 'expenseAccountCode', 'expenseTaxType', 'interestAccountCode', 'interestTaxType',
-        'paymentBankAccountCode', 'timeAccountCode', 'timeTaxType'].sort(),
+      [
+        'creditNoteAccountCode',
+        'expenseAccountCode',
+        'expenseTaxType',
+        'interestAccountCode',
+        'interestTaxType',
+        'paymentBankAccountCode',
+        'timeAccountCode',
+        'timeTaxType',
+      ].sort(),
     );
   });
 

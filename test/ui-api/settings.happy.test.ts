@@ -148,9 +148,7 @@ describe('UI API with Xero connected (emulator)', () => {
   it("GET /api/xero/tax-rates: the organisation's own active rates", async () => {
     const { status, body } = await connected.call('GET', '/api/xero/tax-rates');
     expect(status).toBe(200);
-    expect(body.taxRates.map((t: { taxType: string }) => t.taxType)).toEqual(
-      expect.arrayContaining(['OUTPUT', 'EXEMPTOUTPUT', 'INPUT', 'BASEXCLUDED']),
-    );
+    expect(body.taxRates.map((t: { taxType: string }) => t.taxType)).toEqual(expect.arrayContaining(['OUTPUT', 'EXEMPTOUTPUT', 'INPUT', 'BASEXCLUDED']));
     expect(body.taxRates.every((t: { status: string }) => t.status === 'ACTIVE')).toBe(true);
   });
 

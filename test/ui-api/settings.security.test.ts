@@ -15,11 +15,28 @@ beforeAll(async () => {
 afterAll(() => h.stop());
 
 const offSettings = {
-  syncBills: false, onlyApprovedBills: true, billDateFrom: null, billDateTo: null, invoiceStatus: 'DRAFT',
-  timeAccountCode: null, expenseAccountCode: null, interestAccountCode: null, creditNoteAccountCode: null,
-  timeTaxType: null, expenseTaxType: null, interestTaxType: null, paymentBankAccountCode: null,
-  syncFromXero: false, clioPaymentBankAccountId: null, syncHardCosts: false, hardCostStartDate: null,
-  hardCostAccountCode: null, hardCostBankAccountCode: null, sweepIntervalMinutes: 30, notifyEmail: null, categoryAccounts: [],
+  syncBills: false,
+  onlyApprovedBills: true,
+  billDateFrom: null,
+  billDateTo: null,
+  invoiceStatus: 'DRAFT',
+  timeAccountCode: null,
+  expenseAccountCode: null,
+  interestAccountCode: null,
+  creditNoteAccountCode: null,
+  timeTaxType: null,
+  expenseTaxType: null,
+  interestTaxType: null,
+  paymentBankAccountCode: null,
+  syncFromXero: false,
+  clioPaymentBankAccountId: null,
+  syncHardCosts: false,
+  hardCostStartDate: null,
+  hardCostAccountCode: null,
+  hardCostBankAccountCode: null,
+  sweepIntervalMinutes: 30,
+  notifyEmail: null,
+  categoryAccounts: [],
 };
 
 describe('UI API: who may do what', () => {
@@ -84,7 +101,7 @@ describe('UI API: who may do what', () => {
     expect((await h.call('GET', '/api/me', a.token).then((r) => r.json())).firm.name).toBe('Firm A');
   });
 
-  it("each firm reads only its own category overrides, though both firms have some", async () => {
+  it('each firm reads only its own category overrides, though both firms have some', async () => {
     const a = await h.firmWithUser({ name: 'Overrides A' });
     const b = await h.firmWithUser({ name: 'Overrides B' });
     const base = (await getSettings(h.db, a.firmId))!;
@@ -133,9 +150,7 @@ describe('security headers', () => {
     expect(csp).toContain("script-src 'self'");
     expect(csp).not.toContain('unsafe-inline');
     const ancestors = /frame-ancestors ([^;]+)/.exec(csp)![1]!.split(' ');
-    expect(ancestors).toEqual(
-      expect.arrayContaining(['https://app.clio.com', 'https://ca.app.clio.com', 'https://eu.app.clio.com', 'https://au.app.clio.com']),
-    );
+    expect(ancestors).toEqual(expect.arrayContaining(['https://app.clio.com', 'https://ca.app.clio.com', 'https://eu.app.clio.com', 'https://au.app.clio.com']));
     // Sandbox: the Clio emulator's host page frames us.
     expect(ancestors).toContain(new URL(h.config.clio.us!.baseUrl).origin);
     expect(res.headers.get('x-frame-options')).toBeNull();
@@ -163,10 +178,15 @@ describe("a firm never sees another firm's Xero organisation", () => {
       const b = await stack.createFirmSession({ isAdmin: true });
       await connectFirm(stack, b.token, SEED_TENANTS.secondary.tenantId);
       const asB = stack.api(b.token);
-      for (const [call, tenantId] of [[connected.call, SEED_TENANTS.primary.tenantId], [asB, SEED_TENANTS.secondary.tenantId]] as const) {
+      for (const [call, tenantId] of [
+        [connected.call, SEED_TENANTS.primary.tenantId],
+        [asB, SEED_TENANTS.secondary.tenantId],
+      ] as const) {
         await stack.xero.control('DELETE', '/requests');
         for (const path of ['/api/xero/accounts', '/api/xero/tax-rates']) expect((await call('GET', path)).status).toBe(200);
-        const asked = ((await stack.xero.control('GET', '/requests?pathPrefix=/api.xro')) as { headers: Record<string, string> }[]).map((r) => r.headers['xero-tenant-id']);
+        const asked = ((await stack.xero.control('GET', '/requests?pathPrefix=/api.xro')) as { headers: Record<string, string> }[]).map(
+          (r) => r.headers['xero-tenant-id'],
+        );
         expect(asked.length).toBeGreaterThan(0);
         expect(new Set(asked)).toEqual(new Set([tenantId]));
       }

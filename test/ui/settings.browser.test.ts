@@ -74,9 +74,7 @@ describe('settings page in a real browser', () => {
     expect(revenue).not.toContain('205');
     expect(revenue).not.toContain('610');
     expect(await optionValues(page, '#paymentBankAccountCode')).toEqual(['', '090', '091']);
-    await expect
-      .poll(() => page.locator('#paymentBankAccountCode option[disabled]').textContent())
-      .toContain("has no code in Xero; add one in Xero's chart of accounts");
+    await expect.poll(() => page.locator('#paymentBankAccountCode option[disabled]').textContent()).toContain("has no code in Xero; add one in Xero's chart of accounts");
     expect(await optionValues(page, '#hardCostAccountCode')).toEqual(expect.arrayContaining(['310', '412']));
 
     await page.selectOption('#timeAccountCode', '200');
@@ -134,8 +132,7 @@ describe('settings page in a real browser', () => {
     expect(await accountError.textContent()).toContain('archived in Xero');
     expect(await page.locator('#hardCostBankAccountCode-error').count()).toBe(0);
     expect(
-      (await stack.db.selectFrom('settings').select('hard_cost_bank_account_code').where('firm_id', '=', firmId).executeTakeFirstOrThrow())
-        .hard_cost_bank_account_code,
+      (await stack.db.selectFrom('settings').select('hard_cost_bank_account_code').where('firm_id', '=', firmId).executeTakeFirstOrThrow()).hard_cost_bank_account_code,
     ).toBe('091');
 
     await page.screenshot({ path: join(SCREENSHOT_DIR, 'settings.png'), fullPage: true });
@@ -238,7 +235,8 @@ describe('settings page in a real browser', () => {
       await page.addInitScript(() => {
         (window as unknown as { violations: string[] }).violations = [];
         document.addEventListener('securitypolicyviolation', (e) =>
-          (window as unknown as { violations: string[] }).violations.push(`${e.violatedDirective} ${e.blockedURI}`));
+          (window as unknown as { violations: string[] }).violations.push(`${e.violatedDirective} ${e.blockedURI}`),
+        );
       });
       const res = await page.goto(`${stack.baseUrl}${path}`);
       expect(res!.headers()['content-security-policy']).toMatch(/script-src 'self'/);

@@ -24,7 +24,7 @@ async function failure(p: Promise<unknown>): Promise<XeroApiError> {
 }
 
 const apiCalls = async () =>
-  ((await stack.xero.control('GET', '/requests?pathPrefix=/api.xro')) as Array<{ method: string; path: string; status: number; headers: Record<string, string> }>);
+  (await stack.xero.control('GET', '/requests?pathPrefix=/api.xro')) as Array<{ method: string; path: string; status: number; headers: Record<string, string> }>;
 
 describe('openXeroForFirm: reads through xero-node, paced, typed', () => {
   let xero: XeroOrgClient;
@@ -66,9 +66,7 @@ describe('openXeroForFirm: reads through xero-node, paced, typed', () => {
   });
 
   it('turns a 400 into a validation error carrying Xero’s own message', async () => {
-    const err = await failure(
-      xero.write('dup-name-1', (api, tenantId, key) => api.createContacts(tenantId, { contacts: [{ name: 'Jane Citizen' }] }, true, key)),
-    );
+    const err = await failure(xero.write('dup-name-1', (api, tenantId, key) => api.createContacts(tenantId, { contacts: [{ name: 'Jane Citizen' }] }, true, key)));
     expect(err.kind).toBe('validation');
     expect(err.status).toBe(400);
     expect(err.validationMessages.join(' ')).toMatch(/already assigned to another contact/);
@@ -110,8 +108,9 @@ describe('openXeroForFirm: reads through xero-node, paced, typed', () => {
     const xero = await openXeroForFirm(deps(), firmId);
     expect((await xero.getTaxRates()).map((t) => t.taxType)).toContain('OUTPUT');
     expect((await apiCalls()).map((c) => c.status)).toEqual([401, 200]);
-    const refreshes = ((await stack.xero.control('GET', '/requests?pathPrefix=/connect/token')) as Array<{ body: string; status: number }>)
-      .filter((r) => r.body.includes('grant_type=refresh_token'));
+    const refreshes = ((await stack.xero.control('GET', '/requests?pathPrefix=/connect/token')) as Array<{ body: string; status: number }>).filter((r) =>
+      r.body.includes('grant_type=refresh_token'),
+    );
     expect(refreshes.map((r) => r.status)).toEqual([200]);
     const row = await stack.db.selectFrom('connections').select(['status', 'status_reason']).where('firm_id', '=', firmId).executeTakeFirstOrThrow();
     expect(row).toEqual({ status: 'active', status_reason: null });

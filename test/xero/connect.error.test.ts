@@ -70,7 +70,11 @@ describe('connect: refusals and tampering', () => {
     const started = await stack.api(token)('POST', '/api/xero/connect');
     const state = new URL(started.body.authorizeUrl).searchParams.get('state')!;
     // Age the state row past its 10 minutes before the browser comes back.
-    await stack.db.updateTable('xero_oauth_states').set({ expires_at: new Date(Date.now() - 1000) }).where('state', '=', state).execute();
+    await stack.db
+      .updateTable('xero_oauth_states')
+      .set({ expires_at: new Date(Date.now() - 1000) })
+      .where('state', '=', state)
+      .execute();
     const authorize = await fetch(started.body.authorizeUrl, { redirect: 'manual' });
     const res = await fetch(authorize.headers.get('location')!, { redirect: 'manual' });
     expectSettingsError(res, 'state_expired');

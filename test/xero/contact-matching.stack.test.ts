@@ -21,11 +21,21 @@ const clioState = () => stack.clio.emulator.state;
 const matchedRuns = () => stack.logLines.filter((l) => l.includes('contacts matched') && l.includes(firmId)).length;
 
 async function contactLinks() {
-  const rows = await stack.db.selectFrom('links').select(['clio_id', 'xero_id', 'state']).where('firm_id', '=', firmId).where('kind', '=', 'contact').orderBy('clio_id').execute();
+  const rows = await stack.db
+    .selectFrom('links')
+    .select(['clio_id', 'xero_id', 'state'])
+    .where('firm_id', '=', firmId)
+    .where('kind', '=', 'contact')
+    .orderBy('clio_id')
+    .execute();
   return rows;
 }
 
-const clioIdOf = (name: string) => clioState().contacts.all().filter((c) => c.name === name).map((c) => String(c.id));
+const clioIdOf = (name: string) =>
+  clioState()
+    .contacts.all()
+    .filter((c) => c.name === name)
+    .map((c) => String(c.id));
 
 beforeAll(async () => {
   stack = await startXeroStack();

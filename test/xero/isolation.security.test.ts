@@ -23,7 +23,8 @@ describe('one firm never reaches another firm’s Xero connection', () => {
     await connectFirm(stack, a.token, SEED_TENANTS.primary.tenantId);
     await connectFirm(stack, b.token, SEED_TENANTS.secondary.tenantId);
     const xeroConnectionId = async (firmId: string) =>
-      (await stack.db.selectFrom('connections').select('xero_connection_id').where('firm_id', '=', firmId).where('provider', '=', 'xero').executeTakeFirstOrThrow()).xero_connection_id;
+      (await stack.db.selectFrom('connections').select('xero_connection_id').where('firm_id', '=', firmId).where('provider', '=', 'xero').executeTakeFirstOrThrow())
+        .xero_connection_id;
     const [idA, idB] = [await xeroConnectionId(a.firmId), await xeroConnectionId(b.firmId)];
     expect(idA && idB && idA !== idB).toBe(true);
 

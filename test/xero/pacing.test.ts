@@ -70,17 +70,21 @@ describe('TenantPacer', () => {
     const t = fakeTime();
     const pacer = new TenantPacer({ ...t, retryBudgetMs: 5_000 });
     let attempts = 0;
-    const long = await pacer.run(async () => {
-      attempts++;
-      throw rateLimited('60');
-    }).catch((e: unknown) => e);
+    const long = await pacer
+      .run(async () => {
+        attempts++;
+        throw rateLimited('60');
+      })
+      .catch((e: unknown) => e);
     expect(long).toBeInstanceOf(XeroApiError);
     expect(long).toMatchObject({ kind: 'rate_limited', retryAfterSeconds: 60, rateLimit: { problem: 'minute' } });
     expect(attempts).toBe(1);
 
-    const day = await pacer.run(async () => {
-      throw rateLimited('1', 'Daily');
-    }).catch((e: unknown) => e);
+    const day = await pacer
+      .run(async () => {
+        throw rateLimited('1', 'Daily');
+      })
+      .catch((e: unknown) => e);
     expect(day).toMatchObject({ kind: 'rate_limited', rateLimit: { problem: 'day' } });
   });
 

@@ -28,7 +28,12 @@ describe('pruneXeroTables', () => {
       ])
       .execute();
     const state = (s: string, expiresAt: Date, usedAt: Date | null = null) => ({
-      state: s, firm_id: firmId, user_id: userId, code_verifier_enc: 'x', expires_at: expiresAt, used_at: usedAt,
+      state: s,
+      firm_id: firmId,
+      user_id: userId,
+      code_verifier_enc: 'x',
+      expires_at: expiresAt,
+      used_at: usedAt,
     });
     await t.db
       .insertInto('xero_oauth_states')

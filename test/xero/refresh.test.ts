@@ -12,7 +12,11 @@ beforeAll(async () => {
 afterAll(() => stack?.stop());
 
 const expireAccessToken = (firmId: string) =>
-  stack.db.updateTable('connections').set({ access_expires_at: new Date(Date.now() - 1_000) }).where('firm_id', '=', firmId).execute();
+  stack.db
+    .updateTable('connections')
+    .set({ access_expires_at: new Date(Date.now() - 1_000) })
+    .where('firm_id', '=', firmId)
+    .execute();
 
 const tokenCalls = async () =>
   ((await stack.xero.control('GET', '/requests?pathPrefix=/connect/token')) as Array<{ body: string; status: number }>).filter((r) =>

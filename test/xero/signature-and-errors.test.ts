@@ -51,7 +51,12 @@ describe('fromXeroNodeRejection', () => {
 
   it('reads 429 rate-limit headers', () => {
     const err = fromXeroNodeRejection(
-      rejection(429, 'oauth_problem=rate limit exceeded', { 'retry-after': '37', 'x-rate-limit-problem': 'day', 'x-daylimit-remaining': '0', 'x-minlimit-remaining': '12' }),
+      rejection(429, 'oauth_problem=rate limit exceeded', {
+        'retry-after': '37',
+        'x-rate-limit-problem': 'day',
+        'x-daylimit-remaining': '0',
+        'x-minlimit-remaining': '12',
+      }),
       1000,
     );
     expect(err).toMatchObject({ kind: 'rate_limited', retryAfterSeconds: 37, rateLimit: { problem: 'day', dayRemaining: 0, minuteRemaining: 12 } });
@@ -67,7 +72,7 @@ describe('fromXeroNodeRejection', () => {
     [403, { Title: 'Forbidden', Detail: 'You are not permitted to access this resource' }, 'forbidden'],
     [403, { Type: 'InsufficientScope', Title: 'Forbidden', Detail: 'The access token does not have the required scope' }, 'forbidden'],
     [403, 'Forbidden', 'forbidden'],
-    [404, 'The resource you\'re looking for cannot be found', 'not_found'],
+    [404, "The resource you're looking for cannot be found", 'not_found'],
     [503, 'The Xero API is currently offline for maintenance', 'server'],
     [504, 'Gateway Timeout', 'timeout'],
   ])('classifies %i as the right kind', (status, body, kind) => {

@@ -49,6 +49,9 @@ describe('one Xero organisation, one Clio account', () => {
       constraint: 'connections_xero_tenant_active_uq',
     });
     // A disconnected (or needs_reconnect) row elsewhere does not block it.
-    await stack.db.insertInto('connections').values({ ...row(c.firmId), status: 'disconnected' }).execute();
+    await stack.db
+      .insertInto('connections')
+      .values({ ...row(c.firmId), status: 'disconnected' })
+      .execute();
   });
 });

@@ -27,15 +27,19 @@ function delivery(tenantId = SEED_TENANTS.primary.tenantId) {
     tenantType: 'ORGANISATION',
   };
   const body = JSON.stringify({ events: [event], firstEventSequence: seq, lastEventSequence: seq, entropy: 'x' });
-  return { event, key: eventKey(event), post: () => fetch(`${stack.baseUrl}/webhooks/xero`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', 'x-xero-signature': signWebhookBody(body, stack.config.xero.webhookKey) },
-    body,
-  }) };
+  return {
+    event,
+    key: eventKey(event),
+    post: () =>
+      fetch(`${stack.baseUrl}/webhooks/xero`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-xero-signature': signWebhookBody(body, stack.config.xero.webhookKey) },
+        body,
+      }),
+  };
 }
 
-const dedupeRows = async (key: string) =>
-  (await stack.db.selectFrom('xero_webhook_events').select('event_key').where('event_key', '=', key).execute()).length;
+const dedupeRows = async (key: string) => (await stack.db.selectFrom('xero_webhook_events').select('event_key').where('event_key', '=', key).execute()).length;
 const syncJobsFor = async (resourceId: string) =>
   (await queuedJobs(stack, firmId)).filter((j) => j.task === 'sync_records' && (j.payload.ids as string[]).includes(resourceId));
 

@@ -57,9 +57,7 @@ describe('POST /webhooks/xero', () => {
     expect(delivery.attempts.at(-1).status).toBe(200);
 
     const jobs = () => queuedJobs(stack, firmId).then((j) => j.filter((x) => x.task === 'sync_records'));
-    expect(await jobs()).toEqual([
-      { task: 'sync_records', payload: { firmId, source: 'xero', kind: 'contact', ids: [created.ContactID], reason: 'webhook' } },
-    ]);
+    expect(await jobs()).toEqual([{ task: 'sync_records', payload: { firmId, source: 'xero', kind: 'contact', ids: [created.ContactID], reason: 'webhook' } }]);
 
     // Xero delivers at least once: the same body again queues nothing new.
     const again = await post(delivery.body, delivery.signature);
@@ -73,12 +71,12 @@ describe('POST /webhooks/xero', () => {
     await stack.xero.control('POST', '/webhooks/flush');
     for (const firstName of ['Ann', 'Bea']) {
       await new Promise((r) => setTimeout(r, 5)); // event dates have millisecond resolution
-      await xero.write(`twice-${firstName}`, (api, t, key) =>
-        api.updateContact(t, created.ContactID, { contacts: [{ contactID: created.ContactID, firstName }] }, key));
+      await xero.write(`twice-${firstName}`, (api, t, key) => api.updateContact(t, created.ContactID, { contacts: [{ contactID: created.ContactID, firstName }] }, key));
       await stack.xero.control('POST', '/webhooks/flush');
     }
-    const updates = ((await stack.xero.control('GET', '/webhooks/events')) as Array<{ resourceId: string; eventType: string; eventDateUtc: string }>)
-      .filter((e) => e.resourceId === created.ContactID && e.eventType === 'UPDATE');
+    const updates = ((await stack.xero.control('GET', '/webhooks/events')) as Array<{ resourceId: string; eventType: string; eventDateUtc: string }>).filter(
+      (e) => e.resourceId === created.ContactID && e.eventType === 'UPDATE',
+    );
     expect(updates).toHaveLength(2);
     expect(updates[0]!.eventDateUtc).not.toBe(updates[1]!.eventDateUtc);
     const jobsFor = (await queuedJobs(stack, firmId)).filter((j) => j.task === 'sync_records' && (j.payload.ids as string[]).includes(created.ContactID));
@@ -87,11 +85,30 @@ describe('POST /webhooks/xero', () => {
 
   it('ignores events of organisations no firm has confirmed', async () => {
     const body = JSON.stringify({
-      events: [{ resourceUrl: 'x', resourceId: 'c0ffee00-0000-4000-8000-000000000001', eventDateUtc: '2026-11-25T10:00:00.000', eventType: 'UPDATE', eventCategory: 'INVOICE', tenantId: SEED_TENANTS.secondary.tenantId, tenantType: 'ORGANISATION' }],
-      firstEventSequence: 9, lastEventSequence: 9, entropy: 'x',
+      events: [
+        {
+          resourceUrl: 'x',
+          resourceId: 'c0ffee00-0000-4000-8000-000000000001',
+          eventDateUtc: '2026-11-25T10:00:00.000',
+          eventType: 'UPDATE',
+          eventCategory: 'INVOICE',
+          tenantId: SEED_TENANTS.secondary.tenantId,
+          tenantType: 'ORGANISATION',
+        },
+      ],
+      firstEventSequence: 9,
+      lastEventSequence: 9,
+      entropy: 'x',
     });
     const dedupeRows = async () =>
-      Number((await stack.db.selectFrom('xero_webhook_events').select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow()).n);
+      Number(
+        (
+          await stack.db
+            .selectFrom('xero_webhook_events')
+            .select((eb) => eb.fn.countAll<string>().as('n'))
+            .executeTakeFirstOrThrow()
+        ).n,
+      );
     const before = { jobs: (await queuedJobs(stack, firmId)).length, rows: await dedupeRows() };
     expect(before.rows).toBeGreaterThan(0);
     expect((await post(body, signWebhookBody(body, stack.config.xero.webhookKey))).status).toBe(200);
@@ -101,8 +118,20 @@ describe('POST /webhooks/xero', () => {
   // Last: these take the firm's connection out of service.
   const eventFor = (resourceId: string) => {
     const body = JSON.stringify({
-      events: [{ resourceUrl: 'x', resourceId, eventDateUtc: '2026-11-25T11:00:00.000', eventType: 'UPDATE', eventCategory: 'CONTACT', tenantId: SEED_TENANTS.primary.tenantId, tenantType: 'ORGANISATION' }],
-      firstEventSequence: 20, lastEventSequence: 20, entropy: 'x',
+      events: [
+        {
+          resourceUrl: 'x',
+          resourceId,
+          eventDateUtc: '2026-11-25T11:00:00.000',
+          eventType: 'UPDATE',
+          eventCategory: 'CONTACT',
+          tenantId: SEED_TENANTS.primary.tenantId,
+          tenantType: 'ORGANISATION',
+        },
+      ],
+      firstEventSequence: 20,
+      lastEventSequence: 20,
+      entropy: 'x',
     });
     return post(body, signWebhookBody(body, stack.config.xero.webhookKey));
   };

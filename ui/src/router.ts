@@ -11,11 +11,7 @@ export function navigate(path: string): void {
   currentPath.set(path);
 }
 
-export type Route =
-  | { page: 'settings' }
-  | { page: 'xero-organisation' }
-  | { page: 'record'; kind: string; id: string }
-  | { page: 'not-found' };
+export type Route = { page: 'settings' } | { page: 'xero-organisation' } | { page: 'record'; kind: string; id: string } | { page: 'not-found' };
 
 export function matchRoute(pathname: string): Route {
   const path = pathname.replace(/\/+$/, '');

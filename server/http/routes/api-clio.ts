@@ -10,12 +10,9 @@ import type { AppDeps, AppEnv } from '../env';
 export function clioApiRoutes(deps: AppDeps) {
   const app = new Hono<AppEnv>();
   const session = requireSession(deps.sessions);
-  const fromClio = async <T>(s: Session, read: (clio: ClioClient) => Promise<T>): Promise<T> =>
-    read(await openClioForUser(deps, s.firmId, s.userId));
+  const fromClio = async <T>(s: Session, read: (clio: ClioClient) => Promise<T>): Promise<T> => read(await openClioForUser(deps, s.firmId, s.userId));
 
   app.get('/api/clio/categories', session, async (c) => c.json({ categories: await fromClio(c.get('session'), loadClioCategories) }));
-  app.get('/api/clio/bank-accounts', session, async (c) =>
-    c.json({ bankAccounts: await fromClio(c.get('session'), loadClioBankAccounts) }),
-  );
+  app.get('/api/clio/bank-accounts', session, async (c) => c.json({ bankAccounts: await fromClio(c.get('session'), loadClioBankAccounts) }));
   return app;
 }

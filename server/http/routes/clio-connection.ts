@@ -14,11 +14,7 @@ export function clioConnectionRoutes(deps: AppDeps) {
 
   app.get(CLIO_PATHS.connection, session, async (c) => {
     const { firmId } = c.get('session');
-    const [firm, connections, webhooks] = await Promise.all([
-      getFirm(deps.db, firmId),
-      listFirmClioConnections(deps.db, firmId),
-      listFirmSubscriptions(deps.db, firmId),
-    ]);
+    const [firm, connections, webhooks] = await Promise.all([getFirm(deps.db, firmId), listFirmClioConnections(deps.db, firmId), listFirmSubscriptions(deps.db, firmId)]);
     return c.json({
       connected: connections.length > 0,
       region: firm?.clio_region ?? null,

@@ -29,7 +29,12 @@ export function clioOAuthRoutes(deps: AppDeps) {
     const region = q.success ? (q.data.region ?? (configured.length === 1 ? configured[0] : undefined)) : undefined;
     if (!q.success || !region || !configured.includes(region)) {
       const offered = configured.map((r) => r.toUpperCase()).join(', ') || 'none';
-      return messagePage(c, 400, 'Choose your Clio region', `This add-on can be installed from these Clio regions: ${offered}. Start again from the install link for your region.`);
+      return messagePage(
+        c,
+        400,
+        'Choose your Clio region',
+        `This add-on can be installed from these Clio regions: ${offered}. Start again from the install link for your region.`,
+      );
     }
     const state = await createOAuthState(deps.db, { region, addToClio: q.data.a2c !== undefined });
     return c.redirect(authorizeUrl(deps.config.clio[region]!, { redirectUri: callbackUrl(deps.config.PUBLIC_URL), state }), 302);
@@ -41,7 +46,12 @@ export function clioOAuthRoutes(deps: AppDeps) {
     const q = callbackQuery.safeParse(c.req.query());
     const pending = q.success ? await consumeOAuthState(deps.db, q.data.state) : undefined;
     if (!q.success || !pending) {
-      return messagePage(c, 400, 'This sign-in link is no longer valid', 'It has expired, was already used, or did not come from this add-on. Start the installation again from Clio.');
+      return messagePage(
+        c,
+        400,
+        'This sign-in link is no longer valid',
+        'It has expired, was already used, or did not come from this add-on. Start the installation again from Clio.',
+      );
     }
     if (q.data.error || !q.data.code) {
       const denied = q.data.error === 'access_denied';

@@ -7,10 +7,7 @@ import type { AppDeps, AppEnv } from '../env';
 
 const reviewId = z.string().regex(/^\d{1,18}$/);
 
-const resolution = z.union([
-  z.strictObject({ xeroContactId: z.string().min(1).max(100) }),
-  z.strictObject({ createNew: z.literal(true) }),
-]);
+const resolution = z.union([z.strictObject({ xeroContactId: z.string().min(1).max(100) }), z.strictObject({ createNew: z.literal(true) })]);
 
 /** Contacts that matching on connect would not guess: listed for the firm's admin, who settles each one. */
 export function contactMatchApiRoutes(deps: AppDeps) {

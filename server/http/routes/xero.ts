@@ -1,15 +1,7 @@
 import { Hono } from 'hono';
 import { z } from 'zod';
 import { requireAdmin, requireSession } from '../session';
-import {
-  callbackPath,
-  confirmOrganisation,
-  connectionStatus,
-  disconnect,
-  handleCallback,
-  pendingOrganisations,
-  startConnect,
-} from '../../xero/connect-service';
+import { callbackPath, confirmOrganisation, connectionStatus, disconnect, handleCallback, pendingOrganisations, startConnect } from '../../xero/connect-service';
 import { ApiError } from '../errors';
 import type { AppDeps, AppEnv } from '../env';
 import { xeroWebhookRoutes } from './webhooks-xero';
@@ -24,9 +16,7 @@ export function xeroRoutes(deps: AppDeps) {
   const api = new Hono<AppEnv>()
     .use(requireSession(deps.sessions))
     .post('/connect', requireAdmin, async (c) => c.json({ authorizeUrl: await startConnect(deps, c.get('session')) }))
-    .get('/organisations/pending', requireAdmin, async (c) =>
-      c.json({ organisations: await pendingOrganisations(deps.db, c.get('session').firmId) }),
-    )
+    .get('/organisations/pending', requireAdmin, async (c) => c.json({ organisations: await pendingOrganisations(deps.db, c.get('session').firmId) }))
     .post('/organisation', requireAdmin, async (c) => {
       const parsed = confirmBody.safeParse(await c.req.json().catch(() => undefined));
       if (!parsed.success) throw new ApiError('BAD_REQUEST', 'Send {"tenantId": "<one of the pending organisations>"}.');
@@ -46,10 +36,7 @@ export function xeroRoutes(deps: AppDeps) {
     .get(callbackPath, async (c) => {
       const outcome = await handleCallback(deps, c.req.query());
       // The session token rides in the fragment: it never reaches a server log or a Referer.
-      const target =
-        outcome.kind === 'choose'
-          ? `${CHOOSE_PAGE}#token=${encodeURIComponent(outcome.token)}`
-          : `${SETTINGS_PAGE}?xero_error=${outcome.code}`;
+      const target = outcome.kind === 'choose' ? `${CHOOSE_PAGE}#token=${encodeURIComponent(outcome.token)}` : `${SETTINGS_PAGE}?xero_error=${outcome.code}`;
       c.header('Referrer-Policy', 'no-referrer');
       c.header('Cache-Control', 'no-store');
       return c.redirect(target, 302);

@@ -10,7 +10,16 @@ import { toCents } from '../mapping/money';
 import type { InvoiceDraft } from '../mapping/xero-drafts';
 import { failed, succeeded, waiting } from '../outcome';
 import { billScope, planPush, type PlanItem } from '../plan';
-import { chunk, createInvoices, type ElementResult, type ExistingLine, findInvoicesByNumber, type InvoiceWrite, setInvoiceStatuses, updateInvoices } from '../xero-writer';
+import {
+  chunk,
+  createInvoices,
+  type ElementResult,
+  type ExistingLine,
+  findInvoicesByNumber,
+  type InvoiceWrite,
+  setInvoiceStatuses,
+  updateInvoices,
+} from '../xero-writer';
 import { pushContacts } from './push-contacts';
 import { pushCreditMemos } from './push-credit-memos';
 
@@ -30,7 +39,12 @@ interface Ready {
 export type BillDetails = Awaited<ReturnType<typeof readBillDetails>>;
 
 export async function pushBills(ctx: SyncContext, bills: ClioBill[], opts: { details?: BillDetails }): Promise<void> {
-  const links = await getLinks(ctx.db, ctx.firmId, KIND, bills.map((b) => String(b.id)));
+  const links = await getLinks(
+    ctx.db,
+    ctx.firmId,
+    KIND,
+    bills.map((b) => String(b.id)),
+  );
   const inScope: ClioBill[] = [];
   const ends: { bill: ClioBill; link: LinkRow; end: 'void' | 'delete' }[] = [];
   for (const bill of bills) {
@@ -47,8 +61,14 @@ export async function pushBills(ctx: SyncContext, bills: ClioBill[], opts: { det
   }
 
   const ready = await prepare(ctx, inScope, links, opts.details);
-  await writeCreates(ctx, ready.filter((r) => r.item.action === 'create'));
-  await writeUpdates(ctx, ready.filter((r) => r.item.action === 'update'));
+  await writeCreates(
+    ctx,
+    ready.filter((r) => r.item.action === 'create'),
+  );
+  await writeUpdates(
+    ctx,
+    ready.filter((r) => r.item.action === 'update'),
+  );
   await writeEnds(ctx, ends);
 
   const withCredits = bills.filter((b) => ((b as { credits_issued?: number }).credits_issued ?? 0) > 0 && b.state !== 'void' && b.state !== 'deleted');
@@ -79,7 +99,11 @@ async function categoryAccountsFor(ctx: SyncContext, lines: ClioLineItem[]): Pro
 async function prepare(ctx: SyncContext, bills: ClioBill[], links: Map<string, LinkRow>, known: BillDetails | undefined): Promise<Ready[]> {
   if (bills.length === 0) return [];
   const withClient = bills.filter((b) => b.client);
-  const contacts = await pushContacts(ctx, withClient.map((b) => String(b.client!.id)), { create: true, refreshLinked: false });
+  const contacts = await pushContacts(
+    ctx,
+    withClient.map((b) => String(b.client!.id)),
+    { create: true, refreshLinked: false },
+  );
   // A backfill reads every line once for all its bills; otherwise each bill's own lines.
   const details = known ?? (await readBillDetails(ctx.clio, bills, 'per_bill'));
   const categories = await categoryAccountsFor(ctx, [...details.lines.values()].flat());
@@ -116,7 +140,15 @@ async function prepare(ctx: SyncContext, bills: ClioBill[], links: Map<string, L
     ctx.plan.push(item);
     if (item.action === 'skip' && !ctx.dryRun && link?.xeroId && link.lastPushedHash) {
       // Same content under a newer Clio version (a payment touched it, say): remember the version.
-      await succeeded(ctx, KIND, { clioId: id, xeroId: link.xeroId, hash: link.lastPushedHash, snapshot: link.snapshot ?? {}, action: 'skip', reason: 'unchanged content', clioEtag: bill.etag });
+      await succeeded(ctx, KIND, {
+        clioId: id,
+        xeroId: link.xeroId,
+        hash: link.lastPushedHash,
+        snapshot: link.snapshot ?? {},
+        action: 'skip',
+        reason: 'unchanged content',
+        clioEtag: bill.etag,
+      });
     }
     if (item.action === 'create' || item.action === 'update') ready.push({ bill, link, item, contactId: contactId! });
   }
@@ -173,23 +205,45 @@ const writeOf = (r: Ready, extra: Partial<InvoiceWrite> = {}): InvoiceWrite => (
  */
 async function writeCreates(ctx: SyncContext, items: Ready[]): Promise<void> {
   const suspects = items.filter((r) => r.link?.claimedAt);
-  const found = suspects.length ? await findInvoicesByNumber(ctx.xero, suspects.map((r) => r.item.draft!.invoiceNumber)) : [];
+  const found = suspects.length
+    ? await findInvoicesByNumber(
+        ctx.xero,
+        suspects.map((r) => r.item.draft!.invoiceNumber),
+      )
+    : [];
   const fresh: Ready[] = [];
   const adopted: { r: Ready; invoice: Invoice }[] = [];
   for (const r of items) {
     const match = r.link?.claimedAt ? found.find((i) => i.invoiceNumber === r.item.draft!.invoiceNumber) : undefined;
     if (!match) fresh.push(r);
     else if (match.url === r.item.draft!.url) adopted.push({ r, invoice: match });
-    else await failed(ctx, KIND, String(r.bill.id), { code: 'XERO_INVOICE_NUMBER_TAKEN', detail: `Invoice ${match.invoiceNumber} in Xero was not created from this bill.` }, { dropClaim: true });
+    else
+      await failed(
+        ctx,
+        KIND,
+        String(r.bill.id),
+        { code: 'XERO_INVOICE_NUMBER_TAKEN', detail: `Invoice ${match.invoiceNumber} in Xero was not created from this bill.` },
+        { dropClaim: true },
+      );
   }
   for (const part of chunk(adopted)) {
-    const writes = part.map(({ r, invoice }) => writeOf(r, { invoiceId: invoice.invoiceID!, status: String(invoice.status) === 'DRAFT' ? r.item.draft!.status : String(invoice.status) }));
+    const writes = part.map(({ r, invoice }) =>
+      writeOf(r, { invoiceId: invoice.invoiceID!, status: String(invoice.status) === 'DRAFT' ? r.item.draft!.status : String(invoice.status) }),
+    );
     const results = await updateInvoices(ctx.xero, writes);
     for (const [i, res] of results.entries()) await settle(ctx, part[i]!.r, res, 'create');
   }
   for (const part of chunk(fresh)) {
-    await claimForCreate(ctx.db, ctx.firmId, KIND, part.map((r) => ({ clioId: String(r.bill.id), xeroNumber: r.item.draft!.invoiceNumber })));
-    const results = await createInvoices(ctx.xero, part.map((r) => writeOf(r, { status: r.item.draft!.status })));
+    await claimForCreate(
+      ctx.db,
+      ctx.firmId,
+      KIND,
+      part.map((r) => ({ clioId: String(r.bill.id), xeroNumber: r.item.draft!.invoiceNumber })),
+    );
+    const results = await createInvoices(
+      ctx.xero,
+      part.map((r) => writeOf(r, { status: r.item.draft!.status })),
+    );
     for (const [i, res] of results.entries()) await settle(ctx, part[i]!, res, 'create');
   }
 }
@@ -219,22 +273,43 @@ async function writeEnds(ctx: SyncContext, ends: { bill: ClioBill; link: LinkRow
   const todo = ends.filter(({ bill, link }) => {
     const status = link.snapshot?.status;
     const done = status === 'VOIDED' || status === 'DELETED';
-    ctx.plan.push({ kind: KIND, clioId: String(bill.id), label: `Bill ${bill.number}`, action: done ? 'skip' : bill.state === 'void' ? 'void' : 'delete', reason: done ? `already ${status?.toLowerCase()} in Xero` : `${bill.state === 'void' ? 'voided' : 'deleted'} in Clio` });
+    ctx.plan.push({
+      kind: KIND,
+      clioId: String(bill.id),
+      label: `Bill ${bill.number}`,
+      action: done ? 'skip' : bill.state === 'void' ? 'void' : 'delete',
+      reason: done ? `already ${status?.toLowerCase()} in Xero` : `${bill.state === 'void' ? 'voided' : 'deleted'} in Clio`,
+    });
     return !done;
   });
   if (ctx.dryRun) return;
   for (const part of chunk(todo)) {
-    const changes = part.map(({ link }) => ({ invoiceId: link.xeroId!, status: (link.snapshot?.status === 'DRAFT' || link.snapshot?.status === 'SUBMITTED' ? 'DELETED' : 'VOIDED') as 'VOIDED' | 'DELETED' }));
+    const changes = part.map(({ link }) => ({
+      invoiceId: link.xeroId!,
+      status: (link.snapshot?.status === 'DRAFT' || link.snapshot?.status === 'SUBMITTED' ? 'DELETED' : 'VOIDED') as 'VOIDED' | 'DELETED',
+    }));
     const results = await setInvoiceStatuses(ctx.xero, changes);
     for (const [i, res] of results.entries()) {
       const { bill, link } = part[i]!;
       const id = String(bill.id);
       if (res.ok) {
         const status = changes[i]!.status;
-        await succeeded(ctx, KIND, { clioId: id, xeroId: link.xeroId!, hash: `${status}:${link.lastPushedHash ?? ''}`, beforeHash: link.lastPushedHash, snapshot: { ...link.snapshot, status }, action: status === 'VOIDED' ? 'void' : 'delete', reason: `${bill.state} in Clio`, clioEtag: bill.etag });
+        await succeeded(ctx, KIND, {
+          clioId: id,
+          xeroId: link.xeroId!,
+          hash: `${status}:${link.lastPushedHash ?? ''}`,
+          beforeHash: link.lastPushedHash,
+          snapshot: { ...link.snapshot, status },
+          action: status === 'VOIDED' ? 'void' : 'delete',
+          reason: `${bill.state} in Clio`,
+          clioEtag: bill.etag,
+        });
       } else {
         const moneyApplied = res.failure.code === 'XERO_PAID_LINE_EDIT';
-        await failed(ctx, KIND, id, moneyApplied ? { code: 'XERO_VOID_HAS_PAYMENTS', detail: res.failure.detail } : res.failure, { dropClaim: false, xeroId: link.xeroId });
+        await failed(ctx, KIND, id, moneyApplied ? { code: 'XERO_VOID_HAS_PAYMENTS', detail: res.failure.detail } : res.failure, {
+          dropClaim: false,
+          xeroId: link.xeroId,
+        });
       }
     }
   }

@@ -62,7 +62,15 @@ async function updateLinked(ctx: SyncContext, contacts: ClioContact[], links: Ma
     // only later Clio edits go to Xero, so the bookkeeper's details of a matched contact stay.
     if (item.action === 'update' && !link.lastPushedHash) {
       ctx.plan.push({ ...item, action: 'skip', reason: 'linked on connect: this is the baseline' });
-      if (!ctx.dryRun) await succeeded(ctx, KIND, { clioId: String(contact.id), xeroId: link.xeroId!, hash, snapshot: { name: draft.name }, action: 'link', reason: 'baseline of a contact matched on connect' });
+      if (!ctx.dryRun)
+        await succeeded(ctx, KIND, {
+          clioId: String(contact.id),
+          xeroId: link.xeroId!,
+          hash,
+          snapshot: { name: draft.name },
+          action: 'link',
+          reason: 'baseline of a contact matched on connect',
+        });
       continue;
     }
     ctx.plan.push(item);
@@ -70,10 +78,22 @@ async function updateLinked(ctx: SyncContext, contacts: ClioContact[], links: Ma
   }
   if (ctx.dryRun) return;
   for (const part of chunk(changed)) {
-    const results = await updateContacts(ctx.xero, part.map((c) => ({ draft: c.draft, contactId: c.link.xeroId! })));
+    const results = await updateContacts(
+      ctx.xero,
+      part.map((c) => ({ draft: c.draft, contactId: c.link.xeroId! })),
+    );
     for (const [i, r] of results.entries()) {
       const { contact, link, draft, hash } = part[i]!;
-      if (r.ok) await succeeded(ctx, KIND, { clioId: String(contact.id), xeroId: link.xeroId!, hash, beforeHash: link.lastPushedHash, snapshot: { name: draft.name }, action: 'update', reason: 'edited in Clio' });
+      if (r.ok)
+        await succeeded(ctx, KIND, {
+          clioId: String(contact.id),
+          xeroId: link.xeroId!,
+          hash,
+          beforeHash: link.lastPushedHash,
+          snapshot: { name: draft.name },
+          action: 'update',
+          reason: 'edited in Clio',
+        });
       else await failed(ctx, KIND, String(contact.id), r.failure, { dropClaim: false, xeroId: link.xeroId });
     }
   }
@@ -88,39 +108,76 @@ const sameEmail = (a: string | undefined, b: string | undefined) => Boolean(a &&
  */
 async function createMissing(ctx: SyncContext, contacts: ClioContact[], links: Map<string, LinkRow>): Promise<Map<string, string>> {
   const found = new Map<string, string>();
-  const reviews = await contactsAwaitingReview(ctx.db, ctx.firmId, contacts.map((c) => String(c.id)));
+  const reviews = await contactsAwaitingReview(
+    ctx.db,
+    ctx.firmId,
+    contacts.map((c) => String(c.id)),
+  );
   const candidates = contacts.filter((c) => {
     if (!reviews.has(String(c.id))) return true;
-    ctx.plan.push({ kind: KIND, clioId: String(c.id), label: c.name, action: 'wait', reason: 'waits for an admin to review its match (Contacts to review, in the settings)' });
+    ctx.plan.push({
+      kind: KIND,
+      clioId: String(c.id),
+      label: c.name,
+      action: 'wait',
+      reason: 'waits for an admin to review its match (Contacts to review, in the settings)',
+    });
     return false;
   });
   if (ctx.dryRun) {
-    for (const c of candidates) ctx.plan.push({ kind: KIND, clioId: String(c.id), label: c.name, action: 'create', reason: 'client of a bill that syncs; looked up in Xero first' });
+    for (const c of candidates)
+      ctx.plan.push({ kind: KIND, clioId: String(c.id), label: c.name, action: 'create', reason: 'client of a bill that syncs; looked up in Xero first' });
     return found;
   }
   for (const c of contacts) if (reviews.has(String(c.id))) await waiting(ctx, KIND, String(c.id), 'waits for an admin to review its match (Contacts to review)');
   if (candidates.length === 0) return found;
 
   const existing = await findContacts(ctx.xero, { numbers: candidates.map((c) => contactNumberFor(c.id)), names: candidates.map((c) => c.name) });
-  const taken = await linkedXeroIds(ctx.db, ctx.firmId, KIND, existing.flatMap((x) => (x.contactID ? [x.contactID] : [])));
+  const taken = await linkedXeroIds(
+    ctx.db,
+    ctx.firmId,
+    KIND,
+    existing.flatMap((x) => (x.contactID ? [x.contactID] : [])),
+  );
   const toCreate: { contact: ClioContact; draft: ContactDraft; hash: string }[] = [];
   for (const contact of candidates) {
     const id = String(contact.id);
     const byNumber = existing.find((x) => x.contactNumber === contactNumberFor(contact.id) && !taken.has(x.contactID!));
     const draftPlain = clioContactToXero(contact);
-    const namesakes = existing.filter((x) => x.name?.toLowerCase() === contact.name.trim().toLowerCase() && x.contactStatus === ('ACTIVE' as unknown as Contact['contactStatus']));
+    const namesakes = existing.filter(
+      (x) => x.name?.toLowerCase() === contact.name.trim().toLowerCase() && x.contactStatus === ('ACTIVE' as unknown as Contact['contactStatus']),
+    );
     const same = namesakes.find((x) => !taken.has(x.contactID!) && sameEmail(x.emailAddress, draftPlain.emailAddress));
     const adopt = byNumber ?? same;
     if (adopt?.contactID) {
       taken.add(adopt.contactID);
       const draft = clioContactToXero(contact, adopt.name ?? contact.name);
-      ctx.plan.push({ kind: KIND, clioId: id, label: contact.name, action: 'skip', reason: byNumber ? 'found in Xero by its contact number' : 'an unlinked Xero contact has the same name and email' });
-      await succeeded(ctx, KIND, { clioId: id, xeroId: adopt.contactID, hash: contentHash(draft), snapshot: { name: draft.name }, action: 'link', reason: byNumber ? 'found by contact number after an interrupted create' : 'same name and email in Xero' });
+      ctx.plan.push({
+        kind: KIND,
+        clioId: id,
+        label: contact.name,
+        action: 'skip',
+        reason: byNumber ? 'found in Xero by its contact number' : 'an unlinked Xero contact has the same name and email',
+      });
+      await succeeded(ctx, KIND, {
+        clioId: id,
+        xeroId: adopt.contactID,
+        hash: contentHash(draft),
+        snapshot: { name: draft.name },
+        action: 'link',
+        reason: byNumber ? 'found by contact number after an interrupted create' : 'same name and email in Xero',
+      });
       found.set(id, adopt.contactID);
       continue;
     }
     const draft = namesakes.length ? clioContactToXero(contact, disambiguatedName(contact.name, contact.id)) : draftPlain;
-    ctx.plan.push({ kind: KIND, clioId: id, label: contact.name, action: 'create', reason: namesakes.length ? `another Xero contact is named "${contact.name}": created as "${draft.name}"` : 'not in Xero yet' });
+    ctx.plan.push({
+      kind: KIND,
+      clioId: id,
+      label: contact.name,
+      action: 'create',
+      reason: namesakes.length ? `another Xero contact is named "${contact.name}": created as "${draft.name}"` : 'not in Xero yet',
+    });
     toCreate.push({ contact, draft, hash: contentHash(draft) });
   }
   await createBatch(ctx, toCreate, links, found, true);
@@ -136,13 +193,29 @@ async function createBatch(
 ): Promise<void> {
   const clashes: typeof items = [];
   for (const part of chunk(items)) {
-    await claimForCreate(ctx.db, ctx.firmId, KIND, part.map((i) => ({ clioId: String(i.contact.id), xeroNumber: contactNumberFor(i.contact.id) })));
-    const results = await createContacts(ctx.xero, part.map((i) => ({ draft: i.draft, contactNumber: contactNumberFor(i.contact.id) })));
+    await claimForCreate(
+      ctx.db,
+      ctx.firmId,
+      KIND,
+      part.map((i) => ({ clioId: String(i.contact.id), xeroNumber: contactNumberFor(i.contact.id) })),
+    );
+    const results = await createContacts(
+      ctx.xero,
+      part.map((i) => ({ draft: i.draft, contactNumber: contactNumberFor(i.contact.id) })),
+    );
     for (const [n, r] of results.entries()) {
       const { contact, draft, hash } = part[n]!;
       const id = String(contact.id);
       if (r.ok) {
-        await succeeded(ctx, KIND, { clioId: id, xeroId: r.record.contactID!, hash, snapshot: { name: draft.name }, action: 'create', reason: 'client of a bill that syncs', xeroNumber: contactNumberFor(contact.id) });
+        await succeeded(ctx, KIND, {
+          clioId: id,
+          xeroId: r.record.contactID!,
+          hash,
+          snapshot: { name: draft.name },
+          action: 'create',
+          reason: 'client of a bill that syncs',
+          xeroNumber: contactNumberFor(contact.id),
+        });
         found.set(id, r.record.contactID!);
       } else if (r.failure.code === 'XERO_CONTACT_NAME_TAKEN' && retryNameClash) {
         // Someone took the name between our look-up and the create: the newcomer gets a unique name.

@@ -25,10 +25,24 @@ export async function pushCreditMemos(ctx: SyncContext, memos: ClioCreditMemo[],
   const live = allocations.filter((a) => !a.voided_at && a.bill && a.parent?.type === 'CreditMemo');
   const byMemo = new Map<number, ClioAllocation[]>(memos.map((m) => [m.id, live.filter((a) => a.parent!.id === m.id)]));
   const [memoLinks, billLinks] = await Promise.all([
-    getLinks(ctx.db, ctx.firmId, KIND, memos.map((m) => String(m.id))),
-    getLinks(ctx.db, ctx.firmId, 'bill', live.map((a) => String(a.bill!.id))),
+    getLinks(
+      ctx.db,
+      ctx.firmId,
+      KIND,
+      memos.map((m) => String(m.id)),
+    ),
+    getLinks(
+      ctx.db,
+      ctx.firmId,
+      'bill',
+      live.map((a) => String(a.bill!.id)),
+    ),
   ]);
-  const contacts = await pushContacts(ctx, memos.flatMap((m) => (m.contact && !m.voided_at ? [String(m.contact.id)] : [])), { create: true, refreshLinked: false });
+  const contacts = await pushContacts(
+    ctx,
+    memos.flatMap((m) => (m.contact && !m.voided_at ? [String(m.contact.id)] : [])),
+    { create: true, refreshLinked: false },
+  );
 
   const creates: { memo: ClioCreditMemo; draft: CreditNoteDraft; hash: string; contactId: string; link: LinkRow | undefined }[] = [];
   const voids: { memo: ClioCreditMemo; link: LinkRow }[] = [];
@@ -49,7 +63,8 @@ export async function pushCreditMemos(ctx: SyncContext, memos: ClioCreditMemo[],
     const notReady = bills.some((b) => !b?.xeroId || !APPLIED.includes(b.snapshot?.status ?? ''));
     const contactId = memo.contact ? contacts.get(String(memo.contact.id)) : undefined;
     if (bills.length === 0 || notReady || !contactId) {
-      const reason = bills.length === 0 ? 'applied to no bill yet' : notReady ? 'waits for its bill’s invoice to be approved in Xero' : 'waits for its client to reach Xero';
+      const reason =
+        bills.length === 0 ? 'applied to no bill yet' : notReady ? 'waits for its bill’s invoice to be approved in Xero' : 'waits for its client to reach Xero';
       ctx.plan.push({ kind: KIND, clioId: id, label, action: 'wait', reason });
       if (!ctx.dryRun) await waiting(ctx, KIND, id, reason);
       continue;
@@ -66,33 +81,81 @@ export async function pushCreditMemos(ctx: SyncContext, memos: ClioCreditMemo[],
 
   await createNotes(ctx, creates);
   for (const part of chunk(voids)) {
-    const results = await voidCreditNotes(ctx.xero, part.map((v) => v.link.xeroId!));
+    const results = await voidCreditNotes(
+      ctx.xero,
+      part.map((v) => v.link.xeroId!),
+    );
     for (const [i, r] of results.entries()) {
       const { memo, link } = part[i]!;
-      if (r.ok) await succeeded(ctx, KIND, { clioId: String(memo.id), xeroId: link.xeroId!, hash: `VOIDED:${link.lastPushedHash}`, snapshot: { ...link.snapshot, status: 'VOIDED' }, action: 'void', reason: 'voided in Clio' });
+      if (r.ok)
+        await succeeded(ctx, KIND, {
+          clioId: String(memo.id),
+          xeroId: link.xeroId!,
+          hash: `VOIDED:${link.lastPushedHash}`,
+          snapshot: { ...link.snapshot, status: 'VOIDED' },
+          action: 'void',
+          reason: 'voided in Clio',
+        });
       else await failed(ctx, KIND, String(memo.id), r.failure, { dropClaim: false, xeroId: link.xeroId });
     }
   }
-  await allocate(ctx, memos.filter((m) => !m.voided_at), byMemo, billLinks);
+  await allocate(
+    ctx,
+    memos.filter((m) => !m.voided_at),
+    byMemo,
+    billLinks,
+  );
 }
 
-async function createNotes(ctx: SyncContext, creates: { memo: ClioCreditMemo; draft: CreditNoteDraft; hash: string; contactId: string; link: LinkRow | undefined }[]): Promise<void> {
+async function createNotes(
+  ctx: SyncContext,
+  creates: { memo: ClioCreditMemo; draft: CreditNoteDraft; hash: string; contactId: string; link: LinkRow | undefined }[],
+): Promise<void> {
   const suspects = creates.filter((c) => c.link?.claimedAt);
-  const found = suspects.length ? await findCreditNotesByNumber(ctx.xero, suspects.map((c) => c.draft.creditNoteNumber)) : [];
+  const found = suspects.length
+    ? await findCreditNotesByNumber(
+        ctx.xero,
+        suspects.map((c) => c.draft.creditNoteNumber),
+      )
+    : [];
   const fresh = [];
   for (const c of creates) {
     const match = c.link?.claimedAt ? found.find((f) => f.creditNoteNumber === c.draft.creditNoteNumber) : undefined;
     if (match?.creditNoteID) {
-      await succeeded(ctx, KIND, { clioId: String(c.memo.id), xeroId: match.creditNoteID, hash: c.hash, snapshot: { status: String(match.status) }, action: 'link', reason: 'found by number after an interrupted create', xeroNumber: c.draft.creditNoteNumber });
+      await succeeded(ctx, KIND, {
+        clioId: String(c.memo.id),
+        xeroId: match.creditNoteID,
+        hash: c.hash,
+        snapshot: { status: String(match.status) },
+        action: 'link',
+        reason: 'found by number after an interrupted create',
+        xeroNumber: c.draft.creditNoteNumber,
+      });
     } else fresh.push(c);
   }
   for (const part of chunk(fresh)) {
-    await claimForCreate(ctx.db, ctx.firmId, KIND, part.map((c) => ({ clioId: String(c.memo.id), xeroNumber: c.draft.creditNoteNumber })));
-    const results = await createCreditNotes(ctx.xero, part.map((c) => ({ draft: c.draft, contactId: c.contactId })));
+    await claimForCreate(
+      ctx.db,
+      ctx.firmId,
+      KIND,
+      part.map((c) => ({ clioId: String(c.memo.id), xeroNumber: c.draft.creditNoteNumber })),
+    );
+    const results = await createCreditNotes(
+      ctx.xero,
+      part.map((c) => ({ draft: c.draft, contactId: c.contactId })),
+    );
     for (const [i, r] of results.entries()) {
       const c = part[i]!;
       if (r.ok) {
-        await succeeded(ctx, KIND, { clioId: String(c.memo.id), xeroId: r.record.creditNoteID!, hash: c.hash, snapshot: { status: String(r.record.status), totalCents: toCents(r.record.total ?? 0) }, action: 'create', reason: 'credit memo in Clio', xeroNumber: c.draft.creditNoteNumber });
+        await succeeded(ctx, KIND, {
+          clioId: String(c.memo.id),
+          xeroId: r.record.creditNoteID!,
+          hash: c.hash,
+          snapshot: { status: String(r.record.status), totalCents: toCents(r.record.total ?? 0) },
+          action: 'create',
+          reason: 'credit memo in Clio',
+          xeroNumber: c.draft.creditNoteNumber,
+        });
       } else await failed(ctx, KIND, String(c.memo.id), r.failure, { dropClaim: true });
     }
   }
@@ -103,9 +166,19 @@ async function createNotes(ctx: SyncContext, creates: { memo: ClioCreditMemo; dr
  * id is looked for on the credit note first: same invoice and amount, not yet linked.
  */
 async function allocate(ctx: SyncContext, memos: ClioCreditMemo[], byMemo: Map<number, ClioAllocation[]>, billLinks: Map<string, LinkRow>): Promise<void> {
-  const memoLinks = await getLinks(ctx.db, ctx.firmId, KIND, memos.map((m) => String(m.id)));
+  const memoLinks = await getLinks(
+    ctx.db,
+    ctx.firmId,
+    KIND,
+    memos.map((m) => String(m.id)),
+  );
   const all = memos.flatMap((m) => byMemo.get(m.id) ?? []);
-  const allocLinks = await getLinks(ctx.db, ctx.firmId, ALLOCATION, all.map((a) => String(a.id)));
+  const allocLinks = await getLinks(
+    ctx.db,
+    ctx.firmId,
+    ALLOCATION,
+    all.map((a) => String(a.id)),
+  );
   for (const memo of memos) {
     const noteId = memoLinks.get(String(memo.id))?.xeroId;
     if (!noteId) continue;
@@ -122,13 +195,30 @@ async function allocate(ctx: SyncContext, memos: ClioCreditMemo[], byMemo: Map<n
         note ??= await getCreditNote(ctx.xero, noteId);
         const existing = note?.allocations?.find((x) => x.invoice?.invoiceID === invoiceId && toCents(x.amount ?? 0) === amountCents && x.allocationID);
         if (existing?.allocationID) {
-          await succeeded(ctx, ALLOCATION, { clioId: id, xeroId: existing.allocationID, hash, snapshot: {}, action: 'link', reason: 'found on the credit note after an interrupted allocation', parentClioId: String(memo.id) });
+          await succeeded(ctx, ALLOCATION, {
+            clioId: id,
+            xeroId: existing.allocationID,
+            hash,
+            snapshot: {},
+            action: 'link',
+            reason: 'found on the credit note after an interrupted allocation',
+            parentClioId: String(memo.id),
+          });
           continue;
         }
       }
       await claimForCreate(ctx.db, ctx.firmId, ALLOCATION, [{ clioId: id, xeroNumber: `${noteId}:${invoiceId}`, parentClioId: String(memo.id) }]);
       const r = await allocateCreditNote(ctx.xero, noteId, { invoiceId, amountCents, date: a.date.slice(0, 10) });
-      if (r.ok) await succeeded(ctx, ALLOCATION, { clioId: id, xeroId: r.record.allocationID!, hash, snapshot: {}, action: 'allocate', reason: `credit applied to bill ${a.bill!.id}`, parentClioId: String(memo.id) });
+      if (r.ok)
+        await succeeded(ctx, ALLOCATION, {
+          clioId: id,
+          xeroId: r.record.allocationID!,
+          hash,
+          snapshot: {},
+          action: 'allocate',
+          reason: `credit applied to bill ${a.bill!.id}`,
+          parentClioId: String(memo.id),
+        });
       else await failed(ctx, ALLOCATION, id, r.failure, { dropClaim: true });
     }
   }

@@ -34,10 +34,20 @@ async function sweepContacts(ctx: SyncContext, started: Date, fresh: boolean): P
   const since = fresh ? undefined : await getCursor(ctx.db, ctx.firmId, 'clio', 'contacts');
   const seen: string[] = [];
   for await (const page of contactPagesSince(ctx.clio, since)) {
-    const links = await getLinks(ctx.db, ctx.firmId, 'contact', page.map((c) => String(c.id)));
+    const links = await getLinks(
+      ctx.db,
+      ctx.firmId,
+      'contact',
+      page.map((c) => String(c.id)),
+    );
     const linked = page.filter((c) => links.get(String(c.id))?.xeroId);
     // Only contacts already in Xero follow their edits; the rest go when a bill of theirs syncs.
-    if (linked.length) await pushContacts(ctx, linked.map((c) => String(c.id)), { create: false, refreshLinked: true, read: linked });
+    if (linked.length)
+      await pushContacts(
+        ctx,
+        linked.map((c) => String(c.id)),
+        { create: false, refreshLinked: true, read: linked },
+      );
     seen.push(...page.map((c) => c.updated_at));
   }
   const next = nextCursor(seen, started);
@@ -51,7 +61,10 @@ async function sweepBills(ctx: SyncContext, started: Date, fresh: boolean): Prom
   if (bills.length === 0) return;
   const details = bills.length >= BULK_FROM ? await readBillDetails(ctx.clio, bills, 'bulk') : undefined;
   for (let i = 0; i < bills.length; i += 200) await pushBills(ctx, bills.slice(i, i + 200), details ? { details } : {});
-  const next = nextCursor(bills.map((b) => b.updated_at), started);
+  const next = nextCursor(
+    bills.map((b) => b.updated_at),
+    started,
+  );
   if (next && !ctx.dryRun) await advanceCursor(ctx.db, ctx.firmId, 'clio', 'bills', next);
 }
 
@@ -64,7 +77,10 @@ async function sweepCreditMemos(ctx: SyncContext, started: Date, fresh: boolean)
   const without = memos.filter((m) => !allocations.some((a) => a.parent?.id === m.id));
   if (without.length) allocations.push(...(await readMemoAllocations(ctx.clio, { memoIds: without.map((m) => m.id) })));
   await pushCreditMemos(ctx, memos, allocations);
-  const next = nextCursor(memos.map((m) => m.updated_at), started);
+  const next = nextCursor(
+    memos.map((m) => m.updated_at),
+    started,
+  );
   if (next && !ctx.dryRun) await advanceCursor(ctx.db, ctx.firmId, 'clio', 'credit_memos', next);
 }
 

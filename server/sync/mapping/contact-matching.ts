@@ -103,7 +103,11 @@ export function matchContacts(clio: ClioClientContact[], xero: XeroContactSummar
     if (namesakes.length === 0) {
       const sameEmail = client.normalEmails.flatMap((e) => xeroByEmail.get(e) ?? []);
       const distinct = [...new Map(sameEmail.map((x) => [x.id, x])).values()];
-      if (distinct.length) review(distinct, `No Xero contact is named “${client.name}”, but ${distinct.length === 1 ? 'one has' : `${distinct.length} have`} the same email address under another name.`);
+      if (distinct.length)
+        review(
+          distinct,
+          `No Xero contact is named “${client.name}”, but ${distinct.length === 1 ? 'one has' : `${distinct.length} have`} the same email address under another name.`,
+        );
       continue;
     }
     const clioNamesakes = clientsByName.get(client.key)!.length;

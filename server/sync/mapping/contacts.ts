@@ -79,7 +79,11 @@ function addresses(list: ClioAddress[] | null | undefined): ContactDraft['addres
  * persons, the ContactNumber of a contact we matched) are never part of the draft, so never overwritten.
  */
 export function clioContactToXero(contact: ClioContact, name: string = contact.name): ContactDraft {
-  const draft: ContactDraft = { name: clip(name, MAX_NAME) ?? `Clio contact ${contact.id}`, phones: phones(contact.phone_numbers), addresses: addresses(contact.addresses) };
+  const draft: ContactDraft = {
+    name: clip(name, MAX_NAME) ?? `Clio contact ${contact.id}`,
+    phones: phones(contact.phone_numbers),
+    addresses: addresses(contact.addresses),
+  };
   if (contact.type === 'Person') {
     const first = clip(contact.first_name, 255);
     const last = clip(contact.last_name, 255);

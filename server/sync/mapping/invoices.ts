@@ -61,7 +61,11 @@ export function quantityAndUnit(quantity: number, price: number, amount: Cents):
 }
 
 function describe(line: ClioLineItem, exactQuantity: boolean): string {
-  const base = [line.description, line.note].map((s) => s?.trim()).filter(Boolean).join(' — ') || (line.kind === 'Service' ? 'Legal services' : 'Expense');
+  const base =
+    [line.description, line.note]
+      .map((s) => s?.trim())
+      .filter(Boolean)
+      .join(' — ') || (line.kind === 'Service' ? 'Legal services' : 'Expense');
   const hours = exactQuantity || line.kind !== 'Service' ? '' : ` (${roundTo(line.quantity, 4)} h)`;
   return `${base}${hours}`.slice(0, MAX_DESCRIPTION);
 }
@@ -120,11 +124,17 @@ function discountLines(bill: ClioBill, lines: { clio: ClioLineItem; draft: Draft
     groups.set(key, g);
   }
   const list = [...groups.entries()].sort(([a], [b]) => a.localeCompare(b));
-  const amounts = allocateCents(discount, list.map(([, g]) => g.amount));
+  const amounts = allocateCents(
+    discount,
+    list.map(([, g]) => g.amount),
+  );
   // Tax comes off the groups that carry tax, in proportion to it: a tax-exempt group never had any to
   // remove. Only when no group carries tax (Clio's figures disagree) does the amount decide.
   const taxed = list.some(([, g]) => g.tax !== 0);
-  const taxes = allocateCents(taxRemoved, list.map(([, g]) => (taxed ? g.tax : g.amount)));
+  const taxes = allocateCents(
+    taxRemoved,
+    list.map(([, g]) => (taxed ? g.tax : g.amount)),
+  );
   return list.map(([key, g], i) => ({
     key: `discount:${key}`,
     description: discountLabel(bill),
@@ -187,7 +197,10 @@ export function billToInvoice(input: BillMappingInput): Mapped<InvoiceDraft> {
   if (totalCents !== clioTotal) {
     return {
       ok: false,
-      problem: { code: 'TOTAL_MISMATCH', detail: `Bill ${bill.number}: its lines add up to ${fromCents(totalCents).toFixed(2)} but Clio's total is ${fromCents(clioTotal).toFixed(2)}.` },
+      problem: {
+        code: 'TOTAL_MISMATCH',
+        detail: `Bill ${bill.number}: its lines add up to ${fromCents(totalCents).toFixed(2)} but Clio's total is ${fromCents(clioTotal).toFixed(2)}.`,
+      },
     };
   }
   if (lines.length === 0) return { ok: false, problem: { code: 'CLIO_RECORD_INCOMPLETE', detail: `Bill ${bill.number} has no lines.` } };

@@ -44,9 +44,7 @@ export function recordActivity(state: ClioState, input: ActivityInput, actingUse
   const user = state.users.get(userId);
   if (!user) throw invalid('User must exist');
   const fields = resolveRelations(state, type, input);
-  const description = fields.activity_description_id
-    ? state.activityDescriptions.get(fields.activity_description_id)
-    : undefined;
+  const description = fields.activity_description_id ? state.activityDescriptions.get(fields.activity_description_id) : undefined;
   const category = fields.expense_category_id ? state.expenseCategories.get(fields.expense_category_id) : undefined;
   const price = input.price ?? (type === 'TimeEntry' ? (description?.rate_amount ?? user.rate) : category?.rate);
   if (price === undefined) throw invalid("Price can't be blank");

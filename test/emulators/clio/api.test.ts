@@ -4,8 +4,7 @@ import * as S from './shapes';
 import { reportShape } from './reports';
 import type { Shape } from './fields';
 
-const allFields = (shape: Shape<any>) =>
-  [...shape.scalars, ...Object.keys(shape.relations)].join(',');
+const allFields = (shape: Shape<any>) => [...shape.scalars, ...Object.keys(shape.relations)].join(',');
 
 /** Every list endpoint, asked for every field the emulator models, must satisfy Clio's schema. */
 const LISTS: [string, Shape<any>, ('show' | 'no-show')?][] = [
@@ -144,7 +143,14 @@ describe('contacts', () => {
   it('creates people and companies, and refuses invalid ones with 422', async () => {
     const t = setup();
     const created = await t.call('POST', '/api/v4/contacts.json?fields=id,name,type,primary_email_address,phone_numbers{number,name,primary}', {
-      data: { type: 'Person', name: 'Ada Lovelace', first_name: 'Ada', last_name: 'Lovelace', email_addresses: [{ name: 'Work', address: 'ada@example.com', default_email: true }], phone_numbers: [{ name: 'Work', number: '+44 20 7946 0000' }] },
+      data: {
+        type: 'Person',
+        name: 'Ada Lovelace',
+        first_name: 'Ada',
+        last_name: 'Lovelace',
+        email_addresses: [{ name: 'Work', address: 'ada@example.com', default_email: true }],
+        phone_numbers: [{ name: 'Work', number: '+44 20 7946 0000' }],
+      },
     });
     expect(created.status).toBe(201);
     expect(created.body.data).toMatchObject({ name: 'Ada Lovelace', type: 'Person', primary_email_address: 'ada@example.com', phone_numbers: [{ primary: true }] });
@@ -159,7 +165,12 @@ describe('contacts', () => {
       expect(bad.status).toBe(422);
     }
     // Spec disagrees: it requires `name`, but Clio creates a person from first and last name alone.
-    const unnamed = await t.call('POST', '/api/v4/contacts.json?fields=name', { data: { type: 'Person', first_name: 'Grace', last_name: 'Hopper' } }, { validate: false });
+    const unnamed = await t.call(
+      'POST',
+      '/api/v4/contacts.json?fields=name',
+      { data: { type: 'Person', first_name: 'Grace', last_name: 'Hopper' } },
+      { validate: false },
+    );
     expect(unnamed.body.data.name).toBe('Grace Hopper');
     {
       const bad = await t.call('POST', '/api/v4/contacts.json', { data: { type: 'Person', last_name: '' } }, { validate: false });
@@ -173,7 +184,12 @@ describe('contacts', () => {
     const [jane] = (await t.call('GET', `/api/v4/contacts.json?query=Jane&${fields}`)).body.data;
     const original = jane.email_addresses[0];
     const added = await t.call('PATCH', `/api/v4/contacts/${jane.id}.json?${fields}`, {
-      data: { email_addresses: [{ address: 'jane@home.example', name: 'Home', default_email: true }, { id: original.id, address: 'jane.c@example.com' }] },
+      data: {
+        email_addresses: [
+          { address: 'jane@home.example', name: 'Home', default_email: true },
+          { id: original.id, address: 'jane.c@example.com' },
+        ],
+      },
     });
     expect(added.body.data.primary_email_address).toBe('jane@home.example');
     expect(added.body.data.secondary_email_address).toBe('jane.c@example.com');
@@ -206,7 +222,16 @@ describe('activities', () => {
     });
     expect(time.body.data).toMatchObject({ type: 'TimeEntry', quantity: 5400, quantity_in_hours: 1.5, total: 450 });
     const cost = await t.call('POST', '/api/v4/activities.json?fields=id,type,total,vendor{id,name},expense_category{id,entry_type}', {
-      data: { type: 'HardCostEntry', date: '2026-11-24', quantity: 1, price: 88.5, matter: { id: matter?.id }, expense_category: { id: hard?.id }, vendor: { id: vendor?.id }, reference: 'INV-1' },
+      data: {
+        type: 'HardCostEntry',
+        date: '2026-11-24',
+        quantity: 1,
+        price: 88.5,
+        matter: { id: matter?.id },
+        expense_category: { id: hard?.id },
+        vendor: { id: vendor?.id },
+        reference: 'INV-1',
+      },
     });
     expect(cost.body.data).toMatchObject({ total: 88.5, vendor: { name: 'Metro Courier Services' }, expense_category: { entry_type: 'hard_cost' } });
     const soft = await t.call('POST', '/api/v4/activities.json', { data: { type: 'SoftCostEntry', date: '2026-11-24', price: 1, expense_category: { id: hard?.id } } });
@@ -225,7 +250,8 @@ describe('activities', () => {
 });
 
 describe('bills and line items', () => {
-  const billIn = (t: ReturnType<typeof setup>, state: string) => t.emu.state.bills.all().find((b) => b.state === state && t.emu.state.allocations.where('bill_id', b.id).length === 0);
+  const billIn = (t: ReturnType<typeof setup>, state: string) =>
+    t.emu.state.bills.all().find((b) => b.state === state && t.emu.state.allocations.where('bill_id', b.id).length === 0);
 
   it('approves a draft, refuses an impossible transition, voids an unpaid bill', async () => {
     const t = setup();
@@ -242,7 +268,9 @@ describe('bills and line items', () => {
   it('edits header fields while editable, and only then', async () => {
     const t = setup();
     const draft = billIn(t, 'draft');
-    const edited = await t.call('PATCH', `/api/v4/bills/${draft?.id}.json?fields=subject,due_at,memo`, { data: { subject: 'Revised', due_at: '2027-01-31', memo: 'Thanks' } });
+    const edited = await t.call('PATCH', `/api/v4/bills/${draft?.id}.json?fields=subject,due_at,memo`, {
+      data: { subject: 'Revised', due_at: '2027-01-31', memo: 'Thanks' },
+    });
     expect(edited.body.data).toEqual({ subject: 'Revised', due_at: '2027-01-31', memo: 'Thanks' });
     const readOnly = await t.call('PATCH', `/api/v4/bills/${draft?.id}.json`, { data: { total: 1 } }, { validate: false });
     expect(readOnly.status).toBe(422);

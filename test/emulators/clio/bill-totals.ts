@@ -91,7 +91,10 @@ export function billTotals(state: ClioState, bill: Bill): BillTotals {
   const perLine = lines.map((line) => ({ line, totals: lineTotals(line, bill) }));
   const eligible = perLine.filter(({ line, totals }) => totals.total > 0 && (!bill.discount_services_only || line.kind === 'Service'));
   const billDiscount = discountAmount(bill.discount, round2(eligible.reduce((sum, e) => sum + e.totals.total, 0)));
-  const shares = allocateCents(billDiscount, eligible.map((e) => e.totals.total));
+  const shares = allocateCents(
+    billDiscount,
+    eligible.map((e) => e.totals.total),
+  );
   const shareOf = new Map(eligible.map((e, i) => [e.line.id, shares[i] ?? 0]));
   let services = 0;
   let servicesTax = 0;

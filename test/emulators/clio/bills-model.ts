@@ -86,8 +86,7 @@ function isActiveBill(state: ClioState, billId: number): boolean {
   return bill !== undefined && bill.state !== 'void' && bill.state !== 'deleted';
 }
 
-const hasPayments = (state: ClioState, bill: Bill): boolean =>
-  state.allocations.where('bill_id', bill.id).some((a) => !a.voided_at);
+const hasPayments = (state: ClioState, bill: Bill): boolean => state.allocations.where('bill_id', bill.id).some((a) => !a.voided_at);
 
 /** What a PATCH of `state` may move the bill to (Clio's `available_state_transitions`). */
 export function availableTransitions(state: ClioState, bill: Bill): BillState[] {
@@ -123,9 +122,7 @@ export function isEditable(state: ClioState, bill: Bill): boolean {
   return bill.state === 'awaiting_payment' && state.billing.allow_editing_approved_bills && !hasPayments(state, bill);
 }
 
-export type BillPatch = Partial<
-  Pick<Bill, 'issued_at' | 'due_at' | 'subject' | 'memo' | 'purchase_order' | 'number' | 'tax_rate' | 'secondary_tax_rate'>
-> & {
+export type BillPatch = Partial<Pick<Bill, 'issued_at' | 'due_at' | 'subject' | 'memo' | 'purchase_order' | 'number' | 'tax_rate' | 'secondary_tax_rate'>> & {
   state?: BillState;
   interest?: Partial<Bill['interest']>;
   discount?: Partial<Discount>;

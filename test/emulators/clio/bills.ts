@@ -36,7 +36,20 @@ export const lineItems: Collection<LineItem> = {
   },
 };
 
-const BILL_FIELDS = ['issued_at', 'due_at', 'subject', 'memo', 'purchase_order', 'number', 'tax_rate', 'secondary_tax_rate', 'state', 'interest', 'discount', 'discount_services_only'];
+const BILL_FIELDS = [
+  'issued_at',
+  'due_at',
+  'subject',
+  'memo',
+  'purchase_order',
+  'number',
+  'tax_rate',
+  'secondary_tax_rate',
+  'state',
+  'interest',
+  'discount',
+  'discount_services_only',
+];
 const LINE_FIELDS = ['date', 'description', 'note', 'price', 'quantity', 'taxable', 'secondary_taxable', 'group_ordering', 'kind', 'discount'];
 
 /** Clio rejects keys it does not write (read-only or unknown) instead of ignoring them. */

@@ -55,14 +55,17 @@ export function listHandler<T extends Row>(emu: Emulator, col: Collection<T>): H
       return value === undefined ? [] : [(row: T) => test(row, value, state)];
     });
     const userId = c.get('userId');
-    const rows = col.table(state).all().filter(
-      (row) =>
-        (!col.scope || col.scope(row, userId)) &&
-        (!ids || ids.includes(row.id)) &&
-        (created === undefined || Date.parse(row.created_at) >= created) &&
-        (updated === undefined || Date.parse(row.updated_at) >= updated) &&
-        filters.every((test) => test(row)),
-    );
+    const rows = col
+      .table(state)
+      .all()
+      .filter(
+        (row) =>
+          (!col.scope || col.scope(row, userId)) &&
+          (!ids || ids.includes(row.id)) &&
+          (created === undefined || Date.parse(row.created_at) >= created) &&
+          (updated === undefined || Date.parse(row.updated_at) >= updated) &&
+          filters.every((test) => test(row)),
+      );
     const page = paginate(rows, url, emu.options.baseUrl);
     return c.json({
       data: page.rows.map((row) => select(col.shape, row, state, fields)),

@@ -25,16 +25,7 @@ export interface ContactInput {
 export type NestedInput = Record<string, unknown> & { id?: number; _destroy?: boolean };
 
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
-const SCALARS = [
-  'first_name',
-  'middle_name',
-  'last_name',
-  'prefix',
-  'title',
-  'date_of_birth',
-  'sales_tax_number',
-  'ledes_client_id',
-] as const;
+const SCALARS = ['first_name', 'middle_name', 'last_name', 'prefix', 'title', 'date_of_birth', 'sales_tax_number', 'ledes_client_id'] as const;
 
 export function createContact(state: ClioState, input: ContactInput): Contact {
   if (input.type !== 'Person' && input.type !== 'Company') throw invalid('Type must be Person or Company');

@@ -47,8 +47,7 @@ export function controlRoutes(deps: ControlDeps): Hono {
     if (!row) throw notFound(table.name);
     return row;
   };
-  const show = <T>(c: Context, shape: Shape<T>, row: T, status: 200 | 201 = 200) =>
-    c.json({ data: shape.view(row, emu.state) as Json }, status);
+  const show = <T>(c: Context, shape: Shape<T>, row: T, status: 200 | 201 = 200) => c.json({ data: shape.view(row, emu.state) as Json }, status);
 
   app.post('/reset', async (c) => {
     const { seed } = await body<{ seed?: boolean | number }>(c);
@@ -73,7 +72,10 @@ export function controlRoutes(deps: ControlDeps): Hono {
 
   app.post('/tokens', async (c) => {
     const { access, refreshToken } = emu.tokens.grant(actor((await body<{ user_id?: number }>(c)).user_id));
-    return c.json({ access_token: access.token, refresh_token: refreshToken, token_type: 'bearer', expires_in: emu.options.tokenLifetimeSeconds, user_id: access.userId }, 201);
+    return c.json(
+      { access_token: access.token, refresh_token: refreshToken, token_type: 'bearer', expires_in: emu.options.tokenLifetimeSeconds, user_id: access.userId },
+      201,
+    );
   });
   app.post('/tokens/expire', async (c) => {
     const ok = emu.tokens.expire((await body<{ access_token?: string }>(c)).access_token ?? '');
@@ -136,7 +138,13 @@ export function controlRoutes(deps: ControlDeps): Hono {
     const input = await body<{ activity_ids?: number[]; user_id?: number; issued_at?: string; due_at?: string; subject?: string }>(c);
     const issued = input.issued_at ?? today();
     const due = input.due_at ?? new Date(Date.parse(issued) + 30 * 86_400_000).toISOString().slice(0, 10);
-    const bill = createBill(emu.state, { activity_ids: input.activity_ids ?? [], user_id: actor(input.user_id), issued_at: issued, due_at: due, subject: input.subject ?? null });
+    const bill = createBill(emu.state, {
+      activity_ids: input.activity_ids ?? [],
+      user_id: actor(input.user_id),
+      issued_at: issued,
+      due_at: due,
+      subject: input.subject ?? null,
+    });
     return show(c, S.billShape, bill, 201);
   });
   app.post('/bills/:id/approve', (c) => show(c, S.billShape, setBillState(emu.state, found(emu.state.bills, c.req.param('id')), 'awaiting_payment')));
@@ -166,13 +174,24 @@ export function controlRoutes(deps: ControlDeps): Hono {
     const input = await body<{ amount?: number; date?: string; method?: PaymentMethod; user_id?: number; reference?: string }>(c);
     const method = input.method ?? 'manual';
     if (!['manual', 'clio_payments', 'trust'].includes(method)) throw invalid('method must be manual, clio_payments or trust');
-    const result = recordPayment(emu.state, bill, { amount: Number(input.amount), date: input.date ?? today(), method, user_id: actor(input.user_id), reference: input.reference });
+    const result = recordPayment(emu.state, bill, {
+      amount: Number(input.amount),
+      date: input.date ?? today(),
+      method,
+      user_id: actor(input.user_id),
+      reference: input.reference,
+    });
     return c.json({ data: S.billShape.view(result.bill, emu.state), clio_payment: result.clioPayment && S.clioPaymentShape.view(result.clioPayment, emu.state) }, 201);
   });
   app.post('/bills/:id/credit_memos', async (c) => {
     const bill = found(emu.state.bills, c.req.param('id'));
     const input = await body<{ amount?: number; date?: string; description?: string; user_id?: number }>(c);
-    const memo = addCreditMemo(emu.state, bill, { amount: Number(input.amount), date: input.date ?? today(), description: input.description ?? 'Credit', user_id: actor(input.user_id) });
+    const memo = addCreditMemo(emu.state, bill, {
+      amount: Number(input.amount),
+      date: input.date ?? today(),
+      description: input.description ?? 'Credit',
+      user_id: actor(input.user_id),
+    });
     return show(c, S.creditMemoShape, memo, 201);
   });
   app.post('/bills/:id/interest', async (c) => {
@@ -183,7 +202,14 @@ export function controlRoutes(deps: ControlDeps): Hono {
   app.post('/trust_deposits', async (c) => {
     const input = await body<{ contact_id?: number; matter_id?: number; amount?: number; date?: string; description?: string }>(c);
     if (input.contact_id === undefined || !emu.state.contacts.get(input.contact_id)) throw invalid('contact_id must name a contact');
-    const transaction = deposit(emu.state, { type: 'Trust', contact_id: input.contact_id, matter_id: input.matter_id ?? null, amount: Number(input.amount), date: input.date ?? today(), description: input.description ?? 'Deposit to trust' });
+    const transaction = deposit(emu.state, {
+      type: 'Trust',
+      contact_id: input.contact_id,
+      matter_id: input.matter_id ?? null,
+      amount: Number(input.amount),
+      date: input.date ?? today(),
+      description: input.description ?? 'Deposit to trust',
+    });
     return show(c, S.bankTransactionShape, transaction, 201);
   });
   app.patch('/settings/billing', async (c) => {
@@ -206,12 +232,23 @@ export function controlRoutes(deps: ControlDeps): Hono {
       const bill = found(emu.state.bills, String(form.bill_id ?? ''));
       const user = actor(undefined);
       switch (action) {
-        case 'approve': setBillState(emu.state, bill, 'awaiting_payment'); break;
-        case 'void': setBillState(emu.state, bill, 'void'); break;
-        case 'discount5': editBill(emu.state, bill, { discount: { rate: 5, type: 'percentage' } }); break;
-        case 'credit50': addCreditMemo(emu.state, bill, { amount: 50, date: today(), description: 'Credit', user_id: user }); break;
-        case 'interest10': addInterest(emu.state, bill, { amount: 10, date: today() }); break;
-        default: throw invalid(`Unknown action ${action}`);
+        case 'approve':
+          setBillState(emu.state, bill, 'awaiting_payment');
+          break;
+        case 'void':
+          setBillState(emu.state, bill, 'void');
+          break;
+        case 'discount5':
+          editBill(emu.state, bill, { discount: { rate: 5, type: 'percentage' } });
+          break;
+        case 'credit50':
+          addCreditMemo(emu.state, bill, { amount: 50, date: today(), description: 'Credit', user_id: user });
+          break;
+        case 'interest10':
+          addInterest(emu.state, bill, { amount: 10, date: today() });
+          break;
+        default:
+          throw invalid(`Unknown action ${action}`);
       }
       notice = `Bill ${bill.number}: ${FEE_EARNER_ACTIONS.find(([a]) => a === action)?.[1] ?? action} done.`;
     } catch (error) {

@@ -19,8 +19,20 @@ describe('custom actions', () => {
   it('are per user: created, listed, edited and deleted with the owner token only', async () => {
     const t = setup();
     const action = await registered(t);
-    expect((await t.call('POST', '/api/v4/custom_actions.json', { data: { label: 'Sync to Xero', target_url: 'https://addon.test/x', ui_reference: 'contacts/show' } })).status).toBe(422);
-    expect((await t.call('POST', '/api/v4/custom_actions.json', { data: { label: 'Bills', target_url: 'https://addon.test/x', ui_reference: 'bills/show' } }, { validate: false })).status).toBe(422);
+    expect(
+      (await t.call('POST', '/api/v4/custom_actions.json', { data: { label: 'Sync to Xero', target_url: 'https://addon.test/x', ui_reference: 'contacts/show' } }))
+        .status,
+    ).toBe(422);
+    expect(
+      (
+        await t.call(
+          'POST',
+          '/api/v4/custom_actions.json',
+          { data: { label: 'Bills', target_url: 'https://addon.test/x', ui_reference: 'bills/show' } },
+          { validate: false },
+        )
+      ).status,
+    ).toBe(422);
     const marcus = t.emu.state.users.all()[1];
     const other = t.emu.issueToken(marcus?.id).access_token;
     expect((await t.call('GET', '/api/v4/custom_actions.json', undefined, { token: other })).body.data).toEqual([]);
@@ -105,7 +117,12 @@ describe('reports', () => {
     const trust = ledger.clients[0].accounts.find((a: any) => a.bank_account.type === 'Trust');
     const last = trust.transactions[trust.transactions.length - 1];
     expect(trust.closing_balance).toBe(last.balance);
-    expect(trust.closing_balance).toBe(t.emu.state.bankTransactions.where('client_id', client?.id ?? 0).filter((x) => x.type === 'liability').reduce((s, x) => s + x.funds_in - x.funds_out, 0));
+    expect(trust.closing_balance).toBe(
+      t.emu.state.bankTransactions
+        .where('client_id', client?.id ?? 0)
+        .filter((x) => x.type === 'liability')
+        .reduce((s, x) => s + x.funds_in - x.funds_out, 0),
+    );
     expect((await t.emu.app.request(`/_emulator/report_files/${id}?key=wrong`)).status).toBe(404);
   });
 

@@ -31,9 +31,7 @@ function validate(emu: Emulator, userId: number, input: CustomActionInput, curre
   if (!next.ui_reference || !UI_REFERENCES.includes(next.ui_reference)) {
     throw invalid(`Ui reference must be one of ${UI_REFERENCES.join(', ')}`);
   }
-  const duplicate = emu.state.customActions
-    .where('user_id', userId)
-    .some((a) => a.id !== current?.id && a.label === next.label && a.ui_reference === next.ui_reference);
+  const duplicate = emu.state.customActions.where('user_id', userId).some((a) => a.id !== current?.id && a.label === next.label && a.ui_reference === next.ui_reference);
   if (duplicate) throw invalid('Label has already been taken for this ui_reference');
   return definedOnly({ label: input.label, target_url: input.target_url, ui_reference: input.ui_reference });
 }

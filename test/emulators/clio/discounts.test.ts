@@ -42,7 +42,12 @@ describe('discounts', () => {
     expect(sent.status).toBe(200);
     const listed = await t.call('GET', `/api/v4/line_items.json?bill_id=${billId}&fields=${LINE_FIELDS}`);
     // 620.20 − 10 % (62.02) = 558.18; GST 55.818 → 55.82
-    expect(listed.body.data.find((l: any) => l.id === a)).toMatchObject({ sub_total: 620.2, total: 558.18, tax: 55.82, discount: { rate: 10, type: 'percentage', early_payment_rate: 0, early_payment_period: 0 } });
+    expect(listed.body.data.find((l: any) => l.id === a)).toMatchObject({
+      sub_total: 620.2,
+      total: 558.18,
+      tax: 55.82,
+      discount: { rate: 10, type: 'percentage', early_payment_rate: 0, early_payment_period: 0 },
+    });
     const control = await t.control('PATCH', `/line_items/${b}`, { discount: { rate: 50, type: 'money', note: 'Goodwill' } });
     expect(control.status).toBe(200);
     // 250.00 − 50.00 = 200.00; GST 20.00
@@ -60,13 +65,25 @@ describe('discounts', () => {
     // the one cent left goes to the larger remainder (A): A 27.91, B 10.00.
     // Net: A 530.27 (GST 53.027 → 53.03), B 190.00 (GST 19.00), C 100.00 (GST 10.00).
     expect(bill).toMatchObject({
-      sub_total: 820.27, services_sub_total: 720.27, tax_sum: 82.03, secondary_tax_sum: 0, total_tax: 82.03,
-      total: 902.3, due: 902.3, balance: 902.3, discount: { rate: 5, type: 'percentage' }, discount_services_only: 'true',
+      sub_total: 820.27,
+      services_sub_total: 720.27,
+      tax_sum: 82.03,
+      secondary_tax_sum: 0,
+      total_tax: 82.03,
+      total: 902.3,
+      due: 902.3,
+      balance: 902.3,
+      discount: { rate: 5, type: 'percentage' },
+      discount_services_only: 'true',
     });
     // Lines keep their own line-level figures.
     const lines = (await t.call('GET', `/api/v4/line_items.json?bill_id=${billId}&fields=${LINE_FIELDS}`)).body.data as any[];
     const byId = new Map(lines.map((l) => [l.id, l]));
-    expect([a, b, c].map((id) => [byId.get(id).total, byId.get(id).tax])).toEqual([[558.18, 55.82], [200, 20], [100, 10]]);
+    expect([a, b, c].map((id) => [byId.get(id).total, byId.get(id).tax])).toEqual([
+      [558.18, 55.82],
+      [200, 20],
+      [100, 10],
+    ]);
     // The contract the sync relies on: bill discount = Σ line.total − sub_total; tax it removed = Σ line taxes − total_tax.
     const sumTotals = lines.reduce((s, l) => s + l.total, 0);
     const sumTax = lines.reduce((s, l) => s + l.tax + l.secondary_tax, 0);

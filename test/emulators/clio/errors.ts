@@ -19,5 +19,4 @@ export const forbidden = (message: string) => new ClioError(403, 'Forbidden', me
 /** Clio's DELETE endpoints declare only 204 and 403: a deletion Clio refuses is a 403. */
 export const undeletable = (message: string) => new ClioError(403, 'Forbidden', message);
 export const invalid = (message: string) => new ClioError(422, 'RecordInvalid', message);
-export const preconditionFailed = () =>
-  new ClioError(412, 'PreconditionFailed', 'The resource has been modified since the etag in If-Match was read');
+export const preconditionFailed = () => new ClioError(412, 'PreconditionFailed', 'The resource has been modified since the etag in If-Match was read');

@@ -29,9 +29,7 @@ export class Faults {
   middleware(): MiddlewareHandler {
     return async (c, next) => {
       const path = new URL(c.req.url).pathname;
-      const fault = this.faults.find(
-        (f) => f.remaining > 0 && (f.method === '*' || f.method === c.req.method) && path.startsWith(f.pathPrefix),
-      );
+      const fault = this.faults.find((f) => f.remaining > 0 && (f.method === '*' || f.method === c.req.method) && path.startsWith(f.pathPrefix));
       if (!fault) return next();
       fault.remaining -= 1;
       this.faults = this.faults.filter((f) => f.remaining > 0);

@@ -40,7 +40,10 @@ export function parseFields<T>(shape: Shape<T>, raw: string | undefined): FieldR
     if (!match || match[0] === '') throw badRequest(`Invalid fields parameter: ${raw}`);
     position = pattern.lastIndex;
     const name = match[1] as string;
-    const nested = match[2]?.split(',').map((f) => f.trim()).filter(Boolean);
+    const nested = match[2]
+      ?.split(',')
+      .map((f) => f.trim())
+      .filter(Boolean);
     requests.push(checkField(shape, name, nested));
   }
   return requests;

@@ -4,7 +4,10 @@ import { setup } from './harness';
 describe('host page: act as the fee earner', () => {
   it('lists recent bills, escaped, with plain forms that act and redirect back', async () => {
     const t = setup({ region: 'AU' });
-    const draft = t.emu.state.bills.all().filter((b) => b.state === 'draft').sort((a, b) => b.id - a.id)[0];
+    const draft = t.emu.state.bills
+      .all()
+      .filter((b) => b.state === 'draft')
+      .sort((a, b) => b.id - a.id)[0];
     expect(draft).toBeDefined();
     await t.control('POST', '/clock', { advance_ms: 60_000 });
     await t.control('PATCH', `/bills/${draft?.id}`, { number: '<b>7&8</b>' });
@@ -17,9 +20,12 @@ describe('host page: act as the fee earner', () => {
     for (const label of ['Approve', 'Void', 'Add 5% discount', 'Add credit note ($50)', 'Add interest ($10)']) expect(html).toContain(`>${label}</button>`);
     expect(html).toContain(`name="bill_id" value="${draft?.id}"`);
 
-    const act = (action: string) => t.emu.app.request('/_emulator/manage/act', {
-      method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ bill_id: String(draft?.id), action }).toString(),
-    });
+    const act = (action: string) =>
+      t.emu.app.request('/_emulator/manage/act', {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams({ bill_id: String(draft?.id), action }).toString(),
+      });
     const discounted = await act('discount5');
     expect(discounted.status).toBe(303);
     expect(decodeURIComponent(discounted.headers.get('location') ?? '')).toContain('done');

@@ -13,7 +13,11 @@ const SAMPLE_SIZE = 5;
  */
 /** What the fee-earner panel's buttons do; `POST /_emulator/manage/act` carries them out. */
 export const FEE_EARNER_ACTIONS = [
-  ['approve', 'Approve'], ['void', 'Void'], ['discount5', 'Add 5% discount'], ['credit50', 'Add credit note ($50)'], ['interest10', 'Add interest ($10)'],
+  ['approve', 'Approve'],
+  ['void', 'Void'],
+  ['discount5', 'Add 5% discount'],
+  ['credit50', 'Add credit note ($50)'],
+  ['interest10', 'Add interest ($10)'],
 ] as const;
 export type FeeEarnerAction = (typeof FEE_EARNER_ACTIONS)[number][0];
 
@@ -23,13 +27,18 @@ const RECENT_BILLS = 10;
 function feeEarnerPanel(emu: Emulator): string {
   const state = emu.state;
   // Most recently changed first (the bill the fee earner just touched stays on top).
-  const bills = state.bills.all().filter((b) => b.state !== 'deleted')
-    .sort((a, b) => String(b.updated_at).localeCompare(String(a.updated_at)) || b.id - a.id).slice(0, RECENT_BILLS);
+  const bills = state.bills
+    .all()
+    .filter((b) => b.state !== 'deleted')
+    .sort((a, b) => String(b.updated_at).localeCompare(String(a.updated_at)) || b.id - a.id)
+    .slice(0, RECENT_BILLS);
   const rows = bills.map((b) => {
     const t = billTotals(state, b);
     const client = state.contacts.get(b.client_id)?.name ?? '';
-    const buttons = FEE_EARNER_ACTIONS.map(([action, label]) =>
-      `<form method="post" action="/_emulator/manage/act" style="display:inline"><input type="hidden" name="bill_id" value="${b.id}"><input type="hidden" name="action" value="${action}"><button type="submit">${escape(label)}</button></form>`).join(' ');
+    const buttons = FEE_EARNER_ACTIONS.map(
+      ([action, label]) =>
+        `<form method="post" action="/_emulator/manage/act" style="display:inline"><input type="hidden" name="bill_id" value="${b.id}"><input type="hidden" name="action" value="${action}"><button type="submit">${escape(label)}</button></form>`,
+    ).join(' ');
     return `<tr><td>${escape(b.number)}</td><td>${escape(client)}</td><td>${escape(b.state)}</td><td style="text-align:right">${t.total.toFixed(2)}</td><td style="text-align:right">${t.balance.toFixed(2)}</td><td>${buttons}</td></tr>`;
   });
   return rows.length === 0

@@ -34,11 +34,7 @@ function settle(state: ClioState, bill: Bill, date: string): Bill {
   return state.bills.update(bill.id, paid ? { state: 'paid', paid_at: `${date}T12:00:00Z` } : {});
 }
 
-export function recordPayment(
-  state: ClioState,
-  bill: Bill,
-  input: PaymentInput,
-): { bill: Bill; clioPayment: ClioPaymentsPayment | null } {
+export function recordPayment(state: ClioState, bill: Bill, input: PaymentInput): { bill: Bill; clioPayment: ClioPaymentsPayment | null } {
   requirePayable(state, bill, input.amount);
   const amount = round2(input.amount);
   const operating = bankAccount(state, 'Operating');
@@ -113,11 +109,7 @@ export function recordPayment(
   return { bill: settle(state, bill, input.date), clioPayment };
 }
 
-export function addCreditMemo(
-  state: ClioState,
-  bill: Bill,
-  input: { amount: number; date: string; description: string; user_id: number },
-): CreditMemo {
+export function addCreditMemo(state: ClioState, bill: Bill, input: { amount: number; date: string; description: string; user_id: number }): CreditMemo {
   requirePayable(state, bill, input.amount);
   const memo = state.creditMemos.insert({
     contact_id: bill.client_id,

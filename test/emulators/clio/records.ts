@@ -214,15 +214,7 @@ export interface Allocation extends Row {
   destination_bank_account_id: number | null;
 }
 
-export type ClioPaymentState =
-  | 'pending'
-  | 'authorized'
-  | 'completed'
-  | 'voided'
-  | 'failed'
-  | 'canceled'
-  | 'requires_confirmation'
-  | 'completed_requiring_allocation';
+export type ClioPaymentState = 'pending' | 'authorized' | 'completed' | 'voided' | 'failed' | 'canceled' | 'requires_confirmation' | 'completed_requiring_allocation';
 
 export interface ClioPaymentsPayment extends Row {
   amount: number;

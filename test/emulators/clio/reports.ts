@@ -113,8 +113,7 @@ interface Ledger {
 }
 
 function buildReport(state: ClioState, report: Report): { rows: number; content: object } {
-  const inRange = (t: BankTransaction) =>
-    (report.start_date === null || t.date >= report.start_date) && (report.end_date === null || t.date <= report.end_date);
+  const inRange = (t: BankTransaction) => (report.start_date === null || t.date >= report.start_date) && (report.end_date === null || t.date <= report.end_date);
   const before = (t: BankTransaction) => report.start_date !== null && t.date < report.start_date;
   const selected = state.bankTransactions
     .all()
@@ -165,20 +164,22 @@ function buildReport(state: ClioState, report: Report): { rows: number; content:
     }
     case 'trust_listing': {
       const asOf = (t: BankTransaction) => report.end_date === null || t.date <= report.end_date;
-      const trustAccounts = accounts.filter((a) => a.type === 'Trust').map((a) => {
-        const groups = new Map<string, BankTransaction[]>();
-        for (const t of selected.filter((t) => t.bank_account_id === a.id && asOf(t))) {
-          const key = `${t.client_id}:${t.matter_id}`;
-          groups.set(key, [...(groups.get(key) ?? []), t]);
-        }
-        const balances = [...groups.values()].map((txs) => ({
-          client: clientRef(txs[0]?.client_id ?? null),
-          matter: matterRef(txs[0]?.matter_id ?? null),
-          last_activity_date: txs[txs.length - 1]?.date ?? null,
-          balance: round2(txs.reduce((sum, t) => sum + t.funds_in - t.funds_out, 0)),
-        }));
-        return { bank_account: accountRef(a.id), balances, total: round2(balances.reduce((sum, b) => sum + b.balance, 0)) };
-      });
+      const trustAccounts = accounts
+        .filter((a) => a.type === 'Trust')
+        .map((a) => {
+          const groups = new Map<string, BankTransaction[]>();
+          for (const t of selected.filter((t) => t.bank_account_id === a.id && asOf(t))) {
+            const key = `${t.client_id}:${t.matter_id}`;
+            groups.set(key, [...(groups.get(key) ?? []), t]);
+          }
+          const balances = [...groups.values()].map((txs) => ({
+            client: clientRef(txs[0]?.client_id ?? null),
+            matter: matterRef(txs[0]?.matter_id ?? null),
+            last_activity_date: txs[txs.length - 1]?.date ?? null,
+            balance: round2(txs.reduce((sum, t) => sum + t.funds_in - t.funds_out, 0)),
+          }));
+          return { bank_account: accountRef(a.id), balances, total: round2(balances.reduce((sum, b) => sum + b.balance, 0)) };
+        });
       return { rows: trustAccounts.reduce((n, a) => n + a.balances.length, 0), content: { ...header, as_of: report.end_date, accounts: trustAccounts } };
     }
   }

@@ -7,7 +7,10 @@ function invariants(state: ClioState) {
   for (const bill of state.bills.all()) {
     const lines = state.lineItems.where('bill_id', bill.id);
     const t = billTotals(state, bill);
-    expect(t.sub_total).toBeCloseTo(lines.reduce((s, l) => s + lineTotals(l, bill).sub_total, 0), 2);
+    expect(t.sub_total).toBeCloseTo(
+      lines.reduce((s, l) => s + lineTotals(l, bill).sub_total, 0),
+      2,
+    );
     if (bill.state === 'paid') expect(t.balance).toBe(0);
     if (bill.state === 'awaiting_payment') expect(t.balance).toBeGreaterThan(0);
     if (bill.state === 'void') expect(t.balance).toBe(0);
@@ -24,7 +27,11 @@ describe('seed', () => {
     const t = setup();
     const s = t.emu.state;
     const users = s.users.all();
-    expect(users.map((u) => [u.name, u.roles])).toEqual([['Harriet Vance', ['admin']], ['Marcus Reed', []], ['Priya Nair', ['billing']]]);
+    expect(users.map((u) => [u.name, u.roles])).toEqual([
+      ['Harriet Vance', ['admin']],
+      ['Marcus Reed', []],
+      ['Priya Nair', ['billing']],
+    ]);
     const names = s.contacts.all().map((c) => c.name);
     expect(names).toHaveLength(25);
     for (const name of ['Acme Holdings Pty Ltd', 'Jane Citizen', 'Müller & Söhne GmbH', 'Łukasz Żółć', '太郎 山田']) expect(names).toContain(name);
@@ -34,7 +41,11 @@ describe('seed', () => {
     const states = s.bills.all().map((b) => b.state);
     expect(states).toHaveLength(60);
     expect(Object.fromEntries(['draft', 'awaiting_approval', 'awaiting_payment', 'paid', 'void'].map((st) => [st, states.filter((x) => x === st).length]))).toEqual({
-      draft: 10, awaiting_approval: 8, awaiting_payment: 18, paid: 18, void: 6,
+      draft: 10,
+      awaiting_approval: 8,
+      awaiting_payment: 18,
+      paid: 18,
+      void: 6,
     });
     expect(s.creditMemos.size).toBe(2);
     expect(s.interestCharges.size).toBe(3);

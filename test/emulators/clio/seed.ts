@@ -70,14 +70,65 @@ function company(name: string, email: string, phone: string, address: string[] |
 /** What every firm has from day one, seeded or not: its users, bank accounts and categories. */
 export function foundFirm(state: ClioState): void {
   const users: Omit<User, 'id' | 'etag' | 'created_at' | 'updated_at'>[] = [
-    { name: 'Harriet Vance', first_name: 'Harriet', last_name: 'Vance', initials: 'HV', email: 'harriet.vance@emulated-law.example', enabled: true, account_owner: true, roles: ['admin'], subscription_type: 'Attorney', rate: 450, time_zone: 'Australia/Sydney' },
-    { name: 'Marcus Reed', first_name: 'Marcus', last_name: 'Reed', initials: 'MR', email: 'marcus.reed@emulated-law.example', enabled: true, account_owner: false, roles: [], subscription_type: 'Attorney', rate: 320, time_zone: 'Australia/Sydney' },
-    { name: 'Priya Nair', first_name: 'Priya', last_name: 'Nair', initials: 'PN', email: 'priya.nair@emulated-law.example', enabled: true, account_owner: false, roles: ['billing'], subscription_type: 'NonAttorney', rate: 150, time_zone: 'Australia/Sydney' },
+    {
+      name: 'Harriet Vance',
+      first_name: 'Harriet',
+      last_name: 'Vance',
+      initials: 'HV',
+      email: 'harriet.vance@emulated-law.example',
+      enabled: true,
+      account_owner: true,
+      roles: ['admin'],
+      subscription_type: 'Attorney',
+      rate: 450,
+      time_zone: 'Australia/Sydney',
+    },
+    {
+      name: 'Marcus Reed',
+      first_name: 'Marcus',
+      last_name: 'Reed',
+      initials: 'MR',
+      email: 'marcus.reed@emulated-law.example',
+      enabled: true,
+      account_owner: false,
+      roles: [],
+      subscription_type: 'Attorney',
+      rate: 320,
+      time_zone: 'Australia/Sydney',
+    },
+    {
+      name: 'Priya Nair',
+      first_name: 'Priya',
+      last_name: 'Nair',
+      initials: 'PN',
+      email: 'priya.nair@emulated-law.example',
+      enabled: true,
+      account_owner: false,
+      roles: ['billing'],
+      subscription_type: 'NonAttorney',
+      rate: 150,
+      time_zone: 'Australia/Sydney',
+    },
   ];
   const [owner] = users.map((u) => state.users.insert(u));
-  const bank = { currency: state.currency.code, institution: 'Emulated Bank', holder: state.account.name, clio_payments_enabled: true, controlled_account: false, default_account: true, user_id: owner?.id ?? 0 };
+  const bank = {
+    currency: state.currency.code,
+    institution: 'Emulated Bank',
+    holder: state.account.name,
+    clio_payments_enabled: true,
+    controlled_account: false,
+    default_account: true,
+    user_id: owner?.id ?? 0,
+  };
   state.bankAccounts.insert({ ...bank, name: 'Operating Account', type: 'Operating', account_number: '062-000 1234 5678', general_ledger_number: '1000' });
-  state.bankAccounts.insert({ ...bank, name: 'Trust Account', type: 'Trust', account_number: '062-000 8765 4321', general_ledger_number: '1100', clio_payments_enabled: false });
+  state.bankAccounts.insert({
+    ...bank,
+    name: 'Trust Account',
+    type: 'Trust',
+    account_number: '062-000 8765 4321',
+    general_ledger_number: '1100',
+    clio_payments_enabled: false,
+  });
   const descriptions = [
     ['Research', 'hourly', null, '200'],
     ['Drafting', 'hourly', null, '200'],
@@ -133,7 +184,12 @@ export function seedDemoFirm(state: ClioState, scale: number): void {
   for (let unit = 0; unit < scale; unit += 1) {
     const generated: ContactInput[] = Array.from({ length: 15 }, (_, i) =>
       i % 3 === 2
-        ? company(`${pick(COMPANY_A)} ${pick(COMPANY_B)} ${unit * 15 + i} Pty Ltd`, `accounts${unit * 15 + i}@example.com`, `+61 2 9${String(unit * 15 + i).padStart(3, '0')} 0000`, [`${i + 1} George Street`, 'Sydney', 'NSW', '2000', 'Australia'])
+        ? company(
+            `${pick(COMPANY_A)} ${pick(COMPANY_B)} ${unit * 15 + i} Pty Ltd`,
+            `accounts${unit * 15 + i}@example.com`,
+            `+61 2 9${String(unit * 15 + i).padStart(3, '0')} 0000`,
+            [`${i + 1} George Street`, 'Sydney', 'NSW', '2000', 'Australia'],
+          )
         : person(pick(FIRST), pick(LAST), `client${unit * 15 + i}@example.com`, `+61 41${String(unit * 15 + i).padStart(7, '0')}`),
     );
     const clients = [...(unit === 0 ? SPECIAL_CLIENTS : []), ...generated].map((input) => createContact(state, input));
@@ -143,40 +199,59 @@ export function seedDemoFirm(state: ClioState, scale: number): void {
     const trustClients = clients.slice(0, 10);
     trustClients.forEach((client, i) => {
       const matter = state.matters.where('client_id', client.id)[0] as Matter;
-      deposit(state, { type: 'Trust', contact_id: client.id, matter_id: matter.id, amount: 2000 + i * 750, date: daysAgo(between(100, 150)), description: 'Retainer deposited to trust' });
+      deposit(state, {
+        type: 'Trust',
+        contact_id: client.id,
+        matter_id: matter.id,
+        amount: 2000 + i * 750,
+        date: daysAgo(between(100, 150)),
+        description: 'Retainer deposited to trust',
+      });
     });
     deposit(state, { type: 'Operating', contact_id: null, matter_id: null, amount: 25, date: daysAgo(30), description: 'Bank interest' });
 
     BILL_PLAN.forEach((plan, i) => {
-      const matter = (plan.money === 'trust' ? state.matters.where('client_id', (trustClients[i % trustClients.length] as Contact).id)[0] : matters[(i * 7) % matters.length]) as Matter;
+      const matter = (
+        plan.money === 'trust' ? state.matters.where('client_id', (trustClients[i % trustClients.length] as Contact).id)[0] : matters[(i * 7) % matters.length]
+      ) as Matter;
       const user = pick(users);
       const issuedDaysAgo = plan.money === 'interest' ? between(75, 110) : between(5, 60);
       const activityIds = [
-        ...Array.from({ length: between(2, 5) }, () =>
-          recordActivity(state, {
-            type: 'TimeEntry',
-            date: daysAgo(issuedDaysAgo + between(1, 20)),
-            quantity: between(1, 40) * 360, // tenths of an hour: 0.1 h to 4.0 h
-            note: `${pick(['Reviewed', 'Drafted', 'Discussed', 'Researched'])} ${matter.description.toLowerCase()}`,
-            matter: { id: matter.id },
-            activity_description: { id: pick(descriptions).id },
-            user: { id: user.id },
-          }, user.id).id,
+        ...Array.from(
+          { length: between(2, 5) },
+          () =>
+            recordActivity(
+              state,
+              {
+                type: 'TimeEntry',
+                date: daysAgo(issuedDaysAgo + between(1, 20)),
+                quantity: between(1, 40) * 360, // tenths of an hour: 0.1 h to 4.0 h
+                note: `${pick(['Reviewed', 'Drafted', 'Discussed', 'Researched'])} ${matter.description.toLowerCase()}`,
+                matter: { id: matter.id },
+                activity_description: { id: pick(descriptions).id },
+                user: { id: user.id },
+              },
+              user.id,
+            ).id,
         ),
         ...Array.from({ length: between(0, 2) }, (_, k) => {
           const hard = k === 0;
           const category = pick(categories.filter((c) => c.entry_type === (hard ? 'hard_cost' : 'soft_cost')));
-          return recordActivity(state, {
-            type: hard ? 'HardCostEntry' : 'SoftCostEntry',
-            date: daysAgo(issuedDaysAgo + between(1, 20)),
-            quantity: hard ? 1 : between(10, 200),
-            price: hard ? between(2000, 40000) / 100 : category.rate,
-            note: category.name,
-            matter: { id: matter.id },
-            expense_category: { id: category.id },
-            vendor: hard ? { id: pick(vendors).id } : null,
-            reference: hard ? `INV-${between(1000, 9999)}` : null,
-          }, user.id).id;
+          return recordActivity(
+            state,
+            {
+              type: hard ? 'HardCostEntry' : 'SoftCostEntry',
+              date: daysAgo(issuedDaysAgo + between(1, 20)),
+              quantity: hard ? 1 : between(10, 200),
+              price: hard ? between(2000, 40000) / 100 : category.rate,
+              note: category.name,
+              matter: { id: matter.id },
+              expense_category: { id: category.id },
+              vendor: hard ? { id: pick(vendors).id } : null,
+              reference: hard ? `INV-${between(1000, 9999)}` : null,
+            },
+            user.id,
+          ).id;
         }),
       ];
       const bill = createBill(state, {
@@ -196,12 +271,49 @@ export function seedDemoFirm(state: ClioState, scale: number): void {
       const kind = i % 8;
       if (kind === 6) {
         const category = pick(categories.filter((c) => c.entry_type === 'hard_cost'));
-        recordActivity(state, { type: 'HardCostEntry', date: daysAgo(between(0, 30)), quantity: 1, price: between(1500, 30000) / 100, note: category.name, matter: { id: matter.id }, expense_category: { id: category.id }, vendor: { id: pick(vendors).id } }, user.id);
+        recordActivity(
+          state,
+          {
+            type: 'HardCostEntry',
+            date: daysAgo(between(0, 30)),
+            quantity: 1,
+            price: between(1500, 30000) / 100,
+            note: category.name,
+            matter: { id: matter.id },
+            expense_category: { id: category.id },
+            vendor: { id: pick(vendors).id },
+          },
+          user.id,
+        );
       } else if (kind === 7) {
         const category = pick(categories.filter((c) => c.entry_type === 'soft_cost'));
-        recordActivity(state, { type: 'SoftCostEntry', date: daysAgo(between(0, 30)), quantity: between(5, 100), price: category.rate, note: category.name, matter: { id: matter.id }, expense_category: { id: category.id } }, user.id);
+        recordActivity(
+          state,
+          {
+            type: 'SoftCostEntry',
+            date: daysAgo(between(0, 30)),
+            quantity: between(5, 100),
+            price: category.rate,
+            note: category.name,
+            matter: { id: matter.id },
+            expense_category: { id: category.id },
+          },
+          user.id,
+        );
       } else {
-        recordActivity(state, { type: 'TimeEntry', date: daysAgo(between(0, 30)), quantity: between(1, 30) * 360, note: 'Work in progress', matter: { id: matter.id }, activity_description: { id: pick(descriptions).id }, non_billable: kind === 5 }, user.id);
+        recordActivity(
+          state,
+          {
+            type: 'TimeEntry',
+            date: daysAgo(between(0, 30)),
+            quantity: between(1, 30) * 360,
+            note: 'Work in progress',
+            matter: { id: matter.id },
+            activity_description: { id: pick(descriptions).id },
+            non_billable: kind === 5,
+          },
+          user.id,
+        );
       }
     }
   }
@@ -242,13 +354,21 @@ function settleBill(
     return;
   }
   const balance = billTotals(state, approved).balance;
-  const pay = (amount: number, method: PaymentMethod) => recordPayment(state, state.bills.require(bill.id), { amount, date: ctx.date, method, user_id: ctx.admin.id, reference: `REF-${bill.id}` });
+  const pay = (amount: number, method: PaymentMethod) =>
+    recordPayment(state, state.bills.require(bill.id), { amount, date: ctx.date, method, user_id: ctx.admin.id, reference: `REF-${bill.id}` });
   switch (money) {
     case 'trust': {
       // The client tops up trust when the retainer does not cover the bill.
       const shortfall = round2(balance - trustBalance(state, bill.client_id));
       if (shortfall > 0) {
-        deposit(state, { type: 'Trust', contact_id: bill.client_id, matter_id: bill.matter_ids[0] ?? null, amount: shortfall + 500, date: ctx.date, description: 'Trust top-up' });
+        deposit(state, {
+          type: 'Trust',
+          contact_id: bill.client_id,
+          matter_id: bill.matter_ids[0] ?? null,
+          amount: shortfall + 500,
+          date: ctx.date,
+          description: 'Trust top-up',
+        });
       }
       pay(balance, 'trust');
       return;

@@ -14,11 +14,7 @@ import type { Row, Table } from './store';
 
 const ROW = ['id', 'etag', 'created_at', 'updated_at'] as const;
 
-function ref<T, U extends Row>(
-  shape: () => Shape<U>,
-  table: (s: ClioState) => Table<U>,
-  id: (row: T) => number | null,
-): Relation<T> {
+function ref<T, U extends Row>(shape: () => Shape<U>, table: (s: ClioState) => Table<U>, id: (row: T) => number | null): Relation<T> {
   return {
     many: false,
     keys: () => shape().scalars,
@@ -30,10 +26,7 @@ function ref<T, U extends Row>(
   };
 }
 
-function refs<T, U extends Row>(
-  shape: () => Shape<U>,
-  rows: (row: T, s: ClioState) => U[],
-): Relation<T> {
+function refs<T, U extends Row>(shape: () => Shape<U>, rows: (row: T, s: ClioState) => U[]): Relation<T> {
   return { many: true, keys: () => shape().scalars, resolve: (row, s) => rows(row, s).map((r) => shape().view(r, s)) };
 }
 
@@ -41,11 +34,9 @@ function embedded<T>(keys: readonly string[], get: (row: T, s: ClioState) => Jso
   return { many, keys: () => keys, resolve: get };
 }
 
-const byIds = <U extends Row>(table: Table<U>, ids: number[]): U[] =>
-  ids.map((id) => table.get(id)).filter((r): r is U => r !== undefined);
+const byIds = <U extends Row>(table: Table<U>, ids: number[]): U[] => ids.map((id) => table.get(id)).filter((r): r is U => r !== undefined);
 
-const currency = <T>(): Relation<T> =>
-  embedded(['id', 'code', 'sign'], (_row, s) => ({ id: s.currency.id, code: s.currency.code, sign: s.currency.sign }));
+const currency = <T>(): Relation<T> => embedded(['id', 'code', 'sign'], (_row, s) => ({ id: s.currency.id, code: s.currency.code, sign: s.currency.sign }));
 
 export const accountShape: Relation<R.User> = embedded(['id', 'name'], (_row, s) => ({ ...s.account }));
 
@@ -66,8 +57,7 @@ const addressShape: Shape<R.Address> = {
   view: (a) => ({ ...a }),
 };
 
-const accountBalances = <T>(balances: (row: T, s: ClioState) => Json[]): Relation<T> =>
-  embedded(['id', 'balance', 'type', 'name', 'currency_id'], balances, true);
+const accountBalances = <T>(balances: (row: T, s: ClioState) => Json[]): Relation<T> => embedded(['id', 'balance', 'type', 'name', 'currency_id'], balances, true);
 
 /** Operating and trust balance of a client, per bank account, as Clio's `account_balances`. */
 function clientAccountBalances(s: ClioState, clientId: number): Json[] {
@@ -88,19 +78,48 @@ function clientAccountBalances(s: ClioState, clientId: number): Json[] {
 export const contactShape: Shape<R.Contact> = {
   name: 'contact',
   scalars: [
-    ...ROW, 'name', 'first_name', 'middle_name', 'last_name', 'prefix', 'title', 'initials', 'date_of_birth', 'type',
-    'primary_email_address', 'secondary_email_address', 'primary_phone_number', 'secondary_phone_number',
-    'is_client', 'is_co_counsel', 'is_bill_recipient', 'sales_tax_number', 'ledes_client_id',
+    ...ROW,
+    'name',
+    'first_name',
+    'middle_name',
+    'last_name',
+    'prefix',
+    'title',
+    'initials',
+    'date_of_birth',
+    'type',
+    'primary_email_address',
+    'secondary_email_address',
+    'primary_phone_number',
+    'secondary_phone_number',
+    'is_client',
+    'is_co_counsel',
+    'is_bill_recipient',
+    'sales_tax_number',
+    'ledes_client_id',
   ],
   relations: {
-    email_addresses: refs(() => emailShape, (c) => c.email_addresses),
-    phone_numbers: refs(() => phoneShape, (c) => c.phone_numbers),
-    addresses: refs(() => addressShape, (c) => c.addresses),
+    email_addresses: refs(
+      () => emailShape,
+      (c) => c.email_addresses,
+    ),
+    phone_numbers: refs(
+      () => phoneShape,
+      (c) => c.phone_numbers,
+    ),
+    addresses: refs(
+      () => addressShape,
+      (c) => c.addresses,
+    ),
     primary_address: embedded(addressShape.scalars, (c) => {
       const primary = c.addresses.find((a) => a.primary);
       return primary ? { ...primary } : null;
     }),
-    company: ref(() => contactShape, (s) => s.contacts, (c) => c.company_id),
+    company: ref(
+      () => contactShape,
+      (s) => s.contacts,
+      (c) => c.company_id,
+    ),
     account_balances: accountBalances((c, s) => clientAccountBalances(s, c.id)),
     currency: currency(),
   },
@@ -130,13 +149,18 @@ function orderPrimaryFirst<T extends { primary: boolean }>(items: T[]): T[] {
 
 export const matterShape: Shape<R.Matter> = {
   name: 'matter',
-  scalars: [
-    ...ROW, 'number', 'display_number', 'description', 'status', 'client_id', 'billable', 'billing_method',
-    'open_date', 'close_date',
-  ],
+  scalars: [...ROW, 'number', 'display_number', 'description', 'status', 'client_id', 'billable', 'billing_method', 'open_date', 'close_date'],
   relations: {
-    client: ref(() => contactShape, (s) => s.contacts, (m) => m.client_id),
-    responsible_attorney: ref(() => userShape, (s) => s.users, (m) => m.responsible_attorney_id),
+    client: ref(
+      () => contactShape,
+      (s) => s.contacts,
+      (m) => m.client_id,
+    ),
+    responsible_attorney: ref(
+      () => userShape,
+      (s) => s.users,
+      (m) => m.responsible_attorney_id,
+    ),
     currency: currency(),
     account_balances: accountBalances((m, s) =>
       clientAccountBalances(s, m.client_id).map((b) => ({
@@ -184,17 +208,58 @@ function roundedSeconds(s: ClioState, seconds: number): number {
 export const activityShape: Shape<R.Activity> = {
   name: 'activity',
   scalars: [
-    ...ROW, 'type', 'date', 'quantity_in_hours', 'rounded_quantity_in_hours', 'quantity', 'rounded_quantity',
-    'quantity_redacted', 'price', 'note', 'flat_rate', 'billed', 'on_bill', 'total', 'contingency_fee', 'reference',
-    'non_billable', 'non_billable_total', 'no_charge', 'tax_setting',
+    ...ROW,
+    'type',
+    'date',
+    'quantity_in_hours',
+    'rounded_quantity_in_hours',
+    'quantity',
+    'rounded_quantity',
+    'quantity_redacted',
+    'price',
+    'note',
+    'flat_rate',
+    'billed',
+    'on_bill',
+    'total',
+    'contingency_fee',
+    'reference',
+    'non_billable',
+    'non_billable_total',
+    'no_charge',
+    'tax_setting',
   ],
   relations: {
-    activity_description: ref(() => activityDescriptionShape, (s) => s.activityDescriptions, (a) => a.activity_description_id),
-    expense_category: ref(() => expenseCategoryShape, (s) => s.expenseCategories, (a) => a.expense_category_id),
-    bill: ref(() => billShape, (s) => s.bills, (a) => a.bill_id),
-    matter: ref(() => matterShape, (s) => s.matters, (a) => a.matter_id),
-    user: ref(() => userShape, (s) => s.users, (a) => a.user_id),
-    vendor: ref(() => contactShape, (s) => s.contacts, (a) => a.vendor_id),
+    activity_description: ref(
+      () => activityDescriptionShape,
+      (s) => s.activityDescriptions,
+      (a) => a.activity_description_id,
+    ),
+    expense_category: ref(
+      () => expenseCategoryShape,
+      (s) => s.expenseCategories,
+      (a) => a.expense_category_id,
+    ),
+    bill: ref(
+      () => billShape,
+      (s) => s.bills,
+      (a) => a.bill_id,
+    ),
+    matter: ref(
+      () => matterShape,
+      (s) => s.matters,
+      (a) => a.matter_id,
+    ),
+    user: ref(
+      () => userShape,
+      (s) => s.users,
+      (a) => a.user_id,
+    ),
+    vendor: ref(
+      () => contactShape,
+      (s) => s.contacts,
+      (a) => a.vendor_id,
+    ),
     currency: currency(),
   },
   view: (a, s) => {
@@ -220,15 +285,55 @@ export const activityShape: Shape<R.Activity> = {
 export const billShape: Shape<R.Bill> = {
   name: 'bill',
   scalars: [
-    ...ROW, 'number', 'issued_at', 'due_at', 'tax_rate', 'secondary_tax_rate', 'subject', 'purchase_order', 'type', 'memo',
-    'start_at', 'end_at', 'balance', 'state', 'kind', 'total', 'paid', 'paid_at', 'pending', 'due', 'can_update',
-    'credits_issued', 'shared', 'last_sent_at', 'services_secondary_tax', 'services_sub_total', 'services_tax',
-    'sub_total', 'tax_sum', 'secondary_tax_sum', 'total_tax', 'available_state_transitions', 'discount_services_only',
+    ...ROW,
+    'number',
+    'issued_at',
+    'due_at',
+    'tax_rate',
+    'secondary_tax_rate',
+    'subject',
+    'purchase_order',
+    'type',
+    'memo',
+    'start_at',
+    'end_at',
+    'balance',
+    'state',
+    'kind',
+    'total',
+    'paid',
+    'paid_at',
+    'pending',
+    'due',
+    'can_update',
+    'credits_issued',
+    'shared',
+    'last_sent_at',
+    'services_secondary_tax',
+    'services_sub_total',
+    'services_tax',
+    'sub_total',
+    'tax_sum',
+    'secondary_tax_sum',
+    'total_tax',
+    'available_state_transitions',
+    'discount_services_only',
   ],
   relations: {
-    client: ref(() => contactShape, (s) => s.contacts, (b) => b.client_id),
-    matters: refs(() => matterShape, (b, s) => byIds(s.matters, b.matter_ids)),
-    user: ref(() => userShape, (s) => s.users, (b) => b.user_id),
+    client: ref(
+      () => contactShape,
+      (s) => s.contacts,
+      (b) => b.client_id,
+    ),
+    matters: refs(
+      () => matterShape,
+      (b, s) => byIds(s.matters, b.matter_ids),
+    ),
+    user: ref(
+      () => userShape,
+      (s) => s.users,
+      (b) => b.user_id,
+    ),
     currency: currency(),
     interest: embedded(['balance', 'period', 'rate', 'total', 'type'], (b, s) => {
       const interest = billTotals(s, b).interest_total;
@@ -275,14 +380,43 @@ export const billShape: Shape<R.Bill> = {
 export const lineItemShape: Shape<R.LineItem> = {
   name: 'line_item',
   scalars: [
-    ...ROW, 'type', 'description', 'date', 'price', 'taxable', 'kind', 'note', 'secondary_taxable', 'total', 'tax',
-    'secondary_tax', 'sub_total', 'quantity', 'group_ordering',
+    ...ROW,
+    'type',
+    'description',
+    'date',
+    'price',
+    'taxable',
+    'kind',
+    'note',
+    'secondary_taxable',
+    'total',
+    'tax',
+    'secondary_tax',
+    'sub_total',
+    'quantity',
+    'group_ordering',
   ],
   relations: {
-    bill: ref(() => billShape, (s) => s.bills, (l) => l.bill_id),
-    activity: ref(() => activityShape, (s) => s.activities, (l) => l.activity_id),
-    matter: ref(() => matterShape, (s) => s.matters, (l) => l.matter_id),
-    user: ref(() => userShape, (s) => s.users, (l) => l.user_id),
+    bill: ref(
+      () => billShape,
+      (s) => s.bills,
+      (l) => l.bill_id,
+    ),
+    activity: ref(
+      () => activityShape,
+      (s) => s.activities,
+      (l) => l.activity_id,
+    ),
+    matter: ref(
+      () => matterShape,
+      (s) => s.matters,
+      (l) => l.matter_id,
+    ),
+    user: ref(
+      () => userShape,
+      (s) => s.users,
+      (l) => l.user_id,
+    ),
     discount: embedded(['rate', 'type', 'note', 'early_payment_rate', 'early_payment_period'], (l) => ({ ...l.discount })),
   },
   view: (l, s) => {
@@ -295,12 +429,32 @@ export const allocationShape: Shape<R.Allocation> = {
   name: 'allocation',
   scalars: [...ROW, 'date', 'amount', 'interest', 'voided_at', 'description', 'has_online_payment', 'destroyable', 'payment_type'],
   relations: {
-    bill: ref(() => billShape, (s) => s.bills, (a) => a.bill_id),
-    contact: ref(() => contactShape, (s) => s.contacts, (a) => a.contact_id),
-    matter: ref(() => matterShape, (s) => s.matters, (a) => a.matter_id),
+    bill: ref(
+      () => billShape,
+      (s) => s.bills,
+      (a) => a.bill_id,
+    ),
+    contact: ref(
+      () => contactShape,
+      (s) => s.contacts,
+      (a) => a.contact_id,
+    ),
+    matter: ref(
+      () => matterShape,
+      (s) => s.matters,
+      (a) => a.matter_id,
+    ),
     parent: embedded(['id', 'type'], (a) => ({ id: a.parent_id, type: a.parent_type })),
-    source_bank_account: ref(() => bankAccountShape, (s) => s.bankAccounts, (a) => a.source_bank_account_id),
-    destination_bank_account: ref(() => bankAccountShape, (s) => s.bankAccounts, (a) => a.destination_bank_account_id),
+    source_bank_account: ref(
+      () => bankAccountShape,
+      (s) => s.bankAccounts,
+      (a) => a.source_bank_account_id,
+    ),
+    destination_bank_account: ref(
+      () => bankAccountShape,
+      (s) => s.bankAccounts,
+      (a) => a.destination_bank_account_id,
+    ),
   },
   view: (a) => {
     const { bill_id: _b, contact_id: _c, matter_id: _m, parent_id: _p, parent_type: _t, source_bank_account_id: _s, destination_bank_account_id: _d, ...rest } = a;
@@ -312,9 +466,20 @@ export const creditMemoShape: Shape<R.CreditMemo> = {
   name: 'credit_memo',
   scalars: [...ROW, 'date', 'amount', 'description', 'discount', 'voided_at'],
   relations: {
-    contact: ref(() => contactShape, (s) => s.contacts, (m) => m.contact_id),
-    user: ref(() => userShape, (s) => s.users, (m) => m.user_id),
-    allocations: refs(() => allocationShape, (m, s) => s.allocations.where('parent_id', m.id)),
+    contact: ref(
+      () => contactShape,
+      (s) => s.contacts,
+      (m) => m.contact_id,
+    ),
+    user: ref(
+      () => userShape,
+      (s) => s.users,
+      (m) => m.user_id,
+    ),
+    allocations: refs(
+      () => allocationShape,
+      (m, s) => s.allocations.where('parent_id', m.id),
+    ),
   },
   view: ({ contact_id: _c, user_id: _u, ...m }) => ({ ...m }),
 };
@@ -323,8 +488,15 @@ export const interestChargeShape: Shape<R.InterestCharge> = {
   name: 'interest_charge',
   scalars: [...ROW, 'date', 'description', 'total'],
   relations: {
-    bill: ref(() => billShape, (s) => s.bills, (c) => c.bill_id),
-    matters: refs(() => matterShape, (c, s) => byIds(s.matters, s.bills.get(c.bill_id)?.matter_ids ?? [])),
+    bill: ref(
+      () => billShape,
+      (s) => s.bills,
+      (c) => c.bill_id,
+    ),
+    matters: refs(
+      () => matterShape,
+      (c, s) => byIds(s.matters, s.bills.get(c.bill_id)?.matter_ids ?? []),
+    ),
   },
   view: ({ bill_id: _b, ...c }) => ({ ...c }),
 };
@@ -333,13 +505,38 @@ export const clioPaymentShape: Shape<R.ClioPaymentsPayment> = {
   name: 'clio_payments_payment',
   scalars: [...ROW, 'amount', 'confirmation_number', 'currency', 'deposit_as_revenue', 'description', 'email_address', 'state'],
   relations: {
-    bank_transaction: ref(() => bankTransactionShape, (s) => s.bankTransactions, (p) => p.bank_transaction_id),
-    contact: ref(() => contactShape, (s) => s.contacts, (p) => p.contact_id),
-    destination_account: ref(() => bankAccountShape, (s) => s.bankAccounts, (p) => p.destination_account_id),
-    user: ref(() => userShape, (s) => s.users, (p) => p.user_id),
-    allocations: refs(() => allocationShape, (p, s) => byIds(s.allocations, p.allocation_ids)),
-    bills: refs(() => billShape, (p, s) => byIds(s.bills, p.bill_ids)),
-    matters: refs(() => matterShape, (p, s) => byIds(s.matters, p.matter_ids)),
+    bank_transaction: ref(
+      () => bankTransactionShape,
+      (s) => s.bankTransactions,
+      (p) => p.bank_transaction_id,
+    ),
+    contact: ref(
+      () => contactShape,
+      (s) => s.contacts,
+      (p) => p.contact_id,
+    ),
+    destination_account: ref(
+      () => bankAccountShape,
+      (s) => s.bankAccounts,
+      (p) => p.destination_account_id,
+    ),
+    user: ref(
+      () => userShape,
+      (s) => s.users,
+      (p) => p.user_id,
+    ),
+    allocations: refs(
+      () => allocationShape,
+      (p, s) => byIds(s.allocations, p.allocation_ids),
+    ),
+    bills: refs(
+      () => billShape,
+      (p, s) => byIds(s.bills, p.bill_ids),
+    ),
+    matters: refs(
+      () => matterShape,
+      (p, s) => byIds(s.matters, p.matter_ids),
+    ),
   },
   view: (p) => {
     const { contact_id: _c, user_id: _u, bill_ids: _b, matter_ids: _m, allocation_ids: _a, destination_account_id: _d, bank_transaction_id: _t, ...rest } = p;
@@ -348,19 +545,35 @@ export const clioPaymentShape: Shape<R.ClioPaymentsPayment> = {
 };
 
 function accountTransactions(s: ClioState, accountId: number): R.BankTransaction[] {
-  return s.bankTransactions
-    .where('bank_account_id', accountId)
-    .sort((a, b) => (a.date === b.date ? a.id - b.id : a.date < b.date ? -1 : 1));
+  return s.bankTransactions.where('bank_account_id', accountId).sort((a, b) => (a.date === b.date ? a.id - b.id : a.date < b.date ? -1 : 1));
 }
 
 export const bankAccountShape: Shape<R.BankAccount> = {
   name: 'bank_account',
   scalars: [
-    ...ROW, 'account_number', 'balance', 'bank_transactions_count', 'clio_payments_enabled', 'controlled_account',
-    'currency', 'currency_symbol', 'currency_id', 'default_account', 'general_ledger_number', 'holder', 'institution',
-    'name', 'type',
+    ...ROW,
+    'account_number',
+    'balance',
+    'bank_transactions_count',
+    'clio_payments_enabled',
+    'controlled_account',
+    'currency',
+    'currency_symbol',
+    'currency_id',
+    'default_account',
+    'general_ledger_number',
+    'holder',
+    'institution',
+    'name',
+    'type',
   ],
-  relations: { user: ref(() => userShape, (s) => s.users, (a) => a.user_id) },
+  relations: {
+    user: ref(
+      () => userShape,
+      (s) => s.users,
+      (a) => a.user_id,
+    ),
+  },
   view: ({ user_id: _u, ...a }, s) => {
     const transactions = accountTransactions(s, a.id);
     return {
@@ -376,16 +589,49 @@ export const bankAccountShape: Shape<R.BankAccount> = {
 export const bankTransactionShape: Shape<R.BankTransaction> = {
   name: 'bank_transaction',
   scalars: [
-    ...ROW, 'type', 'bank_account_id', 'source', 'confirmation', 'date', 'amount', 'currency', 'currency_id',
-    'description', 'exchange_rate', 'transaction_type', 'funds_in', 'funds_out', 'clio_payments_transaction',
+    ...ROW,
+    'type',
+    'bank_account_id',
+    'source',
+    'confirmation',
+    'date',
+    'amount',
+    'currency',
+    'currency_id',
+    'description',
+    'exchange_rate',
+    'transaction_type',
+    'funds_in',
+    'funds_out',
+    'clio_payments_transaction',
     'current_account_balance',
   ],
   relations: {
-    client: ref(() => contactShape, (s) => s.contacts, (t) => t.client_id),
-    matter: ref(() => matterShape, (s) => s.matters, (t) => t.matter_id),
-    bank_account: ref(() => bankAccountShape, (s) => s.bankAccounts, (t) => t.bank_account_id),
-    bill: ref(() => billShape, (s) => s.bills, (t) => t.bill_id),
-    allocation: ref(() => allocationShape, (s) => s.allocations, (t) => t.allocation_id),
+    client: ref(
+      () => contactShape,
+      (s) => s.contacts,
+      (t) => t.client_id,
+    ),
+    matter: ref(
+      () => matterShape,
+      (s) => s.matters,
+      (t) => t.matter_id,
+    ),
+    bank_account: ref(
+      () => bankAccountShape,
+      (s) => s.bankAccounts,
+      (t) => t.bank_account_id,
+    ),
+    bill: ref(
+      () => billShape,
+      (s) => s.bills,
+      (t) => t.bill_id,
+    ),
+    allocation: ref(
+      () => allocationShape,
+      (s) => s.allocations,
+      (t) => t.allocation_id,
+    ),
   },
   view: (t, s) => {
     const { client_id: _c, matter_id: _m, bill_id: _b, allocation_id: _a, ...rest } = t;
@@ -416,15 +662,31 @@ export const customActionShape: Shape<R.CustomAction> = {
 export const webhookShape: Shape<R.Webhook> = {
   name: 'webhook',
   scalars: [...ROW, 'url', 'fields', 'shared_secret', 'model', 'status', 'events', 'expires_at'],
-  relations: { user: ref(() => userShape, (s) => s.users, (w) => w.user_id) },
+  relations: {
+    user: ref(
+      () => userShape,
+      (s) => s.users,
+      (w) => w.user_id,
+    ),
+  },
   view: ({ user_id: _u, ...w }) => ({ ...w }),
 };
 
 export const billingSettingShape: Shape<R.BillingSetting> = {
   name: 'billing_setting',
   scalars: [
-    ...ROW, 'currency', 'currency_sign', 'tax_name', 'tax_rate', 'apply_tax_by_default', 'use_secondary_tax',
-    'secondary_tax_name', 'secondary_tax_rate', 'secondary_tax_rule', 'rounding', 'use_decimal_rounding',
+    ...ROW,
+    'currency',
+    'currency_sign',
+    'tax_name',
+    'tax_rate',
+    'apply_tax_by_default',
+    'use_secondary_tax',
+    'secondary_tax_name',
+    'secondary_tax_rate',
+    'secondary_tax_rule',
+    'rounding',
+    'use_decimal_rounding',
   ],
   relations: {},
   view: ({ allow_editing_approved_bills: _a, ...b }) => ({ ...b }),

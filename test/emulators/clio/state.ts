@@ -57,8 +57,7 @@ export class ClioState {
     readonly clock: Clock,
     readonly region: Region,
   ) {
-    const table = <T extends Row>(name: string) =>
-      new Table<T>(name, this.ids, clock, (t, event, row) => this.changed(t, event, row));
+    const table = <T extends Row>(name: string) => new Table<T>(name, this.ids, clock, (t, event, row) => this.changed(t, event, row));
     this.users = table('users');
     this.contacts = table('contacts');
     this.matters = table('matters');

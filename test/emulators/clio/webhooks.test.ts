@@ -34,8 +34,10 @@ afterEach(async () => {
 });
 
 /** Echoes the handshake secret; answers deliveries with `status`. */
-const echoing = (status = 200) => (r: Received) =>
-  r.headers['x-hook-secret'] ? { status: 200, headers: { 'X-Hook-Secret': String(r.headers['x-hook-secret']) } } : { status };
+const echoing =
+  (status = 200) =>
+  (r: Received) =>
+    r.headers['x-hook-secret'] ? { status: 200, headers: { 'X-Hook-Secret': String(r.headers['x-hook-secret']) } } : { status };
 
 describe('webhooks', () => {
   it('enables on an echoed handshake, then delivers signed payloads with the chosen fields', async () => {
@@ -77,7 +79,10 @@ describe('webhooks', () => {
     expect((await t.call('GET', `/api/v4/webhooks/${id}.json?fields=status`)).body.data.status).toBe('pending');
     const wrong = await t.emu.app.request(`/api/v4/webhooks/${id}/activate`, { method: 'PUT', headers: { authorization: `Bearer ${t.token}`, 'X-Hook-Secret': 'nope' } });
     expect(wrong.status).toBe(422);
-    const ok = await t.emu.app.request(`/api/v4/webhooks/${id}/activate`, { method: 'PUT', headers: { authorization: `Bearer ${t.token}`, 'X-Hook-Secret': created.body.data.shared_secret } });
+    const ok = await t.emu.app.request(`/api/v4/webhooks/${id}/activate`, {
+      method: 'PUT',
+      headers: { authorization: `Bearer ${t.token}`, 'X-Hook-Secret': created.body.data.shared_secret },
+    });
     expect(ok.status).toBe(200);
     expect((await t.call('GET', `/api/v4/webhooks/${id}.json?fields=status`)).body.data.status).toBe('enabled');
   });

@@ -25,7 +25,18 @@ const MODELS: Record<WebhookModel, { table: string; shape: Shape<never>; events:
 };
 
 /** Clio also accepts a model's numeric id (webhooks guide table). */
-const MODEL_IDS: Record<number, string> = { 1: 'matter', 2: 'activity', 3: 'bill', 4: 'calendar_entry', 5: 'communication', 6: 'contact', 7: 'task', 8: 'document', 9: 'folder', 10: 'clio_payments_payment' };
+const MODEL_IDS: Record<number, string> = {
+  1: 'matter',
+  2: 'activity',
+  3: 'bill',
+  4: 'calendar_entry',
+  5: 'communication',
+  6: 'contact',
+  7: 'task',
+  8: 'document',
+  9: 'folder',
+  10: 'clio_payments_payment',
+};
 
 export interface Delivery {
   webhook_id: number;

@@ -8,9 +8,7 @@ import { ZERO_UUID } from './random';
 import { envelope, validationErrors, validationException } from './responses';
 import type { JsonObject } from './store';
 
-export type ElementResult =
-  | { ok: true; body: JsonObject }
-  | { ok: false; body: JsonObject; errors: string[] };
+export type ElementResult = { ok: true; body: JsonObject } | { ok: false; body: JsonObject; errors: string[] };
 
 export interface BatchShape {
   /** Collection key, e.g. "Invoices". */
@@ -30,9 +28,11 @@ export function failed(input: JsonObject, shape: BatchShape, errors: string[], i
 }
 
 export function respondBatch(c: Context, ctx: EmulatorContext, shape: BatchShape, results: ElementResult[]): Response {
-  const tagged = results.map((r) => r.ok
-    ? { ...r.body, StatusAttributeString: 'OK', [shape.errorFlag]: false }
-    : { ...r.body, StatusAttributeString: 'ERROR', [shape.errorFlag]: true, ValidationErrors: validationErrors(r.errors) });
+  const tagged = results.map((r) =>
+    r.ok
+      ? { ...r.body, StatusAttributeString: 'OK', [shape.errorFlag]: false }
+      : { ...r.body, StatusAttributeString: 'ERROR', [shape.errorFlag]: true, ValidationErrors: validationErrors(r.errors) },
+  );
   if (summarizeErrors(c) && results.some((r) => !r.ok)) {
     return c.json(validationException(tagged.filter((_, i) => !results[i]?.ok)), 400);
   }

@@ -17,13 +17,15 @@ describe('contacts', () => {
     expect((await h.call('GET', '/Contacts/3a0b1c2d-0000-4000-8000-000000000000')).status).toBe(404);
   });
 
-  it('refuses a duplicate active name with Xero\'s message, but allows it beside an archived namesake', async () => {
+  it("refuses a duplicate active name with Xero's message, but allows it beside an archived namesake", async () => {
     const h = setup();
     const dup = await h.call('PUT', '/Contacts', { body: { Contacts: [{ Name: 'jane citizen' }] } });
     expect(dup.status).toBe(400);
     expect(dup.body).toMatchObject({ ErrorNumber: 10, Type: 'ValidationException', Message: 'A validation exception occurred' });
     const element = (dup.body.Elements as Record<string, unknown>[])[0];
-    expect(element?.ValidationErrors).toEqual([{ Message: 'The contact name jane citizen is already assigned to another contact. The contact name must be unique across all active contacts.' }]);
+    expect(element?.ValidationErrors).toEqual([
+      { Message: 'The contact name jane citizen is already assigned to another contact. The contact name must be unique across all active contacts.' },
+    ]);
     const archivedNamesake = await h.call('PUT', '/Contacts', { body: { Contacts: [{ Name: 'Former Client Pty Ltd' }] } });
     expect(archivedNamesake.status).toBe(200);
     // …and now the archived one cannot be restored.
@@ -59,7 +61,12 @@ describe('contacts', () => {
     expect((await q('Name=="unterminated')).status).toBe(400);
     const all = (await h.call('GET', '/Contacts')).body.Contacts as { ContactID: string; Name: string }[];
     const ids = all.slice(0, 2).map((c) => c.ContactID);
-    expect(names(await h.call('GET', `/Contacts?IDs=${ids.join(',')}`)).sort()).toEqual(all.slice(0, 2).map((c) => c.Name).sort());
+    expect(names(await h.call('GET', `/Contacts?IDs=${ids.join(',')}`)).sort()).toEqual(
+      all
+        .slice(0, 2)
+        .map((c) => c.Name)
+        .sort(),
+    );
     expect(names(await h.call('GET', '/Contacts?searchTerm=citizen'))).toEqual(['Jane Citizen']);
   });
 
@@ -68,7 +75,7 @@ describe('contacts', () => {
     const p1 = await h.call('GET', '/Contacts?page=1');
     expect((p1.body.Contacts as unknown[]).length).toBe(100);
     expect(p1.body.pagination).toEqual({ page: 1, pageSize: 100, pageCount: 3, itemCount: 245 });
-    expect((( await h.call('GET', '/Contacts?page=3')).body.Contacts as unknown[]).length).toBe(45);
+    expect(((await h.call('GET', '/Contacts?page=3')).body.Contacts as unknown[]).length).toBe(45);
     const big = await h.call('GET', '/Contacts?page=1&pageSize=2000');
     expect(big.body.pagination).toMatchObject({ pageSize: 1000, pageCount: 1 });
     expect((await h.call('GET', '/Contacts')).body.pagination).toBeUndefined();

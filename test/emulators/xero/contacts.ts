@@ -9,9 +9,25 @@ import { badRequest, envelope, notFound } from './responses';
 import { byId, type Contact, type JsonObject, type Tenant } from './store';
 
 const WRITABLE = [
-  'ContactNumber', 'AccountNumber', 'FirstName', 'LastName', 'CompanyNumber', 'EmailAddress', 'ContactPersons',
-  'BankAccountDetails', 'TaxNumber', 'AccountsReceivableTaxType', 'AccountsPayableTaxType', 'Addresses', 'Phones',
-  'DefaultCurrency', 'Website', 'SalesDefaultAccountCode', 'PurchasesDefaultAccountCode', 'PaymentTerms', 'Discount',
+  'ContactNumber',
+  'AccountNumber',
+  'FirstName',
+  'LastName',
+  'CompanyNumber',
+  'EmailAddress',
+  'ContactPersons',
+  'BankAccountDetails',
+  'TaxNumber',
+  'AccountsReceivableTaxType',
+  'AccountsPayableTaxType',
+  'Addresses',
+  'Phones',
+  'DefaultCurrency',
+  'Website',
+  'SalesDefaultAccountCode',
+  'PurchasesDefaultAccountCode',
+  'PaymentTerms',
+  'Discount',
 ] as const;
 
 export const CONTACT_SHAPE: BatchShape = { key: 'Contacts', idField: 'ContactID', errorFlag: 'HasValidationErrors' };
@@ -19,8 +35,7 @@ export const CONTACT_SHAPE: BatchShape = { key: 'Contacts', idField: 'ContactID'
 /** Xero always returns both address kinds and the four phone kinds, blank when unset. */
 function withDefaults(given: unknown, kindField: string, kinds: string[]): JsonObject[] {
   const list = Array.isArray(given) ? (given as JsonObject[]) : [];
-  return kinds.map((kind) => list.find((e) => e[kindField] === kind) ?? { [kindField]: kind })
-    .concat(list.filter((e) => !kinds.includes(String(e[kindField]))));
+  return kinds.map((kind) => list.find((e) => e[kindField] === kind) ?? { [kindField]: kind }).concat(list.filter((e) => !kinds.includes(String(e[kindField]))));
 }
 
 export function contactJson(contact: Contact): JsonObject {
@@ -69,9 +84,9 @@ export function writeContact(ctx: EmulatorContext, tenant: Tenant, input: JsonOb
   let existing = byId(tenant.contacts, id);
   if (id !== undefined && !existing) return { errors: [`Contact with ID ${id} could not be found`] };
   if (!existing && mode === 'upsert') {
-    existing = (typeof input.ContactNumber === 'string'
-      ? [...tenant.contacts.values()].find((c) => c.fields.ContactNumber === input.ContactNumber)
-      : undefined) ?? (typeof input.Name === 'string' ? findActiveByName(tenant, input.Name) : undefined);
+    existing =
+      (typeof input.ContactNumber === 'string' ? [...tenant.contacts.values()].find((c) => c.fields.ContactNumber === input.ContactNumber) : undefined) ??
+      (typeof input.Name === 'string' ? findActiveByName(tenant, input.Name) : undefined);
   }
   if (!existing && mode === 'update') return { errors: ['A ContactID must be supplied to update a contact'] };
 
@@ -109,7 +124,13 @@ export function writeContact(ctx: EmulatorContext, tenant: Tenant, input: JsonOb
   const fields: JsonObject = { ...(existing?.fields ?? {}) };
   for (const key of WRITABLE) if (input[key] !== undefined) fields[key] = input[key];
   const contact: Contact = existing ?? {
-    ContactID: newId(ctx), ContactStatus: 'ACTIVE', Name: name, fields, isCustomer: false, isSupplier: false, updatedAt: ctx.clock.now(),
+    ContactID: newId(ctx),
+    ContactStatus: 'ACTIVE',
+    Name: name,
+    fields,
+    isCustomer: false,
+    isSupplier: false,
+    updatedAt: ctx.clock.now(),
   };
   Object.assign(contact, { Name: name, ContactStatus: status, fields, updatedAt: ctx.clock.now() });
   tenant.contacts.set(contact.ContactID, contact);
@@ -118,9 +139,7 @@ export function writeContact(ctx: EmulatorContext, tenant: Tenant, input: JsonOb
 }
 
 export function contactResult(outcome: ContactOutcome, input: JsonObject): ElementResult {
-  return 'errors' in outcome
-    ? failed(input, CONTACT_SHAPE, outcome.errors, outcome.contactId)
-    : { ok: true, body: contactJson(outcome.contact) };
+  return 'errors' in outcome ? failed(input, CONTACT_SHAPE, outcome.errors, outcome.contactId) : { ok: true, body: contactJson(outcome.contact) };
 }
 
 export function contactRoutes(ctx: EmulatorContext): Hono<ApiEnv> {
@@ -130,11 +149,19 @@ export function contactRoutes(ctx: EmulatorContext): Hono<ApiEnv> {
   app.get('/Contacts', (c) => {
     const tenant = c.get('tenant');
     const searchTerm = c.req.query('searchTerm')?.toLowerCase();
-    const records = [...tenant.contacts.values()].filter((contact) => !searchTerm
-      || [contact.Name, contact.fields.FirstName, contact.fields.LastName, contact.fields.EmailAddress, contact.fields.ContactNumber]
-        .some((v) => typeof v === 'string' && v.toLowerCase().includes(searchTerm)));
+    const records = [...tenant.contacts.values()].filter(
+      (contact) =>
+        !searchTerm ||
+        [contact.Name, contact.fields.FirstName, contact.fields.LastName, contact.fields.EmailAddress, contact.fields.ContactNumber].some(
+          (v) => typeof v === 'string' && v.toLowerCase().includes(searchTerm),
+        ),
+    );
     const listed = list(c, {
-      records, toJson: contactJson, updatedAt: (r) => r.updatedAt, idField: 'ContactID', fullWhenUnpaged: true,
+      records,
+      toJson: contactJson,
+      updatedAt: (r) => r.updatedAt,
+      idField: 'ContactID',
+      fullWhenUnpaged: true,
       archived: (r) => r.ContactStatus !== 'ACTIVE',
       defaultOrder: (a, b) => String(a.Name).localeCompare(String(b.Name)),
     });

@@ -44,10 +44,19 @@ export function controlRoutes(deps: ControlDeps): Hono {
     deps.reset(typeof b.scale === 'number' ? b.scale : true);
     return c.json({ ok: true });
   });
-  app.get('/tenants', (c) => c.json([...ctx.state.tenants.values()].map((t) => ({
-    tenantId: t.organisation.OrganisationID, name: t.organisation.Name, contacts: t.contacts.size, invoices: t.invoices.size,
-    creditNotes: t.creditNotes.size, payments: t.payments.size, bankTransactions: t.bankTransactions.size,
-  }))));
+  app.get('/tenants', (c) =>
+    c.json(
+      [...ctx.state.tenants.values()].map((t) => ({
+        tenantId: t.organisation.OrganisationID,
+        name: t.organisation.Name,
+        contacts: t.contacts.size,
+        invoices: t.invoices.size,
+        creditNotes: t.creditNotes.size,
+        payments: t.payments.size,
+        bankTransactions: t.bankTransactions.size,
+      })),
+    ),
+  );
 
   // Read-only HTML for people looking around the sandbox.
   app.get('/view', (c) => c.html(indexView(ctx)));

@@ -18,7 +18,11 @@ function allocationJson(tenant: Tenant, a: Allocation): JsonObject {
   const invoice = tenant.invoices.get(a.InvoiceID);
   const note = tenant.creditNotes.get(a.CreditNoteID);
   return {
-    AllocationID: a.AllocationID, Amount: a.Amount, Date: msDate(a.Date), DateString: dateString(a.Date), IsDeleted: a.IsDeleted,
+    AllocationID: a.AllocationID,
+    Amount: a.Amount,
+    Date: msDate(a.Date),
+    DateString: dateString(a.Date),
+    IsDeleted: a.IsDeleted,
     Invoice: { InvoiceID: a.InvoiceID, ...(invoice ? { InvoiceNumber: invoice.Number } : {}) },
     CreditNote: { CreditNoteID: a.CreditNoteID, ...(note ? { CreditNoteNumber: note.Number } : {}) },
   };

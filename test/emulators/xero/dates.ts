@@ -16,13 +16,16 @@ export function createManualClock(startMs: number): ManualClock {
   let current = startMs;
   return {
     now: () => current,
-    set: (ms) => { current = ms; },
-    advance: (ms) => { current += ms; },
+    set: (ms) => {
+      current = ms;
+    },
+    advance: (ms) => {
+      current += ms;
+    },
   };
 }
 
-export const isManualClock = (clock: Clock): clock is ManualClock =>
-  typeof (clock as Partial<ManualClock>).advance === 'function';
+export const isManualClock = (clock: Clock): clock is ManualClock => typeof (clock as Partial<ManualClock>).advance === 'function';
 
 export const DAY_MS = 86_400_000;
 

@@ -25,13 +25,20 @@ export function documentRoutes(ctx: EmulatorContext, kind: DocKind): Hono<ApiEnv
   app.get(base, (c) => {
     const tenant = c.get('tenant');
     const unitdp = parseUnitdp(c.req.query('unitdp'));
-    const csv = (name: string) => c.req.query(name)?.split(',').map((s) => s.trim().toLowerCase()).filter(Boolean);
+    const csv = (name: string) =>
+      c.req
+        .query(name)
+        ?.split(',')
+        .map((s) => s.trim().toLowerCase())
+        .filter(Boolean);
     const [statuses, numbers, contactIds] = [csv('Statuses'), csv('InvoiceNumbers'), csv('ContactIDs')];
     const summaryOnly = c.req.query('summaryOnly')?.toLowerCase() === 'true';
-    const records = [...kind.store(tenant).values()].filter((d) =>
-      (!statuses || statuses.includes(d.Status.toLowerCase()))
-      && (!numbers || numbers.includes(d.Number.toLowerCase()))
-      && (!contactIds || contactIds.includes(d.ContactID)));
+    const records = [...kind.store(tenant).values()].filter(
+      (d) =>
+        (!statuses || statuses.includes(d.Status.toLowerCase())) &&
+        (!numbers || numbers.includes(d.Number.toLowerCase())) &&
+        (!contactIds || contactIds.includes(d.ContactID)),
+    );
     const listed = list(c, {
       records,
       // Un-paged lists omit line items (page= or GET by id returns them), as Xero does.

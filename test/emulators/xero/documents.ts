@@ -22,12 +22,26 @@ export interface DocKind {
 }
 
 export const INVOICE: DocKind = {
-  type: 'ACCREC', label: 'Invoice', key: 'Invoices', idField: 'InvoiceID', numberField: 'InvoiceNumber', prefix: 'INV-',
-  category: 'INVOICE', store: (t) => t.invoices, counter: 'invoice',
+  type: 'ACCREC',
+  label: 'Invoice',
+  key: 'Invoices',
+  idField: 'InvoiceID',
+  numberField: 'InvoiceNumber',
+  prefix: 'INV-',
+  category: 'INVOICE',
+  store: (t) => t.invoices,
+  counter: 'invoice',
 };
 export const CREDIT_NOTE: DocKind = {
-  type: 'ACCRECCREDIT', label: 'Credit Note', key: 'CreditNotes', idField: 'CreditNoteID', numberField: 'CreditNoteNumber',
-  prefix: 'CN-', category: 'CREDITNOTE', store: (t) => t.creditNotes, counter: 'creditNote',
+  type: 'ACCRECCREDIT',
+  label: 'Credit Note',
+  key: 'CreditNotes',
+  idField: 'CreditNoteID',
+  numberField: 'CreditNoteNumber',
+  prefix: 'CN-',
+  category: 'CREDITNOTE',
+  store: (t) => t.creditNotes,
+  counter: 'creditNote',
 };
 
 const LINE_AMOUNT_TYPES: LineAmountTypes[] = ['Exclusive', 'Inclusive', 'NoTax'];
@@ -43,19 +57,27 @@ export const NEGATIVE_TOTAL = 'The Total for this document must be greater than 
 const NEEDS_ACCOUNTS: DocStatus[] = ['SUBMITTED', 'AUTHORISED', 'PAID'];
 
 export function amountPaid(tenant: Tenant, doc: Document): number {
-  return sum(doc.paymentIds.map((id) => tenant.payments.get(id)).filter((p) => p?.Status === 'AUTHORISED').map((p) => p?.Amount ?? 0));
+  return sum(
+    doc.paymentIds
+      .map((id) => tenant.payments.get(id))
+      .filter((p) => p?.Status === 'AUTHORISED')
+      .map((p) => p?.Amount ?? 0),
+  );
 }
 
 export function amountAllocated(tenant: Tenant, doc: Document): number {
-  return sum(doc.allocationIds.map((id) => tenant.allocations.get(id)).filter((a) => a && !a.IsDeleted).map((a) => a?.Amount ?? 0));
+  return sum(
+    doc.allocationIds
+      .map((id) => tenant.allocations.get(id))
+      .filter((a) => a && !a.IsDeleted)
+      .map((a) => a?.Amount ?? 0),
+  );
 }
 
 /** Invoice: AmountDue. Credit note: RemainingCredit. */
-export const outstanding = (tenant: Tenant, doc: Document): number =>
-  round2(doc.Total - amountPaid(tenant, doc) - amountAllocated(tenant, doc));
+export const outstanding = (tenant: Tenant, doc: Document): number => round2(doc.Total - amountPaid(tenant, doc) - amountAllocated(tenant, doc));
 
-export const hasMoneyApplied = (tenant: Tenant, doc: Document): boolean =>
-  amountPaid(tenant, doc) > 0 || amountAllocated(tenant, doc) > 0;
+export const hasMoneyApplied = (tenant: Tenant, doc: Document): boolean => amountPaid(tenant, doc) > 0 || amountAllocated(tenant, doc) > 0;
 
 /** PAID is never set by clients: it follows AmountDue reaching zero, and reverts when it does not. */
 export function settle(ctx: EmulatorContext, tenant: Tenant, doc: Document, kind: DocKind, paidOn: number): void {
@@ -78,7 +100,9 @@ function transitionError(kind: DocKind, from: DocStatus, to: DocStatus, moneyApp
   if (from === 'DRAFT' && ['SUBMITTED', 'AUTHORISED', 'DELETED'].includes(to)) return undefined;
   if (from === 'SUBMITTED' && ['DRAFT', 'AUTHORISED', 'DELETED'].includes(to)) return undefined;
   if ((from === 'AUTHORISED' || from === 'PAID') && moneyApplied) {
-    return to === 'VOIDED' ? MONEY_LOCKED : `The status ${to} cannot be applied to the ${kind.label.toLowerCase()} because it has payments or credit notes allocated to it.`;
+    return to === 'VOIDED'
+      ? MONEY_LOCKED
+      : `The status ${to} cannot be applied to the ${kind.label.toLowerCase()} because it has payments or credit notes allocated to it.`;
   }
   if (from === 'AUTHORISED' && to === 'VOIDED') return undefined;
   return `${kind.label} not of valid status for modification`;
@@ -116,9 +140,7 @@ export type DocOutcome = { doc: Document; created: boolean } | { errors: string[
  * Applies one element. `upsert` (POST without an id) updates the document with the same number if
  * there is one, as Xero does; `create` (PUT) never updates.
  */
-export function writeDocument(
-  ctx: EmulatorContext, tenant: Tenant, kind: DocKind, input: JsonObject, mode: 'create' | 'upsert', unitdp: 2 | 4,
-): DocOutcome {
+export function writeDocument(ctx: EmulatorContext, tenant: Tenant, kind: DocKind, input: JsonObject, mode: 'create' | 'upsert', unitdp: 2 | 4): DocOutcome {
   const docs = kind.store(tenant);
   const givenId = typeof input[kind.idField] === 'string' ? (input[kind.idField] as string) : undefined;
   const givenNumber = typeof input[kind.numberField] === 'string' ? (input[kind.numberField] as string).trim() : undefined;
@@ -128,20 +150,19 @@ export function writeDocument(
     existing = [...docs.values()].find((d) => d.Number === givenNumber && d.Status !== 'DELETED');
   }
   const errors: string[] = [];
-  if (input.Type !== undefined && input.Type !== kind.type) errors.push(`This emulator stores only ${kind.type} ${kind.key}; Type ${String(input.Type)} is not supported`);
+  if (input.Type !== undefined && input.Type !== kind.type)
+    errors.push(`This emulator stores only ${kind.type} ${kind.key}; Type ${String(input.Type)} is not supported`);
 
   const moneyApplied = existing ? hasMoneyApplied(tenant, existing) : false;
-  const status = (typeof input.Status === 'string' ? input.Status : existing?.Status ?? 'DRAFT') as DocStatus;
+  const status = (typeof input.Status === 'string' ? input.Status : (existing?.Status ?? 'DRAFT')) as DocStatus;
   if (!existing && !CREATABLE.includes(status)) errors.push(`${kind.label} not of valid status for creation`);
   if (existing) {
     const e = transitionError(kind, existing.Status, status, moneyApplied);
     if (e) return { errors: [e], id: existing.id };
   }
 
-  const contact = input.Contact === undefined && existing
-    ? tenant.contacts.get(existing.ContactID)
-    : resolveContact(ctx, tenant, input.Contact, errors);
-  const date = input.Date === undefined ? existing?.Date ?? startOfUtcDay(ctx.clock.now()) : parseDateInput(input.Date);
+  const contact = input.Contact === undefined && existing ? tenant.contacts.get(existing.ContactID) : resolveContact(ctx, tenant, input.Contact, errors);
+  const date = input.Date === undefined ? (existing?.Date ?? startOfUtcDay(ctx.clock.now())) : parseDateInput(input.Date);
   if (date === undefined) errors.push('Date is not a valid date');
   const dueDate = input.DueDate === undefined ? existing?.DueDate : parseDateInput(input.DueDate);
   if (input.DueDate !== undefined && dueDate === undefined) errors.push('DueDate is not a valid date');
@@ -150,7 +171,7 @@ export function writeDocument(
   }
   const lineAmountTypes = (input.LineAmountTypes ?? existing?.LineAmountTypes ?? 'Exclusive') as LineAmountTypes;
   if (!LINE_AMOUNT_TYPES.includes(lineAmountTypes)) errors.push(`LineAmountTypes ${String(lineAmountTypes)} is not valid`);
-  const currency = typeof input.CurrencyCode === 'string' ? input.CurrencyCode : existing?.CurrencyCode ?? tenant.organisation.BaseCurrency;
+  const currency = typeof input.CurrencyCode === 'string' ? input.CurrencyCode : (existing?.CurrencyCode ?? tenant.organisation.BaseCurrency);
   if (currency !== tenant.organisation.BaseCurrency) errors.push(`Organisation is not subscribed to currency ${currency}`);
 
   if (existing) {
@@ -164,9 +185,11 @@ export function writeDocument(
   if (existing && moneyApplied) {
     // xero-api.md §2 status table: on a PAID or part-paid document only Reference, DueDate and line
     // Description/AccountCode/Tracking may change; header money fields are refused.
-    const changed = (input.Contact !== undefined && contact?.ContactID !== existing.ContactID)
-      || (date !== undefined && date !== existing.Date) || lineAmountTypes !== existing.LineAmountTypes
-      || currency !== existing.CurrencyCode;
+    const changed =
+      (input.Contact !== undefined && contact?.ContactID !== existing.ContactID) ||
+      (date !== undefined && date !== existing.Date) ||
+      lineAmountTypes !== existing.LineAmountTypes ||
+      currency !== existing.CurrencyCode;
     if (changed) errors.push(MONEY_LOCKED);
   }
 
@@ -176,8 +199,12 @@ export function writeDocument(
   }
 
   const lineOptions = {
-    unitdp, lineAmountTypes, existing: existing?.LineItems ?? [], newId: () => newId(ctx), defaultTaxType: 'OUTPUT',
-    discounts: kind.type === 'ACCREC' ? 'allowed' as const : 'Credit Note' as const,
+    unitdp,
+    lineAmountTypes,
+    existing: existing?.LineItems ?? [],
+    newId: () => newId(ctx),
+    defaultTaxType: 'OUTPUT',
+    discounts: kind.type === 'ACCREC' ? ('allowed' as const) : ('Credit Note' as const),
   };
   let lines: LineItem[];
   if (existing && moneyApplied) {
@@ -199,13 +226,34 @@ export function writeDocument(
 
   const now = ctx.clock.now();
   const doc: Document = existing ?? {
-    id: newId(ctx), Type: kind.type, ContactID: contact.ContactID, Number: '', Date: date, Status: status, LineAmountTypes: lineAmountTypes,
-    CurrencyCode: currency, SentToContact: false, LineItems: [], SubTotal: 0, TotalTax: 0, Total: 0, paymentIds: [], allocationIds: [], updatedAt: now,
+    id: newId(ctx),
+    Type: kind.type,
+    ContactID: contact.ContactID,
+    Number: '',
+    Date: date,
+    Status: status,
+    LineAmountTypes: lineAmountTypes,
+    CurrencyCode: currency,
+    SentToContact: false,
+    LineItems: [],
+    SubTotal: 0,
+    TotalTax: 0,
+    Total: 0,
+    paymentIds: [],
+    allocationIds: [],
+    updatedAt: now,
   };
   if (!number) tenant.counters[kind.counter] += 1;
   Object.assign(doc, {
-    ContactID: contact.ContactID, Number: number ?? `${kind.prefix}${String(tenant.counters[kind.counter]).padStart(4, '0')}`,
-    Date: date, Status: status, LineAmountTypes: lineAmountTypes, CurrencyCode: currency, LineItems: lines, ...sums, updatedAt: now,
+    ContactID: contact.ContactID,
+    Number: number ?? `${kind.prefix}${String(tenant.counters[kind.counter]).padStart(4, '0')}`,
+    Date: date,
+    Status: status,
+    LineAmountTypes: lineAmountTypes,
+    CurrencyCode: currency,
+    LineItems: lines,
+    ...sums,
+    updatedAt: now,
   });
   if (dueDate !== undefined) doc.DueDate = dueDate;
   for (const field of ['Reference', 'Url', 'BrandingThemeID'] as const) if (typeof input[field] === 'string') doc[field] = input[field] as string;
@@ -231,9 +279,7 @@ export function writeDocument(
  * kept. We refuse (the table), with the service's paid-document message, so a sync that tries it
  * cannot pass unnoticed.
  */
-function paidDocumentLines(
-  tenant: Tenant, doc: Document, given: unknown, options: Parameters<typeof buildLines>[2], errors: string[],
-): LineItem[] {
+function paidDocumentLines(tenant: Tenant, doc: Document, given: unknown, options: Parameters<typeof buildLines>[2], errors: string[]): LineItem[] {
   if (given === undefined) return doc.LineItems;
   const inputs = Array.isArray(given) ? (given as JsonObject[]) : [];
   const ids = inputs.map((l) => (typeof l.LineItemID === 'string' ? l.LineItemID.toLowerCase() : undefined));
@@ -265,10 +311,15 @@ function changesMoney(input: JsonObject, stored: LineItem): boolean {
     const v = numeric(input[field]);
     return v !== undefined && round(v, dp) !== round(current, dp);
   };
-  return differs('Quantity', stored.Quantity, 4) || differs('UnitAmount', stored.UnitAmount, 4) || differs('LineAmount', stored.LineAmount, 2)
-    || differs('DiscountRate', stored.DiscountRate ?? 0, 2) || differs('DiscountAmount', stored.DiscountAmount ?? 0, 2)
-    || differs('TaxAmount', stored.TaxAmount, 2)
-    || (typeof input.TaxType === 'string' && input.TaxType !== stored.TaxType);
+  return (
+    differs('Quantity', stored.Quantity, 4) ||
+    differs('UnitAmount', stored.UnitAmount, 4) ||
+    differs('LineAmount', stored.LineAmount, 2) ||
+    differs('DiscountRate', stored.DiscountRate ?? 0, 2) ||
+    differs('DiscountAmount', stored.DiscountAmount ?? 0, 2) ||
+    differs('TaxAmount', stored.TaxAmount, 2) ||
+    (typeof input.TaxType === 'string' && input.TaxType !== stored.TaxType)
+  );
 }
 
 export function documentJson(tenant: Tenant, kind: DocKind, doc: Document, options: { full: boolean; unitdp: 2 | 4 }): JsonObject {
@@ -282,7 +333,15 @@ export function documentJson(tenant: Tenant, kind: DocKind, doc: Document, optio
     [kind.idField]: doc.id,
     [kind.numberField]: doc.Number,
     ...(doc.Reference !== undefined ? { Reference: doc.Reference } : {}),
-    Payments: payments.map((p) => ({ PaymentID: p?.PaymentID ?? '', Date: msDate(p?.Date ?? 0), Amount: p?.Amount ?? 0, ...(p?.Reference ? { Reference: p.Reference } : {}), CurrencyRate: 1, HasAccount: true, HasValidationErrors: false })),
+    Payments: payments.map((p) => ({
+      PaymentID: p?.PaymentID ?? '',
+      Date: msDate(p?.Date ?? 0),
+      Amount: p?.Amount ?? 0,
+      ...(p?.Reference ? { Reference: p.Reference } : {}),
+      CurrencyRate: 1,
+      HasAccount: true,
+      HasValidationErrors: false,
+    })),
     CurrencyRate: 1,
     IsDiscounted: doc.LineItems.some((l) => (l.DiscountRate ?? 0) > 0 || (l.DiscountAmount ?? 0) > 0),
     HasAttachments: false,
@@ -311,7 +370,12 @@ export function documentJson(tenant: Tenant, kind: DocKind, doc: Document, optio
       AppliedAmount: allocated,
       Allocations: allocations.map((a) => {
         const invoice = tenant.invoices.get(a?.InvoiceID ?? '');
-        return { AllocationID: a?.AllocationID ?? '', Amount: a?.Amount ?? 0, Date: msDate(a?.Date ?? 0), Invoice: { InvoiceID: a?.InvoiceID ?? '', ...(invoice ? { InvoiceNumber: invoice.Number } : {}) } };
+        return {
+          AllocationID: a?.AllocationID ?? '',
+          Amount: a?.Amount ?? 0,
+          Date: msDate(a?.Date ?? 0),
+          Invoice: { InvoiceID: a?.InvoiceID ?? '', ...(invoice ? { InvoiceNumber: invoice.Number } : {}) },
+        };
       }),
     };
   }
@@ -322,7 +386,14 @@ export function documentJson(tenant: Tenant, kind: DocKind, doc: Document, optio
     AmountCredited: allocated,
     CreditNotes: allocations.map((a) => {
       const note = tenant.creditNotes.get(a?.CreditNoteID ?? '');
-      return { CreditNoteID: a?.CreditNoteID ?? '', ...(note ? { CreditNoteNumber: note.Number, Total: note.Total } : {}), AppliedAmount: a?.Amount ?? 0, Date: msDate(a?.Date ?? 0), DateString: dateString(a?.Date ?? 0), HasErrors: false };
+      return {
+        CreditNoteID: a?.CreditNoteID ?? '',
+        ...(note ? { CreditNoteNumber: note.Number, Total: note.Total } : {}),
+        AppliedAmount: a?.Amount ?? 0,
+        Date: msDate(a?.Date ?? 0),
+        DateString: dateString(a?.Date ?? 0),
+        HasErrors: false,
+      };
     }),
     Prepayments: [],
     Overpayments: [],

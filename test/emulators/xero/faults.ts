@@ -45,7 +45,10 @@ export class Faults {
     if (input.shape !== undefined && (input.kind !== '401' || !SHAPES.includes(input.shape))) throw new Error(`Unknown 401 shape ${String(input.shape)}`);
     if (input.pathRegex !== undefined) new RegExp(input.pathRegex);
     const fault: Fault = {
-      id: this.nextId++, kind: input.kind, remaining: input.count ?? 1, hangMs: input.hangMs ?? this.defaultHangMs,
+      id: this.nextId++,
+      kind: input.kind,
+      remaining: input.count ?? 1,
+      hangMs: input.hangMs ?? this.defaultHangMs,
       ...(input.method ? { method: input.method.toUpperCase() } : {}),
       ...(input.pathPrefix !== undefined ? { pathPrefix: input.pathPrefix } : {}),
       ...(input.pathRegex !== undefined ? { pathRegex: input.pathRegex } : {}),
@@ -61,8 +64,9 @@ export class Faults {
   }
 
   private take(method: string, path: string): Fault | undefined {
-    const fault = this.active.find((f) => (!f.method || f.method === method)
-      && (f.pathRegex !== undefined ? new RegExp(f.pathRegex).test(path) : path.startsWith(f.pathPrefix ?? '')));
+    const fault = this.active.find(
+      (f) => (!f.method || f.method === method) && (f.pathRegex !== undefined ? new RegExp(f.pathRegex).test(path) : path.startsWith(f.pathPrefix ?? '')),
+    );
     if (!fault) return undefined;
     fault.remaining--;
     if (fault.remaining <= 0) this.active.splice(this.active.indexOf(fault), 1);
@@ -109,7 +113,11 @@ async function failure(fault: Fault): Promise<Response> {
       return new Response('The Xero API is currently offline for maintenance', { status: 503 });
     default:
       return Response.json(
-        { ErrorNumber: 500, Type: 'UnknownErrorException', Message: 'An error occurred in Xero. Check the API Status page http://status.developer.xero.com for current service status.' },
+        {
+          ErrorNumber: 500,
+          Type: 'UnknownErrorException',
+          Message: 'An error occurred in Xero. Check the API Status page http://status.developer.xero.com for current service status.',
+        },
         { status: 500 },
       );
   }

@@ -40,7 +40,9 @@ export function setup(options: XeroEmulatorOptions = {}) {
       ...opts.headers,
     };
     const res = await emulator.app.request(`/api.xro/2.0${path}`, {
-      method, headers, ...(opts.body === undefined ? {} : { body: JSON.stringify(opts.body) }),
+      method,
+      headers,
+      ...(opts.body === undefined ? {} : { body: JSON.stringify(opts.body) }),
     });
     const text = await res.text();
     let body: JsonObject = {};
@@ -58,7 +60,8 @@ export function setup(options: XeroEmulatorOptions = {}) {
 
   const control = async (method: string, path: string, body?: unknown) => {
     const res = await emulator.app.request(`/_emulator${path}`, {
-      method, ...(body === undefined ? {} : { body: JSON.stringify(body), headers: { 'Content-Type': 'application/json' } }),
+      method,
+      ...(body === undefined ? {} : { body: JSON.stringify(body), headers: { 'Content-Type': 'application/json' } }),
     });
     return { status: res.status, body: (await res.json()) as Json };
   };
@@ -81,7 +84,11 @@ export async function contactId(h: Harness, name: string): Promise<string> {
 
 export function invoiceInput(contactID: string, extra: JsonObject = {}): JsonObject {
   return {
-    Type: 'ACCREC', Contact: { ContactID: contactID }, Date: '2026-11-20', DueDate: '2026-12-20', Status: 'AUTHORISED',
+    Type: 'ACCREC',
+    Contact: { ContactID: contactID },
+    Date: '2026-11-20',
+    DueDate: '2026-12-20',
+    Status: 'AUTHORISED',
     LineItems: [
       { Description: 'Professional fees', Quantity: 2, UnitAmount: 250, AccountCode: '200', TaxType: 'OUTPUT' },
       { Description: 'Search fee', Quantity: 1, UnitAmount: 55.5, AccountCode: '210', TaxType: 'OUTPUT' },

@@ -58,15 +58,23 @@ export function createXeroEmulator(options: XeroEmulatorOptions = {}) {
   const clock = options.clock ?? systemClock;
   const state: State = { tenants: new Map(), random: createRandom(options.randomSeed ?? 1) };
   const webhooks = new Webhooks({
-    key: options.webhookKey ?? 'sandbox-webhook-key', clock, random: state.random,
-    batchWindowMs: options.webhookBatchMs ?? 100, retryDelaysMs: options.webhookRetryDelaysMs ?? [200, 1000, 5000],
+    key: options.webhookKey ?? 'sandbox-webhook-key',
+    clock,
+    random: state.random,
+    batchWindowMs: options.webhookBatchMs ?? 100,
+    retryDelaysMs: options.webhookRetryDelaysMs ?? [200, 1000, 5000],
     ...(options.webhookUrl ? { url: options.webhookUrl } : {}),
   });
   const ctx: EmulatorContext = { state, clock, webhooks, baseUrl: (options.baseUrl ?? `http://127.0.0.1:${DEFAULT_PORT}`).replace(/\/$/, '') };
-  const identity = new Identity(clock, state.random, {
-    tenantIds: () => [...state.tenants.keys()],
-    tenantName: (id) => state.tenants.get(id)?.organisation.Name,
-  }, options.redirectUris);
+  const identity = new Identity(
+    clock,
+    state.random,
+    {
+      tenantIds: () => [...state.tenants.keys()],
+      tenantName: (id) => state.tenants.get(id)?.organisation.Name,
+    },
+    options.redirectUris,
+  );
   const rateLimiter = new RateLimiter(clock, options.timeScale ?? 1);
   const idempotency = new Idempotency(clock);
   const faults = new Faults(options.faultHangMs ?? 30_000);
@@ -98,7 +106,15 @@ export function createXeroEmulator(options: XeroEmulatorOptions = {}) {
 
   const api = new Hono<ApiEnv>();
   api.use('*', apiGuard(ctx, identity), rateLimiter.middleware(), idempotency.middleware());
-  for (const routes of [settingsRoutes(ctx), contactRoutes(ctx), documentRoutes(ctx, INVOICE), documentRoutes(ctx, CREDIT_NOTE), allocationRoutes(ctx), paymentRoutes(ctx), bankTransactionRoutes(ctx)]) {
+  for (const routes of [
+    settingsRoutes(ctx),
+    contactRoutes(ctx),
+    documentRoutes(ctx, INVOICE),
+    documentRoutes(ctx, CREDIT_NOTE),
+    allocationRoutes(ctx),
+    paymentRoutes(ctx),
+    bankTransactionRoutes(ctx),
+  ]) {
     api.route('/', routes);
   }
 
@@ -107,7 +123,7 @@ export function createXeroEmulator(options: XeroEmulatorOptions = {}) {
   app.use('*', requestLog.middleware(), faults.middleware());
   app.route('/', identity.routes());
   app.route(API_BASE, api);
-  app.notFound((c) => c.text('The resource you\'re looking for cannot be found', 404));
+  app.notFound((c) => c.text("The resource you're looking for cannot be found", 404));
 
   reset();
   return { app, state, identity, webhooks, faults, rateLimiter, requestLog, ctx, reset, seed: (scale: boolean | number = true) => reset(scale) };

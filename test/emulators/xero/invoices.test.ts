@@ -19,7 +19,11 @@ describe('invoice totals', () => {
     ];
     const inv = await createInvoice(h, jane, { LineItems: lineItems });
     // 10.05 → tax 1.005 → 1.01 per line (total-then-tax would give 2.01 for the first two)
-    expect(lines(inv).map((l) => [l.UnitAmount, l.LineAmount, l.TaxAmount])).toEqual([[10.05, 10.05, 1.01], [10.05, 10.05, 1.01], [33.3333, 100, 10]]);
+    expect(lines(inv).map((l) => [l.UnitAmount, l.LineAmount, l.TaxAmount])).toEqual([
+      [10.05, 10.05, 1.01],
+      [10.05, 10.05, 1.01],
+      [33.3333, 100, 10],
+    ]);
     expect(inv).toMatchObject({ SubTotal: 120.1, TotalTax: 12.02, Total: 132.12, AmountDue: 132.12, LineAmountTypes: 'Exclusive' });
     const twoDp = await h.call('PUT', '/Invoices', { body: { Invoices: [invoiceInput(jane, { LineItems: [lineItems[2] as JsonObject] })] } });
     expect(lines(first(twoDp, 'Invoices'))[0]).toMatchObject({ UnitAmount: 33.33, LineAmount: 99.99, TaxAmount: 10 });
@@ -28,21 +32,34 @@ describe('invoice totals', () => {
   it('computes Inclusive and NoTax, and applies discounts', async () => {
     const h = setup();
     const jane = await contactId(h, 'Jane Citizen');
-    const inclusive = await createInvoice(h, jane, { LineAmountTypes: 'Inclusive', LineItems: [{ Description: 'x', Quantity: 1, UnitAmount: 100, AccountCode: '200' }, { Description: 'y', Quantity: 1, UnitAmount: 0.55, AccountCode: '200' }] });
+    const inclusive = await createInvoice(h, jane, {
+      LineAmountTypes: 'Inclusive',
+      LineItems: [
+        { Description: 'x', Quantity: 1, UnitAmount: 100, AccountCode: '200' },
+        { Description: 'y', Quantity: 1, UnitAmount: 0.55, AccountCode: '200' },
+      ],
+    });
     expect(inclusive).toMatchObject({ TotalTax: 9.14, SubTotal: 91.41, Total: 100.55 });
-    const noTax = await createInvoice(h, jane, { LineAmountTypes: 'NoTax', LineItems: [{ Description: 'x', Quantity: 2, UnitAmount: 12.5, AccountCode: '270', DiscountRate: 10 }] });
+    const noTax = await createInvoice(h, jane, {
+      LineAmountTypes: 'NoTax',
+      LineItems: [{ Description: 'x', Quantity: 2, UnitAmount: 12.5, AccountCode: '270', DiscountRate: 10 }],
+    });
     expect(noTax).toMatchObject({ TotalTax: 0, SubTotal: 22.5, Total: 22.5, IsDiscounted: true });
   });
 
   it('rejects bad account codes, archived accounts, unknown tax types and unsupported currencies', async () => {
     const h = setup();
     const jane = await contactId(h, 'Jane Citizen');
-    const r = await h.call('PUT', '/Invoices?summarizeErrors=false', { body: { Invoices: [
-      invoiceInput(jane, { LineItems: [{ Description: 'x', Quantity: 1, UnitAmount: 1, AccountCode: '999' }] }),
-      invoiceInput(jane, { LineItems: [{ Description: 'x', Quantity: 1, UnitAmount: 1, AccountCode: '205' }] }),
-      invoiceInput(jane, { LineItems: [{ Description: 'x', Quantity: 1, UnitAmount: 1, AccountCode: '200', TaxType: 'OUTPUT2' }] }),
-      invoiceInput(jane, { CurrencyCode: 'USD' }),
-    ] } });
+    const r = await h.call('PUT', '/Invoices?summarizeErrors=false', {
+      body: {
+        Invoices: [
+          invoiceInput(jane, { LineItems: [{ Description: 'x', Quantity: 1, UnitAmount: 1, AccountCode: '999' }] }),
+          invoiceInput(jane, { LineItems: [{ Description: 'x', Quantity: 1, UnitAmount: 1, AccountCode: '205' }] }),
+          invoiceInput(jane, { LineItems: [{ Description: 'x', Quantity: 1, UnitAmount: 1, AccountCode: '200', TaxType: 'OUTPUT2' }] }),
+          invoiceInput(jane, { CurrencyCode: 'USD' }),
+        ],
+      },
+    });
     const errors = (r.body.Invoices as JsonObject[]).map((i) => (i.ValidationErrors as { Message: string }[])[0]?.Message);
     expect(errors).toEqual([
       "Account code '999' is not a valid code for this document.",
@@ -74,7 +91,9 @@ describe('invoice numbers, contacts and reads', () => {
     expect(archived.status).toBe(200);
     const old = first(await h.call('GET', `/Contacts?includeArchived=true&where=${encodeURIComponent('ContactStatus=="ARCHIVED"')}`), 'Contacts');
     const refused = await h.call('PUT', '/Invoices', { body: { Invoices: [invoiceInput(String(old.ContactID))] } });
-    expect((refused.body.Elements as JsonObject[])[0]?.ValidationErrors).toEqual([{ Message: 'The contact with the specified contact details has been archived. The contact must be un-archived before creating new invoices or credit notes.' }]);
+    expect((refused.body.Elements as JsonObject[])[0]?.ValidationErrors).toEqual([
+      { Message: 'The contact with the specified contact details has been archived. The contact must be un-archived before creating new invoices or credit notes.' },
+    ]);
   });
 
   it('un-paged lists omit line items; page= and GET by id or number include them; filters work', async () => {
@@ -98,9 +117,17 @@ describe('invoice numbers, contacts and reads', () => {
 
 describe('status transitions', () => {
   const cases: [string, string, boolean][] = [
-    ['DRAFT', 'SUBMITTED', true], ['DRAFT', 'AUTHORISED', true], ['DRAFT', 'DELETED', true], ['DRAFT', 'VOIDED', false],
-    ['SUBMITTED', 'AUTHORISED', true], ['SUBMITTED', 'DRAFT', true], ['SUBMITTED', 'DELETED', true],
-    ['AUTHORISED', 'VOIDED', true], ['AUTHORISED', 'DELETED', false], ['AUTHORISED', 'DRAFT', false], ['AUTHORISED', 'PAID', false],
+    ['DRAFT', 'SUBMITTED', true],
+    ['DRAFT', 'AUTHORISED', true],
+    ['DRAFT', 'DELETED', true],
+    ['DRAFT', 'VOIDED', false],
+    ['SUBMITTED', 'AUTHORISED', true],
+    ['SUBMITTED', 'DRAFT', true],
+    ['SUBMITTED', 'DELETED', true],
+    ['AUTHORISED', 'VOIDED', true],
+    ['AUTHORISED', 'DELETED', false],
+    ['AUTHORISED', 'DRAFT', false],
+    ['AUTHORISED', 'PAID', false],
   ];
   it.each(cases)('%s → %s allowed: %s', async (from, to, allowed) => {
     const h = setup();
@@ -128,26 +155,43 @@ describe('line item updates', () => {
     const h = setup();
     const inv = await createInvoice(h, await contactId(h, 'Jane Citizen'));
     const [fees, search] = lines(inv) as [JsonObject, JsonObject];
-    const kept = first(await post(h, inv.InvoiceID, { LineItems: [{ LineItemID: String(fees.LineItemID), Quantity: 3 }, { LineItemID: String(search.LineItemID) }], Status: 'AUTHORISED' }), 'Invoices');
+    const kept = first(
+      await post(h, inv.InvoiceID, {
+        LineItems: [{ LineItemID: String(fees.LineItemID), Quantity: 3 }, { LineItemID: String(search.LineItemID) }],
+        Status: 'AUTHORISED',
+      }),
+      'Invoices',
+    );
     expect(lines(kept).map((l) => l.LineItemID)).toEqual([fees.LineItemID, search.LineItemID]);
     expect(lines(kept)[0]).toMatchObject({ Description: 'Professional fees', LineAmount: 750 });
-    const replaced = first(await post(h, inv.InvoiceID, { LineItems: [{ Description: 'Professional fees', Quantity: 3, UnitAmount: 250, AccountCode: '200' }] }), 'Invoices');
+    const replaced = first(
+      await post(h, inv.InvoiceID, { LineItems: [{ Description: 'Professional fees', Quantity: 3, UnitAmount: 250, AccountCode: '200' }] }),
+      'Invoices',
+    );
     expect(lines(replaced)).toHaveLength(1);
     expect(lines(replaced)[0]?.LineItemID).not.toBe(fees.LineItemID);
     expect(replaced.Total).toBe(825);
   });
 
-  it('on a part-paid invoice: lines without LineItemID fail with Xero\'s message; descriptions may change, amounts may not', async () => {
+  it("on a part-paid invoice: lines without LineItemID fail with Xero's message; descriptions may change, amounts may not", async () => {
     const h = setup();
     const inv = await createInvoice(h, await contactId(h, 'Jane Citizen'));
     await h.call('PUT', '/Payments', { body: { Payments: [{ Invoice: { InvoiceID: inv.InvoiceID }, Account: { Code: '090' }, Date: '2026-11-21', Amount: 100 }] } });
     const noIds = await post(h, inv.InvoiceID, { LineItems: [{ Description: 'New line', Quantity: 1, UnitAmount: 5, AccountCode: '200' }] });
     expect(noIds.status).toBe(400);
-    expect((noIds.body.Elements as JsonObject[])[0]?.ValidationErrors).toEqual([{ Message: 'To update fields on a paid invoice line item, you must supply a LineItemID' }]);
+    expect((noIds.body.Elements as JsonObject[])[0]?.ValidationErrors).toEqual([
+      { Message: 'To update fields on a paid invoice line item, you must supply a LineItemID' },
+    ]);
     const [a, b] = lines(inv) as [JsonObject, JsonObject];
-    const amount = await post(h, inv.InvoiceID, { LineItems: [{ LineItemID: String(a.LineItemID), Description: 'Fees (renamed)', UnitAmount: 1 }, { LineItemID: String(b.LineItemID) }] });
-    expect((amount.body.Elements as JsonObject[])[0]?.ValidationErrors).toEqual([{ Message: 'This document cannot be edited as it has a payment or credit note allocated to it.' }]);
-    const edited = await post(h, inv.InvoiceID, { LineItems: [{ LineItemID: String(a.LineItemID), Description: 'Fees (renamed)', UnitAmount: 250 }, { LineItemID: String(b.LineItemID) }] });
+    const amount = await post(h, inv.InvoiceID, {
+      LineItems: [{ LineItemID: String(a.LineItemID), Description: 'Fees (renamed)', UnitAmount: 1 }, { LineItemID: String(b.LineItemID) }],
+    });
+    expect((amount.body.Elements as JsonObject[])[0]?.ValidationErrors).toEqual([
+      { Message: 'This document cannot be edited as it has a payment or credit note allocated to it.' },
+    ]);
+    const edited = await post(h, inv.InvoiceID, {
+      LineItems: [{ LineItemID: String(a.LineItemID), Description: 'Fees (renamed)', UnitAmount: 250 }, { LineItemID: String(b.LineItemID) }],
+    });
     expect(edited.status).toBe(200);
     const after = first(await h.call('GET', `/Invoices/${String(inv.InvoiceID)}`), 'Invoices');
     expect(lines(after)[0]).toMatchObject({ Description: 'Fees (renamed)', UnitAmount: 250 });
@@ -160,7 +204,9 @@ describe('lock dates', () => {
     const h = setup();
     const jane = await contactId(h, 'Jane Citizen');
     const locked = await h.call('PUT', '/Invoices', { body: { Invoices: [invoiceInput(jane, { Date: '2025-12-31' })] } });
-    expect((locked.body.Elements as JsonObject[])[0]?.ValidationErrors).toEqual([{ Message: 'The document date cannot be before the period lock date, currently set at 31 Dec 2025' }]);
+    expect((locked.body.Elements as JsonObject[])[0]?.ValidationErrors).toEqual([
+      { Message: 'The document date cannot be before the period lock date, currently set at 31 Dec 2025' },
+    ]);
     const inv = await createInvoice(h, jane, { Date: '2026-03-01' });
     await h.control('PATCH', `/tenants/${'3f6a8e2c-1b4d-4c9e-8f7a-2d5b6c7e8f90'}/organisation`, { PeriodLockDate: '2026-03-31' });
     const voiding = await post(h, inv.InvoiceID, { Status: 'VOIDED' });

@@ -30,12 +30,18 @@ const POSTABLE_SYSTEM_ACCOUNTS = new Set(['ROUNDING']);
 /** Xero's tax rate constraints: which account classes a rate may be used with (seed.ts lists them). */
 function taxRateFitsAccount(rate: TaxRate, account: Account): boolean {
   switch (account.Class) {
-    case 'ASSET': return rate.CanApplyToAssets;
-    case 'EQUITY': return rate.CanApplyToEquity;
-    case 'EXPENSE': return rate.CanApplyToExpenses;
-    case 'LIABILITY': return rate.CanApplyToLiabilities;
-    case 'REVENUE': return rate.CanApplyToRevenue;
-    default: return true;
+    case 'ASSET':
+      return rate.CanApplyToAssets;
+    case 'EQUITY':
+      return rate.CanApplyToEquity;
+    case 'EXPENSE':
+      return rate.CanApplyToExpenses;
+    case 'LIABILITY':
+      return rate.CanApplyToLiabilities;
+    case 'REVENUE':
+      return rate.CanApplyToRevenue;
+    default:
+      return true;
   }
 }
 
@@ -52,7 +58,8 @@ export const ACCOUNT_REQUIRED = 'Account code or ID must be specified';
 
 export const parseUnitdp = (value: string | undefined): 2 | 4 => (value === '4' ? 4 : 2);
 
-const num = (v: unknown): number | undefined => (typeof v === 'number' && Number.isFinite(v) ? v : typeof v === 'string' && v.trim() !== '' && Number.isFinite(Number(v)) ? Number(v) : undefined);
+const num = (v: unknown): number | undefined =>
+  typeof v === 'number' && Number.isFinite(v) ? v : typeof v === 'string' && v.trim() !== '' && Number.isFinite(Number(v)) ? Number(v) : undefined;
 
 function tracking(tenant: Tenant, given: unknown, errors: string[]): JsonObject[] {
   if (given === undefined) return [];
@@ -62,12 +69,16 @@ function tracking(tenant: Tenant, given: unknown, errors: string[]): JsonObject[
   }
   if (given.length > 2) errors.push('A line item can only have two tracking categories');
   return given.flatMap((t: JsonObject) => {
-    const category = tenant.trackingCategories.find((c) =>
-      (typeof t.TrackingCategoryID === 'string' && c.TrackingCategoryID === t.TrackingCategoryID.toLowerCase())
-      || (typeof t.Name === 'string' && c.Name.toLowerCase() === t.Name.toLowerCase()));
-    const option = category?.Options.find((o) =>
-      (typeof t.TrackingOptionID === 'string' && o.TrackingOptionID === t.TrackingOptionID.toLowerCase())
-      || (typeof t.Option === 'string' && o.Name.toLowerCase() === t.Option.toLowerCase()));
+    const category = tenant.trackingCategories.find(
+      (c) =>
+        (typeof t.TrackingCategoryID === 'string' && c.TrackingCategoryID === t.TrackingCategoryID.toLowerCase()) ||
+        (typeof t.Name === 'string' && c.Name.toLowerCase() === t.Name.toLowerCase()),
+    );
+    const option = category?.Options.find(
+      (o) =>
+        (typeof t.TrackingOptionID === 'string' && o.TrackingOptionID === t.TrackingOptionID.toLowerCase()) ||
+        (typeof t.Option === 'string' && o.Name.toLowerCase() === t.Option.toLowerCase()),
+    );
     if (!category || !option) {
       errors.push(`The tracking category "${String(t.Name ?? t.TrackingCategoryID)}" option "${String(t.Option ?? t.TrackingOptionID)}" does not exist`);
       return [];
@@ -106,7 +117,7 @@ export function buildLine(tenant: Tenant, input: JsonObject, options: LineOption
     lineErrors.push('A line item can have either a DiscountRate or a DiscountAmount, not both.');
   }
   // A line keeps the discount kind it was given; sending one kind replaces the other.
-  const discount = givenAmount !== undefined ? undefined : givenRate ?? previous?.DiscountRate;
+  const discount = givenAmount !== undefined ? undefined : (givenRate ?? previous?.DiscountRate);
   const discountAmount = givenRate !== undefined ? undefined : givenAmount !== undefined ? round2(givenAmount) : previous?.DiscountAmount;
   const givenLineAmount = num(input.LineAmount);
   let unit = num(input.UnitAmount);
@@ -121,20 +132,21 @@ export function buildLine(tenant: Tenant, input: JsonObject, options: LineOption
     lineErrors.push(`The discount rate '${discountAmount.toFixed(2)}' is invalid. Discount must not be greater than the line total.`);
   }
   const accountId = typeof input.AccountID === 'string' ? input.AccountID : undefined;
-  const accountCode = typeof input.AccountCode === 'string' ? input.AccountCode
-    : accountId !== undefined ? findAccount(tenant, { AccountID: accountId })?.Code : previous?.AccountCode;
+  const accountCode =
+    typeof input.AccountCode === 'string' ? input.AccountCode : accountId !== undefined ? findAccount(tenant, { AccountID: accountId })?.Code : previous?.AccountCode;
   if (accountId !== undefined && typeof input.AccountCode !== 'string' && accountCode === undefined) {
     lineErrors.push(`Account ID '${accountId}' is not a valid account for this document.`); // UNCONFIRMED wording
   }
   const account = accountCode === undefined ? undefined : findAccount(tenant, { Code: accountCode });
   if (accountCode !== undefined && !account) lineErrors.push(`Account code '${accountCode}' is not a valid code for this document.`);
-  if (account?.Status === 'ARCHIVED') lineErrors.push(`The account code '${accountCode}' has been archived, or has been deleted. Each line item must reference a valid account.`);
+  if (account?.Status === 'ARCHIVED')
+    lineErrors.push(`The account code '${accountCode}' has been archived, or has been deleted. Each line item must reference a valid account.`);
   if (account?.Type === 'BANK') lineErrors.push(`Account code '${accountCode}' is a bank account and cannot be used on a line item.`);
   // Source: Xero developer community discussion 92539695 (see POSTABLE_SYSTEM_ACCOUNTS).
   if (account?.SystemAccount && !POSTABLE_SYSTEM_ACCOUNTS.has(account.SystemAccount)) {
     lineErrors.push(`Account code '${accountCode}' is not a valid code for this document.`);
   }
-  const taxType = typeof input.TaxType === 'string' ? input.TaxType : previous?.TaxType ?? account?.TaxType ?? options.defaultTaxType;
+  const taxType = typeof input.TaxType === 'string' ? input.TaxType : (previous?.TaxType ?? account?.TaxType ?? options.defaultTaxType);
   const rate = findTaxRate(tenant, taxType);
   if (!rate) lineErrors.push(`The TaxType code '${taxType}' does not exist or cannot be used with this type of transaction.`);
   // Source: Xero's tax rate constraints (developer.xero.com/documentation/api/accounting/taxrates,
@@ -146,10 +158,15 @@ export function buildLine(tenant: Tenant, input: JsonObject, options: LineOption
   if (lineErrors.length > 0 || !description) return undefined;
   const lineAmount = lineAmountOf(quantity, unitAmount, discount, discountAmount);
   const line: LineItem = {
-    LineItemID: previous?.LineItemID ?? options.newId(), Description: description, Quantity: quantity, UnitAmount: unitAmount,
+    LineItemID: previous?.LineItemID ?? options.newId(),
+    Description: description,
+    Quantity: quantity,
+    UnitAmount: unitAmount,
     ...(accountCode === undefined ? {} : { AccountCode: accountCode }),
     ...(typeof input.ItemCode === 'string' ? { ItemCode: input.ItemCode } : previous?.ItemCode ? { ItemCode: previous.ItemCode } : {}),
-    TaxType: taxType, TaxAmount: 0, LineAmount: lineAmount,
+    TaxType: taxType,
+    TaxAmount: 0,
+    LineAmount: lineAmount,
     ...(discount === undefined ? {} : { DiscountRate: discount }),
     ...(discountAmount === undefined ? {} : { DiscountAmount: discountAmount }),
     Tracking: track,

@@ -44,7 +44,11 @@ function orderBy(order: string): (a: JsonObject, b: JsonObject) => number {
 
 export function list<T>(c: Context, source: ListSource<T>): Listed | string {
   const since = parseTimestamp(c.req.header('If-Modified-Since'));
-  const ids = c.req.query('IDs')?.split(',').map((s) => s.trim().toLowerCase()).filter(Boolean);
+  const ids = c.req
+    .query('IDs')
+    ?.split(',')
+    .map((s) => s.trim().toLowerCase())
+    .filter(Boolean);
   const includeArchived = c.req.query('includeArchived')?.toLowerCase() === 'true' || (ids?.length ?? 0) > 0;
   const pageParam = c.req.query('page');
   const paged = pageParam !== undefined;

@@ -22,7 +22,8 @@ async function codeFrom(h: Harness, params: Record<string, string> = {}): Promis
 
 async function token(h: Harness, form: Record<string, string>, auth = basic) {
   const res = await h.emulator.app.request('/connect/token', {
-    method: 'POST', body: new URLSearchParams(form).toString(),
+    method: 'POST',
+    body: new URLSearchParams(form).toString(),
     headers: { 'content-type': 'application/x-www-form-urlencoded', ...(auth ? { authorization: auth } : {}) },
   });
   return { status: res.status, body: (await res.json()) as Record<string, unknown> };
@@ -70,8 +71,12 @@ describe('token endpoint', () => {
   it('accepts client credentials in the body and rejects a wrong secret', async () => {
     const h = setup();
     const code = await codeFrom(h);
-    expect((await token(h, { grant_type: 'authorization_code', code, redirect_uri: REDIRECT, client_id: 'sandbox', client_secret: 'wrong' }, '')).body).toEqual({ error: 'invalid_client' });
-    expect((await token(h, { grant_type: 'authorization_code', code, redirect_uri: REDIRECT, client_id: 'sandbox', client_secret: 'sandbox-secret' }, '')).status).toBe(200);
+    expect((await token(h, { grant_type: 'authorization_code', code, redirect_uri: REDIRECT, client_id: 'sandbox', client_secret: 'wrong' }, '')).body).toEqual({
+      error: 'invalid_client',
+    });
+    expect((await token(h, { grant_type: 'authorization_code', code, redirect_uri: REDIRECT, client_id: 'sandbox', client_secret: 'sandbox-secret' }, '')).status).toBe(
+      200,
+    );
   });
 
   it('expires codes after 5 minutes', async () => {
@@ -132,8 +137,13 @@ describe('connections and API access', () => {
     const list = await connections(h, await connected(h));
     expect(list.map((c) => c.tenantName).sort()).toEqual(['Harbour Legal Pty Ltd', 'Riverside Law Group Pty Ltd']);
     expect(list[0]).toEqual({
-      id: expect.any(String), authEventId: expect.any(String), tenantId: expect.any(String), tenantType: 'ORGANISATION',
-      tenantName: expect.any(String), createdDateUtc: '2026-11-25T09:00:00', updatedDateUtc: '2026-11-25T09:00:00',
+      id: expect.any(String),
+      authEventId: expect.any(String),
+      tenantId: expect.any(String),
+      tenantType: 'ORGANISATION',
+      tenantName: expect.any(String),
+      createdDateUtc: '2026-11-25T09:00:00',
+      updatedDateUtc: '2026-11-25T09:00:00',
     });
     await h.control('PUT', '/oauth/authorised-tenants', { tenantIds: [SEED_TENANTS.secondary.tenantId] });
     expect((await connections(h, await connected(h))).map((c) => c.tenantId)).toEqual([SEED_TENANTS.secondary.tenantId]);
@@ -179,7 +189,8 @@ describe('connections and API access', () => {
     const h = setup();
     const t = await token(h, { grant_type: 'authorization_code', code: await codeFrom(h), redirect_uri: REDIRECT });
     const res = await h.emulator.app.request('/connect/revocation', {
-      method: 'POST', body: new URLSearchParams({ token: String(t.body.refresh_token) }).toString(),
+      method: 'POST',
+      body: new URLSearchParams({ token: String(t.body.refresh_token) }).toString(),
       headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: basic },
     });
     expect(res.status).toBe(200);
@@ -189,7 +200,9 @@ describe('connections and API access', () => {
 
   it('refuses non-JSON Accept (real Xero would answer XML)', async () => {
     const h = setup();
-    const res = await h.emulator.app.request('/api.xro/2.0/Organisation', { headers: { authorization: `Bearer ${h.token.access_token}`, 'xero-tenant-id': SEED_TENANTS.primary.tenantId } });
+    const res = await h.emulator.app.request('/api.xro/2.0/Organisation', {
+      headers: { authorization: `Bearer ${h.token.access_token}`, 'xero-tenant-id': SEED_TENANTS.primary.tenantId },
+    });
     expect(res.status).toBe(406);
   });
 });

@@ -48,7 +48,10 @@ interface AuthCode {
   used: boolean;
 }
 
-export interface AccessToken { grant: Grant; expiresAt: number }
+export interface AccessToken {
+  grant: Grant;
+  expiresAt: number;
+}
 
 interface RefreshToken {
   grant: Grant;
@@ -81,7 +84,12 @@ export class Identity {
   denyNext = false;
   authorisedTenants: string[] | undefined;
 
-  constructor(private readonly clock: Clock, private readonly random: Random, private readonly tenants: TenantDirectory, redirectUris: string[] = []) {
+  constructor(
+    private readonly clock: Clock,
+    private readonly random: Random,
+    private readonly tenants: TenantDirectory,
+    redirectUris: string[] = [],
+  ) {
     this.clients.set(SANDBOX_CLIENT.clientId, { ...SANDBOX_CLIENT, redirectUris: new Set(redirectUris), allowLoopback: true });
   }
 
@@ -99,7 +107,11 @@ export class Identity {
     const now = this.clock.now();
     const authEventId = this.random.uuid();
     const grant: Grant = {
-      id: this.random.uuid(), clientId: SANDBOX_CLIENT.clientId, userId: this.random.uuid(), scope, revoked: false,
+      id: this.random.uuid(),
+      clientId: SANDBOX_CLIENT.clientId,
+      userId: this.random.uuid(),
+      scope,
+      revoked: false,
       connections: tenantIds.map((tenantId) => ({ id: this.random.uuid(), tenantId, authEventId, createdAt: now, updatedAt: now })),
     };
     this.grants.push(grant);
@@ -148,9 +160,18 @@ export class Identity {
     const b64 = (v: object) => Buffer.from(JSON.stringify(v)).toString('base64url');
     const now = Math.floor(this.clock.now() / 1000);
     const payload = b64({
-      nbf: now, exp: Math.floor(expiresAt / 1000), iss: 'https://identity.xero.com', aud: 'https://identity.xero.com/resources',
-      client_id: grant.clientId, sub: grant.userId, auth_time: now, xero_userid: grant.userId, global_session_id: grant.id,
-      jti: this.random.hex(16), authentication_event_id: grant.connections[0]?.authEventId ?? grant.id, scope: grant.scope.split(' '),
+      nbf: now,
+      exp: Math.floor(expiresAt / 1000),
+      iss: 'https://identity.xero.com',
+      aud: 'https://identity.xero.com/resources',
+      client_id: grant.clientId,
+      sub: grant.userId,
+      auth_time: now,
+      xero_userid: grant.userId,
+      global_session_id: grant.id,
+      jti: this.random.hex(16),
+      authentication_event_id: grant.connections[0]?.authEventId ?? grant.id,
+      scope: grant.scope.split(' '),
     });
     const header = b64({ alg: 'RS256', kid: 'emulator', typ: 'JWT' });
     const signature = createHmac('sha256', 'xero-emulator').update(`${header}.${payload}`).digest('base64url');
@@ -195,13 +216,20 @@ export class Identity {
       const authEventId = this.random.uuid();
       const tenantIds = (this.authorisedTenants ?? this.tenants.tenantIds()).filter((t) => this.tenants.tenantName(t) !== undefined);
       const grant: Grant = {
-        id: this.random.uuid(), clientId: client.clientId, userId: this.random.uuid(), scope: q.scope ?? '', revoked: false,
+        id: this.random.uuid(),
+        clientId: client.clientId,
+        userId: this.random.uuid(),
+        scope: q.scope ?? '',
+        revoked: false,
         connections: tenantIds.map((tenantId) => ({ id: this.random.uuid(), tenantId, authEventId, createdAt: now, updatedAt: now })),
       };
       this.grants.push(grant);
       const code = this.random.hex(24);
       this.codes.set(code, {
-        grant, redirectUri: q.redirect_uri, expiresAt: now + CODE_TTL_MS, used: false,
+        grant,
+        redirectUri: q.redirect_uri,
+        expiresAt: now + CODE_TTL_MS,
+        used: false,
         ...(q.code_challenge ? { codeChallenge: q.code_challenge, codeChallengeMethod: q.code_challenge_method ?? 'plain' } : {}),
       });
       return reply({ code, scope: grant.scope });
@@ -215,7 +243,8 @@ export class Identity {
       const grantType = form.get('grant_type');
       if (grantType === 'authorization_code') {
         const code = this.codes.get(form.get('code') ?? '');
-        if (!code || code.used || code.expiresAt <= this.clock.now() || code.grant.clientId !== client.clientId || code.redirectUri !== form.get('redirect_uri')) return invalid();
+        if (!code || code.used || code.expiresAt <= this.clock.now() || code.grant.clientId !== client.clientId || code.redirectUri !== form.get('redirect_uri'))
+          return invalid();
         code.used = true;
         if (code.codeChallenge !== undefined) {
           const verifier = form.get('code_verifier') ?? '';
@@ -251,17 +280,28 @@ export class Identity {
 
     app.get('/connections', (c) => {
       const grant = this.bearerGrant(c);
-      if (!grant) return c.json({ Type: null, Title: 'Unauthorized', Status: 401, Detail: 'AuthenticationUnsuccessful', Instance: this.random.uuid(), Extensions: {} }, 401);
+      if (!grant)
+        return c.json({ Type: null, Title: 'Unauthorized', Status: 401, Detail: 'AuthenticationUnsuccessful', Instance: this.random.uuid(), Extensions: {} }, 401);
       const authEventId = c.req.query('authEventId');
-      return c.json(grant.connections.filter((x) => !authEventId || x.authEventId === authEventId).map((x) => ({
-        id: x.id, authEventId: x.authEventId, tenantId: x.tenantId, tenantType: 'ORGANISATION',
-        tenantName: this.tenants.tenantName(x.tenantId) ?? '', createdDateUtc: utcString(x.createdAt).slice(0, -1), updatedDateUtc: utcString(x.updatedAt).slice(0, -1),
-      })));
+      return c.json(
+        grant.connections
+          .filter((x) => !authEventId || x.authEventId === authEventId)
+          .map((x) => ({
+            id: x.id,
+            authEventId: x.authEventId,
+            tenantId: x.tenantId,
+            tenantType: 'ORGANISATION',
+            tenantName: this.tenants.tenantName(x.tenantId) ?? '',
+            createdDateUtc: utcString(x.createdAt).slice(0, -1),
+            updatedDateUtc: utcString(x.updatedAt).slice(0, -1),
+          })),
+      );
     });
 
     app.delete('/connections/:id', (c) => {
       const grant = this.bearerGrant(c);
-      if (!grant) return c.json({ Type: null, Title: 'Unauthorized', Status: 401, Detail: 'AuthenticationUnsuccessful', Instance: this.random.uuid(), Extensions: {} }, 401);
+      if (!grant)
+        return c.json({ Type: null, Title: 'Unauthorized', Status: 401, Detail: 'AuthenticationUnsuccessful', Instance: this.random.uuid(), Extensions: {} }, 401);
       const before = grant.connections.length;
       grant.connections = grant.connections.filter((x) => x.id !== c.req.param('id'));
       return grant.connections.length === before ? c.body(null, 404) : c.body(null, 204);

@@ -3,7 +3,9 @@ import { contactId, createInvoice, first, setup, type Harness } from './harness'
 import type { JsonObject } from './store';
 
 const pay = (h: Harness, invoiceID: unknown, amount: number, account: JsonObject = { Code: '090' }, query = '') =>
-  h.call('PUT', `/Payments${query}`, { body: { Payments: [{ Invoice: { InvoiceID: invoiceID }, Account: account, Date: '2026-11-22', Amount: amount, Reference: 'Clio payment 77' }] } });
+  h.call('PUT', `/Payments${query}`, {
+    body: { Payments: [{ Invoice: { InvoiceID: invoiceID }, Account: account, Date: '2026-11-22', Amount: amount, Reference: 'Clio payment 77' }] },
+  });
 const invoice = async (h: Harness, id: unknown) => first(await h.call('GET', `/Invoices/${String(id)}`), 'Invoices');
 const messages = (r: { body: JsonObject }) => ((r.body.Elements as JsonObject[])[0]?.ValidationErrors as { Message: string }[]).map((m) => m.Message);
 
@@ -27,7 +29,7 @@ describe('payments', () => {
     expect((await h.call('GET', '/Payments')).body.Payments).toHaveLength(2);
   });
 
-  it('accepts the spec example\'s wrapped delete body too', async () => {
+  it("accepts the spec example's wrapped delete body too", async () => {
     const h = setup();
     const inv = await createInvoice(h, await contactId(h, 'Jane Citizen'));
     const p = first(await pay(h, inv.InvoiceID, 10), 'Payments');
@@ -50,9 +52,13 @@ describe('payments', () => {
     expect(messages(await pay(h, inv.InvoiceID, 1000))).toEqual(['Payment amount exceeds the amount outstanding on this document']);
     const draft = await createInvoice(h, jane, { Status: 'DRAFT' });
     expect(messages(await pay(h, draft.InvoiceID, 1))).toEqual(['Payments can only be made against Authorised documents']);
-    expect(messages(await pay(h, inv.InvoiceID, 1, { Code: '200' }))).toEqual(['Payments can only be made to accounts of type BANK or accounts with EnablePaymentsToAccount set']);
+    expect(messages(await pay(h, inv.InvoiceID, 1, { Code: '200' }))).toEqual([
+      'Payments can only be made to accounts of type BANK or accounts with EnablePaymentsToAccount set',
+    ]);
     expect(messages(await pay(h, inv.InvoiceID, 1, { Code: '' }))).toEqual(['Account could not be found']);
-    const locked = await h.call('PUT', '/Payments', { body: { Payments: [{ Invoice: { InvoiceID: inv.InvoiceID }, Account: { Code: '090' }, Date: '2025-07-01', Amount: 1 }] } });
+    const locked = await h.call('PUT', '/Payments', {
+      body: { Payments: [{ Invoice: { InvoiceID: inv.InvoiceID }, Account: { Code: '090' }, Date: '2025-07-01', Amount: 1 }] },
+    });
     expect(messages(locked)).toEqual(['The document date cannot be before the period lock date, currently set at 31 Dec 2025']);
     const summary = await pay(h, inv.InvoiceID, 1000, { Code: '090' }, '?summarizeErrors=false');
     expect(first(summary, 'Payments')).toMatchObject({ StatusAttributeString: 'ERROR', HasValidationErrors: true });
@@ -71,8 +77,12 @@ describe('payments', () => {
 
 describe('credit notes', () => {
   const note = (contactID: string, amount: number, extra: JsonObject = {}) => ({
-    Type: 'ACCRECCREDIT', Contact: { ContactID: contactID }, Date: '2026-11-23', Status: 'AUTHORISED',
-    LineItems: [{ Description: 'Write-down', Quantity: 1, UnitAmount: amount, AccountCode: '280', TaxType: 'OUTPUT' }], ...extra,
+    Type: 'ACCRECCREDIT',
+    Contact: { ContactID: contactID },
+    Date: '2026-11-23',
+    Status: 'AUTHORISED',
+    LineItems: [{ Description: 'Write-down', Quantity: 1, UnitAmount: amount, AccountCode: '280', TaxType: 'OUTPUT' }],
+    ...extra,
   });
 
   it('allocates to an invoice; fully allocated both sides turn PAID; deleting the allocation reverts', async () => {
@@ -81,20 +91,23 @@ describe('credit notes', () => {
     const inv = await createInvoice(h, jane, { LineItems: [{ Description: 'Fees', Quantity: 1, UnitAmount: 100, AccountCode: '200' }] });
     const cn = first(await h.call('PUT', '/CreditNotes', { body: { CreditNotes: [note(jane, 40)] } }), 'CreditNotes');
     expect(cn).toMatchObject({ CreditNoteNumber: 'CN-0001', Total: 44, RemainingCredit: 44, Status: 'AUTHORISED' });
-    const alloc = await h.call('PUT', `/CreditNotes/${String(cn.CreditNoteID)}/Allocations`, { body: { Allocations: [{ Invoice: { InvoiceID: inv.InvoiceID }, Amount: 44, Date: '2026-11-23' }] } });
+    const alloc = await h.call('PUT', `/CreditNotes/${String(cn.CreditNoteID)}/Allocations`, {
+      body: { Allocations: [{ Invoice: { InvoiceID: inv.InvoiceID }, Amount: 44, Date: '2026-11-23' }] },
+    });
     expect(alloc.status).toBe(200);
     expect(await invoice(h, inv.InvoiceID)).toMatchObject({ AmountCredited: 44, AmountDue: 66, Status: 'AUTHORISED' });
     const after = first(await h.call('GET', `/CreditNotes/${String(cn.CreditNoteID)}`), 'CreditNotes');
     expect(after).toMatchObject({ RemainingCredit: 0, Status: 'PAID' });
     const undo = await h.emulator.app.request(`/api.xro/2.0/CreditNotes/${String(cn.CreditNoteID)}/Allocations/${String(first(alloc, 'Allocations').AllocationID)}`, {
-      method: 'DELETE', headers: { authorization: `Bearer ${h.token.access_token}`, 'xero-tenant-id': '3f6a8e2c-1b4d-4c9e-8f7a-2d5b6c7e8f90', accept: 'application/json' },
+      method: 'DELETE',
+      headers: { authorization: `Bearer ${h.token.access_token}`, 'xero-tenant-id': '3f6a8e2c-1b4d-4c9e-8f7a-2d5b6c7e8f90', accept: 'application/json' },
     });
     expect(undo.status).toBe(200);
     expect(await invoice(h, inv.InvoiceID)).toMatchObject({ AmountCredited: 0, AmountDue: 110 });
     expect(first(await h.call('GET', `/CreditNotes/${String(cn.CreditNoteID)}`), 'CreditNotes').Status).toBe('AUTHORISED');
   });
 
-  it('refuses over-allocation, drafts, other contacts\' invoices and paid invoices', async () => {
+  it("refuses over-allocation, drafts, other contacts' invoices and paid invoices", async () => {
     const h = setup();
     const jane = await contactId(h, 'Jane Citizen');
     const acme = await contactId(h, 'Acme Holdings Pty Ltd');
@@ -117,8 +130,16 @@ describe('bank transactions (spend money)', () => {
     const h = setup();
     const vendor = await contactId(h, 'Officeworks Supplies');
     const spend = {
-      Type: 'SPEND', Contact: { ContactID: vendor }, BankAccount: { Code: '090' }, Date: '2026-11-24', Reference: 'Clio expense 9',
-      LineAmountTypes: 'Inclusive', LineItems: [{ Description: 'Court filing fee', Quantity: 1, UnitAmount: 110, AccountCode: '310', TaxType: 'BASEXCLUDED' }, { Description: 'Courier', Quantity: 1, UnitAmount: 22, AccountCode: '425' }],
+      Type: 'SPEND',
+      Contact: { ContactID: vendor },
+      BankAccount: { Code: '090' },
+      Date: '2026-11-24',
+      Reference: 'Clio expense 9',
+      LineAmountTypes: 'Inclusive',
+      LineItems: [
+        { Description: 'Court filing fee', Quantity: 1, UnitAmount: 110, AccountCode: '310', TaxType: 'BASEXCLUDED' },
+        { Description: 'Courier', Quantity: 1, UnitAmount: 22, AccountCode: '425' },
+      ],
     };
     const r = await h.call('PUT', '/BankTransactions?unitdp=4', { body: { BankTransactions: [spend] } });
     const tx = first(r, 'BankTransactions');
@@ -131,11 +152,26 @@ describe('bank transactions (spend money)', () => {
   it('refuses non-bank accounts and, with 200 + ERROR, edits of reconciled transactions', async () => {
     const h = setup();
     const vendor = await contactId(h, 'Officeworks Supplies');
-    const base = { Type: 'SPEND', Contact: { ContactID: vendor }, Date: '2026-11-24', LineItems: [{ Description: 'x', Quantity: 1, UnitAmount: 10, AccountCode: '429' }] };
-    expect(messages(await h.call('PUT', '/BankTransactions', { body: { BankTransactions: [{ ...base, BankAccount: { Code: '200' } }] } }))).toEqual(['The BankAccount must be an account of type BANK']);
-    const tx = first(await h.call('PUT', '/BankTransactions', { body: { BankTransactions: [{ ...base, BankAccount: { Code: '091' }, IsReconciled: true }] } }), 'BankTransactions');
-    const edit = await h.call('POST', `/BankTransactions/${String(tx.BankTransactionID)}?summarizeErrors=false`, { body: { BankTransactions: [{ ...base, BankAccount: { Code: '091' }, Reference: 'changed' }] } });
+    const base = {
+      Type: 'SPEND',
+      Contact: { ContactID: vendor },
+      Date: '2026-11-24',
+      LineItems: [{ Description: 'x', Quantity: 1, UnitAmount: 10, AccountCode: '429' }],
+    };
+    expect(messages(await h.call('PUT', '/BankTransactions', { body: { BankTransactions: [{ ...base, BankAccount: { Code: '200' } }] } }))).toEqual([
+      'The BankAccount must be an account of type BANK',
+    ]);
+    const tx = first(
+      await h.call('PUT', '/BankTransactions', { body: { BankTransactions: [{ ...base, BankAccount: { Code: '091' }, IsReconciled: true }] } }),
+      'BankTransactions',
+    );
+    const edit = await h.call('POST', `/BankTransactions/${String(tx.BankTransactionID)}?summarizeErrors=false`, {
+      body: { BankTransactions: [{ ...base, BankAccount: { Code: '091' }, Reference: 'changed' }] },
+    });
     expect(edit.status).toBe(200);
-    expect(first(edit, 'BankTransactions')).toMatchObject({ StatusAttributeString: 'ERROR', ValidationErrors: [{ Message: 'This Bank Transaction cannot be edited as it has been reconciled with a Bank Statement.' }] });
+    expect(first(edit, 'BankTransactions')).toMatchObject({
+      StatusAttributeString: 'ERROR',
+      ValidationErrors: [{ Message: 'This Bank Transaction cannot be edited as it has been reconciled with a Bank Statement.' }],
+    });
   });
 });

@@ -36,7 +36,9 @@ export function paymentJson(tenant: Tenant, p: Payment): JsonObject {
     IsReconciled: p.IsReconciled,
     Account: { AccountID: p.AccountID, ...(account?.Code ? { Code: account.Code } : {}), Name: account?.Name ?? '' },
     Invoice: {
-      Type: 'ACCREC', InvoiceID: p.InvoiceID, ...(invoice ? { InvoiceNumber: invoice.Number } : {}),
+      Type: 'ACCREC',
+      InvoiceID: p.InvoiceID,
+      ...(invoice ? { InvoiceNumber: invoice.Number } : {}),
       ...(contact ? { Contact: contactSummary(contact) } : {}),
     },
     HasValidationErrors: false,
@@ -47,8 +49,14 @@ export type PaymentOutcome = { payment: Payment } | { errors: string[] };
 
 export function createPayment(ctx: EmulatorContext, tenant: Tenant, input: JsonObject): PaymentOutcome {
   const ref = (typeof input.Invoice === 'object' && input.Invoice !== null && !Array.isArray(input.Invoice) ? input.Invoice : {}) as JsonObject;
-  const key = typeof ref.InvoiceID === 'string' ? ref.InvoiceID : typeof ref.InvoiceNumber === 'string' ? ref.InvoiceNumber
-    : typeof input.InvoiceNumber === 'string' ? input.InvoiceNumber : undefined;
+  const key =
+    typeof ref.InvoiceID === 'string'
+      ? ref.InvoiceID
+      : typeof ref.InvoiceNumber === 'string'
+        ? ref.InvoiceNumber
+        : typeof input.InvoiceNumber === 'string'
+          ? input.InvoiceNumber
+          : undefined;
   if (input.CreditNote !== undefined) return { errors: ['Credit note refunds are not modelled by this emulator'] };
   const invoice = key === undefined ? undefined : findDocument(tenant, INVOICE, key);
   const errors: string[] = [];
@@ -57,7 +65,8 @@ export function createPayment(ctx: EmulatorContext, tenant: Tenant, input: JsonO
   const account = findAccount(tenant, accountRef);
   if (!account) errors.push('Account could not be found');
   else if (account.Status !== 'ACTIVE') errors.push('The account has been archived, or has been deleted');
-  else if (account.Type !== 'BANK' && !account.EnablePaymentsToAccount) errors.push('Payments can only be made to accounts of type BANK or accounts with EnablePaymentsToAccount set');
+  else if (account.Type !== 'BANK' && !account.EnablePaymentsToAccount)
+    errors.push('Payments can only be made to accounts of type BANK or accounts with EnablePaymentsToAccount set');
   const amount = typeof input.Amount === 'number' ? round2(input.Amount) : undefined;
   if (amount === undefined || amount <= 0) errors.push('Payment amount must be greater than zero');
   const date = input.Date === undefined ? startOfUtcDay(ctx.clock.now()) : parseDateInput(input.Date);
@@ -72,9 +81,15 @@ export function createPayment(ctx: EmulatorContext, tenant: Tenant, input: JsonO
   }
   if (errors.length > 0 || !invoice || !account || amount === undefined || date === undefined) return { errors };
   const payment: Payment = {
-    PaymentID: newId(ctx), InvoiceID: invoice.id, AccountID: account.AccountID, Date: date, Amount: amount,
+    PaymentID: newId(ctx),
+    InvoiceID: invoice.id,
+    AccountID: account.AccountID,
+    Date: date,
+    Amount: amount,
     ...(typeof input.Reference === 'string' ? { Reference: input.Reference } : {}),
-    IsReconciled: input.IsReconciled === true, Status: 'AUTHORISED', updatedAt: ctx.clock.now(),
+    IsReconciled: input.IsReconciled === true,
+    Status: 'AUTHORISED',
+    updatedAt: ctx.clock.now(),
   };
   tenant.payments.set(payment.PaymentID, payment);
   invoice.paymentIds.push(payment.PaymentID);
@@ -108,8 +123,12 @@ export function paymentRoutes(ctx: EmulatorContext): Hono<ApiEnv> {
   app.get('/Payments', (c) => {
     const tenant = c.get('tenant');
     const listed = list(c, {
-      records: [...tenant.payments.values()], toJson: (p) => paymentJson(tenant, p), updatedAt: (p) => p.updatedAt,
-      idField: 'PaymentID', fullWhenUnpaged: true, defaultOrder: (a, b) => String(a.UpdatedDateUTC).localeCompare(String(b.UpdatedDateUTC)),
+      records: [...tenant.payments.values()],
+      toJson: (p) => paymentJson(tenant, p),
+      updatedAt: (p) => p.updatedAt,
+      idField: 'PaymentID',
+      fullWhenUnpaged: true,
+      defaultOrder: (a, b) => String(a.UpdatedDateUTC).localeCompare(String(b.UpdatedDateUTC)),
     });
     if (typeof listed === 'string') return badRequest(c, listed);
     return c.json(envelope(env, 'Payments', listed.items, listed.pagination ? { pagination: listed.pagination } : {}));
@@ -140,7 +159,8 @@ export function paymentRoutes(ctx: EmulatorContext): Hono<ApiEnv> {
     if (!payment) return notFound(c);
     const status = deleteStatus(await c.req.json().catch(() => undefined));
     const errors = status === 'DELETED' ? deletePayment(ctx, tenant, payment) : ['Payments can only be deleted: send {"Status":"DELETED"}'];
-    const result = errors.length > 0 ? failed(paymentJson(tenant, payment), PAYMENT_SHAPE, errors, payment.PaymentID) : { ok: true as const, body: paymentJson(tenant, payment) };
+    const result =
+      errors.length > 0 ? failed(paymentJson(tenant, payment), PAYMENT_SHAPE, errors, payment.PaymentID) : { ok: true as const, body: paymentJson(tenant, payment) };
     return respondBatch(c, ctx, PAYMENT_SHAPE, [result]);
   });
   return app;

@@ -6,15 +6,25 @@ import type { Clock } from './dates';
 
 export const LIMITS = { concurrent: 5, minute: 60, day: 5_000, appMinute: 10_000 } as const;
 
-interface Window { start: number; count: number }
+interface Window {
+  start: number;
+  count: number;
+}
 
-interface TenantUsage { inFlight: number; minute: Window; day: Window }
+interface TenantUsage {
+  inFlight: number;
+  minute: Window;
+  day: Window;
+}
 
 export class RateLimiter {
   private usage = new Map<string, TenantUsage>();
   private app: Window = { start: 0, count: 0 };
 
-  constructor(private readonly clock: Clock, private readonly timeScale: number) {
+  constructor(
+    private readonly clock: Clock,
+    private readonly timeScale: number,
+  ) {
     if (!(timeScale > 0)) throw new Error('timeScale must be > 0');
   }
 

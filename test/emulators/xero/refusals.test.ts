@@ -17,11 +17,21 @@ async function putAll(h: Harness, key: 'Invoices' | 'CreditNotes' | 'BankTransac
 }
 
 const creditNote = (contactID: string, extra: JsonObject = {}): JsonObject => ({
-  Type: 'ACCRECCREDIT', Contact: { ContactID: contactID }, Date: '2026-11-20', Status: 'AUTHORISED', LineItems: [line({})], ...extra,
+  Type: 'ACCRECCREDIT',
+  Contact: { ContactID: contactID },
+  Date: '2026-11-20',
+  Status: 'AUTHORISED',
+  LineItems: [line({})],
+  ...extra,
 });
 
 const spend = (contactID: string, extra: JsonObject = {}): JsonObject => ({
-  Type: 'SPEND', Contact: { ContactID: contactID }, BankAccount: { Code: '090' }, Date: '2026-11-20', LineItems: [line({ AccountCode: '429' })], ...extra,
+  Type: 'SPEND',
+  Contact: { ContactID: contactID },
+  BankAccount: { Code: '090' },
+  Date: '2026-11-20',
+  LineItems: [line({ AccountCode: '429' })],
+  ...extra,
 });
 
 describe('line accounts', () => {
@@ -56,7 +66,11 @@ describe('line accounts', () => {
   it('refuses system accounts on lines, except Rounding', async () => {
     const h = setup();
     const jane = await contactId(h, 'Jane Citizen');
-    const results = await putAll(h, 'Invoices', ['610', '800', '820', '960', '860'].map((code) => invoiceInput(jane, { LineItems: [line({ AccountCode: code, TaxType: 'BASEXCLUDED' })] })));
+    const results = await putAll(
+      h,
+      'Invoices',
+      ['610', '800', '820', '960', '860'].map((code) => invoiceInput(jane, { LineItems: [line({ AccountCode: code, TaxType: 'BASEXCLUDED' })] })),
+    );
     expect(results.slice(0, 4).map(messages)).toEqual(['610', '800', '820', '960'].map((code) => [`Account code '${code}' is not a valid code for this document.`]));
     expect(results[4]).toMatchObject({ HasErrors: false, Total: 100 });
   });
@@ -127,14 +141,15 @@ describe('contact numbers', () => {
 describe('a fully paid invoice', () => {
   async function paidInvoice(h: Harness) {
     const inv = await createInvoice(h, await contactId(h, 'Jane Citizen'));
-    const pay = await h.call('PUT', '/Payments', { body: { Payments: [{ Invoice: { InvoiceID: inv.InvoiceID }, Account: { Code: '090' }, Date: '2026-11-21', Amount: inv.Total }] } });
+    const pay = await h.call('PUT', '/Payments', {
+      body: { Payments: [{ Invoice: { InvoiceID: inv.InvoiceID }, Account: { Code: '090' }, Date: '2026-11-21', Amount: inv.Total }] },
+    });
     expect(pay.status).toBe(200);
     const paid = first(await h.call('GET', `/Invoices/${String(inv.InvoiceID)}?unitdp=4`), 'Invoices');
     expect(paid.Status).toBe('PAID');
     return paid;
   }
-  const post = (h: Harness, id: unknown, body: JsonObject) =>
-    h.call('POST', `/Invoices/${String(id)}?summarizeErrors=false&unitdp=4`, { body: { Invoices: [body] } });
+  const post = (h: Harness, id: unknown, body: JsonObject) => h.call('POST', `/Invoices/${String(id)}?summarizeErrors=false&unitdp=4`, { body: { Invoices: [body] } });
   const locked = 'This document cannot be edited as it has a payment or credit note allocated to it.';
   const lineIdRule = 'To update fields on a paid invoice line item, you must supply a LineItemID';
 
@@ -143,7 +158,8 @@ describe('a fully paid invoice', () => {
     const paid = await paidInvoice(h);
     const [a, b] = lines(paid) as [JsonObject, JsonObject];
     const r = await post(h, paid.InvoiceID, {
-      Reference: 'Clio bill 42', DueDate: '2027-01-31',
+      Reference: 'Clio bill 42',
+      DueDate: '2027-01-31',
       LineItems: [
         { LineItemID: String(a.LineItemID), Description: 'Professional fees (Nov)', AccountCode: '260', Tracking: [{ Name: 'Practice Area', Option: 'Litigation' }] },
         { LineItemID: String(b.LineItemID), Quantity: Number(b.Quantity), UnitAmount: Number(b.UnitAmount) },
@@ -190,13 +206,17 @@ describe('line discounts', () => {
   it('honours DiscountAmount and DiscountRate on ACCREC lines', async () => {
     const h = setup();
     const jane = await contactId(h, 'Jane Citizen');
-    const inv = await createInvoice(h, jane, { LineItems: [
-      line({ Quantity: 2, UnitAmount: 250, DiscountAmount: 50 }), // 500 − 50 = 450; GST 45
-      line({ DiscountRate: 10 }), // 100 × 0.9 = 90; GST 9
-      { Description: 'From LineAmount', Quantity: 4, LineAmount: 380, DiscountAmount: 20, AccountCode: '200' }, // U = (380 + 20) / 4 = 100; GST 38
-    ] });
+    const inv = await createInvoice(h, jane, {
+      LineItems: [
+        line({ Quantity: 2, UnitAmount: 250, DiscountAmount: 50 }), // 500 − 50 = 450; GST 45
+        line({ DiscountRate: 10 }), // 100 × 0.9 = 90; GST 9
+        { Description: 'From LineAmount', Quantity: 4, LineAmount: 380, DiscountAmount: 20, AccountCode: '200' }, // U = (380 + 20) / 4 = 100; GST 38
+      ],
+    });
     expect(lines(inv).map((l) => [l.UnitAmount, l.LineAmount, l.TaxAmount, l.DiscountAmount ?? null, l.DiscountRate ?? null])).toEqual([
-      [250, 450, 45, 50, null], [100, 90, 9, null, 10], [100, 380, 38, 20, null],
+      [250, 450, 45, 50, null],
+      [100, 90, 9, null, 10],
+      [100, 380, 38, 20, null],
     ]);
     expect(inv).toMatchObject({ SubTotal: 920, TotalTax: 92, Total: 1012, IsDiscounted: true });
     // Re-saved without the discount fields (status only), the discount stays.
@@ -246,10 +266,7 @@ describe('summarizeErrors', () => {
     expect(ok).toMatchObject({ StatusAttributeString: 'OK', HasErrors: false, Total: 611.05 });
     expect(ok?.InvoiceID).not.toBe(ZERO);
     expect(refused).toMatchObject({ StatusAttributeString: 'ERROR', HasErrors: true, InvoiceID: ZERO });
-    expect(messages(refused)).toEqual([
-      "Account code '610' is not a valid code for this document.",
-      "The TaxType code 'INPUT' cannot be used with account code '200'.",
-    ]);
+    expect(messages(refused)).toEqual(["Account code '610' is not a valid code for this document.", "The TaxType code 'INPUT' cannot be used with account code '200'."]);
     // Summarised (the default): a 400 listing only the failed element.
     const summarised = await h.call('PUT', '/Invoices', { body: { Invoices: [invoiceInput(jane), invoiceInput(jane, { LineItems: [line({ UnitAmount: -1 })] })] } });
     expect(summarised.status).toBe(400);

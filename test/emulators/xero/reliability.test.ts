@@ -68,8 +68,18 @@ describe('rate limiter', () => {
     const limiter = new RateLimiter(clock, timeScale);
     const gates: (() => void)[] = [];
     const app = new Hono<ApiEnv>();
-    app.use('*', async (c, next) => { c.set('tenant', tenant); await next(); }, limiter.middleware());
-    app.get('/slow', async (c) => { await new Promise<void>((resolve) => gates.push(resolve)); return c.text('ok'); });
+    app.use(
+      '*',
+      async (c, next) => {
+        c.set('tenant', tenant);
+        await next();
+      },
+      limiter.middleware(),
+    );
+    app.get('/slow', async (c) => {
+      await new Promise<void>((resolve) => gates.push(resolve));
+      return c.text('ok');
+    });
     app.get('/fast', (c) => c.text('ok'));
     return { app, clock, gates, limiter };
   }
@@ -150,7 +160,13 @@ describe('fault injection and request log', () => {
     await h.call('PUT', '/Contacts?summarizeErrors=false', { body: { Contacts: [{ Name: 'Logged' }] }, headers: { 'Idempotency-Key': 'log-1' } });
     const log = (await h.control('GET', '/requests?pathPrefix=/api.xro/2.0/Contacts')).body as Record<string, unknown>[];
     expect(log).toHaveLength(1);
-    expect(log[0]).toMatchObject({ method: 'PUT', path: '/api.xro/2.0/Contacts', query: { summarizeErrors: 'false' }, body: { Contacts: [{ Name: 'Logged' }] }, status: 200 });
+    expect(log[0]).toMatchObject({
+      method: 'PUT',
+      path: '/api.xro/2.0/Contacts',
+      query: { summarizeErrors: 'false' },
+      body: { Contacts: [{ Name: 'Logged' }] },
+      status: 200,
+    });
     expect((log[0]?.headers as Record<string, string>)['idempotency-key']).toBe('log-1');
     await h.control('DELETE', '/requests');
     expect((await h.control('GET', '/requests')).body).toEqual([]);
@@ -161,7 +177,10 @@ describe('fault injection and request log', () => {
     await h.call('PUT', '/Contacts', { body: { Contacts: [{ Name: 'Temporary' }] } });
     await h.control('POST', '/seed', { scale: 2 });
     const tenants = (await h.control('GET', '/tenants')).body as { name: string; contacts: number; invoices: number }[];
-    expect(tenants.map((t) => [t.name, t.contacts, t.invoices])).toEqual([['Harbour Legal Pty Ltd', 46, 20], ['Riverside Law Group Pty Ltd', 1, 0]]);
+    expect(tenants.map((t) => [t.name, t.contacts, t.invoices])).toEqual([
+      ['Harbour Legal Pty Ltd', 46, 20],
+      ['Riverside Law Group Pty Ltd', 1, 0],
+    ]);
     await h.control('POST', '/reset');
     expect(((await h.control('GET', '/tenants')).body as { contacts: number }[])[0]?.contacts).toBe(6);
   });

@@ -28,8 +28,13 @@ export class RequestLog {
         // Form bodies (token endpoint) stay as text.
       }
       const entry: LoggedRequest = {
-        at: this.clock.now(), method: c.req.method, path: c.req.path, query: c.req.query(),
-        headers: Object.fromEntries(c.req.raw.headers.entries()), body, status: 0,
+        at: this.clock.now(),
+        method: c.req.method,
+        path: c.req.path,
+        query: c.req.query(),
+        headers: Object.fromEntries(c.req.raw.headers.entries()),
+        body,
+        status: 0,
       };
       this.entries.push(entry);
       await next();

@@ -36,8 +36,7 @@ export function problem(c: Context, status: 401 | 403 | 400, title: string, deta
 }
 
 /** Unknown ids give a 404 with a plain-text body, not JSON. */
-export const notFound = (c: Context): Response =>
-  c.text('The resource you\'re looking for cannot be found', 404);
+export const notFound = (c: Context): Response => c.text("The resource you're looking for cannot be found", 404);
 
 export function badRequest(c: Context, message: string): Response {
   return c.json(validationException([{ ValidationErrors: validationErrors([message]) }]), 400);

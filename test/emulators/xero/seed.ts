@@ -17,25 +17,43 @@ const SEEDED_AT = Date.UTC(2026, 0, 1);
 // support.workcloudapplications.com/support/solutions/articles/6000219687): columns are
 // Assets, Equity, Expenses, Liabilities, Revenue. A line whose account class is not allowed by its
 // rate is refused ("The TaxType code 'x' cannot be used with account code 'y'.", line-items.ts).
-const TAX_RATES: TaxRate[] = ([
-  ['GST on Income', 'OUTPUT', 10, [true, true, false, true, true]],
-  ['GST on Expenses', 'INPUT', 10, [true, true, true, true, false]],
-  ['GST Free Income', 'EXEMPTOUTPUT', 0, [true, true, false, true, true]],
-  ['GST Free Expenses', 'EXEMPTEXPENSES', 0, [true, true, true, true, false]],
-  ['BAS Excluded', 'BASEXCLUDED', 0, [true, true, true, true, true]],
-  ['Input Taxed', 'INPUTTAXED', 0, [true, true, true, true, true]],
-  ['GST on Imports', 'GSTONIMPORTS', 0, [false, false, false, true, false]],
-] as [string, string, number, boolean[]][]).map(([Name, TaxType, Rate, [CanApplyToAssets, CanApplyToEquity, CanApplyToExpenses, CanApplyToLiabilities, CanApplyToRevenue]]) => ({
-  Name, TaxType, ReportTaxType: TaxType, Rate, Status: 'ACTIVE' as const,
-  CanApplyToAssets: Boolean(CanApplyToAssets), CanApplyToEquity: Boolean(CanApplyToEquity), CanApplyToExpenses: Boolean(CanApplyToExpenses),
-  CanApplyToLiabilities: Boolean(CanApplyToLiabilities), CanApplyToRevenue: Boolean(CanApplyToRevenue),
+const TAX_RATES: TaxRate[] = (
+  [
+    ['GST on Income', 'OUTPUT', 10, [true, true, false, true, true]],
+    ['GST on Expenses', 'INPUT', 10, [true, true, true, true, false]],
+    ['GST Free Income', 'EXEMPTOUTPUT', 0, [true, true, false, true, true]],
+    ['GST Free Expenses', 'EXEMPTEXPENSES', 0, [true, true, true, true, false]],
+    ['BAS Excluded', 'BASEXCLUDED', 0, [true, true, true, true, true]],
+    ['Input Taxed', 'INPUTTAXED', 0, [true, true, true, true, true]],
+    ['GST on Imports', 'GSTONIMPORTS', 0, [false, false, false, true, false]],
+  ] as [string, string, number, boolean[]][]
+).map(([Name, TaxType, Rate, [CanApplyToAssets, CanApplyToEquity, CanApplyToExpenses, CanApplyToLiabilities, CanApplyToRevenue]]) => ({
+  Name,
+  TaxType,
+  ReportTaxType: TaxType,
+  Rate,
+  Status: 'ACTIVE' as const,
+  CanApplyToAssets: Boolean(CanApplyToAssets),
+  CanApplyToEquity: Boolean(CanApplyToEquity),
+  CanApplyToExpenses: Boolean(CanApplyToExpenses),
+  CanApplyToLiabilities: Boolean(CanApplyToLiabilities),
+  CanApplyToRevenue: Boolean(CanApplyToRevenue),
 }));
 
 type AccountSeed = [code: string | undefined, name: string, type: string, taxType: string, extra?: Partial<Account>];
 
 const CLASS_BY_TYPE: Record<string, string> = {
-  BANK: 'ASSET', CURRENT: 'ASSET', FIXED: 'ASSET', REVENUE: 'REVENUE', OTHERINCOME: 'REVENUE', SALES: 'REVENUE',
-  EXPENSE: 'EXPENSE', OVERHEADS: 'EXPENSE', DIRECTCOSTS: 'EXPENSE', CURRLIAB: 'LIABILITY', LIABILITY: 'LIABILITY',
+  BANK: 'ASSET',
+  CURRENT: 'ASSET',
+  FIXED: 'ASSET',
+  REVENUE: 'REVENUE',
+  OTHERINCOME: 'REVENUE',
+  SALES: 'REVENUE',
+  EXPENSE: 'EXPENSE',
+  OVERHEADS: 'EXPENSE',
+  DIRECTCOSTS: 'EXPENSE',
+  CURRLIAB: 'LIABILITY',
+  LIABILITY: 'LIABILITY',
   EQUITY: 'EQUITY',
 };
 
@@ -71,7 +89,7 @@ const CHART: AccountSeed[] = [
   ['860', 'Rounding', 'CURRLIAB', 'BASEXCLUDED', { SystemAccount: 'ROUNDING' }],
   ['877', 'Tracking Transfers', 'CURRLIAB', 'BASEXCLUDED', { SystemAccount: 'TRACKINGTRANSFERS' }],
   ['960', 'Retained Earnings', 'EQUITY', 'BASEXCLUDED', { SystemAccount: 'RETAINEDEARNINGS' }],
-  ['970', "Owner A Funds Introduced", 'EQUITY', 'BASEXCLUDED'],
+  ['970', 'Owner A Funds Introduced', 'EQUITY', 'BASEXCLUDED'],
 ];
 
 /** Contacts already in Xero when the firm connects; names chosen to collide with Clio seed clients. */
@@ -87,31 +105,66 @@ const CONTACTS: { Name: string; fields: JsonObject; status?: Contact['ContactSta
 function buildTenant(state: State, tenantId: string, name: string, shortCode: string): Tenant {
   const id = () => state.random.uuid();
   const accounts: Account[] = CHART.map(([code, accountName, type, taxType, extra]) => ({
-    AccountID: id(), ...(code === undefined ? {} : { Code: code }), Name: accountName, Type: type, Status: 'ACTIVE',
-    TaxType: taxType, Class: CLASS_BY_TYPE[type] ?? 'ASSET', EnablePaymentsToAccount: false, UpdatedDateUTC: SEEDED_AT,
+    AccountID: id(),
+    ...(code === undefined ? {} : { Code: code }),
+    Name: accountName,
+    Type: type,
+    Status: 'ACTIVE',
+    TaxType: taxType,
+    Class: CLASS_BY_TYPE[type] ?? 'ASSET',
+    EnablePaymentsToAccount: false,
+    UpdatedDateUTC: SEEDED_AT,
     ...extra,
   }));
   const tracking: TrackingCategory = {
-    TrackingCategoryID: id(), Name: 'Practice Area', Status: 'ACTIVE',
+    TrackingCategoryID: id(),
+    Name: 'Practice Area',
+    Status: 'ACTIVE',
     Options: ['Commercial', 'Conveyancing', 'Family Law', 'Litigation'].map((o) => ({ TrackingOptionID: id(), Name: o, Status: 'ACTIVE' as const })),
   };
   return {
     organisation: {
-      OrganisationID: tenantId, Name: name, LegalName: name, ShortCode: shortCode, CountryCode: 'AU', BaseCurrency: 'AUD',
-      Version: 'AU', OrganisationType: 'COMPANY', Timezone: 'AUSEASTERNSTANDARDTIME', FinancialYearEndDay: 30,
-      FinancialYearEndMonth: 6, SalesTaxBasis: 'ACCRUALS', SalesTaxPeriod: 'QUARTERLY1', DefaultSalesTax: 'Tax Exclusive',
-      DefaultPurchasesTax: 'Tax Inclusive', EndOfYearLockDate: Date.UTC(2025, 5, 30), PeriodLockDate: Date.UTC(2025, 11, 31),
+      OrganisationID: tenantId,
+      Name: name,
+      LegalName: name,
+      ShortCode: shortCode,
+      CountryCode: 'AU',
+      BaseCurrency: 'AUD',
+      Version: 'AU',
+      OrganisationType: 'COMPANY',
+      Timezone: 'AUSEASTERNSTANDARDTIME',
+      FinancialYearEndDay: 30,
+      FinancialYearEndMonth: 6,
+      SalesTaxBasis: 'ACCRUALS',
+      SalesTaxPeriod: 'QUARTERLY1',
+      DefaultSalesTax: 'Tax Exclusive',
+      DefaultPurchasesTax: 'Tax Inclusive',
+      EndOfYearLockDate: Date.UTC(2025, 5, 30),
+      PeriodLockDate: Date.UTC(2025, 11, 31),
       CreatedDateUTC: SEEDED_AT,
     },
-    accounts, taxRates: TAX_RATES.map((t) => ({ ...t })), trackingCategories: [tracking],
-    contacts: new Map(), invoices: new Map(), creditNotes: new Map(), payments: new Map(), allocations: new Map(),
-    bankTransactions: new Map(), counters: { invoice: 0, creditNote: 0 },
+    accounts,
+    taxRates: TAX_RATES.map((t) => ({ ...t })),
+    trackingCategories: [tracking],
+    contacts: new Map(),
+    invoices: new Map(),
+    creditNotes: new Map(),
+    payments: new Map(),
+    allocations: new Map(),
+    bankTransactions: new Map(),
+    counters: { invoice: 0, creditNote: 0 },
   };
 }
 
 function addContact(state: State, tenant: Tenant, name: string, fields: JsonObject, status: Contact['ContactStatus'] = 'ACTIVE', supplier = false): Contact {
   const contact: Contact = {
-    ContactID: state.random.uuid(), ContactStatus: status, Name: name, fields, isCustomer: false, isSupplier: supplier, updatedAt: SEEDED_AT,
+    ContactID: state.random.uuid(),
+    ContactStatus: status,
+    Name: name,
+    fields,
+    isCustomer: false,
+    isSupplier: supplier,
+    updatedAt: SEEDED_AT,
   };
   tenant.contacts.set(contact.ContactID, contact);
   return contact;
@@ -144,9 +197,20 @@ export function seedState(state: State, scale: number, hooks: SeedHooks): void {
     const contact = generated[Math.floor(rng.next() * generated.length)] as Contact;
     const day = 1 + Math.floor(rng.next() * 28);
     hooks.createInvoice(primary, {
-      Type: 'ACCREC', Contact: { ContactID: contact.ContactID }, Status: 'AUTHORISED',
-      Date: `2026-10-${String(day).padStart(2, '0')}`, DueDate: '2026-12-31',
-      LineItems: [{ Description: 'Professional fees', Quantity: 1 + Math.floor(rng.next() * 10), UnitAmount: 150 + Math.floor(rng.next() * 300), AccountCode: '200', TaxType: 'OUTPUT' }],
+      Type: 'ACCREC',
+      Contact: { ContactID: contact.ContactID },
+      Status: 'AUTHORISED',
+      Date: `2026-10-${String(day).padStart(2, '0')}`,
+      DueDate: '2026-12-31',
+      LineItems: [
+        {
+          Description: 'Professional fees',
+          Quantity: 1 + Math.floor(rng.next() * 10),
+          UnitAmount: 150 + Math.floor(rng.next() * 300),
+          AccountCode: '200',
+          TaxType: 'OUTPUT',
+        },
+      ],
     });
   }
 }

@@ -29,25 +29,53 @@ export function organisationJson(tenant: Tenant): JsonObject {
 }
 
 const accountJson = (a: Account): JsonObject => ({
-  AccountID: a.AccountID, ...(a.Code !== undefined ? { Code: a.Code } : {}), Name: a.Name, Status: a.Status, Type: a.Type,
-  TaxType: a.TaxType, Class: a.Class, EnablePaymentsToAccount: a.EnablePaymentsToAccount, ShowInExpenseClaims: false,
-  ...(a.BankAccountNumber ? { BankAccountNumber: a.BankAccountNumber } : {}), ...(a.BankAccountType ? { BankAccountType: a.BankAccountType } : {}),
+  AccountID: a.AccountID,
+  ...(a.Code !== undefined ? { Code: a.Code } : {}),
+  Name: a.Name,
+  Status: a.Status,
+  Type: a.Type,
+  TaxType: a.TaxType,
+  Class: a.Class,
+  EnablePaymentsToAccount: a.EnablePaymentsToAccount,
+  ShowInExpenseClaims: false,
+  ...(a.BankAccountNumber ? { BankAccountNumber: a.BankAccountNumber } : {}),
+  ...(a.BankAccountType ? { BankAccountType: a.BankAccountType } : {}),
   ...(a.Type === 'BANK' ? { CurrencyCode: 'AUD' } : {}),
   ...(a.SystemAccount ? { SystemAccount: a.SystemAccount } : {}),
-  ReportingCode: '', HasAttachments: false, UpdatedDateUTC: msDate(a.UpdatedDateUTC), AddToWatchlist: false,
+  ReportingCode: '',
+  HasAttachments: false,
+  UpdatedDateUTC: msDate(a.UpdatedDateUTC),
+  AddToWatchlist: false,
 });
 
 const taxRateJson = (t: TaxRate): JsonObject => ({
-  Name: t.Name, TaxType: t.TaxType, ReportTaxType: t.ReportTaxType, Status: t.Status,
-  CanApplyToAssets: t.CanApplyToAssets, CanApplyToEquity: t.CanApplyToEquity, CanApplyToExpenses: t.CanApplyToExpenses,
-  CanApplyToLiabilities: t.CanApplyToLiabilities, CanApplyToRevenue: t.CanApplyToRevenue,
-  DisplayTaxRate: t.Rate, EffectiveRate: t.Rate,
+  Name: t.Name,
+  TaxType: t.TaxType,
+  ReportTaxType: t.ReportTaxType,
+  Status: t.Status,
+  CanApplyToAssets: t.CanApplyToAssets,
+  CanApplyToEquity: t.CanApplyToEquity,
+  CanApplyToExpenses: t.CanApplyToExpenses,
+  CanApplyToLiabilities: t.CanApplyToLiabilities,
+  CanApplyToRevenue: t.CanApplyToRevenue,
+  DisplayTaxRate: t.Rate,
+  EffectiveRate: t.Rate,
   TaxComponents: [{ Name: t.Rate > 0 ? 'GST' : 'None', Rate: t.Rate, IsCompound: false, IsNonRecoverable: false }],
 });
 
 const trackingJson = (t: TrackingCategory): JsonObject => ({
-  Name: t.Name, Status: t.Status, TrackingCategoryID: t.TrackingCategoryID,
-  Options: t.Options.map((o) => ({ TrackingOptionID: o.TrackingOptionID, Name: o.Name, Status: o.Status, HasValidationErrors: false, IsDeleted: false, IsArchived: o.Status === 'ARCHIVED', IsActive: o.Status === 'ACTIVE' })),
+  Name: t.Name,
+  Status: t.Status,
+  TrackingCategoryID: t.TrackingCategoryID,
+  Options: t.Options.map((o) => ({
+    TrackingOptionID: o.TrackingOptionID,
+    Name: o.Name,
+    Status: o.Status,
+    HasValidationErrors: false,
+    IsDeleted: false,
+    IsArchived: o.Status === 'ARCHIVED',
+    IsActive: o.Status === 'ACTIVE',
+  })),
 });
 
 export function settingsRoutes(ctx: EmulatorContext): Hono<ApiEnv> {
@@ -61,13 +89,26 @@ export function settingsRoutes(ctx: EmulatorContext): Hono<ApiEnv> {
   };
 
   app.get('/Organisation', (c) => c.json(envelope(env, 'Organisations', [organisationJson(c.get('tenant'))])));
-  app.get('/Organisation/Actions', (c) => c.json(envelope(env, 'Actions', [
-    { Name: 'UseMulticurrency', Status: 'NOT-ALLOWED' }, { Name: 'CreateApprovedInvoice', Status: 'ALLOWED' },
-    { Name: 'CreateDraftInvoice', Status: 'ALLOWED' }, { Name: 'CreatePayments', Status: 'ALLOWED' },
-  ])));
+  app.get('/Organisation/Actions', (c) =>
+    c.json(
+      envelope(env, 'Actions', [
+        { Name: 'UseMulticurrency', Status: 'NOT-ALLOWED' },
+        { Name: 'CreateApprovedInvoice', Status: 'ALLOWED' },
+        { Name: 'CreateDraftInvoice', Status: 'ALLOWED' },
+        { Name: 'CreatePayments', Status: 'ALLOWED' },
+      ]),
+    ),
+  );
 
   app.get('/Accounts', (c) => {
-    const listed = list(c, { records: c.get('tenant').accounts, toJson: accountJson, updatedAt: (a) => a.UpdatedDateUTC, idField: 'AccountID', fullWhenUnpaged: true, defaultOrder: codeOrder });
+    const listed = list(c, {
+      records: c.get('tenant').accounts,
+      toJson: accountJson,
+      updatedAt: (a) => a.UpdatedDateUTC,
+      idField: 'AccountID',
+      fullWhenUnpaged: true,
+      defaultOrder: codeOrder,
+    });
     return typeof listed === 'string' ? badRequest(c, listed) : c.json(envelope(env, 'Accounts', listed.items));
   });
   app.get('/Accounts/:id', (c) => {
@@ -76,12 +117,27 @@ export function settingsRoutes(ctx: EmulatorContext): Hono<ApiEnv> {
   });
 
   app.get('/TaxRates', (c) => {
-    const listed = list(c, { records: c.get('tenant').taxRates, toJson: taxRateJson, updatedAt: () => 0, idField: 'TaxType', fullWhenUnpaged: true, defaultOrder: byName });
+    const listed = list(c, {
+      records: c.get('tenant').taxRates,
+      toJson: taxRateJson,
+      updatedAt: () => 0,
+      idField: 'TaxType',
+      fullWhenUnpaged: true,
+      defaultOrder: byName,
+    });
     return typeof listed === 'string' ? badRequest(c, listed) : c.json(envelope(env, 'TaxRates', listed.items));
   });
 
   app.get('/TrackingCategories', (c) => {
-    const listed = list(c, { records: c.get('tenant').trackingCategories, toJson: trackingJson, updatedAt: () => 0, idField: 'TrackingCategoryID', fullWhenUnpaged: true, archived: (t) => t.Status !== 'ACTIVE', defaultOrder: byName });
+    const listed = list(c, {
+      records: c.get('tenant').trackingCategories,
+      toJson: trackingJson,
+      updatedAt: () => 0,
+      idField: 'TrackingCategoryID',
+      fullWhenUnpaged: true,
+      archived: (t) => t.Status !== 'ACTIVE',
+      defaultOrder: byName,
+    });
     return typeof listed === 'string' ? badRequest(c, listed) : c.json(envelope(env, 'TrackingCategories', listed.items));
   });
   return app;

@@ -183,12 +183,13 @@ export interface State {
 }
 
 export const findAccount = (tenant: Tenant, ref: { Code?: unknown; AccountID?: unknown }): Account | undefined =>
-  tenant.accounts.find((a) =>
-    (typeof ref.AccountID === 'string' && a.AccountID.toLowerCase() === ref.AccountID.toLowerCase())
-    || (typeof ref.Code === 'string' && a.Code !== undefined && a.Code === ref.Code));
+  tenant.accounts.find(
+    (a) =>
+      (typeof ref.AccountID === 'string' && a.AccountID.toLowerCase() === ref.AccountID.toLowerCase()) ||
+      (typeof ref.Code === 'string' && a.Code !== undefined && a.Code === ref.Code),
+  );
 
-export const findTaxRate = (tenant: Tenant, taxType: string): TaxRate | undefined =>
-  tenant.taxRates.find((t) => t.TaxType === taxType);
+export const findTaxRate = (tenant: Tenant, taxType: string): TaxRate | undefined => tenant.taxRates.find((t) => t.TaxType === taxType);
 
 /** Case-insensitive id lookup: Xero accepts GUIDs in any case. */
 export function byId<T>(map: Map<string, T>, id: string | undefined): T | undefined {

@@ -5,7 +5,10 @@ import { SEED_TENANTS } from './seed';
 describe('sandbox view', () => {
   it('serves an index and a per-organisation page of contacts, invoices and credit notes, HTML-escaped and script-free', async () => {
     const h = setup();
-    const contact = first(await h.call('PUT', '/Contacts', { body: { Contacts: [{ Name: '<b>Smith & "Jones"</b>', ContactNumber: 'SJ-1', EmailAddress: 'ap@smith-jones.example' }] } }), 'Contacts');
+    const contact = first(
+      await h.call('PUT', '/Contacts', { body: { Contacts: [{ Name: '<b>Smith & "Jones"</b>', ContactNumber: 'SJ-1', EmailAddress: 'ap@smith-jones.example' }] } }),
+      'Contacts',
+    );
     const inv = await createInvoice(h, String(contact.ContactID));
     const index = await h.emulator.app.request('/_emulator/view');
     expect(index.status).toBe(200);

@@ -10,7 +10,10 @@ import type { WebhookPayload } from './webhooks';
 
 const KEY = 'sandbox-webhook-key';
 
-interface Received { body: string; signature: string | undefined }
+interface Received {
+  body: string;
+  signature: string | undefined;
+}
 
 /** A tiny receiver on 127.0.0.1 that checks signatures itself, as the product must. */
 async function receiver(answer: (valid: boolean, n: number) => number = (valid) => (valid ? 200 : 401)) {
@@ -40,7 +43,8 @@ afterEach(async () => {
 
 /** Spec disagrees: eventDateUtc is declared `date-time`, but the real service (and its own examples) send it without a zone. We follow the service. */
 function expectWebhookSchema(payload: unknown) {
-  const errors = webhooksSpec().validateSchema('#/components/schemas/WebhookEvent', payload)
+  const errors = webhooksSpec()
+    .validateSchema('#/components/schemas/WebhookEvent', payload)
     .filter((e) => !/^\/events\/\d+\/eventDateUtc must match format "date-time"$/.test(e));
   expectValid(errors, 'webhook payload');
 }
@@ -53,23 +57,46 @@ describe('webhooks', () => {
     const jane = await contactId(h, 'Jane Citizen');
     await h.call('POST', `/Contacts/${jane}`, { body: { Contacts: [{ EmailAddress: 'jane2@example.com' }] } });
     const inv = await createInvoice(h, jane);
-    await h.call('PUT', '/CreditNotes', { body: { CreditNotes: [{ Type: 'ACCRECCREDIT', Contact: { ContactID: jane }, Date: '2026-11-23', LineItems: [{ Description: 'x', Quantity: 1, UnitAmount: 1, AccountCode: '280' }] }] } });
+    await h.call('PUT', '/CreditNotes', {
+      body: {
+        CreditNotes: [
+          { Type: 'ACCRECCREDIT', Contact: { ContactID: jane }, Date: '2026-11-23', LineItems: [{ Description: 'x', Quantity: 1, UnitAmount: 1, AccountCode: '280' }] },
+        ],
+      },
+    });
     await h.emulator.webhooks.flush();
 
     expect(r.received).toHaveLength(1);
     const [delivery] = r.received;
-    expect(delivery?.signature).toBe(createHmac('sha256', KEY).update(delivery?.body ?? '').digest('base64'));
+    expect(delivery?.signature).toBe(
+      createHmac('sha256', KEY)
+        .update(delivery?.body ?? '')
+        .digest('base64'),
+    );
     const payload = JSON.parse(delivery?.body ?? '{}') as WebhookPayload;
     expectWebhookSchema(payload);
     expect(payload).toMatchObject({ firstEventSequence: 1, lastEventSequence: 3, entropy: expect.stringMatching(/^[A-Z]{20}$/) });
-    expect(payload.events.map((e) => [e.eventCategory, e.eventType])).toEqual([['CONTACT', 'UPDATE'], ['INVOICE', 'CREATE'], ['CREDITNOTE', 'CREATE']]);
+    expect(payload.events.map((e) => [e.eventCategory, e.eventType])).toEqual([
+      ['CONTACT', 'UPDATE'],
+      ['INVOICE', 'CREATE'],
+      ['CREDITNOTE', 'CREATE'],
+    ]);
     expect(payload.events[1]).toEqual({
-      resourceUrl: `http://127.0.0.1:8789/api.xro/2.0/Invoices/${String(inv.InvoiceID)}`, resourceId: inv.InvoiceID,
-      eventDateUtc: '2026-11-25T09:00:00.000', eventType: 'CREATE', eventCategory: 'INVOICE', tenantId: SEED_TENANTS.primary.tenantId, tenantType: 'ORGANISATION',
+      resourceUrl: `http://127.0.0.1:8789/api.xro/2.0/Invoices/${String(inv.InvoiceID)}`,
+      resourceId: inv.InvoiceID,
+      eventDateUtc: '2026-11-25T09:00:00.000',
+      eventType: 'CREATE',
+      eventCategory: 'INVOICE',
+      tenantId: SEED_TENANTS.primary.tenantId,
+      tenantType: 'ORGANISATION',
     });
     expect(payload.events[2]?.data).toEqual({ Type: 'ACCRECCREDIT', Status: 'DRAFT' });
-    expectValid(webhooksSpec().validateSchema('#/components/schemas/CreditNoteWebhookEvent', { ...payload, events: [payload.events[2]] })
-      .filter((e) => !e.includes('eventDateUtc')), 'credit note webhook');
+    expectValid(
+      webhooksSpec()
+        .validateSchema('#/components/schemas/CreditNoteWebhookEvent', { ...payload, events: [payload.events[2]] })
+        .filter((e) => !e.includes('eventDateUtc')),
+      'credit note webhook',
+    );
   });
 
   it('bookkeeper actions through the control API fire webhooks like real edits', async () => {
@@ -82,7 +109,12 @@ describe('webhooks', () => {
     await h.emulator.webhooks.flush();
     const t = SEED_TENANTS.primary.tenantId;
     expect((await h.control('POST', `/tenants/${t}/contacts`, { ContactID: jane, Name: 'Jane Citizen-Smith' })).status).toBe(200);
-    const payment = await h.control('POST', `/tenants/${t}/payments`, { Invoice: { InvoiceID: inv.InvoiceID }, Account: { Code: '090' }, Date: '2026-11-24', Amount: 611.05 });
+    const payment = await h.control('POST', `/tenants/${t}/payments`, {
+      Invoice: { InvoiceID: inv.InvoiceID },
+      Account: { Code: '090' },
+      Date: '2026-11-24',
+      Amount: 611.05,
+    });
     expect(payment.body).toMatchObject({ Amount: 611.05 });
     await h.control('POST', `/tenants/${t}/payments/${String((payment.body as { PaymentID: string }).PaymentID)}/delete`);
     expect((await h.control('POST', `/tenants/${t}/invoices`, { InvoiceID: inv.InvoiceID, Status: 'VOIDED' })).status).toBe(200);

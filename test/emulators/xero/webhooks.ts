@@ -24,7 +24,10 @@ export interface WebhookPayload {
   entropy: string;
 }
 
-export interface DeliveryAttempt { at: number; status: number | 'network-error' | 'timeout' }
+export interface DeliveryAttempt {
+  at: number;
+  status: number | 'network-error' | 'timeout';
+}
 
 export interface Delivery {
   url: string;
@@ -96,7 +99,10 @@ export class Webhooks {
     const full: WebhookEvent = { ...event, eventDateUtc: eventDateString(this.options.clock.now()), tenantType: 'ORGANISATION' };
     this.events.push(full);
     this.pending.push(full);
-    this.timer ??= setTimeout(() => { this.timer = undefined; this.sendPending(); }, this.options.batchWindowMs);
+    this.timer ??= setTimeout(() => {
+      this.timer = undefined;
+      this.sendPending();
+    }, this.options.batchWindowMs);
   }
 
   /** Sends whatever is queued now and waits until every delivery (with retries) has finished. */

@@ -8,7 +8,10 @@ export type Predicate = (record: JsonObject) => boolean;
 
 export class WhereSyntaxError extends Error {}
 
-interface Token { kind: 'ident' | 'string' | 'number' | 'op' | 'punct'; text: string }
+interface Token {
+  kind: 'ident' | 'string' | 'number' | 'op' | 'punct';
+  text: string;
+}
 
 function tokenize(src: string): Token[] {
   const tokens: Token[] = [];
@@ -50,8 +53,10 @@ function compare(op: string, left: Value, right: Value): boolean {
   const r = comparable(right);
   const eq = typeof l === 'string' && typeof r === 'string' ? l.toLowerCase() === r.toLowerCase() : (l ?? null) === (r ?? null);
   switch (op) {
-    case '==': return eq;
-    case '!=': return !eq;
+    case '==':
+      return eq;
+    case '!=':
+      return !eq;
     default: {
       if (l === undefined || l === null || r === undefined || r === null) return false;
       const [a, b] = [l, r] as [number | string, number | string];
@@ -72,7 +77,9 @@ class Parser {
     return p;
   }
 
-  private peek(): Token | undefined { return this.tokens[this.i]; }
+  private peek(): Token | undefined {
+    return this.tokens[this.i];
+  }
   private take(): Token {
     const t = this.tokens[this.i++];
     if (!t) throw new WhereSyntaxError('Unexpected end of where clause');
@@ -179,8 +186,10 @@ class Parser {
 function stringMethod(target: Operand, method: string, arg: Operand | undefined): Operand {
   const str = (v: Value) => (typeof v === 'string' ? v : undefined);
   switch (method.toLowerCase()) {
-    case 'tolower': return (r) => str(target(r))?.toLowerCase();
-    case 'toupper': return (r) => str(target(r))?.toUpperCase();
+    case 'tolower':
+      return (r) => str(target(r))?.toLowerCase();
+    case 'toupper':
+      return (r) => str(target(r))?.toUpperCase();
     case 'contains':
     case 'startswith':
     case 'endswith': {
@@ -192,7 +201,8 @@ function stringMethod(target: Operand, method: string, arg: Operand | undefined)
         return m === 'contains' ? s.includes(a) : m === 'startswith' ? s.startsWith(a) : s.endsWith(a);
       };
     }
-    default: throw new WhereSyntaxError(`Unsupported method ${method} in where clause`);
+    default:
+      throw new WhereSyntaxError(`Unsupported method ${method} in where clause`);
   }
 }
 

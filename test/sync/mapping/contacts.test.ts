@@ -123,7 +123,13 @@ describe('clioContactToXero', () => {
     expect(draft.firstName).toBe('F'.repeat(255));
     expect(draft.emailAddress).toHaveLength(255);
     expect(draft.phones[0]!.phoneNumber).toBe('1'.repeat(50));
-    expect(draft.addresses[0]).toStrictEqual({ addressType: 'POBOX', addressLine1: 'S'.repeat(500), city: 'c'.repeat(255), postalCode: 'P'.repeat(50), country: 'C'.repeat(50) });
+    expect(draft.addresses[0]).toStrictEqual({
+      addressType: 'POBOX',
+      addressLine1: 'S'.repeat(500),
+      city: 'c'.repeat(255),
+      postalCode: 'P'.repeat(50),
+      country: 'C'.repeat(50),
+    });
   });
 });
 

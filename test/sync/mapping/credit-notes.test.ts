@@ -22,7 +22,17 @@ describe('memoToCreditNote', () => {
         date: '2025-03-04',
         status: 'AUTHORISED',
         lines: [
-          { key: 'memo:77', description: 'Goodwill credit', quantity: 1, unitAmount: 150.1, accountCode: '420', taxType: null, discountCents: 0, lineAmountCents: 15010, taxCents: 0 },
+          {
+            key: 'memo:77',
+            description: 'Goodwill credit',
+            quantity: 1,
+            unitAmount: 150.1,
+            accountCode: '420',
+            taxType: null,
+            discountCents: 0,
+            lineAmountCents: 15010,
+            taxCents: 0,
+          },
         ],
         totalCents: 15010,
       },

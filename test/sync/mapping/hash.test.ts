@@ -13,7 +13,12 @@ describe('canonicalJson', () => {
   });
 
   it('sorts objects inside arrays too, but keeps the array order', () => {
-    expect(canonicalJson([{ b: 1, a: 2 }, { d: null, c: true }])).toBe('[{"a":2,"b":1},{"c":true,"d":null}]');
+    expect(
+      canonicalJson([
+        { b: 1, a: 2 },
+        { d: null, c: true },
+      ]),
+    ).toBe('[{"a":2,"b":1},{"c":true,"d":null}]');
     expect(canonicalJson([2, 1])).not.toBe(canonicalJson([1, 2]));
     expect(canonicalJson([2, 1])).toBe('[2,1]');
   });

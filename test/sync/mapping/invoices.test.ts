@@ -68,9 +68,32 @@ function realisticBill(): BillMappingInput {
     interest: { total: 12.34 },
   };
   const lines: ClioLineItem[] = [
-    line({ id: 101, kind: 'Service', description: 'Review contract', note: 'urgent', price: 355, quantity: 1200 / 3600, sub_total: 118.33, total: 106.5, tax: 10.65, group_ordering: 2, discount: { rate: 10, type: 'percentage' } }),
+    line({
+      id: 101,
+      kind: 'Service',
+      description: 'Review contract',
+      note: 'urgent',
+      price: 355,
+      quantity: 1200 / 3600,
+      sub_total: 118.33,
+      total: 106.5,
+      tax: 10.65,
+      group_ordering: 2,
+      discount: { rate: 10, type: 'percentage' },
+    }),
     line({ id: 103, kind: 'Expense', description: 'Courier', price: 29.5, quantity: 3, sub_total: 88.5, total: 88.5, tax: 8.85, group_ordering: 3 }),
-    line({ id: 102, kind: 'Service', description: 'Negotiate terms', price: 275, quantity: 6000 / 3600, sub_total: 458.33, total: 450.33, tax: 45.03, group_ordering: 1, discount: { rate: 8, type: 'money' } }),
+    line({
+      id: 102,
+      kind: 'Service',
+      description: 'Negotiate terms',
+      price: 275,
+      quantity: 6000 / 3600,
+      sub_total: 458.33,
+      total: 450.33,
+      tax: 45.03,
+      group_ordering: 1,
+      discount: { rate: 8, type: 'money' },
+    }),
   ];
   const interest: ClioInterestCharge[] = [{ id: 9, date: '2025-03-14', description: 'Interest on overdue balance', total: 12.34, bill: { id: 500 } }];
   return {
@@ -94,14 +117,74 @@ describe('billToInvoice on a realistic bill', () => {
     const draft = ok(billToInvoice(realisticBill()));
     expect(draft.lines).toStrictEqual([
       // group_ordering 1, then 2, then 3; the category override puts L102 on 210.
-      { key: 'line:102', description: 'Negotiate terms', quantity: 1.6667, unitAmount: 274.9925, accountCode: '210', taxType: 'OUTPUT', discountCents: 800, lineAmountCents: 45033, taxCents: 4503 },
-      { key: 'line:101', description: 'Review contract — urgent', quantity: 0.3333, unitAmount: 355.0255, accountCode: '200', taxType: 'OUTPUT', discountCents: 1183, lineAmountCents: 10650, taxCents: 1065 },
-      { key: 'line:103', description: 'Courier', quantity: 3, unitAmount: 29.5, accountCode: '260', taxType: 'OUTPUT', discountCents: 0, lineAmountCents: 8850, taxCents: 885 },
+      {
+        key: 'line:102',
+        description: 'Negotiate terms',
+        quantity: 1.6667,
+        unitAmount: 274.9925,
+        accountCode: '210',
+        taxType: 'OUTPUT',
+        discountCents: 800,
+        lineAmountCents: 45033,
+        taxCents: 4503,
+      },
+      {
+        key: 'line:101',
+        description: 'Review contract — urgent',
+        quantity: 0.3333,
+        unitAmount: 355.0255,
+        accountCode: '200',
+        taxType: 'OUTPUT',
+        discountCents: 1183,
+        lineAmountCents: 10650,
+        taxCents: 1065,
+      },
+      {
+        key: 'line:103',
+        description: 'Courier',
+        quantity: 3,
+        unitAmount: 29.5,
+        accountCode: '260',
+        taxType: 'OUTPUT',
+        discountCents: 0,
+        lineAmountCents: 8850,
+        taxCents: 885,
+      },
       // 2784 over (200: 10650, 210: 45033) → 532 / 2252; tax removed 278 over (1065, 4503) → 53.17 / 224.83 → 53 / 225,
       // which is exactly what Clio removed per line: 10.65 − 10.12 and 45.03 − 42.78. The expense gets none (services only).
-      { key: 'discount:200:OUTPUT', description: 'Discount (5%) — Loyal client', quantity: 1, unitAmount: -5.32, accountCode: '200', taxType: 'OUTPUT', discountCents: 0, lineAmountCents: -532, taxCents: -53 },
-      { key: 'discount:210:OUTPUT', description: 'Discount (5%) — Loyal client', quantity: 1, unitAmount: -22.52, accountCode: '210', taxType: 'OUTPUT', discountCents: 0, lineAmountCents: -2252, taxCents: -225 },
-      { key: 'interest:9', description: 'Interest on overdue balance', quantity: 1, unitAmount: 12.34, accountCode: '270', taxType: 'EXEMPTOUTPUT', discountCents: 0, lineAmountCents: 1234, taxCents: 0 },
+      {
+        key: 'discount:200:OUTPUT',
+        description: 'Discount (5%) — Loyal client',
+        quantity: 1,
+        unitAmount: -5.32,
+        accountCode: '200',
+        taxType: 'OUTPUT',
+        discountCents: 0,
+        lineAmountCents: -532,
+        taxCents: -53,
+      },
+      {
+        key: 'discount:210:OUTPUT',
+        description: 'Discount (5%) — Loyal client',
+        quantity: 1,
+        unitAmount: -22.52,
+        accountCode: '210',
+        taxType: 'OUTPUT',
+        discountCents: 0,
+        lineAmountCents: -2252,
+        taxCents: -225,
+      },
+      {
+        key: 'interest:9',
+        description: 'Interest on overdue balance',
+        quantity: 1,
+        unitAmount: 12.34,
+        accountCode: '270',
+        taxType: 'EXEMPTOUTPUT',
+        discountCents: 0,
+        lineAmountCents: 1234,
+        taxCents: 0,
+      },
     ]);
     expect(draft.totalCents).toBe(69158);
   });
@@ -219,7 +302,11 @@ describe('billToInvoice discounts and tax', () => {
   it('labels a money discount without a percentage, and adds no lines when there is no bill discount', () => {
     const input = mixedTaxBill();
     input.bill.discount = { rate: 40, type: 'money', note: '  ' };
-    expect(ok(billToInvoice(input)).lines.filter((l) => l.key.startsWith('discount:')).map((l) => l.description)).toEqual(['Discount', 'Discount']);
+    expect(
+      ok(billToInvoice(input))
+        .lines.filter((l) => l.key.startsWith('discount:'))
+        .map((l) => l.description),
+    ).toEqual(['Discount', 'Discount']);
 
     input.bill = { ...input.bill, sub_total: 400, total_tax: 30, total: 430, discount: null };
     const draft = ok(billToInvoice(input));

@@ -5,12 +5,14 @@ import type { ControlProps } from './Field';
  * A dropdown of the organisation's accounts: no free-text codes (Xero certification). A saved code
  * that is no longer offered (archived since) stays visible so the error beside it makes sense.
  */
-export function AccountSelect(props: ControlProps & {
-  options: AccountOption[];
-  value: string | null;
-  placeholder?: string;
-  onChange: (code: string | null) => void;
-}) {
+export function AccountSelect(
+  props: ControlProps & {
+    options: AccountOption[];
+    value: string | null;
+    placeholder?: string;
+    onChange: (code: string | null) => void;
+  },
+) {
   const { options, value, placeholder, onChange, ...control } = props;
   const known = value === null || options.some((o) => o.code === value);
   return (

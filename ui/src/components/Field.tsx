@@ -41,13 +41,7 @@ export function Field(props: {
 export function Toggle(props: { id: string; label: string; checked: boolean; disabled?: boolean; onChange: (checked: boolean) => void }) {
   return (
     <div class="field toggle">
-      <input
-        type="checkbox"
-        id={props.id}
-        checked={props.checked}
-        disabled={props.disabled}
-        onChange={(e) => props.onChange(e.currentTarget.checked)}
-      />
+      <input type="checkbox" id={props.id} checked={props.checked} disabled={props.disabled} onChange={(e) => props.onChange(e.currentTarget.checked)} />
       <label for={props.id}>{props.label}</label>
     </div>
   );

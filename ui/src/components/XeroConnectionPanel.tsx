@@ -71,8 +71,7 @@ export function XeroConnectionPanel(props: { connection: ConnectionView; isAdmin
       )}
       {connection.status === 'pending_choice' && (
         <p>
-          Status: <strong>Waiting for you to choose an organisation</strong>.{' '}
-          <a href="/app/settings/xero-organisation">Choose the Xero organisation to sync with</a>.
+          Status: <strong>Waiting for you to choose an organisation</strong>. <a href="/app/settings/xero-organisation">Choose the Xero organisation to sync with</a>.
         </p>
       )}
       {connection.status === 'needs_reconnect' && (
@@ -81,8 +80,8 @@ export function XeroConnectionPanel(props: { connection: ConnectionView; isAdmin
             Organisation: <strong>{connection.tenantName}</strong>. Status: <strong>Needs reconnecting</strong> — syncing is paused.
           </p>
           <p>
-            {connection.reason ?? 'Xero no longer accepts our connection.'} To fix it, choose “Reconnect to Xero” and sign in
-            with a Xero user who has access to {connection.tenantName ?? 'the organisation'}.
+            {connection.reason ?? 'Xero no longer accepts our connection.'} To fix it, choose “Reconnect to Xero” and sign in with a Xero user who has access to{' '}
+            {connection.tenantName ?? 'the organisation'}.
           </p>
           {connectButton('Reconnect to Xero')}
         </>

@@ -18,7 +18,10 @@ export function RecordPage({ kind, id }: { kind: string; id: string }) {
   const path = `/api/records/${kind}/${id}`;
 
   useEffect(() => {
-    api<{ link: RecordLink | null }>('GET', path).then((r) => setLink(r.link), (err: Error) => setError(err.message));
+    api<{ link: RecordLink | null }>('GET', path).then(
+      (r) => setLink(r.link),
+      (err: Error) => setError(err.message),
+    );
   }, [path]);
 
   const syncNow = async () => {

@@ -32,19 +32,25 @@ export function SettingsPage(props: { me: Me; onConnectionChange: () => Promise<
   const [loadError, setLoadError] = useState<string | null>(null);
 
   useEffect(() => {
-    api<{ settings: SyncSettings }>('GET', '/api/settings').then((r) => setDraft(r.settings), (err: Error) => setLoadError(err.message));
+    api<{ settings: SyncSettings }>('GET', '/api/settings').then(
+      (r) => setDraft(r.settings),
+      (err: Error) => setLoadError(err.message),
+    );
     // Clio's lists only fill pickers; without them the rest of the page still works.
-    api<{ categories: ClioCategory[] }>('GET', '/api/clio/categories').then((r) => setCategories(r.categories), () => setCategories(null));
-    api<{ bankAccounts: ClioBankAccount[] }>('GET', '/api/clio/bank-accounts').then((r) => setClioBanks(r.bankAccounts), () => setClioBanks(null));
+    api<{ categories: ClioCategory[] }>('GET', '/api/clio/categories').then(
+      (r) => setCategories(r.categories),
+      () => setCategories(null),
+    );
+    api<{ bankAccounts: ClioBankAccount[] }>('GET', '/api/clio/bank-accounts').then(
+      (r) => setClioBanks(r.bankAccounts),
+      () => setClioBanks(null),
+    );
   }, []);
 
   const xeroActive = me.xero.status === 'active';
   useEffect(() => {
     if (!xeroActive) return setXero(NO_XERO_LISTS);
-    Promise.all([
-      api<AccountPickers>('GET', '/api/xero/accounts'),
-      api<{ taxRates: ChartTaxRate[] }>('GET', '/api/xero/tax-rates'),
-    ]).then(
+    Promise.all([api<AccountPickers>('GET', '/api/xero/accounts'), api<{ taxRates: ChartTaxRate[] }>('GET', '/api/xero/tax-rates')]).then(
       ([accounts, rates]) => setXero({ accounts, taxRates: rates.taxRates }),
       (err: Error) => {
         setLoadError(err.message);
@@ -85,7 +91,19 @@ export function SettingsPage(props: { me: Me; onConnectionChange: () => Promise<
     }
   };
 
-  const account = (key: 'timeAccountCode' | 'expenseAccountCode' | 'interestAccountCode' | 'creditNoteAccountCode' | 'paymentBankAccountCode' | 'hardCostAccountCode' | 'hardCostBankAccountCode', label: string, purpose: keyof AccountPickers, hint?: string) => (
+  const account = (
+    key:
+      | 'timeAccountCode'
+      | 'expenseAccountCode'
+      | 'interestAccountCode'
+      | 'creditNoteAccountCode'
+      | 'paymentBankAccountCode'
+      | 'hardCostAccountCode'
+      | 'hardCostBankAccountCode',
+    label: string,
+    purpose: keyof AccountPickers,
+    hint?: string,
+  ) => (
     <Field id={key} label={label} error={errors[key]} hint={hint}>
       {(control) => <AccountSelect {...control} options={xero.accounts[purpose]} value={draft[key]} onChange={(v) => set(key, v)} />}
     </Field>
@@ -118,7 +136,12 @@ export function SettingsPage(props: { me: Me; onConnectionChange: () => Promise<
           <fieldset>
             <legend>Bills</legend>
             <Toggle id="syncBills" label="Sync bills from Clio to Xero" checked={draft.syncBills} onChange={(v) => set('syncBills', v)} />
-            <Toggle id="onlyApprovedBills" label="Only sync bills after they are approved" checked={draft.onlyApprovedBills} onChange={(v) => set('onlyApprovedBills', v)} />
+            <Toggle
+              id="onlyApprovedBills"
+              label="Only sync bills after they are approved"
+              checked={draft.onlyApprovedBills}
+              onChange={(v) => set('onlyApprovedBills', v)}
+            />
             <div class="row">
               {date('billDateFrom', 'Sync bills dated from')}
               {date('billDateTo', 'to')}
@@ -127,7 +150,13 @@ export function SettingsPage(props: { me: Me; onConnectionChange: () => Promise<
               <legend>New invoices in Xero are</legend>
               {(['DRAFT', 'AUTHORISED'] as const).map((status) => (
                 <div class="field toggle" key={status}>
-                  <input type="radio" name="invoiceStatus" id={`invoiceStatus-${status}`} checked={draft.invoiceStatus === status} onChange={() => set('invoiceStatus', status)} />
+                  <input
+                    type="radio"
+                    name="invoiceStatus"
+                    id={`invoiceStatus-${status}`}
+                    checked={draft.invoiceStatus === status}
+                    onChange={() => set('invoiceStatus', status)}
+                  />
                   <label for={`invoiceStatus-${status}`}>{status === 'DRAFT' ? 'Drafts' : 'Approved and awaiting payment'}</label>
                 </div>
               ))}
@@ -140,7 +169,12 @@ export function SettingsPage(props: { me: Me; onConnectionChange: () => Promise<
             {account('expenseAccountCode', 'Expenses', 'revenue')}
             {account('interestAccountCode', 'Interest', 'revenue')}
             {account('creditNoteAccountCode', 'Credit notes', 'revenue')}
-            {account('paymentBankAccountCode', 'Match Clio payments to Xero bank account', 'bank', 'Payments recorded in Clio are applied to invoices in this account. It needs its own code in Xero.')}
+            {account(
+              'paymentBankAccountCode',
+              'Match Clio payments to Xero bank account',
+              'bank',
+              'Payments recorded in Clio are applied to invoices in this account. It needs its own code in Xero.',
+            )}
           </fieldset>
 
           <fieldset>
@@ -189,7 +223,15 @@ export function SettingsPage(props: { me: Me; onConnectionChange: () => Promise<
             <legend>Schedule and notifications</legend>
             <Field id="sweepIntervalMinutes" label="Check both sides for missed changes every (minutes)" error={errors.sweepIntervalMinutes}>
               {(control) => (
-                <input {...control} type="number" min={1} max={1440} step={1} value={draft.sweepIntervalMinutes} onInput={(e) => set('sweepIntervalMinutes', e.currentTarget.valueAsNumber)} />
+                <input
+                  {...control}
+                  type="number"
+                  min={1}
+                  max={1440}
+                  step={1}
+                  value={draft.sweepIntervalMinutes}
+                  onInput={(e) => set('sweepIntervalMinutes', e.currentTarget.valueAsNumber)}
+                />
               )}
             </Field>
             <Field id="notifyEmail" label="Email new sync failures to (leave empty for none)" error={errors.notifyEmail}>
