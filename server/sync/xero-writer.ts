@@ -162,10 +162,12 @@ export async function getInvoicesById(xero: XeroOrgClient, ids: string[]): Promi
 }
 
 function contactBody(d: ContactDraft, extra: { contactId?: string; contactNumber?: string }): Contact {
+  // The email is shared (a removal in Clio clears it in Xero); first and last names exist in Clio only
+  // for people, so for a company they are Xero's own (its contact person) and are never sent.
   const c: Contact = {
     name: d.name,
-    firstName: d.firstName ?? '',
-    lastName: d.lastName ?? '',
+    ...(d.firstName ? { firstName: d.firstName } : {}),
+    ...(d.lastName ? { lastName: d.lastName } : {}),
     emailAddress: d.emailAddress ?? '',
     phones: d.phones.map((p) => ({ phoneType: asEnum(p.phoneType), phoneNumber: p.phoneNumber })),
     addresses: d.addresses.map((a) => ({ ...a, addressType: asEnum(a.addressType) })),

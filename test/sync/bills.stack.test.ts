@@ -103,6 +103,23 @@ describe('bills to Xero', () => {
     expect(s.tenant().contacts.get(existing.ContactID)!.Name).toBe('Officeworks Supplies');
   });
 
+  it('a client’s edit in Clio reaches its Xero contact; fields only Xero has stay as the bookkeeper set them', async () => {
+    const { contactId, matterId } = await client('Edit Client Pty Ltd', 'old@client.example');
+    const b = await draftBill([await time(matterId, 1800, 300)]);
+    await approve(b.id);
+    const xeroId = invoiceOf(b.id).ContactID;
+    await xero('POST', '/contacts', { ContactID: xeroId, TaxNumber: '12 345 678 901', FirstName: 'Pat', LastName: 'Accounts' });
+    await clio('PATCH', `/contacts/${contactId}`, {
+      name: 'Edit Client Legal Pty Ltd',
+      email_addresses: [{ name: 'Work', address: 'new@client.example', default_email: true }],
+    });
+    await s.settled();
+    const contact = s.tenant().contacts.get(xeroId)!;
+    expect(contact.Name).toBe('Edit Client Legal Pty Ltd');
+    expect(contact.fields.EmailAddress).toBe('new@client.example');
+    expect(contact.fields).toMatchObject({ TaxNumber: '12 345 678 901', FirstName: 'Pat', LastName: 'Accounts' });
+  });
+
   it('an edit of an approved bill updates its invoice in place: same LineItemIDs, the bookkeeper’s account kept', async () => {
     const { matterId } = await client('Edit Me Legal', 'edit@me.example');
     const b = await draftBill([await time(matterId, 3600, 300), await expense(matterId, 1, 80)]);

@@ -101,4 +101,25 @@ describe('faults during a sync end in the state a clean run gives, with no dupli
       .executeTakeFirstOrThrow();
     expect(connection.status).toBe('active');
   });
+
+  it('Xero’s day limit parks the firm’s sync until it resets, and says so; no retry storm meanwhile', async () => {
+    s = await startSyncStack({
+      settings: { invoiceStatus: 'AUTHORISED' },
+      beforeSettings: xeroFault({ kind: '429', problem: 'day', method: 'PUT', pathPrefix: '/api.xro/2.0/', count: 1 }),
+    });
+    const run = s;
+    await run.settled('the first sync, parked');
+    const parked = await run.stack.db.selectFrom('sync_runs').select(['parked_until', 'parked_reason']).where('firm_id', '=', run.firmId).executeTakeFirstOrThrow();
+    // Xero said 12 hours (Retry-After: 43200).
+    expect(parked.parked_until!.getTime() - Date.now()).toBeGreaterThan(11 * 3_600_000);
+    expect(await run.errors()).toContainEqual(expect.objectContaining({ code: 'XERO_DAILY_LIMIT', kind: 'firm' }));
+    const status = await run.call('GET', '/api/sync/status');
+    expect(status.body.parkedUntil).toBe(parked.parked_until!.toISOString());
+    // A sync asked for while parked makes no Xero call at all.
+    const before = run.stack.xero.emulator.requestLog.entries.length;
+    await run.call('POST', '/api/sync/now');
+    await run.settled('the parked sync');
+    const calls = run.stack.xero.emulator.requestLog.entries.slice(before).filter((e: { path: string }) => e.path.startsWith('/api.xro/'));
+    expect(calls).toEqual([]);
+  });
 });

@@ -30,6 +30,8 @@ export interface Fault {
   afterCommit?: boolean;
   /** Which body a `401` fault answers with; `problem` unless given. */
   shape?: TokenExpiredShape;
+  /** Which allowance a `429` says is spent (X-Rate-Limit-Problem); `minute` unless given. A spent day comes with a long Retry-After. */
+  problem?: 'minute' | 'day';
 }
 
 export type FaultInput = Omit<Fault, 'id' | 'remaining' | 'hangMs'> & { count?: number; hangMs?: number };
@@ -54,6 +56,7 @@ export class Faults {
       ...(input.pathRegex !== undefined ? { pathRegex: input.pathRegex } : {}),
       ...(input.afterCommit ? { afterCommit: true } : {}),
       ...(input.kind === '401' ? { shape: input.shape ?? 'problem' } : {}),
+      ...(input.kind === '429' && input.problem === 'day' ? { problem: 'day' as const } : {}),
     };
     this.active.push(fault);
     return fault;
@@ -95,7 +98,12 @@ async function failure(fault: Fault): Promise<Response> {
       await new Promise((resolve) => setTimeout(resolve, fault.hangMs));
       return new Response('Gateway Timeout', { status: 504 });
     case '429':
-      return new Response('oauth_problem=rate limit exceeded', { status: 429, headers: { 'Retry-After': '1', 'X-Rate-Limit-Problem': 'minute' } });
+      return fault.problem === 'day'
+        ? new Response('oauth_problem=rate limit exceeded', {
+            status: 429,
+            headers: { 'Retry-After': '43200', 'X-Rate-Limit-Problem': 'day', 'X-DayLimit-Remaining': '0' },
+          })
+        : new Response('oauth_problem=rate limit exceeded', { status: 429, headers: { 'Retry-After': '1', 'X-Rate-Limit-Problem': 'minute' } });
     case '401': {
       const headers = { 'WWW-Authenticate': 'Bearer error="invalid_token"' };
       if (fault.shape === 'oauth_problem') {
