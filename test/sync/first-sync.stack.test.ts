@@ -53,6 +53,20 @@ describe('first sync of a seeded firm', () => {
     }
   });
 
+  it('once the admin settles a contact review, that client’s waiting bills follow at once', async () => {
+    const reviews = await s.call('GET', '/api/contacts/match-reviews');
+    const review = reviews.body.reviews[0];
+    const resolved = await s.call('POST', `/api/contacts/match-reviews/${review.id}`, { createNew: true });
+    expect(resolved.status).toBe(200);
+    await s.settled('the sync after the review');
+    const waiting = s
+      .clio()
+      .bills.all()
+      .filter((b) => (b.state === 'awaiting_payment' || b.state === 'paid') && String(b.client_id) === review.clioContactId);
+    expect(waiting.length).toBeGreaterThan(0);
+    for (const bill of waiting) expect(s.invoiceByNumber(bill.number), `bill ${bill.number}`).toHaveLength(1);
+  });
+
   it('a second sweep changes nothing in Xero', async () => {
     const before = JSON.stringify(s.invoices().map((i) => [i.id, i.updatedAt]));
     await s.sweep();

@@ -2,6 +2,7 @@ import { Hono } from 'hono';
 import { z } from 'zod';
 import { requireAdmin, requireSession } from '../session';
 import { listOpenReviews, resolveReview, type ReviewResolution } from '../../contacts/repository';
+import { enqueueSyncFirm } from '../../jobs/enqueue';
 import { ApiError } from '../errors';
 import type { AppDeps, AppEnv } from '../env';
 
@@ -29,6 +30,8 @@ export function contactMatchApiRoutes(deps: AppDeps) {
     if (outcome === 'not_found') throw new ApiError('NOT_FOUND', 'No such contact review, or it was already settled.');
     if (outcome === 'not_a_candidate') throw new ApiError('UNPROCESSABLE_ENTITY', 'That Xero contact is not one of the candidates for this client.');
     if (outcome === 'already_linked') throw new ApiError('CONFLICT', 'That Xero contact, or this Clio client, is already linked to another contact.');
+    // Bills of that client waited for this decision: sync now rather than at the next sweep.
+    await enqueueSyncFirm(deps.jobs, { firmId, reason: 'manual' });
     return c.json({ resolved: true });
   });
   return app;
