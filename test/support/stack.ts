@@ -36,6 +36,29 @@ export const sessionTokenFrom = (location: string) => decodeURIComponent(/#token
 let nextAccount = 100_000 + Math.floor(Math.random() * 1_000_000);
 
 /**
+ * The environment of a production server (not sandbox mode) whose every Clio and Xero URL points
+ * at the emulators: for the in-process stack and for server processes a test starts itself.
+ */
+export async function productionLikeEnv(p: { port: number; databaseUrl: string; emulators: Pick<RunningEmulators, 'clio' | 'xero'> }): Promise<Record<string, string>> {
+  return {
+    PORT: String(p.port),
+    PUBLIC_URL: `http://127.0.0.1:${p.port}`,
+    DATABASE_URL: p.databaseUrl,
+    DATA_DIR: await mkdtemp(join(tmpdir(), 'stack-')),
+    SECRET_KEY: randomBytes(32).toString('base64'),
+    CLIO_CLIENT_ID: SANDBOX.clientId,
+    CLIO_CLIENT_SECRET: SANDBOX.clientSecret,
+    CLIO_US_BASE_URL: p.emulators.clio.url,
+    XERO_CLIENT_ID: SANDBOX.clientId,
+    XERO_CLIENT_SECRET: SANDBOX.clientSecret,
+    XERO_WEBHOOK_KEY: SANDBOX.xeroWebhookKey,
+    XERO_LOGIN_URL: p.emulators.xero.url,
+    XERO_IDENTITY_URL: p.emulators.xero.url,
+    XERO_API_URL: p.emulators.xero.url,
+  };
+}
+
+/**
  * Our server in-process on a real port with its own database, configured as in production
  * (not sandbox mode) but with every Clio and Xero URL pointing at emulators on real ports.
  */
@@ -45,21 +68,8 @@ export async function startTestStack(opts: { env?: Record<string, string>; emula
   const baseUrl = `http://127.0.0.1:${port}`;
   const emulators = await startEmulators({ clioPort: 0, xeroPort: 0, addonUrl: baseUrl, ...opts.emulators });
   const config = loadConfig({
-    PORT: String(port),
-    PUBLIC_URL: baseUrl,
-    DATABASE_URL: database.url,
-    DATA_DIR: await mkdtemp(join(tmpdir(), 'stack-')),
-    SECRET_KEY: randomBytes(32).toString('base64'),
+    ...(await productionLikeEnv({ port, databaseUrl: database.url, emulators })),
     LOG_LEVEL: 'debug',
-    CLIO_CLIENT_ID: SANDBOX.clientId,
-    CLIO_CLIENT_SECRET: SANDBOX.clientSecret,
-    CLIO_US_BASE_URL: emulators.clio.url,
-    XERO_CLIENT_ID: SANDBOX.clientId,
-    XERO_CLIENT_SECRET: SANDBOX.clientSecret,
-    XERO_WEBHOOK_KEY: SANDBOX.xeroWebhookKey,
-    XERO_LOGIN_URL: emulators.xero.url,
-    XERO_IDENTITY_URL: emulators.xero.url,
-    XERO_API_URL: emulators.xero.url,
     XERO_TIMEOUT_MS: '2000',
     ...opts.env,
   });

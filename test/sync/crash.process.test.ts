@@ -1,10 +1,6 @@
-import { randomBytes } from 'node:crypto';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { rm } from 'node:fs/promises';
 import { sql } from 'kysely';
 import { afterAll, expect, it } from 'vitest';
-import { SANDBOX } from '../../server/config';
 import { createDatabase } from '../../server/db/database';
 import { freePort } from '../../server/net/free-port';
 import { manual } from '../clio/harness';
@@ -14,7 +10,7 @@ import { SEED_TENANTS } from '../emulators/xero/index';
 import { createEmptyDatabase } from '../support/database';
 import { eventually } from '../support/eventually';
 import { killStrayServerProcesses, startServerProcess, type ServerProcess } from '../support/process';
-import { sessionTokenFrom } from '../support/stack';
+import { productionLikeEnv, sessionTokenFrom } from '../support/stack';
 import { settingsForSeededChart } from '../ui-api/connected-stack';
 
 /**
@@ -31,33 +27,19 @@ afterAll(async () => {
 it('a server killed mid-sync and restarted ends with exactly one Xero record per Clio record', async () => {
   const database = await createEmptyDatabase();
   cleanups.push(() => database.drop());
-  const dataDir = await mkdtemp(join(tmpdir(), 'crash-'));
-  cleanups.push(() => rm(dataDir, { recursive: true, force: true }));
   const port = await freePort();
   const baseUrl = `http://127.0.0.1:${port}`;
   const emulators: RunningEmulators = await startEmulators({ clioPort: 0, xeroPort: 0, addonUrl: baseUrl, clio: { timeScale: 20 }, xero: { webhookBatchMs: 10 } });
   cleanups.push(() => emulators.stop());
-  const env = {
-    PORT: String(port),
-    PUBLIC_URL: baseUrl,
-    DATABASE_URL: database.url,
-    DATA_DIR: dataDir,
-    SECRET_KEY: randomBytes(32).toString('base64'),
+  const env: Record<string, string> = {
+    ...(await productionLikeEnv({ port, databaseUrl: database.url, emulators })),
     LOG_LEVEL: 'info',
-    CLIO_CLIENT_ID: SANDBOX.clientId,
-    CLIO_CLIENT_SECRET: SANDBOX.clientSecret,
-    CLIO_US_BASE_URL: emulators.clio.url,
     CLIO_RATE_WINDOW_MS: '3000',
-    XERO_CLIENT_ID: SANDBOX.clientId,
-    XERO_CLIENT_SECRET: SANDBOX.clientSecret,
-    XERO_WEBHOOK_KEY: SANDBOX.xeroWebhookKey,
-    XERO_LOGIN_URL: emulators.xero.url,
-    XERO_IDENTITY_URL: emulators.xero.url,
-    XERO_API_URL: emulators.xero.url,
     XERO_TIMEOUT_MS: '60000',
     JOB_HEARTBEAT_MS: '200',
     JOB_WORKER_DEAD_AFTER_MS: '2000',
   };
+  cleanups.push(() => rm(env.DATA_DIR as string, { recursive: true, force: true }));
   const ready = async (p: ServerProcess) => {
     await p.waitForLine((l) => typeof l.startupMs === 'number');
     await eventually(async () => (await fetch(`${baseUrl}/readyz`).catch(() => undefined))?.status === 200, 'readyz');
