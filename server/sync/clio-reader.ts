@@ -69,21 +69,28 @@ export const billIdsOfMatter = async (clio: ClioClient, matterId: string) =>
   (await collect(clio.list<{ id: number }>('/bills.json', { fields: 'id', query: { matter_id: matterId } }))).map((b) => b.id);
 
 /**
- * Each bill's line items and interest charges. For a handful of bills, one call per bill; for a
- * backfill, every line item in one listing (a few hundred per call) is far cheaper.
+ * Each bill's line items, interest charges and credit-memo allocations. For a handful of bills,
+ * one call per bill (and only for bills with interest or credits); for a backfill, every line item
+ * in one listing (a few hundred per call) is far cheaper.
  */
 export async function readBillDetails(
   clio: ClioClient,
   bills: ClioBill[],
   mode: 'per_bill' | 'bulk',
-): Promise<{ lines: Map<number, ClioLineItem[]>; interest: Map<number, ClioInterestCharge[]> }> {
+): Promise<{ lines: Map<number, ClioLineItem[]>; interest: Map<number, ClioInterestCharge[]>; memoAllocations: ClioAllocation[] }> {
   const lines = new Map<number, ClioLineItem[]>(bills.map((b) => [b.id, []]));
   const interest = new Map<number, ClioInterestCharge[]>(bills.map((b) => [b.id, []]));
   const withInterest = bills.filter((b) => (b.interest?.total ?? 0) !== 0);
+  const withCredits = bills.filter((b) => (b.credits_issued ?? 0) > 0);
   const put = <T extends { bill: { id: number } }>(map: Map<number, T[]>, item: T) => map.get(item.bill.id)?.push(item);
+  let memoAllocations: ClioAllocation[] = [];
   if (mode === 'bulk') {
     for await (const item of clio.list<ClioLineItem>('/line_items.json', { fields: LINE_FIELDS })) put(lines, item);
     if (withInterest.length) for await (const item of clio.list<ClioInterestCharge>('/interest_charges.json', { fields: INTEREST_FIELDS })) put(interest, item);
+    if (withCredits.length) {
+      const ids = new Set(withCredits.map((b) => b.id));
+      memoAllocations = (await readMemoAllocations(clio, {})).filter((a) => a.bill && ids.has(a.bill.id));
+    }
   } else {
     for (const bill of bills) {
       for await (const item of clio.list<ClioLineItem>('/line_items.json', { fields: LINE_FIELDS, query: { bill_id: bill.id } })) put(lines, item);
@@ -91,8 +98,9 @@ export async function readBillDetails(
     for (const bill of withInterest) {
       for await (const item of clio.list<ClioInterestCharge>('/interest_charges.json', { fields: INTEREST_FIELDS, query: { bill_id: bill.id } })) put(interest, item);
     }
+    if (withCredits.length) memoAllocations = await readMemoAllocations(clio, { billIds: withCredits.map((b) => b.id) });
   }
-  return { lines, interest };
+  return { lines, interest, memoAllocations };
 }
 
 /** Credit-memo allocations: of the given bills, or every one changed since a time. */

@@ -1,6 +1,6 @@
 import type { Invoice } from 'xero-node';
 import { clioBillUrl, type SyncContext } from '../context';
-import { readActivityCategories, readBillDetails, readCreditMemos, readMemoAllocations } from '../clio-reader';
+import { readActivityCategories, readBillDetails, readCreditMemos } from '../clio-reader';
 import type { RecordFailure } from '../errors';
 import { claimForCreate, getLinks, type LinkRow, type LinkSnapshot } from '../links';
 import type { ClioBill, ClioLineItem } from '../mapping/clio-records';
@@ -60,23 +60,18 @@ export async function pushBills(ctx: SyncContext, bills: ClioBill[], opts: { det
     else ctx.plan.push({ kind: KIND, clioId: String(bill.id), label, action: 'skip', reason: scope.reason });
   }
 
-  const ready = await prepare(ctx, inScope, links, opts.details);
-  await writeCreates(
-    ctx,
-    ready.filter((r) => r.item.action === 'create'),
-  );
-  await writeUpdates(
-    ctx,
-    ready.filter((r) => r.item.action === 'update'),
-  );
+  // Details are read for the bills that changed; a void or a delete needs none.
+  const details = opts.details ?? (inScope.length ? await readBillDetails(ctx.clio, inScope, 'per_bill') : undefined);
+  const ready = details ? await prepare(ctx, inScope, links, details) : [];
+  await writeCreates(ctx, ready.filter((r) => r.item.action === 'create'));
+  await writeUpdates(ctx, ready.filter((r) => r.item.action === 'update'));
   await writeEnds(ctx, ends);
 
-  const withCredits = bills.filter((b) => ((b as { credits_issued?: number }).credits_issued ?? 0) > 0 && b.state !== 'void' && b.state !== 'deleted');
-  if (withCredits.length) {
-    const allocations = await readMemoAllocations(ctx.clio, { billIds: withCredits.map((b) => b.id) });
-    const memoIds = [...new Set(allocations.flatMap((a) => (a.parent ? [a.parent.id] : [])))];
-    if (memoIds.length) await pushCreditMemos(ctx, await readCreditMemos(ctx.clio, memoIds), allocations);
-  }
+  // Credit memos on these bills follow their invoices.
+  const credited = new Set(inScope.filter((b) => (b.credits_issued ?? 0) > 0).map((b) => b.id));
+  const allocations = (details?.memoAllocations ?? []).filter((a) => a.bill && credited.has(a.bill.id));
+  const memoIds = [...new Set(allocations.flatMap((a) => (a.parent ? [a.parent.id] : [])))];
+  if (memoIds.length) await pushCreditMemos(ctx, await readCreditMemos(ctx.clio, memoIds), allocations);
 }
 
 async function categoryAccountsFor(ctx: SyncContext, lines: ClioLineItem[]): Promise<Map<number, string>> {
@@ -96,7 +91,7 @@ async function categoryAccountsFor(ctx: SyncContext, lines: ClioLineItem[]): Pro
   return out;
 }
 
-async function prepare(ctx: SyncContext, bills: ClioBill[], links: Map<string, LinkRow>, known: BillDetails | undefined): Promise<Ready[]> {
+async function prepare(ctx: SyncContext, bills: ClioBill[], links: Map<string, LinkRow>, details: BillDetails): Promise<Ready[]> {
   if (bills.length === 0) return [];
   const withClient = bills.filter((b) => b.client);
   const contacts = await pushContacts(
@@ -104,8 +99,6 @@ async function prepare(ctx: SyncContext, bills: ClioBill[], links: Map<string, L
     withClient.map((b) => String(b.client!.id)),
     { create: true, refreshLinked: false },
   );
-  // A backfill reads every line once for all its bills; otherwise each bill's own lines.
-  const details = known ?? (await readBillDetails(ctx.clio, bills, 'per_bill'));
   const categories = await categoryAccountsFor(ctx, [...details.lines.values()].flat());
   const ready: Ready[] = [];
   for (const bill of bills) {

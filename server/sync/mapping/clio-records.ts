@@ -25,6 +25,7 @@ export interface ClioBill {
   sub_total: number;
   total_tax: number;
   total: number;
+  credits_issued?: number | null;
   discount_services_only?: string | boolean | null;
   client: { id: number } | null;
   matters?: { id: number; display_number?: string | null; description?: string | null }[] | null;
