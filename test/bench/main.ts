@@ -1,12 +1,33 @@
 // `npm run bench`: figures, not assertions. Start-up (cold: a fresh DATA_DIR with initdb; warm:
-// the same data again), memory at idle, shutdown time, and how fast the emulators seed at scale.
+// the same data again), memory at idle, shutdown time, how fast the emulators seed at scale, and
+// the sync benchmark (sync.ts), whose JSON line is printed last.
+//
+//   npm run bench                      2,000 contacts, 2,000 bills, the services' real rate limits
+//   npm run bench -- --fast            the same firm with every rate window 10× shorter (limits stay)
+//   npm run bench -- --bills 10000     the full size (real limits: about half an hour)
+//   npm run bench -- --sync-only       skip the start-up and seed figures
+// Also --contacts N (default 2,000), --incrementals N (default 20), --time-scale N.
 import { readFile, rm, mkdtemp } from 'node:fs/promises';
+import { parseArgs } from 'node:util';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort } from '../../server/net/free-port';
 import { createClioEmulator } from '../emulators/clio/index';
 import { createXeroEmulator } from '../emulators/xero/index';
 import { startServerProcess } from '../support/process';
+import { runSyncBench } from './sync';
+
+const { values: args } = parseArgs({
+  options: {
+    fast: { type: 'boolean', default: false },
+    'time-scale': { type: 'string' },
+    bills: { type: 'string', default: '2000' },
+    contacts: { type: 'string', default: '2000' },
+    incrementals: { type: 'string', default: '20' },
+    'sync-only': { type: 'boolean', default: false },
+  },
+});
+const timeScale = Number(args['time-scale'] ?? (args.fast ? 10 : 1));
 
 const started = (l: Record<string, unknown>) => typeof l.startupMs === 'number';
 
@@ -43,23 +64,30 @@ async function lifecycle(dataDir: string, label: string) {
   );
 }
 
-const dir = await mkdtemp(join(tmpdir(), 'bench-'));
-try {
-  await lifecycle(dir, 'npm start, cold (initdb + migrate)');
-  await lifecycle(dir, 'npm start, warm (existing data)');
-} finally {
-  await rm(dir, { recursive: true, force: true });
-}
+if (!args['sync-only']) await startupFigures();
 
-for (const scale of [1, 50]) {
-  const t0 = performance.now();
-  const clio = createClioEmulator({ baseUrl: 'http://127.0.0.1:1', seed: scale });
-  const clioMs = performance.now() - t0;
-  const t1 = performance.now();
-  createXeroEmulator({ baseUrl: 'http://127.0.0.1:2', seed: scale });
-  const xeroMs = performance.now() - t1;
-  const s = clio.state;
-  console.log(
-    `seed ×${String(scale).padEnd(3)} Clio ${clioMs.toFixed(0)} ms (${s.bills.all().length} bills, ${s.activities.all().length} activities, ${s.contacts.all().length} contacts) · Xero ${xeroMs.toFixed(0)} ms`,
-  );
+const result = await runSyncBench({ timeScale, bills: Number(args.bills), contacts: Number(args.contacts), incrementals: Number(args.incrementals) });
+console.log(JSON.stringify(result));
+
+async function startupFigures() {
+  const dir = await mkdtemp(join(tmpdir(), 'bench-'));
+  try {
+    await lifecycle(dir, 'npm start, cold (initdb + migrate)');
+    await lifecycle(dir, 'npm start, warm (existing data)');
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+
+  for (const scale of [1, 50]) {
+    const t0 = performance.now();
+    const clio = createClioEmulator({ baseUrl: 'http://127.0.0.1:1', seed: scale });
+    const clioMs = performance.now() - t0;
+    const t1 = performance.now();
+    createXeroEmulator({ baseUrl: 'http://127.0.0.1:2', seed: scale });
+    const xeroMs = performance.now() - t1;
+    const s = clio.state;
+    console.log(
+      `seed ×${String(scale).padEnd(3)} Clio ${clioMs.toFixed(0)} ms (${s.bills.all().length} bills, ${s.activities.all().length} activities, ${s.contacts.all().length} contacts) · Xero ${xeroMs.toFixed(0)} ms`,
+    );
+  }
 }
