@@ -91,7 +91,7 @@ interface FirmShape {
  * bill approved with 4 time entries and 1 expense; one in 25 carries a credit memo, one in 25
  * interest, one in 10 is paid in full in Clio. Clients are reused round-robin when bills > contacts.
  */
-function buildFirm(state: ClioState, opts: { contacts: number; bills: number }): FirmShape {
+function buildFirm(state: ClioState, opts: { contacts: number; bills: number; tick: () => void }): FirmShape {
   const today = state.clock.now();
   const daysAgo = (d: number) => new Date(today.getTime() - d * 86_400_000).toISOString().slice(0, 10);
   const users = state.users.all();
@@ -99,11 +99,13 @@ function buildFirm(state: ClioState, opts: { contacts: number; bills: number }):
   const hourly = state.activityDescriptions.all().filter((d) => d.category_type === 'hourly');
   const matters: Matter[] = [];
   for (let i = 0; i < opts.contacts; i++) {
+    opts.tick();
     const client: Contact = createContact(state, clientInput(i));
     matters.push(openMatter(state, client, 'Commercial advice', users[i % users.length]!, daysAgo(200)));
   }
   const shape: FirmShape = { contacts: opts.contacts, bills: 0, lines: 0, creditMemos: 0, interest: 0, paid: 0, matters };
   for (let b = 0; b < opts.bills; b++) {
+    opts.tick();
     const matter = matters[b % matters.length]!;
     const user = users[b % users.length]!;
     const issuedDaysAgo = 5 + (b % 50);
@@ -190,8 +192,10 @@ async function readCalls(em: RunningEmulators): Promise<Calls> {
   const clioLog = (await (await fetch(`${em.clio.url}/_emulator/requests`)).json()) as { data: { method: string; path: string; status: number }[] };
   // Clio's API only: OAuth token exchanges are not API calls.
   const clio = clioLog.data.filter((e) => e.path.startsWith('/api/'));
-  // Xero's Accounting API only: identity (/connect/token, /connections) and /_emulator are left out.
-  const xero = em.xero.emulator.requestLog.entries.filter((e) => e.path.startsWith('/api.xro/'));
+  // Xero's Accounting API only: identity (/connect/token, /connections) and /_emulator are left out,
+  // and so are the chart reads (Accounts, TaxRates) with which PUT /api/settings checks the codes it
+  // is given (server/settings/xero-chart.ts): the settings page makes them, not the sync.
+  const xero = em.xero.emulator.requestLog.entries.filter((e) => e.path.startsWith('/api.xro/') && !/\/(Accounts|TaxRates)$/.test(e.path));
   const group = (list: { method: string; path: string }[]) => {
     const out: Record<string, number> = {};
     for (const e of list) out[endpoint(e.method, e.path)] = (out[endpoint(e.method, e.path)] ?? 0) + 1;
@@ -239,9 +243,12 @@ export async function runSyncBench(opts: SyncBenchOptions): Promise<Record<strin
   // Built "ten minutes ago" on the Clio emulator's clock, as an existing firm's records are older
   // than its first sync: otherwise every record would fall inside the engine's cursor margin
   // (run start − 60 s) and the first sweep after the backfill would read the whole firm again.
+  // Clio stamps updated_at to the second and a firm does not make a thousand bills in one, so the
+  // build's clock steps 300 ms a bill (the engine's cursor is inclusive: a run re-reads its newest second).
   const clock = em.clio.emulator.state.clock;
-  clock.advance(-10 * 60_000);
-  const shape = buildFirm(em.clio.emulator.state, opts);
+  const back = 10 * 60_000 + (opts.contacts + opts.bills) * 300;
+  clock.advance(-back);
+  const shape = buildFirm(em.clio.emulator.state, { ...opts, tick: () => clock.advance(300) });
   clock.advance(10 * 60_000);
   log(
     `firm built in the Clio emulator in ${((performance.now() - t0) / 1000).toFixed(1)} s: ${shape.contacts} contacts, ${shape.bills} approved bills, ${shape.lines} lines (${(shape.lines / shape.bills).toFixed(1)} a bill), ${shape.creditMemos} credit memos, ${shape.interest} with interest, ${shape.paid} paid`,
@@ -307,6 +314,18 @@ export async function runSyncBench(opts: SyncBenchOptions): Promise<Record<strin
       (await db.selectFrom('sync_runs').select('last_success_at').where('firm_id', '=', firmId).executeTakeFirst())?.last_success_at?.getTime() ?? 0;
     /** Webhooks delivered and the firm's queue empty; a job failing is reported, not hidden. */
     const failures = new Set<string>();
+    const jobErrors = async () => {
+      const { rows } = await sql<{ task: string; last_error: string | null }>`
+        select t.identifier as task, j.last_error from graphile_worker._private_jobs j
+        join graphile_worker._private_tasks t on t.id = j.task_id
+        join graphile_worker._private_job_queues q on q.id = j.job_queue_id
+        where q.queue_name = ${firmQueueName(firmId)} and j.last_error is not null`.execute(db);
+      for (const r of rows)
+        if (r.last_error && !failures.has(r.last_error)) {
+          failures.add(r.last_error);
+          log(`JOB FAILED (will retry): ${r.task}: ${r.last_error.slice(0, 300)}`);
+        }
+    };
     const settled = async (timeoutMs: number) => {
       const until = Date.now() + timeoutMs;
       for (;;) {
@@ -340,6 +359,7 @@ export async function runSyncBench(opts: SyncBenchOptions): Promise<Record<strin
     let lastReport = performance.now();
     for (;;) {
       if ((await lastSuccess()) > 0) break;
+      await jobErrors();
       if (performance.now() - lastReport > 30_000) {
         lastReport = performance.now();
         const c = xeroCounts(em);
@@ -352,6 +372,7 @@ export async function runSyncBench(opts: SyncBenchOptions): Promise<Record<strin
     await settled(600_000);
     const wallS = (performance.now() - backfillStart) / 1000;
     const backfill = await readCalls(em);
+    const backfillLog = process.env.BENCH_DUMP ? await (await fetch(`${em.clio.url}/_emulator/requests`)).json() : undefined;
     const after = xeroCounts(em);
     const written = {
       contacts: after.contacts - before.contacts,
@@ -469,6 +490,21 @@ export async function runSyncBench(opts: SyncBenchOptions): Promise<Record<strin
     const idle = await readCalls(em);
     log(`idle sweep: ${idle.clio} Clio + ${idle.xero} Xero calls: ${JSON.stringify({ ...idle.clioByPath, ...idle.xeroByPath })}`);
 
+    const warnings = server.lines.filter((l) => /"level":(40|50|60)/.test(l));
+    log(
+      `server warnings/errors: ${warnings.length}${
+        warnings.length
+          ? `; first: ${warnings
+              .slice(0, 5)
+              .map((l) => l.slice(0, 400))
+              .join(' | ')}`
+          : ''
+      }`,
+    );
+    if (process.env.BENCH_DUMP) {
+      const { writeFile } = await import('node:fs/promises');
+      await writeFile(process.env.BENCH_DUMP, JSON.stringify({ clioBackfill: backfillLog, serverLines: server.lines }, null, 1));
+    }
     const mem = await rssOf(pid);
     clearInterval(sampler);
     const peak = Math.max(mem.hwm, peakSampled);
