@@ -2,9 +2,16 @@
 // the same data again), memory at idle, shutdown time, how fast the emulators seed at scale, and
 // the sync benchmark (sync.ts), whose JSON line is printed last.
 //
-//   npm run bench                      2,000 contacts, 2,000 bills, the services' real rate limits
-//   npm run bench -- --fast            the same firm with every rate window 10× shorter (limits stay)
-//   npm run bench -- --bills 10000     the full size (real limits: about half an hour)
+//   npm run bench                      2,000 contacts, 2,000 bills, every rate window 3× shorter (limits stay)
+//   npm run bench -- --real            the same at the services' real rate limits (time_scale 1)
+//   npm run bench -- --fast            every rate window 10× shorter
+//   npm run bench -- --bills 10000     the full size (add --real for real limits: about an hour)
+// The default is scaled because at real limits the 2,000-bill backfill alone took about 12 minutes
+// on the 2-core bench machine (the target is a default run under 10); the JSON's time_scale says
+// which was run, and floor_s_at_real_limits / wall_s_scaled_to_real give the real-limit figures.
+// Caveat of any scaled run: our server's Xero pacer (server/xero/pacing.ts) assumes a 60 s minute
+// (its low-water pauses are 10–60 s whatever the emulator's window), so a scaled run overstates
+// wall_s / floor_s on the Xero side; only time_scale 1 measures that ratio faithfully.
 //   npm run bench -- --sync-only       skip the start-up and seed figures
 // Also --contacts N (default 2,000), --incrementals N (default 20), --time-scale N.
 import { readFile, rm, mkdtemp } from 'node:fs/promises';
@@ -20,6 +27,7 @@ import { runSyncBench } from './sync';
 const { values: args } = parseArgs({
   options: {
     fast: { type: 'boolean', default: false },
+    real: { type: 'boolean', default: false },
     'time-scale': { type: 'string' },
     bills: { type: 'string', default: '2000' },
     contacts: { type: 'string', default: '2000' },
@@ -27,7 +35,7 @@ const { values: args } = parseArgs({
     'sync-only': { type: 'boolean', default: false },
   },
 });
-const timeScale = Number(args['time-scale'] ?? (args.fast ? 10 : 1));
+const timeScale = Number(args['time-scale'] ?? (args.real ? 1 : args.fast ? 10 : 3));
 
 const started = (l: Record<string, unknown>) => typeof l.startupMs === 'number';
 

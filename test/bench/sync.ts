@@ -515,6 +515,7 @@ export async function runSyncBench(opts: SyncBenchOptions): Promise<Record<strin
     return {
       bench: 'sync',
       time_scale: scale,
+      ...(scale === 1 ? {} : { note: "scaled run: rate windows 1/time_scale; our Xero pacer's pauses are not scaled, so wall_s/floor_s is overstated" }),
       bills: shape.bills,
       contacts: shape.contacts,
       credit_memos: shape.creditMemos,
