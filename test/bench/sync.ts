@@ -1,0 +1,589 @@
+// The sync benchmark: a scaled firm built in the Clio emulator, backfilled to the Xero emulator
+// by the real server (a child process, `tsx server/index.ts` as `npm start` runs it) over real
+// HTTP with both services' rate limits on; then incremental sync through Clio's webhooks, and an
+// idle sweep. Figures only: nothing here asserts a timing.
+import { randomBytes } from 'node:crypto';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { sql } from 'kysely';
+import { SANDBOX } from '../../server/config';
+import { createDatabase, type Database } from '../../server/db/database';
+import { startEmbeddedPostgres } from '../../server/db/embedded-postgres';
+import { firmQueueName } from '../../server/jobs/enqueue';
+import { freePort } from '../../server/net/free-port';
+import { recordActivity } from '../emulators/clio/activities-model';
+import { billTotals, round2 } from '../emulators/clio/bill-totals';
+import { createBill, setBillState } from '../emulators/clio/bills-model';
+import { createContact, type ContactInput } from '../emulators/clio/contacts-model';
+import { addCreditMemo, addInterest, recordPayment } from '../emulators/clio/money';
+import { openMatter } from '../emulators/clio/seed';
+import type { ClioState } from '../emulators/clio/state';
+import type { Contact, Matter } from '../emulators/clio/records';
+import { type RunningEmulators, startEmulators } from '../emulators/start';
+import { SEED_TENANTS } from '../emulators/xero/index';
+import { startServerProcess } from '../support/process';
+
+export interface SyncBenchOptions {
+  /** 1 = the services' real limits. N shrinks both emulators' rate windows N times (and our Clio pacing window with them). */
+  timeScale: number;
+  bills: number;
+  contacts: number;
+  incrementals: number;
+}
+
+const TENANT = SEED_TENANTS.primary.tenantId;
+const CLIO_PER_MIN = 50;
+const XERO_PER_MIN = 60;
+const XERO_BATCH = 50;
+/** Xero's GET /Contacts pages hold up to 1,000. */
+const XERO_CONTACT_PAGE = 1_000;
+
+const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+const manual = (url: string, init: RequestInit = {}) => fetch(url, { ...init, redirect: 'manual' });
+const log = (line: string) => console.log(`[sync] ${line}`);
+
+function percentile(values: number[], p: number): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  if (sorted.length === 0) return NaN;
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
+}
+
+// ─── The firm ────────────────────────────────────────────────────────────────────────────────
+
+const FIRST = ['Olivia', 'Noah', 'Amelia', 'Liam', 'Isla', 'Jack', 'Mia', 'William', 'Grace', 'Henry', 'Chloe', 'Lucas'];
+const LAST = ['Taylor', 'Nguyen', 'Brown', 'Wilson', 'Martin', "O'Connor", 'Singh', 'Kelly', 'Walker', 'Harris', 'Clarke', 'Patel'];
+
+function clientInput(i: number): ContactInput {
+  const phone = [{ name: 'Work', number: `+61 4${String(i).padStart(8, '0')}`, default_number: true }];
+  if (i % 3 === 2) {
+    return {
+      type: 'Company',
+      name: `Bench Client ${String(i).padStart(5, '0')} Pty Ltd`,
+      email_addresses: [{ name: 'Work', address: `accounts${i}@bench-client.example`, default_email: true }],
+      phone_numbers: phone,
+      addresses: [{ name: 'Billing', street: `${i} George Street`, city: 'Sydney', province: 'NSW', postal_code: '2000', country: 'Australia' }],
+    } as ContactInput;
+  }
+  // Unique last names: the benchmark measures batching, not the namesake path (bills.stack.test.ts covers that).
+  return {
+    type: 'Person',
+    first_name: FIRST[i % FIRST.length],
+    last_name: `${LAST[i % LAST.length]}-${i}`,
+    email_addresses: [{ name: 'Work', address: `client${i}@bench-client.example`, default_email: true }],
+    phone_numbers: phone,
+  } as ContactInput;
+}
+
+interface FirmShape {
+  contacts: number;
+  bills: number;
+  lines: number;
+  creditMemos: number;
+  interest: number;
+  paid: number;
+  matters: Matter[];
+}
+
+/**
+ * Straight into the emulator's state through the same model operations the control API uses
+ * (the seed's shape — 15 contacts to 60 bills, a third of them unapproved — does not fit): every
+ * bill approved with 4 time entries and 1 expense; one in 25 carries a credit memo, one in 25
+ * interest, one in 10 is paid in full in Clio. Clients are reused round-robin when bills > contacts.
+ */
+function buildFirm(state: ClioState, opts: { contacts: number; bills: number; tick: () => void }): FirmShape {
+  const today = state.clock.now();
+  const daysAgo = (d: number) => new Date(today.getTime() - d * 86_400_000).toISOString().slice(0, 10);
+  const users = state.users.all();
+  const admin = users[0]!;
+  const hourly = state.activityDescriptions.all().filter((d) => d.category_type === 'hourly');
+  const matters: Matter[] = [];
+  for (let i = 0; i < opts.contacts; i++) {
+    opts.tick();
+    const client: Contact = createContact(state, clientInput(i));
+    matters.push(openMatter(state, client, 'Commercial advice', users[i % users.length]!, daysAgo(200)));
+  }
+  const shape: FirmShape = { contacts: opts.contacts, bills: 0, lines: 0, creditMemos: 0, interest: 0, paid: 0, matters };
+  for (let b = 0; b < opts.bills; b++) {
+    opts.tick();
+    const matter = matters[b % matters.length]!;
+    const user = users[b % users.length]!;
+    const issuedDaysAgo = 5 + (b % 50);
+    const activityIds = [
+      ...Array.from(
+        { length: 4 },
+        (_, k) =>
+          recordActivity(
+            state,
+            {
+              type: 'TimeEntry',
+              date: daysAgo(issuedDaysAgo + 1 + k),
+              quantity: (1 + ((b * 7 + k * 13) % 40)) * 360,
+              note: `Work item ${k + 1} on ${matter.display_number}`,
+              matter: { id: matter.id },
+              activity_description: { id: hourly[(b + k) % hourly.length]!.id },
+              user: { id: user.id },
+            },
+            user.id,
+          ).id,
+      ),
+      recordActivity(
+        state,
+        {
+          type: 'ExpenseEntry',
+          date: daysAgo(issuedDaysAgo + 1),
+          quantity: 1,
+          price: 12.5 + (b % 100),
+          note: 'Search fees',
+          matter: { id: matter.id },
+          tax_setting: 'tax_1_only',
+          user: { id: user.id },
+        },
+        user.id,
+      ).id,
+    ];
+    const draft = createBill(state, {
+      activity_ids: activityIds,
+      user_id: user.id,
+      issued_at: daysAgo(issuedDaysAgo),
+      due_at: daysAgo(issuedDaysAgo - 30),
+      subject: `Professional services: ${matter.description}`,
+    });
+    const bill = setBillState(state, draft, 'awaiting_payment');
+    shape.bills++;
+    shape.lines += activityIds.length;
+    if (b % 25 === 0) {
+      const amount = round2(Math.max(1, billTotals(state, bill).balance * 0.1));
+      addCreditMemo(state, state.bills.require(bill.id), { amount, date: daysAgo(Math.max(0, issuedDaysAgo - 2)), description: 'Goodwill credit', user_id: admin.id });
+      shape.creditMemos++;
+    } else if (b % 25 === 5) {
+      addInterest(state, state.bills.require(bill.id), { amount: round2(5 + (b % 20)), date: daysAgo(1) });
+      shape.interest++;
+    } else if (b % 10 === 3) {
+      const current = state.bills.require(bill.id);
+      recordPayment(state, current, {
+        amount: billTotals(state, current).balance,
+        date: daysAgo(Math.max(0, issuedDaysAgo - 3)),
+        method: 'manual',
+        user_id: admin.id,
+        reference: `REF-${bill.id}`,
+      });
+      shape.paid++;
+    }
+  }
+  return shape;
+}
+
+// ─── Counting what reached the services ──────────────────────────────────────────────────────
+
+interface Calls {
+  clio: number;
+  clio429: number;
+  xero: number;
+  xero429: number;
+  clioByPath: Record<string, number>;
+  xeroByPath: Record<string, number>;
+}
+
+/** Normalises ids out of a path, so calls group by endpoint. */
+const endpoint = (method: string, path: string) => `${method} ${path.replace(/\/[0-9a-f]{8}-[0-9a-f-]{27,}/gi, '/{id}').replace(/\/\d+(?=\/|\.json|$)/g, '/{id}')}`;
+
+async function readCalls(em: RunningEmulators): Promise<Calls> {
+  const clioLog = (await (await fetch(`${em.clio.url}/_emulator/requests`)).json()) as { data: { method: string; path: string; status: number }[] };
+  // Clio's API only: OAuth token exchanges are not API calls.
+  const clio = clioLog.data.filter((e) => e.path.startsWith('/api/'));
+  // Xero's Accounting API only: identity (/connect/token, /connections) and /_emulator are left out,
+  // and so are the chart reads (Accounts, TaxRates) with which PUT /api/settings checks the codes it
+  // is given (server/settings/xero-chart.ts): the settings page makes them, not the sync.
+  const xero = em.xero.emulator.requestLog.entries.filter((e) => e.path.startsWith('/api.xro/') && !/\/(Accounts|TaxRates)$/.test(e.path));
+  const group = (list: { method: string; path: string }[]) => {
+    const out: Record<string, number> = {};
+    for (const e of list) out[endpoint(e.method, e.path)] = (out[endpoint(e.method, e.path)] ?? 0) + 1;
+    return Object.fromEntries(Object.entries(out).sort((a, b) => b[1] - a[1]));
+  };
+  return {
+    clio: clio.length,
+    clio429: clio.filter((e) => e.status === 429).length,
+    xero: xero.length,
+    xero429: xero.filter((e) => e.status === 429).length,
+    clioByPath: group(clio),
+    xeroByPath: group(xero),
+  };
+}
+
+async function clearCalls(em: RunningEmulators): Promise<void> {
+  await fetch(`${em.clio.url}/_emulator/requests`, { method: 'DELETE' });
+  await fetch(`${em.xero.url}/_emulator/requests`, { method: 'DELETE' });
+}
+
+function xeroCounts(em: RunningEmulators) {
+  const t = em.xero.emulator.state.tenants.get(TENANT)!;
+  const invoices = [...t.invoices.values()].filter((i) => i.Type === 'ACCREC');
+  return { contacts: t.contacts.size, invoices: invoices.length, creditNotes: t.creditNotes.size, allocations: t.allocations.size };
+}
+
+// ─── The server ──────────────────────────────────────────────────────────────────────────────
+
+async function rssOf(pid: number): Promise<{ rss: number; hwm: number }> {
+  const status = await readFile(`/proc/${pid}/status`, 'utf8').catch(() => '');
+  const kb = (k: string) => Number(new RegExp(`${k}:\\s+(\\d+) kB`).exec(status)?.[1] ?? 0) / 1024;
+  return { rss: kb('VmRSS'), hwm: kb('VmHWM') };
+}
+
+export async function runSyncBench(opts: SyncBenchOptions): Promise<Record<string, unknown>> {
+  const scale = opts.timeScale;
+  const dataDir = await mkdtemp(join(tmpdir(), 'bench-sync-'));
+  const pg = await startEmbeddedPostgres({ dataDir });
+  const port = await freePort();
+  const baseUrl = `http://127.0.0.1:${port}`;
+  // Clio's emulator shrinks its window by timeScale (60 s / N); Xero's multiplies its windows by
+  // its timeScale, so 1/N shrinks them the same. Neither turns a limit off.
+  const em = await startEmulators({ clioPort: 0, xeroPort: 0, addonUrl: baseUrl, seed: true, clio: { seed: false, timeScale: scale }, xero: { timeScale: 1 / scale } });
+  const t0 = performance.now();
+  // Built "ten minutes ago" on the Clio emulator's clock, as an existing firm's records are older
+  // than its first sync: otherwise every record would fall inside the engine's cursor margin
+  // (run start − 60 s) and the first sweep after the backfill would read the whole firm again.
+  // Clio stamps updated_at to the second and a firm does not make a thousand bills in one, so the
+  // build's clock steps 300 ms a bill (the engine's cursor is inclusive: a run re-reads its newest second).
+  const clock = em.clio.emulator.state.clock;
+  const back = 10 * 60_000 + (opts.contacts + opts.bills) * 300;
+  clock.advance(-back);
+  const shape = buildFirm(em.clio.emulator.state, { ...opts, tick: () => clock.advance(300) });
+  clock.advance(10 * 60_000);
+  log(
+    `firm built in the Clio emulator in ${((performance.now() - t0) / 1000).toFixed(1)} s: ${shape.contacts} contacts, ${shape.bills} approved bills, ${shape.lines} lines (${(shape.lines / shape.bills).toFixed(1)} a bill), ${shape.creditMemos} credit memos, ${shape.interest} with interest, ${shape.paid} paid`,
+  );
+
+  const { db } = createDatabase(pg.url, { max: 2 });
+  const server = startServerProcess({
+    PORT: String(port),
+    PUBLIC_URL: baseUrl,
+    DATABASE_URL: pg.url,
+    DATA_DIR: dataDir,
+    SECRET_KEY: randomBytes(32).toString('base64'),
+    LOG_LEVEL: 'warn',
+    CLIO_CLIENT_ID: SANDBOX.clientId,
+    CLIO_CLIENT_SECRET: SANDBOX.clientSecret,
+    CLIO_US_BASE_URL: em.clio.url,
+    CLIO_RATE_WINDOW_MS: String(Math.round(60_000 / scale)),
+    XERO_CLIENT_ID: SANDBOX.clientId,
+    XERO_CLIENT_SECRET: SANDBOX.clientSecret,
+    XERO_WEBHOOK_KEY: SANDBOX.xeroWebhookKey,
+    XERO_LOGIN_URL: em.xero.url,
+    XERO_IDENTITY_URL: em.xero.url,
+    XERO_API_URL: em.xero.url,
+  });
+  const pid = server.child.pid!;
+  let peakSampled = 0;
+  const sampler = setInterval(() => void rssOf(pid).then((r) => (peakSampled = Math.max(peakSampled, r.rss))), 200);
+
+  try {
+    // LOG_LEVEL warn (a backfill at info logs a line per run and request) hides the start-up line: readiness is the signal.
+    for (let i = 0; ; i++) {
+      if (server.child.exitCode !== null) throw new Error(`server exited:\n${server.lines.join('\n')}`);
+      const res = await fetch(`${baseUrl}/readyz`).catch(() => undefined);
+      if (res?.status === 200) break;
+      if (i > 3000) throw new Error(`server not ready:\n${server.lines.join('\n')}`);
+      await sleep(20);
+    }
+
+    // Install from Clio (admin), connect Xero's primary organisation.
+    let res = await manual(`${baseUrl}/oauth/clio/start?region=us`);
+    res = await manual(res.headers.get('location')!);
+    res = await manual(res.headers.get('location')!);
+    const token = decodeURIComponent(/#token=([^&]+)/.exec(res.headers.get('location') ?? '')?.[1] ?? '');
+    if (!token) throw new Error(`install failed: ${res.status} ${res.headers.get('location')}`);
+    const call = async (method: string, path: string, body?: unknown) => {
+      const r = await fetch(`${baseUrl}${path}`, {
+        method,
+        headers: { authorization: `Bearer ${token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+      });
+      const text = await r.text();
+      return { status: r.status, body: text ? JSON.parse(text) : undefined };
+    };
+    const started = await call('POST', '/api/xero/connect');
+    const authorize = await manual(started.body.authorizeUrl);
+    await manual(authorize.headers.get('location')!);
+    const confirmed = await call('POST', '/api/xero/organisation', { tenantId: TENANT });
+    if (confirmed.status !== 200) throw new Error(`Xero organisation refused: ${JSON.stringify(confirmed.body)}`);
+    const firm = await db.selectFrom('firms').select('id').executeTakeFirstOrThrow();
+    const firmId = firm.id;
+
+    const lastSuccess = async () =>
+      (await db.selectFrom('sync_runs').select('last_success_at').where('firm_id', '=', firmId).executeTakeFirst())?.last_success_at?.getTime() ?? 0;
+    /** Webhooks delivered and the firm's queue empty; a job failing is reported, not hidden. */
+    const failures = new Set<string>();
+    const jobErrors = async () => {
+      const { rows } = await sql<{ task: string; last_error: string | null }>`
+        select t.identifier as task, j.last_error from graphile_worker._private_jobs j
+        join graphile_worker._private_tasks t on t.id = j.task_id
+        join graphile_worker._private_job_queues q on q.id = j.job_queue_id
+        where q.queue_name = ${firmQueueName(firmId)} and j.last_error is not null`.execute(db);
+      for (const r of rows)
+        if (r.last_error && !failures.has(r.last_error)) {
+          failures.add(r.last_error);
+          log(`JOB FAILED (will retry): ${r.task}: ${r.last_error.slice(0, 300)}`);
+        }
+    };
+    const settled = async (timeoutMs: number) => {
+      const until = Date.now() + timeoutMs;
+      for (;;) {
+        await em.clio.emulator.flushWebhooks();
+        const { rows } = await sql<{ task: string; last_error: string | null; attempts: number; max_attempts: number }>`
+          select t.identifier as task, j.last_error, j.attempts, j.max_attempts from graphile_worker._private_jobs j
+          join graphile_worker._private_tasks t on t.id = j.task_id
+          join graphile_worker._private_job_queues q on q.id = j.job_queue_id
+          where q.queue_name = ${firmQueueName(firmId)}`.execute(db);
+        for (const r of rows)
+          if (r.last_error && !failures.has(r.last_error)) {
+            failures.add(r.last_error);
+            log(`JOB FAILED (will retry): ${r.task}: ${r.last_error.slice(0, 300)}`);
+          }
+        if (rows.filter((r) => r.attempts < r.max_attempts).length === 0) return;
+        if (Date.now() > until) throw new Error(`queue not empty after ${timeoutMs} ms: ${JSON.stringify(rows)}`);
+        await sleep(50);
+      }
+    };
+    // Contact matching (queued on connect) reads both sides' contacts; it is connect-time work, not the backfill.
+    await settled(600_000);
+    const match = await readCalls(em);
+    log(`connect: contact matching and set-up took ${match.clio} Clio and ${match.xero} Xero calls (not counted below)`);
+
+    // ── Backfill: saving the settings queues the first sync.
+    await clearCalls(em);
+    const before = xeroCounts(em);
+    const backfillStart = performance.now();
+    const saved = await call('PUT', '/api/settings', backfillSettings());
+    if (saved.status !== 200) throw new Error(`settings refused: ${JSON.stringify(saved.body)}`);
+    let lastReport = performance.now();
+    for (;;) {
+      if ((await lastSuccess()) > 0) break;
+      if (server.child.exitCode !== null || server.child.signalCode !== null) {
+        throw new Error(`the server exited during the backfill (code ${server.child.exitCode}, signal ${server.child.signalCode}); its last lines:\n${server.lines.slice(-40).join('\n')}`);
+      }
+      await jobErrors();
+      if (performance.now() - lastReport > 30_000) {
+        lastReport = performance.now();
+        const c = xeroCounts(em);
+        log(
+          `  … ${((performance.now() - backfillStart) / 1000).toFixed(0)} s: ${c.contacts - before.contacts} contacts, ${c.invoices - before.invoices} invoices, ${c.creditNotes - before.creditNotes} credit notes, ${c.allocations - before.allocations} allocations in Xero`,
+        );
+      }
+      await sleep(100);
+    }
+    await settled(600_000);
+    const wallS = (performance.now() - backfillStart) / 1000;
+    const backfill = await readCalls(em);
+    const backfillLog = process.env.BENCH_DUMP ? await (await fetch(`${em.clio.url}/_emulator/requests`)).json() : undefined;
+    const after = xeroCounts(em);
+    const written = {
+      contacts: after.contacts - before.contacts,
+      invoices: after.invoices - before.invoices,
+      creditNotes: after.creditNotes - before.creditNotes,
+      allocations: after.allocations - before.allocations,
+    };
+    const records = written.contacts + written.invoices + written.creditNotes + written.allocations;
+    // The batching lower bound: Xero takes up to 50 contacts, invoices or credit notes a call, but
+    // allocates one credit note per call (PUT /CreditNotes/{id}/Allocations has no batch form).
+    // The one read counted as unavoidable: before creating contacts the engine must know which
+    // already exist in Xero (never a duplicate, never a merge) — at best one paged GET /Contacts
+    // per 1,000 contacts the organisation held. Connect-time reads (organisation, chart, tax rates,
+    // contact matching) are not part of the backfill and not counted on either side.
+    const minXero =
+      Math.ceil(written.contacts / XERO_BATCH) +
+      Math.ceil(written.invoices / XERO_BATCH) +
+      Math.ceil(written.creditNotes / XERO_BATCH) +
+      written.allocations +
+      Math.max(1, Math.ceil(before.contacts / XERO_CONTACT_PAGE));
+    // What the limits force: the slower service's calls at its per-minute rate, in this run's seconds.
+    const floorS = (Math.max(backfill.clio / CLIO_PER_MIN, backfill.xero / XERO_PER_MIN) * 60) / scale;
+    log(
+      `backfill: ${records} Xero records (${written.contacts} contacts, ${written.invoices} invoices, ${written.creditNotes} credit notes, ${written.allocations} allocations) in ${wallS.toFixed(1)} s; floor ${floorS.toFixed(1)} s`,
+    );
+    log(`  Xero: ${backfill.xero} calls (${backfill.xero429} × 429), lower bound ${minXero}; by endpoint ${JSON.stringify(backfill.xeroByPath)}`);
+    log(`  Clio: ${backfill.clio} calls (${backfill.clio429} × 429); by endpoint ${JSON.stringify(backfill.clioByPath)}`);
+
+    // Correctness while we are here: one invoice per bill, equal to Clio's total.
+    const clioState = em.clio.emulator.state;
+    const tenant = em.xero.emulator.state.tenants.get(TENANT)!;
+    const byNumber = new Map<string, number>();
+    for (const inv of tenant.invoices.values()) if (inv.Type === 'ACCREC' && inv.Status !== 'DELETED') byNumber.set(inv.Number, (byNumber.get(inv.Number) ?? 0) + 1);
+    const duplicates = [...byNumber.values()].filter((n) => n > 1).length;
+    const invoiceOf = new Map([...tenant.invoices.values()].filter((i) => i.Type === 'ACCREC').map((i) => [i.Number, i]));
+    let missing = 0;
+    let mismatched = 0;
+    for (const bill of clioState.bills.all()) {
+      const inv = invoiceOf.get(bill.number);
+      if (!inv) missing++;
+      else if (Math.round(inv.Total * 100) !== Math.round(billTotals(clioState, bill).total * 100)) mismatched++;
+    }
+    const errors = (await call('GET', '/api/sync/errors')).body.errors as { code: string; count: number }[];
+    log(
+      `  checks: ${missing} bills without an invoice, ${duplicates} duplicate invoice numbers, ${mismatched} totals differing from Clio; open errors ${JSON.stringify(errors.map((e) => `${e.code}×${e.count}`))}`,
+    );
+
+    // ── Incremental: a bill approved in Clio → its invoice in Xero, through the webhook.
+    // Start from a quiet Clio window so the backfill's tail does not count against the first bills.
+    await sleep(60_000 / scale);
+    await clearCalls(em);
+    const clio = async (method: string, path: string, body?: unknown) => {
+      const r = await fetch(`${em.clio.url}/_emulator${path}`, {
+        method,
+        ...(body === undefined ? {} : { body: JSON.stringify(body), headers: { 'content-type': 'application/json' } }),
+      });
+      const text = await r.text();
+      const json = text ? JSON.parse(text) : undefined;
+      if (!r.ok) throw new Error(`${method} ${path}: ${r.status} ${text}`);
+      return json?.data ?? json;
+    };
+    const today = clioState.clock.now().toISOString().slice(0, 10);
+    const latencies: number[] = [];
+    // One bill every 4 s (scaled): a busy billing day, inside Clio's 50 calls a minute (each bill costs the engine about 3).
+    const gapMs = 4_000 / scale;
+    for (let i = 0; i < opts.incrementals; i++) {
+      const matter = shape.matters[(i * 37) % shape.matters.length]!;
+      const a1 = await clio('POST', '/activities', {
+        type: 'TimeEntry',
+        date: today,
+        quantity: 3600 + i * 360,
+        price: 350,
+        matter: { id: matter.id },
+        note: 'Incremental',
+        tax_setting: 'tax_1_only',
+      });
+      const a2 = await clio('POST', '/activities', {
+        type: 'ExpenseEntry',
+        date: today,
+        quantity: 1,
+        price: 42.5,
+        matter: { id: matter.id },
+        note: 'Search fees',
+        tax_setting: 'tax_1_only',
+      });
+      const draft = await clio('POST', '/bills', { activity_ids: [a1.id, a2.id], issued_at: today });
+      await settled(120_000); // the draft's own webhook is out of scope; let it pass first
+      const number = clioState.bills.require(draft.id).number;
+      const tStart = performance.now();
+      await clio('POST', `/bills/${draft.id}/approve`);
+      for (;;) {
+        const found = [...tenant.invoices.values()].find((inv) => inv.Type === 'ACCREC' && inv.Number === number);
+        if (found) break;
+        if (performance.now() - tStart > 120_000) throw new Error(`invoice ${number} never reached Xero`);
+        await sleep(20);
+      }
+      latencies.push(performance.now() - tStart);
+      await settled(120_000);
+      await sleep(gapMs);
+    }
+    const incremental = await readCalls(em);
+    const p50 = percentile(latencies, 50);
+    const p95 = percentile(latencies, 95);
+    log(
+      `incremental: ${latencies.length} bills approved → invoice in Xero: p50 ${p50.toFixed(0)} ms, p95 ${p95.toFixed(0)} ms, max ${Math.max(...latencies).toFixed(0)} ms; ${incremental.clio} Clio and ${incremental.xero} Xero calls (${(incremental.clio / latencies.length).toFixed(1)} and ${(incremental.xero / latencies.length).toFixed(1)} a bill)`,
+    );
+
+    // ── Idle sweep: nothing changed; what does a scheduled sweep cost?
+    await clearCalls(em);
+    const beforeIdle = await lastSuccess();
+    const now = await call('POST', '/api/sync/now');
+    if (now.status !== 202) throw new Error(`sync now refused: ${JSON.stringify(now.body)}`);
+    while ((await lastSuccess()) <= beforeIdle) await sleep(50);
+    await settled(120_000);
+    const idle = await readCalls(em);
+    log(`idle sweep: ${idle.clio} Clio + ${idle.xero} Xero calls: ${JSON.stringify({ ...idle.clioByPath, ...idle.xeroByPath })}`);
+
+    const warnings = server.lines.filter((l) => /"level":(40|50|60)/.test(l));
+    log(
+      `server warnings/errors: ${warnings.length}${
+        warnings.length
+          ? `; first: ${warnings
+              .slice(0, 5)
+              .map((l) => l.slice(0, 400))
+              .join(' | ')}`
+          : ''
+      }`,
+    );
+    if (process.env.BENCH_DUMP) {
+      const { writeFile } = await import('node:fs/promises');
+      await writeFile(process.env.BENCH_DUMP, JSON.stringify({ clioBackfill: backfillLog, serverLines: server.lines }, null, 1));
+    }
+    const mem = await rssOf(pid);
+    clearInterval(sampler);
+    const peak = Math.max(mem.hwm, peakSampled);
+    log(
+      `server process peak RSS ${peak.toFixed(0)} MiB (kernel VmHWM ${mem.hwm.toFixed(0)}, 200 ms samples ${peakSampled.toFixed(0)}; Postgres and the emulators are other processes / this one)`,
+    );
+
+    return {
+      bench: 'sync',
+      time_scale: scale,
+      ...(scale === 1 ? {} : { note: "scaled run: rate windows 1/time_scale; our Xero pacer's pauses are not scaled, so wall_s/floor_s is overstated" }),
+      bills: shape.bills,
+      contacts: shape.contacts,
+      credit_memos: shape.creditMemos,
+      records,
+      records_by_kind: written,
+      xero_calls: backfill.xero,
+      min_xero_calls: minXero,
+      call_ratio: Number((backfill.xero / minXero).toFixed(3)),
+      clio_calls: backfill.clio,
+      xero_429s: backfill.xero429,
+      clio_429s: backfill.clio429,
+      wall_s: Number(wallS.toFixed(1)),
+      floor_s: Number(floorS.toFixed(1)),
+      wall_over_floor: Number((wallS / floorS).toFixed(3)),
+      // The same figures in real-limit seconds (what a run with time_scale 1 would be held to).
+      wall_s_scaled_to_real: Number((wallS * scale).toFixed(1)),
+      floor_s_at_real_limits: Number((floorS * scale).toFixed(1)),
+      peak_rss_mb: Number(peak.toFixed(0)),
+      incremental_p50_ms: Math.round(p50),
+      incremental_p95_ms: Math.round(p95),
+      idle_sweep_calls_per_firm: idle.clio + idle.xero,
+      idle_sweep_clio_calls: idle.clio,
+      idle_sweep_xero_calls: idle.xero,
+      missing_invoices: missing,
+      duplicate_invoices: duplicates,
+      total_mismatches: mismatched,
+      job_failures: failures.size,
+    };
+  } finally {
+    clearInterval(sampler);
+    server.child.kill('SIGTERM');
+    await Promise.race([server.exited, sleep(15_000)]);
+    if (server.child.exitCode === null) server.child.kill('SIGKILL');
+    await db.destroy();
+    await em.stop();
+    await pg.stop();
+    await rm(dataDir, { recursive: true, force: true });
+  }
+}
+
+/** The emulator's seeded chart (as test/ui-api/connected-stack.ts settingsForSeededChart), every approved bill in scope, invoices AUTHORISED so credit notes can allocate. */
+function backfillSettings() {
+  return {
+    syncBills: true,
+    onlyApprovedBills: true,
+    billDateFrom: null,
+    billDateTo: null,
+    invoiceStatus: 'AUTHORISED',
+    timeAccountCode: '200',
+    expenseAccountCode: '210',
+    interestAccountCode: '270',
+    creditNoteAccountCode: '280',
+    timeTaxType: 'OUTPUT',
+    expenseTaxType: 'OUTPUT',
+    interestTaxType: 'EXEMPTOUTPUT',
+    paymentBankAccountCode: '090',
+    syncFromXero: false,
+    clioPaymentBankAccountId: null,
+    syncHardCosts: false,
+    hardCostStartDate: '2026-07-01',
+    hardCostAccountCode: '310',
+    hardCostBankAccountCode: '091',
+    // A day: the scheduled sweep stays out of the measured phases (the idle sweep is run by hand).
+    sweepIntervalMinutes: 1440,
+    notifyEmail: null,
+    categoryAccounts: [],
+  };
+}
