@@ -360,7 +360,9 @@ export async function runSyncBench(opts: SyncBenchOptions): Promise<Record<strin
     for (;;) {
       if ((await lastSuccess()) > 0) break;
       if (server.child.exitCode !== null || server.child.signalCode !== null) {
-        throw new Error(`the server exited during the backfill (code ${server.child.exitCode}, signal ${server.child.signalCode}); its last lines:\n${server.lines.slice(-40).join('\n')}`);
+        throw new Error(
+          `the server exited during the backfill (code ${server.child.exitCode}, signal ${server.child.signalCode}); its last lines:\n${server.lines.slice(-40).join('\n')}`,
+        );
       }
       await jobErrors();
       if (performance.now() - lastReport > 30_000) {

@@ -63,8 +63,14 @@ export async function pushBills(ctx: SyncContext, bills: ClioBill[], opts: { det
   // Details are read for the bills that changed; a void or a delete needs none.
   const details = opts.details ?? (inScope.length ? await readBillDetails(ctx.clio, inScope, 'per_bill') : undefined);
   const ready = details ? await prepare(ctx, inScope, links, details) : [];
-  await writeCreates(ctx, ready.filter((r) => r.item.action === 'create'));
-  await writeUpdates(ctx, ready.filter((r) => r.item.action === 'update'));
+  await writeCreates(
+    ctx,
+    ready.filter((r) => r.item.action === 'create'),
+  );
+  await writeUpdates(
+    ctx,
+    ready.filter((r) => r.item.action === 'update'),
+  );
   await writeEnds(ctx, ends);
 
   // Credit memos on these bills follow their invoices.
