@@ -24,6 +24,8 @@ const envSchema = z.object({
   JOB_WORKER_DEAD_AFTER_MS: z.coerce.number().int().min(1_000).max(3_600_000).default(60_000),
   /** Clio allows 50 calls per token in this window; shorter only against an emulator whose timeScale shrinks it the same. */
   CLIO_RATE_WINDOW_MS: z.coerce.number().int().min(100).max(600_000).default(60_000),
+  /** Xero allows 60 calls per organisation in this window; shorter only against an emulator whose timeScale shrinks it the same. */
+  XERO_RATE_WINDOW_MS: z.coerce.number().int().min(100).max(600_000).default(60_000),
   SESSION_TTL_SECONDS: z.coerce.number().int().min(60).max(86_400).default(900),
 
   // Clio: one app (client id and secret) per region; CLIO_CLIENT_ID/SECRET are the US app's.
@@ -80,6 +82,8 @@ export interface XeroApp {
   apiUrl: string;
   scopes: string;
   timeoutMs: number;
+  /** Xero's per-organisation minute window (XERO_RATE_WINDOW_MS). */
+  rateWindowMs: number;
 }
 
 export interface Config extends Omit<Env, 'PUBLIC_URL'> {
@@ -137,6 +141,7 @@ function xeroApp(e: Env, sandbox: boolean): XeroApp {
     apiUrl: sandbox ? emulator : e.XERO_API_URL,
     scopes: e.XERO_SCOPES,
     timeoutMs: e.XERO_TIMEOUT_MS,
+    rateWindowMs: e.XERO_RATE_WINDOW_MS,
   };
 }
 

@@ -38,7 +38,8 @@ export function createTasks(deps: TaskDeps): TaskList {
   const syncFirm: Task = async (raw) => {
     const payload = syncFirmPayload.parse(raw);
     await deps.syncFirm(payload);
-    if (payload.reason === 'sweep') await markSwept(deps.db, payload.firmId, new Date());
+    // Any full run counts as the firm's sweep, so a backfill or a sync now is not followed by another at once.
+    await markSwept(deps.db, payload.firmId, new Date());
   };
   const syncRecords: Task = async (raw) => deps.syncRecords(syncRecordsPayload.parse(raw));
   const renewClioWebhooks: Task = async () => deps.renewClioWebhooks();

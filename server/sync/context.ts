@@ -2,6 +2,7 @@ import type { ClioClient } from '../clio/client';
 import type { Database } from '../db/database';
 import type { Logger } from '../log';
 import type { SyncSettings } from '../settings/model';
+import type { Contact } from 'xero-node';
 import type { XeroOrgClient } from '../xero/client';
 import type { PlanItem } from './plan';
 
@@ -19,6 +20,11 @@ export interface SyncContext {
   dryRun: boolean;
   /** Every decision of the run, in order; the dry run returns it. */
   plan: PlanItem[];
+  /**
+   * The organisation's contacts, read once when a run has many clients to find (a backfill) and
+   * kept current with what the run creates; looking each one up would cost a call per 25 names.
+   */
+  xeroContacts?: Contact[];
 }
 
 export const clioBillUrl = (ctx: SyncContext, billId: number | string) => `${ctx.clioWebUrl}/nc/#/bills/${billId}`;

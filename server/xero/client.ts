@@ -11,7 +11,13 @@ export interface XeroClientDeps extends XeroTokenDeps {
   xeroPacers?: PacerRegistry;
 }
 
-const processPacers = new PacerRegistry();
+/** One registry per process (per window length): Xero's limits are per organisation, not per caller. */
+const processPacers = new Map<number, PacerRegistry>();
+function processPacersFor(windowMs: number): PacerRegistry {
+  let registry = processPacers.get(windowMs);
+  if (!registry) processPacers.set(windowMs, (registry = new PacerRegistry({ windowMs })));
+  return registry;
+}
 
 type XeroNodeCall<T> = (api: AccountingApi, tenantId: string) => Promise<{ response: { headers?: unknown }; body: T }>;
 /** axios request options as xero-node hands them to its authentication hook (axios is its dependency, not ours). */
@@ -89,7 +95,7 @@ export class XeroOrgClient {
   }
 
   private async send<T>(call: XeroNodeCall<T>, idempotencyKey?: string): Promise<T> {
-    const pacer = (this.deps.xeroPacers ?? processPacers).forTenant(this.tenantId);
+    const pacer = (this.deps.xeroPacers ?? processPacersFor(this.deps.config.xero.rateWindowMs)).forTenant(this.tenantId);
     let token = await accessTokenFor(this.deps, this.connection);
     for (let attempt = 0; ; attempt++) {
       try {

@@ -5,8 +5,11 @@ export interface PacerOptions {
   maxInFlight?: number;
   /** A 429 whose Retry-After fits in this budget is waited out once; longer ones fail the job. */
   retryBudgetMs?: number;
-  /** When X-MinLimit-Remaining falls to this, calls are spread over what is left of the minute. */
+  /** When X-MinLimit-Remaining falls to this while our own count says more is left (another process is spending it), calls are spread. */
   minuteLowWater?: number;
+  /** Xero allows 60 calls a minute per organisation: this process never sends more in any rolling window. */
+  minuteLimit?: number;
+  windowMs?: number;
   sleep?: (ms: number) => Promise<void>;
   now?: () => number;
 }
@@ -15,8 +18,9 @@ const realSleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
 /**
  * Keeps one organisation's calls within Xero's limits in this process: a slot per call in
- * flight, a pause after a 429 that every waiting call honours, and a gentler pace when the
- * minute allowance runs low.
+ * flight, at most `minuteLimit` calls in any rolling window (so a backfill runs at Xero's pace
+ * without meeting a 429, and without sleeping past the reset), a pause after a 429 that every
+ * waiting call honours, and a gentler pace when Xero reports less left than this process used.
  */
 export class TenantPacer {
   private inFlight = 0;
@@ -25,6 +29,9 @@ export class TenantPacer {
   private readonly maxInFlight: number;
   private readonly retryBudgetMs: number;
   private readonly minuteLowWater: number;
+  private readonly minuteLimit: number;
+  private readonly windowMs: number;
+  private readonly sent: number[] = [];
   private readonly sleep: (ms: number) => Promise<void>;
   private readonly now: () => number;
 
@@ -32,6 +39,8 @@ export class TenantPacer {
     this.maxInFlight = opts.maxInFlight ?? 5;
     this.retryBudgetMs = opts.retryBudgetMs ?? 5_000;
     this.minuteLowWater = opts.minuteLowWater ?? 5;
+    this.minuteLimit = opts.minuteLimit ?? 60;
+    this.windowMs = opts.windowMs ?? 60_000;
     this.sleep = opts.sleep ?? realSleep;
     this.now = opts.now ?? Date.now;
   }
@@ -56,7 +65,10 @@ export class TenantPacer {
   /** Learns from the rate-limit headers of any answer, success or failure. */
   observe(rate: RateLimitHeaders): void {
     const left = rate.minuteRemaining;
-    if (left !== undefined && left <= this.minuteLowWater) {
+    // Our own count already keeps this process inside the minute; only a shortfall it cannot see
+    // (another process on the same organisation) calls for spreading what is left.
+    const ownLeft = this.minuteLimit - this.recent().length;
+    if (left !== undefined && left <= this.minuteLowWater && left < ownLeft) {
       // Spread what is left of the minute rather than spend it and meet a 429.
       this.pauseFor(Math.ceil(60_000 / Math.max(left + 1, 1)));
     }
@@ -71,12 +83,30 @@ export class TenantPacer {
     try {
       const wait = this.pausedUntil - this.now();
       if (wait > 0) await this.sleep(wait);
+      await this.takeMinuteSlot();
       return await call();
     } catch (err) {
       if (err instanceof XeroApiError) this.observe(err.rateLimit);
       throw err;
     } finally {
       this.release();
+    }
+  }
+
+  private recent(): number[] {
+    const cutoff = this.now() - this.windowMs;
+    while (this.sent.length && this.sent[0]! <= cutoff) this.sent.shift();
+    return this.sent;
+  }
+
+  private async takeMinuteSlot(): Promise<void> {
+    for (;;) {
+      const recent = this.recent();
+      if (recent.length < this.minuteLimit) {
+        recent.push(this.now());
+        return;
+      }
+      await this.sleep(recent[0]! + this.windowMs - this.now() + 1);
     }
   }
 

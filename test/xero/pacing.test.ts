@@ -98,6 +98,24 @@ describe('TenantPacer', () => {
     expect(t.sleeps).toEqual([1_000]);
   });
 
+  it('sends at most 60 calls in any rolling minute, waiting just until the oldest leaves the window', async () => {
+    const t = fakeTime();
+    const pacer = new TenantPacer(t);
+    for (let i = 0; i < 60; i++) await pacer.run(async () => undefined);
+    expect(t.sleeps).toEqual([]);
+    await pacer.run(async () => undefined);
+    expect(t.sleeps).toEqual([60_001]);
+  });
+
+  it('does not slow down when the minute runs low only because this process spent it', async () => {
+    const t = fakeTime();
+    const pacer = new TenantPacer(t);
+    for (let i = 0; i < 57; i++) await pacer.run(async () => undefined);
+    pacer.observe({ minuteRemaining: 3 });
+    await pacer.run(async () => undefined);
+    expect(t.sleeps).toEqual([]);
+  });
+
   it('slows down when X-MinLimit-Remaining runs low, not before', async () => {
     const t = fakeTime();
     const pacer = new TenantPacer(t);

@@ -132,7 +132,7 @@ async function createMissing(ctx: SyncContext, contacts: ClioContact[], links: M
   for (const c of contacts) if (reviews.has(String(c.id))) await waiting(ctx, KIND, String(c.id), 'waits for an admin to review its match (Contacts to review)');
   if (candidates.length === 0) return found;
 
-  const existing = await findContacts(ctx.xero, { numbers: candidates.map((c) => contactNumberFor(c.id)), names: candidates.map((c) => c.name) });
+  const existing = await xeroCandidates(ctx, candidates);
   const taken = await linkedXeroIds(
     ctx.db,
     ctx.firmId,
@@ -182,6 +182,29 @@ async function createMissing(ctx: SyncContext, contacts: ClioContact[], links: M
   }
   await createBatch(ctx, toCreate, links, found, true);
   return found;
+}
+
+/** Below this many clients to find, per-name look-ups are cheaper than reading every contact. */
+const LOOKUP_LIMIT = 12;
+const PAGE_SIZE = 1000;
+
+/** Xero contacts that could be these Clio clients: by their ContactNumber or their name. */
+async function xeroCandidates(ctx: SyncContext, contacts: ClioContact[]): Promise<Contact[]> {
+  if (!ctx.xeroContacts && contacts.length <= LOOKUP_LIMIT) {
+    return findContacts(ctx.xero, { numbers: contacts.map((c) => contactNumberFor(c.id)), names: contacts.map((c) => c.name) });
+  }
+  if (!ctx.xeroContacts) {
+    const all: Contact[] = [];
+    for (let page = 1; ; page++) {
+      const batch = await ctx.xero.getContacts({ page, pageSize: PAGE_SIZE, includeArchived: true });
+      all.push(...batch);
+      if (batch.length < PAGE_SIZE) break;
+    }
+    ctx.xeroContacts = all;
+  }
+  const numbers = new Set(contacts.map((c) => contactNumberFor(c.id)));
+  const names = new Set(contacts.map((c) => c.name.trim().toLowerCase()));
+  return ctx.xeroContacts.filter((x) => (x.contactNumber && numbers.has(x.contactNumber)) || (x.name && names.has(x.name.trim().toLowerCase())));
 }
 
 async function createBatch(

@@ -72,15 +72,30 @@ async function sweepCreditMemos(ctx: SyncContext, started: Date, fresh: boolean)
   const since = fresh ? undefined : await getCursor(ctx.db, ctx.firmId, 'clio', 'credit_memos');
   const memos = [];
   for await (const page of memoPagesSince(ctx.clio, since)) memos.push(...page);
-  if (memos.length === 0) return;
-  const allocations = await readMemoAllocations(ctx.clio, { since: since ?? '' });
-  const without = memos.filter((m) => !allocations.some((a) => a.parent?.id === m.id));
-  if (without.length) allocations.push(...(await readMemoAllocations(ctx.clio, { memoIds: without.map((m) => m.id) })));
-  await pushCreditMemos(ctx, memos, allocations);
   const next = nextCursor(
     memos.map((m) => m.updated_at),
     started,
   );
+  // A memo already in Xero changes only by being voided; the rest of what the listing re-reads
+  // (the cursor is inclusive) needs no allocations read, so an idle firm pays one call here.
+  const links = await getLinks(
+    ctx.db,
+    ctx.firmId,
+    'credit_memo',
+    memos.map((m) => String(m.id)),
+  );
+  const open = memos.filter((m) => {
+    const link = links.get(String(m.id));
+    return !link?.xeroId || (m.voided_at && link.snapshot?.status !== 'VOIDED');
+  });
+  if (open.length) {
+    // A few memos: their own allocations; many (a backfill): every allocation changed since the cursor in one listing.
+    const many = open.length > BULK_FROM;
+    const allocations = await readMemoAllocations(ctx.clio, many ? { since: since ?? '' } : { memoIds: open.map((m) => m.id) });
+    const without = many ? open.filter((m) => !allocations.some((a) => a.parent?.id === m.id)) : [];
+    if (without.length) allocations.push(...(await readMemoAllocations(ctx.clio, { memoIds: without.map((m) => m.id) })));
+    await pushCreditMemos(ctx, open, allocations);
+  }
   if (next && !ctx.dryRun) await advanceCursor(ctx.db, ctx.firmId, 'clio', 'credit_memos', next);
 }
 
