@@ -266,6 +266,7 @@ export async function runSyncBench(opts: SyncBenchOptions): Promise<Record<strin
     CLIO_CLIENT_SECRET: SANDBOX.clientSecret,
     CLIO_US_BASE_URL: em.clio.url,
     CLIO_RATE_WINDOW_MS: String(Math.round(60_000 / scale)),
+    XERO_RATE_WINDOW_MS: String(Math.round(60_000 / scale)),
     XERO_CLIENT_ID: SANDBOX.clientId,
     XERO_CLIENT_SECRET: SANDBOX.clientSecret,
     XERO_WEBHOOK_KEY: SANDBOX.xeroWebhookKey,
@@ -520,7 +521,7 @@ export async function runSyncBench(opts: SyncBenchOptions): Promise<Record<strin
     return {
       bench: 'sync',
       time_scale: scale,
-      ...(scale === 1 ? {} : { note: "scaled run: rate windows 1/time_scale; our Xero pacer's pauses are not scaled, so wall_s/floor_s is overstated" }),
+      ...(scale === 1 ? {} : { note: 'scaled run: both services\' rate windows (and our pacers\') are 1/time_scale of the real ones' }),
       bills: shape.bills,
       contacts: shape.contacts,
       credit_memos: shape.creditMemos,
