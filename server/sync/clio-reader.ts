@@ -77,19 +77,21 @@ export async function readBillDetails(
   clio: ClioClient,
   bills: ClioBill[],
   mode: 'per_bill' | 'bulk',
-): Promise<{ lines: Map<number, ClioLineItem[]>; interest: Map<number, ClioInterestCharge[]>; memoAllocations: ClioAllocation[] }> {
+): Promise<{ lines: Map<number, ClioLineItem[]>; interest: Map<number, ClioInterestCharge[]>; memoAllocations: ClioAllocation[]; memos?: ClioCreditMemo[] }> {
   const lines = new Map<number, ClioLineItem[]>(bills.map((b) => [b.id, []]));
   const interest = new Map<number, ClioInterestCharge[]>(bills.map((b) => [b.id, []]));
   const withInterest = bills.filter((b) => (b.interest?.total ?? 0) !== 0);
   const withCredits = bills.filter((b) => (b.credits_issued ?? 0) > 0);
   const put = <T extends { bill: { id: number } }>(map: Map<number, T[]>, item: T) => map.get(item.bill.id)?.push(item);
   let memoAllocations: ClioAllocation[] = [];
+  let memos: ClioCreditMemo[] | undefined;
   if (mode === 'bulk') {
     for await (const item of clio.list<ClioLineItem>('/line_items.json', { fields: LINE_FIELDS })) put(lines, item);
     if (withInterest.length) for await (const item of clio.list<ClioInterestCharge>('/interest_charges.json', { fields: INTEREST_FIELDS })) put(interest, item);
     if (withCredits.length) {
       const ids = new Set(withCredits.map((b) => b.id));
       memoAllocations = (await readMemoAllocations(clio, {})).filter((a) => a.bill && ids.has(a.bill.id));
+      memos = await collect(clio.list<ClioCreditMemo>('/credit_memos.json', { fields: MEMO_FIELDS }));
     }
   } else {
     for (const bill of bills) {
@@ -100,7 +102,7 @@ export async function readBillDetails(
     }
     if (withCredits.length) memoAllocations = await readMemoAllocations(clio, { billIds: withCredits.map((b) => b.id) });
   }
-  return { lines, interest, memoAllocations };
+  return { lines, interest, memoAllocations, ...(memos ? { memos } : {}) };
 }
 
 /** Credit-memo allocations: of the given bills, or every one changed since a time. */

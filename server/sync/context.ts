@@ -4,6 +4,7 @@ import type { Logger } from '../log';
 import type { SyncSettings } from '../settings/model';
 import type { Contact } from 'xero-node';
 import type { XeroOrgClient } from '../xero/client';
+import type { ClioContact } from './mapping/clio-records';
 import type { PlanItem } from './plan';
 
 /** One firm's sync run: its settings, both clients and its database handle. */
@@ -25,6 +26,8 @@ export interface SyncContext {
    * kept current with what the run creates; looking each one up would cost a call per 25 names.
    */
   xeroContacts?: Contact[];
+  /** Clio contacts the sweep listed in this run, so a backfill does not read its clients a second time. */
+  clioContacts?: Map<string, ClioContact>;
 }
 
 export const clioBillUrl = (ctx: SyncContext, billId: number | string) => `${ctx.clioWebUrl}/nc/#/bills/${billId}`;

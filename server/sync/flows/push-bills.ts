@@ -77,7 +77,10 @@ export async function pushBills(ctx: SyncContext, bills: ClioBill[], opts: { det
   const credited = new Set(inScope.filter((b) => (b.credits_issued ?? 0) > 0).map((b) => b.id));
   const allocations = (details?.memoAllocations ?? []).filter((a) => a.bill && credited.has(a.bill.id));
   const memoIds = [...new Set(allocations.flatMap((a) => (a.parent ? [a.parent.id] : [])))];
-  if (memoIds.length) await pushCreditMemos(ctx, await readCreditMemos(ctx.clio, memoIds), allocations);
+  if (memoIds.length) {
+    const memos = details?.memos?.filter((m) => memoIds.includes(m.id)) ?? (await readCreditMemos(ctx.clio, memoIds));
+    await pushCreditMemos(ctx, memos, allocations);
+  }
 }
 
 async function categoryAccountsFor(ctx: SyncContext, lines: ClioLineItem[]): Promise<Map<number, string>> {

@@ -35,7 +35,7 @@ export async function pushContacts(
     return Boolean(link?.xeroId) || opts.create;
   });
   if (toRead.length === 0) return usable;
-  const known = new Map((opts.read ?? []).map((c) => [String(c.id), c]));
+  const known = new Map([...(ctx.clioContacts ?? []), ...(opts.read ?? []).map((c) => [String(c.id), c] as const)]);
   const missing = toRead.filter((id) => !known.has(id));
   const contacts = [...toRead.flatMap((id) => known.get(id) ?? []), ...(missing.length ? await readContacts(ctx.clio, missing) : [])];
   const linked = contacts.filter((c) => links.get(String(c.id))?.xeroId);

@@ -34,6 +34,8 @@ async function sweepContacts(ctx: SyncContext, started: Date, fresh: boolean): P
   const since = fresh ? undefined : await getCursor(ctx.db, ctx.firmId, 'clio', 'contacts');
   const seen: string[] = [];
   for await (const page of contactPagesSince(ctx.clio, since)) {
+    ctx.clioContacts ??= new Map();
+    for (const c of page) ctx.clioContacts.set(String(c.id), c);
     const links = await getLinks(
       ctx.db,
       ctx.firmId,
