@@ -9,13 +9,15 @@ import { appendLog, resolveFailures } from '../log';
 import type { ClioContact } from '../mapping/clio-records';
 import { clioContactToXero, disambiguatedName } from '../mapping/contacts';
 import { contentHash } from '../mapping/hash';
-import { clioContactPatch, mergeShared, xeroContactToShared } from '../mapping/xero-contacts';
+import { clioContactPatch, mergeShared, SHARED_FIELDS, xeroContactToShared } from '../mapping/xero-contacts';
 import type { ContactDraft } from '../mapping/xero-drafts';
 import { conflicted, failed } from '../outcome';
 import { newestXeroStamp, readXeroContacts, xeroContactPagesSince } from '../xero-reader';
-import { chunk, updateContacts } from '../xero-writer';
+import { chunk, updateContactFields } from '../xero-writer';
 
 const KIND = 'contact' as const;
+/** An organisation with nothing yet starts its cursor here: its first records are all new. */
+export const EPOCH = new Date(0);
 /** A contact Clio changed again between our read and our write (412) is re-read and merged again, this often at most. */
 const MAX_PRECONDITION_RETRIES = 3;
 
@@ -82,7 +84,7 @@ export async function sweepXeroContacts(ctx: SyncContext): Promise<void> {
   const cursor = await getCursor(ctx.db, ctx.firmId, 'xero', 'contacts');
   if (!cursor) {
     const newest = await newestXeroStamp(ctx.xero, 'contacts');
-    if (newest && !ctx.dryRun) await advanceCursor(ctx.db, ctx.firmId, 'xero', 'contacts', newest.toISOString());
+    if (!ctx.dryRun) await advanceCursor(ctx.db, ctx.firmId, 'xero', 'contacts', (newest ?? EPOCH).toISOString());
     return;
   }
   let newest = cursor;
@@ -138,9 +140,9 @@ export async function reconcileContacts(ctx: SyncContext, pairs: LinkedPair[], t
   const written = toXero.filter((t) => contentHash(xeroContactToShared(t.pair.xero)) !== contentHash(t.merged));
   const xeroAfter = new Map<string, Contact>(toXero.map((t) => [t.pair.link.clioId, t.pair.xero]));
   for (const part of chunk(written)) {
-    const results = await updateContacts(
+    const results = await updateContactFields(
       ctx.xero,
-      part.map((t) => ({ draft: t.merged, contactId: t.pair.link.xeroId! })),
+      part.map((t) => ({ draft: t.merged, contactId: t.pair.link.xeroId!, fields: changedFields(xeroContactToShared(t.pair.xero), t.merged) })),
     );
     for (const [i, r] of results.entries()) {
       const t = part[i]!;
@@ -182,6 +184,8 @@ export async function reconcileContacts(ctx: SyncContext, pairs: LinkedPair[], t
     await resolveFailures(ctx.db, ctx.firmId, KIND, [pair.link.clioId]);
   }
 }
+
+const changedFields = (from: ContactDraft, to: ContactDraft) => SHARED_FIELDS.filter((f) => JSON.stringify(from[f] ?? null) !== JSON.stringify(to[f] ?? null));
 
 /** An admin's choice for a contact in conflict: both sides are read again and merged with that side winning. */
 export async function resolveContactConflict(ctx: SyncContext, clioId: string, keep: 'clio' | 'xero'): Promise<boolean> {

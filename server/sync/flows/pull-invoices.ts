@@ -20,10 +20,12 @@ const GROUP = 'bill_from_xero';
 /**
  * Invoices Xero says changed (an INVOICE webhook, which a payment also triggers, or the payments
  * sweep). Invoices created in Xero have no link and stay in Xero. For each linked one: payments
- * first (Xero owns them), then — with "sync bill updates from Xero" on — the bookkeeper's edits.
+ * first (Xero owns them), then the bookkeeper's edits; both only with "sync bill updates from Xero" on.
  * An invoice whose content is what we last saw or wrote is our own echo and stops before Clio is read.
  */
 export async function pullInvoices(ctx: SyncContext, xeroIds: string[], opts: { edits: boolean }): Promise<void> {
+  // Bills follow Xero (payments, edits) only when the firm turned it on; the setting also names the bank account.
+  if (!ctx.settings.syncFromXero) return;
   const links = await getLinksByXeroIds(ctx.db, ctx.firmId, KIND, xeroIds);
   if (links.size === 0) return;
   const invoices = await getInvoicesById(
@@ -54,7 +56,7 @@ export async function pullInvoices(ctx: SyncContext, xeroIds: string[], opts: { 
     const bill = bills.get(link.clioId);
     if (!bill) continue;
     await settlePayments(ctx, link, invoice, bill);
-    if (opts.edits && ctx.settings.syncFromXero && !ctx.dryRun && String(invoice.status) !== 'PAID') await applyEdits(ctx, link, invoice, bill);
+    if (opts.edits && !ctx.dryRun && String(invoice.status) !== 'PAID') await applyEdits(ctx, link, invoice, bill);
     if (!ctx.dryRun) await updateSnapshot(ctx.db, ctx.firmId, KIND, link.clioId, await currentSnapshot(ctx, link), { lastPulledHash: hash });
   }
 }

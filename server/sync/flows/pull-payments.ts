@@ -10,6 +10,7 @@ import type { ClioBill } from '../mapping/clio-records';
 import { fromCents, toCents } from '../mapping/money';
 import { xeroDay } from '../mapping/xero-invoices';
 import { reported } from '../outcome';
+import { EPOCH } from './pull-contacts';
 import { newestXeroStamp, xeroPaymentPagesSince } from '../xero-reader';
 
 const KIND = 'bill' as const;
@@ -136,7 +137,7 @@ export async function changedPaymentInvoiceIds(ctx: SyncContext): Promise<{ ids:
   const cursor = await getCursor(ctx.db, ctx.firmId, 'xero', 'payments');
   if (!cursor) {
     const newest = await newestXeroStamp(ctx.xero, 'payments');
-    return { ids: [], commit: async () => (newest && !ctx.dryRun ? advanceCursor(ctx.db, ctx.firmId, 'xero', 'payments', newest.toISOString()) : undefined) };
+    return { ids: [], commit: async () => (ctx.dryRun ? undefined : advanceCursor(ctx.db, ctx.firmId, 'xero', 'payments', (newest ?? EPOCH).toISOString())) };
   }
   let newest = cursor;
   const ids = new Set<string>();
