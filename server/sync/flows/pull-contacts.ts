@@ -9,7 +9,7 @@ import { appendLog, resolveFailures } from '../log';
 import type { ClioContact } from '../mapping/clio-records';
 import { clioContactToXero, disambiguatedName } from '../mapping/contacts';
 import { contentHash } from '../mapping/hash';
-import { clioContactPatch, mergeShared, SHARED_FIELDS, xeroContactToShared } from '../mapping/xero-contacts';
+import { clioContactPatch, mergeShared, same, SHARED_FIELDS, xeroContactToShared } from '../mapping/xero-contacts';
 import type { ContactDraft } from '../mapping/xero-drafts';
 import { conflicted, failed } from '../outcome';
 import { newestXeroStamp, readXeroContacts, xeroContactPagesSince } from '../xero-reader';
@@ -185,7 +185,7 @@ export async function reconcileContacts(ctx: SyncContext, pairs: LinkedPair[], t
   }
 }
 
-const changedFields = (from: ContactDraft, to: ContactDraft) => SHARED_FIELDS.filter((f) => JSON.stringify(from[f] ?? null) !== JSON.stringify(to[f] ?? null));
+const changedFields = (from: ContactDraft, to: ContactDraft) => SHARED_FIELDS.filter((f) => !same(from[f], to[f]));
 
 /** An admin's choice for a contact in conflict: both sides are read again and merged with that side winning. */
 export async function resolveContactConflict(ctx: SyncContext, clioId: string, keep: 'clio' | 'xero'): Promise<boolean> {

@@ -1,6 +1,7 @@
 import type { Contact } from 'xero-node';
 import type { ClioAddress, ClioContact, ClioEmail, ClioPhone } from './clio-records';
 import { addressSlots, clip, phoneSlots, primaryEmail } from './contacts';
+import { canonicalJson } from './hash';
 import type { ContactDraft } from './xero-drafts';
 
 /**
@@ -52,7 +53,8 @@ export function xeroContactToShared(x: Contact): ContactDraft {
   return out;
 }
 
-const same = (a: unknown, b: unknown) => JSON.stringify(a ?? null) === JSON.stringify(b ?? null);
+/** Key order is not content (a base read back from jsonb comes with its keys reordered). */
+export const same = (a: unknown, b: unknown) => canonicalJson(a ?? null) === canonicalJson(b ?? null);
 
 export interface FieldConflict {
   field: SharedField;
