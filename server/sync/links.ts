@@ -178,7 +178,17 @@ export async function recordPushed(
   db: Database,
   firmId: string,
   kind: LinkKind,
-  p: { clioId: string; xeroId: string; hash: string; snapshot: LinkSnapshot; xeroNumber?: string | null; parentClioId?: string | null; clioEtag?: string | null },
+  p: {
+    clioId: string;
+    xeroId: string;
+    hash: string;
+    snapshot: LinkSnapshot;
+    xeroNumber?: string | null;
+    parentClioId?: string | null;
+    clioEtag?: string | null;
+    /** The pull's fingerprint of what Xero answered with: its echo is then recognised as ours. */
+    xeroHash?: string;
+  },
 ): Promise<void> {
   const values = {
     xero_id: p.xeroId,
@@ -193,6 +203,7 @@ export async function recordPushed(
     ...(p.xeroNumber !== undefined ? { xero_number: p.xeroNumber } : {}),
     ...(p.parentClioId !== undefined ? { parent_clio_id: p.parentClioId } : {}),
     ...(p.clioEtag ? { clio_etag: p.clioEtag } : {}),
+    ...(p.xeroHash ? { last_pulled_hash: p.xeroHash } : {}),
   };
   await db
     .insertInto('links')

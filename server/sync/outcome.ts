@@ -22,6 +22,7 @@ export async function succeeded(
     xeroNumber?: string | null;
     parentClioId?: string | null;
     clioEtag?: string | null;
+    xeroHash?: string;
     detail?: unknown;
   },
 ): Promise<void> {
@@ -33,6 +34,7 @@ export async function succeeded(
     ...(r.xeroNumber !== undefined ? { xeroNumber: r.xeroNumber } : {}),
     ...(r.parentClioId !== undefined ? { parentClioId: r.parentClioId } : {}),
     ...(r.clioEtag ? { clioEtag: r.clioEtag } : {}),
+    ...(r.xeroHash ? { xeroHash: r.xeroHash } : {}),
   });
   await appendLog(ctx.db, ctx.firmId, [
     { kind, clioId: r.clioId, xeroId: r.xeroId, action: r.action, reason: r.reason, beforeHash: r.beforeHash ?? null, afterHash: r.hash, detail: r.detail },

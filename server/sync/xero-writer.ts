@@ -183,14 +183,6 @@ export async function createContacts(xero: XeroOrgClient, items: { draft: Contac
   });
 }
 
-export async function updateContacts(xero: XeroOrgClient, items: { draft: ContactDraft; contactId: string }[]): Promise<ElementResult<Contact>[]> {
-  const body = { contacts: items.map((i) => contactBody(i.draft, { contactId: i.contactId })) };
-  return perElement(items.length, async () => {
-    const res = await xero.write(idempotencyKey(xero.firmId, 'contact-update', body), (api, t, key) => api.updateOrCreateContacts(t, body, false, key));
-    return elementResults(items.length, res.contacts, (c) => c.contactID);
-  });
-}
-
 /**
  * Only the named shared fields of linked contacts: a field the bookkeeper is editing at the same
  * moment is not overwritten by an unchanged copy of it (Xero has no If-Match).

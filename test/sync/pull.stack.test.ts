@@ -309,6 +309,22 @@ describe('invoices and payments from Xero', () => {
     expect(history.find((h) => h.reason === 'CLIO_PAYMENT_NOT_RECORDED')!.detail.detail).toMatch(/paid in full in Xero .* total in Clio is now/);
   });
 
+  it('the INVOICE webhook our own push triggers (or a save without a change) stops before Clio is read', async () => {
+    // The push's own webhooks are lost, so the first one the pull sees is the bookkeeper's save.
+    await loseXeroWebhooks();
+    let synced: Awaited<ReturnType<typeof syncedBill>>;
+    try {
+      synced = await syncedBill('Nothing New Pty Ltd', 'ap@nothingnew.example');
+    } finally {
+      await restoreXeroWebhooks();
+    }
+    await clio('DELETE', '/requests');
+    await xero('POST', '/invoices', { InvoiceID: synced.invoiceId });
+    await settle();
+    expect(s.stack.xero.emulator.webhooks.deliveries.some((d) => d.delivered && d.payload.events.some((e) => e.resourceId === synced.invoiceId))).toBe(true);
+    expect(await clio('GET', '/requests')).toEqual([]);
+  });
+
   it('an invoice created in Xero stays in Xero', async () => {
     const before = s.clio().bills.all().length;
     const contact = [...s.tenant().contacts.values()].find((c) => c.Name === 'Jane Citizen')!;

@@ -8,7 +8,7 @@ import { appendLog, resolveFailures } from '../log';
 import type { ClioBill, ClioLineItem } from '../mapping/clio-records';
 import { contentHash } from '../mapping/hash';
 import { billToInvoice } from '../mapping/invoices';
-import { billEditsFrom, viewOfDraft, viewOfInvoice, type InvoiceView } from '../mapping/xero-invoices';
+import { billEditsFrom, invoiceHash, viewOfDraft, viewOfInvoice, type InvoiceView } from '../mapping/xero-invoices';
 import { reported } from '../outcome';
 import { getInvoicesById } from '../xero-writer';
 import { settlePayments } from './pull-payments';
@@ -36,7 +36,7 @@ export async function pullInvoices(ctx: SyncContext, xeroIds: string[], opts: { 
   for (const invoice of invoices) {
     const link = invoice.invoiceID ? links.get(invoice.invoiceID.toLowerCase()) : undefined;
     if (!link) continue;
-    const hash = contentHash({ view: viewOfInvoice(invoice), status: String(invoice.status), paid: invoice.amountPaid ?? 0 });
+    const hash = invoiceHash(invoice);
     if (hash === link.lastPulledHash) {
       ctx.plan.push({ kind: KIND, clioId: link.clioId, label: `Invoice ${invoice.invoiceNumber}`, action: 'skip', reason: 'no change in Xero since the last sync' });
       continue;

@@ -1,5 +1,5 @@
 import type { Contact } from 'xero-node';
-import type { ClioAddress, ClioContact, ClioEmail, ClioPhone } from './clio-records';
+import type { ClioContact } from './clio-records';
 import { addressSlots, clip, phoneSlots, primaryEmail } from './contacts';
 import { canonicalJson } from './hash';
 import type { ContactDraft } from './xero-drafts';
@@ -100,10 +100,7 @@ const PHONE_NAME: Record<PhoneType, string> = { DEFAULT: 'Work', DDI: 'Other', M
  * already does. Entries are addressed by id (Clio's nested writes): changed in place, added, or
  * removed with `_destroy`; entries the shape does not cover (a third phone, say) are left alone.
  */
-export function clioContactPatch(
-  contact: ClioContact & { email_addresses?: (ClioEmail & { id?: number })[] | null },
-  want: ContactDraft,
-): Record<string, unknown> | undefined {
+export function clioContactPatch(contact: ClioContact, want: ContactDraft): Record<string, unknown> | undefined {
   const body: Record<string, unknown> = {};
   if (contact.type === 'Person') {
     if ((want.firstName ?? null) !== (clip(contact.first_name, 255) ?? null)) body.first_name = want.firstName ?? null;
@@ -113,7 +110,7 @@ export function clioContactPatch(
   } else if (clioNameOf(want.name, contact.id) !== contact.name.trim()) body.name = clioNameOf(want.name, contact.id);
 
   const emails: Nested[] = [];
-  const currentEmail = primaryEmail(contact.email_addresses) as (ClioEmail & { id?: number }) | undefined;
+  const currentEmail = primaryEmail(contact.email_addresses);
   if ((currentEmail ? clip(currentEmail.address, 255) : undefined) !== want.emailAddress) {
     if (want.emailAddress && currentEmail?.id !== undefined) emails.push({ id: currentEmail.id, address: want.emailAddress });
     else if (want.emailAddress) emails.push({ address: want.emailAddress, name: 'Work', primary: true });
@@ -122,7 +119,7 @@ export function clioContactPatch(
   if (emails.length) body.email_addresses = emails;
 
   const phones: Nested[] = [];
-  const slots = phoneSlots(contact.phone_numbers as (ClioPhone & { id?: number })[] | null);
+  const slots = phoneSlots(contact.phone_numbers);
   for (const type of PHONE_TYPES) {
     const wanted = want.phones.find((p) => p.phoneType === type)?.phoneNumber;
     const entry = slots.get(type);
@@ -135,7 +132,7 @@ export function clioContactPatch(
   if (phones.length) body.phone_numbers = phones;
 
   const addresses: Nested[] = [];
-  const places = addressSlots(contact.addresses as (ClioAddress & { id?: number })[] | null);
+  const places = addressSlots(contact.addresses);
   for (const type of ['POBOX', 'STREET'] as const) {
     const wanted = want.addresses.find((a) => a.addressType === type);
     const entry = places.get(type);

@@ -1,5 +1,6 @@
 import type { Invoice } from 'xero-node';
 import type { ClioLineItem } from './clio-records';
+import { contentHash } from './hash';
 import { roundTo, toCents } from './money';
 import type { InvoiceDraft } from './xero-drafts';
 
@@ -41,6 +42,13 @@ export function viewOfInvoice(inv: Invoice): InvoiceView {
       };
   return { date: xeroDay(inv.date), dueDate: xeroDay(inv.dueDate), reference: (inv.reference ?? '').trim(), lines, totalCents: toCents(inv.total ?? 0) };
 }
+
+/**
+ * The fingerprint of a Xero invoice as the pull compares it: what the bookkeeper can edit and where
+ * its payments stand. The push stores it for the invoice Xero answered with, so the INVOICE webhook
+ * its own write triggers stops before Clio is read.
+ */
+export const invoiceHash = (inv: Invoice): string => contentHash({ view: viewOfInvoice(inv), status: String(inv.status), paid: inv.amountPaid ?? 0 });
 
 /** `lineIds`: draft line key → the Xero LineItemID it was sent as (the link's snapshot). */
 export function viewOfDraft(d: InvoiceDraft, lineIds: Record<string, { lineItemId: string }>): InvoiceView {
