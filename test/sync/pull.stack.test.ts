@@ -159,7 +159,7 @@ describe('contacts from Xero', () => {
     expect((await s.call('POST', `/api/conflicts/contact/${contactId}`, { keep: 'clio' })).status).toBe(404);
   });
 
-  it('a burst of 100 alternating edits on both sides ends equal on both, with at most one write per edit (no ping-pong)', async () => {
+  it('a burst of 100 alternating edits on both sides ends equal on both, merged once per round — at most one write to each side (no ping-pong)', async () => {
     const { contactId, xeroContactId } = await syncedBill('Busy Bee Pty Ltd', 'buzz@busybee.example');
     await clio('PATCH', `/contacts/${contactId}`, { phone_numbers: [{ number: '02 9000 0000', name: 'Work' }] });
     await settle();
