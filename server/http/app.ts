@@ -8,6 +8,7 @@ import { healthRoutes } from './routes/health';
 import { publicPageRoutes } from './routes/public-pages';
 import { xeroRoutes } from './routes/xero';
 import { clioApiRoutes } from './routes/api-clio';
+import { conflictsApiRoutes } from './routes/api-conflicts';
 import { contactMatchApiRoutes } from './routes/contact-matches';
 import { meApiRoutes } from './routes/api-me';
 import { publicApiRoutes } from './routes/api-public';
@@ -60,6 +61,7 @@ export function createApp(deps: AppDeps) {
   app.route('/', recordsApiRoutes(deps));
   app.route('/', syncApiRoutes(deps));
   app.route('/', contactMatchApiRoutes(deps));
+  app.route('/', conflictsApiRoutes(deps));
   app.route('/', clioRoutes(deps));
   app.route('/', uiStaticRoutes());
   app.notFound((c) => errorResponse(c, 'NOT_FOUND', `No route for ${c.req.method} ${c.req.path}.`));

@@ -17,7 +17,7 @@ export interface AppDeps {
   jobs: Pick<JobRunner, 'addJob'>;
   readiness: () => Promise<ReadinessReport>;
   /** The dry run; syncs themselves go through jobs. */
-  engine: Pick<SyncEngine, 'preview'>;
+  engine: Pick<SyncEngine, 'preview' | 'resolveConflict'>;
 }
 
 export interface ReadinessReport {

@@ -9,10 +9,11 @@ import type { ClioActivityCategory, ClioAllocation, ClioBill, ClioContact, ClioC
 
 export const BILL_FIELDS =
   'id,etag,number,state,issued_at,due_at,subject,memo,updated_at,sub_total,total_tax,total,credits_issued,discount_services_only,client{id},matters{id,display_number,description},currency{code},discount{rate,type,note},interest{total}';
-const LINE_FIELDS = 'id,type,kind,description,note,date,price,quantity,sub_total,total,tax,secondary_tax,group_ordering,bill{id},activity{id},discount{rate,type}';
+export const LINE_FIELDS =
+  'id,etag,type,kind,description,note,date,price,quantity,sub_total,total,tax,secondary_tax,group_ordering,bill{id},activity{id},discount{rate,type}';
 const INTEREST_FIELDS = 'id,date,description,total,bill{id}';
-const CONTACT_FIELDS =
-  'id,type,name,first_name,last_name,updated_at,email_addresses{address,name,primary},phone_numbers{number,name,primary},addresses{street,city,province,postal_code,country,name,primary}';
+export const CONTACT_FIELDS =
+  'id,etag,type,name,first_name,last_name,updated_at,email_addresses{id,address,name,primary},phone_numbers{id,number,name,primary},addresses{id,street,city,province,postal_code,country,name,primary}';
 const MEMO_FIELDS = 'id,date,amount,description,voided_at,updated_at,contact{id}';
 const ALLOCATION_FIELDS = 'id,date,amount,voided_at,bill{id},parent{id,type}';
 

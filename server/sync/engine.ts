@@ -14,6 +14,8 @@ import { isConnectionLost, isDailyLimit, type SyncErrorCode } from './errors';
 import { pushBills } from './flows/push-bills';
 import { pushContacts } from './flows/push-contacts';
 import { pushCreditMemos } from './flows/push-credit-memos';
+import { pullFromXero } from './flows/pull';
+import { resolveContactConflict } from './flows/pull-contacts';
 import { sweep } from './flows/sweep';
 import { recordFirmFailure, resolveFirmFailure } from './log';
 import type { PlanItem } from './plan';
@@ -104,7 +106,10 @@ export function createSyncEngine(deps: SyncEngineDeps) {
   }
 
   async function syncRecords(p: SyncRecordsPayload): Promise<void> {
-    if (p.source !== 'clio') return; // Xero → Clio arrives with its own issue; the job is a no-op until then.
+    if (p.source === 'xero') {
+      await run(p.firmId, `xero:${p.reason}:${p.kind}`, (ctx) => pullFromXero(ctx, p.kind, p.ids));
+      return;
+    }
     await run(p.firmId, `${p.reason}:${p.kind}`, async (ctx) => {
       switch (p.kind) {
         case 'bill':
@@ -150,7 +155,16 @@ export function createSyncEngine(deps: SyncEngineDeps) {
     return ctx.plan.map(({ draft: _d, hash: _h, ...item }) => item);
   }
 
-  return { syncFirm, syncRecords, preview };
+  /** An admin's choice for a record in conflict; false when it is not (or no longer) in conflict. */
+  async function resolveConflict(firmId: string, clioId: string, keep: 'clio' | 'xero'): Promise<boolean> {
+    let resolved = false;
+    await run(firmId, 'resolve conflict', async (ctx) => {
+      resolved = await resolveContactConflict(ctx, clioId, keep);
+    });
+    return resolved;
+  }
+
+  return { syncFirm, syncRecords, preview, resolveConflict };
 }
 
 export type SyncEngine = ReturnType<typeof createSyncEngine>;

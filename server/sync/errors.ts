@@ -82,6 +82,22 @@ export const SYNC_ERROR_CODES = {
     cause: 'The Clio record lacks something Xero needs.',
     fix: 'Complete the record in Clio (see the detail); it retries by itself.',
   },
+  SYNC_CONFLICT: {
+    cause: 'The same field was changed differently in Clio and in Xero since the last sync.',
+    fix: 'In the Status tab, choose for each conflict whether to keep Clio’s or Xero’s version; the other side is then updated.',
+  },
+  XERO_EDIT_NOT_APPLIED: {
+    cause: 'An edit made to the invoice in Xero cannot be written to the Clio bill through Clio’s API.',
+    fix: 'Make the change named here on the bill in Clio by hand (or undo it in Xero); Clio’s version then syncs to Xero.',
+  },
+  CLIO_PAYMENT_NOT_RECORDED: {
+    cause: 'The invoice was paid in Xero, but Clio did not accept marking the bill paid.',
+    fix: 'In Clio, open the bill and record a payment (Billing → the bill → Record payment) with the amount, date and reference named here, to the bank account chosen for Xero payments in the sync settings.',
+  },
+  XERO_PAYMENT_REMOVED: {
+    cause: 'A payment was removed in Xero from an invoice whose Clio bill the sync had marked paid.',
+    fix: 'Check the payment with your bookkeeper. If it was removed on purpose, undo the payment on the bill in Clio by hand; the sync does not guess.',
+  },
   AUTH_REVOKED: {
     cause: 'The connection to Xero or Clio was removed or has expired.',
     fix: 'Reconnect on the settings page.',

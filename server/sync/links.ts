@@ -3,6 +3,8 @@ import type { Database } from '../db/database';
 import type { LinkState } from '../db/schema';
 import type { RecordFailure } from './errors';
 import type { ContactLinkPlan } from './mapping/contact-matching';
+import type { FieldConflict } from './mapping/xero-contacts';
+import type { ContactDraft } from './mapping/xero-drafts';
 
 /**
  * The only code that reads or writes `links`: one row per Clio record the engine has touched,
@@ -24,6 +26,8 @@ export interface LinkRow {
   errorCode: string | null;
   /** Clio's etag of the version last pushed: an unchanged record is skipped without reading its details. */
   clioEtag: string | null;
+  /** Hash of what Xero held after the last sync in either direction: a Xero change carrying it is our own echo. */
+  lastPulledHash?: string | null;
 }
 
 /** Per kind, what a later update needs to know about what Xero holds. */
@@ -36,6 +40,21 @@ export interface LinkSnapshot {
   status?: string;
   /** Total Xero reported, in cents. */
   totalCents?: number;
+  /** Contacts: the shared fields both sides last agreed on (the base of the three-way merge). */
+  shared?: ContactDraft;
+  /** Contacts: the fields both sides changed differently, waiting for an admin (state 'conflict'). */
+  conflict?: { fields: FieldConflict[]; at: string };
+  /** Bills: what the last look at the Xero invoice's payments found. */
+  xeroPayment?: XeroPaymentState;
+}
+
+/** How a linked invoice stands with payments made in Xero, as last seen. */
+export interface XeroPaymentState {
+  state: 'unpaid' | 'part_paid' | 'paid';
+  paidCents: number;
+  dueCents: number;
+  /** The add-on moved the Clio bill to paid because of them. */
+  markedPaidInClio: boolean;
 }
 
 const toRow = (r: {
@@ -49,6 +68,7 @@ const toRow = (r: {
   parent_clio_id: string | null;
   error_code: string | null;
   clio_etag: string | null;
+  last_pulled_hash: string | null;
 }): LinkRow => ({
   clioId: r.clio_id ?? '',
   xeroId: r.xero_id,
@@ -60,9 +80,22 @@ const toRow = (r: {
   parentClioId: r.parent_clio_id,
   errorCode: r.error_code,
   clioEtag: r.clio_etag,
+  lastPulledHash: r.last_pulled_hash,
 });
 
-const COLUMNS = ['clio_id', 'xero_id', 'state', 'last_pushed_hash', 'base_snapshot', 'claimed_at', 'xero_number', 'parent_clio_id', 'error_code', 'clio_etag'] as const;
+const COLUMNS = [
+  'clio_id',
+  'xero_id',
+  'state',
+  'last_pushed_hash',
+  'base_snapshot',
+  'claimed_at',
+  'xero_number',
+  'parent_clio_id',
+  'error_code',
+  'clio_etag',
+  'last_pulled_hash',
+] as const;
 
 export async function getLinks(db: Database, firmId: string, kind: LinkKind, clioIds: string[]): Promise<Map<string, LinkRow>> {
   if (clioIds.length === 0) return new Map();
@@ -145,7 +178,17 @@ export async function recordPushed(
   db: Database,
   firmId: string,
   kind: LinkKind,
-  p: { clioId: string; xeroId: string; hash: string; snapshot: LinkSnapshot; xeroNumber?: string | null; parentClioId?: string | null; clioEtag?: string | null },
+  p: {
+    clioId: string;
+    xeroId: string;
+    hash: string;
+    snapshot: LinkSnapshot;
+    xeroNumber?: string | null;
+    parentClioId?: string | null;
+    clioEtag?: string | null;
+    /** The pull's fingerprint of what Xero answered with: its echo is then recognised as ours. */
+    xeroHash?: string;
+  },
 ): Promise<void> {
   const values = {
     xero_id: p.xeroId,
@@ -160,6 +203,7 @@ export async function recordPushed(
     ...(p.xeroNumber !== undefined ? { xero_number: p.xeroNumber } : {}),
     ...(p.parentClioId !== undefined ? { parent_clio_id: p.parentClioId } : {}),
     ...(p.clioEtag ? { clio_etag: p.clioEtag } : {}),
+    ...(p.xeroHash ? { last_pulled_hash: p.xeroHash } : {}),
   };
   await db
     .insertInto('links')
@@ -247,18 +291,131 @@ export interface RecordLink {
   lastSyncedAt: string | null;
   errorCode: string | null;
   errorMessage: string | null;
+  /** Payments made in Xero on the bill's invoice ("part paid in Xero" on the record page). */
+  xeroPayment: XeroPaymentState | null;
+  /** The fields waiting for an admin's choice, when the record is in conflict. */
+  conflict: FieldConflict[] | null;
 }
 
 /** Where one Clio record stands in the sync, or null when it has never been picked up. */
 export async function findRecordLink(db: Database, firmId: string, kind: string, clioId: string): Promise<RecordLink | null> {
   const row = await db
     .selectFrom('links')
-    .select(['state', 'xero_id', 'last_synced_at', 'error_code', 'error_message'])
+    .select(['state', 'xero_id', 'last_synced_at', 'error_code', 'error_message', 'base_snapshot'])
     .where('firm_id', '=', firmId)
     .where('kind', '=', kind)
     .where('clio_id', '=', clioId)
     .executeTakeFirst();
   return row
-    ? { state: row.state, xeroId: row.xero_id, lastSyncedAt: row.last_synced_at?.toISOString() ?? null, errorCode: row.error_code, errorMessage: row.error_message }
+    ? {
+        state: row.state,
+        xeroId: row.xero_id,
+        lastSyncedAt: row.last_synced_at?.toISOString() ?? null,
+        errorCode: row.error_code,
+        errorMessage: row.error_message,
+        xeroPayment: (row.base_snapshot as LinkSnapshot | null)?.xeroPayment ?? null,
+        conflict: row.state === 'conflict' ? ((row.base_snapshot as LinkSnapshot | null)?.conflict?.fields ?? []) : null,
+      }
     : null;
+}
+
+/** Links of a kind by their Xero ids (what a Xero change names), keyed by Xero id. */
+export async function getLinksByXeroIds(db: Database, firmId: string, kind: LinkKind, xeroIds: string[]): Promise<Map<string, LinkRow>> {
+  if (xeroIds.length === 0) return new Map();
+  const rows = await db
+    .selectFrom('links')
+    .select(COLUMNS)
+    .where('firm_id', '=', firmId)
+    .where('kind', '=', kind)
+    .where(sql<string>`lower(xero_id)`, 'in', [...new Set(xeroIds.map((id) => id.toLowerCase()))])
+    .where('clio_id', 'is not', null)
+    .execute();
+  return new Map(rows.map((r) => [r.xero_id!.toLowerCase(), toRow(r)]));
+}
+
+/**
+ * Both sides were brought to the same content (or were found equal): each side's hash of what it
+ * now holds is stored, so the change notice our own write triggers — Clio's webhook for a write to
+ * Clio, Xero's for a write to Xero — carries a known hash and stops there.
+ */
+export async function recordReconciled(
+  db: Database,
+  firmId: string,
+  kind: LinkKind,
+  p: { clioId: string; clioHash: string; xeroHash: string; snapshot: LinkSnapshot; clioEtag?: string | null },
+): Promise<void> {
+  await db
+    .updateTable('links')
+    .set({
+      last_pushed_hash: p.clioHash,
+      last_pulled_hash: p.xeroHash,
+      base_snapshot: JSON.stringify(p.snapshot),
+      state: 'synced',
+      error_code: null,
+      error_message: null,
+      last_synced_at: sql`now()`,
+      updated_at: sql`now()`,
+      ...(p.clioEtag ? { clio_etag: p.clioEtag } : {}),
+    })
+    .where('firm_id', '=', firmId)
+    .where('kind', '=', kind)
+    .where('clio_id', '=', p.clioId)
+    .execute();
+}
+
+/** Both sides changed a shared field differently: nothing is written until an admin chooses. */
+export async function recordConflict(db: Database, firmId: string, kind: LinkKind, clioId: string, snapshot: LinkSnapshot, message: string): Promise<void> {
+  await db
+    .updateTable('links')
+    .set({ state: 'conflict', base_snapshot: JSON.stringify(snapshot), error_code: 'SYNC_CONFLICT', error_message: message.slice(0, 2000), updated_at: sql`now()` })
+    .where('firm_id', '=', firmId)
+    .where('kind', '=', kind)
+    .where('clio_id', '=', clioId)
+    .execute();
+}
+
+/** Only the snapshot moves (what Xero's payments look like now, say); state and hashes stay. */
+export async function updateSnapshot(
+  db: Database,
+  firmId: string,
+  kind: LinkKind,
+  clioId: string,
+  snapshot: LinkSnapshot,
+  extra: { lastPulledHash?: string; clioEtag?: string } = {},
+): Promise<void> {
+  await db
+    .updateTable('links')
+    .set({
+      base_snapshot: JSON.stringify(snapshot),
+      updated_at: sql`now()`,
+      ...(extra.lastPulledHash ? { last_pulled_hash: extra.lastPulledHash } : {}),
+      ...(extra.clioEtag ? { clio_etag: extra.clioEtag } : {}),
+    })
+    .where('firm_id', '=', firmId)
+    .where('kind', '=', kind)
+    .where('clio_id', '=', clioId)
+    .execute();
+}
+
+export interface ConflictRow {
+  kind: string;
+  clioId: string;
+  xeroId: string | null;
+  fields: FieldConflict[];
+  since: string;
+}
+
+/** The conflict list of the Status tab. */
+export async function listConflicts(db: Database, firmId: string): Promise<ConflictRow[]> {
+  const rows = await db
+    .selectFrom('links')
+    .select(['kind', 'clio_id', 'xero_id', 'base_snapshot', 'updated_at'])
+    .where('firm_id', '=', firmId)
+    .where('state', '=', 'conflict')
+    .orderBy('updated_at')
+    .execute();
+  return rows.map((r) => {
+    const snap = (r.base_snapshot as LinkSnapshot | null) ?? {};
+    return { kind: r.kind, clioId: r.clio_id ?? '', xeroId: r.xero_id, fields: snap.conflict?.fields ?? [], since: snap.conflict?.at ?? r.updated_at.toISOString() };
+  });
 }

@@ -16,6 +16,8 @@ export interface LogEntry {
   beforeHash?: string | null;
   afterHash?: string | null;
   detail?: unknown;
+  /** Which way the change went; the push flows leave it out. */
+  direction?: 'clio_to_xero' | 'xero_to_clio';
 }
 
 export async function appendLog(db: Database, firmId: string, entries: LogEntry[]): Promise<void> {
@@ -26,7 +28,7 @@ export async function appendLog(db: Database, firmId: string, entries: LogEntry[
       entries.map((e) => ({
         firm_id: firmId,
         at: sql<Date>`now()`,
-        direction: 'clio_to_xero' as const,
+        direction: e.direction ?? ('clio_to_xero' as const),
         kind: e.kind,
         clio_id: e.clioId,
         xero_id: e.xeroId,

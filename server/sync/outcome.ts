@@ -1,6 +1,6 @@
 import type { SyncContext } from './context';
 import type { RecordFailure } from './errors';
-import { type LinkKind, type LinkSnapshot, recordFailed, recordPushed, recordWaiting } from './links';
+import { type LinkKind, type LinkSnapshot, recordConflict, recordFailed, recordPushed, recordWaiting } from './links';
 import { appendLog, type LogEntry, recordFailureGroup, resolveFailures } from './log';
 
 /**
@@ -22,6 +22,7 @@ export async function succeeded(
     xeroNumber?: string | null;
     parentClioId?: string | null;
     clioEtag?: string | null;
+    xeroHash?: string;
     detail?: unknown;
   },
 ): Promise<void> {
@@ -33,6 +34,7 @@ export async function succeeded(
     ...(r.xeroNumber !== undefined ? { xeroNumber: r.xeroNumber } : {}),
     ...(r.parentClioId !== undefined ? { parentClioId: r.parentClioId } : {}),
     ...(r.clioEtag ? { clioEtag: r.clioEtag } : {}),
+    ...(r.xeroHash ? { xeroHash: r.xeroHash } : {}),
   });
   await appendLog(ctx.db, ctx.firmId, [
     { kind, clioId: r.clioId, xeroId: r.xeroId, action: r.action, reason: r.reason, beforeHash: r.beforeHash ?? null, afterHash: r.hash, detail: r.detail },
@@ -56,4 +58,38 @@ export async function failed(
 export async function waiting(ctx: SyncContext, kind: LinkKind, clioId: string, reason: string, parentClioId?: string): Promise<void> {
   await recordWaiting(ctx.db, ctx.firmId, kind, clioId, reason, parentClioId);
   await resolveFailures(ctx.db, ctx.firmId, kind, [clioId]);
+}
+
+/** A record held for an admin's choice: link, history and the Status tab's group together. */
+export async function conflicted(ctx: SyncContext, kind: LinkKind, r: { clioId: string; xeroId: string | null; snapshot: LinkSnapshot; detail: string }): Promise<void> {
+  await recordConflict(ctx.db, ctx.firmId, kind, r.clioId, r.snapshot, r.detail);
+  await appendLog(ctx.db, ctx.firmId, [
+    { kind, clioId: r.clioId, xeroId: r.xeroId, action: 'skip', reason: 'SYNC_CONFLICT', detail: r.snapshot.conflict, direction: 'xero_to_clio' },
+  ]);
+  await recordFailureGroup(ctx.db, ctx.firmId, kind, r.clioId, { code: 'SYNC_CONFLICT', detail: r.detail });
+}
+
+/**
+ * A problem reported on a record without changing its sync state (a payment Clio would not take):
+ * grouped under its own kind, so the bill's next successful push does not clear it.
+ */
+export async function reported(
+  ctx: SyncContext,
+  kind: LinkKind,
+  groupKind: string,
+  r: { clioId: string; xeroId: string | null; failure: RecordFailure; detail?: unknown },
+): Promise<void> {
+  ctx.logger.info({ firmId: ctx.firmId, kind, clioId: r.clioId, code: r.failure.code }, 'record problem reported');
+  await appendLog(ctx.db, ctx.firmId, [
+    {
+      kind,
+      clioId: r.clioId,
+      xeroId: r.xeroId,
+      action: 'fail',
+      reason: r.failure.code,
+      detail: { detail: r.failure.detail, ...(r.detail ? { xero: r.detail } : {}) },
+      direction: 'xero_to_clio',
+    },
+  ]);
+  await recordFailureGroup(ctx.db, ctx.firmId, groupKind, r.clioId, r.failure);
 }

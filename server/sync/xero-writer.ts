@@ -185,8 +185,20 @@ export async function createContacts(xero: XeroOrgClient, items: { draft: Contac
   });
 }
 
-export async function updateContacts(xero: XeroOrgClient, items: { draft: ContactDraft; contactId: string }[]): Promise<ElementResult<Contact>[]> {
-  const body = { contacts: items.map((i) => contactBody(i.draft, { contactId: i.contactId })) };
+/**
+ * Only the named shared fields of linked contacts: a field the bookkeeper is editing at the same
+ * moment is not overwritten by an unchanged copy of it (Xero has no If-Match).
+ */
+export async function updateContactFields(
+  xero: XeroOrgClient,
+  items: { draft: ContactDraft; contactId: string; fields: (keyof ContactDraft)[] }[],
+): Promise<ElementResult<Contact>[]> {
+  const body = {
+    contacts: items.map((i) => {
+      const full = contactBody(i.draft, { contactId: i.contactId }) as Record<string, unknown>;
+      return Object.fromEntries(Object.entries(full).filter(([k]) => k === 'contactID' || (i.fields as string[]).includes(k))) as Contact;
+    }),
+  };
   return perElement(items.length, async () => {
     const res = await xero.write(idempotencyKey(xero.firmId, 'contact-update', body), (api, t, key) => api.updateOrCreateContacts(t, body, false, key));
     return elementResults(items.length, res.contacts, (c) => c.contactID);

@@ -18,7 +18,7 @@ function app(readiness: ReadinessReport = { ready: true, checks: { database: { o
     secrets: createSecretBox(Buffer.alloc(32, 3)),
     sessions: createSessionIssuer(deriveSessionKey(Buffer.alloc(32, 3)), 900),
     jobs: { addJob: async () => expect.unreachable() },
-    engine: { preview: async () => expect.unreachable() },
+    engine: { preview: async () => expect.unreachable(), resolveConflict: async () => expect.unreachable() },
     readiness: async () => readiness,
   });
   a.post('/echo', async (c) => c.json(await c.req.json()));

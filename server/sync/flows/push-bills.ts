@@ -7,6 +7,7 @@ import type { ClioBill, ClioLineItem } from '../mapping/clio-records';
 import { contentHash } from '../mapping/hash';
 import { billToInvoice } from '../mapping/invoices';
 import { toCents } from '../mapping/money';
+import { invoiceHash } from '../mapping/xero-invoices';
 import type { InvoiceDraft } from '../mapping/xero-drafts';
 import { failed, succeeded, waiting } from '../outcome';
 import { billScope, planPush, type PlanItem } from '../plan';
@@ -188,6 +189,7 @@ async function settle(ctx: SyncContext, r: Ready, result: ElementResult<Invoice>
     reason: r.item.reason,
     xeroNumber: draft.invoiceNumber,
     clioEtag: r.bill.etag,
+    xeroHash: invoiceHash(invoice),
     detail: { total: invoice.total, status: String(invoice.status) },
   });
   if (toCents(invoice.total ?? 0) !== draft.totalCents) {

@@ -9,7 +9,9 @@ import { contentHash } from '../mapping/hash';
 import type { ContactDraft } from '../mapping/xero-drafts';
 import { planPush } from '../plan';
 import { failed, succeeded, waiting } from '../outcome';
-import { chunk, createContacts, findContacts, updateContacts } from '../xero-writer';
+import { readXeroContacts } from '../xero-reader';
+import { chunk, createContacts, findContacts } from '../xero-writer';
+import { clioSide, reconcileContacts } from './pull-contacts';
 
 const KIND = 'contact' as const;
 
@@ -46,16 +48,11 @@ export async function pushContacts(
   return usable;
 }
 
-/** A contact created under a disambiguated name keeps that rule when its Clio name changes. */
-function nameFor(contact: ClioContact, link: LinkRow | undefined): string {
-  return link?.snapshot?.name?.endsWith(` (Clio ${contact.id})`) ? disambiguatedName(contact.name, contact.id) : contact.name;
-}
-
 async function updateLinked(ctx: SyncContext, contacts: ClioContact[], links: Map<string, LinkRow>): Promise<void> {
-  const changed: { contact: ClioContact; link: LinkRow; draft: ContactDraft; hash: string }[] = [];
+  const changed: { contact: ClioContact; link: LinkRow }[] = [];
   for (const contact of contacts) {
     const link = links.get(String(contact.id))!;
-    const draft = clioContactToXero(contact, nameFor(contact, link));
+    const draft = clioSide(contact, link);
     const hash = contentHash(draft);
     const item = planPush(KIND, String(contact.id), contact.name, link, { ok: true, value: draft }, hash);
     // A pair linked by matching on connect was never pushed: its current state is the baseline, and
@@ -67,36 +64,31 @@ async function updateLinked(ctx: SyncContext, contacts: ClioContact[], links: Ma
           clioId: String(contact.id),
           xeroId: link.xeroId!,
           hash,
-          snapshot: { name: draft.name },
+          snapshot: { name: draft.name, shared: draft },
           action: 'link',
           reason: 'baseline of a contact matched on connect',
         });
       continue;
     }
     ctx.plan.push(item);
-    if (item.action === 'update') changed.push({ contact, link, draft, hash });
+    if (item.action === 'update') changed.push({ contact, link });
   }
-  if (ctx.dryRun) return;
-  for (const part of chunk(changed)) {
-    const results = await updateContacts(
-      ctx.xero,
-      part.map((c) => ({ draft: c.draft, contactId: c.link.xeroId! })),
-    );
-    for (const [i, r] of results.entries()) {
-      const { contact, link, draft, hash } = part[i]!;
-      if (r.ok)
-        await succeeded(ctx, KIND, {
-          clioId: String(contact.id),
-          xeroId: link.xeroId!,
-          hash,
-          beforeHash: link.lastPushedHash,
-          snapshot: { name: draft.name },
-          action: 'update',
-          reason: 'edited in Clio',
-        });
-      else await failed(ctx, KIND, String(contact.id), r.failure, { dropClaim: false, xeroId: link.xeroId });
-    }
-  }
+  if (ctx.dryRun || changed.length === 0) return;
+  // The Xero side is read before writing: a field the bookkeeper changed meanwhile is merged, or
+  // held as a conflict, never overwritten (flows/pull-contacts.ts).
+  const xero = new Map(
+    (
+      await readXeroContacts(
+        ctx.xero,
+        changed.map((c) => c.link.xeroId!),
+      )
+    ).map((x) => [x.contactID!.toLowerCase(), x]),
+  );
+  const pairs = changed.flatMap(({ contact, link }) => {
+    const x = xero.get(link.xeroId!.toLowerCase());
+    return x ? [{ link, clio: contact, xero: x }] : [];
+  });
+  await reconcileContacts(ctx, pairs, 'clio');
 }
 
 const sameEmail = (a: string | undefined, b: string | undefined) => Boolean(a && b && a.trim().toLowerCase() === b.trim().toLowerCase());
@@ -234,7 +226,7 @@ async function createBatch(
           clioId: id,
           xeroId: r.record.contactID!,
           hash,
-          snapshot: { name: draft.name },
+          snapshot: { name: draft.name, shared: draft },
           action: 'create',
           reason: 'client of a bill that syncs',
           xeroNumber: contactNumberFor(contact.id),

@@ -3,6 +3,7 @@ import { billPagesSince, contactPagesSince, memoPagesSince, readBillDetails, rea
 import { advanceCursor, getCursor } from '../cursors';
 import { getLinks, unsettledClioIds } from '../links';
 import type { ClioBill } from '../mapping/clio-records';
+import { sweepXero } from './pull';
 import { pushBills } from './push-bills';
 import { pushContacts } from './push-contacts';
 import { pushCreditMemos } from './push-credit-memos';
@@ -121,5 +122,6 @@ export async function sweep(ctx: SyncContext, opts: { fresh?: boolean } = {}, no
   await sweepContacts(ctx, now, fresh);
   await sweepBills(ctx, now, fresh);
   await sweepCreditMemos(ctx, now, fresh);
+  if (!fresh) await sweepXero(ctx);
   if (!ctx.dryRun) await retryUnsettled(ctx, now);
 }

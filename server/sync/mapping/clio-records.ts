@@ -36,6 +36,7 @@ export interface ClioBill {
 
 export interface ClioLineItem {
   id: number;
+  etag?: string;
   type: string;
   kind: 'Service' | 'Expense' | string;
   description: string | null;
@@ -69,16 +70,19 @@ export interface ClioInterestCharge {
 }
 
 export interface ClioEmail {
+  id?: number;
   address: string;
   name?: string | null;
   primary?: boolean | null;
 }
 export interface ClioPhone {
+  id?: number;
   number: string;
   name?: string | null;
   primary?: boolean | null;
 }
 export interface ClioAddress {
+  id?: number;
   street?: string | null;
   city?: string | null;
   province?: string | null;
@@ -90,6 +94,8 @@ export interface ClioAddress {
 
 export interface ClioContact {
   id: number;
+  /** Sent back as If-Match when the engine writes the contact. */
+  etag?: string;
   type: 'Person' | 'Company' | string;
   name: string;
   first_name?: string | null;

@@ -6,7 +6,7 @@ const MAX_NAME = 255;
 const MAX_EMAIL = 255;
 const MAX_LINE = 500;
 
-const clip = (s: string | null | undefined, max: number): string | undefined => {
+export const clip = (s: string | null | undefined, max: number): string | undefined => {
   const t = s?.trim();
   return t ? t.slice(0, max) : undefined;
 };
@@ -27,25 +27,23 @@ export const disambiguatedName = (name: string, clioContactId: number | string):
   return `${name.trim().slice(0, MAX_NAME - suffix.length)}${suffix}`;
 };
 
-function phoneType(p: ClioPhone, index: number): ContactDraft['phones'][number]['phoneType'] | undefined {
-  const name = (p.name ?? '').toLowerCase();
-  if (name === 'mobile') return 'MOBILE';
-  if (name === 'fax') return 'FAX';
-  // Xero holds one phone per type: the first remaining number is the default, the next the direct line.
-  return index === 0 ? 'DEFAULT' : 'DDI';
+/** Xero holds one phone per type: Clio's mobile and fax numbers by their names, the first remaining number is the default, the next the direct line. */
+export function phoneSlots<P extends ClioPhone>(list: P[] | null | undefined): Map<ContactDraft['phones'][number]['phoneType'], P> {
+  const out = new Map<ContactDraft['phones'][number]['phoneType'], P>();
+  let general = 0;
+  for (const p of primaryFirst(list)) {
+    if (!clip(p.number, 50)) continue;
+    const kind = (p.name ?? '').toLowerCase();
+    const type = kind === 'mobile' ? 'MOBILE' : kind === 'fax' ? 'FAX' : general++ === 0 ? 'DEFAULT' : general === 2 ? 'DDI' : undefined;
+    if (type && !out.has(type)) out.set(type, p);
+  }
+  return out;
 }
 
 function phones(list: ClioPhone[] | null | undefined): ContactDraft['phones'] {
-  const out: ContactDraft['phones'] = [];
-  let general = 0;
-  for (const p of primaryFirst(list)) {
-    const number = clip(p.number, 50);
-    if (!number) continue;
-    const kind = (p.name ?? '').toLowerCase();
-    const type = kind === 'mobile' || kind === 'fax' ? phoneType(p, 0) : phoneType(p, general++);
-    if (type && !out.some((o) => o.phoneType === type)) out.push({ phoneType: type, phoneNumber: number });
-  }
-  return out.sort((a, b) => a.phoneType.localeCompare(b.phoneType));
+  return [...phoneSlots(list).entries()]
+    .map(([phoneType, p]) => ({ phoneType, phoneNumber: clip(p.number, 50)! }))
+    .sort((a, b) => a.phoneType.localeCompare(b.phoneType));
 }
 
 function address(a: ClioAddress, addressType: 'POBOX' | 'STREET'): ContactDraft['addresses'][number] {
@@ -64,14 +62,21 @@ function address(a: ClioAddress, addressType: 'POBOX' | 'STREET'): ContactDraft[
 }
 
 /** Billing (or primary) address is the postal one Xero prints on invoices; the next one is the street address. */
-function addresses(list: ClioAddress[] | null | undefined): ContactDraft['addresses'] {
+export function addressSlots<A extends ClioAddress>(list: A[] | null | undefined): Map<'POBOX' | 'STREET', A> {
   const sorted = [...primaryFirst(list)].sort((a, b) => Number(b.name === 'Billing') - Number(a.name === 'Billing'));
   const usable = sorted.filter((a) => a.street || a.city || a.postal_code);
-  const out: ContactDraft['addresses'] = [];
-  if (usable[0]) out.push(address(usable[0], 'POBOX'));
-  if (usable[1]) out.push(address(usable[1], 'STREET'));
+  const out = new Map<'POBOX' | 'STREET', A>();
+  if (usable[0]) out.set('POBOX', usable[0]);
+  if (usable[1]) out.set('STREET', usable[1]);
   return out;
 }
+
+function addresses(list: ClioAddress[] | null | undefined): ContactDraft['addresses'] {
+  return [...addressSlots(list).entries()].map(([type, a]) => address(a, type));
+}
+
+/** The email Xero holds: Clio's primary one (or its first). */
+export const primaryEmail = <E extends { address: string; primary?: boolean | null }>(list: E[] | null | undefined): E | undefined => primaryFirst(list)[0];
 
 /**
  * The fields both services have. `name` is the name the contact holds in Xero (a disambiguated one
@@ -90,7 +95,7 @@ export function clioContactToXero(contact: ClioContact, name: string = contact.n
     if (first) draft.firstName = first;
     if (last) draft.lastName = last;
   }
-  const email = clip(primaryFirst(contact.email_addresses)[0]?.address, MAX_EMAIL);
+  const email = clip(primaryEmail(contact.email_addresses)?.address, MAX_EMAIL);
   if (email) draft.emailAddress = email;
   return draft;
 }

@@ -2,6 +2,7 @@ import { definedOnly, isTime } from './activities-model';
 import { invalid, undeletable } from './errors';
 import { NO_DISCOUNT, type Bill, type BillState, type Discount, type LineItem } from './records';
 import type { ClioState } from './state';
+import { isoSeconds } from './store';
 
 export interface NewBill {
   activity_ids: number[];
@@ -102,8 +103,25 @@ export function availableTransitions(state: ClioState, bill: Bill): BillState[] 
   }
 }
 
+/**
+ * UNCONFIRMED: Clio's OpenAPI lists `paid` among the states a bill PATCH takes (Bill update body,
+ * `state` enum: draft, awaiting_approval, awaiting_payment, paid, void, deleted), with no word on
+ * when. We accept it from awaiting_payment (an approved bill settled elsewhere) and set paid_at, and
+ * leave it out of available_state_transitions, which the docs tie to the UI's buttons. A live
+ * account may refuse it: the control switch `PUT /_emulator/switches {refuse_paid_state: true}`
+ * makes it answer as for any other transition it does not allow.
+ */
+function markPaid(state: ClioState, bill: Bill): Bill | undefined {
+  if (bill.state !== 'awaiting_payment' || state.refusePaidState) return undefined;
+  return state.bills.update(bill.id, { state: 'paid', paid_at: isoSeconds(state.clock.now()) });
+}
+
 export function setBillState(state: ClioState, bill: Bill, target: BillState): Bill {
   if (target === bill.state) return bill;
+  if (target === 'paid') {
+    const paid = markPaid(state, bill);
+    if (paid) return paid;
+  }
   if (!availableTransitions(state, bill).includes(target)) {
     throw invalid(`State cannot change from ${bill.state} to ${target}`);
   }

@@ -212,6 +212,11 @@ export function controlRoutes(deps: ControlDeps): Hono {
     });
     return show(c, S.bankTransactionShape, transaction, 201);
   });
+  app.put('/switches', async (c) => {
+    const input = await body<{ refuse_paid_state?: boolean }>(c);
+    if (input.refuse_paid_state !== undefined) emu.state.refusePaidState = Boolean(input.refuse_paid_state);
+    return c.json({ data: { refuse_paid_state: emu.state.refusePaidState } });
+  });
   app.patch('/settings/billing', async (c) => {
     const input = await body<{ allow_editing_approved_bills?: boolean }>(c);
     const setting = emu.state.billingSettings.update(emu.state.billing.id, { allow_editing_approved_bills: Boolean(input.allow_editing_approved_bills) });

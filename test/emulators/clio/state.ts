@@ -51,6 +51,8 @@ export class ClioState {
   readonly webhooks: Table<R.Webhook>;
   readonly reports: Table<R.Report>;
   readonly billingSettings: Table<R.BillingSetting>;
+  /** Control switch: refuse `state: paid` on a bill PATCH (bills-model.ts markPaid). */
+  refusePaidState = false;
   private readonly listeners: ((change: Change) => void)[] = [];
 
   constructor(

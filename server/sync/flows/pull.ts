@@ -1,0 +1,40 @@
+import type { SyncRecordKind } from '../../jobs/enqueue';
+import type { SyncContext } from '../context';
+import { pullContactsById, sweepXeroContacts } from './pull-contacts';
+import { pullInvoices } from './pull-invoices';
+import { changedPaymentInvoiceIds } from './pull-payments';
+import { paymentInvoiceIds } from '../xero-reader';
+
+/** What a Xero webhook names, to its flow. Credit notes are created from Clio only; their Xero edits are not synced back. */
+export async function pullFromXero(ctx: SyncContext, kind: SyncRecordKind<'xero'>, ids: string[]): Promise<void> {
+  switch (kind) {
+    case 'contact':
+      await pullContactsById(ctx, ids);
+      break;
+    case 'invoice':
+      await pullInvoices(ctx, ids, { edits: true });
+      break;
+    case 'payment':
+      await pullInvoices(ctx, await paymentInvoiceIds(ctx.xero, ids), { edits: false });
+      break;
+    case 'credit_note':
+      ctx.logger.debug({ kind }, 'credit notes are owned by Clio');
+      break;
+    default: {
+      const unknownKind: never = kind;
+      throw new Error(`no Xero flow for ${String(unknownKind)}`);
+    }
+  }
+}
+
+/**
+ * The Xero half of a sweep, behind lost webhooks: contacts changed since the cursor, and the
+ * invoices of payments changed since the cursor (Xero sends no payment webhooks). Idle, it costs
+ * two Xero calls and no Clio call.
+ */
+export async function sweepXero(ctx: SyncContext): Promise<void> {
+  await sweepXeroContacts(ctx);
+  const payments = await changedPaymentInvoiceIds(ctx);
+  if (payments.ids.length) await pullInvoices(ctx, payments.ids, { edits: false });
+  await payments.commit();
+}

@@ -1,0 +1,342 @@
+import { sql } from 'kysely';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { firmQueueName } from '../../server/jobs/enqueue';
+import { holdFirmQueue } from '../xero/stack';
+import { billTotals } from '../emulators/clio/bill-totals';
+import { startSyncStack, type SyncStack, TENANT } from './stack';
+
+/**
+ * Xero → Clio, end to end: the bookkeeper acts only in Xero (the Xero emulator's control API),
+ * Xero's webhooks (or the sweep) wake the engine, and the test asserts what Clio then holds — and
+ * that nothing comes back. The fee earner acts through the Clio emulator's control API.
+ */
+let s: SyncStack;
+let today: string;
+let webhookUrl: string;
+
+const clio = async (method: string, path: string, body?: unknown) => {
+  const res = await s.stack.control('clio', method, path, body);
+  return res?.data ?? res;
+};
+const xero = (method: string, path: string, body?: unknown) => s.stack.control('xero', method, `/tenants/${TENANT}${path}`, body);
+
+/** Both sides' webhooks delivered and the firm's queue empty, until our own writes stop causing more. */
+async function settle(): Promise<void> {
+  for (let i = 0; i < 3; i++) {
+    await s.stack.xero.emulator.webhooks.flush();
+    await s.settled();
+  }
+}
+
+/** Xero's webhooks lost: the organisation's subscription points nowhere until restored. */
+const loseXeroWebhooks = () => s.stack.control('xero', 'PUT', '/webhooks', { url: null });
+const restoreXeroWebhooks = () => s.stack.control('xero', 'PUT', '/webhooks', { url: webhookUrl });
+
+const releaseFirmQueue = () =>
+  sql`update graphile_worker._private_job_queues set locked_at = null, locked_by = null where queue_name = ${firmQueueName(s.firmId)}`.execute(s.stack.db);
+
+/** What the add-on wrote: contact PATCHes to Clio, contact POSTs to Xero. */
+async function clioContactWrites(): Promise<number> {
+  const log = (await clio('GET', '/requests')) as { method: string; path: string }[];
+  return log.filter((r) => r.method === 'PATCH' && r.path.startsWith('/api/v4/contacts/')).length;
+}
+const xeroContactWrites = () => s.stack.xero.emulator.requestLog.entries.filter((r) => r.method !== 'GET' && /\/Contacts$/i.test(r.path)).length;
+
+async function client(name: string, email: string): Promise<{ contactId: number; matterId: number }> {
+  const contact = await clio('POST', '/contacts', { type: 'Company', name, email_addresses: [{ name: 'Work', address: email, primary: true }] });
+  const matter = await clio('POST', '/matters', { client_id: contact.id, description: `Advice for ${name}` });
+  return { contactId: contact.id, matterId: matter.id };
+}
+const time = (matterId: number, seconds: number, price: number) =>
+  clio('POST', '/activities', { type: 'TimeEntry', quantity: seconds, price, matter: { id: matterId }, note: 'Drafting', tax_setting: 'tax_1_only' });
+
+/** A client with an approved bill, synced: the contact and the invoice are linked. */
+async function syncedBill(name: string, email: string, seconds = 3600, price = 300) {
+  const { contactId, matterId } = await client(name, email);
+  const b = await clio('POST', '/bills', { activity_ids: [(await time(matterId, seconds, price)).id], issued_at: today });
+  await clio('POST', `/bills/${b.id}/approve`);
+  await settle();
+  const invoice = s.invoiceByNumber(b.number);
+  expect(invoice).toHaveLength(1);
+  const links = await s.links('contact');
+  const xeroContactId = links.find((l) => l.clio_id === String(contactId))!.xero_id!;
+  return { contactId, matterId, billId: b.id as number, invoiceId: invoice[0]!.id, xeroContactId };
+}
+
+const clioContact = (id: number) => s.clio().contacts.require(id);
+const xeroContact = (id: string) => s.tenant().contacts.get(id)!;
+const bill = (id: number) => s.clio().bills.require(id);
+const record = async (kind: string, id: number) => (await s.call('GET', `/api/records/${kind}/${id}`)).body;
+
+beforeAll(async () => {
+  let bankId = '';
+  s = await startSyncStack({
+    beforeSettings: async (stack) => {
+      bankId = String(stack.clio.emulator.state.bankAccounts.all()[0]!.id);
+    },
+    settings: (day) => ({ invoiceStatus: 'AUTHORISED', billDateFrom: day, syncFromXero: true, clioPaymentBankAccountId: bankId }),
+  });
+  today = s.today;
+  webhookUrl = (await s.stack.control('xero', 'PUT', '/webhooks', {})).url;
+  await settle();
+}, 120_000);
+afterAll(() => s?.stack.stop());
+
+describe('contacts from Xero', () => {
+  it('an edit in Xero reaches the linked Clio contact — shared fields only — and nothing is written back to Xero', async () => {
+    const { contactId, xeroContactId } = await syncedBill('Lighthouse Legal Pty Ltd', 'office@lighthouse.example');
+    const xeroWrites = xeroContactWrites();
+    await xero('POST', '/contacts', {
+      ContactID: xeroContactId,
+      EmailAddress: 'accounts@lighthouse.example',
+      AccountNumber: 'LH-XERO-ONLY',
+      Phones: [{ PhoneType: 'MOBILE', PhoneNumber: '0400 111 222' }],
+      Addresses: [{ AddressType: 'POBOX', AddressLine1: '1 Beacon St', City: 'Sydney', PostalCode: '2000', Country: 'Australia' }],
+    });
+    await settle();
+
+    const c = clioContact(contactId);
+    expect(c.name).toBe('Lighthouse Legal Pty Ltd');
+    expect(c.email_addresses.map((e) => e.address)).toEqual(['accounts@lighthouse.example']);
+    expect(c.phone_numbers).toEqual([expect.objectContaining({ number: '0400 111 222', name: 'Mobile' })]);
+    expect(c.addresses).toEqual([expect.objectContaining({ street: '1 Beacon St', city: 'Sydney', postal_code: '2000', country: 'Australia' })]);
+    expect(JSON.stringify(c)).not.toContain('LH-XERO-ONLY');
+    // Clio's webhook for our own write came back and stopped: no write to Xero.
+    expect(xeroContactWrites()).toBe(xeroWrites);
+    const history = (await record('contact', contactId)).history as { action: string; reason: string }[];
+    expect(history[0]).toMatchObject({ action: 'update', reason: 'edited in Xero' });
+  });
+
+  it('lost Xero webhooks: the sweep alone finds the edit', async () => {
+    const { contactId, xeroContactId } = await syncedBill('Quiet Harbour Pty Ltd', 'hello@quietharbour.example');
+    await loseXeroWebhooks();
+    try {
+      await xero('POST', '/contacts', { ContactID: xeroContactId, EmailAddress: 'billing@quietharbour.example' });
+      await settle();
+      expect(clioContact(contactId).email_addresses.map((e) => e.address)).toEqual(['hello@quietharbour.example']);
+      await s.sweep();
+      expect(clioContact(contactId).email_addresses.map((e) => e.address)).toEqual(['billing@quietharbour.example']);
+    } finally {
+      await restoreXeroWebhooks();
+    }
+  });
+
+  it('the same field changed on both sides goes to the conflict list; keeping Xero’s version makes both sides equal', async () => {
+    const { contactId, xeroContactId } = await syncedBill('Two Minds Pty Ltd', 'one@twominds.example');
+    await loseXeroWebhooks();
+    try {
+      await xero('POST', '/contacts', { ContactID: xeroContactId, EmailAddress: 'xero@twominds.example' });
+      const emailId = clioContact(contactId).email_addresses[0]!.id;
+      await clio('PATCH', `/contacts/${contactId}`, { email_addresses: [{ id: emailId, address: 'clio@twominds.example' }] });
+      await settle();
+    } finally {
+      await restoreXeroWebhooks();
+    }
+    // Nothing was overwritten on either side.
+    expect(clioContact(contactId).email_addresses[0]!.address).toBe('clio@twominds.example');
+    expect(xeroContact(xeroContactId).fields.EmailAddress).toBe('xero@twominds.example');
+    const listed = await s.call('GET', '/api/conflicts');
+    expect(listed.status).toBe(200);
+    expect(listed.body.conflicts).toEqual([
+      expect.objectContaining({
+        kind: 'contact',
+        clioId: String(contactId),
+        fields: [{ field: 'emailAddress', clio: 'clio@twominds.example', xero: 'xero@twominds.example' }],
+      }),
+    ]);
+    expect((await record('contact', contactId)).link).toMatchObject({ state: 'conflict' });
+    expect(await s.errors()).toContainEqual(expect.objectContaining({ code: 'SYNC_CONFLICT', clioIds: [String(contactId)] }));
+
+    expect((await s.call('POST', `/api/conflicts/contact/${contactId}`, { keep: 'sideways' })).status).toBe(400);
+    const resolved = await s.call('POST', `/api/conflicts/contact/${contactId}`, { keep: 'xero' });
+    expect(resolved.status).toBe(200);
+    await settle();
+    expect(clioContact(contactId).email_addresses.map((e) => e.address)).toEqual(['xero@twominds.example']);
+    expect(xeroContact(xeroContactId).fields.EmailAddress).toBe('xero@twominds.example');
+    expect((await s.call('GET', '/api/conflicts')).body.conflicts).toEqual([]);
+    expect((await record('contact', contactId)).link).toMatchObject({ state: 'synced' });
+    expect((await s.errors()).map((e) => e.code)).not.toContain('SYNC_CONFLICT');
+    expect((await s.call('POST', `/api/conflicts/contact/${contactId}`, { keep: 'clio' })).status).toBe(404);
+  });
+
+  it('a burst of 100 alternating edits on both sides ends equal on both, merged once per round — at most one write to each side (no ping-pong)', async () => {
+    const { contactId, xeroContactId } = await syncedBill('Busy Bee Pty Ltd', 'buzz@busybee.example');
+    await clio('PATCH', `/contacts/${contactId}`, { phone_numbers: [{ number: '02 9000 0000', name: 'Work' }] });
+    await settle();
+    const phoneId = clioContact(contactId).phone_numbers[0]!.id;
+    const [clioBefore, xeroBefore] = [await clioContactWrites(), xeroContactWrites()];
+    const EDITS = 100;
+    const ROUND = 10;
+    // Rounds of edits made while the firm's queue is busy (held), so each round's webhooks from both
+    // sides wait together and then run — the case where echoes and real edits interleave. Xero's
+    // 60 calls a minute, not the add-on, sets the pace: every Xero webhook costs one read.
+    for (let round = 0; round < EDITS / ROUND; round++) {
+      await holdFirmQueue(s.stack, s.firmId);
+      for (let i = round * ROUND; i < (round + 1) * ROUND; i++) {
+        if (i % 2 === 0) await clio('PATCH', `/contacts/${contactId}`, { phone_numbers: [{ id: phoneId, number: `02 9000 ${String(i).padStart(4, '0')}` }] });
+        else await xero('POST', '/contacts', { ContactID: xeroContactId, Addresses: [{ AddressType: 'POBOX', AddressLine1: `${i} Hive Lane`, City: 'Sydney' }] });
+      }
+      await s.stack.xero.emulator.webhooks.flush();
+      await s.stack.clio.emulator.flushWebhooks();
+      await releaseFirmQueue();
+      await settle();
+    }
+    await s.sweep();
+    const writes = (await clioContactWrites()) - clioBefore + (xeroContactWrites() - xeroBefore);
+    // The bound: whatever piled up in a round, it is merged once — at most one write to each side
+    // per round (so never more than one per edit); the echoes of those writes cause none.
+    expect(writes).toBeLessThanOrEqual(2 * (EDITS / ROUND));
+    console.info(`burst of ${EDITS} alternating edits: ${writes} writes by the add-on`);
+    expect((await record('contact', contactId)).link).toMatchObject({ state: 'synced' });
+
+    const c = clioContact(contactId);
+    expect(c.phone_numbers.map((p) => p.number)).toEqual(['02 9000 0098']);
+    expect(c.addresses).toEqual([expect.objectContaining({ street: '99 Hive Lane', city: 'Sydney' })]);
+    const x = xeroContact(xeroContactId).fields as { Phones: { PhoneType: string; PhoneNumber: string }[]; Addresses: { AddressLine1: string }[] };
+    expect(x.Phones.filter((p) => p.PhoneNumber)).toEqual([expect.objectContaining({ PhoneType: 'DEFAULT', PhoneNumber: '02 9000 0098' })]);
+    expect(x.Addresses).toEqual([expect.objectContaining({ AddressLine1: '99 Hive Lane' })]);
+    // Idle afterwards: another sweep writes nothing.
+    const [clioIdle, xeroIdle] = [await clioContactWrites(), xeroContactWrites()];
+    await s.sweep();
+    expect([await clioContactWrites(), xeroContactWrites()]).toEqual([clioIdle, xeroIdle]);
+  }, 600_000);
+});
+
+describe('invoices and payments from Xero', () => {
+  it('an invoice edited in Xero: dates, reference and a line’s description and price reach the bill; the time line’s quantity is reported, not dropped', async () => {
+    const { billId, invoiceId } = await syncedBill('Edited In Xero Pty Ltd', 'ap@editedinxero.example', 3600, 300);
+    const inv = s.tenant().invoices.get(invoiceId)!;
+    const line = inv.LineItems[0]!;
+    await xero('POST', '/invoices', {
+      InvoiceID: invoiceId,
+      DueDate: '2027-01-31',
+      Reference: 'PO 4471',
+      LineItems: [{ LineItemID: line.LineItemID, Description: 'Drafting the lease', Quantity: 2, UnitAmount: 320 }],
+    });
+    await settle();
+    const b = bill(billId);
+    expect(b.due_at.slice(0, 10)).toBe('2027-01-31');
+    expect(b.memo).toBe('PO 4471');
+    const clioLine = s
+      .clio()
+      .lineItems.all()
+      .find((l) => l.bill_id === billId)!;
+    expect(clioLine).toMatchObject({ description: 'Drafting the lease', price: 320, quantity: 1 });
+    const errors = await s.errors();
+    expect(errors).toContainEqual(expect.objectContaining({ code: 'XERO_EDIT_NOT_APPLIED', clioIds: [String(billId)] }));
+    const history = (await record('bill', billId)).history as { action: string; reason: string; detail: { detail?: string } }[];
+    expect(history.find((h) => h.reason === 'XERO_EDIT_NOT_APPLIED')?.detail.detail).toMatch(/quantity .* changed to 2 in Xero; Clio keeps 1/);
+    // Clio owns amounts: its total for one hour at 320 is what Xero shows again.
+    expect(s.tenant().invoices.get(invoiceId)!.Total).toBe(billTotals(s.clio(), bill(billId)).total);
+  });
+
+  it('a full payment in Xero marks the bill paid in Clio; the Xero payment is on the record’s history', async () => {
+    const { billId, invoiceId } = await syncedBill('Paid In Full Pty Ltd', 'ap@paidinfull.example');
+    const total = s.tenant().invoices.get(invoiceId)!.Total;
+    await xero('POST', '/payments', { Invoice: { InvoiceID: invoiceId }, Account: { Code: '090' }, Amount: total, Date: today, Reference: 'EFT 1001' });
+    await settle();
+    expect(bill(billId).state).toBe('paid');
+    const r = await record('bill', billId);
+    expect(r.link.xeroPayment).toMatchObject({ state: 'paid', markedPaidInClio: true });
+    expect(r.history[0]).toMatchObject({ action: 'update', reason: 'paid in Xero: bill marked paid in Clio' });
+    expect(JSON.stringify(r.history[0].detail)).toContain('EFT 1001');
+  });
+
+  it('a part payment shows as part paid in Xero; the bill stays unpaid; removing a payment after the bill was marked paid is reported, not undone', async () => {
+    const { billId, invoiceId } = await syncedBill('Bit By Bit Pty Ltd', 'ap@bitbybit.example');
+    const total = s.tenant().invoices.get(invoiceId)!.Total;
+    await xero('POST', '/payments', { Invoice: { InvoiceID: invoiceId }, Account: { Code: '090' }, Amount: 100, Date: today });
+    await settle();
+    expect(bill(billId).state).toBe('awaiting_payment');
+    let r = await record('bill', billId);
+    expect(r.link.xeroPayment).toMatchObject({ state: 'part_paid', paidCents: 10000 });
+    expect(r.history[0]).toMatchObject({ reason: 'part paid in Xero' });
+
+    const rest = await xero('POST', '/payments', {
+      Invoice: { InvoiceID: invoiceId },
+      Account: { Code: '090' },
+      Amount: Math.round((total - 100) * 100) / 100,
+      Date: today,
+    });
+    await settle();
+    expect(bill(billId).state).toBe('paid');
+    const paymentId = (rest.Payments?.[0] ?? rest).PaymentID as string;
+    await xero('POST', `/payments/${paymentId}/delete`);
+    await settle();
+    expect(bill(billId).state).toBe('paid');
+    expect(await s.errors()).toContainEqual(expect.objectContaining({ code: 'XERO_PAYMENT_REMOVED', kind: 'payment', clioIds: [String(billId)] }));
+    r = await record('bill', billId);
+    expect(r.link.xeroPayment).toMatchObject({ state: 'part_paid', markedPaidInClio: true });
+  });
+
+  it('when Clio refuses to mark the bill paid, the error says exactly what to record by hand', async () => {
+    const { billId, invoiceId } = await syncedBill('Refused Pty Ltd', 'ap@refused.example');
+    await clio('PUT', '/switches', { refuse_paid_state: true });
+    try {
+      const total = s.tenant().invoices.get(invoiceId)!.Total;
+      await xero('POST', '/payments', { Invoice: { InvoiceID: invoiceId }, Account: { Code: '090' }, Amount: total, Date: today, Reference: 'CHQ 77' });
+      await settle();
+      expect(bill(billId).state).toBe('awaiting_payment');
+      const group = (await s.errors()).find((e) => e.code === 'CLIO_PAYMENT_NOT_RECORDED' && e.clioIds.includes(String(billId)));
+      expect(group).toBeDefined();
+      const history = (await record('bill', billId)).history as { reason: string; detail: { detail: string } }[];
+      expect(history.find((h) => h.reason === 'CLIO_PAYMENT_NOT_RECORDED')!.detail.detail).toContain(`a payment of ${total.toFixed(2)} on ${today} (reference "CHQ 77")`);
+    } finally {
+      await clio('PUT', '/switches', { refuse_paid_state: false });
+    }
+  });
+
+  it('a Xero payment on an invoice whose bill was edited in Clio meanwhile is reported, and the bill is not marked paid', async () => {
+    const { billId, invoiceId } = await syncedBill('Moving Target Pty Ltd', 'ap@movingtarget.example');
+    await loseXeroWebhooks();
+    try {
+      const total = s.tenant().invoices.get(invoiceId)!.Total;
+      await xero('POST', '/payments', { Invoice: { InvoiceID: invoiceId }, Account: { Code: '090' }, Amount: total, Date: today });
+      const line = s
+        .clio()
+        .lineItems.all()
+        .find((l) => l.bill_id === billId)!;
+      await clio('PATCH', `/line_items/${line.id}`, { price: 350 });
+      await settle();
+      // Xero keeps a paid invoice's amounts: the Clio edit is refused there (the push's own error).
+      expect(await s.errors()).toContainEqual(expect.objectContaining({ code: 'XERO_PAID_LINE_EDIT', clioIds: [String(billId)] }));
+      await s.sweep();
+    } finally {
+      await restoreXeroWebhooks();
+    }
+    expect(bill(billId).state).toBe('awaiting_payment');
+    const history = (await record('bill', billId)).history as { reason: string; detail: { detail: string } }[];
+    expect(history.find((h) => h.reason === 'CLIO_PAYMENT_NOT_RECORDED')!.detail.detail).toMatch(/paid in full in Xero .* total in Clio is now/);
+  });
+
+  it('the INVOICE webhook our own push triggers (or a save without a change) stops before Clio is read', async () => {
+    // The push's own webhooks are lost, so the first one the pull sees is the bookkeeper's save.
+    await loseXeroWebhooks();
+    let synced: Awaited<ReturnType<typeof syncedBill>>;
+    try {
+      synced = await syncedBill('Nothing New Pty Ltd', 'ap@nothingnew.example');
+    } finally {
+      await restoreXeroWebhooks();
+    }
+    await clio('DELETE', '/requests');
+    await xero('POST', '/invoices', { InvoiceID: synced.invoiceId });
+    await settle();
+    expect(s.stack.xero.emulator.webhooks.deliveries.some((d) => d.delivered && d.payload.events.some((e) => e.resourceId === synced.invoiceId))).toBe(true);
+    expect(await clio('GET', '/requests')).toEqual([]);
+  });
+
+  it('an invoice created in Xero stays in Xero', async () => {
+    const before = s.clio().bills.all().length;
+    const contact = [...s.tenant().contacts.values()].find((c) => c.Name === 'Jane Citizen')!;
+    await xero('POST', '/invoices', {
+      Type: 'ACCREC',
+      Contact: { ContactID: contact.ContactID },
+      Date: today,
+      DueDate: today,
+      Status: 'AUTHORISED',
+      LineItems: [{ Description: 'Xero-only work', Quantity: 1, UnitAmount: 50, AccountCode: '200', TaxType: 'OUTPUT' }],
+    });
+    await settle();
+    expect(s.clio().bills.all()).toHaveLength(before);
+  });
+});
