@@ -521,7 +521,7 @@ export async function runSyncBench(opts: SyncBenchOptions): Promise<Record<strin
     return {
       bench: 'sync',
       time_scale: scale,
-      ...(scale === 1 ? {} : { note: 'scaled run: both services\' rate windows (and our pacers\') are 1/time_scale of the real ones' }),
+      ...(scale === 1 ? {} : { note: "scaled run: both services' rate windows (and our pacers') are 1/time_scale of the real ones" }),
       bills: shape.bills,
       contacts: shape.contacts,
       credit_memos: shape.creditMemos,
