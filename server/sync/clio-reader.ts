@@ -1,5 +1,15 @@
 import type { ClioClient } from '../clio/client';
-import type { ClioActivityCategory, ClioAllocation, ClioBill, ClioContact, ClioCreditMemo, ClioInterestCharge, ClioLineItem } from './mapping/clio-records';
+import type {
+  ClioActivityCategory,
+  ClioAllocation,
+  ClioBill,
+  ClioContact,
+  ClioCreditMemo,
+  ClioHardCost,
+  ClioInterestCharge,
+  ClioLineItem,
+  ClioPaymentAllocation,
+} from './mapping/clio-records';
 
 /**
  * Reading what changed in Clio, with exactly the fields the mapping uses. Clio returns only the
@@ -15,6 +25,8 @@ const CONTACT_FIELDS =
   'id,type,name,first_name,last_name,updated_at,email_addresses{address,name,primary},phone_numbers{number,name,primary},addresses{street,city,province,postal_code,country,name,primary}';
 const MEMO_FIELDS = 'id,date,amount,description,voided_at,updated_at,contact{id}';
 const ALLOCATION_FIELDS = 'id,date,amount,voided_at,bill{id},parent{id,type}';
+const PAYMENT_ALLOCATION_FIELDS = 'id,date,amount,interest,voided_at,updated_at,has_online_payment,bill{id},parent{id,type},source_bank_account{id}';
+const HARD_COST_FIELDS = 'id,etag,type,date,quantity,price,total,note,reference,tax_setting,updated_at,vendor{id,name},matter{id,display_number}';
 
 /** Clio pages hold up to 200; ids[] lists are kept to a page so one call answers them. */
 const PAGE = 200;
@@ -106,3 +118,35 @@ export async function readMemoAllocations(clio: ClioClient, q: { billIds?: numbe
   const seen = new Set<number>();
   return out.filter((a) => !seen.has(a.id) && seen.add(a.id));
 }
+
+/**
+ * Payment allocations (parent_type=Payment): by id, of the given bills, or changed since a time.
+ * Clio has no payments endpoint; the allocation is where a payment meets a bill, and it carries
+ * `updated_at` (a void stamps it), so the allocation listing is how payments are swept.
+ */
+export async function readPaymentAllocations(clio: ClioClient, q: { ids?: (string | number)[]; billIds?: number[] }): Promise<ClioPaymentAllocation[]> {
+  const out: ClioPaymentAllocation[] = [];
+  if (q.ids?.length) out.push(...(await byIds<ClioPaymentAllocation>(clio, '/allocations.json', PAYMENT_ALLOCATION_FIELDS, q.ids)));
+  for (const id of q.billIds ?? [])
+    out.push(...(await collect(clio.list<ClioPaymentAllocation>('/allocations.json', { fields: PAYMENT_ALLOCATION_FIELDS, query: { parent_type: 'Payment', bill_id: id } }))));
+  const seen = new Set<number>();
+  return out.filter((a) => a.parent?.type === 'Payment' && !seen.has(a.id) && seen.add(a.id));
+}
+
+export const paymentAllocationPagesSince = (clio: ClioClient, since: string | undefined) =>
+  pagesSince<ClioPaymentAllocation>(clio, '/allocations.json', PAYMENT_ALLOCATION_FIELDS, since, { parent_type: 'Payment' });
+
+/**
+ * The allocations of Clio Payments charges. /clio_payments/payments has no updated_since, so it
+ * is never listed: its webhook names the charges, and this turns them into allocation ids.
+ */
+export async function allocationIdsOfClioPayments(clio: ClioClient, ids: (string | number)[]): Promise<number[]> {
+  const charges = await byIds<{ id: number; allocations?: { id: number }[] | null }>(clio, '/clio_payments/payments.json', 'id,allocations{id}', ids);
+  return charges.flatMap((c) => (c.allocations ?? []).map((a) => a.id));
+}
+
+/** Activities by id (a deleted one is simply absent from the answer). */
+export const readActivities = (clio: ClioClient, ids: (string | number)[]) => byIds<ClioHardCost>(clio, '/activities.json', HARD_COST_FIELDS, ids);
+
+export const hardCostPagesSince = (clio: ClioClient, since: string | undefined) =>
+  pagesSince<ClioHardCost>(clio, '/activities.json', HARD_COST_FIELDS, since, { type: 'HardCostEntry' });

@@ -62,6 +62,10 @@ export const SYNC_ERROR_CODES = {
     cause: 'The invoice was voided or deleted in Xero, so Xero accepts no more changes to it.',
     fix: 'If that was deliberate, void the bill in Clio too. If not, the bill needs a new number in Clio to be sent again as a new invoice.',
   },
+  XERO_RECONCILED: {
+    cause: 'The hard cost changed or was deleted in Clio, but its Xero bank transaction is reconciled with a bank statement line, and Xero allows no change to a reconciled transaction.',
+    fix: 'In Xero, unreconcile the transaction (Bank accounts → the account → Reconciled → Remove & redo), then retry; or undo the change in Clio.',
+  },
   XERO_VALIDATION: {
     cause: 'Xero refused the record.',
     fix: 'Read Xero’s message below, correct the record in Clio, and it retries by itself.',
@@ -97,6 +101,7 @@ export interface RecordFailure {
 }
 
 const RULES: [RegExp, SyncErrorCode][] = [
+  [/has been reconciled/i, 'XERO_RECONCILED'],
   [/archived, or has been deleted|account.*archived/i, 'XERO_ACCOUNT_ARCHIVED'],
   [/TaxType code .* cannot be used|TaxType .*does not exist|TaxType field is mandatory/i, 'XERO_TAX_TYPE_INVALID'],
   [/Account code or ID must be specified|is not a valid code|system account|bank account and cannot be used/i, 'XERO_ACCOUNT_INVALID'],

@@ -1,6 +1,6 @@
 import type { SyncContext } from './context';
 import type { RecordFailure } from './errors';
-import { type LinkKind, type LinkSnapshot, recordFailed, recordPushed, recordWaiting } from './links';
+import { type LinkKind, type LinkSnapshot, recordFailed, recordIgnored, recordPushed, recordWaiting } from './links';
 import { appendLog, type LogEntry, recordFailureGroup, resolveFailures } from './log';
 
 /**
@@ -55,5 +55,11 @@ export async function failed(
 
 export async function waiting(ctx: SyncContext, kind: LinkKind, clioId: string, reason: string, parentClioId?: string): Promise<void> {
   await recordWaiting(ctx.db, ctx.firmId, kind, clioId, reason, parentClioId);
+  await resolveFailures(ctx.db, ctx.firmId, kind, [clioId]);
+}
+
+/** A record that waited or failed and no longer needs to reach Xero (voided in Clio before it got there). */
+export async function ignored(ctx: SyncContext, kind: LinkKind, clioId: string): Promise<void> {
+  await recordIgnored(ctx.db, ctx.firmId, kind, clioId);
   await resolveFailures(ctx.db, ctx.firmId, kind, [clioId]);
 }

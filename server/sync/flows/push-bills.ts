@@ -1,6 +1,6 @@
 import type { Invoice } from 'xero-node';
 import { clioBillUrl, type SyncContext } from '../context';
-import { readActivityCategories, readBillDetails, readCreditMemos, readMemoAllocations } from '../clio-reader';
+import { readActivityCategories, readBillDetails, readCreditMemos, readMemoAllocations, readPaymentAllocations } from '../clio-reader';
 import type { RecordFailure } from '../errors';
 import { claimForCreate, getLinks, type LinkRow, type LinkSnapshot } from '../links';
 import type { ClioBill, ClioLineItem } from '../mapping/clio-records';
@@ -22,6 +22,7 @@ import {
 } from '../xero-writer';
 import { pushContacts } from './push-contacts';
 import { pushCreditMemos } from './push-credit-memos';
+import { pushPayments } from './push-payments';
 
 const KIND = 'bill' as const;
 
@@ -38,7 +39,12 @@ interface Ready {
  */
 export type BillDetails = Awaited<ReturnType<typeof readBillDetails>>;
 
-export async function pushBills(ctx: SyncContext, bills: ClioBill[], opts: { details?: BillDetails }): Promise<void> {
+/**
+ * `payments: 'per_bill'` (a webhook or a resync: a handful of bills) also reads the payments of each
+ * approved bill that changed — Clio has no webhook for a manual payment, but it touches the bill.
+ * The sweep leaves them to its own allocation cursor, one call for every bill.
+ */
+export async function pushBills(ctx: SyncContext, bills: ClioBill[], opts: { details?: BillDetails; payments?: 'per_bill' }): Promise<void> {
   const links = await getLinks(
     ctx.db,
     ctx.firmId,
@@ -70,6 +76,11 @@ export async function pushBills(ctx: SyncContext, bills: ClioBill[], opts: { det
     ready.filter((r) => r.item.action === 'update'),
   );
   await writeEnds(ctx, ends);
+
+  if (opts.payments === 'per_bill') {
+    const paid = inScope.filter((b) => b.state === 'awaiting_payment' || b.state === 'paid');
+    if (paid.length) await pushPayments(ctx, await readPaymentAllocations(ctx.clio, { billIds: paid.map((b) => b.id) }));
+  }
 
   const withCredits = bills.filter((b) => ((b as { credits_issued?: number }).credits_issued ?? 0) > 0 && b.state !== 'void' && b.state !== 'deleted');
   if (withCredits.length) {
