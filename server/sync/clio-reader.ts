@@ -128,7 +128,9 @@ export async function readPaymentAllocations(clio: ClioClient, q: { ids?: (strin
   const out: ClioPaymentAllocation[] = [];
   if (q.ids?.length) out.push(...(await byIds<ClioPaymentAllocation>(clio, '/allocations.json', PAYMENT_ALLOCATION_FIELDS, q.ids)));
   for (const id of q.billIds ?? [])
-    out.push(...(await collect(clio.list<ClioPaymentAllocation>('/allocations.json', { fields: PAYMENT_ALLOCATION_FIELDS, query: { parent_type: 'Payment', bill_id: id } }))));
+    out.push(
+      ...(await collect(clio.list<ClioPaymentAllocation>('/allocations.json', { fields: PAYMENT_ALLOCATION_FIELDS, query: { parent_type: 'Payment', bill_id: id } }))),
+    );
   const seen = new Set<number>();
   return out.filter((a) => a.parent?.type === 'Payment' && !seen.has(a.id) && seen.add(a.id));
 }

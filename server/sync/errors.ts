@@ -63,7 +63,8 @@ export const SYNC_ERROR_CODES = {
     fix: 'If that was deliberate, void the bill in Clio too. If not, the bill needs a new number in Clio to be sent again as a new invoice.',
   },
   XERO_RECONCILED: {
-    cause: 'The hard cost changed or was deleted in Clio, but its Xero bank transaction is reconciled with a bank statement line, and Xero allows no change to a reconciled transaction.',
+    cause:
+      'The hard cost changed or was deleted in Clio, but its Xero bank transaction is reconciled with a bank statement line, and Xero allows no change to a reconciled transaction.',
     fix: 'In Xero, unreconcile the transaction (Bank accounts → the account → Reconciled → Remove & redo), then retry; or undo the change in Clio.',
   },
   XERO_VALIDATION: {

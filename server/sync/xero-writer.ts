@@ -268,11 +268,15 @@ function paymentBody(d: PaymentDraft): Payment {
   return { invoice: { invoiceID: d.invoiceId }, account: { code: d.bankAccountCode }, date: d.date, amount: fromCents(d.amountCents), reference: d.reference };
 }
 
-/** PUT /Payments, one payment per element (not a BatchPayment: see mapping/payments.ts). */
-export async function createPayments(xero: XeroOrgClient, drafts: PaymentDraft[]): Promise<ElementResult<Payment>[]> {
+/**
+ * PUT /Payments, one payment per element (not a BatchPayment: see mapping/payments.ts). `replaces`
+ * (the deleted payment a changed allocation's new one stands for) goes into the Idempotency-Key:
+ * an allocation changed back within Xero's 6-minute memory must create again, not replay the first.
+ */
+export async function createPayments(xero: XeroOrgClient, drafts: PaymentDraft[], replaces: (string | null)[] = []): Promise<ElementResult<Payment>[]> {
   const body = { payments: drafts.map(paymentBody) };
   return perElement(drafts.length, async () => {
-    const res = await xero.write(idempotencyKey(xero.firmId, 'pay-create', body), (api, t, key) => api.createPayments(t, body, false, key));
+    const res = await xero.write(idempotencyKey(xero.firmId, 'pay-create', { body, replaces }), (api, t, key) => api.createPayments(t, body, false, key));
     return elementResults(drafts.length, res.payments, (p) => p.paymentID);
   });
 }
@@ -328,20 +332,29 @@ function spendBody(d: SpendDraft, contactId: string, bankTransactionId?: string)
   return tx;
 }
 
-/** Creates (no id) and updates (with id) "spend money" transactions; POST /BankTransactions does both. */
+/**
+ * Creates (no id) and updates (with id) "spend money" transactions; POST /BankTransactions does
+ * both. The hash each update starts from goes into the Idempotency-Key, so an edit undone within
+ * Xero's 6-minute memory is sent again rather than answered with the first response.
+ */
 export async function saveSpendTransactions(
   xero: XeroOrgClient,
-  items: { draft: SpendDraft; contactId: string; bankTransactionId?: string }[],
+  items: { draft: SpendDraft; contactId: string; bankTransactionId?: string; fromHash?: string | null }[],
 ): Promise<ElementResult<BankTransaction>[]> {
   const body = { bankTransactions: items.map((i) => spendBody(i.draft, i.contactId, i.bankTransactionId)) };
+  const from = items.map((i) => i.fromHash ?? null);
   return perElement(items.length, async () => {
-    const res = await xero.write(idempotencyKey(xero.firmId, 'spend-save', body), (api, t, key) => api.updateOrCreateBankTransactions(t, body, false, UNITDP, key));
+    const res = await xero.write(idempotencyKey(xero.firmId, 'spend-save', { body, from }), (api, t, key) =>
+      api.updateOrCreateBankTransactions(t, body, false, UNITDP, key),
+    );
     return elementResults(items.length, res.bankTransactions, (b) => b.bankTransactionID);
   });
 }
 
 export async function deleteBankTransactions(xero: XeroOrgClient, ids: string[]): Promise<ElementResult<BankTransaction>[]> {
-  const body = { bankTransactions: ids.map((id) => ({ bankTransactionID: id, status: asEnum<BankTransaction['status']>('DELETED') })) } as { bankTransactions: BankTransaction[] };
+  const body = { bankTransactions: ids.map((id) => ({ bankTransactionID: id, status: asEnum<BankTransaction['status']>('DELETED') })) } as {
+    bankTransactions: BankTransaction[];
+  };
   return perElement(ids.length, async () => {
     const res = await xero.write(idempotencyKey(xero.firmId, 'spend-delete', body), (api, t, key) => api.updateOrCreateBankTransactions(t, body, false, UNITDP, key));
     return elementResults(ids.length, res.bankTransactions, (b) => b.bankTransactionID);

@@ -74,7 +74,7 @@ export async function pushHardCosts(ctx: SyncContext, costs: ClioHardCost[], opt
   for (const part of chunk(updates)) {
     const results = await saveSpendTransactions(
       ctx.xero,
-      part.map((w) => ({ draft: w.draft, contactId: w.contactId, bankTransactionId: w.link!.xeroId! })),
+      part.map((w) => ({ draft: w.draft, contactId: w.contactId, bankTransactionId: w.link!.xeroId!, fromHash: w.link!.lastPushedHash })),
     );
     for (const [i, r] of results.entries()) await settle(ctx, part[i]!, r, 'update');
   }

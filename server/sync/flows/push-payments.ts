@@ -17,6 +17,8 @@ interface Create {
   link: LinkRow | undefined;
   draft: PaymentDraft;
   hash: string;
+  /** The deleted Xero payment this one replaces (a changed allocation). */
+  replaces?: string;
 }
 
 const billOf = (a: ClioPaymentAllocation) => String(a.bill!.id);
@@ -79,7 +81,8 @@ export async function pushPayments(ctx: SyncContext, allocations: ClioPaymentAll
     if (item.action === 'fail') {
       if (!ctx.dryRun) await failed(ctx, KIND, id, item.failure!, { dropClaim: true, xeroId: link?.xeroId ?? null });
     } else if (item.action === 'create') creates.push({ allocation: a, link: gone ? undefined : link, draft: item.draft!, hash: hash! });
-    else if (item.action === 'update') deletes.push({ allocation: a, link: link!, then: { allocation: a, link: undefined, draft: item.draft!, hash: hash! } });
+    else if (item.action === 'update')
+      deletes.push({ allocation: a, link: link!, then: { allocation: a, link: undefined, draft: item.draft!, hash: hash!, replaces: link!.xeroId! } });
   }
   if (ctx.dryRun) return;
   for (const d of deletes) {
@@ -138,6 +141,7 @@ async function create(ctx: SyncContext, items: Create[]): Promise<void> {
     const results = await createPayments(
       ctx.xero,
       part.map((c) => c.draft),
+      part.map((c) => c.replaces ?? null),
     );
     for (const [i, r] of results.entries()) {
       const c = part[i]!;

@@ -17,7 +17,10 @@ export const paymentReference = (allocationId: number | string): string => `Clio
 
 export function allocationToPayment(allocation: ClioPaymentAllocation, invoiceId: string, bankAccountCode: string | null): Mapped<PaymentDraft> {
   if (!bankAccountCode) {
-    return { ok: false, problem: { code: 'SETTINGS_INCOMPLETE', detail: 'Choose the Xero bank account Clio payments go to ("Match Clio payments to Xero bank account").' } };
+    return {
+      ok: false,
+      problem: { code: 'SETTINGS_INCOMPLETE', detail: 'Choose the Xero bank account Clio payments go to ("Match Clio payments to Xero bank account").' },
+    };
   }
   const amountCents = toCents(allocation.amount);
   if (amountCents <= 0) return { ok: false, problem: { code: 'CLIO_RECORD_INCOMPLETE', detail: `Payment allocation ${allocation.id} has no amount.` } };

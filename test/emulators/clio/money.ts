@@ -53,7 +53,10 @@ export interface ClientPaymentInput extends PaymentInput {
  * false (UNCONFIRMED: the order Clio applies a payment in; the split into two allocations follows
  * the Allocation schema's `interest` flag).
  */
-export function recordClientPayment(state: ClioState, input: ClientPaymentInput): { payment: Payment; allocations: Allocation[]; clioPayment: ClioPaymentsPayment | null } {
+export function recordClientPayment(
+  state: ClioState,
+  input: ClientPaymentInput,
+): { payment: Payment; allocations: Allocation[]; clioPayment: ClioPaymentsPayment | null } {
   const amount = round2(input.amount);
   if (!(amount > 0)) throw invalid('Amount must be greater than 0');
   const spread = round2(input.allocations.reduce((sum, a) => sum + a.amount, 0));
