@@ -371,3 +371,21 @@ export async function findSpendTransactions(xero: XeroOrgClient, references: str
   }
   return out;
 }
+
+/**
+ * Removes one credit-note allocation (DELETE /CreditNotes/{id}/Allocations/{allocationId}): the
+ * credit is free again and the invoice owes the amount. Already gone in Xero (404) counts as done.
+ */
+export async function deleteCreditNoteAllocation(xero: XeroOrgClient, creditNoteId: string, allocationId: string): Promise<ElementResult<{ allocationID?: string }>> {
+  try {
+    await xero.write(idempotencyKey(xero.firmId, 'cn-unalloc', { creditNoteId, allocationId }), (api, t) =>
+      api.deleteCreditNoteAllocations(t, creditNoteId, allocationId),
+    );
+    return { ok: true, record: { allocationID: allocationId } };
+  } catch (err) {
+    if (err instanceof XeroApiError && err.kind === 'not_found') return { ok: true, record: { allocationID: allocationId } };
+    if (err instanceof XeroApiError && err.kind === 'validation')
+      return { ok: false, failure: classifyXeroMessages(err.validationMessages.length ? err.validationMessages : [err.message]) };
+    throw err;
+  }
+}

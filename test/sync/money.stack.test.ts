@@ -241,22 +241,59 @@ describe('payments to Xero', { timeout: 120_000 }, () => {
     expect(dueOn(b.number)).toBe(Math.round((b.total + 5 - 100) * 100) / 100);
   });
 
-  it('a payment whose webhook never came is found by the sweep’s allocation cursor, and sent once', async () => {
+  it('a credit memo reallocated in Clio moves its Xero allocation; voided, its note is voided and the invoice owes again', async () => {
+    const { matterId } = await client('Credit Mover Pty Ltd');
+    const b1 = await approvedBill(matterId, 300);
+    const b2 = await approvedBill(matterId, 310);
+    const memo = await clio('POST', `/bills/${b1.id}/credit_memos`, { amount: 50, description: 'Goodwill' });
+    await s.settled();
+    const note = () => [...s.tenant().creditNotes.values()].find((n) => n.ContactID === invoiceOf(b1.number).ContactID)!;
+    const liveAllocations = () => [...s.tenant().allocations.values()].filter((a) => a.CreditNoteID === note().id && !a.IsDeleted);
+    expect(liveAllocations().map((a) => [a.InvoiceID, a.Amount])).toEqual([[invoiceOf(b1.number).id, 50]]);
+    expect(dueOn(b1.number)).toBe(Math.round((b1.total - 50) * 100) / 100);
+
+    await clio('POST', `/credit_memos/${memo.id}/reallocate`, { allocations: [{ bill_id: b2.id, amount: 50 }] });
+    await s.settled();
+    expect(liveAllocations().map((a) => [a.InvoiceID, a.Amount])).toEqual([[invoiceOf(b2.number).id, 50]]);
+    expect(dueOn(b1.number)).toBe(b1.total);
+    expect(dueOn(b2.number)).toBe(Math.round((b2.total - 50) * 100) / 100);
+
+    // The void leaves no bill with credit to wake the bill flow: the sweep's credit-memo cursor finds it.
+    await clio('POST', `/credit_memos/${memo.id}/void`);
+    await s.settled();
+    await s.sweep();
+    expect(liveAllocations()).toEqual([]);
+    expect(note().Status).toBe('VOIDED');
+    expect(dueOn(b2.number)).toBe(b2.total);
+  });
+
+  it('a Clio Payments charge is found by its own webhook alone, and a payment with no webhook by the sweep’s allocation cursor', async () => {
     const { matterId } = await client('Quiet Sweep LLP');
-    const b = await approvedBill(matterId, 150);
-    // Clio stops telling us about bills and Clio Payments (the subscriptions are gone): only the sweep can see the payment.
-    for (const hook of s
-      .clio()
-      .webhooks.all()
-      .filter((w) => w.model === 'bill' || w.model === 'clio_payments_payment'))
-      s.clio().webhooks.remove(hook.id);
-    await pay(b.id, 50, 'clio_payments');
-    expect(paymentsOn(b.number)).toEqual([]);
+    const b1 = await approvedBill(matterId, 150);
+    const b2 = await approvedBill(matterId, 160);
+    const unsubscribe = (model: string) => {
+      for (const hook of s
+        .clio()
+        .webhooks.all()
+        .filter((w) => w.model === model))
+        s.clio().webhooks.remove(hook.id);
+    };
+    // Clio stops telling us about bills: the Clio Payments webhook alone brings the charge.
+    unsubscribe('bill');
+    await pay(b1.id, b1.total, 'clio_payments');
+    expect(paymentsOn(b1.number).map((p) => p.Amount)).toEqual([b1.total]);
+    expect(invoiceOf(b1.number).Status).toBe('PAID');
+
+    // And with no webhook at all, only the sweep can see the next one.
+    unsubscribe('clio_payments_payment');
+    await pay(b2.id, 50, 'clio_payments');
+    expect(paymentsOn(b2.number)).toEqual([]);
     await s.sweep();
-    expect(paymentsOn(b.number).map((p) => [p.Amount, p.Reference])).toEqual([[50, `Clio payment ${allocationsOf(b.id)[0]!.id}`]]);
+    expect(paymentsOn(b2.number).map((p) => [p.Amount, p.Reference])).toEqual([[50, `Clio payment ${allocationsOf(b2.id)[0]!.id}`]]);
     await s.sweep();
-    expect(paymentsOn(b.number)).toHaveLength(1);
-    expect(dueOn(b.number)).toBe(Math.round((b.total - 50) * 100) / 100);
+    expect(paymentsOn(b2.number)).toHaveLength(1);
+    expect(paymentsOn(b1.number)).toHaveLength(1);
+    expect(dueOn(b2.number)).toBe(Math.round((b2.total - 50) * 100) / 100);
   });
 });
 

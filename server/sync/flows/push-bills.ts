@@ -84,9 +84,10 @@ export async function pushBills(ctx: SyncContext, bills: ClioBill[], opts: { det
 
   const withCredits = bills.filter((b) => ((b as { credits_issued?: number }).credits_issued ?? 0) > 0 && b.state !== 'void' && b.state !== 'deleted');
   if (withCredits.length) {
-    const allocations = await readMemoAllocations(ctx.clio, { billIds: withCredits.map((b) => b.id) });
-    const memoIds = [...new Set(allocations.flatMap((a) => (a.parent ? [a.parent.id] : [])))];
-    if (memoIds.length) await pushCreditMemos(ctx, await readCreditMemos(ctx.clio, memoIds), allocations);
+    const onBills = await readMemoAllocations(ctx.clio, { billIds: withCredits.map((b) => b.id) });
+    const memoIds = [...new Set(onBills.flatMap((a) => (a.parent ? [a.parent.id] : [])))];
+    // Each memo's allocations on every bill, voided ones too: a credit moved here left another bill.
+    if (memoIds.length) await pushCreditMemos(ctx, await readCreditMemos(ctx.clio, memoIds), await readMemoAllocations(ctx.clio, { memoIds }));
   }
 }
 

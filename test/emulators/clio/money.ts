@@ -169,11 +169,19 @@ function reopen(state: ClioState, billId: number): void {
 
 const nowStamp = (state: ClioState) => isoSeconds(state.clock.now());
 
+/** Moving a record's money changes the record: its `updated_at` moves (UNCONFIRMED for Clio; it is what `updated_since` on credit memos needs to see a reallocation). */
+function touchParent(state: ClioState, allocation: Allocation): void {
+  if (allocation.parent_type === 'CreditMemo') {
+    if (state.creditMemos.get(allocation.parent_id)) state.creditMemos.update(allocation.parent_id, {});
+  } else if (state.payments.get(allocation.parent_id)) state.payments.update(allocation.parent_id, {});
+}
+
 /** Voids one allocation; its money stays on the payment (or credit memo) as unapplied credit. */
 export function voidAllocation(state: ClioState, allocation: Allocation): Allocation {
   if (allocation.voided_at) throw invalid('Allocation has already been voided');
   const next = state.allocations.update(allocation.id, { voided_at: nowStamp(state) });
   reopen(state, allocation.bill_id);
+  touchParent(state, allocation);
   return next;
 }
 
@@ -224,6 +232,7 @@ export function reallocate(state: ClioState, parent: Payment | CreditMemo, wante
     created.push(...allocate(state, parent, bill, round2(w.amount), false));
     settle(state, bill, parent.date);
   }
+  if (created[0]) touchParent(state, created[0]);
   return created;
 }
 
