@@ -63,8 +63,16 @@ export async function pushPayments(ctx: SyncContext, allocations: ClioPaymentAll
     const billLink = billLinks.get(billOf(a));
     if (!billLink) {
       // Not a bill the sync has taken up (before the start date, say): nothing to pay in Xero.
-      // Should the bill be taken up later, its own sync reads its payments.
-      ctx.plan.push({ kind: KIND, clioId: id, label, action: 'skip', reason: 'its bill is not synced to Xero' });
+      // Should the bill be taken up later, its own sync reads its payments. A dry run links no
+      // bill, so there a bill the same plan creates means its payment is created after it.
+      const billPlanned = ctx.dryRun && ctx.plan.some((p) => p.kind === 'bill' && p.clioId === billOf(a) && p.action === 'create');
+      ctx.plan.push({
+        kind: KIND,
+        clioId: id,
+        label,
+        action: billPlanned ? 'create' : 'skip',
+        reason: billPlanned ? 'after its bill’s invoice is created' : 'its bill is not synced to Xero',
+      });
       continue;
     }
     if (!billLink.xeroId || !PAYABLE.includes(billLink.snapshot?.status ?? '')) {
