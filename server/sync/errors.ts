@@ -51,7 +51,7 @@ export const SYNC_ERROR_CODES = {
     fix: 'Reduce the discount or credit in Clio so the bill total is zero or more.',
   },
   XERO_INVOICE_NOT_AUTHORISED: {
-    cause: 'The credit note waits for its bill’s invoice to be approved in Xero before it can be applied.',
+    cause: 'The credit note or payment waits for its bill’s invoice to be approved in Xero before it can be applied.',
     fix: 'Approve the invoice in Xero, or set new invoices to "awaiting payment" in the sync settings.',
   },
   XERO_CURRENCY_NOT_ENABLED: {
@@ -115,7 +115,7 @@ const RULES: [RegExp, SyncErrorCode][] = [
   [/paid invoice line item|cannot be edited as it has a payment|has payments or credit notes allocated/i, 'XERO_PAID_LINE_EDIT'],
   [/greater than or equal to zero/i, 'XERO_NEGATIVE_TOTAL'],
   [/not subscribed to currency/i, 'XERO_CURRENCY_NOT_ENABLED'],
-  [/must be authorised|only be allocated .*authorised/i, 'XERO_INVOICE_NOT_AUTHORISED'],
+  [/must be authorised|only be allocated .*authorised|only be made against authorised/i, 'XERO_INVOICE_NOT_AUTHORISED'],
   [/not of valid status for modification/i, 'XERO_INVOICE_CLOSED'],
 ];
 

@@ -82,7 +82,9 @@ export async function pushPayments(ctx: SyncContext, allocations: ClioPaymentAll
       continue;
     }
     const mapped = allocationToPayment(a, billLink.xeroId, ctx.settings.paymentBankAccountCode);
-    const hash = mapped.ok ? contentHash(mapped.value) : undefined;
+    // The bank account is left out of the hash: choosing another one in the settings applies to new
+    // payments, and never deletes and re-creates (un-reconciles) the ones already in Xero.
+    const hash = mapped.ok ? contentHash({ ...mapped.value, bankAccountCode: null }) : undefined;
     // A payment deleted in Xero after a void has nothing left to update: a live allocation behind it is a new payment.
     const item = planPush(KIND, id, label, gone ? undefined : link, mapped, hash);
     ctx.plan.push(item);
