@@ -373,6 +373,12 @@ describe('hard costs to Xero', { timeout: 120_000 }, () => {
     expect(spendOf(cost.id)!.Total).toBe(60);
     const group = (await s.errors()).find((e) => e.kind === 'hard_cost' && e.clioIds.includes(String(cost.id)));
     expect(group?.code).toBe('XERO_RECONCILED');
+    // Nor can it be deleted: the deletion waits on the same fix.
+    await clio('DELETE', `/activities/${cost.id}`);
+    await s.settled();
+    expect(spendOf(cost.id)).toMatchObject({ Status: 'AUTHORISED', Total: 60 });
+    const [link] = (await s.links('hard_cost')).filter((l) => l.clio_id === String(cost.id));
+    expect(link).toMatchObject({ state: 'failed', error_code: 'XERO_RECONCILED' });
   });
 
   it('soft costs and time entries never become bank transactions', async () => {

@@ -145,7 +145,10 @@ async function retryUnsettled(ctx: SyncContext, now: Date): Promise<void> {
   const payments = await unsettledClioIds(ctx.db, ctx.firmId, 'payment_allocation', RETRY_BATCH, olderThan);
   if (payments.length) await pushPayments(ctx, await readPaymentAllocations(ctx.clio, { ids: payments }));
   const costs = await unsettledClioIds(ctx.db, ctx.firmId, 'hard_cost', RETRY_BATCH, olderThan);
-  if (costs.length) await pushHardCosts(ctx, await readActivities(ctx.clio, costs));
+  if (costs.length) {
+    const found = await readActivities(ctx.clio, costs);
+    await pushHardCosts(ctx, found, { deletedIds: costs.filter((id) => !found.some((a) => String(a.id) === id)) });
+  }
 }
 
 /** `fresh` reads every record regardless of the cursors (a backfill preview). */
