@@ -310,9 +310,10 @@ export async function findPayments(xero: XeroOrgClient, drafts: PaymentDraft[]):
   );
 }
 
-/** xero-node gives dates as "/Date(ms+0000)/" or ISO strings. */
-function sameDay(value: string | undefined, day: string): boolean {
-  if (!value) return false;
+/** xero-node types Payment.Date as a string but hands back a Date (or "/Date(ms+0000)/" unparsed). */
+function sameDay(value: unknown, day: string): boolean {
+  if (value instanceof Date) return value.toISOString().slice(0, 10) === day;
+  if (typeof value !== 'string') return false;
   const ms = /\/Date\((-?\d+)/.exec(value)?.[1];
   return (ms ? new Date(Number(ms)).toISOString() : value).slice(0, 10) === day;
 }

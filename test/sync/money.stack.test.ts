@@ -409,3 +409,33 @@ describe('hard costs to Xero', { timeout: 120_000 }, () => {
     expect(spendOf(kept.id)).toMatchObject({ Status: 'AUTHORISED', Total: 90 });
   });
 });
+
+describe('a Xero write that times out after Xero saved it', { timeout: 120_000 }, () => {
+  const timeoutAfterCommit = (method: string, pathPrefix: string) =>
+    s.stack.control('xero', 'POST', '/faults', { kind: 'timeout', method, pathPrefix, afterCommit: true, hangMs: 2_500 });
+  const adoptions = (kind: string) =>
+    s.stack.db.selectFrom('sync_log').select(['clio_id', 'reason']).where('firm_id', '=', s.firmId).where('kind', '=', kind).where('action', '=', 'link').execute();
+
+  it('a payment is found again by invoice, amount, date and reference — never paid twice', async () => {
+    const { matterId } = await client('Timeout Payer Ltd');
+    const b = await approvedBill(matterId, 210);
+    await timeoutAfterCommit('PUT', '/api.xro/2.0/Payments');
+    await clio('POST', `/bills/${b.id}/payments`, { amount: 60 });
+    await s.settled('the payment, retried', { allowRetries: true });
+    const allocation = allocationsOf(b.id)[0]!;
+    expect(paymentsOn(b.number).map((p) => [p.Amount, p.Reference])).toEqual([[60, `Clio payment ${allocation.id}`]]);
+    expect((await adoptions('payment_allocation')).map((l) => l.clio_id)).toContain(String(allocation.id));
+  });
+
+  it('a hard cost is found again by its reference — never spent twice', async () => {
+    const { matterId } = await client('Timeout Spender Ltd');
+    const vendor = await clio('POST', '/contacts', { type: 'Company', name: 'Slow Registry' });
+    await timeoutAfterCommit('POST', '/api.xro/2.0/BankTransactions');
+    const cost = await clio('POST', '/activities', { type: 'HardCostEntry', quantity: 1, price: 77, matter: { id: matterId }, vendor: { id: vendor.id } });
+    await s.settled('the hard cost, retried', { allowRetries: true });
+    const found = [...s.tenant().bankTransactions.values()].filter((t) => t.Reference === `Clio hard cost ${cost.id}` && t.Status !== 'DELETED');
+    expect(found.map((t) => t.Total)).toEqual([77]);
+    const [link] = (await s.links('hard_cost')).filter((l) => l.clio_id === String(cost.id));
+    expect(link).toMatchObject({ state: 'synced', xero_id: found[0]!.BankTransactionID });
+  });
+});

@@ -41,7 +41,7 @@ export type BillDetails = Awaited<ReturnType<typeof readBillDetails>>;
 
 /**
  * `payments: 'per_bill'` (a webhook or a resync: a handful of bills) also reads the payments of each
- * approved bill that changed — Clio has no webhook for a manual payment, but it touches the bill.
+ * approved bill — Clio has no webhook for a manual payment, but it touches the bill.
  * The sweep leaves them to its own allocation cursor, one call for every bill.
  */
 export async function pushBills(ctx: SyncContext, bills: ClioBill[], opts: { details?: BillDetails; payments?: 'per_bill' }): Promise<void> {
@@ -78,7 +78,9 @@ export async function pushBills(ctx: SyncContext, bills: ClioBill[], opts: { det
   await writeEnds(ctx, ends);
 
   if (opts.payments === 'per_bill') {
-    const paid = inScope.filter((b) => b.state === 'awaiting_payment' || b.state === 'paid');
+    // Every approved bill named, changed or not: a retried job finds its bill's version already
+    // stored, and its payments must still be read.
+    const paid = bills.filter((b) => b.state === 'awaiting_payment' || b.state === 'paid');
     if (paid.length) await pushPayments(ctx, await readPaymentAllocations(ctx.clio, { billIds: paid.map((b) => b.id) }));
   }
 
