@@ -266,34 +266,35 @@ describe('payments to Xero', { timeout: 120_000 }, () => {
     expect(note().Status).toBe('VOIDED');
     expect(dueOn(b2.number)).toBe(b2.total);
   });
+});
 
-  it('a Clio Payments charge is found by its own webhook alone, and a payment with no webhook by the sweep’s allocation cursor', async () => {
-    const { matterId } = await client('Quiet Sweep LLP');
-    const b1 = await approvedBill(matterId, 150);
-    const b2 = await approvedBill(matterId, 160);
-    const unsubscribe = (model: string) => {
-      for (const hook of s
-        .clio()
-        .webhooks.all()
-        .filter((w) => w.model === model))
-        s.clio().webhooks.remove(hook.id);
-    };
-    // Clio stops telling us about bills: the Clio Payments webhook alone brings the charge.
-    unsubscribe('bill');
-    await pay(b1.id, b1.total, 'clio_payments');
-    expect(paymentsOn(b1.number).map((p) => p.Amount)).toEqual([b1.total]);
-    expect(invoiceOf(b1.number).Status).toBe('PAID');
+describe('a Xero write that times out after Xero saved it', { timeout: 120_000 }, () => {
+  const timeoutAfterCommit = (method: string, pathPrefix: string) =>
+    s.stack.control('xero', 'POST', '/faults', { kind: 'timeout', method, pathPrefix, afterCommit: true, hangMs: 2_500 });
+  const adoptions = (kind: string) =>
+    s.stack.db.selectFrom('sync_log').select(['clio_id', 'reason']).where('firm_id', '=', s.firmId).where('kind', '=', kind).where('action', '=', 'link').execute();
 
-    // And with no webhook at all, only the sweep can see the next one.
-    unsubscribe('clio_payments_payment');
-    await pay(b2.id, 50, 'clio_payments');
-    expect(paymentsOn(b2.number)).toEqual([]);
-    await s.sweep();
-    expect(paymentsOn(b2.number).map((p) => [p.Amount, p.Reference])).toEqual([[50, `Clio payment ${allocationsOf(b2.id)[0]!.id}`]]);
-    await s.sweep();
-    expect(paymentsOn(b2.number)).toHaveLength(1);
-    expect(paymentsOn(b1.number)).toHaveLength(1);
-    expect(dueOn(b2.number)).toBe(Math.round((b2.total - 50) * 100) / 100);
+  it('a payment is found again by invoice, amount, date and reference — never paid twice', async () => {
+    const { matterId } = await client('Timeout Payer Ltd');
+    const b = await approvedBill(matterId, 210);
+    await timeoutAfterCommit('PUT', '/api.xro/2.0/Payments');
+    await clio('POST', `/bills/${b.id}/payments`, { amount: 60 });
+    await s.settled('the payment, retried', { allowRetries: true });
+    const allocation = allocationsOf(b.id)[0]!;
+    expect(paymentsOn(b.number).map((p) => [p.Amount, p.Reference])).toEqual([[60, `Clio payment ${allocation.id}`]]);
+    expect((await adoptions('payment_allocation')).map((l) => l.clio_id)).toContain(String(allocation.id));
+  });
+
+  it('a hard cost is found again by its reference — never spent twice', async () => {
+    const { matterId } = await client('Timeout Spender Ltd');
+    const vendor = await clio('POST', '/contacts', { type: 'Company', name: 'Slow Registry' });
+    await timeoutAfterCommit('POST', '/api.xro/2.0/BankTransactions');
+    const cost = await clio('POST', '/activities', { type: 'HardCostEntry', quantity: 1, price: 77, matter: { id: matterId }, vendor: { id: vendor.id } });
+    await s.settled('the hard cost, retried', { allowRetries: true });
+    const found = [...s.tenant().bankTransactions.values()].filter((t) => t.Reference === `Clio hard cost ${cost.id}` && t.Status !== 'DELETED');
+    expect(found.map((t) => t.Total)).toEqual([77]);
+    const [link] = (await s.links('hard_cost')).filter((l) => l.clio_id === String(cost.id));
+    expect(link).toMatchObject({ state: 'synced', xero_id: found[0]!.BankTransactionID });
   });
 });
 
@@ -410,32 +411,34 @@ describe('hard costs to Xero', { timeout: 120_000 }, () => {
   });
 });
 
-describe('a Xero write that times out after Xero saved it', { timeout: 120_000 }, () => {
-  const timeoutAfterCommit = (method: string, pathPrefix: string) =>
-    s.stack.control('xero', 'POST', '/faults', { kind: 'timeout', method, pathPrefix, afterCommit: true, hangMs: 2_500 });
-  const adoptions = (kind: string) =>
-    s.stack.db.selectFrom('sync_log').select(['clio_id', 'reason']).where('firm_id', '=', s.firmId).where('kind', '=', kind).where('action', '=', 'link').execute();
+// Last: it unsubscribes from Clio's bill and Clio Payments webhooks, which the tests above rely on.
+describe('payments without webhooks', { timeout: 120_000 }, () => {
+  it('a Clio Payments charge is found by its own webhook alone, and a payment with no webhook by the sweep’s allocation cursor', async () => {
+    const { matterId } = await client('Quiet Sweep LLP');
+    const b1 = await approvedBill(matterId, 150);
+    const b2 = await approvedBill(matterId, 160);
+    const unsubscribe = (model: string) => {
+      for (const hook of s
+        .clio()
+        .webhooks.all()
+        .filter((w) => w.model === model))
+        s.clio().webhooks.remove(hook.id);
+    };
+    // Clio stops telling us about bills: the Clio Payments webhook alone brings the charge.
+    unsubscribe('bill');
+    await pay(b1.id, b1.total, 'clio_payments');
+    expect(paymentsOn(b1.number).map((p) => p.Amount)).toEqual([b1.total]);
+    expect(invoiceOf(b1.number).Status).toBe('PAID');
 
-  it('a payment is found again by invoice, amount, date and reference — never paid twice', async () => {
-    const { matterId } = await client('Timeout Payer Ltd');
-    const b = await approvedBill(matterId, 210);
-    await timeoutAfterCommit('PUT', '/api.xro/2.0/Payments');
-    await clio('POST', `/bills/${b.id}/payments`, { amount: 60 });
-    await s.settled('the payment, retried', { allowRetries: true });
-    const allocation = allocationsOf(b.id)[0]!;
-    expect(paymentsOn(b.number).map((p) => [p.Amount, p.Reference])).toEqual([[60, `Clio payment ${allocation.id}`]]);
-    expect((await adoptions('payment_allocation')).map((l) => l.clio_id)).toContain(String(allocation.id));
-  });
-
-  it('a hard cost is found again by its reference — never spent twice', async () => {
-    const { matterId } = await client('Timeout Spender Ltd');
-    const vendor = await clio('POST', '/contacts', { type: 'Company', name: 'Slow Registry' });
-    await timeoutAfterCommit('POST', '/api.xro/2.0/BankTransactions');
-    const cost = await clio('POST', '/activities', { type: 'HardCostEntry', quantity: 1, price: 77, matter: { id: matterId }, vendor: { id: vendor.id } });
-    await s.settled('the hard cost, retried', { allowRetries: true });
-    const found = [...s.tenant().bankTransactions.values()].filter((t) => t.Reference === `Clio hard cost ${cost.id}` && t.Status !== 'DELETED');
-    expect(found.map((t) => t.Total)).toEqual([77]);
-    const [link] = (await s.links('hard_cost')).filter((l) => l.clio_id === String(cost.id));
-    expect(link).toMatchObject({ state: 'synced', xero_id: found[0]!.BankTransactionID });
+    // And with no webhook at all, only the sweep can see the next one.
+    unsubscribe('clio_payments_payment');
+    await pay(b2.id, 50, 'clio_payments');
+    expect(paymentsOn(b2.number)).toEqual([]);
+    await s.sweep();
+    expect(paymentsOn(b2.number).map((p) => [p.Amount, p.Reference])).toEqual([[50, `Clio payment ${allocationsOf(b2.id)[0]!.id}`]]);
+    await s.sweep();
+    expect(paymentsOn(b2.number)).toHaveLength(1);
+    expect(paymentsOn(b1.number)).toHaveLength(1);
+    expect(dueOn(b2.number)).toBe(Math.round((b2.total - 50) * 100) / 100);
   });
 });
