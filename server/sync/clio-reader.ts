@@ -1,5 +1,15 @@
 import type { ClioClient } from '../clio/client';
-import type { ClioActivityCategory, ClioAllocation, ClioBill, ClioContact, ClioCreditMemo, ClioInterestCharge, ClioLineItem } from './mapping/clio-records';
+import type {
+  ClioActivityCategory,
+  ClioAllocation,
+  ClioBill,
+  ClioContact,
+  ClioCreditMemo,
+  ClioHardCost,
+  ClioInterestCharge,
+  ClioLineItem,
+  ClioPaymentAllocation,
+} from './mapping/clio-records';
 
 /**
  * Reading what changed in Clio, with exactly the fields the mapping uses. Clio returns only the
@@ -16,6 +26,8 @@ export const CONTACT_FIELDS =
   'id,etag,type,name,first_name,last_name,updated_at,email_addresses{id,address,name,primary},phone_numbers{id,number,name,primary},addresses{id,street,city,province,postal_code,country,name,primary}';
 const MEMO_FIELDS = 'id,date,amount,description,voided_at,updated_at,contact{id}';
 const ALLOCATION_FIELDS = 'id,date,amount,voided_at,bill{id},parent{id,type}';
+const PAYMENT_ALLOCATION_FIELDS = 'id,date,amount,interest,voided_at,updated_at,has_online_payment,bill{id},parent{id,type},source_bank_account{id}';
+const HARD_COST_FIELDS = 'id,etag,type,date,quantity,price,total,note,reference,tax_setting,updated_at,vendor{id,name},matter{id,display_number}';
 
 /** Clio pages hold up to 200; ids[] lists are kept to a page so one call answers them. */
 const PAGE = 200;
@@ -70,9 +82,9 @@ export const billIdsOfMatter = async (clio: ClioClient, matterId: string) =>
   (await collect(clio.list<{ id: number }>('/bills.json', { fields: 'id', query: { matter_id: matterId } }))).map((b) => b.id);
 
 /**
- * Each bill's line items, interest charges and credit-memo allocations. For a handful of bills,
- * one call per bill (and only for bills with interest or credits); for a backfill, every line item
- * in one listing (a few hundred per call) is far cheaper.
+ * Each bill's line items and interest charges (one call per bill, interest only where there is
+ * some), or for a backfill every line item, interest charge, credit memo and credit allocation in
+ * one listing each (a few hundred per call), which is far cheaper.
  */
 export async function readBillDetails(
   clio: ClioClient,
@@ -90,8 +102,7 @@ export async function readBillDetails(
     for await (const item of clio.list<ClioLineItem>('/line_items.json', { fields: LINE_FIELDS })) put(lines, item);
     if (withInterest.length) for await (const item of clio.list<ClioInterestCharge>('/interest_charges.json', { fields: INTEREST_FIELDS })) put(interest, item);
     if (withCredits.length) {
-      const ids = new Set(withCredits.map((b) => b.id));
-      memoAllocations = (await readMemoAllocations(clio, {})).filter((a) => a.bill && ids.has(a.bill.id));
+      memoAllocations = await readMemoAllocations(clio, {});
       memos = await collect(clio.list<ClioCreditMemo>('/credit_memos.json', { fields: MEMO_FIELDS }));
     }
   } else {
@@ -101,7 +112,6 @@ export async function readBillDetails(
     for (const bill of withInterest) {
       for await (const item of clio.list<ClioInterestCharge>('/interest_charges.json', { fields: INTEREST_FIELDS, query: { bill_id: bill.id } })) put(interest, item);
     }
-    if (withCredits.length) memoAllocations = await readMemoAllocations(clio, { billIds: withCredits.map((b) => b.id) });
   }
   return { lines, interest, memoAllocations, ...(memos ? { memos } : {}) };
 }
@@ -117,3 +127,37 @@ export async function readMemoAllocations(clio: ClioClient, q: { billIds?: numbe
   const seen = new Set<number>();
   return out.filter((a) => !seen.has(a.id) && seen.add(a.id));
 }
+
+/**
+ * Payment allocations (parent_type=Payment): by id, of the given bills, or changed since a time.
+ * Clio has no payments endpoint; the allocation is where a payment meets a bill, and it carries
+ * `updated_at` (a void stamps it), so the allocation listing is how payments are swept.
+ */
+export async function readPaymentAllocations(clio: ClioClient, q: { ids?: (string | number)[]; billIds?: number[] }): Promise<ClioPaymentAllocation[]> {
+  const out: ClioPaymentAllocation[] = [];
+  if (q.ids?.length) out.push(...(await byIds<ClioPaymentAllocation>(clio, '/allocations.json', PAYMENT_ALLOCATION_FIELDS, q.ids)));
+  for (const id of q.billIds ?? [])
+    out.push(
+      ...(await collect(clio.list<ClioPaymentAllocation>('/allocations.json', { fields: PAYMENT_ALLOCATION_FIELDS, query: { parent_type: 'Payment', bill_id: id } }))),
+    );
+  const seen = new Set<number>();
+  return out.filter((a) => a.parent?.type === 'Payment' && !seen.has(a.id) && seen.add(a.id));
+}
+
+export const paymentAllocationPagesSince = (clio: ClioClient, since: string | undefined) =>
+  pagesSince<ClioPaymentAllocation>(clio, '/allocations.json', PAYMENT_ALLOCATION_FIELDS, since, { parent_type: 'Payment' });
+
+/**
+ * The allocations of Clio Payments charges. /clio_payments/payments has no updated_since, so it
+ * is never listed: its webhook names the charges, and this turns them into allocation ids.
+ */
+export async function allocationIdsOfClioPayments(clio: ClioClient, ids: (string | number)[]): Promise<number[]> {
+  const charges = await byIds<{ id: number; allocations?: { id: number }[] | null }>(clio, '/clio_payments/payments.json', 'id,allocations{id}', ids);
+  return charges.flatMap((c) => (c.allocations ?? []).map((a) => a.id));
+}
+
+/** Activities by id (a deleted one is simply absent from the answer). */
+export const readActivities = (clio: ClioClient, ids: (string | number)[]) => byIds<ClioHardCost>(clio, '/activities.json', HARD_COST_FIELDS, ids);
+
+export const hardCostPagesSince = (clio: ClioClient, since: string | undefined) =>
+  pagesSince<ClioHardCost>(clio, '/activities.json', HARD_COST_FIELDS, since, { type: 'HardCostEntry' });

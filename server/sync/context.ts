@@ -31,3 +31,4 @@ export interface SyncContext {
 }
 
 export const clioBillUrl = (ctx: SyncContext, billId: number | string) => `${ctx.clioWebUrl}/nc/#/bills/${billId}`;
+export const clioActivityUrl = (ctx: SyncContext, activityId: number | string) => `${ctx.clioWebUrl}/nc/#/activities/${activityId}`;

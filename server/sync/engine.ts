@@ -8,7 +8,7 @@ import { getSettings } from '../settings/repository';
 import type { SyncSettings } from '../settings/model';
 import { openXeroForFirm, type XeroClientDeps } from '../xero/client';
 import { XeroNotConnectedError } from '../xero/errors';
-import { billIdsOfMatter, readBills, readCreditMemos, readMemoAllocations } from './clio-reader';
+import { allocationIdsOfClioPayments, billIdsOfMatter, readActivities, readBills, readCreditMemos, readMemoAllocations, readPaymentAllocations } from './clio-reader';
 import type { SyncContext } from './context';
 import { isConnectionLost, isDailyLimit, type SyncErrorCode } from './errors';
 import { pushBills } from './flows/push-bills';
@@ -16,6 +16,8 @@ import { pushContacts } from './flows/push-contacts';
 import { pushCreditMemos } from './flows/push-credit-memos';
 import { pullFromXero } from './flows/pull';
 import { resolveContactConflict } from './flows/pull-contacts';
+import { pushHardCosts } from './flows/push-hard-costs';
+import { pushPayments } from './flows/push-payments';
 import { sweep } from './flows/sweep';
 import { recordFirmFailure, resolveFirmFailure } from './log';
 import type { PlanItem } from './plan';
@@ -113,10 +115,10 @@ export function createSyncEngine(deps: SyncEngineDeps) {
     await run(p.firmId, `${p.reason}:${p.kind}`, async (ctx) => {
       switch (p.kind) {
         case 'bill':
-          await pushBills(ctx, await readBills(ctx.clio, p.ids), {});
+          await pushBills(ctx, await readBills(ctx.clio, p.ids), { payments: 'per_bill' });
           break;
         case 'matter':
-          for (const matterId of p.ids) await pushBills(ctx, await readBills(ctx.clio, await billIdsOfMatter(ctx.clio, matterId)), {});
+          for (const matterId of p.ids) await pushBills(ctx, await readBills(ctx.clio, await billIdsOfMatter(ctx.clio, matterId)), { payments: 'per_bill' });
           break;
         case 'contact':
           await pushContacts(ctx, p.ids, { create: p.reason === 'manual', refreshLinked: true });
@@ -126,10 +128,17 @@ export function createSyncEngine(deps: SyncEngineDeps) {
           await pushCreditMemos(ctx, await readCreditMemos(ctx.clio, ids), await readMemoAllocations(ctx.clio, { memoIds: ids }));
           break;
         }
-        case 'activity':
+        case 'activity': {
+          // A bill's own webhook covers its lines; here an expense is a hard cost or nothing. One
+          // asked for and not found was deleted in Clio.
+          const found = await readActivities(ctx.clio, p.ids);
+          const deletedIds = p.ids.filter((id) => !found.some((a) => String(a.id) === id));
+          await pushHardCosts(ctx, found, { deletedIds });
+          break;
+        }
         case 'clio_payments_payment':
-          // Hard costs and Clio Payments sync with the money issue; a bill's own webhook covers its lines.
-          ctx.logger.debug({ kind: p.kind }, 'no flow for this kind yet');
+          // Clio Payments has no updated_since: its webhook names the charge, whose allocations are the payments.
+          await pushPayments(ctx, await readPaymentAllocations(ctx.clio, { ids: await allocationIdsOfClioPayments(ctx.clio, p.ids) }));
           break;
         default: {
           const unknownKind: never = p;

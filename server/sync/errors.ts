@@ -51,7 +51,7 @@ export const SYNC_ERROR_CODES = {
     fix: 'Reduce the discount or credit in Clio so the bill total is zero or more.',
   },
   XERO_INVOICE_NOT_AUTHORISED: {
-    cause: 'The credit note waits for its bill’s invoice to be approved in Xero before it can be applied.',
+    cause: 'The credit note or payment waits for its bill’s invoice to be approved in Xero before it can be applied.',
     fix: 'Approve the invoice in Xero, or set new invoices to "awaiting payment" in the sync settings.',
   },
   XERO_CURRENCY_NOT_ENABLED: {
@@ -61,6 +61,11 @@ export const SYNC_ERROR_CODES = {
   XERO_INVOICE_CLOSED: {
     cause: 'The invoice was voided or deleted in Xero, so Xero accepts no more changes to it.',
     fix: 'If that was deliberate, void the bill in Clio too. If not, the bill needs a new number in Clio to be sent again as a new invoice.',
+  },
+  XERO_RECONCILED: {
+    cause:
+      'The hard cost changed or was deleted in Clio, but its Xero bank transaction is reconciled with a bank statement line, and Xero allows no change to a reconciled transaction.',
+    fix: 'In Xero, unreconcile the transaction (Bank accounts → the account → Reconciled → Remove & redo), then retry; or undo the change in Clio.',
   },
   XERO_VALIDATION: {
     cause: 'Xero refused the record.',
@@ -113,6 +118,7 @@ export interface RecordFailure {
 }
 
 const RULES: [RegExp, SyncErrorCode][] = [
+  [/has been reconciled/i, 'XERO_RECONCILED'],
   [/archived, or has been deleted|account.*archived/i, 'XERO_ACCOUNT_ARCHIVED'],
   [/TaxType code .* cannot be used|TaxType .*does not exist|TaxType field is mandatory/i, 'XERO_TAX_TYPE_INVALID'],
   [/Account code or ID must be specified|is not a valid code|system account|bank account and cannot be used/i, 'XERO_ACCOUNT_INVALID'],
@@ -125,7 +131,7 @@ const RULES: [RegExp, SyncErrorCode][] = [
   [/paid invoice line item|cannot be edited as it has a payment|has payments or credit notes allocated/i, 'XERO_PAID_LINE_EDIT'],
   [/greater than or equal to zero/i, 'XERO_NEGATIVE_TOTAL'],
   [/not subscribed to currency/i, 'XERO_CURRENCY_NOT_ENABLED'],
-  [/must be authorised|only be allocated .*authorised/i, 'XERO_INVOICE_NOT_AUTHORISED'],
+  [/must be authorised|only be allocated .*authorised|only be made against authorised/i, 'XERO_INVOICE_NOT_AUTHORISED'],
   [/not of valid status for modification/i, 'XERO_INVOICE_CLOSED'],
 ];
 

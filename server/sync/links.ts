@@ -12,7 +12,7 @@ import type { ContactDraft } from './mapping/xero-drafts';
  * need (LineItemIDs, the name a contact was created under) in `base_snapshot`.
  */
 
-export type LinkKind = 'contact' | 'bill' | 'credit_memo' | 'credit_allocation';
+export type LinkKind = 'contact' | 'bill' | 'credit_memo' | 'credit_allocation' | 'payment_allocation' | 'hard_cost';
 
 export interface LinkRow {
   clioId: string;

@@ -1,6 +1,6 @@
 import type { SyncContext } from './context';
 import type { RecordFailure } from './errors';
-import { type LinkKind, type LinkSnapshot, recordConflict, recordFailed, recordPushed, recordWaiting } from './links';
+import { type LinkKind, type LinkSnapshot, recordConflict, recordFailed, recordIgnored, recordPushed, recordWaiting } from './links';
 import { appendLog, type LogEntry, recordFailureGroup, resolveFailures } from './log';
 
 /**
@@ -92,4 +92,10 @@ export async function reported(
     },
   ]);
   await recordFailureGroup(ctx.db, ctx.firmId, groupKind, r.clioId, r.failure);
+}
+
+/** A record that waited or failed and no longer needs to reach Xero (voided in Clio before it got there). */
+export async function ignored(ctx: SyncContext, kind: LinkKind, clioId: string): Promise<void> {
+  await recordIgnored(ctx.db, ctx.firmId, kind, clioId);
+  await resolveFailures(ctx.db, ctx.firmId, kind, [clioId]);
 }

@@ -1,10 +1,10 @@
 import { createHash } from 'node:crypto';
-import type { Contact, CreditNote, Invoice, LineItem } from 'xero-node';
+import type { BankTransaction, Contact, CreditNote, Invoice, LineItem, Payment } from 'xero-node';
 import type { XeroOrgClient } from '../xero/client';
 import { XeroApiError } from '../xero/errors';
 import { classifyXeroMessages, type RecordFailure } from './errors';
 import { fromCents } from './mapping/money';
-import type { ContactDraft, CreditNoteDraft, DraftLine, InvoiceDraft } from './mapping/xero-drafts';
+import type { ContactDraft, CreditNoteDraft, DraftLine, InvoiceDraft, PaymentDraft, SpendDraft } from './mapping/xero-drafts';
 
 /**
  * Writes to Xero in batches of up to 50 with summarizeErrors=false, reading each element's result
@@ -276,4 +276,131 @@ export async function allocateCreditNote(
     return elementResults(1, res.allocations as { allocationID?: string; validationErrors?: { message?: string }[] }[] | undefined, (a) => a.allocationID);
   });
   return result!;
+}
+
+function paymentBody(d: PaymentDraft): Payment {
+  return { invoice: { invoiceID: d.invoiceId }, account: { code: d.bankAccountCode }, date: d.date, amount: fromCents(d.amountCents), reference: d.reference };
+}
+
+/**
+ * PUT /Payments, one payment per element (not a BatchPayment: see mapping/payments.ts). `replaces`
+ * (the deleted payment a changed allocation's new one stands for) goes into the Idempotency-Key:
+ * an allocation changed back within Xero's 6-minute memory must create again, not replay the first.
+ */
+export async function createPayments(xero: XeroOrgClient, drafts: PaymentDraft[], replaces: (string | null)[] = []): Promise<ElementResult<Payment>[]> {
+  const body = { payments: drafts.map(paymentBody) };
+  return perElement(drafts.length, async () => {
+    const res = await xero.write(idempotencyKey(xero.firmId, 'pay-create', { body, replaces }), (api, t, key) => api.createPayments(t, body, false, key));
+    return elementResults(drafts.length, res.payments, (p) => p.paymentID);
+  });
+}
+
+/** Xero payments are immutable: the one change there is, POST /Payments/{id} {"Status":"DELETED"}. */
+export async function deletePayment(xero: XeroOrgClient, paymentId: string): Promise<ElementResult<Payment>> {
+  const body = { status: 'DELETED' };
+  const [result] = await perElement(1, async () => {
+    const res = await xero.write(idempotencyKey(xero.firmId, `pay-delete-${paymentId}`, body), (api, t, key) => api.deletePayment(t, paymentId, body, key));
+    return elementResults(1, res.payments, (p) => p.paymentID);
+  });
+  return result!;
+}
+
+/**
+ * Payments carry no number to look them up by, so a payment whose create may have landed is
+ * found by what identifies it: its invoice, amount and date, and the Reference we always send
+ * (`Clio payment <allocation id>`); deleted ones are left out.
+ */
+export async function findPayments(xero: XeroOrgClient, drafts: PaymentDraft[]): Promise<Payment[]> {
+  const out: Payment[] = [];
+  for (const part of chunk(drafts, 25)) {
+    const where = part.map((d) => `Reference==${quote(d.reference)}`).join(' OR ');
+    const body = await xero.read((api, t) => api.getPayments(t, undefined, where, undefined, 1, 100));
+    out.push(...(body.payments ?? []).filter((p) => p.status !== asEnum('DELETED')));
+  }
+  return out.filter((p) =>
+    drafts.some(
+      (d) => p.reference === d.reference && p.invoice?.invoiceID === d.invoiceId && Math.round((p.amount ?? 0) * 100) === d.amountCents && sameDay(p.date, d.date),
+    ),
+  );
+}
+
+/** xero-node types Payment.Date as a string but hands back a Date (or "/Date(ms+0000)/" unparsed). */
+function sameDay(value: unknown, day: string): boolean {
+  if (value instanceof Date) return value.toISOString().slice(0, 10) === day;
+  if (typeof value !== 'string') return false;
+  const ms = /\/Date\((-?\d+)/.exec(value)?.[1];
+  return (ms ? new Date(Number(ms)).toISOString() : value).slice(0, 10) === day;
+}
+
+function spendBody(d: SpendDraft, contactId: string, bankTransactionId?: string): BankTransaction {
+  const tx: BankTransaction = {
+    type: asEnum('SPEND'),
+    contact: { contactID: contactId },
+    bankAccount: { code: d.bankAccountCode },
+    date: d.date,
+    reference: d.reference,
+    url: d.url,
+    lineAmountTypes: asEnum(d.lineAmountTypes),
+    lineItems: [{ description: d.description, quantity: 1, unitAmount: fromCents(d.amountCents), accountCode: d.accountCode }],
+  };
+  if (bankTransactionId) tx.bankTransactionID = bankTransactionId;
+  return tx;
+}
+
+/**
+ * Creates (no id) and updates (with id) "spend money" transactions; POST /BankTransactions does
+ * both. The hash each update starts from goes into the Idempotency-Key, so an edit undone within
+ * Xero's 6-minute memory is sent again rather than answered with the first response.
+ */
+export async function saveSpendTransactions(
+  xero: XeroOrgClient,
+  items: { draft: SpendDraft; contactId: string; bankTransactionId?: string; fromHash?: string | null }[],
+): Promise<ElementResult<BankTransaction>[]> {
+  const body = { bankTransactions: items.map((i) => spendBody(i.draft, i.contactId, i.bankTransactionId)) };
+  const from = items.map((i) => i.fromHash ?? null);
+  return perElement(items.length, async () => {
+    const res = await xero.write(idempotencyKey(xero.firmId, 'spend-save', { body, from }), (api, t, key) =>
+      api.updateOrCreateBankTransactions(t, body, false, UNITDP, key),
+    );
+    return elementResults(items.length, res.bankTransactions, (b) => b.bankTransactionID);
+  });
+}
+
+export async function deleteBankTransactions(xero: XeroOrgClient, ids: string[]): Promise<ElementResult<BankTransaction>[]> {
+  const body = { bankTransactions: ids.map((id) => ({ bankTransactionID: id, status: asEnum<BankTransaction['status']>('DELETED') })) } as {
+    bankTransactions: BankTransaction[];
+  };
+  return perElement(ids.length, async () => {
+    const res = await xero.write(idempotencyKey(xero.firmId, 'spend-delete', body), (api, t, key) => api.updateOrCreateBankTransactions(t, body, false, UNITDP, key));
+    return elementResults(ids.length, res.bankTransactions, (b) => b.bankTransactionID);
+  });
+}
+
+/** Spend transactions by the Reference we send (`Clio hard cost <id>`), for a create that may have landed. */
+export async function findSpendTransactions(xero: XeroOrgClient, references: string[]): Promise<BankTransaction[]> {
+  const out: BankTransaction[] = [];
+  for (const part of chunk([...new Set(references)], 25)) {
+    const where = part.map((r) => `Reference==${quote(r)}`).join(' OR ');
+    const body = await xero.read((api, t) => api.getBankTransactions(t, undefined, where, undefined, 1, UNITDP, 100));
+    out.push(...(body.bankTransactions ?? []).filter((b) => b.status !== asEnum('DELETED')));
+  }
+  return out;
+}
+
+/**
+ * Removes one credit-note allocation (DELETE /CreditNotes/{id}/Allocations/{allocationId}): the
+ * credit is free again and the invoice owes the amount. Already gone in Xero (404) counts as done.
+ */
+export async function deleteCreditNoteAllocation(xero: XeroOrgClient, creditNoteId: string, allocationId: string): Promise<ElementResult<{ allocationID?: string }>> {
+  try {
+    await xero.write(idempotencyKey(xero.firmId, 'cn-unalloc', { creditNoteId, allocationId }), (api, t) =>
+      api.deleteCreditNoteAllocations(t, creditNoteId, allocationId),
+    );
+    return { ok: true, record: { allocationID: allocationId } };
+  } catch (err) {
+    if (err instanceof XeroApiError && err.kind === 'not_found') return { ok: true, record: { allocationID: allocationId } };
+    if (err instanceof XeroApiError && err.kind === 'validation')
+      return { ok: false, failure: classifyXeroMessages(err.validationMessages.length ? err.validationMessages : [err.message]) };
+    throw err;
+  }
 }

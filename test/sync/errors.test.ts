@@ -28,6 +28,8 @@ const CASES: [string, SyncErrorCode][] = [
   ['Credit notes can only be allocated to Authorised invoices', 'XERO_INVOICE_NOT_AUTHORISED'],
   ['Credit Note must be AUTHORISED to be allocated', 'XERO_INVOICE_NOT_AUTHORISED'],
   ['Invoice not of valid status for modification', 'XERO_INVOICE_CLOSED'],
+  ['Payments can only be made against Authorised documents', 'XERO_INVOICE_NOT_AUTHORISED'],
+  ['This Bank Transaction cannot be edited as it has been reconciled with a Bank Statement.', 'XERO_RECONCILED'],
 ];
 
 describe('classifyXeroMessages', () => {

@@ -1,6 +1,6 @@
 import type { Invoice } from 'xero-node';
 import { clioBillUrl, type SyncContext } from '../context';
-import { readActivityCategories, readBillDetails, readCreditMemos } from '../clio-reader';
+import { readActivityCategories, readBillDetails, readCreditMemos, readMemoAllocations, readPaymentAllocations } from '../clio-reader';
 import type { RecordFailure } from '../errors';
 import { claimForCreate, getLinks, type LinkRow, type LinkSnapshot } from '../links';
 import type { ClioBill, ClioLineItem } from '../mapping/clio-records';
@@ -23,6 +23,7 @@ import {
 } from '../xero-writer';
 import { pushContacts } from './push-contacts';
 import { pushCreditMemos } from './push-credit-memos';
+import { pushPayments } from './push-payments';
 
 const KIND = 'bill' as const;
 
@@ -39,7 +40,12 @@ interface Ready {
  */
 export type BillDetails = Awaited<ReturnType<typeof readBillDetails>>;
 
-export async function pushBills(ctx: SyncContext, bills: ClioBill[], opts: { details?: BillDetails }): Promise<void> {
+/**
+ * `payments: 'per_bill'` (a webhook or a resync: a handful of bills) also reads the payments of each
+ * approved bill — Clio has no webhook for a manual payment, but it touches the bill.
+ * The sweep leaves them to its own allocation cursor, one call for every bill.
+ */
+export async function pushBills(ctx: SyncContext, bills: ClioBill[], opts: { details?: BillDetails; payments?: 'per_bill' }): Promise<void> {
   const links = await getLinks(
     ctx.db,
     ctx.firmId,
@@ -74,13 +80,25 @@ export async function pushBills(ctx: SyncContext, bills: ClioBill[], opts: { det
   );
   await writeEnds(ctx, ends);
 
-  // Credit memos on these bills follow their invoices.
-  const credited = new Set(inScope.filter((b) => (b.credits_issued ?? 0) > 0).map((b) => b.id));
-  const allocations = (details?.memoAllocations ?? []).filter((a) => a.bill && credited.has(a.bill.id));
-  const memoIds = [...new Set(allocations.flatMap((a) => (a.parent ? [a.parent.id] : [])))];
-  if (memoIds.length) {
-    const memos = details?.memos?.filter((m) => memoIds.includes(m.id)) ?? (await readCreditMemos(ctx.clio, memoIds));
-    await pushCreditMemos(ctx, memos, allocations);
+  if (opts.payments === 'per_bill') {
+    // Every approved bill named, changed or not: a retried job finds its bill's version already
+    // stored, and its payments must still be read.
+    const paid = bills.filter((b) => b.state === 'awaiting_payment' || b.state === 'paid');
+    if (paid.length) await pushPayments(ctx, await readPaymentAllocations(ctx.clio, { billIds: paid.map((b) => b.id) }));
+  }
+
+  // Credit memos on these bills follow their invoices, with each memo's allocations on every bill,
+  // voided ones too (a credit moved here left another bill). A backfill has them all in hand already.
+  const credited = new Set(bills.filter((b) => (b.credits_issued ?? 0) > 0 && b.state !== 'void' && b.state !== 'deleted').map((b) => b.id));
+  if (credited.size) {
+    const bulk = details?.memos ? details : undefined;
+    const onBills = bulk ? bulk.memoAllocations.filter((a) => a.bill && credited.has(a.bill.id)) : await readMemoAllocations(ctx.clio, { billIds: [...credited] });
+    const memoIds = [...new Set(onBills.flatMap((a) => (a.parent ? [a.parent.id] : [])))];
+    if (memoIds.length) {
+      const memos = bulk ? bulk.memos!.filter((m) => memoIds.includes(m.id)) : await readCreditMemos(ctx.clio, memoIds);
+      const allocations = bulk ? bulk.memoAllocations.filter((a) => a.parent && memoIds.includes(a.parent.id)) : await readMemoAllocations(ctx.clio, { memoIds });
+      await pushCreditMemos(ctx, memos, allocations);
+    }
   }
 }
 

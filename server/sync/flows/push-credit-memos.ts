@@ -8,7 +8,7 @@ import { toCents } from '../mapping/money';
 import type { CreditNoteDraft } from '../mapping/xero-drafts';
 import { failed, succeeded, waiting } from '../outcome';
 import { planPush } from '../plan';
-import { allocateCreditNote, chunk, createCreditNotes, findCreditNotesByNumber, getCreditNote, voidCreditNotes } from '../xero-writer';
+import { allocateCreditNote, chunk, createCreditNotes, deleteCreditNoteAllocation, findCreditNotesByNumber, getCreditNote, voidCreditNotes } from '../xero-writer';
 import { pushContacts } from './push-contacts';
 
 const KIND = 'credit_memo' as const;
@@ -79,6 +79,13 @@ export async function pushCreditMemos(ctx: SyncContext, memos: ClioCreditMemo[],
   }
   if (ctx.dryRun) return;
 
+  // Allocations voided in Clio (a void, or a reallocation moving the credit) come off first, so the
+  // credit is free for the new ones and a voided memo's note can be voided.
+  await unallocate(
+    ctx,
+    allocations.filter((a) => a.voided_at && a.parent?.type === 'CreditMemo'),
+    memoLinks,
+  );
   await createNotes(ctx, creates);
   for (const part of chunk(voids)) {
     const results = await voidCreditNotes(
@@ -221,5 +228,34 @@ async function allocate(ctx: SyncContext, memos: ClioCreditMemo[], byMemo: Map<n
         });
       else await failed(ctx, ALLOCATION, id, r.failure, { dropClaim: true });
     }
+  }
+}
+
+/** Removes the Xero allocations of Clio allocations that were voided. */
+async function unallocate(ctx: SyncContext, voided: ClioAllocation[], memoLinks: Map<string, LinkRow>): Promise<void> {
+  const links = await getLinks(
+    ctx.db,
+    ctx.firmId,
+    ALLOCATION,
+    voided.map((a) => String(a.id)),
+  );
+  for (const a of voided) {
+    const id = String(a.id);
+    const link = links.get(id);
+    const noteId = memoLinks.get(String(a.parent!.id))?.xeroId;
+    if (!link?.xeroId || !noteId || link.snapshot?.status === 'DELETED') continue;
+    const r = await deleteCreditNoteAllocation(ctx.xero, noteId, link.xeroId);
+    if (r.ok)
+      await succeeded(ctx, ALLOCATION, {
+        clioId: id,
+        xeroId: link.xeroId,
+        hash: `DELETED:${link.lastPushedHash ?? ''}`,
+        beforeHash: link.lastPushedHash,
+        snapshot: { status: 'DELETED' },
+        action: 'delete',
+        reason: 'credit moved or voided in Clio',
+        parentClioId: String(a.parent!.id),
+      });
+    else await failed(ctx, ALLOCATION, id, r.failure, { dropClaim: false, xeroId: link.xeroId });
   }
 }

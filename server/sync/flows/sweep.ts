@@ -1,5 +1,18 @@
 import type { SyncContext } from '../context';
-import { billPagesSince, contactPagesSince, memoPagesSince, readBillDetails, readBills, readContacts, readCreditMemos, readMemoAllocations } from '../clio-reader';
+import {
+  billPagesSince,
+  contactPagesSince,
+  hardCostPagesSince,
+  memoPagesSince,
+  paymentAllocationPagesSince,
+  readActivities,
+  readBillDetails,
+  readBills,
+  readContacts,
+  readCreditMemos,
+  readMemoAllocations,
+  readPaymentAllocations,
+} from '../clio-reader';
 import { advanceCursor, getCursor } from '../cursors';
 import { getLinks, unsettledClioIds } from '../links';
 import type { ClioBill } from '../mapping/clio-records';
@@ -7,6 +20,8 @@ import { sweepXero } from './pull';
 import { pushBills } from './push-bills';
 import { pushContacts } from './push-contacts';
 import { pushCreditMemos } from './push-credit-memos';
+import { pushHardCosts } from './push-hard-costs';
+import { pushPayments } from './push-payments';
 
 /**
  * The safety net behind the webhooks: what changed in Clio since each kind's cursor, then the
@@ -102,6 +117,37 @@ async function sweepCreditMemos(ctx: SyncContext, started: Date, fresh: boolean)
   if (next && !ctx.dryRun) await advanceCursor(ctx.db, ctx.firmId, 'clio', 'credit_memos', next);
 }
 
+/**
+ * Payments. Clio has no payments listing and its Clio Payments listing has no `updated_since`, so
+ * every payment is found through its allocations (parent_type=Payment): each one — manual, from
+ * trust, or a Clio Payments charge (`has_online_payment`) — is an allocation on a bill, and a
+ * void stamps its `updated_at`. One Clio call for an idle firm; Clio Payments webhooks and bill
+ * webhooks bring them sooner.
+ */
+async function sweepPayments(ctx: SyncContext, started: Date, fresh: boolean): Promise<void> {
+  const since = fresh ? undefined : await getCursor(ctx.db, ctx.firmId, 'clio', 'payment_allocations');
+  const seen: string[] = [];
+  for await (const page of paymentAllocationPagesSince(ctx.clio, since)) {
+    await pushPayments(ctx, page);
+    seen.push(...page.map((a) => a.updated_at));
+  }
+  const next = nextCursor(seen, started);
+  if (next && !ctx.dryRun) await advanceCursor(ctx.db, ctx.firmId, 'clio', 'payment_allocations', next);
+}
+
+/** Hard costs changed since the cursor (only while the setting is on: off costs no call at all). Deletions come by webhook. */
+async function sweepHardCosts(ctx: SyncContext, started: Date, fresh: boolean): Promise<void> {
+  if (!ctx.settings.syncHardCosts) return;
+  const since = fresh ? undefined : await getCursor(ctx.db, ctx.firmId, 'clio', 'hard_costs');
+  const seen: string[] = [];
+  for await (const page of hardCostPagesSince(ctx.clio, since)) {
+    await pushHardCosts(ctx, page);
+    seen.push(...page.map((a) => a.updated_at));
+  }
+  const next = nextCursor(seen, started);
+  if (next && !ctx.dryRun) await advanceCursor(ctx.db, ctx.firmId, 'clio', 'hard_costs', next);
+}
+
 /** Records that failed (not retried more often than every few minutes) or wait for another record. */
 async function retryUnsettled(ctx: SyncContext, now: Date): Promise<void> {
   const olderThan = new Date(now.getTime() - RETRY_FAILED_AFTER_MS);
@@ -114,6 +160,13 @@ async function retryUnsettled(ctx: SyncContext, now: Date): Promise<void> {
     const ids = memos.map(Number);
     await pushCreditMemos(ctx, await readCreditMemos(ctx.clio, ids), await readMemoAllocations(ctx.clio, { memoIds: ids }));
   }
+  const payments = await unsettledClioIds(ctx.db, ctx.firmId, 'payment_allocation', RETRY_BATCH, olderThan);
+  if (payments.length) await pushPayments(ctx, await readPaymentAllocations(ctx.clio, { ids: payments }));
+  const costs = await unsettledClioIds(ctx.db, ctx.firmId, 'hard_cost', RETRY_BATCH, olderThan);
+  if (costs.length) {
+    const found = await readActivities(ctx.clio, costs);
+    await pushHardCosts(ctx, found, { deletedIds: costs.filter((id) => !found.some((a) => String(a.id) === id)) });
+  }
 }
 
 /** `fresh` reads every record regardless of the cursors (a backfill preview). */
@@ -122,6 +175,8 @@ export async function sweep(ctx: SyncContext, opts: { fresh?: boolean } = {}, no
   await sweepContacts(ctx, now, fresh);
   await sweepBills(ctx, now, fresh);
   await sweepCreditMemos(ctx, now, fresh);
+  await sweepPayments(ctx, now, fresh);
+  await sweepHardCosts(ctx, now, fresh);
   if (!fresh) await sweepXero(ctx);
   if (!ctx.dryRun) await retryUnsettled(ctx, now);
 }

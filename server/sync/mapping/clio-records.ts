@@ -125,3 +125,40 @@ export interface ClioCreditMemo {
   contact: { id: number } | null;
   allocations?: ClioAllocation[] | null;
 }
+
+/**
+ * A slice of a Clio payment: the money one payment put on one bill. `interest` marks the part a
+ * payment put on a bill's interest (a payment on a bill with interest owed comes as two).
+ */
+export interface ClioPaymentAllocation {
+  id: number;
+  date: string;
+  amount: number;
+  interest?: boolean | null;
+  voided_at?: string | null;
+  updated_at: string;
+  has_online_payment?: boolean | null;
+  bill: { id: number } | null;
+  parent?: { id: number; type: string } | null;
+  /** Set for a payment from trust (money moved from trust to operating to pay the bill). */
+  source_bank_account?: { id: number } | null;
+}
+
+export type ClioActivityType = 'TimeEntry' | 'ExpenseEntry' | 'HardCostEntry' | 'SoftCostEntry';
+
+/** An expense entry, as the hard-cost flow reads it. */
+export interface ClioHardCost {
+  id: number;
+  etag: string;
+  type: ClioActivityType | string;
+  date: string;
+  quantity: number;
+  price: number;
+  total: number;
+  note?: string | null;
+  reference?: string | null;
+  tax_setting?: string | null;
+  updated_at: string;
+  vendor?: { id: number; name?: string | null } | null;
+  matter?: { id: number; display_number?: string | null } | null;
+}

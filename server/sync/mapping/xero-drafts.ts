@@ -63,6 +63,31 @@ export interface ContactDraft {
   }[];
 }
 
+/** One Xero payment on one invoice: what one Clio payment allocation becomes. */
+export interface PaymentDraft {
+  invoiceId: string;
+  /** The code of the bank account ("Match Clio payments to Xero bank account"). */
+  bankAccountCode: string;
+  date: string;
+  amountCents: Cents;
+  /** `Clio payment <allocation id>`: how a payment whose create may have landed is found again. */
+  reference: string;
+}
+
+/** A "spend money" bank transaction: what one Clio hard cost becomes. */
+export interface SpendDraft {
+  date: string;
+  /** `Clio hard cost <activity id>`. */
+  reference: string;
+  description: string;
+  bankAccountCode: string;
+  accountCode: string;
+  /** Inclusive: Clio's amount is what was paid, tax in; NoTax for an untaxed cost. */
+  lineAmountTypes: 'Inclusive' | 'NoTax';
+  amountCents: Cents;
+  url: string;
+}
+
 /** Why a record cannot be mapped; `code` is one of sync/errors.ts's stable codes. */
 export interface MappingProblem {
   code: 'SETTINGS_INCOMPLETE' | 'TOTAL_MISMATCH' | 'CLIO_RECORD_INCOMPLETE';

@@ -1,5 +1,5 @@
 import { Hono, type Context } from 'hono';
-import { definedOnly, recordActivity, type ActivityInput } from './activities-model';
+import { definedOnly, recordActivity, updateActivity, type ActivityInput } from './activities-model';
 import { createBill, editBill, editLineItem, isEditable, setBillState, type BillPatch } from './bills-model';
 import { createContact, updateContact, type ContactInput } from './contacts-model';
 import type { Emulator } from './context';
@@ -8,7 +8,19 @@ import { invalid, notFound } from './errors';
 import type { Fault, FaultKind, Faults } from './faults';
 import type { Json, Shape } from './fields';
 import { FEE_EARNER_ACTIONS, hostPage, type FeeEarnerAction } from './host-page';
-import { addCreditMemo, addInterest, deposit, recordPayment, type PaymentMethod } from './money';
+import {
+  addClientCreditMemo,
+  addCreditMemo,
+  addInterest,
+  deposit,
+  reallocate,
+  recordClientPayment,
+  recordPayment,
+  voidAllocation,
+  voidCreditMemo,
+  voidPayment,
+  type PaymentMethod,
+} from './money';
 import { reportFile } from './reports';
 import { openMatter } from './seed';
 import type { RequestLog } from './request-log';
@@ -134,6 +146,18 @@ export function controlRoutes(deps: ControlDeps): Hono {
     const input = await body<ActivityInput & { user_id?: number }>(c);
     return show(c, S.activityShape, recordActivity(emu.state, { date: today(), ...input }, actor(input.user_id)), 201);
   });
+  // The fee earner edits or deletes an entry in Clio Manage (same rules as the API: not once billed).
+  app.patch('/activities/:id', async (c) => {
+    const activity = found(emu.state.activities, c.req.param('id'));
+    return show(c, S.activityShape, updateActivity(emu.state, activity, await body<ActivityInput>(c)));
+  });
+  app.delete('/activities/:id', (c) => {
+    const activity = found(emu.state.activities, c.req.param('id'));
+    const bill = activity.bill_id === null ? undefined : emu.state.bills.get(activity.bill_id);
+    if (bill && bill.state !== 'void' && bill.state !== 'deleted') throw invalid('An activity on a bill cannot be deleted');
+    emu.state.activities.remove(activity.id);
+    return c.body(null, 204);
+  });
   app.post('/bills', async (c) => {
     const input = await body<{ activity_ids?: number[]; user_id?: number; issued_at?: string; due_at?: string; subject?: string }>(c);
     const issued = input.issued_at ?? today();
@@ -182,6 +206,63 @@ export function controlRoutes(deps: ControlDeps): Hono {
       reference: input.reference,
     });
     return c.json({ data: S.billShape.view(result.bill, emu.state), clio_payment: result.clioPayment && S.clioPaymentShape.view(result.clioPayment, emu.state) }, 201);
+  });
+  // One client payment over several bills (the rest stays as unapplied credit), and its later life.
+  app.post('/payments', async (c) => {
+    const input = await body<{
+      contact_id?: number;
+      amount?: number;
+      date?: string;
+      method?: PaymentMethod;
+      user_id?: number;
+      reference?: string;
+      allocations?: { bill_id: number; amount: number }[];
+    }>(c);
+    const method = input.method ?? 'manual';
+    if (!['manual', 'clio_payments', 'trust'].includes(method)) throw invalid('method must be manual, clio_payments or trust');
+    const result = recordClientPayment(emu.state, {
+      contact_id: Number(input.contact_id),
+      amount: Number(input.amount),
+      date: input.date ?? today(),
+      method,
+      user_id: actor(input.user_id),
+      reference: input.reference,
+      allocations: (input.allocations ?? []).map((a) => ({ bill_id: Number(a.bill_id), amount: Number(a.amount) })),
+    });
+    return c.json(
+      {
+        data: { id: result.payment.id, amount: result.payment.amount, voided_at: null, allocations: result.allocations.map((a) => S.allocationShape.view(a, emu.state)) },
+        clio_payment: result.clioPayment && S.clioPaymentShape.view(result.clioPayment, emu.state),
+      },
+      201,
+    );
+  });
+  app.post('/payments/:id/void', (c) => {
+    const payment = voidPayment(emu.state, found(emu.state.payments, c.req.param('id')));
+    return c.json({ data: { id: payment.id, amount: payment.amount, voided_at: payment.voided_at } });
+  });
+  app.post('/payments/:id/reallocate', async (c) => {
+    const { allocations } = await body<{ allocations?: { bill_id: number; amount: number }[] }>(c);
+    const created = reallocate(emu.state, found(emu.state.payments, c.req.param('id')), allocations ?? []);
+    return c.json({ data: created.map((a) => S.allocationShape.view(a, emu.state)) });
+  });
+  app.post('/allocations/:id/void', (c) => show(c, S.allocationShape, voidAllocation(emu.state, found(emu.state.allocations, c.req.param('id')))));
+  app.post('/credit_memos', async (c) => {
+    const input = await body<{ contact_id?: number; amount?: number; date?: string; description?: string; user_id?: number }>(c);
+    const memo = addClientCreditMemo(emu.state, {
+      contact_id: Number(input.contact_id),
+      amount: Number(input.amount),
+      date: input.date ?? today(),
+      description: input.description ?? 'Client credit',
+      user_id: actor(input.user_id),
+    });
+    return show(c, S.creditMemoShape, memo, 201);
+  });
+  app.post('/credit_memos/:id/void', (c) => show(c, S.creditMemoShape, voidCreditMemo(emu.state, found(emu.state.creditMemos, c.req.param('id')))));
+  app.post('/credit_memos/:id/reallocate', async (c) => {
+    const { allocations } = await body<{ allocations?: { bill_id: number; amount: number }[] }>(c);
+    const created = reallocate(emu.state, found(emu.state.creditMemos, c.req.param('id')), allocations ?? []);
+    return c.json({ data: created.map((a) => S.allocationShape.view(a, emu.state)) });
   });
   app.post('/bills/:id/credit_memos', async (c) => {
     const bill = found(emu.state.bills, c.req.param('id'));

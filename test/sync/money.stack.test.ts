@@ -1,0 +1,444 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { billTotals } from '../emulators/clio/bill-totals';
+import { outstanding } from '../emulators/xero/documents';
+import { startSyncStack, type SyncStack } from './stack';
+
+/**
+ * Money to Xero, end to end: payments (manual, from trust, Clio Payments; full, part, over several
+ * bills, voided, reallocated, split between interest and principal) become Xero payments on the
+ * bills' invoices, and hard costs become "spend money" bank transactions. The fee earner acts
+ * through the Clio emulator's control API, Clio's webhooks wake the engine, and each test asserts
+ * what the Xero organisation then holds. Bills and hard costs are synced from today, so the seeded
+ * history (with its own payments and expenses) stays out of Xero.
+ */
+let s: SyncStack;
+let today: string;
+const clio = async (method: string, path: string, body?: unknown) => {
+  const res = await s.stack.control('clio', method, path, body);
+  return res?.data ?? res;
+};
+
+async function client(name: string): Promise<{ contactId: number; matterId: number }> {
+  const contact = await clio('POST', '/contacts', {
+    type: 'Company',
+    name,
+    email_addresses: [{ name: 'Work', address: `${name.replace(/\W/g, '')}@example.com`, primary: true }],
+  });
+  const matter = await clio('POST', '/matters', { client_id: contact.id, description: `Advice for ${name}` });
+  return { contactId: contact.id, matterId: matter.id };
+}
+
+/** An approved bill of one time entry, synced to Xero. */
+async function approvedBill(matterId: number, price: number): Promise<{ id: number; number: string; total: number }> {
+  const entry = await clio('POST', '/activities', { type: 'TimeEntry', quantity: 3600, price, matter: { id: matterId }, note: 'Advice', tax_setting: 'tax_1_only' });
+  const b = await clio('POST', '/bills', { activity_ids: [entry.id], issued_at: today });
+  await clio('POST', `/bills/${b.id}/approve`);
+  await s.settled();
+  return { id: b.id, number: b.number, total: billTotals(s.clio(), s.clio().bills.require(b.id)).total };
+}
+
+const invoiceOf = (billNumber: string) => {
+  const found = s.invoiceByNumber(billNumber);
+  expect(found, `invoices numbered ${billNumber}`).toHaveLength(1);
+  return found[0]!;
+};
+const dueOn = (billNumber: string) => outstanding(s.tenant(), invoiceOf(billNumber));
+/** The live (not deleted) Xero payments on a bill's invoice. */
+const paymentsOn = (billNumber: string) => [...s.tenant().payments.values()].filter((p) => p.InvoiceID === invoiceOf(billNumber).id && p.Status !== 'DELETED');
+const accountCode = (accountId: string) => s.tenant().accounts.find((a) => a.AccountID === accountId)?.Code;
+const allocationsOf = (billId: number) =>
+  s
+    .clio()
+    .allocations.where('bill_id', billId)
+    .filter((a) => a.parent_type === 'Payment');
+const pay = (billId: number, amount: number, method: 'manual' | 'trust' | 'clio_payments' = 'manual') =>
+  clio('POST', `/bills/${billId}/payments`, { amount, method }).then(() => s.settled());
+
+beforeAll(async () => {
+  s = await startSyncStack({ settings: (day) => ({ invoiceStatus: 'AUTHORISED', billDateFrom: day, syncHardCosts: true, hardCostStartDate: day }) });
+  today = s.today;
+  await s.settled('the first sync');
+}, 120_000);
+afterAll(() => s?.stack.stop());
+
+// Xero paces 60 calls a minute per organisation in real time: later tests may wait for the budget.
+describe('payments to Xero', { timeout: 120_000 }, () => {
+  it('the first sync sends none of the seeded history’s payments', async () => {
+    expect([...s.tenant().payments.values()].filter((p) => p.Reference?.startsWith('Clio payment'))).toEqual([]);
+    expect(await s.links('payment_allocation')).toEqual([]);
+  });
+
+  it('a full payment pays the invoice into the chosen bank account, with date, amount and reference', async () => {
+    const { matterId } = await client('Full Pay Pty Ltd');
+    const b = await approvedBill(matterId, 440);
+    await pay(b.id, b.total);
+    const [payment, ...more] = paymentsOn(b.number);
+    expect(more).toEqual([]);
+    const allocation = allocationsOf(b.id)[0]!;
+    expect(payment).toMatchObject({ Amount: b.total, Reference: `Clio payment ${allocation.id}` });
+    expect(accountCode(payment!.AccountID)).toBe('090');
+    expect(new Date(payment!.Date).toISOString().slice(0, 10)).toBe(today);
+    expect(invoiceOf(b.number).Status).toBe('PAID');
+    expect(dueOn(b.number)).toBe(0);
+  });
+
+  it('part payments leave the right amount due, and the invoice is PAID when nothing is', async () => {
+    const { matterId } = await client('Part Pay Legal');
+    const b = await approvedBill(matterId, 1000);
+    await pay(b.id, 300);
+    expect(invoiceOf(b.number).Status).toBe('AUTHORISED');
+    expect(dueOn(b.number)).toBe(Math.round((b.total - 300) * 100) / 100);
+    await pay(b.id, Math.round((b.total - 300) * 100) / 100);
+    expect(
+      paymentsOn(b.number)
+        .map((p) => p.Amount)
+        .sort((x, y) => x - y),
+    ).toEqual([300, Math.round((b.total - 300) * 100) / 100].sort((x, y) => x - y));
+    expect(invoiceOf(b.number).Status).toBe('PAID');
+  });
+
+  it('one payment over several bills is one Xero payment per invoice; its unapplied credit stays out until applied', async () => {
+    const { contactId, matterId } = await client('Many Bills Co');
+    const b1 = await approvedBill(matterId, 200);
+    const b2 = await approvedBill(matterId, 300);
+    const b3 = await approvedBill(matterId, 100);
+    const created = await s.stack.control('clio', 'POST', '/payments', {
+      contact_id: contactId,
+      amount: b1.total + b2.total + 50,
+      allocations: [
+        { bill_id: b1.id, amount: b1.total },
+        { bill_id: b2.id, amount: b2.total },
+      ],
+    });
+    await s.settled();
+    expect(paymentsOn(b1.number).map((p) => p.Amount)).toEqual([b1.total]);
+    expect(paymentsOn(b2.number).map((p) => p.Amount)).toEqual([b2.total]);
+    expect(paymentsOn(b3.number)).toEqual([]);
+    expect([invoiceOf(b1.number).Status, invoiceOf(b2.number).Status, invoiceOf(b3.number).Status]).toEqual(['PAID', 'PAID', 'AUTHORISED']);
+
+    // The client's 50 of credit is applied to the third bill later: one more payment, on that invoice only.
+    await clio('POST', `/payments/${created.data.id}/reallocate`, {
+      allocations: [
+        { bill_id: b1.id, amount: b1.total },
+        { bill_id: b2.id, amount: b2.total },
+        { bill_id: b3.id, amount: 50 },
+      ],
+    });
+    await s.settled();
+    expect(paymentsOn(b3.number).map((p) => p.Amount)).toEqual([50]);
+    expect(paymentsOn(b1.number)).toHaveLength(1);
+    expect(dueOn(b3.number)).toBe(Math.round((b3.total - 50) * 100) / 100);
+  });
+
+  it('a reallocation moves the money: the old invoice’s payment is deleted, the new one gets it', async () => {
+    const { contactId, matterId } = await client('Realloc Partners');
+    const b1 = await approvedBill(matterId, 500);
+    const b2 = await approvedBill(matterId, 500);
+    const created = await s.stack.control('clio', 'POST', '/payments', { contact_id: contactId, amount: 200, allocations: [{ bill_id: b1.id, amount: 200 }] });
+    await s.settled();
+    const [first] = paymentsOn(b1.number);
+    expect(first?.Amount).toBe(200);
+    await clio('POST', `/payments/${created.data.id}/reallocate`, { allocations: [{ bill_id: b2.id, amount: 200 }] });
+    await s.settled();
+    expect(paymentsOn(b1.number)).toEqual([]);
+    expect(s.tenant().payments.get(first!.PaymentID)!.Status).toBe('DELETED');
+    expect(paymentsOn(b2.number).map((p) => p.Amount)).toEqual([200]);
+    expect(dueOn(b1.number)).toBe(b1.total);
+  });
+
+  it('a voided payment deletes its Xero payment and the invoice is due again', async () => {
+    const { matterId } = await client('Void Pay Ltd');
+    const b = await approvedBill(matterId, 250);
+    await pay(b.id, b.total);
+    const [paid] = paymentsOn(b.number);
+    expect(invoiceOf(b.number).Status).toBe('PAID');
+    const paymentId = allocationsOf(b.id)[0]!.parent_id;
+    await clio('POST', `/payments/${paymentId}/void`);
+    await s.settled();
+    expect(s.tenant().payments.get(paid!.PaymentID)!.Status).toBe('DELETED');
+    expect(paymentsOn(b.number)).toEqual([]);
+    expect(invoiceOf(b.number).Status).toBe('AUTHORISED');
+    expect(dueOn(b.number)).toBe(b.total);
+    const [link] = (await s.links('payment_allocation')).filter((l) => l.xero_id === paid!.PaymentID);
+    expect(link).toMatchObject({ state: 'synced' });
+  });
+
+  it('a Clio Payments transaction arrives by its own webhook and by the bill’s, and is paid once', async () => {
+    const { matterId } = await client('Card Payer Inc');
+    const b = await approvedBill(matterId, 180);
+    await pay(b.id, b.total, 'clio_payments');
+    const charge = s
+      .clio()
+      .clioPayments.all()
+      .find((p) => p.bill_ids.includes(b.id))!;
+    expect(charge).toBeDefined();
+    const hooks = (await s.stack.control('clio', 'GET', '/webhooks/deliveries')).data as { body: string }[];
+    expect(hooks.some((d) => JSON.parse(d.body).data.id === charge.id)).toBe(true);
+    expect(paymentsOn(b.number).map((p) => p.Amount)).toEqual([b.total]);
+    expect(invoiceOf(b.number).Status).toBe('PAID');
+  });
+
+  it('a payment from trust is a bill payment; the trust deposit itself never reaches Xero', async () => {
+    const { contactId, matterId } = await client('Trust Funded Pty Ltd');
+    const bankTransactionsBefore = s.tenant().bankTransactions.size;
+    await clio('POST', '/trust_deposits', { contact_id: contactId, matter_id: matterId, amount: 5000 });
+    await s.settled();
+    const b = await approvedBill(matterId, 700);
+    await pay(b.id, b.total, 'trust');
+    expect(allocationsOf(b.id)[0]!.source_bank_account_id).not.toBeNull();
+    const [payment] = paymentsOn(b.number);
+    expect(payment?.Amount).toBe(b.total);
+    expect(accountCode(payment!.AccountID)).toBe('090');
+    expect(invoiceOf(b.number).Status).toBe('PAID');
+    expect(s.tenant().bankTransactions.size).toBe(bankTransactionsBefore);
+  });
+
+  it('a payment split between interest and principal pays the one invoice in full', async () => {
+    const { matterId } = await client('Late Payer Co');
+    const b = await approvedBill(matterId, 400);
+    await clio('POST', `/bills/${b.id}/interest`, { amount: 12.5 });
+    await s.settled();
+    const total = billTotals(s.clio(), s.clio().bills.require(b.id)).total;
+    expect(invoiceOf(b.number).Total).toBe(total);
+    await pay(b.id, total);
+    expect(
+      allocationsOf(b.id)
+        .map((a) => [a.interest, a.amount])
+        .sort(),
+    ).toEqual(
+      [
+        [false, Math.round((total - 12.5) * 100) / 100],
+        [true, 12.5],
+      ].sort(),
+    );
+    expect(
+      paymentsOn(b.number)
+        .map((p) => p.Amount)
+        .sort((x, y) => x - y),
+    ).toEqual([12.5, Math.round((total - 12.5) * 100) / 100].sort((x, y) => x - y));
+    expect(invoiceOf(b.number).Status).toBe('PAID');
+  });
+
+  it('a payment on a bill not yet in Xero waits, then follows the bill', async () => {
+    const { matterId } = await client('Waiting Game Ltd');
+    // The time account is archived in Xero: the bill cannot reach Xero yet.
+    const account = s.tenant().accounts.find((a) => a.Code === '200')!;
+    account.Status = 'ARCHIVED';
+    const b = await approvedBill(matterId, 320);
+    expect(s.invoiceByNumber(b.number)).toEqual([]);
+    await pay(b.id, 100);
+    const allocation = allocationsOf(b.id)[0]!;
+    const [waitingLink] = (await s.links('payment_allocation')).filter((l) => l.clio_id === String(allocation.id));
+    expect(waitingLink).toMatchObject({ state: 'pending', xero_id: null, parent_clio_id: String(b.id) });
+    expect([...s.tenant().payments.values()].filter((p) => p.Reference === `Clio payment ${allocation.id}`)).toEqual([]);
+
+    // The account is restored, and the bill changes in Clio (interest added): it reaches Xero, its payment follows.
+    account.Status = 'ACTIVE';
+    await clio('POST', `/bills/${b.id}/interest`, { amount: 5 });
+    await s.settled();
+    expect(invoiceOf(b.number).Total).toBe(b.total + 5);
+    expect(paymentsOn(b.number).map((p) => [p.Reference, p.Amount])).toEqual([[`Clio payment ${allocation.id}`, 100]]);
+    expect(dueOn(b.number)).toBe(Math.round((b.total + 5 - 100) * 100) / 100);
+  });
+
+  it('a credit memo reallocated in Clio moves its Xero allocation; voided, its note is voided and the invoice owes again', async () => {
+    const { matterId } = await client('Credit Mover Pty Ltd');
+    const b1 = await approvedBill(matterId, 300);
+    const b2 = await approvedBill(matterId, 310);
+    const memo = await clio('POST', `/bills/${b1.id}/credit_memos`, { amount: 50, description: 'Goodwill' });
+    await s.settled();
+    const note = () => [...s.tenant().creditNotes.values()].find((n) => n.ContactID === invoiceOf(b1.number).ContactID)!;
+    const liveAllocations = () => [...s.tenant().allocations.values()].filter((a) => a.CreditNoteID === note().id && !a.IsDeleted);
+    expect(liveAllocations().map((a) => [a.InvoiceID, a.Amount])).toEqual([[invoiceOf(b1.number).id, 50]]);
+    expect(dueOn(b1.number)).toBe(Math.round((b1.total - 50) * 100) / 100);
+
+    await clio('POST', `/credit_memos/${memo.id}/reallocate`, { allocations: [{ bill_id: b2.id, amount: 50 }] });
+    await s.settled();
+    expect(liveAllocations().map((a) => [a.InvoiceID, a.Amount])).toEqual([[invoiceOf(b2.number).id, 50]]);
+    expect(dueOn(b1.number)).toBe(b1.total);
+    expect(dueOn(b2.number)).toBe(Math.round((b2.total - 50) * 100) / 100);
+
+    // The void leaves no bill with credit to wake the bill flow: the sweep's credit-memo cursor finds it.
+    await clio('POST', `/credit_memos/${memo.id}/void`);
+    await s.settled();
+    await s.sweep();
+    expect(liveAllocations()).toEqual([]);
+    expect(note().Status).toBe('VOIDED');
+    expect(dueOn(b2.number)).toBe(b2.total);
+  });
+});
+
+describe('a Xero write that times out after Xero saved it', { timeout: 120_000 }, () => {
+  const timeoutAfterCommit = (method: string, pathPrefix: string) =>
+    s.stack.control('xero', 'POST', '/faults', { kind: 'timeout', method, pathPrefix, afterCommit: true, hangMs: 2_500 });
+  const adoptions = (kind: string) =>
+    s.stack.db.selectFrom('sync_log').select(['clio_id', 'reason']).where('firm_id', '=', s.firmId).where('kind', '=', kind).where('action', '=', 'link').execute();
+
+  it('a payment is found again by invoice, amount, date and reference — never paid twice', async () => {
+    const { matterId } = await client('Timeout Payer Ltd');
+    const b = await approvedBill(matterId, 210);
+    await timeoutAfterCommit('PUT', '/api.xro/2.0/Payments');
+    await clio('POST', `/bills/${b.id}/payments`, { amount: 60 });
+    await s.settled('the payment, retried', { allowRetries: true });
+    const allocation = allocationsOf(b.id)[0]!;
+    expect(paymentsOn(b.number).map((p) => [p.Amount, p.Reference])).toEqual([[60, `Clio payment ${allocation.id}`]]);
+    expect((await adoptions('payment_allocation')).map((l) => l.clio_id)).toContain(String(allocation.id));
+  });
+
+  it('a hard cost is found again by its reference — never spent twice', async () => {
+    const { matterId } = await client('Timeout Spender Ltd');
+    const vendor = await clio('POST', '/contacts', { type: 'Company', name: 'Slow Registry' });
+    await timeoutAfterCommit('POST', '/api.xro/2.0/BankTransactions');
+    const cost = await clio('POST', '/activities', { type: 'HardCostEntry', quantity: 1, price: 77, matter: { id: matterId }, vendor: { id: vendor.id } });
+    await s.settled('the hard cost, retried', { allowRetries: true });
+    const found = [...s.tenant().bankTransactions.values()].filter((t) => t.Reference === `Clio hard cost ${cost.id}` && t.Status !== 'DELETED');
+    expect(found.map((t) => t.Total)).toEqual([77]);
+    const [link] = (await s.links('hard_cost')).filter((l) => l.clio_id === String(cost.id));
+    expect(link).toMatchObject({ state: 'synced', xero_id: found[0]!.BankTransactionID });
+  });
+});
+
+describe('hard costs to Xero', { timeout: 120_000 }, () => {
+  const spends = () => [...s.tenant().bankTransactions.values()].filter((t) => t.Reference?.startsWith('Clio hard cost'));
+  const spendOf = (activityId: number) => spends().find((t) => t.Reference === `Clio hard cost ${activityId}`);
+
+  it('a hard cost with a vendor becomes a SPEND from the hard-cost bank account; an edit updates it; a deletion deletes it', async () => {
+    const { matterId } = await client('Expense Matter Co');
+    const vendor = await clio('POST', '/contacts', { type: 'Company', name: 'Federal Court Registry' });
+    const cost = await clio('POST', '/activities', {
+      type: 'HardCostEntry',
+      quantity: 1,
+      price: 275.5,
+      matter: { id: matterId },
+      vendor: { id: vendor.id },
+      note: 'Filing fee',
+      tax_setting: 'no_tax',
+    });
+    await s.settled();
+    const tx = spendOf(cost.id)!;
+    expect(tx).toMatchObject({ Type: 'SPEND', Status: 'AUTHORISED', Total: 275.5, LineAmountTypes: 'NoTax' });
+    expect(accountCode(tx.BankAccountID)).toBe('091');
+    expect(tx.LineItems.map((l) => l.AccountCode)).toEqual(['310']);
+    expect(s.tenant().contacts.get(tx.ContactID)!.Name).toBe('Federal Court Registry');
+
+    await clio('PATCH', `/activities/${cost.id}`, { price: 300 });
+    await s.settled();
+    expect(spends().filter((t) => t.Reference === `Clio hard cost ${cost.id}`)).toHaveLength(1);
+    expect(spendOf(cost.id)).toMatchObject({ BankTransactionID: tx.BankTransactionID, Total: 300 });
+
+    await clio('DELETE', `/activities/${cost.id}`);
+    await s.settled();
+    expect(s.tenant().bankTransactions.get(tx.BankTransactionID)!.Status).toBe('DELETED');
+  });
+
+  it('a hard cost with no vendor is an error with advice, and syncs once the vendor is added', async () => {
+    const { matterId } = await client('No Vendor Matter');
+    const cost = await clio('POST', '/activities', {
+      type: 'HardCostEntry',
+      quantity: 2,
+      price: 40,
+      matter: { id: matterId },
+      note: 'Couriers',
+      tax_setting: 'tax_1_only',
+    });
+    await s.settled();
+    expect(spendOf(cost.id)).toBeUndefined();
+    const group = (await s.errors()).find((e) => e.kind === 'hard_cost' && e.clioIds.includes(String(cost.id)));
+    expect(group?.code).toBe('CLIO_RECORD_INCOMPLETE');
+    const [link] = (await s.links('hard_cost')).filter((l) => l.clio_id === String(cost.id));
+    expect(link?.error_message).toContain('add the vendor in Clio');
+
+    const vendor = await clio('POST', '/contacts', { type: 'Company', name: 'Speedy Couriers' });
+    await clio('PATCH', `/activities/${cost.id}`, { vendor: { id: vendor.id } });
+    await s.settled();
+    expect(spendOf(cost.id)).toMatchObject({ Total: 80, LineAmountTypes: 'Inclusive' });
+    expect((await s.errors()).find((e) => e.kind === 'hard_cost' && e.clioIds.includes(String(cost.id)))).toBeUndefined();
+  });
+
+  it('a reconciled transaction cannot change in Xero: the edit is stored as XERO_RECONCILED with its fix', async () => {
+    const { matterId } = await client('Reconciled Matter');
+    const vendor = await clio('POST', '/contacts', { type: 'Company', name: 'Title Search Office' });
+    const cost = await clio('POST', '/activities', {
+      type: 'HardCostEntry',
+      quantity: 1,
+      price: 60,
+      matter: { id: matterId },
+      vendor: { id: vendor.id },
+      tax_setting: 'no_tax',
+    });
+    await s.settled();
+    // The bookkeeper reconciles it against the bank statement.
+    spendOf(cost.id)!.IsReconciled = true;
+    await clio('PATCH', `/activities/${cost.id}`, { price: 65 });
+    await s.settled();
+    expect(spendOf(cost.id)!.Total).toBe(60);
+    const group = (await s.errors()).find((e) => e.kind === 'hard_cost' && e.clioIds.includes(String(cost.id)));
+    expect(group?.code).toBe('XERO_RECONCILED');
+    // Nor can it be deleted: the deletion waits on the same fix.
+    await clio('DELETE', `/activities/${cost.id}`);
+    await s.settled();
+    expect(spendOf(cost.id)).toMatchObject({ Status: 'AUTHORISED', Total: 60 });
+    const [link] = (await s.links('hard_cost')).filter((l) => l.clio_id === String(cost.id));
+    expect(link).toMatchObject({ state: 'failed', error_code: 'XERO_RECONCILED' });
+  });
+
+  it('soft costs and time entries never become bank transactions', async () => {
+    const { matterId } = await client('Soft Cost Matter');
+    const before = s.tenant().bankTransactions.size;
+    await clio('POST', '/activities', { type: 'SoftCostEntry', quantity: 100, price: 0.2, matter: { id: matterId }, note: 'Photocopies' });
+    await clio('POST', '/activities', { type: 'TimeEntry', quantity: 600, price: 300, matter: { id: matterId } });
+    await s.settled();
+    await s.sweep();
+    expect(s.tenant().bankTransactions.size).toBe(before);
+  });
+
+  it('turning hard-cost syncing off stops new ones and leaves the old ones', async () => {
+    const { matterId } = await client('Switch Off Matter');
+    const vendor = await clio('POST', '/contacts', { type: 'Company', name: 'Process Servers Inc' });
+    const kept = await clio('POST', '/activities', { type: 'HardCostEntry', quantity: 1, price: 90, matter: { id: matterId }, vendor: { id: vendor.id } });
+    await s.settled();
+    expect(spendOf(kept.id)?.Status).toBe('AUTHORISED');
+    const current = (await s.call('GET', '/api/settings')).body;
+    const saved = await s.call('PUT', '/api/settings', { ...(current.settings ?? current), syncHardCosts: false });
+    expect(saved.status).toBe(200);
+    await s.settled();
+    const added = await clio('POST', '/activities', { type: 'HardCostEntry', quantity: 1, price: 45, matter: { id: matterId }, vendor: { id: vendor.id } });
+    await clio('PATCH', `/activities/${kept.id}`, { price: 95 });
+    await s.settled();
+    await s.sweep();
+    expect(spendOf(added.id)).toBeUndefined();
+    expect(spendOf(kept.id)).toMatchObject({ Status: 'AUTHORISED', Total: 90 });
+  });
+});
+
+// Last: it unsubscribes from Clio's bill and Clio Payments webhooks, which the tests above rely on.
+describe('payments without webhooks', { timeout: 120_000 }, () => {
+  it('a Clio Payments charge is found by its own webhook alone, and a payment with no webhook by the sweep’s allocation cursor', async () => {
+    const { matterId } = await client('Quiet Sweep LLP');
+    const b1 = await approvedBill(matterId, 150);
+    const b2 = await approvedBill(matterId, 160);
+    const unsubscribe = (model: string) => {
+      for (const hook of s
+        .clio()
+        .webhooks.all()
+        .filter((w) => w.model === model))
+        s.clio().webhooks.remove(hook.id);
+    };
+    // Clio stops telling us about bills: the Clio Payments webhook alone brings the charge.
+    unsubscribe('bill');
+    await pay(b1.id, b1.total, 'clio_payments');
+    expect(paymentsOn(b1.number).map((p) => p.Amount)).toEqual([b1.total]);
+    expect(invoiceOf(b1.number).Status).toBe('PAID');
+
+    // And with no webhook at all, only the sweep can see the next one.
+    unsubscribe('clio_payments_payment');
+    await pay(b2.id, 50, 'clio_payments');
+    expect(paymentsOn(b2.number)).toEqual([]);
+    await s.sweep();
+    expect(paymentsOn(b2.number).map((p) => [p.Amount, p.Reference])).toEqual([[50, `Clio payment ${allocationsOf(b2.id)[0]!.id}`]]);
+    await s.sweep();
+    expect(paymentsOn(b2.number)).toHaveLength(1);
+    expect(paymentsOn(b1.number)).toHaveLength(1);
+    expect(dueOn(b2.number)).toBe(Math.round((b2.total - 50) * 100) / 100);
+  });
+});
