@@ -2,6 +2,7 @@ import type { SyncContext } from '../context';
 import { billPagesSince, contactPagesSince, memoPagesSince, readBillDetails, readBills, readContacts, readCreditMemos, readMemoAllocations } from '../clio-reader';
 import { advanceCursor, getCursor } from '../cursors';
 import { getLinks, unsettledClioIds } from '../links';
+import { recordProgress } from '../runs';
 import type { ClioBill } from '../mapping/clio-records';
 import { pushBills } from './push-bills';
 import { pushContacts } from './push-contacts';
@@ -60,7 +61,11 @@ async function sweepBills(ctx: SyncContext, started: Date, fresh: boolean): Prom
   for await (const page of billPagesSince(ctx.clio, since)) bills.push(...page);
   if (bills.length === 0) return;
   const details = bills.length >= BULK_FROM ? await readBillDetails(ctx.clio, bills, 'bulk') : undefined;
-  for (let i = 0; i < bills.length; i += 200) await pushBills(ctx, bills.slice(i, i + 200), details ? { details } : {});
+  if (!ctx.dryRun) await recordProgress(ctx.db, ctx.firmId, 0, bills.length);
+  for (let i = 0; i < bills.length; i += 200) {
+    await pushBills(ctx, bills.slice(i, i + 200), details ? { details } : {});
+    if (!ctx.dryRun) await recordProgress(ctx.db, ctx.firmId, Math.min(i + 200, bills.length), bills.length);
+  }
   const next = nextCursor(
     bills.map((b) => b.updated_at),
     started,
