@@ -56,9 +56,18 @@ const envSchema = z.object({
     .refine((v) => !/\baccounting\.transactions\b/.test(v), 'must use granular scopes, never the broad transactions scope'),
   XERO_TIMEOUT_MS: z.coerce.number().int().positive().default(30_000),
 
+  // Failure emails: smtp://user:pass@host:587 or smtps://…; none sent when unset (outside sandbox mode).
+  SMTP_URL: z
+    .string()
+    .regex(/^smtps?:\/\//, 'expected an smtp:// or smtps:// URL')
+    .optional(),
+  MAIL_FROM: z.string().min(3).default('Clio Xero Sync <no-reply@localhost>'),
+
   // Sandbox mode (no CLIO_CLIENT_ID): both emulators run in-process on these ports.
   CLIO_EMULATOR_PORT: z.coerce.number().int().min(0).max(65535).default(8788),
   XERO_EMULATOR_PORT: z.coerce.number().int().min(0).max(65535).default(8789),
+  /** Sandbox mode's mail catcher: SMTP on this port, and the caught messages on the next one (/_emulator/mail). */
+  MAIL_CATCHER_PORT: z.coerce.number().int().min(0).max(65534).default(8790),
 });
 
 export type Env = z.infer<typeof envSchema>;
@@ -93,6 +102,8 @@ export interface Config extends Omit<Env, 'PUBLIC_URL'> {
   /** Only the regions that have an app configured; the install page offers these. */
   clio: Partial<Record<ClioRegionCode, ClioRegionApp>>;
   xero: XeroApp;
+  /** Where failure emails go out: SMTP_URL, or the sandbox's mail catcher; null sends none. */
+  smtpUrl: string | null;
 }
 
 /** What the emulators accept (test/emulators): public, non-secret sandbox values. */
@@ -146,7 +157,7 @@ function xeroApp(e: Env, sandbox: boolean): XeroApp {
 }
 
 // Values that may hold credentials are never echoed back in an error line.
-const SECRET_NAMES = /SECRET|KEY|DATABASE_URL|TOKEN|PASSWORD/;
+const SECRET_NAMES = /SECRET|KEY|DATABASE_URL|SMTP_URL|TOKEN|PASSWORD/;
 
 export class ConfigError extends Error {
   override name = 'ConfigError';
@@ -174,5 +185,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     sandbox,
     clio: clioApps(cfg, sandbox),
     xero: xeroApp(cfg, sandbox),
+    smtpUrl: cfg.SMTP_URL ?? (sandbox ? `smtp://127.0.0.1:${cfg.MAIL_CATCHER_PORT}` : null),
   });
 }

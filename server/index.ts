@@ -21,7 +21,7 @@ async function main(): Promise<void> {
   logger.info(
     { port: server.port, startupMs: Math.round(performance.now() - started), sandbox: config.sandbox },
     config.sandbox
-      ? `Sandbox mode (no Clio/Xero credentials): open ${config.PUBLIC_URL} to start, or ${emulators!.clio.url}/_emulator/manage to see the add-on inside the Clio Manage emulator`
+      ? `Sandbox mode (no Clio/Xero credentials): open ${config.PUBLIC_URL} to start, or ${emulators!.clio.url}/_emulator/manage to see the add-on inside the Clio Manage emulator; failure emails arrive at ${emulators!.mail.viewUrl}`
       : `Clio ↔ Xero sync is running: open ${config.PUBLIC_URL}`,
   );
 

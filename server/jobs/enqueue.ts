@@ -16,6 +16,7 @@ export const TASK = {
   renewClioWebhooks: 'renew_clio_webhooks',
   pruneExpired: 'prune_expired',
   matchContacts: 'match_contacts',
+  sendFailureDigests: 'send_failure_digests',
 } as const;
 
 /** Every job of one firm runs in this graphile-worker queue, so they never run at the same time. */
