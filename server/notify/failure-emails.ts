@@ -37,13 +37,17 @@ const KIND_WORDS: Record<string, string> = {
 
 function describe(g: OpenErrorGroup): string {
   const what = KIND_WORDS[g.kind] ?? g.kind.replace(/_/g, ' ');
-  const records = g.clioIds.length ? `${g.clioIds.length} ${what}${g.clioIds.length === 1 ? '' : 's'} (Clio ids ${g.clioIds.slice(0, 20).join(', ')}${g.clioIds.length > 20 ? ', …' : ''})` : '';
+  const records = g.clioIds.length
+    ? `${g.clioIds.length} ${what}${g.clioIds.length === 1 ? '' : 's'} (Clio ids ${g.clioIds.slice(0, 20).join(', ')}${g.clioIds.length > 20 ? ', …' : ''})`
+    : '';
   return [`Cause: ${g.cause}`, `Fix: ${g.fix}`, records && `Affected: ${records}`].filter(Boolean).join('\n');
 }
 
 export function groupEmail(firmName: string, statusUrl: string, g: OpenErrorGroup): Omit<MailMessage, 'to'> {
   const subject =
-    g.code === 'AUTH_REVOKED' ? `Reconnect Xero: syncing for ${firmName} is paused` : `Sync to Xero: ${KIND_WORDS[g.kind] ?? g.kind} failures for ${firmName} (${g.code})`;
+    g.code === 'AUTH_REVOKED'
+      ? `Reconnect Xero: syncing for ${firmName} is paused`
+      : `Sync to Xero: ${KIND_WORDS[g.kind] ?? g.kind} failures for ${firmName} (${g.code})`;
   return { subject, text: `${describe(g)}\n\nSee and retry them on the Status tab: ${statusUrl}\n` };
 }
 
@@ -59,7 +63,12 @@ export function createFailureNotifier(deps: FailureNotifierDeps): FailureNotifie
 
   /** Claims the groups, sends, and gives them back if the send fails (the next sync or digest retries). */
   async function sendClaimed(groups: OpenErrorGroup[], message: (claimed: OpenErrorGroup[]) => MailMessage): Promise<void> {
-    const claimed = new Set(await claimAnnouncements(deps.db, groups.map((g) => g.id)));
+    const claimed = new Set(
+      await claimAnnouncements(
+        deps.db,
+        groups.map((g) => g.id),
+      ),
+    );
     const mine = groups.filter((g) => claimed.has(g.id));
     if (mine.length === 0) return;
     try {
@@ -78,7 +87,10 @@ export function createFailureNotifier(deps: FailureNotifierDeps): FailureNotifie
     const to = settings.notifyEmail;
     if (!to) {
       // Nobody asked to hear about these: they are not news later either.
-      await claimAnnouncements(deps.db, groups.map((g) => g.id));
+      await claimAnnouncements(
+        deps.db,
+        groups.map((g) => g.id),
+      );
       return;
     }
     const firmName = (await getFirm(deps.db, firmId))?.name ?? 'your firm';

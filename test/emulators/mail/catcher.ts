@@ -29,14 +29,20 @@ function decodeWords(value: string): string {
   return value.replace(/=\?([^?]+)\?([QqBb])\?([^?]*)\?=\s*/g, (_m, _charset: string, enc: string, data: string) =>
     enc.toUpperCase() === 'B'
       ? Buffer.from(data, 'base64').toString('utf8')
-      : Buffer.from(data.replace(/_/g, ' ').replace(/=([0-9A-F]{2})/gi, (_h, hex: string) => String.fromCharCode(parseInt(hex, 16))), 'latin1').toString('utf8'),
+      : Buffer.from(
+          data.replace(/_/g, ' ').replace(/=([0-9A-F]{2})/gi, (_h, hex: string) => String.fromCharCode(parseInt(hex, 16))),
+          'latin1',
+        ).toString('utf8'),
   );
 }
 
 function decodeBody(body: string, encoding: string): string {
   if (encoding === 'base64') return Buffer.from(body.replace(/\s+/g, ''), 'base64').toString('utf8');
   if (encoding === 'quoted-printable')
-    return Buffer.from(body.replace(/=\r?\n/g, '').replace(/=([0-9A-F]{2})/gi, (_h, hex: string) => String.fromCharCode(parseInt(hex, 16))), 'latin1').toString('utf8');
+    return Buffer.from(
+      body.replace(/=\r?\n/g, '').replace(/=([0-9A-F]{2})/gi, (_h, hex: string) => String.fromCharCode(parseInt(hex, 16))),
+      'latin1',
+    ).toString('utf8');
   return body;
 }
 
@@ -105,7 +111,9 @@ export async function startMailCatcher(opts: { smtpPort?: number; httpPort?: num
       .join('');
     res
       .writeHead(200, { 'content-type': 'text/html; charset=utf-8' })
-      .end(`<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Mail (sandbox)</title></head><body><h1>Mail caught in sandbox mode</h1>${items || '<p>No mail yet.</p>'}</body></html>`);
+      .end(
+        `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Mail (sandbox)</title></head><body><h1>Mail caught in sandbox mode</h1>${items || '<p>No mail yet.</p>'}</body></html>`,
+      );
   });
   await new Promise<void>((resolve) => http.listen(opts.httpPort ?? 0, '127.0.0.1', () => resolve()));
   const httpPort = (http.address() as AddressInfo).port;

@@ -21,7 +21,14 @@ const ACTION_WORDS: Record<string, string> = {
   fail: 'Failed',
 };
 
-const NOUNS: Record<string, string> = { contact: 'contact', matter: 'matter', activity: 'expense', bill: 'bill', credit_memo: 'credit note', clio_payments_payment: 'payment' };
+const NOUNS: Record<string, string> = {
+  contact: 'contact',
+  matter: 'matter',
+  activity: 'expense',
+  bill: 'bill',
+  credit_memo: 'credit note',
+  clio_payments_payment: 'payment',
+};
 
 interface HistoryEntry {
   at: string;

@@ -176,7 +176,11 @@ function FailureGroup(props: { group: StatusGroup; isAdmin: boolean; busy: boole
           </button>
         )}
         {isAdmin && (
-          <button type="button" disabled={busy} onClick={() => act(() => api('POST', `/api/sync/errors/${g.id}/retry`), `Retrying ${n === 1 ? 'the record' : `${n} records`}.`)}>
+          <button
+            type="button"
+            disabled={busy}
+            onClick={() => act(() => api('POST', `/api/sync/errors/${g.id}/retry`), `Retrying ${n === 1 ? 'the record' : `${n} records`}.`)}
+          >
             Retry all
           </button>
         )}
