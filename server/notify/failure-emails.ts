@@ -30,7 +30,7 @@ const KIND_WORDS: Record<string, string> = {
   contact: 'contact',
   bill: 'bill',
   credit_memo: 'credit note',
-  payment: 'payment',
+  payment_allocation: 'payment',
   hard_cost: 'hard cost',
   firm: 'sync',
 };

@@ -11,6 +11,7 @@ const CLIO_PATHS: Record<string, string> = {
   matter: 'matters',
   bill: 'bills',
   activity: 'activities',
+  hard_cost: 'activities',
   // A credit memo has no page of its own in Clio; it shows on its client's bills.
 };
 
@@ -23,6 +24,8 @@ const XERO_LINKS: Record<string, (id: string) => string> = {
   bill: (id) => `https://go.xero.com/AccountsReceivable/View.aspx?InvoiceID=${id}`,
   contact: (id) => `https://go.xero.com/Contacts/View/${id}`,
   credit_memo: (id) => `https://go.xero.com/AccountsReceivable/ViewCreditNote.aspx?creditNoteID=${id}`,
+  hard_cost: (id) => `https://go.xero.com/Bank/ViewTransaction.aspx?bankTransactionID=${id}`,
+  // A payment has no page of its own in Xero; it shows on its invoice.
 };
 
 export function xeroRecordUrl(xeroApiUrl: string, tenantId: string | null, kind: string, xeroId: string | null): string | null {

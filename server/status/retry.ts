@@ -1,7 +1,11 @@
 import { enqueueSyncFirm, enqueueSyncRecords, type JobQueue } from '../jobs/enqueue';
 
-/** Link kinds a `sync_records` job can sync directly; the rest are retried by a sync of the firm. */
-const RECORD_JOB_KINDS = { contact: 'contact', bill: 'bill', credit_memo: 'credit_memo' } as const;
+/**
+ * Link kind → the `sync_records` kind that syncs such a record by its Clio id (a hard cost is a Clio
+ * expense activity). Payments are Clio allocations, reached through their bill or a sweep: a sync of
+ * the firm retries those, and failures of the whole firm.
+ */
+export const RECORD_JOB_KINDS = { contact: 'contact', bill: 'bill', credit_memo: 'credit_memo', hard_cost: 'activity' } as const;
 
 /** Re-queues records of one kind at once (a retry skips the sweep's wait between attempts). */
 export async function retryRecords(jobs: JobQueue, firmId: string, kind: string, clioIds: string[]): Promise<void> {

@@ -24,7 +24,7 @@ export function estimateSeconds(remaining: number): number {
 }
 
 /** The kinds the Status tab always lists (the link kinds of the engine and the money flows), in this order. */
-export const STATUS_KINDS = ['contact', 'bill', 'payment', 'credit_memo', 'hard_cost'] as const;
+export const STATUS_KINDS = ['contact', 'bill', 'payment_allocation', 'credit_memo', 'hard_cost'] as const;
 
 export interface KindCounts {
   kind: string;

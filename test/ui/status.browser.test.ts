@@ -227,6 +227,22 @@ describe('the Status tab in a real browser', () => {
     await group.getByText('An account the sync uses is archived or deleted in Xero.').waitFor();
     // A new group after the first resolved: a new email.
     await eventually(async () => mail.messages.filter((m) => m.to.includes(NOTIFY)).length === 2, 'the second failure email');
+    // One record retried on its own: still refused while the account stays archived.
+    await group.getByRole('button', { name: 'Show records' }).click();
+    const only = await group.locator('ul.records li a').first().textContent();
+    const billId = only!.replace('Bill ', '');
+    const invoiceWrites = async () =>
+      ((await s.stack.control('xero', 'GET', '/requests?pathPrefix=/api.xro/2.0/Invoices')) as { method: string; status: number }[]).filter((r) => r.method !== 'GET')
+        .length;
+    const refusedBefore = await invoiceWrites();
+    await group.getByRole('button', { name: `Retry bill ${billId}` }).click();
+    await page
+      .getByRole('status')
+      .filter({ hasText: `Retrying ${billId}.` })
+      .waitFor();
+    await s.settled();
+    expect(await invoiceWrites()).toBeGreaterThan(refusedBefore);
+    expect(await group.count()).toBe(1);
     await group.getByRole('button', { name: 'Dismiss' }).click();
     await page.getByText('Nothing is failing.').waitFor();
     await page.getByRole('status').filter({ hasText: 'Dismissed' }).waitFor();
@@ -257,7 +273,8 @@ describe('the Status tab in a real browser', () => {
 
   it('a backfill is previewed (nothing written), then started, and creates what the preview said', async () => {
     const page = await open('/app/status');
-    const requestsBefore = (await s.stack.control('xero', 'GET', '/requests?method=POST')).length;
+    const writes = async () => ((await s.stack.control('xero', 'GET', '/requests?pathPrefix=/api.xro')) as { method: string }[]).filter((r) => r.method !== 'GET').length;
+    const writesBefore = await writes();
     const from = '2020-01-01';
     const to = new Date(Date.parse(s.today) - 86_400_000).toISOString().slice(0, 10);
     await page.fill('#backfillFrom', from);
@@ -267,13 +284,25 @@ describe('the Status tab in a real browser', () => {
     await table.waitFor();
     const creates = await table.locator('tbody tr', { hasText: 'Create in Xero' }).count();
     expect(creates).toBeGreaterThan(0);
-    expect((await s.stack.control('xero', 'GET', '/requests?method=POST')).length).toBe(requestsBefore);
+    expect(await writes()).toBe(writesBefore);
     await shot(page, 'status-backfill-preview.png');
+    const { plan } = (await s.call('POST', '/api/sync/preview', { from, to })).body as { plan: { kind: string; clioId: string; action: string }[] };
+    const billCreates = plan.filter((p) => p.kind === 'bill' && p.action === 'create').length;
+    expect(billCreates).toBeGreaterThan(0);
     const invoicesBefore = s.invoices().filter((i) => i.Type === 'ACCREC').length;
     await page.getByRole('button', { name: 'Start backfill' }).click();
     await page.getByRole('status').filter({ hasText: 'Backfill started' }).waitFor();
     await s.settled('the backfill');
-    expect(s.invoices().filter((i) => i.Type === 'ACCREC').length).toBeGreaterThan(invoicesBefore);
+    // What the preview said to create is now one invoice each, or waits for its client (a contact
+    // held for review on connect, which the dry run does not foresee: reported to the engine's owners).
+    const invoiced = new Set(s.invoices().map((i) => i.Number));
+    const links = new Map((await s.links('bill')).map((l) => [l.clio_id, l]));
+    for (const p of plan.filter((p) => p.kind === 'bill' && p.action === 'create')) {
+      const number = s.clio().bills.require(Number(p.clioId)).number;
+      if (invoiced.has(number)) expect(s.invoiceByNumber(number), number).toHaveLength(1);
+      else expect(links.get(p.clioId), number).toMatchObject({ state: 'pending', error_message: 'waits for its client to reach Xero' });
+    }
+    expect(s.invoices().filter((i) => i.Type === 'ACCREC').length - invoicesBefore).toBeGreaterThan(billCreates / 2);
     await page.context().close();
   });
 

@@ -51,7 +51,8 @@ export function recordsApiRoutes(deps: AppDeps) {
     const { kind, id } = paramsOf(c.req.param());
     const { firmId, userId } = c.get('session');
     const linker = await recordLinker(deps, firmId);
-    const view = await recordView(firmId, linker, kind, id);
+    // A custom action on an expense lands here; its sync is the hard cost of the same Clio id.
+    const view = { ...(await recordView(firmId, linker, kind === 'activity' ? 'hard_cost' : kind, id)), kind };
     if (kind !== 'matter') return c.json(view);
     // Which bills the matter has is Clio's to say; without Clio the page still shows the rest.
     const billIds = await openClioForUser(deps, firmId, userId)

@@ -11,15 +11,15 @@ const POLL_MS = 3000;
 export const KIND_LABELS: Record<string, string> = {
   contact: 'Contacts',
   bill: 'Bills',
-  payment: 'Payments',
+  payment_allocation: 'Payments',
   credit_memo: 'Credit notes',
   hard_cost: 'Hard costs',
   firm: 'The whole sync',
 };
 const kindLabel = (kind: string) => KIND_LABELS[kind] ?? kind.replace(/_/g, ' ');
 
-/** Kinds one record of which can be re-queued by itself (the record API's kinds). */
-const RETRYABLE = new Set(['contact', 'bill', 'credit_memo']);
+/** Failure kind → the record page's (and record API's) kind, for kinds with a page per record. */
+const RECORD_PAGE_KIND: Record<string, string> = { contact: 'contact', bill: 'bill', credit_memo: 'credit_memo', hard_cost: 'activity' };
 
 const when = (iso: string | null, none: string) => (iso ? new Date(iso).toLocaleString() : none);
 
@@ -160,6 +160,8 @@ function FailureGroup(props: { group: StatusGroup; isAdmin: boolean; busy: boole
   const { group: g, isAdmin, busy, act } = props;
   const [open, setOpen] = useState(false);
   const listId = `group-${g.id}-records`;
+  const pageKind = RECORD_PAGE_KIND[g.kind];
+  const noun = kindLabel(g.kind).replace(/s$/, '');
   const n = g.records.length;
   return (
     <li class="group" aria-labelledby={`group-${g.id}-cause`}>
@@ -199,15 +201,19 @@ function FailureGroup(props: { group: StatusGroup; isAdmin: boolean; busy: boole
         <ul id={listId} class="records" hidden={!open}>
           {g.records.map((r) => (
             <li key={r.clioId}>
-              <a
-                href={`/app/records/${g.kind}/${r.clioId}`}
-                onClick={(e) => {
-                  e.preventDefault();
-                  navigate(`/app/records/${g.kind}/${r.clioId}`);
-                }}
-              >
-                {kindLabel(g.kind).replace(/s$/, '')} {r.clioId}
-              </a>
+              {pageKind ? (
+                <a
+                  href={`/app/records/${pageKind}/${r.clioId}`}
+                  onClick={(e) => {
+                    e.preventDefault();
+                    navigate(`/app/records/${pageKind}/${r.clioId}`);
+                  }}
+                >
+                  {noun} {r.clioId}
+                </a>
+              ) : (
+                `${noun} ${r.clioId}`
+              )}
               {r.clioUrl && (
                 <>
                   {' · '}
@@ -224,15 +230,15 @@ function FailureGroup(props: { group: StatusGroup; isAdmin: boolean; busy: boole
                   </a>
                 </>
               )}
-              {RETRYABLE.has(g.kind) && (
+              {pageKind && (
                 <>
                   {' '}
                   <button
                     type="button"
                     class="secondary small"
                     disabled={busy}
-                    aria-label={`Retry ${kindLabel(g.kind).replace(/s$/, '').toLowerCase()} ${r.clioId}`}
-                    onClick={() => act(() => api('POST', `/api/records/${g.kind}/${r.clioId}`), `Retrying ${r.clioId}.`)}
+                    aria-label={`Retry ${noun.toLowerCase()} ${r.clioId}`}
+                    onClick={() => act(() => api('POST', `/api/records/${pageKind}/${r.clioId}`), `Retrying ${r.clioId}.`)}
                   >
                     Retry
                   </button>
