@@ -306,6 +306,24 @@ describe('the Status tab in a real browser', () => {
     await page.context().close();
   });
 
+  // Last: it leaves the firm disconnected.
+  it('a connection removed in Xero shows as a failure of the whole sync, and the admin is emailed to reconnect', async () => {
+    const page = await open('/app/status');
+    await page.getByText('Nothing is failing.').waitFor();
+    await s.stack.control('xero', 'POST', `/tenants/${TENANT}/disconnect`);
+    await page.getByRole('button', { name: 'Sync now' }).click();
+    const group = page.locator('li.group');
+    await group.getByText('The whole sync: The connection to Xero or Clio was removed or has expired.').waitFor({ timeout: 20_000 });
+    expect(await group.getByRole('button', { name: 'Show records' }).count()).toBe(0);
+    await eventually(async () => mail.messages.some((m) => m.subject.startsWith('Reconnect Xero')), 'the reconnect email');
+    const reconnect = mail.messages.filter((m) => m.subject.startsWith('Reconnect Xero'));
+    expect(reconnect).toHaveLength(1);
+    expect(reconnect[0]!.to).toEqual([NOTIFY]);
+    expect(reconnect[0]!.text).toContain('Reconnect on the settings page.');
+    await shot(page, 'status-reconnect.png');
+    await page.context().close();
+  });
+
   it('nothing on these pages was blocked by the Content-Security-Policy', () => {
     expect(cspViolations).toEqual([]);
   });
