@@ -66,8 +66,9 @@ const envSchema = z.object({
   // Sandbox mode (no CLIO_CLIENT_ID): both emulators run in-process on these ports.
   CLIO_EMULATOR_PORT: z.coerce.number().int().min(0).max(65535).default(8788),
   XERO_EMULATOR_PORT: z.coerce.number().int().min(0).max(65535).default(8789),
-  /** Sandbox mode's mail catcher: SMTP on this port, and the caught messages on the next one (/_emulator/mail). */
-  MAIL_CATCHER_PORT: z.coerce.number().int().min(0).max(65534).default(8790),
+  /** Sandbox mode's mail catcher (when SMTP_URL is unset): SMTP on this port, the caught messages at /_emulator/mail on the other. */
+  MAIL_CATCHER_PORT: z.coerce.number().int().min(0).max(65535).default(8790),
+  MAIL_CATCHER_VIEW_PORT: z.coerce.number().int().min(0).max(65535).default(8791),
 });
 
 export type Env = z.infer<typeof envSchema>;
@@ -102,7 +103,7 @@ export interface Config extends Omit<Env, 'PUBLIC_URL'> {
   /** Only the regions that have an app configured; the install page offers these. */
   clio: Partial<Record<ClioRegionCode, ClioRegionApp>>;
   xero: XeroApp;
-  /** Where failure emails go out: SMTP_URL, or the sandbox's mail catcher; null sends none. */
+  /** Where failure emails go out (SMTP_URL; in sandbox mode, its mail catcher once started); null sends none. */
   smtpUrl: string | null;
 }
 
@@ -185,6 +186,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     sandbox,
     clio: clioApps(cfg, sandbox),
     xero: xeroApp(cfg, sandbox),
-    smtpUrl: cfg.SMTP_URL ?? (sandbox ? `smtp://127.0.0.1:${cfg.MAIL_CATCHER_PORT}` : null),
+    smtpUrl: cfg.SMTP_URL ?? null,
   });
 }
