@@ -2,6 +2,10 @@
 // receives what the real mailer sends.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { upsertFirm } from '../../server/firms/repository';
+import { TASK } from '../../server/jobs/enqueue';
+import { CRON, createTasks } from '../../server/jobs/tasks';
+import { getSettings, saveSettings } from '../../server/settings/repository';
+import { unwiredTaskDeps } from '../support/task-deps';
 import { createLogger } from '../../server/log';
 import { createFailureNotifier } from '../../server/notify/failure-emails';
 import { createSmtpMailer, type Mailer } from '../../server/notify/mailer';
@@ -114,5 +118,44 @@ describe('failure emails', () => {
     expect(await listOpenErrors(t.db, firmId)).toEqual([]);
     await recordFailureGroup(t.db, firmId, 'bill', '53', archived);
     expect((await listOpenErrors(t.db, firmId)).map((g) => g.clioIds)).toEqual([['52', '53']]);
+  });
+});
+
+describe('failure emails in the jobs', () => {
+  it('each sync job announces afterwards, a mail failure does not fail the sync, and the digest runs daily', async () => {
+    const announced: string[] = [];
+    let digests = 0;
+    let mailDown = false;
+    const firmId = '00000000-0000-4000-8000-000000000001';
+    const tasks = createTasks({
+      db: t.db,
+      logger: createLogger('silent'),
+      syncFirm: async () => {},
+      syncRecords: async () => {},
+      ...unwiredTaskDeps,
+      notify: {
+        afterSync: async (id) => {
+          if (mailDown) throw new Error('SMTP down');
+          announced.push(id);
+        },
+        sendDigests: async () => void digests++,
+      },
+    });
+    await tasks[TASK.syncFirm]!({ firmId, reason: 'manual' }, {} as never);
+    await tasks[TASK.syncRecords]!({ firmId, source: 'clio', kind: 'bill', ids: ['1'], reason: 'webhook' }, {} as never);
+    expect(announced).toEqual([firmId, firmId]);
+    mailDown = true;
+    await expect(tasks[TASK.syncFirm]!({ firmId, reason: 'manual' }, {} as never)).resolves.toBeUndefined();
+    await tasks[TASK.sendFailureDigests]!({}, {} as never);
+    expect(digests).toBe(1);
+    expect(CRON.find((c) => c.task === TASK.sendFailureDigests)?.match).toBe('0 7 * * *');
+  });
+
+  it('the digest preference is a setting that round-trips', async () => {
+    const firmId = await firm({ notify_email: 'ops6@example.test' });
+    const settings = (await getSettings(t.db, firmId))!;
+    expect(settings.notifyDigest).toBe(false);
+    await saveSettings(t.db, firmId, { ...settings, notifyDigest: true });
+    expect((await getSettings(t.db, firmId))!.notifyDigest).toBe(true);
   });
 });

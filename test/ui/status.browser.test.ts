@@ -243,8 +243,11 @@ describe('the Status tab in a real browser', () => {
     await s.settled();
     expect(await invoiceWrites()).toBeGreaterThan(refusedBefore);
     expect(await group.count()).toBe(1);
-    await group.getByRole('button', { name: 'Dismiss' }).click();
+    await group.getByRole('button', { name: 'Dismiss' }).focus();
+    await page.keyboard.press('Space');
     await page.getByText('Nothing is failing.').waitFor();
+    // The button left with its group; focus stays in the failures section, not lost to the page.
+    await expect.poll(() => page.evaluate(() => document.activeElement?.id)).toBe('sync-failures');
     await page.getByRole('status').filter({ hasText: 'Dismissed' }).waitFor();
     setAccountStatus('200', 'ACTIVE');
 

@@ -68,6 +68,8 @@ export function StatusPage({ me }: { me: Me }) {
       await call();
       setNotice({ ok: true, text: done });
       await refresh();
+      // The control may have gone with its group: keep keyboard users in the failures section.
+      if (!document.activeElement || document.activeElement === document.body) document.getElementById('sync-failures')?.focus();
     } catch (err) {
       setNotice({ ok: false, text: (err as Error).message });
     } finally {
@@ -134,7 +136,9 @@ export function StatusPage({ me }: { me: Me }) {
       </section>
 
       <section aria-labelledby="sync-failures">
-        <h2 id="sync-failures">Failures</h2>
+        <h2 id="sync-failures" tabIndex={-1}>
+          Failures
+        </h2>
         {status.errors.length === 0 ? (
           <p>Nothing is failing.</p>
         ) : (
