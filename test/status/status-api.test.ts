@@ -9,7 +9,16 @@ import { expectEnvelope, uiApiHarness, type UiApiHarness } from '../ui-api/app-h
 /** The Status tab's API over the real app and database, configured for production Clio and Xero hosts. */
 let h: UiApiHarness;
 beforeAll(async () => {
-  h = await uiApiHarness({ CLIO_CLIENT_ID: 'app', CLIO_CLIENT_SECRET: 'secret', XERO_CLIENT_ID: 'xero', XERO_CLIENT_SECRET: 'xero-secret' });
+  // Every production setting, so this stays a production configuration however strict loadConfig gets.
+  h = await uiApiHarness({
+    CLIO_CLIENT_ID: 'app',
+    CLIO_CLIENT_SECRET: 'secret',
+    XERO_CLIENT_ID: 'xero',
+    XERO_CLIENT_SECRET: 'xero-secret',
+    XERO_WEBHOOK_KEY: 'webhook-key',
+    SECRET_KEY: Buffer.alloc(32, 9).toString('base64'),
+    PUBLIC_URL: 'https://sync.example.test',
+  });
 });
 afterAll(() => h?.stop());
 
