@@ -172,6 +172,11 @@ describe('the Status tab in a real browser', () => {
     await page.getByRole('button', { name: 'Resync this bill' }).click();
     await page.getByRole('status').filter({ hasText: 'Queued' }).waitFor();
     await shot(page, 'record-history.png');
+    // Back to the Status tab within the page: no reload, the session kept.
+    await page.evaluate(() => ((window as unknown as { marker: boolean }).marker = true));
+    await page.getByRole('link', { name: 'Sync status' }).click();
+    await page.getByRole('heading', { name: 'Sync status' }).waitFor();
+    expect(await page.evaluate(() => (window as unknown as { marker?: boolean }).marker)).toBe(true);
     await page.context().close();
   });
 

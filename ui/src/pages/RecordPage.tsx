@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import type { RecordLink } from '../../../server/sync/links';
 import { api } from '../api';
+import { InPageLink } from '../components/InPageLink';
 
 const STATE_WORDS: Record<RecordLink['state'], string> = {
   pending: 'Waiting to sync',
@@ -101,7 +102,7 @@ export function RecordPage({ kind, id }: { kind: string; id: string }) {
         </>
       )}
       <p>
-        <a href="/app/status">Sync status</a> · <a href="/app/settings">Sync settings</a>
+        <InPageLink href="/app/status">Sync status</InPageLink> · <InPageLink href="/app/settings">Sync settings</InPageLink>
       </p>
     </>
   );

@@ -3,7 +3,7 @@ import type { Me } from '../../../server/settings/me';
 import type { FirmStatus, StatusGroup } from '../../../server/status/service';
 import type { PlanItem } from '../../../server/sync/plan';
 import { api } from '../api';
-import { navigate } from '../router';
+import { InPageLink } from '../components/InPageLink';
 
 /** How often the open page asks for the state again: progress and resolved groups show within seconds. */
 const POLL_MS = 3000;
@@ -206,15 +206,9 @@ function FailureGroup(props: { group: StatusGroup; isAdmin: boolean; busy: boole
           {g.records.map((r) => (
             <li key={r.clioId}>
               {pageKind ? (
-                <a
-                  href={`/app/records/${pageKind}/${r.clioId}`}
-                  onClick={(e) => {
-                    e.preventDefault();
-                    navigate(`/app/records/${pageKind}/${r.clioId}`);
-                  }}
-                >
+                <InPageLink href={`/app/records/${pageKind}/${r.clioId}`}>
                   {noun} {r.clioId}
-                </a>
+                </InPageLink>
               ) : (
                 `${noun} ${r.clioId}`
               )}
