@@ -80,7 +80,8 @@ function countsByKind(rows: { kind: string; state: string; count: number }[]): K
 }
 
 export async function firmStatus(deps: { config: Config; db: Database }, firmId: string): Promise<FirmStatus> {
-  const [run, counts, groups, settings, linker] = await Promise.all([
+  const [firm, run, counts, groups, settings, linker] = await Promise.all([
+    getFirm(deps.db, firmId),
     getRun(deps.db, firmId),
     linkCounts(deps.db, firmId),
     listOpenErrors(deps.db, firmId),
@@ -105,7 +106,9 @@ export async function firmStatus(deps: { config: Config; db: Database }, firmId:
   return {
     lastRunAt: lastRun?.toISOString() ?? null,
     lastSuccessAt: run?.last_success_at?.toISOString() ?? null,
-    nextRunAt: lastRun && settings ? new Date(lastRun.getTime() + settings.sweepIntervalMinutes * 60_000).toISOString() : null,
+    // The schedule counts from the last full run (a sweep, a sync now, a backfill), not from a webhook's sync of one record.
+    nextRunAt:
+      settings && (firm?.last_sweep_at ?? lastRun) ? new Date((firm?.last_sweep_at ?? lastRun)!.getTime() + settings.sweepIntervalMinutes * 60_000).toISOString() : null,
     parkedUntil: run?.parked_until?.toISOString() ?? null,
     running,
     progress: progressNow

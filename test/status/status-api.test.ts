@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { markSwept } from '../../server/firms/repository';
 import { TASK } from '../../server/jobs/enqueue';
 import { estimateSeconds } from '../../server/status/service';
 import { recordFailed, recordPushed } from '../../server/sync/links';
@@ -41,6 +42,9 @@ describe('GET /api/sync/status', () => {
     const { status, body } = await json(await h.call('GET', '/api/sync/status', a.token));
     expect(status).toBe(200);
     expect(Date.parse(body.nextRunAt) - Date.parse(body.lastRunAt)).toBe(15 * 60_000);
+    // Once the firm has had a full run, the schedule counts from it (a webhook's one-record sync does not move it).
+    await markSwept(h.db, a.firmId, new Date('2026-11-30T10:00:00Z'));
+    expect((await json(await h.call('GET', '/api/sync/status', a.token))).body.nextRunAt).toBe('2026-11-30T10:15:00.000Z');
     expect(body.running).toBe(false);
     expect(body.progress).toBeNull();
     expect(body.counts).toEqual([
