@@ -26,6 +26,9 @@ export function estimateSeconds(remaining: number): number {
 /** The kinds the Status tab always lists (the link kinds of the engine and the money flows), in this order. */
 export const STATUS_KINDS = ['contact', 'bill', 'payment_allocation', 'credit_memo', 'hard_cost'] as const;
 
+/** Records listed per failure group. */
+export const RECORDS_LISTED = 100;
+
 export interface KindCounts {
   kind: string;
   synced: number;
@@ -93,7 +96,9 @@ export async function firmStatus(deps: { config: Config; db: Database }, firmId:
   // Progress belongs to the run in progress; a finished run's last figure is not news.
   const progressNow = running && run?.progress_at && lastRun && run.progress_at >= lastRun && run.progress_total;
   const errors: StatusGroup[] = [];
-  for (const { clioIds, ...group } of groups) {
+  for (const { clioIds: all, ...group } of groups) {
+    // The page polls every few seconds: a group of thousands lists its first records; "Retry all" still takes them all.
+    const clioIds = all.slice(0, RECORDS_LISTED);
     const links = await getLinks(deps.db, firmId, group.kind as LinkKind, clioIds);
     errors.push({
       ...group,

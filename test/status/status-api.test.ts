@@ -139,3 +139,17 @@ describe('POST /api/sync/backfill', () => {
     });
   });
 });
+
+describe('a large failure group', () => {
+  it('lists its first records only, counts them all, and "Retry all" takes them all', async () => {
+    const a = await h.firmWithUser();
+    const ids = Array.from({ length: 130 }, (_, i) => String(1000 + i));
+    for (const id of ids) await recordFailureGroup(h.db, a.firmId, 'bill', id, archived);
+    const [group] = (await json(await h.call('GET', '/api/sync/status', a.token))).body.errors;
+    expect(group.count).toBe(130);
+    expect(group.records).toHaveLength(100);
+    await h.call('POST', `/api/sync/errors/${group.id}/retry`, a.token);
+    const queued = h.jobs.slice(-1).flatMap((j) => (j.payload as { ids: string[] }).ids);
+    expect(queued).toEqual(ids);
+  });
+});

@@ -166,7 +166,8 @@ function FailureGroup(props: { group: StatusGroup; isAdmin: boolean; busy: boole
   const listId = `group-${g.id}-records`;
   const pageKind = RECORD_PAGE_KIND[g.kind];
   const noun = kindLabel(g.kind).replace(/s$/, '');
-  const n = g.records.length;
+  // A failure of the whole sync lists no records; a group of records may list only its first ones.
+  const n = g.records.length === 0 ? 0 : g.count;
   return (
     <li class="group" aria-labelledby={`group-${g.id}-cause`}>
       <h3 id={`group-${g.id}-cause`}>
@@ -245,6 +246,11 @@ function FailureGroup(props: { group: StatusGroup; isAdmin: boolean; busy: boole
             </li>
           ))}
         </ul>
+      )}
+      {open && g.records.length < n && (
+        <p class="hint">
+          Showing the first {g.records.length} of {n}. Retry all covers every one of them.
+        </p>
       )}
     </li>
   );
