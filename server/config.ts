@@ -56,9 +56,19 @@ const envSchema = z.object({
     .refine((v) => !/\baccounting\.transactions\b/.test(v), 'must use granular scopes, never the broad transactions scope'),
   XERO_TIMEOUT_MS: z.coerce.number().int().positive().default(30_000),
 
+  // Failure emails: smtp://user:pass@host:587 or smtps://…; none sent when unset (outside sandbox mode).
+  SMTP_URL: z
+    .string()
+    .regex(/^smtps?:\/\//, 'expected an smtp:// or smtps:// URL')
+    .optional(),
+  MAIL_FROM: z.string().min(3).default('Clio Xero Sync <no-reply@localhost>'),
+
   // Sandbox mode (no CLIO_CLIENT_ID): both emulators run in-process on these ports.
   CLIO_EMULATOR_PORT: z.coerce.number().int().min(0).max(65535).default(8788),
   XERO_EMULATOR_PORT: z.coerce.number().int().min(0).max(65535).default(8789),
+  /** Sandbox mode's mail catcher (when SMTP_URL is unset): SMTP on this port, the caught messages at /_emulator/mail on the other. */
+  MAIL_CATCHER_PORT: z.coerce.number().int().min(0).max(65535).default(8790),
+  MAIL_CATCHER_VIEW_PORT: z.coerce.number().int().min(0).max(65535).default(8791),
 });
 
 export type Env = z.infer<typeof envSchema>;
@@ -93,6 +103,8 @@ export interface Config extends Omit<Env, 'PUBLIC_URL'> {
   /** Only the regions that have an app configured; the install page offers these. */
   clio: Partial<Record<ClioRegionCode, ClioRegionApp>>;
   xero: XeroApp;
+  /** Where failure emails go out (SMTP_URL; in sandbox mode, its mail catcher once started); null sends none. */
+  smtpUrl: string | null;
 }
 
 /** What the emulators accept (test/emulators): public, non-secret sandbox values. */
@@ -146,7 +158,7 @@ function xeroApp(e: Env, sandbox: boolean): XeroApp {
 }
 
 // Values that may hold credentials are never echoed back in an error line.
-const SECRET_NAMES = /SECRET|KEY|DATABASE_URL|TOKEN|PASSWORD/;
+const SECRET_NAMES = /SECRET|KEY|DATABASE_URL|SMTP_URL|TOKEN|PASSWORD/;
 
 export class ConfigError extends Error {
   override name = 'ConfigError';
@@ -174,5 +186,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     sandbox,
     clio: clioApps(cfg, sandbox),
     xero: xeroApp(cfg, sandbox),
+    smtpUrl: cfg.SMTP_URL ?? null,
   });
 }

@@ -16,12 +16,14 @@ async function main(): Promise<void> {
   }
   const logger = createLogger(config.LOG_LEVEL);
   const started = performance.now();
-  const emulators = config.sandbox ? await startSandboxEmulators(config) : undefined;
+  const emulators = config.sandbox ? await startSandboxEmulators(config, logger) : undefined;
+  // In sandbox mode failure emails go to the mail catcher, wherever it found a port.
+  if (emulators?.mail) config = { ...config, smtpUrl: emulators.mail.smtpUrl };
   const server = await startServer(config, logger);
   logger.info(
     { port: server.port, startupMs: Math.round(performance.now() - started), sandbox: config.sandbox },
     config.sandbox
-      ? `Sandbox mode (no Clio/Xero credentials): open ${config.PUBLIC_URL} to start, or ${emulators!.clio.url}/_emulator/manage to see the add-on inside the Clio Manage emulator`
+      ? `Sandbox mode (no Clio/Xero credentials): open ${config.PUBLIC_URL} to start, or ${emulators!.clio.url}/_emulator/manage to see the add-on inside the Clio Manage emulator${emulators!.mail ? `; failure emails arrive at ${emulators!.mail.viewUrl}` : ''}`
       : `Clio ↔ Xero sync is running: open ${config.PUBLIC_URL}`,
   );
 

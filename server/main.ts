@@ -14,6 +14,8 @@ import { matchFirmContacts } from './contacts/matching';
 import { CRON, createTasks } from './jobs/tasks';
 import type { Logger } from './log';
 import { createSyncEngine } from './sync/engine';
+import { createSmtpMailer } from './notify/mailer';
+import { createFailureNotifier } from './notify/failure-emails';
 
 export interface RunningServer {
   url: string;
@@ -39,6 +41,12 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
     const secrets = createSecretBox(secretKey);
     const sessions = createSessionIssuer(deriveSessionKey(secretKey), config.SESSION_TTL_SECONDS);
     const engine = createSyncEngine({ config, db, secrets, logger });
+    const mailer = config.smtpUrl
+      ? await createSmtpMailer(config.smtpUrl, config.MAIL_FROM).catch((err: Error) => {
+          logger.error({ err: { message: err.message } }, 'failure emails are off: the mail library could not be loaded');
+          return undefined;
+        })
+      : undefined;
     const jobs = await startJobRunner({
       pool,
       db,
@@ -52,6 +60,7 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
         syncRecords: engine.syncRecords,
         renewClioWebhooks: async () => void (await renewClioWebhooks({ config, db, secrets, logger })),
         matchContacts: ({ firmId }) => matchFirmContacts({ config, db, secrets, logger }, firmId),
+        ...(mailer ? { notify: createFailureNotifier({ db, logger, mailer, publicUrl: config.PUBLIC_URL }) } : {}),
       }),
       cron: CRON,
     });
@@ -86,6 +95,7 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
         if (timedOut) logger.warn('jobs still running at the shutdown deadline; they will be retried');
         if ('closeAllConnections' in server) server.closeAllConnections();
         await closed;
+        mailer?.close();
         await db.destroy();
         await embedded?.stop();
       })());

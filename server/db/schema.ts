@@ -80,6 +80,7 @@ export interface SettingsTable {
   hard_cost_bank_account_code: string | null;
   sweep_interval_minutes: Generated<number>;
   notify_email: string | null;
+  notify_digest: Generated<boolean>;
   updated_at: Timestamp;
 }
 
@@ -119,6 +120,9 @@ export interface SyncRunsTable {
   last_success_at: Timestamp | null;
   parked_until: Timestamp | null;
   parked_reason: string | null;
+  progress_done: number | null;
+  progress_total: number | null;
+  progress_at: Timestamp | null;
   updated_at: Timestamp;
 }
 
@@ -148,6 +152,9 @@ export interface SyncErrorsTable {
   last_seen_at: Timestamp;
   count: Generated<number>;
   resolved_at: Timestamp | null;
+  dismissed_record_ids: Json | null;
+  dismissed_at: Timestamp | null;
+  notified_at: Timestamp | null;
 }
 
 export interface SyncLogTable {

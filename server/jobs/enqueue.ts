@@ -16,6 +16,7 @@ export const TASK = {
   renewClioWebhooks: 'renew_clio_webhooks',
   pruneExpired: 'prune_expired',
   matchContacts: 'match_contacts',
+  sendFailureDigests: 'send_failure_digests',
 } as const;
 
 /** Every job of one firm runs in this graphile-worker queue, so they never run at the same time. */
@@ -23,7 +24,9 @@ export const firmQueueName = (firmId: string) => `firm:${firmId}`;
 
 export const syncFirmPayload = z.object({
   firmId: z.uuid(),
-  reason: z.enum(['sweep', 'webhook', 'manual', 'connect']),
+  reason: z.enum(['sweep', 'webhook', 'manual', 'connect', 'backfill']),
+  /** A backfill: every bill issued in this range, whatever the settings' own range. */
+  range: z.object({ from: z.iso.date().nullable(), to: z.iso.date().nullable() }).optional(),
 });
 export type SyncFirmPayload = z.infer<typeof syncFirmPayload>;
 
@@ -95,6 +98,12 @@ export async function enqueueSyncRecords(queue: JobQueue, payload: SyncRecordsPa
 export async function enqueueSyncFirm(queue: JobQueue, payload: SyncFirmPayload): Promise<void> {
   const valid = syncFirmPayload.parse(payload);
   await enqueue(queue, TASK.syncFirm, valid, syncFirmJobSpec(valid.firmId));
+}
+
+/** Its own job key: a backfill must not be collapsed into (or replaced by) a pending sweep. */
+export async function enqueueBackfill(queue: JobQueue, payload: { firmId: string; range: { from: string | null; to: string | null } }): Promise<void> {
+  const valid = syncFirmPayload.parse({ ...payload, reason: 'backfill' });
+  await enqueue(queue, TASK.syncFirm, valid, { ...syncFirmJobSpec(valid.firmId), jobKey: `backfill:${valid.firmId}` });
 }
 
 export async function enqueueMatchContacts(queue: JobQueue, payload: MatchContactsPayload): Promise<void> {

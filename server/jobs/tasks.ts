@@ -26,6 +26,8 @@ export interface TaskDeps {
   renewClioWebhooks: () => Promise<void>;
   /** Links Clio clients to Xero contacts on connect (server/contacts/matching.ts). */
   matchContacts: (payload: MatchContactsPayload) => Promise<void>;
+  /** Failure emails (server/notify/failure-emails.ts); absent when no SMTP is configured. */
+  notify?: { afterSync(firmId: string): Promise<void>; sendDigests(): Promise<void> };
 }
 
 export function createTasks(deps: TaskDeps): TaskList {
@@ -35,13 +37,27 @@ export function createTasks(deps: TaskDeps): TaskList {
       await enqueueSyncFirm(helpers, { firmId, reason: 'sweep' });
     }
   };
+  /** A new failure group is announced by the job that found it; a mail outage must not fail (and repeat) the sync. */
+  const announce = async (firmId: string) => {
+    try {
+      await deps.notify?.afterSync(firmId);
+    } catch (err) {
+      deps.logger.warn({ firmId, err: { message: (err as Error).message } }, 'failure emails not sent');
+    }
+  };
   const syncFirm: Task = async (raw) => {
     const payload = syncFirmPayload.parse(raw);
     await deps.syncFirm(payload);
     // Any full run counts as the firm's sweep, so a backfill or a sync now is not followed by another at once.
     await markSwept(deps.db, payload.firmId, new Date());
+    await announce(payload.firmId);
   };
-  const syncRecords: Task = async (raw) => deps.syncRecords(syncRecordsPayload.parse(raw));
+  const syncRecords: Task = async (raw) => {
+    const payload = syncRecordsPayload.parse(raw);
+    await deps.syncRecords(payload);
+    await announce(payload.firmId);
+  };
+  const sendFailureDigests: Task = async () => deps.notify?.sendDigests();
   const renewClioWebhooks: Task = async () => deps.renewClioWebhooks();
   const pruneExpired: Task = async () => {
     const now = new Date();
@@ -55,6 +71,7 @@ export function createTasks(deps: TaskDeps): TaskList {
     [TASK.renewClioWebhooks]: renewClioWebhooks,
     [TASK.pruneExpired]: pruneExpired,
     [TASK.matchContacts]: matchContacts,
+    [TASK.sendFailureDigests]: sendFailureDigests,
   };
 }
 
@@ -67,4 +84,6 @@ export const CRON: CronItem[] = [
   // Hourly is plenty for a week's margin, and retries a failed renewal well before Clio's 31 days run out.
   { task: TASK.renewClioWebhooks, match: '17 * * * *', options: { backfillPeriod: 0 } },
   { task: TASK.pruneExpired, match: '47 * * * *', options: { backfillPeriod: 0 } },
+  // The daily digest of new failure groups, for admins who chose it (07:00 UTC).
+  { task: TASK.sendFailureDigests, match: '0 7 * * *', options: { backfillPeriod: 0 } },
 ];

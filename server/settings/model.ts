@@ -42,6 +42,8 @@ export const syncSettingsSchema = z.strictObject({
     .min(1, 'Check at least every 1 minute.')
     .max(1440, 'Check at least once a day (1440 minutes).'),
   notifyEmail: z.email({ message: 'Enter an email address such as accounts@example.com.' }).nullable(),
+  /** One email a day with the new failure groups, instead of one email per group as it appears. */
+  notifyDigest: z.boolean().optional(),
   categoryAccounts: z.array(categoryAccountSchema).max(2000),
 });
 export type SyncSettings = z.infer<typeof syncSettingsSchema>;

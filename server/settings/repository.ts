@@ -26,6 +26,7 @@ function fromRow(row: Settings, categories: CategoryAccount[]): SyncSettings {
     hardCostBankAccountCode: row.hard_cost_bank_account_code,
     sweepIntervalMinutes: row.sweep_interval_minutes,
     notifyEmail: row.notify_email,
+    notifyDigest: row.notify_digest,
     categoryAccounts: categories,
   };
 }
@@ -74,6 +75,7 @@ export async function saveSettings(db: Database, firmId: string, s: SyncSettings
         hard_cost_bank_account_code: s.hardCostBankAccountCode,
         sweep_interval_minutes: s.sweepIntervalMinutes,
         notify_email: s.notifyEmail,
+        notify_digest: s.notifyDigest ?? false,
         updated_at: sql`now()`,
       })
       .where('firm_id', '=', firmId)

@@ -68,7 +68,7 @@ export function createSyncEngine(deps: SyncEngineDeps) {
     };
   }
 
-  async function run(firmId: string, why: string, work: (ctx: SyncContext) => Promise<void>): Promise<void> {
+  async function run(firmId: string, why: string, work: (ctx: SyncContext) => Promise<void>, settingsOverride?: Partial<SyncSettings>): Promise<void> {
     const parked = await parkedUntil(deps.db, firmId, new Date());
     if (parked) {
       deps.logger.info({ firmId, until: parked.until.toISOString() }, 'sync parked: Xero day limit');
@@ -76,7 +76,7 @@ export function createSyncEngine(deps: SyncEngineDeps) {
     }
     let ctx: SyncContext | undefined;
     try {
-      ctx = await open(firmId, false);
+      ctx = await open(firmId, false, settingsOverride);
       if (!ctx) return;
       const missing = missingSettings(ctx.settings);
       if (missing.length) {
@@ -149,7 +149,8 @@ export function createSyncEngine(deps: SyncEngineDeps) {
   }
 
   async function syncFirm(p: SyncFirmPayload): Promise<void> {
-    await run(p.firmId, p.reason, (ctx) => sweep(ctx));
+    if (p.range) await run(p.firmId, p.reason, (ctx) => sweep(ctx, { fresh: true }), { billDateFrom: p.range.from, billDateTo: p.range.to });
+    else await run(p.firmId, p.reason, (ctx) => sweep(ctx));
   }
 
   /**

@@ -97,6 +97,7 @@ export async function resolveFirmFailure(db: Database, firmId: string, code: Rec
 }
 
 export interface OpenErrorGroup {
+  id: string;
   code: string;
   kind: string;
   cause: string;
@@ -107,24 +108,108 @@ export interface OpenErrorGroup {
   lastSeenAt: string;
 }
 
+/** A dismissed group stays hidden until a record it did not hold when dismissed joins it. */
+const notDismissed = sql<boolean>`(dismissed_record_ids is null or not (dismissed_record_ids @> record_ids))`;
+
+const toGroup = (r: {
+  id: string;
+  code: string;
+  kind: string;
+  message: string;
+  advice: string;
+  count: number;
+  record_ids: unknown;
+  first_seen_at: Date;
+  last_seen_at: Date;
+}): OpenErrorGroup => ({
+  id: String(r.id),
+  code: r.code,
+  kind: r.kind,
+  cause: r.message,
+  fix: r.advice,
+  count: r.count,
+  clioIds: r.record_ids as string[],
+  firstSeenAt: r.first_seen_at.toISOString(),
+  lastSeenAt: r.last_seen_at.toISOString(),
+});
+
+const GROUP_COLUMNS = ['id', 'code', 'kind', 'message', 'advice', 'count', 'record_ids', 'first_seen_at', 'last_seen_at'] as const;
+
 export async function listOpenErrors(db: Database, firmId: string): Promise<OpenErrorGroup[]> {
   const rows = await db
     .selectFrom('sync_errors')
-    .select(['code', 'kind', 'message', 'advice', 'count', 'record_ids', 'first_seen_at', 'last_seen_at'])
+    .select(GROUP_COLUMNS)
     .where('firm_id', '=', firmId)
     .where('resolved_at', 'is', null)
+    .where(notDismissed)
     .orderBy('last_seen_at', 'desc')
     .execute();
-  return rows.map((r) => ({
-    code: r.code,
-    kind: r.kind,
-    cause: r.message,
-    fix: r.advice,
-    count: r.count,
-    clioIds: r.record_ids as string[],
-    firstSeenAt: r.first_seen_at.toISOString(),
-    lastSeenAt: r.last_seen_at.toISOString(),
-  }));
+  return rows.map(toGroup);
+}
+
+/** One open group of the firm (dismissed or not), or undefined. */
+export async function findOpenError(db: Database, firmId: string, groupId: string): Promise<OpenErrorGroup | undefined> {
+  const row = await db
+    .selectFrom('sync_errors')
+    .select(GROUP_COLUMNS)
+    .where('firm_id', '=', firmId)
+    .where('id', '=', groupId)
+    .where('resolved_at', 'is', null)
+    .executeTakeFirst();
+  return row && toGroup(row);
+}
+
+/** Hides the group with the records it holds now; true when there was such an open group. */
+export async function dismissError(db: Database, firmId: string, groupId: string): Promise<boolean> {
+  const r = await db
+    .updateTable('sync_errors')
+    .set({ dismissed_record_ids: sql`record_ids`, dismissed_at: sql`now()` })
+    .where('firm_id', '=', firmId)
+    .where('id', '=', groupId)
+    .where('resolved_at', 'is', null)
+    .executeTakeFirst();
+  return r.numUpdatedRows > 0n;
+}
+
+/** Open, visible groups no email has announced yet, oldest first. */
+export async function unannouncedErrors(db: Database, firmId: string): Promise<OpenErrorGroup[]> {
+  const rows = await db
+    .selectFrom('sync_errors')
+    .select(GROUP_COLUMNS)
+    .where('firm_id', '=', firmId)
+    .where('resolved_at', 'is', null)
+    .where('notified_at', 'is', null)
+    .where(notDismissed)
+    .orderBy('first_seen_at')
+    .execute();
+  return rows.map(toGroup);
+}
+
+/** Firms with a group waiting to be announced (the daily digest's work list). */
+export async function firmsWithUnannouncedErrors(db: Database): Promise<string[]> {
+  const rows = await db.selectFrom('sync_errors').select('firm_id').distinct().where('resolved_at', 'is', null).where('notified_at', 'is', null).execute();
+  return rows.map((r) => r.firm_id);
+}
+
+/**
+ * Claims groups for an email before it is sent, so two workers never announce the same group;
+ * returns the ids this caller claimed. A failed send releases them for the next attempt.
+ */
+export async function claimAnnouncements(db: Database, groupIds: string[]): Promise<string[]> {
+  if (groupIds.length === 0) return [];
+  const rows = await db
+    .updateTable('sync_errors')
+    .set({ notified_at: sql`now()` })
+    .where('id', 'in', groupIds)
+    .where('notified_at', 'is', null)
+    .returning('id')
+    .execute();
+  return rows.map((r) => String(r.id));
+}
+
+export async function releaseAnnouncements(db: Database, groupIds: string[]): Promise<void> {
+  if (groupIds.length === 0) return;
+  await db.updateTable('sync_errors').set({ notified_at: null }).where('id', 'in', groupIds).execute();
 }
 
 export async function recordHistory(db: Database, firmId: string, kind: string, clioId: string, limit = 50) {

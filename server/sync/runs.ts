@@ -28,3 +28,13 @@ export async function markRun(db: Database, firmId: string, outcome: 'started' |
 export async function getRun(db: Database, firmId: string) {
   return db.selectFrom('sync_runs').selectAll().where('firm_id', '=', firmId).executeTakeFirst();
 }
+
+/** How far the current run has got through its bills (a first sync, a backfill), for the Status tab's progress. */
+export async function recordProgress(db: Database, firmId: string, done: number, total: number): Promise<void> {
+  const set = { progress_done: done, progress_total: total, progress_at: sql<Date>`now()` };
+  await db
+    .insertInto('sync_runs')
+    .values({ firm_id: firmId, ...set })
+    .onConflict((oc) => oc.column('firm_id').doUpdateSet({ ...set, updated_at: sql`now()` }))
+    .execute();
+}

@@ -48,3 +48,16 @@ describe('loadConfig', () => {
     expect(cfg.SECRET_KEY).toBe(KEY);
   });
 });
+
+describe('mail configuration', () => {
+  it('SMTP_URL must be smtp:// or smtps://, and its password is never echoed', () => {
+    expect(() => loadConfig({ SMTP_URL: 'http://mail.example.com' })).toThrow(/^Invalid configuration: SMTP_URL expected an smtp:\/\/ or smtps:\/\/ URL$/);
+    expect(() => loadConfig({ SMTP_URL: 'https://user:hunter2@mail.example.com' })).not.toThrow(/hunter2/);
+    expect(loadConfig({ SMTP_URL: 'smtps://user:pw@mail.example.com:465' }).smtpUrl).toBe('smtps://user:pw@mail.example.com:465');
+  });
+
+  it('without SMTP_URL no email is sent (sandbox mode points it at its own mail catcher when it starts)', () => {
+    expect(loadConfig({}).smtpUrl).toBeNull();
+    expect(loadConfig({}).MAIL_FROM).toBe('Clio Xero Sync <no-reply@localhost>');
+  });
+});

@@ -35,6 +35,8 @@ describe('server process', () => {
       LOG_LEVEL: 'info',
       CLIO_EMULATOR_PORT: String(await freePort()),
       XERO_EMULATOR_PORT: String(await freePort()),
+      MAIL_CATCHER_PORT: '0',
+      MAIL_CATCHER_VIEW_PORT: '0',
     };
 
     const first = startServerProcess(env);

@@ -14,10 +14,15 @@ export const TENANT = SEED_TENANTS.primary.tenantId;
 
 /** `settings` may depend on the emulators' today (a start date, say). */
 export async function startSyncStack(
-  opts: { settings?: Partial<SyncSettings> | ((today: string) => Partial<SyncSettings>); beforeSettings?: (stack: XeroStack) => Promise<void> } = {},
+  opts: {
+    settings?: Partial<SyncSettings> | ((today: string) => Partial<SyncSettings>);
+    beforeSettings?: (stack: XeroStack) => Promise<void>;
+    /** Extra server configuration (SMTP_URL, say). */
+    env?: Record<string, string>;
+  } = {},
 ) {
   // Clio's 50 calls a minute, in a 3-second window on both sides: the limit stays, the waits shrink.
-  const stack: XeroStack = await startXeroStack({ clioTimeScale: 20 });
+  const stack: XeroStack = await startXeroStack({ clioTimeScale: 20, ...(opts.env ? { env: opts.env } : {}) });
   let res = await manual(`${stack.baseUrl}/oauth/clio/start?region=us`);
   res = await manual(res.headers.get('location')!);
   res = await manual(res.headers.get('location')!);

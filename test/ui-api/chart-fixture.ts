@@ -71,6 +71,7 @@ export function validSettings(overrides: Partial<SyncSettings> = {}): SyncSettin
     hardCostBankAccountCode: '091',
     sweepIntervalMinutes: 15,
     notifyEmail: 'accounts@example.com',
+    notifyDigest: false,
     categoryAccounts: [{ clioKind: 'activity_description', clioId: '11', accountCode: '260' }],
     ...overrides,
   };

@@ -34,6 +34,7 @@ export function settingsForSeededChart(overrides: Partial<SyncSettings> = {}): S
     hardCostBankAccountCode: '091',
     sweepIntervalMinutes: 10,
     notifyEmail: null,
+    notifyDigest: false,
     categoryAccounts: [{ clioKind: 'expense_category', clioId: '7', accountCode: '260' }],
     ...overrides,
   };

@@ -66,7 +66,14 @@ describe('UI API: the everyday calls', () => {
 
   it('GET /api/records/:kind/:id shows the link; POST queues a sync of that record on the firm queue', async () => {
     const u = await h.firmWithUser({ admin: false });
-    expect(await (await h.call('GET', '/api/records/contact/42', u.token)).json()).toEqual({ kind: 'contact', id: '42', link: null, history: [] });
+    expect(await (await h.call('GET', '/api/records/contact/42', u.token)).json()).toEqual({
+      kind: 'contact',
+      id: '42',
+      clioUrl: expect.stringMatching(/\/nc\/#\/contacts\/42$/),
+      xeroUrl: null,
+      link: null,
+      history: [],
+    });
     const res = await h.call('POST', '/api/records/contact/42', u.token);
     expect(res.status).toBe(202);
     expect(h.jobs.at(-1)).toEqual({

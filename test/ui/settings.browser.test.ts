@@ -183,7 +183,7 @@ describe('settings page in a real browser', () => {
     await page.goto(`${stack.baseUrl}/app/records/contact/321#token=${token}`);
     await page.getByRole('heading', { name: 'Clio contact 321' }).waitFor();
     await page.getByText('Synced', { exact: true }).waitFor();
-    await page.getByRole('button', { name: 'Sync now' }).click();
+    await page.getByRole('button', { name: 'Resync this contact' }).click();
     await page.getByRole('status').filter({ hasText: 'Queued' }).waitFor();
     await page.context().close();
   });

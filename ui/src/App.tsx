@@ -5,6 +5,8 @@ import { OrganisationChoicePage } from './pages/OrganisationChoicePage';
 import { RecordPage } from './pages/RecordPage';
 import { SettingsPage } from './pages/SettingsPage';
 import { SignInPage } from './pages/SignInPage';
+import { StatusPage } from './pages/StatusPage';
+import { TabNav } from './components/TabNav';
 import { currentPath, matchRoute } from './router';
 import { sessionToken } from './session';
 import { useSignal } from './signal';
@@ -37,8 +39,10 @@ export function App() {
           {me.user.isAdmin ? ' (administrator)' : ''}
         </span>
       </header>
+      {(route.page === 'settings' || route.page === 'status') && <TabNav current={route.page} />}
       <main>
         {route.page === 'settings' && <SettingsPage me={me} onConnectionChange={reloadMe} />}
+        {route.page === 'status' && <StatusPage me={me} />}
         {route.page === 'xero-organisation' && <OrganisationChoicePage onChosen={reloadMe} />}
         {route.page === 'record' && <RecordPage kind={route.kind} id={route.id} />}
         {route.page === 'not-found' && (

@@ -1,10 +1,10 @@
 import { Hono } from 'hono';
 import { z } from 'zod';
-import { enqueueSyncFirm } from '../../jobs/enqueue';
+import { enqueueBackfill, enqueueSyncFirm } from '../../jobs/enqueue';
 import { requireAdmin, requireSession } from '../session';
-import { linkCounts } from '../../sync/links';
-import { listOpenErrors } from '../../sync/log';
-import { getRun } from '../../sync/runs';
+import { dismissError, findOpenError, listOpenErrors } from '../../sync/log';
+import { retryRecords } from '../../status/retry';
+import { firmStatus } from '../../status/service';
 import { ApiError } from '../errors';
 import type { AppDeps, AppEnv } from '../env';
 
@@ -18,23 +18,45 @@ export function syncApiRoutes(deps: AppDeps) {
   const app = new Hono<AppEnv>();
   const session = requireSession(deps.sessions);
 
-  app.get('/api/sync/status', session, async (c) => {
-    const { firmId } = c.get('session');
-    const [run, counts, errors] = await Promise.all([getRun(deps.db, firmId), linkCounts(deps.db, firmId), listOpenErrors(deps.db, firmId)]);
-    return c.json({
-      lastRunAt: run?.last_run_at?.toISOString() ?? null,
-      lastSuccessAt: run?.last_success_at?.toISOString() ?? null,
-      parkedUntil: run?.parked_until?.toISOString() ?? null,
-      counts,
-      errors,
-    });
-  });
+  app.get('/api/sync/status', session, async (c) => c.json(await firmStatus(deps, c.get('session').firmId)));
 
   app.get('/api/sync/errors', session, async (c) => c.json({ errors: await listOpenErrors(deps.db, c.get('session').firmId) }));
 
   app.post('/api/sync/now', session, requireAdmin, async (c) => {
     const { firmId } = c.get('session');
     await enqueueSyncFirm(deps.jobs, { firmId, reason: 'manual' });
+    return c.json({ queued: true }, 202);
+  });
+
+  const groupOf = async (firmId: string, raw: string) => {
+    const group = /^\d{1,18}$/.test(raw) ? await findOpenError(deps.db, firmId, raw) : undefined;
+    if (!group) throw new ApiError('NOT_FOUND', 'That failure group is resolved or does not exist.');
+    return group;
+  };
+
+  /** Retry every record of a failure group now. */
+  app.post('/api/sync/errors/:id/retry', session, requireAdmin, async (c) => {
+    const { firmId } = c.get('session');
+    const group = await groupOf(firmId, c.req.param('id'));
+    await retryRecords(deps.jobs, firmId, group.kind, group.clioIds);
+    return c.json({ queued: group.clioIds.length }, 202);
+  });
+
+  /** Hide a group until a new record joins it. */
+  app.post('/api/sync/errors/:id/dismiss', session, requireAdmin, async (c) => {
+    const { firmId } = c.get('session');
+    const group = await groupOf(firmId, c.req.param('id'));
+    await dismissError(deps.db, firmId, group.id);
+    return c.json({ dismissed: true });
+  });
+
+  /** Start a backfill of the bills issued in a range (previewed first with /api/sync/preview). */
+  app.post('/api/sync/backfill', session, requireAdmin, async (c) => {
+    const parsed = previewBody.safeParse(await c.req.json().catch(() => ({})));
+    if (!parsed.success || (!parsed.data.from && !parsed.data.to))
+      throw new ApiError('BAD_REQUEST', 'Give the range as {"from":"YYYY-MM-DD","to":"YYYY-MM-DD"} (at least one of them).');
+    const { firmId } = c.get('session');
+    await enqueueBackfill(deps.jobs, { firmId, range: { from: parsed.data.from ?? null, to: parsed.data.to ?? null } });
     return c.json({ queued: true }, 202);
   });
 

@@ -15,6 +15,7 @@ import {
 } from '../clio-reader';
 import { advanceCursor, getCursor } from '../cursors';
 import { getLinks, unsettledClioIds } from '../links';
+import { recordProgress } from '../runs';
 import type { ClioBill } from '../mapping/clio-records';
 import { sweepXero } from './pull';
 import { pushBills } from './push-bills';
@@ -78,7 +79,11 @@ async function sweepBills(ctx: SyncContext, started: Date, fresh: boolean): Prom
   for await (const page of billPagesSince(ctx.clio, since)) bills.push(...page);
   if (bills.length === 0) return;
   const details = bills.length >= BULK_FROM ? await readBillDetails(ctx.clio, bills, 'bulk') : undefined;
-  for (let i = 0; i < bills.length; i += 200) await pushBills(ctx, bills.slice(i, i + 200), details ? { details } : {});
+  if (!ctx.dryRun) await recordProgress(ctx.db, ctx.firmId, 0, bills.length);
+  for (let i = 0; i < bills.length; i += 200) {
+    await pushBills(ctx, bills.slice(i, i + 200), details ? { details } : {});
+    if (!ctx.dryRun) await recordProgress(ctx.db, ctx.firmId, Math.min(i + 200, bills.length), bills.length);
+  }
   const next = nextCursor(
     bills.map((b) => b.updated_at),
     started,

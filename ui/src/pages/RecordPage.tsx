@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import type { RecordLink } from '../../../server/sync/links';
 import { api } from '../api';
+import { InPageLink } from '../components/InPageLink';
 
 const STATE_WORDS: Record<RecordLink['state'], string> = {
   pending: 'Waiting to sync',
@@ -10,56 +11,193 @@ const STATE_WORDS: Record<RecordLink['state'], string> = {
   ignored: 'Not synced (ignored)',
 };
 
-/** Where custom actions land: one Clio record's sync state, and "Sync now". */
+const ACTION_WORDS: Record<string, string> = {
+  create: 'Created in Xero',
+  update: 'Updated in Xero',
+  void: 'Voided in Xero',
+  delete: 'Deleted in Xero',
+  allocate: 'Applied in Xero',
+  link: 'Linked to an existing Xero record',
+  skip: 'Left alone',
+  fail: 'Failed',
+};
+
+const NOUNS: Record<string, string> = {
+  contact: 'contact',
+  matter: 'matter',
+  activity: 'expense',
+  bill: 'bill',
+  credit_memo: 'credit note',
+  clio_payments_payment: 'payment',
+};
+
+interface HistoryEntry {
+  at: string;
+  action: string;
+  reason: string;
+  xeroId: string | null;
+  xeroUrl: string | null;
+  detail: unknown;
+}
+
+interface RecordView {
+  kind: string;
+  id: string;
+  clioUrl: string | null;
+  xeroUrl: string | null;
+  link: RecordLink | null;
+  history: HistoryEntry[];
+  /** A matter's bills (null when Clio could not say which they are). */
+  bills?: RecordView[] | null;
+}
+
+/** What was sent, as far as the history line says: the figures Xero confirmed, or its refusal. */
+function detailText(detail: unknown): string {
+  if (detail === null || detail === undefined) return '';
+  if (typeof detail !== 'object') return String(detail);
+  return Object.entries(detail as Record<string, unknown>)
+    .map(([k, v]) => `${k}: ${typeof v === 'object' ? JSON.stringify(v) : String(v)}`)
+    .join('; ');
+}
+
+/** Where custom actions land: a Clio record's sync state and history, and "Resync". A matter shows its bills. */
 export function RecordPage({ kind, id }: { kind: string; id: string }) {
-  const [link, setLink] = useState<RecordLink | null | undefined>(undefined);
-  const [message, setMessage] = useState<string | null>(null);
+  const [view, setView] = useState<RecordView | undefined>(undefined);
   const [error, setError] = useState<string | null>(null);
   const path = `/api/records/${kind}/${id}`;
 
-  useEffect(() => {
-    api<{ link: RecordLink | null }>('GET', path).then(
-      (r) => setLink(r.link),
+  const load = () =>
+    api<RecordView>('GET', path).then(
+      (r) => setView(r),
       (err: Error) => setError(err.message),
     );
+  useEffect(() => {
+    void load();
   }, [path]);
-
-  const syncNow = async () => {
-    setMessage(null);
-    setError(null);
-    try {
-      await api('POST', path);
-      setMessage('Queued. It will reach Xero within a minute; reload this page to see the result.');
-    } catch (err) {
-      setError((err as Error).message);
-    }
-  };
 
   return (
     <>
       <h1>
-        Clio {kind.replace(/_/g, ' ')} {id}
+        Clio {NOUNS[kind] ?? kind.replace(/_/g, ' ')} {id}
       </h1>
-      {link === undefined && !error && <p aria-busy="true">Loading…</p>}
-      {link === null && <p>This record has not been synced to Xero yet.</p>}
+      {!view && !error && <p aria-busy="true">Loading…</p>}
+      {error && <p role="alert">{error}</p>}
+      {view && kind !== 'matter' && <RecordPanel view={view} onReload={load} />}
+      {view && kind === 'matter' && (
+        <>
+          <Resync kind={kind} id={id} label="Resync this matter's bills" />
+          <h2>Bills of this matter</h2>
+          {view.bills === null || view.bills === undefined ? (
+            <p>Clio did not say which bills this matter has just now; reload the page to try again.</p>
+          ) : view.bills.length === 0 ? (
+            <p>This matter has no bills yet.</p>
+          ) : (
+            view.bills.map((b) => (
+              <section class="panel" key={b.id} aria-labelledby={`bill-${b.id}`}>
+                <h3 id={`bill-${b.id}`}>Bill {b.id}</h3>
+                <RecordPanel view={b} onReload={load} />
+              </section>
+            ))
+          )}
+        </>
+      )}
+      <p>
+        <InPageLink href="/app/status">Sync status</InPageLink> · <InPageLink href="/app/settings">Sync settings</InPageLink>
+      </p>
+    </>
+  );
+}
+
+function RecordPanel({ view, onReload }: { view: RecordView; onReload: () => Promise<void> }) {
+  const { link } = view;
+  const noun = NOUNS[view.kind] ?? view.kind;
+  return (
+    <>
+      {link === null && <p>This {noun} has not been synced to Xero yet.</p>}
       {link && (
         <dl class="record">
           <dt>State</dt>
           <dd>{STATE_WORDS[link.state]}</dd>
-          <dt>Xero id</dt>
-          <dd>{link.xeroId ?? 'None yet'}</dd>
+          {link.errorMessage && (
+            <>
+              <dt>{link.state === 'failed' ? 'Why' : 'Note'}</dt>
+              <dd>{link.errorMessage}</dd>
+            </>
+          )}
+          <dt>In Xero</dt>
+          <dd>
+            {view.xeroUrl ? (
+              <a href={view.xeroUrl} target="_blank" rel="noopener noreferrer">
+                Open in Xero
+              </a>
+            ) : (
+              (link.xeroId ?? 'Not yet')
+            )}
+          </dd>
           <dt>Last synced</dt>
           <dd>{link.lastSyncedAt ? new Date(link.lastSyncedAt).toLocaleString() : 'Never'}</dd>
         </dl>
       )}
-      <button type="button" onClick={syncNow}>
-        Sync now
-      </button>
-      {message && <p role="status">{message}</p>}
-      {error && <p role="alert">{error}</p>}
-      <p>
-        <a href="/app/settings">Sync settings</a>
-      </p>
+      <Resync kind={view.kind} id={view.id} label={`Resync this ${noun}`} onQueued={onReload} />
+      {view.history.length > 0 && (
+        <table class="overrides history" aria-label={`Sync history of ${noun} ${view.id}`}>
+          <thead>
+            <tr>
+              <th scope="col">When</th>
+              <th scope="col">Result</th>
+              <th scope="col">What was sent</th>
+              <th scope="col">Xero</th>
+            </tr>
+          </thead>
+          <tbody>
+            {view.history.map((h, i) => (
+              <tr key={i}>
+                <th scope="row">{new Date(h.at).toLocaleString()}</th>
+                <td>
+                  {ACTION_WORDS[h.action] ?? h.action}
+                  {h.action === 'fail' ? ` (${h.reason})` : ''}
+                </td>
+                <td>{detailText(h.detail)}</td>
+                <td>
+                  {h.xeroUrl ? (
+                    <a href={h.xeroUrl} target="_blank" rel="noopener noreferrer">
+                      Open in Xero
+                    </a>
+                  ) : (
+                    ''
+                  )}
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
     </>
+  );
+}
+
+function Resync(props: { kind: string; id: string; label: string; onQueued?: () => Promise<void> }) {
+  const [message, setMessage] = useState<{ ok: boolean; text: string } | null>(null);
+  const [busy, setBusy] = useState(false);
+  const resync = async () => {
+    setBusy(true);
+    setMessage(null);
+    try {
+      await api('POST', `/api/records/${props.kind}/${props.id}`);
+      setMessage({ ok: true, text: 'Queued. It reaches Xero within a minute; reload this page to see the result.' });
+      await props.onQueued?.();
+    } catch (err) {
+      setMessage({ ok: false, text: (err as Error).message });
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <div class="actions">
+      <button type="button" onClick={resync} disabled={busy}>
+        {props.label}
+      </button>
+      {message && <p role={message.ok ? 'status' : 'alert'}>{message.text}</p>}
+    </div>
   );
 }

@@ -237,6 +237,12 @@ export function SettingsPage(props: { me: Me; onConnectionChange: () => Promise<
             <Field id="notifyEmail" label="Email new sync failures to (leave empty for none)" error={errors.notifyEmail}>
               {(control) => <input {...control} type="email" value={draft.notifyEmail ?? ''} onInput={(e) => set('notifyEmail', e.currentTarget.value.trim() || null)} />}
             </Field>
+            <Toggle
+              id="notifyDigest"
+              label="Send one email a day with the new failures, instead of one email as each kind of failure appears"
+              checked={draft.notifyDigest ?? false}
+              onChange={(v) => set('notifyDigest', v)}
+            />
           </fieldset>
 
           {errors.form && <p class="field-error">{errors.form}</p>}

@@ -1,0 +1,125 @@
+import type { Config } from '../config';
+import type { Database } from '../db/database';
+import { getFirm } from '../firms/repository';
+import { getSettings } from '../settings/repository';
+import { getLinks, type LinkKind, linkCounts } from '../sync/links';
+import { listOpenErrors, type OpenErrorGroup } from '../sync/log';
+import { getRun } from '../sync/runs';
+import { findXeroConnection } from '../xero/connections-repository';
+import { clioRecordUrl, xeroRecordUrl } from './record-urls';
+
+/**
+ * What the Status tab shows, read in one place: when the firm last synced and will next, how many
+ * records of each kind stand where, the long run in progress, and the open failure groups with
+ * their records and links into Clio and Xero.
+ */
+
+/** Xero's budget per organisation (xero-api.md §8): 60 calls a minute, and our batches hold 50 records. */
+export const XERO_CALLS_PER_MINUTE = 60;
+export const RECORDS_PER_CALL = 50;
+
+/** Seconds the rest of a run needs at Xero's pace, one batch call per 50 records. */
+export function estimateSeconds(remaining: number): number {
+  return Math.ceil(Math.max(0, remaining) / RECORDS_PER_CALL) * (60 / XERO_CALLS_PER_MINUTE);
+}
+
+/** The kinds the Status tab always lists (the link kinds of the engine and the money flows), in this order. */
+export const STATUS_KINDS = ['contact', 'bill', 'payment_allocation', 'credit_memo', 'hard_cost'] as const;
+
+/** Records listed per failure group. */
+export const RECORDS_LISTED = 100;
+
+export interface KindCounts {
+  kind: string;
+  synced: number;
+  pending: number;
+  failed: number;
+}
+
+export interface GroupRecord {
+  clioId: string;
+  clioUrl: string | null;
+  xeroId: string | null;
+  xeroUrl: string | null;
+}
+
+export interface StatusGroup extends Omit<OpenErrorGroup, 'clioIds'> {
+  records: GroupRecord[];
+}
+
+export interface FirmStatus {
+  lastRunAt: string | null;
+  lastSuccessAt: string | null;
+  nextRunAt: string | null;
+  parkedUntil: string | null;
+  running: boolean;
+  progress: { done: number; total: number; etaSeconds: number } | null;
+  counts: KindCounts[];
+  errors: StatusGroup[];
+}
+
+/** The firm's Clio host and Xero organisation, for building links to its records. */
+export async function recordLinker(deps: { config: Config; db: Database }, firmId: string) {
+  const [firm, xero] = await Promise.all([getFirm(deps.db, firmId), findXeroConnection(deps.db, firmId)]);
+  const clioBase = firm ? deps.config.clio[firm.clio_region]?.baseUrl : undefined;
+  const tenantId = xero?.xero_tenant_id ?? null;
+  return {
+    clioUrl: (kind: string, clioId: string) => clioRecordUrl(clioBase, kind, clioId),
+    xeroUrl: (kind: string, xeroId: string | null) => xeroRecordUrl(deps.config.xero.apiUrl, tenantId, kind, xeroId),
+  };
+}
+
+function countsByKind(rows: { kind: string; state: string; count: number }[]): KindCounts[] {
+  const byKind = new Map<string, KindCounts>(STATUS_KINDS.map((k) => [k, { kind: k, synced: 0, pending: 0, failed: 0 }]));
+  for (const r of rows) {
+    // A credit note's allocations are part of the credit note, not a kind the firm thinks in.
+    if (r.kind === 'credit_allocation') continue;
+    const c = byKind.get(r.kind) ?? byKind.set(r.kind, { kind: r.kind, synced: 0, pending: 0, failed: 0 }).get(r.kind)!;
+    if (r.state === 'synced') c.synced += r.count;
+    else if (r.state === 'pending') c.pending += r.count;
+    else if (r.state === 'failed' || r.state === 'conflict') c.failed += r.count;
+  }
+  return [...byKind.values()];
+}
+
+export async function firmStatus(deps: { config: Config; db: Database }, firmId: string): Promise<FirmStatus> {
+  const [firm, run, counts, groups, settings, linker] = await Promise.all([
+    getFirm(deps.db, firmId),
+    getRun(deps.db, firmId),
+    linkCounts(deps.db, firmId),
+    listOpenErrors(deps.db, firmId),
+    getSettings(deps.db, firmId),
+    recordLinker(deps, firmId),
+  ]);
+  const lastRun = run?.last_run_at ?? null;
+  const running = Boolean(lastRun && (!run?.last_success_at || run.last_success_at < lastRun));
+  // Progress belongs to the run in progress; a finished run's last figure is not news.
+  const progressNow = running && run?.progress_at && lastRun && run.progress_at >= lastRun && run.progress_total;
+  const errors: StatusGroup[] = [];
+  for (const { clioIds: all, ...group } of groups) {
+    // The page polls every few seconds: a group of thousands lists its first records; "Retry all" still takes them all.
+    const clioIds = all.slice(0, RECORDS_LISTED);
+    const links = await getLinks(deps.db, firmId, group.kind as LinkKind, clioIds);
+    errors.push({
+      ...group,
+      records: clioIds.map((clioId) => {
+        const xeroId = links.get(clioId)?.xeroId ?? null;
+        return { clioId, clioUrl: linker.clioUrl(group.kind, clioId), xeroId, xeroUrl: linker.xeroUrl(group.kind, xeroId) };
+      }),
+    });
+  }
+  return {
+    lastRunAt: lastRun?.toISOString() ?? null,
+    lastSuccessAt: run?.last_success_at?.toISOString() ?? null,
+    // The schedule counts from the last full run (a sweep, a sync now, a backfill), not from a webhook's sync of one record.
+    nextRunAt:
+      settings && (firm?.last_sweep_at ?? lastRun) ? new Date((firm?.last_sweep_at ?? lastRun)!.getTime() + settings.sweepIntervalMinutes * 60_000).toISOString() : null,
+    parkedUntil: run?.parked_until?.toISOString() ?? null,
+    running,
+    progress: progressNow
+      ? { done: run.progress_done ?? 0, total: run.progress_total!, etaSeconds: estimateSeconds(run.progress_total! - (run.progress_done ?? 0)) }
+      : null,
+    counts: countsByKind(counts),
+    errors,
+  };
+}

@@ -1,0 +1,364 @@
+import { useEffect, useRef, useState } from 'preact/hooks';
+import type { Me } from '../../../server/settings/me';
+import type { FirmStatus, StatusGroup } from '../../../server/status/service';
+import type { PlanItem } from '../../../server/sync/plan';
+import { api } from '../api';
+import { InPageLink } from '../components/InPageLink';
+
+/** How often the open page asks for the state again: progress and resolved groups show within seconds. */
+const POLL_MS = 3000;
+
+export const KIND_LABELS: Record<string, string> = {
+  contact: 'Contacts',
+  bill: 'Bills',
+  payment_allocation: 'Payments',
+  credit_memo: 'Credit notes',
+  hard_cost: 'Hard costs',
+  firm: 'The whole sync',
+};
+const kindLabel = (kind: string) => KIND_LABELS[kind] ?? kind.replace(/_/g, ' ');
+
+/** Failure kind → the record page's (and record API's) kind, for kinds with a page per record. */
+const RECORD_PAGE_KIND: Record<string, string> = { contact: 'contact', bill: 'bill', credit_memo: 'credit_memo', hard_cost: 'activity' };
+
+const when = (iso: string | null, none: string) => (iso ? new Date(iso).toLocaleString() : none);
+
+export function eta(seconds: number): string {
+  if (seconds < 60) return 'less than a minute left';
+  const minutes = Math.round(seconds / 60);
+  return `about ${minutes} minute${minutes === 1 ? '' : 's'} left`;
+}
+
+/** The Status tab: where the sync stands, what failed and why, and the controls to act on it. */
+export function StatusPage({ me }: { me: Me }) {
+  const isAdmin = me.user.isAdmin;
+  const [status, setStatus] = useState<FirmStatus | null>(null);
+  const [loadError, setLoadError] = useState<string | null>(null);
+  const [notice, setNotice] = useState<{ ok: boolean; text: string } | null>(null);
+  const [busy, setBusy] = useState(false);
+
+  const refresh = () =>
+    api<FirmStatus>('GET', '/api/sync/status').then(
+      (s) => {
+        setStatus(s);
+        setLoadError(null);
+      },
+      (err: Error) => setLoadError(err.message),
+    );
+
+  useEffect(() => {
+    let timer: ReturnType<typeof setTimeout>;
+    let live = true;
+    const tick = async () => {
+      await refresh();
+      if (live) timer = setTimeout(tick, POLL_MS);
+    };
+    void tick();
+    return () => {
+      live = false;
+      clearTimeout(timer);
+    };
+  }, []);
+
+  /** Runs one control's call, says what happened, and shows the new state at once. */
+  const act = async (call: () => Promise<unknown>, done: string) => {
+    setBusy(true);
+    setNotice(null);
+    try {
+      await call();
+      setNotice({ ok: true, text: done });
+      await refresh();
+      // The control may have gone with its group: keep keyboard users in the failures section.
+      if (!document.activeElement || document.activeElement === document.body) document.getElementById('sync-failures')?.focus();
+    } catch (err) {
+      setNotice({ ok: false, text: (err as Error).message });
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  if (!status) return loadError ? <p role="alert">{loadError}</p> : <p aria-busy="true">Loading the sync status…</p>;
+
+  return (
+    <>
+      <h1>Sync status</h1>
+      {loadError && <p role="alert">Could not refresh: {loadError}</p>}
+      <section class="panel" aria-labelledby="sync-when">
+        <h2 id="sync-when">Syncing</h2>
+        <dl class="record">
+          <dt>Last sync</dt>
+          <dd data-testid="last-sync">{when(status.lastRunAt, 'Not yet')}</dd>
+          <dt>Last completed</dt>
+          <dd>{when(status.lastSuccessAt, 'Not yet')}</dd>
+          <dt>Next sync</dt>
+          <dd>{status.parkedUntil ? `Paused until ${when(status.parkedUntil, '')} (Xero's daily limit)` : when(status.nextRunAt, 'After the settings are saved')}</dd>
+        </dl>
+        <div role="status" aria-live="polite" class="progress">
+          {status.running && status.progress && (
+            <>
+              <progress max={status.progress.total} value={status.progress.done} aria-label="Sync progress" />{' '}
+              <span>
+                {status.progress.done} of {status.progress.total} bills, {eta(status.progress.etaSeconds)}
+              </span>
+            </>
+          )}
+          {status.running && !status.progress && <span>Syncing now…</span>}
+        </div>
+        {isAdmin && (
+          <button type="button" disabled={busy} onClick={() => act(() => api('POST', '/api/sync/now'), 'Sync queued: it starts within a few seconds.')}>
+            Sync now
+          </button>
+        )}
+      </section>
+
+      <section aria-labelledby="sync-counts">
+        <h2 id="sync-counts">Records</h2>
+        <table class="overrides counts">
+          <thead>
+            <tr>
+              <th scope="col">Kind</th>
+              <th scope="col">Synced</th>
+              <th scope="col">Waiting</th>
+              <th scope="col">Failed</th>
+            </tr>
+          </thead>
+          <tbody>
+            {status.counts.map((c) => (
+              <tr key={c.kind}>
+                <th scope="row">{kindLabel(c.kind)}</th>
+                <td>{c.synced}</td>
+                <td>{c.pending}</td>
+                <td>{c.failed}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </section>
+
+      <section aria-labelledby="sync-failures">
+        <h2 id="sync-failures" tabIndex={-1}>
+          Failures
+        </h2>
+        {status.errors.length === 0 ? (
+          <p>Nothing is failing.</p>
+        ) : (
+          <ul class="groups">
+            {status.errors.map((g) => (
+              <FailureGroup key={g.id} group={g} isAdmin={isAdmin} busy={busy} act={act} />
+            ))}
+          </ul>
+        )}
+      </section>
+      {notice && (
+        <p role={notice.ok ? 'status' : 'alert'} class={notice.ok ? 'saved' : 'failed'}>
+          {notice.text}
+        </p>
+      )}
+
+      {isAdmin && <Backfill />}
+    </>
+  );
+}
+
+function FailureGroup(props: { group: StatusGroup; isAdmin: boolean; busy: boolean; act: (call: () => Promise<unknown>, done: string) => Promise<void> }) {
+  const { group: g, isAdmin, busy, act } = props;
+  const [open, setOpen] = useState(false);
+  const listId = `group-${g.id}-records`;
+  const pageKind = RECORD_PAGE_KIND[g.kind];
+  const noun = kindLabel(g.kind).replace(/s$/, '');
+  // A failure of the whole sync lists no records; a group of records may list only its first ones.
+  const n = g.records.length === 0 ? 0 : g.count;
+  return (
+    <li class="group" aria-labelledby={`group-${g.id}-cause`}>
+      <h3 id={`group-${g.id}-cause`}>
+        {kindLabel(g.kind)}: {g.cause} {n > 0 && <span class="count">({n === 1 ? '1 record' : `${n} records`})</span>}
+      </h3>
+      <p>
+        <strong>Fix:</strong> {g.fix}
+      </p>
+      <div class="actions">
+        {n > 0 && (
+          <button type="button" class="secondary" aria-expanded={open} aria-controls={listId} onClick={() => setOpen(!open)}>
+            {open ? 'Hide records' : 'Show records'}
+          </button>
+        )}
+        {isAdmin && (
+          <button
+            type="button"
+            disabled={busy}
+            onClick={() => act(() => api('POST', `/api/sync/errors/${g.id}/retry`), `Retrying ${n === 1 ? 'the record' : `${n} records`}.`)}
+          >
+            Retry all
+          </button>
+        )}
+        {isAdmin && (
+          <button
+            type="button"
+            class="secondary"
+            disabled={busy}
+            onClick={() => act(() => api('POST', `/api/sync/errors/${g.id}/dismiss`), 'Dismissed. It comes back if another record fails for this reason.')}
+          >
+            Dismiss
+          </button>
+        )}
+      </div>
+      {n > 0 && (
+        <ul id={listId} class="records" hidden={!open}>
+          {g.records.map((r) => (
+            <li key={r.clioId}>
+              {pageKind ? (
+                <InPageLink href={`/app/records/${pageKind}/${r.clioId}`}>
+                  {noun} {r.clioId}
+                </InPageLink>
+              ) : (
+                `${noun} ${r.clioId}`
+              )}
+              {r.clioUrl && (
+                <>
+                  {' · '}
+                  <a href={r.clioUrl} target="_top">
+                    Open in Clio
+                  </a>
+                </>
+              )}
+              {r.xeroUrl && (
+                <>
+                  {' · '}
+                  <a href={r.xeroUrl} target="_blank" rel="noopener noreferrer">
+                    Open in Xero
+                  </a>
+                </>
+              )}
+              {pageKind && (
+                <>
+                  {' '}
+                  <button
+                    type="button"
+                    class="secondary small"
+                    disabled={busy}
+                    aria-label={`Retry ${noun.toLowerCase()} ${r.clioId}`}
+                    onClick={() => act(() => api('POST', `/api/records/${pageKind}/${r.clioId}`), `Retrying ${r.clioId}.`)}
+                  >
+                    Retry
+                  </button>
+                </>
+              )}
+            </li>
+          ))}
+        </ul>
+      )}
+      {open && g.records.length < n && (
+        <p class="hint">
+          Showing the first {g.records.length} of {n}. Retry all covers every one of them.
+        </p>
+      )}
+    </li>
+  );
+}
+
+const ACTION_WORDS: Record<string, string> = {
+  create: 'Create in Xero',
+  update: 'Update in Xero',
+  skip: 'Leave alone',
+  void: 'Void in Xero',
+  delete: 'Delete in Xero',
+  fail: 'Would fail',
+  wait: 'Wait',
+};
+const PREVIEW_ROWS = 100;
+
+/** A date-range backfill: preview what it would do (nothing written), then start it. */
+function Backfill() {
+  const [from, setFrom] = useState('');
+  const [to, setTo] = useState('');
+  const [plan, setPlan] = useState<PlanItem[] | null>(null);
+  const [busy, setBusy] = useState(false);
+  const [message, setMessage] = useState<{ ok: boolean; text: string } | null>(null);
+  const table = useRef<HTMLTableElement>(null);
+
+  const range = () => ({ from: from || null, to: to || null });
+  const preview = async (e: Event) => {
+    e.preventDefault();
+    setBusy(true);
+    setMessage(null);
+    setPlan(null);
+    try {
+      setPlan((await api<{ plan: PlanItem[] }>('POST', '/api/sync/preview', range())).plan);
+    } catch (err) {
+      setMessage({ ok: false, text: (err as Error).message });
+    } finally {
+      setBusy(false);
+    }
+  };
+  const start = async () => {
+    setBusy(true);
+    try {
+      await api('POST', '/api/sync/backfill', range());
+      setMessage({ ok: true, text: 'Backfill started. Its progress shows above.' });
+      setPlan(null);
+    } catch (err) {
+      setMessage({ ok: false, text: (err as Error).message });
+    } finally {
+      setBusy(false);
+    }
+  };
+  useEffect(() => {
+    if (plan) table.current?.focus();
+  }, [plan]);
+
+  const bills = plan?.filter((p) => p.kind === 'bill') ?? [];
+  const tally = new Map<string, number>();
+  for (const p of plan ?? []) tally.set(p.action, (tally.get(p.action) ?? 0) + 1);
+
+  return (
+    <section class="panel" aria-labelledby="backfill-title">
+      <h2 id="backfill-title">Backfill a date range</h2>
+      <p class="hint">Sync bills issued in a range, whatever the settings' own dates. Preview first: nothing is written until you start.</p>
+      <form onSubmit={preview}>
+        <div class="row">
+          <div class="field">
+            <label for="backfillFrom">Bills issued from</label>
+            <input id="backfillFrom" type="date" value={from} onInput={(e) => setFrom(e.currentTarget.value)} />
+          </div>
+          <div class="field">
+            <label for="backfillTo">to</label>
+            <input id="backfillTo" type="date" value={to} onInput={(e) => setTo(e.currentTarget.value)} />
+          </div>
+        </div>
+        <button type="submit" disabled={busy || (!from && !to)}>
+          Preview
+        </button>
+      </form>
+      {plan && (
+        <>
+          <p>
+            {[...tally].map(([action, n]) => `${ACTION_WORDS[action] ?? action}: ${n}`).join(' · ') || 'Nothing to do.'} ({bills.length} bills)
+          </p>
+          <table class="overrides" ref={table} tabIndex={-1} aria-label="Backfill preview">
+            <thead>
+              <tr>
+                <th scope="col">Record</th>
+                <th scope="col">Would</th>
+                <th scope="col">Why</th>
+              </tr>
+            </thead>
+            <tbody>
+              {plan.slice(0, PREVIEW_ROWS).map((p) => (
+                <tr key={`${p.kind}:${p.clioId}`}>
+                  <th scope="row">{p.label}</th>
+                  <td>{ACTION_WORDS[p.action] ?? p.action}</td>
+                  <td>{p.reason}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+          {plan.length > PREVIEW_ROWS && <p class="hint">…and {plan.length - PREVIEW_ROWS} more.</p>}
+          <button type="button" disabled={busy} onClick={start}>
+            Start backfill
+          </button>
+        </>
+      )}
+      {message && <p role={message.ok ? 'status' : 'alert'}>{message.text}</p>}
+    </section>
+  );
+}
