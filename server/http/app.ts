@@ -18,6 +18,7 @@ import { xeroChartApiRoutes } from './routes/api-xero-chart';
 import { sessionRoutes } from './routes/session';
 import { uiStaticRoutes } from './routes/ui-static';
 import { securityHeaders } from './security-headers';
+import { refuseUninstalledFirms } from './session';
 import { xeroChartLoader } from '../settings/xero-chart';
 
 export function createApp(deps: AppDeps) {
@@ -47,6 +48,7 @@ export function createApp(deps: AppDeps) {
       },
     }),
   );
+  app.use('/api/*', refuseUninstalledFirms(deps));
   app.route('/', healthRoutes(deps));
   app.route('/', publicPageRoutes());
   app.route('/', xeroRoutes(deps));

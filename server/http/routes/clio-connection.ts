@@ -5,6 +5,7 @@ import { listFirmClioConnections } from '../../clio/connections-repository';
 import { disconnectFirm } from '../../clio/uninstall';
 import { listFirmSubscriptions } from '../../clio/webhook-subscriptions';
 import { getFirm } from '../../firms/repository';
+import { offboardFirm } from '../../offboarding/uninstall';
 import type { AppDeps, AppEnv } from '../env';
 
 /** The signed-in firm's Clio connection: what is connected, and the administrator's disconnect. */
@@ -25,7 +26,9 @@ export function clioConnectionRoutes(deps: AppDeps) {
   });
 
   app.delete(CLIO_PATHS.connection, session, requireAdmin, async (c) => {
-    await disconnectFirm(deps, c.get('session').firmId);
+    const { firmId } = c.get('session');
+    await disconnectFirm(deps, firmId);
+    await offboardFirm(deps, firmId);
     return c.body(null, 204);
   });
   return app;

@@ -7,6 +7,7 @@ import { authorizeUrl } from '../../clio/oauth';
 import { consumeOAuthState, createOAuthState } from '../../clio/oauth-states';
 import { handleDeauthorization } from '../../clio/uninstall';
 import { CLIO_REGIONS, type ClioRegionCode } from '../../config';
+import { offboardFirm } from '../../offboarding/uninstall';
 import { ApiError } from '../errors';
 import type { AppDeps, AppEnv } from '../env';
 import { messagePage } from '../pages';
@@ -84,7 +85,8 @@ export function clioOAuthRoutes(deps: AppDeps) {
     if (!configured.some((r) => deps.config.clio[r]!.clientId === body.data.client_id)) {
       throw new ApiError('UNAUTHORIZED', 'Unknown client_id.');
     }
-    await handleDeauthorization(deps, { clientId: body.data.client_id, clioUserId: body.data.user_id });
+    const { uninstalledFirmIds } = await handleDeauthorization(deps, { clientId: body.data.client_id, clioUserId: body.data.user_id });
+    for (const firmId of uninstalledFirmIds) await offboardFirm(deps, firmId);
     // The same answer whether or not anything was removed: callers learn nothing about our users.
     return c.body(null, 204);
   });
