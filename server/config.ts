@@ -25,6 +25,15 @@ const envSchema = z.object({
   /** Clio allows 50 calls per token in this window; shorter only against an emulator whose timeScale shrinks it the same. */
   CLIO_RATE_WINDOW_MS: z.coerce.number().int().min(100).max(600_000).default(60_000),
   SESSION_TTL_SECONDS: z.coerce.number().int().min(60).max(86_400).default(900),
+  /** A session ends this long after sign-in through Clio, however often it was renewed. */
+  SESSION_MAX_AGE_SECONDS: z.coerce
+    .number()
+    .int()
+    .min(300)
+    .max(7 * 86_400)
+    .default(12 * 3600),
+  /** Renewal asks Clio again whether the user is an administrator once the last answer is this old. */
+  ADMIN_RECHECK_SECONDS: z.coerce.number().int().min(0).max(3600).default(300),
 
   // Clio: one app (client id and secret) per region; CLIO_CLIENT_ID/SECRET are the US app's.
   CLIO_CLIENT_ID: z.string().optional(),

@@ -37,7 +37,7 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
     await migrateToLatest(db);
     const secretKey = await resolveSecretKey(config.SECRET_KEY, config.DATA_DIR);
     const secrets = createSecretBox(secretKey);
-    const sessions = createSessionIssuer(deriveSessionKey(secretKey), config.SESSION_TTL_SECONDS);
+    const sessions = createSessionIssuer(deriveSessionKey(secretKey), config.SESSION_TTL_SECONDS, config.SESSION_MAX_AGE_SECONDS);
     const engine = createSyncEngine({ config, db, secrets, logger });
     const jobs = await startJobRunner({
       pool,

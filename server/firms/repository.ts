@@ -66,3 +66,12 @@ export async function upsertUser(
 export async function getUser(db: Database, firmId: string, userId: string): Promise<User | undefined> {
   return db.selectFrom('users').selectAll().where('firm_id', '=', firmId).where('id', '=', userId).executeTakeFirst();
 }
+
+/** The admin flag as Clio last stated it (install, or a session renewal that asked again). */
+export async function setUserAdmin(db: Database, userId: string, isAdmin: boolean): Promise<void> {
+  await db
+    .updateTable('users')
+    .set({ is_admin: isAdmin, updated_at: sql`now()` })
+    .where('id', '=', userId)
+    .execute();
+}

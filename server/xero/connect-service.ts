@@ -49,7 +49,8 @@ export type CallbackErrorCode =
 
 async function sessionFor(deps: XeroServiceDeps, firmId: string, userId: string): Promise<string> {
   const user = await getUser(deps.db, firmId, userId);
-  return deps.sessions.issue({ firmId, userId, isAdmin: user?.is_admin ?? false });
+  // The stored flag may be stale: adminCheckedAt 0 makes the first renewal ask Clio again.
+  return deps.sessions.issue({ firmId, userId, isAdmin: user?.is_admin ?? false, adminCheckedAt: 0 });
 }
 
 export async function handleCallback(deps: XeroServiceDeps, query: { state?: string; code?: string; error?: string }, now = new Date()): Promise<CallbackOutcome> {

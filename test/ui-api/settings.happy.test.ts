@@ -61,7 +61,7 @@ describe('UI API: the everyday calls', () => {
     expect(res.status).toBe(200);
     const body = await res.json();
     expect(body.expiresInSeconds).toBe(900);
-    expect(await h.sessions.verify(body.token)).toEqual({ firmId: u.firmId, userId: u.userId, isAdmin: true });
+    expect(await h.sessions.verify(body.token)).toMatchObject({ firmId: u.firmId, userId: u.userId, isAdmin: true });
   });
 
   it('GET /api/records/:kind/:id shows the link; POST queues a sync of that record on the firm queue', async () => {

@@ -29,7 +29,8 @@ export function clioActionRoutes(deps: AppDeps) {
     const user = await getUser(deps.db, connection.firmId, connection.userId);
     if (!user) return refuse('unknown_user');
     await enqueueSyncRecords(deps.jobs, { firmId: connection.firmId, source: 'clio', kind: action.kind, ids: [recordId], reason: 'manual' });
-    const token = await deps.sessions.issue({ firmId: connection.firmId, userId: user.id, isAdmin: user.is_admin });
+    // The nonce proved who clicked, not whether they are still an admin: the first renewal asks Clio.
+    const token = await deps.sessions.issue({ firmId: connection.firmId, userId: user.id, isAdmin: user.is_admin, adminCheckedAt: 0 });
     return c.redirect(`/app/records/${action.kind}/${recordId}#token=${encodeURIComponent(token)}`, 302);
   });
 }
