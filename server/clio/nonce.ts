@@ -5,13 +5,14 @@ import { findConnectionsByClioUser, type ClioConnection } from './connections-re
 import type { ClioDeps } from './deps';
 import { ClioNotConnectedError } from './errors';
 import { clientForConnection } from './tokens';
+import { clioId } from '../validation/inputs';
 
 /** What Clio appends to a custom action's target_url. Anyone can forge these; the nonce check decides. */
 export const customActionQuery = z.object({
-  custom_action_id: z.string().regex(/^\d+$/),
-  user_id: z.string().regex(/^\d+$/),
+  custom_action_id: clioId(),
+  user_id: clioId(),
   // Relative, one of our three record types: an absolute URL here must never be fetched with a token.
-  subject_url: z.string().regex(/^\/api\/v4\/(contacts|matters|activities)\/\d+(\.json)?$/),
+  subject_url: z.string().regex(/^\/api\/v4\/(contacts|matters|activities)\/[1-9]\d{0,18}(\.json)?$/),
   custom_action_nonce: z.string().min(1).max(200),
 });
 export type CustomActionQuery = z.infer<typeof customActionQuery>;

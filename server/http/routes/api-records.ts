@@ -4,12 +4,13 @@ import { requireSession } from '../session';
 import { enqueueSyncRecords, SYNC_RECORD_KINDS } from '../../jobs/enqueue';
 import { findRecordLink } from '../../sync/links';
 import { recordHistory } from '../../sync/log';
+import { clioId } from '../../validation/inputs';
 import { ApiError } from '../errors';
 import type { AppDeps, AppEnv } from '../env';
 
 const recordParams = z.object({
   kind: z.enum(SYNC_RECORD_KINDS.clio),
-  id: z.string().regex(/^\d{1,20}$/),
+  id: clioId(),
 });
 
 /** A Clio record's sync state, and "Sync now" for it (custom actions land on this record page). */

@@ -8,6 +8,7 @@ import { consumeOAuthState, createOAuthState } from '../../clio/oauth-states';
 import { handleDeauthorization } from '../../clio/uninstall';
 import { CLIO_REGIONS, type ClioRegionCode } from '../../config';
 import { offboardFirm } from '../../offboarding/uninstall';
+import { clioIdLoose } from '../../validation/inputs';
 import { ApiError } from '../errors';
 import type { AppDeps, AppEnv } from '../env';
 import { messagePage } from '../pages';
@@ -18,7 +19,7 @@ const callbackQuery = z.object({
   code: z.string().min(1).max(2000).optional(),
   error: z.string().max(200).optional(),
 });
-const deauthorizeBody = z.object({ client_id: z.string().min(1), user_id: z.coerce.string().regex(/^\d+$/) });
+const deauthorizeBody = z.object({ client_id: z.string().min(1), user_id: clioIdLoose() });
 
 /** Install through Clio OAuth, and Clio's deauthorization callback. */
 export function clioOAuthRoutes(deps: AppDeps) {
