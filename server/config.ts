@@ -24,6 +24,11 @@ const envSchema = z.object({
   JOB_WORKER_DEAD_AFTER_MS: z.coerce.number().int().min(1_000).max(3_600_000).default(60_000),
   /** Clio allows 50 calls per token in this window; shorter only against an emulator whose timeScale shrinks it the same. */
   CLIO_RATE_WINDOW_MS: z.coerce.number().int().min(100).max(600_000).default(60_000),
+  /** Behind a reverse proxy: the client address for rate limits is the last X-Forwarded-For entry. */
+  TRUST_PROXY: z
+    .enum(['0', '1', 'true', 'false'])
+    .default('0')
+    .transform((v) => v === '1' || v === 'true'),
   SESSION_TTL_SECONDS: z.coerce.number().int().min(60).max(86_400).default(900),
   /** A session ends this long after sign-in through Clio, however often it was renewed. */
   SESSION_MAX_AGE_SECONDS: z.coerce

@@ -18,14 +18,17 @@ export const customActionQuery = z.object({
 export type CustomActionQuery = z.infer<typeof customActionQuery>;
 
 export type VerifiedAction = { ok: true; connection: ClioConnection; action: CustomActionDefinition; recordId: string };
-export type RefusedAction = { ok: false; reason: 'unknown_user' | 'nonce_rejected' | 'not_connected' };
+export type RefusedAction = { ok: false; reason: 'unknown_user' | 'nonce_rejected' | 'not_connected' | 'busy' };
+
+/** Admits one nonce check against a connection now, returning its release; undefined refuses it (too many at once). */
+export type NonceCheckGate = (connectionId: string) => (() => void) | undefined;
 
 /**
  * Checks a click with Clio at once (the nonce is single use and lives about a minute): Clio answers
  * the subject record only when the nonce is fresh, unused and was issued to the owner of the token.
  * The click names no region, so each region where we know this Clio user id is tried.
  */
-export async function verifyCustomAction(deps: ClioDeps, q: CustomActionQuery): Promise<VerifiedAction | RefusedAction> {
+export async function verifyCustomAction(deps: ClioDeps, q: CustomActionQuery, gate: NonceCheckGate = () => () => {}): Promise<VerifiedAction | RefusedAction> {
   const [, collection, recordId] = /^\/api\/v4\/(\w+)\/(\d+)/.exec(q.subject_url)!;
   const action = CUSTOM_ACTIONS.find((a) => a.collection === collection)!;
   const regions = CLIO_REGIONS.filter((r): r is ClioRegionCode => deps.config.clio[r] !== undefined);
@@ -33,6 +36,12 @@ export async function verifyCustomAction(deps: ClioDeps, q: CustomActionQuery): 
   if (candidates.length === 0) return { ok: false, reason: 'unknown_user' };
   let reason: RefusedAction['reason'] = 'nonce_rejected';
   for (const connection of candidates) {
+    // Refused before Clio is asked: a flood must not queue up calls on the user's token.
+    const release = gate(connection.id);
+    if (!release) {
+      reason = 'busy';
+      continue;
+    }
     try {
       const status = await clientForConnection(deps, connection).probe(q.subject_url, {
         query: { custom_action_nonce: q.custom_action_nonce },
@@ -41,6 +50,8 @@ export async function verifyCustomAction(deps: ClioDeps, q: CustomActionQuery): 
     } catch (err) {
       if (!(err instanceof ClioNotConnectedError)) throw err;
       reason = 'not_connected';
+    } finally {
+      release();
     }
   }
   return { ok: false, reason };

@@ -92,6 +92,15 @@ export async function enqueueSyncRecords(queue: JobQueue, payload: SyncRecordsPa
   await enqueue(queue, TASK.syncRecords, valid, syncRecordsJobSpec(valid.firmId));
 }
 
+/**
+ * "Sync now" for one Clio record (record page, custom action). Keyed by the record, so repeated
+ * clicks before the job runs collapse into the one waiting job instead of piling up.
+ */
+export async function enqueueManualRecordSync(queue: JobQueue, p: { firmId: string; kind: SyncRecordKind<'clio'>; id: string }): Promise<void> {
+  const valid = syncRecordsPayload.parse({ firmId: p.firmId, source: 'clio', kind: p.kind, ids: [p.id], reason: 'manual' });
+  await enqueue(queue, TASK.syncRecords, valid, { ...syncRecordsJobSpec(p.firmId), jobKey: `sync_record:${p.firmId}:clio:${p.kind}:${p.id}` });
+}
+
 export async function enqueueSyncFirm(queue: JobQueue, payload: SyncFirmPayload): Promise<void> {
   const valid = syncFirmPayload.parse(payload);
   await enqueue(queue, TASK.syncFirm, valid, syncFirmJobSpec(valid.firmId));

@@ -72,7 +72,7 @@ describe('UI API: the everyday calls', () => {
     expect(h.jobs.at(-1)).toEqual({
       task: TASK.syncRecords,
       payload: { firmId: u.firmId, source: 'clio', kind: 'contact', ids: ['42'], reason: 'manual' },
-      spec: { queueName: `firm:${u.firmId}`, maxAttempts: 10 },
+      spec: { queueName: `firm:${u.firmId}`, maxAttempts: 10, jobKey: `sync_record:${u.firmId}:clio:contact:42` },
     });
   });
 });

@@ -12,6 +12,7 @@ import { clioIdLoose } from '../../validation/inputs';
 import { ApiError } from '../errors';
 import type { AppDeps, AppEnv } from '../env';
 import { messagePage } from '../pages';
+import { clientAddress, createRateLimiter, LIMITS } from '../rate-limit';
 
 const startQuery = z.object({ region: z.enum(CLIO_REGIONS).optional(), a2c: z.enum(['1', 'true']).optional() });
 const callbackQuery = z.object({
@@ -26,7 +27,14 @@ export function clioOAuthRoutes(deps: AppDeps) {
   const app = new Hono<AppEnv>();
   const configured = CLIO_REGIONS.filter((r): r is ClioRegionCode => deps.config.clio[r] !== undefined);
 
+  // Unauthenticated, and each start stores a state row: limited per client address.
+  const startsPerAddress = createRateLimiter(LIMITS.clioStartPerAddress);
+
   app.get(CLIO_PATHS.start, async (c) => {
+    if (!startsPerAddress.take(clientAddress(c, deps.config.TRUST_PROXY))) {
+      c.header('Retry-After', '60');
+      return messagePage(c, 429, 'Too many attempts', 'Wait a minute, then start the installation again from Clio.');
+    }
     const q = startQuery.safeParse(c.req.query());
     const region = q.success ? (q.data.region ?? (configured.length === 1 ? configured[0] : undefined)) : undefined;
     if (!q.success || !region || !configured.includes(region)) {
