@@ -49,6 +49,8 @@ export async function startClioHarness(): Promise<ClioHarness> {
     CLIO_CA_BASE_URL: ca.url,
     XERO_CLIENT_ID: 'sandbox',
     XERO_CLIENT_SECRET: 'sandbox-secret',
+    XERO_WEBHOOK_KEY: 'sandbox-webhook-key',
+    SECRET_KEY: randomBytes(32).toString('base64'),
   });
   const { logger, lines } = capturedLogger('debug');
   const key = randomBytes(32);
