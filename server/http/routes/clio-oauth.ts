@@ -11,6 +11,7 @@ import { offboardFirm } from '../../offboarding/uninstall';
 import { clioIdLoose } from '../../validation/inputs';
 import { ApiError } from '../errors';
 import type { AppDeps, AppEnv } from '../env';
+import { bindStateToBrowser, stateBoundToBrowser } from '../oauth-binding';
 import { messagePage } from '../pages';
 import { clientAddress, createRateLimiter, LIMITS } from '../rate-limit';
 
@@ -47,6 +48,7 @@ export function clioOAuthRoutes(deps: AppDeps) {
       );
     }
     const state = await createOAuthState(deps.db, { region, addToClio: q.data.a2c !== undefined });
+    bindStateToBrowser(c, 'clio', state, deps.config.PUBLIC_URL);
     return c.redirect(authorizeUrl(deps.config.clio[region]!, { redirectUri: callbackUrl(deps.config.PUBLIC_URL), state }), 302);
   });
 
@@ -54,7 +56,8 @@ export function clioOAuthRoutes(deps: AppDeps) {
     // The query holds a one-time code: nothing of it is logged, and the success path only redirects.
     c.header('Referrer-Policy', 'no-referrer');
     const q = callbackQuery.safeParse(c.req.query());
-    const pending = q.success ? await consumeOAuthState(deps.db, q.data.state) : undefined;
+    // Another browser's state (a leaked or planted callback URL) is refused before it is used up.
+    const pending = q.success && stateBoundToBrowser(c, 'clio', q.data.state) ? await consumeOAuthState(deps.db, q.data.state) : undefined;
     if (!q.success || !pending) {
       return messagePage(
         c,
