@@ -29,6 +29,8 @@ const envSchema = z.object({
     .enum(['0', '1', 'true', 'false'])
     .default('0')
     .transform((v) => v === '1' || v === 'true'),
+  /** An uninstalled firm's data is deleted this many days after uninstall (npm run purge does it at once). */
+  PURGE_AFTER_DAYS: z.coerce.number().int().min(0).max(3650).default(30),
   SESSION_TTL_SECONDS: z.coerce.number().int().min(60).max(86_400).default(900),
   /** A session ends this long after sign-in through Clio, however often it was renewed. */
   SESSION_MAX_AGE_SECONDS: z.coerce

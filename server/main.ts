@@ -14,6 +14,8 @@ import { matchFirmContacts } from './contacts/matching';
 import { CRON, createTasks } from './jobs/tasks';
 import type { Logger } from './log';
 import { createSyncEngine } from './sync/engine';
+import { purgeDueFirms } from './offboarding/purge';
+import { checkXeroConnections } from './xero/daily-check';
 
 export interface RunningServer {
   url: string;
@@ -52,6 +54,11 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
         syncRecords: engine.syncRecords,
         renewClioWebhooks: async () => void (await renewClioWebhooks({ config, db, secrets, logger })),
         matchContacts: ({ firmId }) => matchFirmContacts({ config, db, secrets, logger }, firmId),
+        checkXeroConnections: async () => void (await checkXeroConnections({ config, db, secrets, logger })),
+        purgeUninstalledFirms: async () => {
+          const purged = await purgeDueFirms(db, config.PURGE_AFTER_DAYS);
+          if (purged.length) logger.info({ purged }, 'uninstalled firms purged');
+        },
       }),
       cron: CRON,
     });

@@ -27,7 +27,7 @@ async function removeConnections(deps: ClioDeps, firmId: string, gone: ClioConne
     const cancelled = await cancelQueuedFirmJobs(deps.db, firmId);
     await deps.db
       .updateTable('firms')
-      .set({ status: 'uninstalled', updated_at: sql`now()` })
+      .set({ status: 'uninstalled', uninstalled_at: sql`now()`, updated_at: sql`now()` })
       .where('id', '=', firmId)
       .execute();
     deps.logger.info({ firmId, cancelledJobs: cancelled }, 'clio firm uninstalled');
@@ -59,7 +59,8 @@ export async function disconnectFirm(deps: ClioDeps, firmId: string): Promise<vo
 
 /** What a deauthorization callback changed: grants removed, and the firms left with none (now uninstalled). */
 export interface DeauthorizationResult {
-  removed: number;
+  /** Each grant taken away: whose, in which firm. */
+  removed: { firmId: string; userId: string }[];
   uninstalledFirmIds: string[];
 }
 
@@ -71,7 +72,7 @@ export interface DeauthorizationResult {
 export async function handleDeauthorization(deps: ClioDeps, p: { clientId: string; clioUserId: string }, now = Date.now()): Promise<DeauthorizationResult> {
   const regions = CLIO_REGIONS.filter((r) => deps.config.clio[r]?.clientId === p.clientId);
   const probes = probesOf(deps, now);
-  let removed = 0;
+  const removed: DeauthorizationResult['removed'] = [];
   const uninstalledFirmIds: string[] = [];
   for (const region of regions) {
     for (const connection of await findConnectionsByClioUser(deps.db, { clioUserId: p.clioUserId, region })) {
@@ -83,7 +84,7 @@ export async function handleDeauthorization(deps: ClioDeps, p: { clientId: strin
         continue;
       }
       if (await removeConnections(deps, connection.firmId, [connection])) uninstalledFirmIds.push(connection.firmId);
-      removed++;
+      removed.push({ firmId: connection.firmId, userId: connection.userId });
     }
   }
   return { removed, uninstalledFirmIds };

@@ -7,7 +7,7 @@ export async function upsertFirm(db: Database, firm: { clioAccountId: string | n
     const row = await trx
       .insertInto('firms')
       .values({ clio_account_id: firm.clioAccountId, clio_region: firm.region, name: firm.name })
-      .onConflict((oc) => oc.columns(['clio_region', 'clio_account_id']).doUpdateSet({ name: firm.name, status: 'active', updated_at: sql`now()` }))
+      .onConflict((oc) => oc.columns(['clio_region', 'clio_account_id']).doUpdateSet({ name: firm.name, status: 'active', uninstalled_at: null, updated_at: sql`now()` }))
       .returningAll()
       .executeTakeFirstOrThrow();
     await trx

@@ -16,6 +16,8 @@ export const TASK = {
   renewClioWebhooks: 'renew_clio_webhooks',
   pruneExpired: 'prune_expired',
   matchContacts: 'match_contacts',
+  checkXeroConnections: 'check_xero_connections',
+  purgeUninstalledFirms: 'purge_uninstalled_firms',
 } as const;
 
 /** Every job of one firm runs in this graphile-worker queue, so they never run at the same time. */

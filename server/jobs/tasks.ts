@@ -26,6 +26,10 @@ export interface TaskDeps {
   renewClioWebhooks: () => Promise<void>;
   /** Links Clio clients to Xero contacts on connect (server/contacts/matching.ts). */
   matchContacts: (payload: MatchContactsPayload) => Promise<void>;
+  /** The daily light call and keep-alive refresh of every Xero connection (server/xero/daily-check.ts). */
+  checkXeroConnections: () => Promise<void>;
+  /** Deletes firms uninstalled longer ago than PURGE_AFTER_DAYS (server/offboarding/purge.ts). */
+  purgeUninstalledFirms: () => Promise<void>;
 }
 
 export function createTasks(deps: TaskDeps): TaskList {
@@ -54,6 +58,8 @@ export function createTasks(deps: TaskDeps): TaskList {
     [TASK.renewClioWebhooks]: renewClioWebhooks,
     [TASK.pruneExpired]: pruneExpired,
     [TASK.matchContacts]: matchContacts,
+    [TASK.checkXeroConnections]: async () => deps.checkXeroConnections(),
+    [TASK.purgeUninstalledFirms]: async () => deps.purgeUninstalledFirms(),
   };
 }
 
@@ -66,4 +72,7 @@ export const CRON: CronItem[] = [
   // Hourly is plenty for a week's margin, and retries a failed renewal well before Clio's 31 days run out.
   { task: TASK.renewClioWebhooks, match: '17 * * * *', options: { backfillPeriod: 0 } },
   { task: TASK.pruneExpired, match: '47 * * * *', options: { backfillPeriod: 0 } },
+  // Daily: every Xero connection checked (and kept alive) well inside its refresh token's 60 days.
+  { task: TASK.checkXeroConnections, match: '11 4 * * *', options: { backfillPeriod: 0 } },
+  { task: TASK.purgeUninstalledFirms, match: '29 3 * * *', options: { backfillPeriod: 0 } },
 ];

@@ -6,6 +6,7 @@ import { enqueueManualRecordSync } from '../../jobs/enqueue';
 import type { AppDeps, AppEnv } from '../env';
 import { messagePage } from '../pages';
 import { clientAddress, createConcurrencyLimiter, createRateLimiter, LIMITS } from '../rate-limit';
+import { recordSecurityEvent } from '../../security/events';
 
 // One refusal for an unknown Clio user and a known user's bad nonce: the page must not tell a
 // caller which Clio user ids are installed.
@@ -35,7 +36,8 @@ export function clioActionRoutes(deps: AppDeps) {
       c.header('Retry-After', '60');
       return messagePage(c, 429, 'Too many clicks', 'Wait a minute, then choose the action again in Clio.');
     };
-    if (!perAddress.take(clientAddress(c, deps.config.TRUST_PROXY))) return slowDown();
+    const address = clientAddress(c, deps.config.TRUST_PROXY);
+    if (!perAddress.take(address)) return slowDown();
     const q = customActionQuery.safeParse(c.req.query());
     if (!q.success) return refuse('malformed');
     if (!perUser.take(q.data.user_id)) return slowDown();
@@ -48,6 +50,7 @@ export function clioActionRoutes(deps: AppDeps) {
     const user = await getUser(deps.db, connection.firmId, connection.userId);
     if (!user) return refuse('unknown_user');
     await enqueueManualRecordSync(deps.jobs, { firmId: connection.firmId, kind: action.kind, id: recordId });
+    await recordSecurityEvent(deps.db, { event: 'sign_in', firmId: connection.firmId, userId: user.id, actor: 'user', address, detail: { via: 'custom_action' } });
     // The nonce proved who clicked, not whether they are still an admin: the first renewal asks Clio.
     const token = await deps.sessions.issue({ firmId: connection.firmId, userId: user.id, isAdmin: user.is_admin, adminCheckedAt: 0 });
     return c.redirect(`/app/records/${action.kind}/${recordId}#token=${encodeURIComponent(token)}`, 302);

@@ -6,6 +6,8 @@ import { disconnectFirm } from '../../clio/uninstall';
 import { listFirmSubscriptions } from '../../clio/webhook-subscriptions';
 import { getFirm } from '../../firms/repository';
 import { offboardFirm } from '../../offboarding/uninstall';
+import { recordSecurityEvent } from '../../security/events';
+import { clientAddress } from '../rate-limit';
 import type { AppDeps, AppEnv } from '../env';
 
 /** The signed-in firm's Clio connection: what is connected, and the administrator's disconnect. */
@@ -26,9 +28,11 @@ export function clioConnectionRoutes(deps: AppDeps) {
   });
 
   app.delete(CLIO_PATHS.connection, session, requireAdmin, async (c) => {
-    const { firmId } = c.get('session');
+    const { firmId, userId } = c.get('session');
+    const by = { actor: 'user', userId, address: clientAddress(c, deps.config.TRUST_PROXY) } as const;
     await disconnectFirm(deps, firmId);
-    await offboardFirm(deps, firmId);
+    await recordSecurityEvent(deps.db, { event: 'clio_disconnected', firmId, ...by });
+    await offboardFirm(deps, firmId, by);
     return c.body(null, 204);
   });
   return app;

@@ -14,6 +14,7 @@ import type { AppDeps, AppEnv } from '../env';
 import { bindStateToBrowser, stateBoundToBrowser } from '../oauth-binding';
 import { messagePage } from '../pages';
 import { clientAddress, createRateLimiter, LIMITS } from '../rate-limit';
+import { recordSecurityEvent } from '../../security/events';
 
 const startQuery = z.object({ region: z.enum(CLIO_REGIONS).optional(), a2c: z.enum(['1', 'true']).optional() });
 const callbackQuery = z.object({
@@ -79,6 +80,14 @@ export function clioOAuthRoutes(deps: AppDeps) {
     }
     try {
       const installed = await completeInstall(deps, { region: pending.region, code: q.data.code });
+      await recordSecurityEvent(deps.db, {
+        event: 'sign_in',
+        firmId: installed.firmId,
+        userId: installed.userId,
+        actor: 'user',
+        address: clientAddress(c, deps.config.TRUST_PROXY),
+        detail: { via: pending.addToClio ? 'clio_add_to_clio' : 'clio_oauth', region: pending.region, isAdmin: installed.isAdmin },
+      });
       if (pending.addToClio) return c.redirect(`${deps.config.clio[pending.region]!.baseUrl}/app_integrations_callback`, 302);
       const token = await deps.sessions.issue(installed);
       return c.redirect(`/app/#token=${encodeURIComponent(token)}`, 302);
@@ -97,8 +106,10 @@ export function clioOAuthRoutes(deps: AppDeps) {
     if (!configured.some((r) => deps.config.clio[r]!.clientId === body.data.client_id)) {
       throw new ApiError('UNAUTHORIZED', 'Unknown client_id.');
     }
-    const { uninstalledFirmIds } = await handleDeauthorization(deps, { clientId: body.data.client_id, clioUserId: body.data.user_id });
-    for (const firmId of uninstalledFirmIds) await offboardFirm(deps, firmId);
+    const { removed, uninstalledFirmIds } = await handleDeauthorization(deps, { clientId: body.data.client_id, clioUserId: body.data.user_id });
+    const address = clientAddress(c, deps.config.TRUST_PROXY);
+    for (const r of removed) await recordSecurityEvent(deps.db, { event: 'clio_deauthorized', firmId: r.firmId, userId: r.userId, actor: 'clio', address });
+    for (const firmId of uninstalledFirmIds) await offboardFirm(deps, firmId, { actor: 'clio', address });
     // The same answer whether or not anything was removed: callers learn nothing about our users.
     return c.body(null, 204);
   });

@@ -13,6 +13,8 @@ import {
   startPath,
 } from '../../xero/connect-service';
 import { bindStateToBrowser, stateBoundToBrowser } from '../oauth-binding';
+import { clientAddress } from '../rate-limit';
+import { recordSecurityEvent } from '../../security/events';
 import { ApiError } from '../errors';
 import type { AppDeps, AppEnv } from '../env';
 import { xeroWebhookRoutes } from './webhooks-xero';
@@ -31,13 +33,31 @@ export function xeroRoutes(deps: AppDeps) {
     .post('/organisation', requireAdmin, async (c) => {
       const parsed = confirmBody.safeParse(await c.req.json().catch(() => undefined));
       if (!parsed.success) throw new ApiError('BAD_REQUEST', 'Send {"tenantId": "<one of the pending organisations>"}.');
-      const chosen = await confirmOrganisation(deps, c.get('session').firmId, parsed.data.tenantId);
+      const { firmId, userId } = c.get('session');
+      const chosen = await confirmOrganisation(deps, firmId, parsed.data.tenantId);
       if (!chosen) throw new ApiError('NOT_FOUND', 'That organisation is not one of those waiting to be chosen. Connect to Xero again.');
+      await recordSecurityEvent(deps.db, {
+        event: 'xero_connected',
+        firmId,
+        userId,
+        actor: 'user',
+        address: clientAddress(c, deps.config.TRUST_PROXY),
+        detail: { tenantId: chosen.tenantId, tenantName: chosen.tenantName },
+      });
       return c.json({ status: 'active', ...chosen });
     })
     .get('/connection', async (c) => c.json(await connectionStatus(deps.db, c.get('session').firmId)))
     .delete('/connection', requireAdmin, async (c) => {
-      await disconnect(deps, c.get('session').firmId);
+      const { firmId, userId } = c.get('session');
+      const { removedAtXero } = await disconnect(deps, firmId);
+      await recordSecurityEvent(deps.db, {
+        event: 'xero_disconnected',
+        firmId,
+        userId,
+        actor: 'user',
+        address: clientAddress(c, deps.config.TRUST_PROXY),
+        detail: { removedAtXero },
+      });
       return c.json(await connectionStatus(deps.db, c.get('session').firmId));
     });
 
