@@ -50,7 +50,7 @@ export function createApp(deps: AppDeps) {
   );
   app.use('/api/*', refuseUninstalledFirms(deps));
   app.route('/', healthRoutes(deps));
-  app.route('/', publicPageRoutes());
+  app.route('/', publicPageRoutes(deps.config.PURGE_AFTER_DAYS));
   app.route('/', xeroRoutes(deps));
   const loadChart = xeroChartLoader(deps);
   app.route('/', publicApiRoutes(deps));

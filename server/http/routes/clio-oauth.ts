@@ -24,6 +24,31 @@ const callbackQuery = z.object({
 });
 const deauthorizeBody = z.object({ client_id: z.string().min(1), user_id: clioIdLoose() });
 
+/** Where a Clio callback that did not sign anyone in sends the browser; the page says what happened. */
+const CALLBACK_RESULT_PATH = '/oauth/clio/result';
+const CALLBACK_OUTCOMES = {
+  link_invalid: {
+    status: 400,
+    title: 'This sign-in link is no longer valid',
+    text: 'It has expired, was already used, or did not come from this add-on. Start the installation again from Clio.',
+  },
+  access_denied: {
+    status: 200,
+    title: 'Nothing was connected',
+    text: 'You chose not to allow access in Clio, so nothing was installed. You can start again whenever you like.',
+  },
+  not_connected: {
+    status: 400,
+    title: 'Clio did not connect the add-on',
+    text: 'Clio sent us back without permission to connect. Start the installation again from Clio.',
+  },
+  code_rejected: {
+    status: 400,
+    title: 'Clio did not accept this sign-in',
+    text: 'The sign-in from Clio has expired or was already used. Start the installation again from Clio.',
+  },
+} as const;
+
 /** Install through Clio OAuth, and Clio's deauthorization callback. */
 export function clioOAuthRoutes(deps: AppDeps) {
   const app = new Hono<AppEnv>();
@@ -59,25 +84,10 @@ export function clioOAuthRoutes(deps: AppDeps) {
     const q = callbackQuery.safeParse(c.req.query());
     // Another browser's state (a leaked or planted callback URL) is refused before it is used up.
     const pending = q.success && stateBoundToBrowser(c, 'clio', q.data.state) ? await consumeOAuthState(deps.db, q.data.state) : undefined;
-    if (!q.success || !pending) {
-      return messagePage(
-        c,
-        400,
-        'This sign-in link is no longer valid',
-        'It has expired, was already used, or did not come from this add-on. Start the installation again from Clio.',
-      );
-    }
-    if (q.data.error || !q.data.code) {
-      const denied = q.data.error === 'access_denied';
-      return messagePage(
-        c,
-        denied ? 200 : 400,
-        denied ? 'Nothing was connected' : 'Clio did not connect the add-on',
-        denied
-          ? 'You chose not to allow access in Clio, so nothing was installed. You can start again whenever you like.'
-          : 'Clio sent us back without permission to connect. Start the installation again from Clio.',
-      );
-    }
+    // Every outcome is a redirect, as on Xero's side: the URL holding the code leaves the address bar and history.
+    const outcome = (code: keyof typeof CALLBACK_OUTCOMES) => c.redirect(`${CALLBACK_RESULT_PATH}/${code}`, 302);
+    if (!q.success || !pending) return outcome('link_invalid');
+    if (q.data.error || !q.data.code) return outcome(q.data.error === 'access_denied' ? 'access_denied' : 'not_connected');
     try {
       const installed = await completeInstall(deps, { region: pending.region, code: q.data.code });
       await recordSecurityEvent(deps.db, {
@@ -94,8 +104,14 @@ export function clioOAuthRoutes(deps: AppDeps) {
     } catch (err) {
       if (!(err instanceof ClioOAuthError)) throw err;
       deps.logger.warn({ region: pending.region, oauthError: err.kind }, 'clio code exchange refused');
-      return messagePage(c, 400, 'Clio did not accept this sign-in', 'The sign-in from Clio has expired or was already used. Start the installation again from Clio.');
+      return outcome('code_rejected');
     }
+  });
+
+  app.get(`${CALLBACK_RESULT_PATH}/:code`, (c) => {
+    const found = CALLBACK_OUTCOMES[c.req.param('code') as keyof typeof CALLBACK_OUTCOMES];
+    if (!found) return messagePage(c, 404, 'Nothing here', 'Start the installation again from Clio.');
+    return messagePage(c, found.status, found.title, found.text);
   });
 
   app.post(CLIO_PATHS.deauthorize, async (c) => {
