@@ -5,6 +5,8 @@ import * as xeroConnect from './2026_11_25_0003_xero_connect';
 import * as contactMatches from './2026_11_25_0004_contact_matches';
 import * as syncEngine from './2026_12_01_0005_sync_engine';
 import * as workerHeartbeats from './2026_12_01_0006_worker_heartbeats';
+import * as securityEvents from './2026_12_02_0010_security_events';
+import * as firmPurge from './2026_12_02_0011_firm_purge';
 import * as errorDismissals from './2026_12_02_0020_error_dismissals';
 
 /**
@@ -19,5 +21,7 @@ export const migrations: Record<string, Migration> = {
   '2026_11_25_0004_contact_matches': contactMatches,
   '2026_12_01_0005_sync_engine': syncEngine,
   '2026_12_01_0006_worker_heartbeats': workerHeartbeats,
+  '2026_12_02_0010_security_events': securityEvents,
+  '2026_12_02_0011_firm_purge': firmPurge,
   '2026_12_02_0020_error_dismissals': errorDismissals,
 };

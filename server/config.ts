@@ -26,7 +26,23 @@ const envSchema = z.object({
   CLIO_RATE_WINDOW_MS: z.coerce.number().int().min(100).max(600_000).default(60_000),
   /** Xero allows 60 calls per organisation in this window; shorter only against an emulator whose timeScale shrinks it the same. */
   XERO_RATE_WINDOW_MS: z.coerce.number().int().min(100).max(600_000).default(60_000),
+  /** Behind a reverse proxy: the client address for rate limits is the last X-Forwarded-For entry. */
+  TRUST_PROXY: z
+    .enum(['0', '1', 'true', 'false'])
+    .default('0')
+    .transform((v) => v === '1' || v === 'true'),
+  /** An uninstalled firm's data is deleted this many days after uninstall (npm run purge does it at once). */
+  PURGE_AFTER_DAYS: z.coerce.number().int().min(0).max(3650).default(30),
   SESSION_TTL_SECONDS: z.coerce.number().int().min(60).max(86_400).default(900),
+  /** A session ends this long after sign-in through Clio, however often it was renewed. */
+  SESSION_MAX_AGE_SECONDS: z.coerce
+    .number()
+    .int()
+    .min(300)
+    .max(7 * 86_400)
+    .default(12 * 3600),
+  /** Renewal asks Clio again whether the user is an administrator once the last answer is this old. */
+  ADMIN_RECHECK_SECONDS: z.coerce.number().int().min(0).max(3600).default(300),
 
   // Clio: one app (client id and secret) per region; CLIO_CLIENT_ID/SECRET are the US app's.
   CLIO_CLIENT_ID: z.string().optional(),
@@ -63,7 +79,9 @@ const envSchema = z.object({
     .optional(),
   MAIL_FROM: z.string().min(3).default('Clio Xero Sync <no-reply@localhost>'),
 
-  // Sandbox mode (no CLIO_CLIENT_ID): both emulators run in-process on these ports.
+  /** 1 runs against the in-process emulators even when production settings are present. */
+  SANDBOX: z.enum(['0', '1', 'true', 'false']).optional(),
+  // Sandbox mode: both emulators run in-process on these ports.
   CLIO_EMULATOR_PORT: z.coerce.number().int().min(0).max(65535).default(8788),
   XERO_EMULATOR_PORT: z.coerce.number().int().min(0).max(65535).default(8789),
   /** Sandbox mode's mail catcher (when SMTP_URL is unset): SMTP on this port, the caught messages at /_emulator/mail on the other. */
@@ -98,7 +116,7 @@ export interface XeroApp {
 
 export interface Config extends Omit<Env, 'PUBLIC_URL'> {
   PUBLIC_URL: string;
-  /** True when no Clio app is configured: the server runs against its own emulators. */
+  /** True on a fresh clone (no production setting at all) or with SANDBOX=1: the server runs against its own emulators. */
   sandbox: boolean;
   /** Only the regions that have an app configured; the install page offers these. */
   clio: Partial<Record<ClioRegionCode, ClioRegionApp>>;
@@ -138,16 +156,10 @@ function clioApps(e: Env, sandbox: boolean): Config['clio'] {
 
 function xeroApp(e: Env, sandbox: boolean): XeroApp {
   const emulator = `http://127.0.0.1:${e.XERO_EMULATOR_PORT}`;
-  if (!sandbox && !e.XERO_CLIENT_ID) {
-    throw new ConfigError('Invalid configuration: XERO_CLIENT_ID is required when CLIO_CLIENT_ID is set');
-  }
-  if (!sandbox && !e.XERO_CLIENT_SECRET) {
-    throw new ConfigError('Invalid configuration: XERO_CLIENT_SECRET is required when XERO_CLIENT_ID is set');
-  }
   return {
     clientId: sandbox ? SANDBOX.clientId : e.XERO_CLIENT_ID!,
     clientSecret: sandbox ? SANDBOX.clientSecret : e.XERO_CLIENT_SECRET!,
-    webhookKey: sandbox ? SANDBOX.xeroWebhookKey : (e.XERO_WEBHOOK_KEY ?? ''),
+    webhookKey: sandbox ? SANDBOX.xeroWebhookKey : e.XERO_WEBHOOK_KEY!,
     loginUrl: sandbox ? emulator : e.XERO_LOGIN_URL,
     identityUrl: sandbox ? emulator : e.XERO_IDENTITY_URL,
     apiUrl: sandbox ? emulator : e.XERO_API_URL,
@@ -155,6 +167,42 @@ function xeroApp(e: Env, sandbox: boolean): XeroApp {
     timeoutMs: e.XERO_TIMEOUT_MS,
     rateWindowMs: e.XERO_RATE_WINDOW_MS,
   };
+}
+
+/**
+ * Any of these means someone is setting up a real deployment: from then on nothing falls back to
+ * sandbox on its own, and a missing companion stops the start (issue 8, finding 5).
+ */
+const PRODUCTION_SETTINGS = [
+  'CLIO_CLIENT_ID',
+  'CLIO_CLIENT_SECRET',
+  ...CLIO_REGIONS.filter((r) => r !== 'us').flatMap((r) => [`CLIO_${r.toUpperCase()}_CLIENT_ID`, `CLIO_${r.toUpperCase()}_CLIENT_SECRET`]),
+  'XERO_CLIENT_ID',
+  'XERO_CLIENT_SECRET',
+  'XERO_WEBHOOK_KEY',
+  'SECRET_KEY',
+  'DATABASE_URL',
+] as const;
+
+/**
+ * What a production start cannot do without. SECRET_KEY is required because a key generated next
+ * to the database cannot be shared by a second instance or survive a rebuilt container; without
+ * XERO_WEBHOOK_KEY every Xero webhook would be refused.
+ */
+function missingForProduction(e: Env): string[] {
+  const missing: string[] = [];
+  const anyClio = CLIO_REGIONS.some((r) => (r === 'us' ? e.CLIO_CLIENT_ID : e[`CLIO_${r.toUpperCase()}_CLIENT_ID` as keyof Env]));
+  if (!anyClio) missing.push('CLIO_CLIENT_ID');
+  for (const name of ['XERO_CLIENT_ID', 'XERO_CLIENT_SECRET', 'XERO_WEBHOOK_KEY', 'SECRET_KEY', 'PUBLIC_URL'] as const) if (!e[name]) missing.push(name);
+  return missing;
+}
+
+const LOOPBACK_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]']);
+
+/** https, or plain http on this machine (tests and a local production-like run). */
+function isSafePublicUrl(url: string): boolean {
+  const u = new URL(url);
+  return u.protocol === 'https:' || (u.protocol === 'http:' && LOOPBACK_HOSTS.has(u.hostname));
 }
 
 // Values that may hold credentials are never echoed back in an error line.
@@ -179,7 +227,19 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     throw new ConfigError(`Invalid configuration: ${name} ${issue.message}${shown}`);
   }
   const cfg = parsed.data;
-  const sandbox = !CLIO_REGIONS.some((r) => present[r === 'us' ? 'CLIO_CLIENT_ID' : `CLIO_${r.toUpperCase()}_CLIENT_ID`]);
+  const sandbox = cfg.SANDBOX === '1' || cfg.SANDBOX === 'true' || !PRODUCTION_SETTINGS.some((name) => name in present);
+  if (!sandbox) {
+    const missing = missingForProduction(cfg);
+    if (missing.length) {
+      const given = PRODUCTION_SETTINGS.filter((name) => name in present).join(', ');
+      throw new ConfigError(
+        `Invalid configuration: production settings are present (${given}) but ${missing.join(', ')} ${missing.length === 1 ? 'is' : 'are'} missing; set ${missing.length === 1 ? 'it' : 'them'}, or set SANDBOX=1 to run against the emulators`,
+      );
+    }
+    if (!isSafePublicUrl(cfg.PUBLIC_URL!)) {
+      throw new ConfigError('Invalid configuration: PUBLIC_URL must be an https URL outside sandbox (plain http only for localhost)');
+    }
+  }
   return Object.freeze({
     ...cfg,
     PUBLIC_URL: (cfg.PUBLIC_URL ?? `http://localhost:${cfg.PORT}`).replace(/\/$/, ''),

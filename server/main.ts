@@ -16,6 +16,8 @@ import type { Logger } from './log';
 import { createSyncEngine } from './sync/engine';
 import { createSmtpMailer } from './notify/mailer';
 import { createFailureNotifier } from './notify/failure-emails';
+import { purgeDueFirms } from './offboarding/purge';
+import { checkXeroConnections } from './xero/daily-check';
 
 export interface RunningServer {
   url: string;
@@ -39,7 +41,7 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
     await migrateToLatest(db);
     const secretKey = await resolveSecretKey(config.SECRET_KEY, config.DATA_DIR);
     const secrets = createSecretBox(secretKey);
-    const sessions = createSessionIssuer(deriveSessionKey(secretKey), config.SESSION_TTL_SECONDS);
+    const sessions = createSessionIssuer(deriveSessionKey(secretKey), config.SESSION_TTL_SECONDS, config.SESSION_MAX_AGE_SECONDS);
     const engine = createSyncEngine({ config, db, secrets, logger });
     const mailer = config.smtpUrl
       ? await createSmtpMailer(config.smtpUrl, config.MAIL_FROM).catch((err: Error) => {
@@ -61,6 +63,11 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
         renewClioWebhooks: async () => void (await renewClioWebhooks({ config, db, secrets, logger })),
         matchContacts: ({ firmId }) => matchFirmContacts({ config, db, secrets, logger }, firmId),
         ...(mailer ? { notify: createFailureNotifier({ db, logger, mailer, publicUrl: config.PUBLIC_URL }) } : {}),
+        checkXeroConnections: async () => void (await checkXeroConnections({ config, db, secrets, logger })),
+        purgeUninstalledFirms: async () => {
+          const purged = await purgeDueFirms(db, config.PURGE_AFTER_DAYS);
+          if (purged.length) logger.info({ purged }, 'uninstalled firms purged');
+        },
       }),
       cron: CRON,
     });

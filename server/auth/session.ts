@@ -10,13 +10,25 @@ export interface Session {
   firmId: string;
   userId: string;
   isAdmin: boolean;
+  /** When the user signed in through Clio (epoch seconds); renewals keep it, so a session ends a fixed time after sign-in. */
+  signedInAt: number;
+  /** When isAdmin was last read from Clio (epoch seconds); renewal asks Clio again once this is a few minutes old. */
+  adminCheckedAt: number;
 }
 
+/** What a sign-in hands over; both times default to now (a fresh sign-in has just asked Clio who this is). */
+export type SessionGrant = Pick<Session, 'firmId' | 'userId' | 'isAdmin'> & Partial<Pick<Session, 'signedInAt' | 'adminCheckedAt'>>;
+
 export interface SessionIssuer {
-  issue(session: Session): Promise<string>;
+  issue(session: SessionGrant): Promise<string>;
   verify(token: string): Promise<Session>;
   ttlSeconds: number;
+  /** No token verifies longer than this after sign-in, however often it was renewed. */
+  maxAgeSeconds: number;
 }
+
+/** Twelve hours: a working day; after that the user opens the add-on from Clio again. */
+export const DEFAULT_SESSION_MAX_AGE_SECONDS = 12 * 3600;
 
 const ISSUER = 'clio-xero-sync';
 const AUDIENCE = 'clio-xero-sync-ui';
@@ -26,11 +38,14 @@ export function deriveSessionKey(secretKey: Buffer): Uint8Array {
   return new Uint8Array(hkdfSync('sha256', secretKey, Buffer.alloc(0), 'session-token-v1', 32));
 }
 
-export function createSessionIssuer(key: Uint8Array, ttlSeconds: number): SessionIssuer {
+const nowSeconds = () => Math.floor(Date.now() / 1000);
+
+export function createSessionIssuer(key: Uint8Array, ttlSeconds: number, maxAgeSeconds = DEFAULT_SESSION_MAX_AGE_SECONDS): SessionIssuer {
   return {
     ttlSeconds,
+    maxAgeSeconds,
     issue: (s) =>
-      new SignJWT({ firm: s.firmId, adm: s.isAdmin })
+      new SignJWT({ firm: s.firmId, adm: s.isAdmin, sat: s.signedInAt ?? nowSeconds(), ack: s.adminCheckedAt ?? nowSeconds() })
         .setProtectedHeader({ alg: 'HS256' })
         .setSubject(s.userId)
         .setIssuer(ISSUER)
@@ -40,10 +55,13 @@ export function createSessionIssuer(key: Uint8Array, ttlSeconds: number): Sessio
         .sign(key),
     async verify(token) {
       const { payload } = await jwtVerify(token, key, { issuer: ISSUER, audience: AUDIENCE, algorithms: ['HS256'] });
-      if (typeof payload.sub !== 'string' || typeof payload.firm !== 'string' || typeof payload.adm !== 'boolean') {
+      const { sub, firm, adm, sat, ack } = payload;
+      if (typeof sub !== 'string' || typeof firm !== 'string' || typeof adm !== 'boolean' || typeof sat !== 'number' || typeof ack !== 'number') {
         throw new joseErrors.JWTClaimValidationFailed('session claims missing', payload);
       }
-      return { userId: payload.sub, firmId: payload.firm, isAdmin: payload.adm };
+      // The absolute age: renewing moves exp, never sat.
+      if (nowSeconds() - sat > maxAgeSeconds) throw new joseErrors.JWTExpired('session older than its maximum age', payload, 'sat', 'check_failed');
+      return { userId: sub, firmId: firm, isAdmin: adm, signedInAt: sat, adminCheckedAt: ack };
     },
   };
 }

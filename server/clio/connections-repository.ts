@@ -72,6 +72,12 @@ export async function getClioConnection(db: Database, firmId: string, userId: st
   return row && toConnection(row);
 }
 
+/** The user's grant, if Clio has not refused it: what a session needs to go on. */
+export async function liveClioConnection(db: Database, firmId: string, userId: string): Promise<ClioConnection | undefined> {
+  const row = await selectConnection(db).where('firm_id', '=', firmId).where('user_id', '=', userId).where('status', '=', 'active').executeTakeFirst();
+  return row && toConnection(row);
+}
+
 /** The firm's connection to act with when no user is named: an active admin's, most recently renewed first. */
 export async function firmClioConnection(db: Database, firmId: string): Promise<ClioConnection | undefined> {
   const row = await db

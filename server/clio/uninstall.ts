@@ -15,7 +15,7 @@ import { ensureFirmWebhooks, removeWebhooks } from './webhooks';
  * when the firm is left with no Clio connection it is uninstalled (its jobs stop), otherwise
  * another user's token takes over the webhooks.
  */
-async function removeConnections(deps: ClioDeps, firmId: string, gone: ClioConnection[]): Promise<void> {
+async function removeConnections(deps: ClioDeps, firmId: string, gone: ClioConnection[]): Promise<boolean> {
   const all = await listFirmClioConnections(deps.db, firmId);
   const goneIds = new Set(gone.map((c) => c.id));
   const remaining = all.filter((c) => !goneIds.has(c.id));
@@ -27,16 +27,17 @@ async function removeConnections(deps: ClioDeps, firmId: string, gone: ClioConne
     const cancelled = await cancelQueuedFirmJobs(deps.db, firmId);
     await deps.db
       .updateTable('firms')
-      .set({ status: 'uninstalled', updated_at: sql`now()` })
+      .set({ status: 'uninstalled', uninstalled_at: sql`now()`, updated_at: sql`now()` })
       .where('id', '=', firmId)
       .execute();
     deps.logger.info({ firmId, cancelledJobs: cancelled }, 'clio firm uninstalled');
-    return;
+    return true;
   }
   const heir = await firmClioConnection(deps.db, firmId);
   if (heir) {
     await ensureFirmWebhooks(deps, heir).catch((err: Error) => deps.logger.warn({ firmId, reason: err.message }, 'clio webhooks could not move to another user'));
   }
+  return false;
 }
 
 /** The in-app "Disconnect Clio": revokes every grant of the firm at Clio and uninstalls it. */
@@ -56,15 +57,23 @@ export async function disconnectFirm(deps: ClioDeps, firmId: string): Promise<vo
   await removeConnections(deps, firmId, connections);
 }
 
+/** What a deauthorization callback changed: grants removed, and the firms left with none (now uninstalled). */
+export interface DeauthorizationResult {
+  /** Each grant taken away: whose, in which firm. */
+  removed: { firmId: string; userId: string }[];
+  uninstalledFirmIds: string[];
+}
+
 /**
  * Clio's deauthorization callback carries no signature, so it is never believed on its word: the
  * client id must be ours, and each named grant is tried against Clio. Only grants Clio no longer
  * honours are removed; a forged call for a live grant changes nothing.
  */
-export async function handleDeauthorization(deps: ClioDeps, p: { clientId: string; clioUserId: string }, now = Date.now()): Promise<number> {
+export async function handleDeauthorization(deps: ClioDeps, p: { clientId: string; clioUserId: string }, now = Date.now()): Promise<DeauthorizationResult> {
   const regions = CLIO_REGIONS.filter((r) => deps.config.clio[r]?.clientId === p.clientId);
   const probes = probesOf(deps, now);
-  let removed = 0;
+  const removed: DeauthorizationResult['removed'] = [];
+  const uninstalledFirmIds: string[] = [];
   for (const region of regions) {
     for (const connection of await findConnectionsByClioUser(deps.db, { clioUserId: p.clioUserId, region })) {
       // The endpoint is unauthenticated: a flood of calls must not become a flood of Clio requests.
@@ -74,11 +83,11 @@ export async function handleDeauthorization(deps: ClioDeps, p: { clientId: strin
         deps.logger.warn({ firmId: connection.firmId, connectionId: connection.id }, 'clio deauthorization ignored: the grant still works');
         continue;
       }
-      await removeConnections(deps, connection.firmId, [connection]);
-      removed++;
+      if (await removeConnections(deps, connection.firmId, [connection])) uninstalledFirmIds.push(connection.firmId);
+      removed.push({ firmId: connection.firmId, userId: connection.userId });
     }
   }
-  return removed;
+  return { removed, uninstalledFirmIds };
 }
 
 /**

@@ -21,6 +21,8 @@ export interface FirmsTable {
   clio_region: ClioRegion;
   name: string;
   status: Generated<'active' | 'uninstalled'>;
+  /** When the firm was last uninstalled; its data is purged a set time after (offboarding/purge.ts). */
+  uninstalled_at: Timestamp | null;
   last_sweep_at: Timestamp | null;
   created_at: CreatedAt;
   updated_at: Timestamp;
@@ -241,6 +243,17 @@ export interface ContactMatchReviewsTable {
   resolved_by: string | null;
 }
 
+export interface SecurityEventsTable {
+  id: Generated<string>;
+  at: CreatedAt;
+  event: string;
+  firm_id: string | null;
+  user_id: string | null;
+  actor: string;
+  address: string | null;
+  detail: ColumnType<unknown, string | undefined, never>;
+}
+
 export interface DB {
   firms: FirmsTable;
   users: UsersTable;
@@ -260,6 +273,7 @@ export interface DB {
   clio_webhooks: ClioWebhooksTable;
   clio_webhook_events: ClioWebhookEventsTable;
   contact_match_reviews: ContactMatchReviewsTable;
+  security_events: SecurityEventsTable;
 }
 
 export type Firm = Selectable<FirmsTable>;

@@ -7,7 +7,7 @@ export async function upsertFirm(db: Database, firm: { clioAccountId: string | n
     const row = await trx
       .insertInto('firms')
       .values({ clio_account_id: firm.clioAccountId, clio_region: firm.region, name: firm.name })
-      .onConflict((oc) => oc.columns(['clio_region', 'clio_account_id']).doUpdateSet({ name: firm.name, status: 'active', updated_at: sql`now()` }))
+      .onConflict((oc) => oc.columns(['clio_region', 'clio_account_id']).doUpdateSet({ name: firm.name, status: 'active', uninstalled_at: null, updated_at: sql`now()` }))
       .returningAll()
       .executeTakeFirstOrThrow();
     await trx
@@ -65,4 +65,13 @@ export async function upsertUser(
 
 export async function getUser(db: Database, firmId: string, userId: string): Promise<User | undefined> {
   return db.selectFrom('users').selectAll().where('firm_id', '=', firmId).where('id', '=', userId).executeTakeFirst();
+}
+
+/** The admin flag as Clio last stated it (install, or a session renewal that asked again). */
+export async function setUserAdmin(db: Database, userId: string, isAdmin: boolean): Promise<void> {
+  await db
+    .updateTable('users')
+    .set({ is_admin: isAdmin, updated_at: sql`now()` })
+    .where('id', '=', userId)
+    .execute();
 }

@@ -19,6 +19,7 @@ import { xeroChartApiRoutes } from './routes/api-xero-chart';
 import { sessionRoutes } from './routes/session';
 import { uiStaticRoutes } from './routes/ui-static';
 import { securityHeaders } from './security-headers';
+import { refuseUninstalledFirms } from './session';
 import { xeroChartLoader } from '../settings/xero-chart';
 
 export function createApp(deps: AppDeps) {
@@ -48,8 +49,9 @@ export function createApp(deps: AppDeps) {
       },
     }),
   );
+  app.use('/api/*', refuseUninstalledFirms(deps));
   app.route('/', healthRoutes(deps));
-  app.route('/', publicPageRoutes());
+  app.route('/', publicPageRoutes(deps.config.PURGE_AFTER_DAYS));
   app.route('/', xeroRoutes(deps));
   const loadChart = xeroChartLoader(deps);
   app.route('/', publicApiRoutes(deps));

@@ -17,6 +17,8 @@ export const TASK = {
   pruneExpired: 'prune_expired',
   matchContacts: 'match_contacts',
   sendFailureDigests: 'send_failure_digests',
+  checkXeroConnections: 'check_xero_connections',
+  purgeUninstalledFirms: 'purge_uninstalled_firms',
 } as const;
 
 /** Every job of one firm runs in this graphile-worker queue, so they never run at the same time. */
@@ -93,6 +95,15 @@ async function enqueue(queue: JobQueue, task: string, payload: object, spec: Job
 export async function enqueueSyncRecords(queue: JobQueue, payload: SyncRecordsPayload): Promise<void> {
   const valid = syncRecordsPayload.parse(payload);
   await enqueue(queue, TASK.syncRecords, valid, syncRecordsJobSpec(valid.firmId));
+}
+
+/**
+ * "Sync now" for one Clio record (record page, custom action). Keyed by the record, so repeated
+ * clicks before the job runs collapse into the one waiting job instead of piling up.
+ */
+export async function enqueueManualRecordSync(queue: JobQueue, p: { firmId: string; kind: SyncRecordKind<'clio'>; id: string }): Promise<void> {
+  const valid = syncRecordsPayload.parse({ firmId: p.firmId, source: 'clio', kind: p.kind, ids: [p.id], reason: 'manual' });
+  await enqueue(queue, TASK.syncRecords, valid, { ...syncRecordsJobSpec(p.firmId), jobKey: `sync_record:${p.firmId}:clio:${p.kind}:${p.id}` });
 }
 
 export async function enqueueSyncFirm(queue: JobQueue, payload: SyncFirmPayload): Promise<void> {

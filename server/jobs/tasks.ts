@@ -28,6 +28,10 @@ export interface TaskDeps {
   matchContacts: (payload: MatchContactsPayload) => Promise<void>;
   /** Failure emails (server/notify/failure-emails.ts); absent when no SMTP is configured. */
   notify?: { afterSync(firmId: string): Promise<void>; sendDigests(): Promise<void> };
+  /** The daily light call and keep-alive refresh of every Xero connection (server/xero/daily-check.ts). */
+  checkXeroConnections: () => Promise<void>;
+  /** Deletes firms uninstalled longer ago than PURGE_AFTER_DAYS (server/offboarding/purge.ts). */
+  purgeUninstalledFirms: () => Promise<void>;
 }
 
 export function createTasks(deps: TaskDeps): TaskList {
@@ -72,6 +76,8 @@ export function createTasks(deps: TaskDeps): TaskList {
     [TASK.pruneExpired]: pruneExpired,
     [TASK.matchContacts]: matchContacts,
     [TASK.sendFailureDigests]: sendFailureDigests,
+    [TASK.checkXeroConnections]: async () => deps.checkXeroConnections(),
+    [TASK.purgeUninstalledFirms]: async () => deps.purgeUninstalledFirms(),
   };
 }
 
@@ -86,4 +92,7 @@ export const CRON: CronItem[] = [
   { task: TASK.pruneExpired, match: '47 * * * *', options: { backfillPeriod: 0 } },
   // The daily digest of new failure groups, for admins who chose it (07:00 UTC).
   { task: TASK.sendFailureDigests, match: '0 7 * * *', options: { backfillPeriod: 0 } },
+  // Daily: every Xero connection checked (and kept alive) well inside its refresh token's 60 days.
+  { task: TASK.checkXeroConnections, match: '11 4 * * *', options: { backfillPeriod: 0 } },
+  { task: TASK.purgeUninstalledFirms, match: '29 3 * * *', options: { backfillPeriod: 0 } },
 ];

@@ -1,16 +1,17 @@
 import { z } from 'zod';
+import { clioId, saneIsoDate } from '../validation/inputs';
 import { categoryFieldKey } from './field-keys';
 
 const accountCode = z.string().trim().min(1, 'Choose an account.').max(10, 'Xero account codes are at most 10 characters.').nullable();
 const taxType = z.string().trim().min(1, 'Choose a tax rate.').max(50).nullable();
-const isoDate = z.iso.date({ message: 'Enter a date as YYYY-MM-DD.' }).nullable();
+const isoDate = saneIsoDate().nullable();
 
 export const CATEGORY_KINDS = ['activity_description', 'expense_category'] as const;
 export type CategoryKind = (typeof CATEGORY_KINDS)[number];
 
 export const categoryAccountSchema = z.object({
   clioKind: z.enum(CATEGORY_KINDS),
-  clioId: z.string().regex(/^\d+$/, 'Clio ids are numbers.'),
+  clioId: clioId('Clio ids are whole numbers without leading zeros.'),
   accountCode: z.string().trim().min(1, 'Choose an account.').max(10),
 });
 export type CategoryAccount = z.infer<typeof categoryAccountSchema>;
@@ -31,7 +32,7 @@ export const syncSettingsSchema = z.strictObject({
   interestTaxType: taxType,
   paymentBankAccountCode: accountCode,
   syncFromXero: z.boolean(),
-  clioPaymentBankAccountId: z.string().regex(/^\d+$/, 'Choose a Clio bank account.').nullable(),
+  clioPaymentBankAccountId: clioId('Choose a Clio bank account.').nullable(),
   syncHardCosts: z.boolean(),
   hardCostStartDate: isoDate,
   hardCostAccountCode: accountCode,

@@ -109,11 +109,13 @@ export class XeroOrgClient {
         });
       } catch (err) {
         if (!(err instanceof XeroApiError)) throw err;
-        // A token that expired early (clock skew): rotate once and try again.
-        if (err.kind === 'token_expired' && attempt === 0) {
+        // A token that expired early (clock skew) or a 401 for any other reason: rotate once and
+        // try again. Only a 401 that survives a fresh token means Xero has let go of the connection.
+        if ((err.kind === 'token_expired' || (err.kind === 'auth_revoked' && err.status === 401)) && attempt === 0) {
           token = await accessTokenFor(this.deps, await this.reload(), token);
           continue;
         }
+        // A 403 naming the connection gone is Xero's own statement that the tenant was disconnected: believed at once.
         if (err.kind === 'auth_revoked' || err.kind === 'token_expired') await this.noticeRevoked();
         throw err;
       }

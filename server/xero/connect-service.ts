@@ -8,6 +8,7 @@ import {
   createOAuthState,
   findXeroConnection,
   listPendingTenants,
+  pendingOAuthState,
   markDisconnected,
   saveConsent,
 } from './connections-repository';
@@ -22,6 +23,8 @@ export type XeroServiceDeps = XeroDeps;
 const STATE_TTL_MS = 10 * 60_000;
 
 export const callbackPath = '/oauth/xero/callback';
+/** Our own first hop: the browser opens it top-level, so it can be bound to the flow before Xero's page. */
+export const startPath = '/oauth/xero/start';
 export const redirectUri = (deps: Pick<XeroDeps, 'config'>) => `${deps.config.PUBLIC_URL}${callbackPath}`;
 
 export async function startConnect(deps: XeroServiceDeps, session: Session, now = new Date()): Promise<string> {
@@ -34,7 +37,13 @@ export async function startConnect(deps: XeroServiceDeps, session: Session, now 
     codeVerifier,
     expiresAt: new Date(now.getTime() + STATE_TTL_MS),
   });
-  return authorizeUrl(deps.config.xero, { redirectUri: redirectUri(deps), state, codeVerifier });
+  return `${deps.config.PUBLIC_URL}${startPath}?${new URLSearchParams({ state })}`;
+}
+
+/** Xero's authorize URL for a state still waiting, or undefined when it expired or was used. */
+export async function authorizeUrlFor(deps: XeroServiceDeps, state: string, now = new Date()): Promise<string | undefined> {
+  const pending = await pendingOAuthState(deps.db, deps.secrets, state, now);
+  return pending && authorizeUrl(deps.config.xero, { redirectUri: redirectUri(deps), state, codeVerifier: pending.codeVerifier });
 }
 
 /**
@@ -49,7 +58,8 @@ export type CallbackErrorCode =
 
 async function sessionFor(deps: XeroServiceDeps, firmId: string, userId: string): Promise<string> {
   const user = await getUser(deps.db, firmId, userId);
-  return deps.sessions.issue({ firmId, userId, isAdmin: user?.is_admin ?? false });
+  // The stored flag may be stale: adminCheckedAt 0 makes the first renewal ask Clio again.
+  return deps.sessions.issue({ firmId, userId, isAdmin: user?.is_admin ?? false, adminCheckedAt: 0 });
 }
 
 export async function handleCallback(deps: XeroServiceDeps, query: { state?: string; code?: string; error?: string }, now = new Date()): Promise<CallbackOutcome> {

@@ -176,6 +176,18 @@ export async function createOAuthState(
     .execute();
 }
 
+/** A state still waiting for its callback (not used, not expired), with its PKCE verifier: what a start link needs. */
+export async function pendingOAuthState(db: Db, secrets: SecretBox, state: string, now: Date): Promise<{ codeVerifier: string } | undefined> {
+  const row = await db
+    .selectFrom('xero_oauth_states')
+    .select('code_verifier_enc')
+    .where('state', '=', state)
+    .where('used_at', 'is', null)
+    .where('expires_at', '>', now)
+    .executeTakeFirst();
+  return row && { codeVerifier: secrets.open(row.code_verifier_enc, verifierContext(state)) };
+}
+
 export type ConsumedState = { ok: true; firmId: string; userId: string; codeVerifier: string } | { ok: false; reason: 'state_unknown' | 'state_expired' | 'state_used' };
 
 /** Single use: the first callback with a state wins, any replay is refused. */

@@ -5,7 +5,7 @@ import type { Connection } from '../db/schema';
 import type { Logger } from '../log';
 import { markNeedsReconnect } from '../connections/repository';
 import { lockXeroConnection, storeRotatedTokens, tokenContext } from './connections-repository';
-import { XeroNotConnectedError, XeroOAuthError } from './errors';
+import { XeroApiError, XeroNotConnectedError, XeroOAuthError } from './errors';
 import { refreshTokenSet } from './oauth';
 
 /** Refresh this long before expiry, so a token never dies in the middle of a sync batch. */
@@ -51,7 +51,7 @@ export async function accessTokenFor(deps: XeroTokenDeps, row: Connection, refus
     return { token: deps.secrets.open(row.access_token_enc, tokenContext(row.id, 'access')), sealed: row.access_token_enc };
   }
 
-  type Outcome = { error: XeroNotConnectedError } | { token: AccessToken };
+  type Outcome = { error: XeroNotConnectedError | XeroApiError } | { token: AccessToken };
   const outcome = await deps.db.transaction().execute(async (trx): Promise<Outcome> => {
     const locked = await lockXeroConnection(trx, row.id);
     if (!locked) return { error: new XeroNotConnectedError(row.firm_id, 'not_connected') };
@@ -70,6 +70,21 @@ export async function accessTokenFor(deps: XeroTokenDeps, row: Connection, refus
       return { token: { token: tokens.accessToken, sealed } };
     } catch (err) {
       if (!(err instanceof XeroOAuthError)) throw err;
+      if (err.code !== 'invalid_grant') {
+        // invalid_client and the like say our app is misconfigured, not that this firm's grant is
+        // dead: asking every firm to reconnect would not help. The connection stays; the caller retries.
+        deps.logger.error(
+          { firmId: locked.firm_id, connectionId: locked.id, code: err.code },
+          'xero refused our refresh request; check XERO_CLIENT_ID and XERO_CLIENT_SECRET',
+        );
+        return {
+          error: new XeroApiError({
+            kind: 'other',
+            status: err.status,
+            message: `Xero's sign-in service refused our refresh request (${err.code}); it will be tried again.`,
+          }),
+        };
+      }
       // invalid_grant: the refresh token is dead (revoked in Xero, or idle for 60 days).
       await markNeedsReconnect(trx, locked.id, RECONNECT_REASON);
       deps.logger.warn({ firmId: locked.firm_id, connectionId: locked.id, code: err.code }, 'xero refresh refused; needs reconnect');

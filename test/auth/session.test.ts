@@ -25,7 +25,7 @@ describe('session tokens', () => {
   it('round-trips firm, user and admin flag', async () => {
     const res = await app().request('/me', bearer(await issuer.issue(alice)));
     expect(res.status).toBe(200);
-    expect(await res.json()).toEqual(alice);
+    expect(await res.json()).toEqual({ ...alice, signedInAt: expect.any(Number), adminCheckedAt: expect.any(Number) });
   });
 
   it('401 without a token, with a forged one, or one signed by another key', async () => {
@@ -67,13 +67,16 @@ describe('session tokens', () => {
       await signed({ firm: alice.firmId }),
       await signed({ firm: alice.firmId, adm: 'true' }),
       await signed({ firm: alice.firmId, adm: true }, null),
+      await signed({ firm: alice.firmId, adm: true, ack: 1 }),
+      await signed({ firm: alice.firmId, adm: true, sat: 1 }),
     ]) {
       const res = await app().request('/me', bearer(token));
       expect(res.status).toBe(401);
       expect(((await res.json()) as { error: { message: string } }).error.message).toBe('Invalid session token.');
     }
     // The same claims, complete, pass: the refusals above are about the claims.
-    expect((await app().request('/me', bearer(await signed({ firm: alice.firmId, adm: false })))).status).toBe(200);
+    const at = Math.floor(Date.now() / 1000);
+    expect((await app().request('/me', bearer(await signed({ firm: alice.firmId, adm: false, sat: at, ack: at })))).status).toBe(200);
   });
 
   it('takes the token only from an "Authorization: Bearer" header', async () => {

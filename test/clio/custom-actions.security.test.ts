@@ -100,10 +100,10 @@ describe('custom action clicks', () => {
     await expectRefused(url, /belongs to someone else/);
   });
 
-  it('an unknown Clio user is refused in plain words', async () => {
+  it('an unknown Clio user gets the same refusal as a bad nonce (nothing tells installed users apart)', async () => {
     const url = await click();
     url.searchParams.set('user_id', '987654321');
-    await expectRefused(url, /do not know your Clio user/);
+    await expectRefused(url, /Clio did not confirm this click.*not installed for your Clio user/);
   });
 
   it('a subject_url that is not a relative Clio record path is never fetched', async () => {

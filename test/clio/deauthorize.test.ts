@@ -149,9 +149,9 @@ describe('in-app disconnect', () => {
     expect(res.status).toBe(410);
   });
 
-  it('is idempotent', async () => {
-    expect((await api(sessions.admin, 'DELETE')).status).toBe(204);
-    expect(await (await api(sessions.admin, 'GET')).json()).toMatchObject({ connected: false });
+  it("the uninstalled firm's old session can neither repeat the disconnect nor read the connection", async () => {
+    expect((await api(sessions.admin, 'DELETE')).status).toBe(401);
+    expect((await api(sessions.admin, 'GET')).status).toBe(401);
   });
 
   it('a deauthorization of the last user uninstalls the firm', async () => {

@@ -12,6 +12,7 @@ import type { AppDeps } from '../../server/http/env';
 import { startClioEmulator } from '../emulators/clio/server';
 import { createTestDatabase, type TestDatabase } from '../support/database';
 import { capturedLogger } from '../support/logs';
+import { newBrowser } from '../support/cookie-jar';
 import { sessionTokenFrom } from '../support/stack';
 
 /**
@@ -31,7 +32,8 @@ export interface ClioHarness {
   stop(): Promise<void>;
 }
 
-export const manual = (url: string, init: RequestInit = {}) => fetch(url, { ...init, redirect: 'manual' });
+/** One browser shared by a test file's helpers: it keeps the OAuth binding cookies between hops. */
+export const manual = newBrowser();
 
 export async function startClioHarness(): Promise<ClioHarness> {
   const [t, us, ca, port] = await Promise.all([createTestDatabase(), startClioEmulator({ port: 0 }), startClioEmulator({ port: 0, region: 'CA' }), freePort()]);
@@ -49,6 +51,8 @@ export async function startClioHarness(): Promise<ClioHarness> {
     CLIO_CA_BASE_URL: ca.url,
     XERO_CLIENT_ID: 'sandbox',
     XERO_CLIENT_SECRET: 'sandbox-secret',
+    XERO_WEBHOOK_KEY: 'sandbox-webhook-key',
+    SECRET_KEY: randomBytes(32).toString('base64'),
   });
   const { logger, lines } = capturedLogger('debug');
   const key = randomBytes(32);

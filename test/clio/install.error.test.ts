@@ -10,6 +10,18 @@ beforeEach(() => control(h.clio.us.url, '/session', { deny_consent: false }));
 
 const countConnections = async () => (await h.t.db.selectFrom('connections').select('id').execute()).length;
 
+/**
+ * Calls our callback as the browser would and follows its redirect: every outcome that signs no
+ * one in is a 302 to a page of ours, so the URL carrying the code never stays on screen.
+ */
+async function landOn(callback: string): Promise<Response> {
+  const res = await manual(callback);
+  expect(res.status).toBe(302);
+  const location = res.headers.get('location')!;
+  expect(location).toMatch(/^\/oauth\/clio\/result\/\w+$/);
+  return manual(`${h.url}${location}`);
+}
+
 /** Runs start → Clio's authorize and returns our callback URL as Clio would send the browser to it. */
 async function callbackFromClio(region = 'us'): Promise<string> {
   const start = await manual(`${h.url}/oauth/clio/start?region=${region}`);
@@ -22,7 +34,7 @@ describe('clio install, when it goes wrong', () => {
     await control(h.clio.us.url, '/session', { deny_consent: true });
     const callback = await callbackFromClio();
     expect(new URL(callback).searchParams.get('error')).toBe('access_denied');
-    const res = await manual(callback);
+    const res = await landOn(callback);
     expect(res.status).toBe(200);
     expect(await res.text()).toContain('You chose not to allow access');
     expect(await countConnections()).toBe(0);
@@ -32,7 +44,7 @@ describe('clio install, when it goes wrong', () => {
     const callback = new URL(await callbackFromClio());
     callback.searchParams.set('state', 'forged-state');
     await control(h.clio.us.url, '/requests', undefined, 'DELETE');
-    const res = await manual(callback.toString());
+    const res = await landOn(callback.toString());
     expect(res.status).toBe(400);
     expect(res.headers.get('content-type')).toContain('text/html');
     expect(await res.text()).toContain('no longer valid');
@@ -46,7 +58,7 @@ describe('clio install, when it goes wrong', () => {
     expect(first.status).toBe(302);
     expect(first.headers.get('referrer-policy')).toBe('no-referrer');
     await control(h.clio.us.url, '/requests', undefined, 'DELETE');
-    const again = await manual(callback);
+    const again = await landOn(callback);
     expect(again.status).toBe(400);
     // Our refusal of the state, not Clio's refusal of the used code.
     expect(await again.text()).toContain('no longer valid');
@@ -62,7 +74,7 @@ describe('clio install, when it goes wrong', () => {
       .where('state', '=', callback.searchParams.get('state')!)
       .execute();
     await control(h.clio.us.url, '/requests', undefined, 'DELETE');
-    const res = await manual(callback.toString());
+    const res = await landOn(callback.toString());
     expect(res.status).toBe(400);
     expect(await res.text()).toContain('no longer valid');
     expect((await control(h.clio.us.url, '/requests', undefined, 'GET')).data).toEqual([]);
@@ -73,7 +85,7 @@ describe('clio install, when it goes wrong', () => {
     expect((await manual(used.toString())).status).toBe(302);
     const fresh = new URL(await callbackFromClio());
     fresh.searchParams.set('code', used.searchParams.get('code')!);
-    const res = await manual(fresh.toString());
+    const res = await landOn(fresh.toString());
     expect(res.status).toBe(400);
     expect(await res.text()).toContain('Clio did not accept this sign-in');
   });
@@ -81,7 +93,7 @@ describe('clio install, when it goes wrong', () => {
   it('an expired code is refused', async () => {
     const callback = await callbackFromClio();
     await control(h.clio.us.url, '/clock', { advance_ms: 11 * 60_000 });
-    const res = await manual(callback);
+    const res = await landOn(callback);
     expect(res.status).toBe(400);
     expect(await res.text()).toContain('expired or was already used');
   });

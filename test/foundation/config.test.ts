@@ -44,8 +44,65 @@ describe('loadConfig', () => {
   });
 
   it('accepts a valid full configuration', () => {
-    const cfg = loadConfig({ PORT: '0', SECRET_KEY: KEY, DATABASE_URL: 'postgres://u:p@h:5432/db', LOG_LEVEL: 'silent' });
+    const cfg = loadConfig({ PORT: '0', ...PRODUCTION, LOG_LEVEL: 'silent' });
     expect(cfg.SECRET_KEY).toBe(KEY);
+    expect(cfg.sandbox).toBe(false);
+  });
+});
+
+// Issue 8, finding 5: production configuration fails closed.
+const PRODUCTION = {
+  SECRET_KEY: KEY,
+  DATABASE_URL: 'postgres://u:p@h:5432/db',
+  PUBLIC_URL: 'https://sync.example.com',
+  CLIO_CLIENT_ID: 'clio-id',
+  CLIO_CLIENT_SECRET: 'clio-secret',
+  XERO_CLIENT_ID: 'xero-id',
+  XERO_CLIENT_SECRET: 'xero-secret',
+  XERO_WEBHOOK_KEY: 'xero-webhook-key',
+};
+
+describe('sandbox or production', () => {
+  it('a fresh clone (no production setting at all) runs in sandbox', () => {
+    expect(loadConfig({}).sandbox).toBe(true);
+    expect(loadConfig({ PORT: '9000', PUBLIC_URL: 'http://localhost:9000', DATA_DIR: '/tmp/x' }).sandbox).toBe(true);
+  });
+
+  it('SANDBOX=1 asks for sandbox even with production settings present', () => {
+    const cfg = loadConfig({ SANDBOX: '1', DATABASE_URL: 'postgres://u:p@h/db', SECRET_KEY: KEY });
+    expect(cfg.sandbox).toBe(true);
+    expect(cfg.xero.webhookKey).toBe('sandbox-webhook-key');
+  });
+
+  it.each(['SECRET_KEY', 'XERO_WEBHOOK_KEY', 'PUBLIC_URL', 'CLIO_CLIENT_ID', 'XERO_CLIENT_ID', 'XERO_CLIENT_SECRET'] as const)(
+    'without %s a production start stops with one line naming it',
+    (name) => {
+      const env: Record<string, string> = { ...PRODUCTION };
+      delete env[name];
+      if (name === 'CLIO_CLIENT_ID') delete env.CLIO_CLIENT_SECRET;
+      let message = '';
+      try {
+        loadConfig(env);
+      } catch (err) {
+        message = (err as Error).message;
+      }
+      expect(message).toMatch(new RegExp(`^Invalid configuration: .* but ${name} is missing; set it, or set SANDBOX=1`));
+      expect(message).not.toContain('\n');
+      for (const value of Object.values(PRODUCTION)) if (/secret|key|postgres/i.test(value)) expect(message).not.toContain(value);
+    },
+  );
+
+  it('a production DATABASE_URL alone never falls into sandbox: it names everything missing', () => {
+    expect(() => loadConfig({ DATABASE_URL: 'postgres://u:p@db.internal/prod' })).toThrow(
+      /^Invalid configuration: production settings are present \(DATABASE_URL\) but CLIO_CLIENT_ID, XERO_CLIENT_ID, XERO_CLIENT_SECRET, XERO_WEBHOOK_KEY, SECRET_KEY, PUBLIC_URL are missing/,
+    );
+  });
+
+  it('PUBLIC_URL must be https outside sandbox; plain http only for this machine', () => {
+    expect(() => loadConfig({ ...PRODUCTION, PUBLIC_URL: 'http://sync.example.com' })).toThrow(/^Invalid configuration: PUBLIC_URL must be an https URL/);
+    for (const local of ['http://127.0.0.1:8787', 'http://localhost:1', 'http://[::1]:3000']) {
+      expect(loadConfig({ ...PRODUCTION, PUBLIC_URL: local }).PUBLIC_URL).toBe(local);
+    }
   });
 });
 

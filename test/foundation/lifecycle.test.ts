@@ -79,4 +79,20 @@ describe('server process', () => {
     expect(code).toBe(1);
     expect(p.lines).toEqual(['Invalid configuration: PORT expected a port number from 0 to 65535 (got "eighty")']);
   });
+
+  it('a production setting without its companions stops the start with one line, never a silent sandbox', async () => {
+    const p = startServerProcess({
+      PORT: '0',
+      DATA_DIR: await dataDir(),
+      CLIO_CLIENT_ID: 'id',
+      CLIO_CLIENT_SECRET: 'secret',
+      XERO_CLIENT_ID: 'x',
+      XERO_CLIENT_SECRET: 'y',
+    });
+    const { code } = await p.exited;
+    expect(code).toBe(1);
+    expect(p.lines).toEqual([
+      'Invalid configuration: production settings are present (CLIO_CLIENT_ID, CLIO_CLIENT_SECRET, XERO_CLIENT_ID, XERO_CLIENT_SECRET) but XERO_WEBHOOK_KEY, SECRET_KEY, PUBLIC_URL are missing; set them, or set SANDBOX=1 to run against the emulators',
+    ]);
+  });
 });

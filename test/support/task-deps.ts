@@ -5,7 +5,9 @@ const unwired = (name: string) => async () => {
 };
 
 /** Task deps a test does not exercise: a job that reaches one fails loudly instead of finishing as done. */
-export const unwiredTaskDeps: Pick<TaskDeps, 'renewClioWebhooks' | 'matchContacts'> = {
+export const unwiredTaskDeps: Pick<TaskDeps, 'renewClioWebhooks' | 'matchContacts' | 'checkXeroConnections' | 'purgeUninstalledFirms'> = {
   renewClioWebhooks: unwired('renewClioWebhooks'),
   matchContacts: unwired('matchContacts'),
+  checkXeroConnections: unwired('checkXeroConnections'),
+  purgeUninstalledFirms: unwired('purgeUninstalledFirms'),
 };

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { SignJWT } from 'jose';
 import { createSessionIssuer, deriveSessionKey } from '../../server/auth/session';
 import { loadConfig } from '../../server/config';
@@ -54,6 +55,8 @@ export async function uiApiHarness(env: Record<string, string> = {}) {
       email: `user${accounts}@example.com`,
       isAdmin: opts.admin ?? true,
     });
+    // A Clio grant row (no tokens: nothing here calls Clio), as renewal requires one.
+    await tdb.db.insertInto('connections').values({ id: randomUUID(), firm_id: firm.id, user_id: user.id, provider: 'clio', region: 'us' }).execute();
     const token = await sessions.issue({ firmId: firm.id, userId: user.id, isAdmin: user.is_admin });
     return { firmId: firm.id, userId: user.id, token };
   }
@@ -76,7 +79,7 @@ export type UiApiHarness = Awaited<ReturnType<typeof uiApiHarness>>;
 /** A token with the right claims signed with the wrong key, or already expired. */
 export async function craftedToken(claims: { firmId: string; userId: string }, opts: { key?: Uint8Array; expired?: boolean }) {
   const now = Math.floor(Date.now() / 1000);
-  return new SignJWT({ firm: claims.firmId, adm: true })
+  return new SignJWT({ firm: claims.firmId, adm: true, sat: now - 3600, ack: now })
     .setProtectedHeader({ alg: 'HS256' })
     .setSubject(claims.userId)
     .setIssuer('clio-xero-sync')

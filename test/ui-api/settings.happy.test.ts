@@ -61,7 +61,7 @@ describe('UI API: the everyday calls', () => {
     expect(res.status).toBe(200);
     const body = await res.json();
     expect(body.expiresInSeconds).toBe(900);
-    expect(await h.sessions.verify(body.token)).toEqual({ firmId: u.firmId, userId: u.userId, isAdmin: true });
+    expect(await h.sessions.verify(body.token)).toMatchObject({ firmId: u.firmId, userId: u.userId, isAdmin: true });
   });
 
   it('GET /api/records/:kind/:id shows the link; POST queues a sync of that record on the firm queue', async () => {
@@ -79,7 +79,7 @@ describe('UI API: the everyday calls', () => {
     expect(h.jobs.at(-1)).toEqual({
       task: TASK.syncRecords,
       payload: { firmId: u.firmId, source: 'clio', kind: 'contact', ids: ['42'], reason: 'manual' },
-      spec: { queueName: `firm:${u.firmId}`, maxAttempts: 10 },
+      spec: { queueName: `firm:${u.firmId}`, maxAttempts: 10, jobKey: `sync_record:${u.firmId}:clio:contact:42` },
     });
   });
 });

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runConsent, startXeroStack, type XeroStack } from './stack';
+import { manual } from '../clio/harness';
+import { authorizeOnly, runConsent, startXeroStack, type XeroStack } from './stack';
 
 let stack: XeroStack;
 beforeAll(async () => {
@@ -33,7 +34,8 @@ describe('connect: refusals and tampering', () => {
     const { token } = await stack.createFirmSession();
     const started = await stack.api(token)('POST', '/api/xero/connect');
     const state = new URL(started.body.authorizeUrl).searchParams.get('state')!;
-    const res = await fetch(`${stack.baseUrl}/oauth/xero/callback?state=${encodeURIComponent(state)}&error=access_denied`, { redirect: 'manual' });
+    await manual(started.body.authorizeUrl);
+    const res = await manual(`${stack.baseUrl}/oauth/xero/callback?state=${encodeURIComponent(state)}&error=access_denied`);
     expectSettingsError(res, 'access_denied');
     expect(res.headers.get('location')).toBe('/app/settings?xero_error=access_denied');
     expect(res.headers.get('location')).not.toContain('#token=');
@@ -43,7 +45,8 @@ describe('connect: refusals and tampering', () => {
     const { token } = await stack.createFirmSession();
     const started = await stack.api(token)('POST', '/api/xero/connect');
     const state = new URL(started.body.authorizeUrl).searchParams.get('state')!;
-    const res = await fetch(`${stack.baseUrl}/oauth/xero/callback?state=${encodeURIComponent(state)}`, { redirect: 'manual' });
+    await manual(started.body.authorizeUrl);
+    const res = await manual(`${stack.baseUrl}/oauth/xero/callback?state=${encodeURIComponent(state)}`);
     expectSettingsError(res, 'consent_failed');
     expect(res.headers.get('location')).not.toContain('#token=');
   });
@@ -61,7 +64,7 @@ describe('connect: refusals and tampering', () => {
     const { token } = await stack.createFirmSession();
     const consent = await runConsent(stack, token);
     expect(consent.location).toMatch(/^\/app\/settings\/xero-organisation/);
-    const replay = await fetch(consent.callbackUrl, { redirect: 'manual' });
+    const replay = await manual(consent.callbackUrl.toString());
     expectSettingsError(replay, 'state_used');
   });
 
@@ -75,23 +78,22 @@ describe('connect: refusals and tampering', () => {
       .set({ expires_at: new Date(Date.now() - 1000) })
       .where('state', '=', state)
       .execute();
-    const authorize = await fetch(started.body.authorizeUrl, { redirect: 'manual' });
-    const res = await fetch(authorize.headers.get('location')!, { redirect: 'manual' });
+    // Our start link no longer sends the browser on to Xero.
+    const res = await manual(started.body.authorizeUrl);
     expectSettingsError(res, 'state_expired');
   });
 
   it('reports a code Xero no longer accepts (expired or already used)', async () => {
     const { firmId, token } = await stack.createFirmSession();
     const started = await stack.api(token)('POST', '/api/xero/connect');
-    const authorize = await fetch(started.body.authorizeUrl, { redirect: 'manual' });
-    const callbackUrl = new URL(authorize.headers.get('location')!);
+    const callbackUrl = await authorizeOnly(started.body.authorizeUrl);
     // Spend the code first, as if it had expired at Xero: the emulator's codes are single-use.
     await fetch(`${stack.xero.url}/connect/token`, {
       method: 'POST',
       headers: { authorization: `Basic ${Buffer.from('sandbox:sandbox-secret').toString('base64')}`, 'content-type': 'application/x-www-form-urlencoded' },
       body: new URLSearchParams({ grant_type: 'authorization_code', code: callbackUrl.searchParams.get('code')!, redirect_uri: `${stack.baseUrl}/oauth/xero/callback` }),
     });
-    const res = await fetch(callbackUrl, { redirect: 'manual' });
+    const res = await manual(callbackUrl.toString());
     expectSettingsError(res, 'code_rejected');
     expect(res.headers.get('location')).not.toContain('#token=');
     expect(await connectionRow(firmId)).toBeUndefined();
@@ -100,8 +102,7 @@ describe('connect: refusals and tampering', () => {
   it('rejects a wrong PKCE verifier at Xero (the code is bound to our verifier)', async () => {
     const { token } = await stack.createFirmSession();
     const started = await stack.api(token)('POST', '/api/xero/connect');
-    const authorize = await fetch(started.body.authorizeUrl, { redirect: 'manual' });
-    const code = new URL(authorize.headers.get('location')!).searchParams.get('code')!;
+    const code = (await authorizeOnly(started.body.authorizeUrl)).searchParams.get('code')!;
     const res = await fetch(`${stack.xero.url}/connect/token`, {
       method: 'POST',
       headers: { authorization: `Basic ${Buffer.from('sandbox:sandbox-secret').toString('base64')}`, 'content-type': 'application/x-www-form-urlencoded' },

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SEED_TENANTS } from '../emulators/xero/index';
+import { manual } from '../clio/harness';
 import { holdFirmQueue, queuedJobs, runConsent, startXeroStack, type XeroStack } from './stack';
 import { sessionTokenFrom } from '../support/stack';
 
@@ -14,7 +15,10 @@ describe('connect Xero with two organisations and a confirmed choice', () => {
     const { token } = await stack.createFirmSession();
     const started = await stack.api(token)('POST', '/api/xero/connect');
     expect(started.status).toBe(200);
-    const url = new URL(started.body.authorizeUrl);
+    // Our own start link first (it binds the flow to this browser), then Xero's authorize page.
+    const start = new URL(started.body.authorizeUrl);
+    expect(`${start.origin}${start.pathname}`).toBe(`${stack.baseUrl}/oauth/xero/start`);
+    const url = new URL((await manual(start.toString())).headers.get('location')!);
     expect(`${url.origin}${url.pathname}`).toBe(`${stack.xero.url}/identity/connect/authorize`);
     expect(url.searchParams.get('scope')).toBe(stack.config.xero.scopes);
     expect(url.searchParams.get('scope')).toContain('offline_access');

@@ -3,7 +3,9 @@
 import { sql } from 'kysely';
 import { firmQueueName } from '../../server/jobs/enqueue';
 import { SEED_TENANTS } from '../emulators/xero/index';
+import { type ManualFetch } from '../support/cookie-jar';
 import { startTestStack } from '../support/stack';
+import { manual } from '../clio/harness';
 import { capturedLogger } from '../support/logs';
 
 export async function startXeroStack(opts: { timeoutMs?: number; env?: Record<string, string>; clioTimeScale?: number } = {}) {
@@ -30,13 +32,23 @@ export type XeroStack = Awaited<ReturnType<typeof startXeroStack>>;
  * The browser's part of the consent: POST /api/xero/connect, follow the emulator's authorize
  * redirect (it consents on the user's behalf) and call our callback. Returns our callback's answer.
  */
-export async function runConsent(stack: XeroStack, token: string, tamper?: (callbackUrl: URL) => void) {
+export async function runConsent(stack: XeroStack, token: string, tamper?: (callbackUrl: URL) => void, browser: ManualFetch = manual) {
   const started = await stack.api(token)('POST', '/api/xero/connect');
-  const authorize = await fetch(started.body.authorizeUrl, { redirect: 'manual' });
+  // Our start link binds the flow to this browser, then sends it on to Xero's authorize page.
+  const start = await browser(started.body.authorizeUrl);
+  const authorizeUrl = new URL(start.headers.get('location')!);
+  const authorize = await browser(authorizeUrl.toString());
   const callbackUrl = new URL(authorize.headers.get('location')!);
   tamper?.(callbackUrl);
-  const callback = await fetch(callbackUrl, { redirect: 'manual' });
-  return { authorizeUrl: new URL(started.body.authorizeUrl), callbackUrl, callback, location: callback.headers.get('location') ?? '' };
+  const callback = await browser(callbackUrl.toString());
+  return { authorizeUrl, callbackUrl, callback, location: callback.headers.get('location') ?? '' };
+}
+
+/** Opens our start link in `browser` and lets Xero's authorize page approve; returns the callback URL, not yet called. */
+export async function authorizeOnly(startUrl: string, browser: ManualFetch = manual): Promise<URL> {
+  const start = await browser(startUrl);
+  const authorize = await browser(start.headers.get('location')!);
+  return new URL(authorize.headers.get('location')!);
 }
 
 /** Connects the firm to one organisation end to end and returns the confirmed tenant. */

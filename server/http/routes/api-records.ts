@@ -1,18 +1,20 @@
 import { Hono } from 'hono';
 import { z } from 'zod';
 import { requireSession } from '../session';
-import { enqueueSyncRecords, SYNC_RECORD_KINDS } from '../../jobs/enqueue';
+import { enqueueManualRecordSync, SYNC_RECORD_KINDS } from '../../jobs/enqueue';
 import { openClioForUser } from '../../clio/tokens';
 import { billIdsOfMatter } from '../../sync/clio-reader';
 import { findRecordLink } from '../../sync/links';
 import { recordHistory } from '../../sync/log';
 import { recordLinker } from '../../status/service';
+import { clioId } from '../../validation/inputs';
 import { ApiError } from '../errors';
+import { createRateLimiter, LIMITS } from '../rate-limit';
 import type { AppDeps, AppEnv } from '../env';
 
 const recordParams = z.object({
   kind: z.enum(SYNC_RECORD_KINDS.clio),
-  id: z.string().regex(/^\d{1,20}$/),
+  id: clioId(),
 });
 
 /**
@@ -22,6 +24,7 @@ const recordParams = z.object({
 export function recordsApiRoutes(deps: AppDeps) {
   const app = new Hono<AppEnv>();
   const session = requireSession(deps.sessions);
+  const perUser = createRateLimiter(LIMITS.recordSyncPerUser);
   const paramsOf = (raw: Record<string, string>) => {
     const parsed = recordParams.safeParse(raw);
     if (!parsed.success) throw new ApiError('NOT_FOUND', 'No such record.');
@@ -66,8 +69,12 @@ export function recordsApiRoutes(deps: AppDeps) {
 
   app.post('/api/records/:kind/:id', session, async (c) => {
     const { kind, id } = paramsOf(c.req.param());
-    const { firmId } = c.get('session');
-    await enqueueSyncRecords(deps.jobs, { firmId, source: 'clio', kind, ids: [id], reason: 'manual' });
+    const { firmId, userId } = c.get('session');
+    if (!perUser.take(userId)) {
+      c.header('Retry-After', '60');
+      throw new ApiError('TOO_MANY_REQUESTS', 'Too many syncs asked for at once. Wait a minute, then try again.');
+    }
+    await enqueueManualRecordSync(deps.jobs, { firmId, kind, id });
     return c.json({ queued: true }, 202);
   });
   return app;

@@ -3,7 +3,9 @@ import { requireAdmin, requireSession } from '../session';
 import { enqueueSyncFirm } from '../../jobs/enqueue';
 import { getSettings } from '../../settings/repository';
 import { type LoadXeroChart, updateSettings } from '../../settings/service';
+import { recordSecurityEvent } from '../../security/events';
 import { ApiError } from '../errors';
+import { clientAddress } from '../rate-limit';
 import type { AppDeps, AppEnv } from '../env';
 
 /** GET/PUT the firm's sync settings. The firm is always the session's, never one named by the client. */
@@ -21,8 +23,18 @@ export function settingsApiRoutes(deps: AppDeps, loadChart: LoadXeroChart) {
     const body = await c.req.json().catch(() => {
       throw new ApiError('BAD_REQUEST', 'The request body must be JSON.');
     });
-    const { firmId } = c.get('session');
+    const { firmId, userId } = c.get('session');
+    const before = await getSettings(deps.db, firmId);
     const settings = await updateSettings(deps.db, loadChart, firmId, body);
+    const changed = Object.keys(settings).filter((k) => JSON.stringify(settings[k as keyof typeof settings]) !== JSON.stringify(before?.[k as keyof typeof settings]));
+    await recordSecurityEvent(deps.db, {
+      event: 'settings_changed',
+      firmId,
+      userId,
+      actor: 'user',
+      address: clientAddress(c, deps.config.TRUST_PROXY),
+      detail: { changed },
+    });
     // Saved settings may unblock records that waited for an account: sync now rather than at the next sweep.
     await enqueueSyncFirm(deps.jobs, { firmId, reason: 'manual' });
     return c.json({ settings });

@@ -5,12 +5,13 @@ import { requireAdmin, requireSession } from '../session';
 import { dismissError, findOpenError, listOpenErrors } from '../../sync/log';
 import { retryRecords } from '../../status/retry';
 import { firmStatus } from '../../status/service';
+import { saneIsoDate } from '../../validation/inputs';
 import { ApiError } from '../errors';
 import type { AppDeps, AppEnv } from '../env';
 
 const previewBody = z.strictObject({
-  from: z.iso.date().nullable().optional(),
-  to: z.iso.date().nullable().optional(),
+  from: saneIsoDate().nullable().optional(),
+  to: saneIsoDate().nullable().optional(),
 });
 
 /** The sync's state for the UI: where it stands, what failed, a sync now, and the dry run. */

@@ -5,6 +5,9 @@ import { listFirmClioConnections } from '../../clio/connections-repository';
 import { disconnectFirm } from '../../clio/uninstall';
 import { listFirmSubscriptions } from '../../clio/webhook-subscriptions';
 import { getFirm } from '../../firms/repository';
+import { offboardFirm } from '../../offboarding/uninstall';
+import { recordSecurityEvent } from '../../security/events';
+import { clientAddress } from '../rate-limit';
 import type { AppDeps, AppEnv } from '../env';
 
 /** The signed-in firm's Clio connection: what is connected, and the administrator's disconnect. */
@@ -25,7 +28,11 @@ export function clioConnectionRoutes(deps: AppDeps) {
   });
 
   app.delete(CLIO_PATHS.connection, session, requireAdmin, async (c) => {
-    await disconnectFirm(deps, c.get('session').firmId);
+    const { firmId, userId } = c.get('session');
+    const by = { actor: 'user', userId, address: clientAddress(c, deps.config.TRUST_PROXY) } as const;
+    await disconnectFirm(deps, firmId);
+    await recordSecurityEvent(deps.db, { event: 'clio_disconnected', firmId, ...by });
+    await offboardFirm(deps, firmId, by);
     return c.body(null, 204);
   });
   return app;

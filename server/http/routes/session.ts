@@ -1,24 +1,23 @@
 import { Hono } from 'hono';
+import { renewSession, SessionEndedError } from '../../auth/renewal';
 import { requireSession } from '../session';
-import { getFirm, getUser } from '../../firms/repository';
 import { ApiError } from '../errors';
 import type { AppDeps, AppEnv } from '../env';
 
 /**
- * The UI renews its short-lived token while the page stays open. The user is looked up again so
- * that someone removed from the firm, an uninstalled firm, or a changed admin flag takes effect
- * within one token lifetime.
+ * The UI renews its short-lived token while the page stays open; auth/renewal.ts decides whether
+ * the session may go on (a live Clio grant, the admin flag as Clio states it, the maximum age).
  */
 export function sessionRoutes(deps: AppDeps) {
   const app = new Hono<AppEnv>();
   app.post('/api/session/renew', requireSession(deps.sessions), async (c) => {
-    const { firmId, userId } = c.get('session');
-    const [user, firm] = await Promise.all([getUser(deps.db, firmId, userId), getFirm(deps.db, firmId)]);
-    if (!user || firm?.status !== 'active') {
+    try {
+      const token = await renewSession(deps, c.get('session'));
+      return c.json({ token, expiresInSeconds: deps.sessions.ttlSeconds });
+    } catch (err) {
+      if (!(err instanceof SessionEndedError)) throw err;
       throw new ApiError('UNAUTHORIZED', 'You are no longer signed in to this firm. Open the add-on from Clio again.');
     }
-    const token = await deps.sessions.issue({ firmId, userId, isAdmin: user.is_admin });
-    return c.json({ token, expiresInSeconds: deps.sessions.ttlSeconds });
   });
   return app;
 }

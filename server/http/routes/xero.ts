@@ -1,7 +1,20 @@
 import { Hono } from 'hono';
 import { z } from 'zod';
 import { requireAdmin, requireSession } from '../session';
-import { callbackPath, confirmOrganisation, connectionStatus, disconnect, handleCallback, pendingOrganisations, startConnect } from '../../xero/connect-service';
+import {
+  authorizeUrlFor,
+  callbackPath,
+  confirmOrganisation,
+  connectionStatus,
+  disconnect,
+  handleCallback,
+  pendingOrganisations,
+  startConnect,
+  startPath,
+} from '../../xero/connect-service';
+import { bindStateToBrowser, stateBoundToBrowser } from '../oauth-binding';
+import { clientAddress } from '../rate-limit';
+import { recordSecurityEvent } from '../../security/events';
 import { ApiError } from '../errors';
 import type { AppDeps, AppEnv } from '../env';
 import { xeroWebhookRoutes } from './webhooks-xero';
@@ -20,21 +33,52 @@ export function xeroRoutes(deps: AppDeps) {
     .post('/organisation', requireAdmin, async (c) => {
       const parsed = confirmBody.safeParse(await c.req.json().catch(() => undefined));
       if (!parsed.success) throw new ApiError('BAD_REQUEST', 'Send {"tenantId": "<one of the pending organisations>"}.');
-      const chosen = await confirmOrganisation(deps, c.get('session').firmId, parsed.data.tenantId);
+      const { firmId, userId } = c.get('session');
+      const chosen = await confirmOrganisation(deps, firmId, parsed.data.tenantId);
       if (!chosen) throw new ApiError('NOT_FOUND', 'That organisation is not one of those waiting to be chosen. Connect to Xero again.');
+      await recordSecurityEvent(deps.db, {
+        event: 'xero_connected',
+        firmId,
+        userId,
+        actor: 'user',
+        address: clientAddress(c, deps.config.TRUST_PROXY),
+        detail: { tenantId: chosen.tenantId, tenantName: chosen.tenantName },
+      });
       return c.json({ status: 'active', ...chosen });
     })
     .get('/connection', async (c) => c.json(await connectionStatus(deps.db, c.get('session').firmId)))
     .delete('/connection', requireAdmin, async (c) => {
-      await disconnect(deps, c.get('session').firmId);
+      const { firmId, userId } = c.get('session');
+      const { removedAtXero } = await disconnect(deps, firmId);
+      await recordSecurityEvent(deps.db, {
+        event: 'xero_disconnected',
+        firmId,
+        userId,
+        actor: 'user',
+        address: clientAddress(c, deps.config.TRUST_PROXY),
+        detail: { removedAtXero },
+      });
       return c.json(await connectionStatus(deps.db, c.get('session').firmId));
     });
 
   return new Hono<AppEnv>()
     .route('/', xeroWebhookRoutes(deps))
     .route('/api/xero', api)
+    .get(startPath, async (c) => {
+      c.header('Referrer-Policy', 'no-referrer');
+      c.header('Cache-Control', 'no-store');
+      const state = c.req.query('state') ?? '';
+      const target = state.length > 0 && state.length <= 200 ? await authorizeUrlFor(deps, state) : undefined;
+      if (!target) return c.redirect(`${SETTINGS_PAGE}?xero_error=state_expired`, 302);
+      bindStateToBrowser(c, 'xero', state, deps.config.PUBLIC_URL);
+      return c.redirect(target, 302);
+    })
     .get(callbackPath, async (c) => {
-      const outcome = await handleCallback(deps, c.req.query());
+      const query = c.req.query();
+      // A callback from a browser that did not open the start link (a leaked authorize URL, or one
+      // sent to a victim) is refused and its state left alone.
+      const bound = query.state !== undefined && stateBoundToBrowser(c, 'xero', query.state);
+      const outcome = bound ? await handleCallback(deps, query) : ({ kind: 'error', code: 'state_unknown' } as const);
       // The session token rides in the fragment: it never reaches a server log or a Referer.
       const target = outcome.kind === 'choose' ? `${CHOOSE_PAGE}#token=${encodeURIComponent(outcome.token)}` : `${SETTINGS_PAGE}?xero_error=${outcome.code}`;
       c.header('Referrer-Policy', 'no-referrer');
