@@ -184,8 +184,11 @@ describe('contacts from Xero', () => {
     await s.sweep();
     const writes = (await clioContactWrites()) - clioBefore + (xeroContactWrites() - xeroBefore);
     // The bound: whatever piled up in a round, it is merged once — at most one write to each side
-    // per round (so never more than one per edit); the echoes of those writes cause none.
-    expect(writes).toBeLessThanOrEqual(2 * (EDITS / ROUND));
+    // per round (so never more than one per edit); the echoes of those writes cause none. On a
+    // loaded machine one webhook of a round can land after the queue is released and be merged on
+    // its own: one write more, once (measured 20 on a quiet machine, 21 once under load). Ping-pong
+    // would be one write per echo, far above this.
+    expect(writes).toBeLessThanOrEqual(2 * (EDITS / ROUND) + 1);
     console.info(`burst of ${EDITS} alternating edits: ${writes} writes by the add-on`);
     expect((await record('contact', contactId)).link).toMatchObject({ state: 'synced' });
 
