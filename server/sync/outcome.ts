@@ -1,6 +1,6 @@
 import type { SyncContext } from './context';
 import type { RecordFailure } from './errors';
-import { type LinkKind, type LinkSnapshot, recordConflict, recordFailed, recordIgnored, recordPushed, recordWaiting } from './links';
+import { type LinkKind, type LinkRow, type LinkSnapshot, recordConflict, recordFailed, recordIgnored, recordPushed, recordWaiting } from './links';
 import { appendLog, type LogEntry, recordFailureGroup, resolveFailures } from './log';
 
 /**
@@ -40,6 +40,25 @@ export async function succeeded(
     { kind, clioId: r.clioId, xeroId: r.xeroId, action: r.action, reason: r.reason, beforeHash: r.beforeHash ?? null, afterHash: r.hash, detail: r.detail },
   ]);
   await resolveFailures(ctx.db, ctx.firmId, kind, [r.clioId]);
+}
+
+/** The record's Xero twin was deleted (or voided) because of what happened in Clio: kept linked, marked so. */
+export async function removedInXero(
+  ctx: SyncContext,
+  kind: LinkKind,
+  r: { clioId: string; link: LinkRow; status: 'DELETED' | 'VOIDED'; reason: string; parentClioId?: string | null; clioEtag?: string },
+): Promise<void> {
+  await succeeded(ctx, kind, {
+    clioId: r.clioId,
+    xeroId: r.link.xeroId!,
+    hash: `${r.status}:${r.link.lastPushedHash ?? ''}`,
+    beforeHash: r.link.lastPushedHash,
+    snapshot: { ...r.link.snapshot, status: r.status },
+    action: r.status === 'DELETED' ? 'delete' : 'void',
+    reason: r.reason,
+    ...(r.parentClioId !== undefined ? { parentClioId: r.parentClioId } : {}),
+    ...(r.clioEtag ? { clioEtag: r.clioEtag } : {}),
+  });
 }
 
 export async function failed(

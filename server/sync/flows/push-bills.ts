@@ -9,7 +9,7 @@ import { billToInvoice } from '../mapping/invoices';
 import { toCents } from '../mapping/money';
 import { invoiceHash } from '../mapping/xero-invoices';
 import type { InvoiceDraft } from '../mapping/xero-drafts';
-import { failed, succeeded, waiting } from '../outcome';
+import { failed, removedInXero, succeeded, waiting } from '../outcome';
 import { billScope, planPush, type PlanItem } from '../plan';
 import {
   chunk,
@@ -315,17 +315,7 @@ async function writeEnds(ctx: SyncContext, ends: { bill: ClioBill; link: LinkRow
       const { bill, link } = part[i]!;
       const id = String(bill.id);
       if (res.ok) {
-        const status = changes[i]!.status;
-        await succeeded(ctx, KIND, {
-          clioId: id,
-          xeroId: link.xeroId!,
-          hash: `${status}:${link.lastPushedHash ?? ''}`,
-          beforeHash: link.lastPushedHash,
-          snapshot: { ...link.snapshot, status },
-          action: status === 'VOIDED' ? 'void' : 'delete',
-          reason: `${bill.state} in Clio`,
-          clioEtag: bill.etag,
-        });
+        await removedInXero(ctx, KIND, { clioId: id, link, status: changes[i]!.status, reason: `${bill.state} in Clio`, clioEtag: bill.etag });
       } else {
         const moneyApplied = res.failure.code === 'XERO_PAID_LINE_EDIT';
         await failed(ctx, KIND, id, moneyApplied ? { code: 'XERO_VOID_HAS_PAYMENTS', detail: res.failure.detail } : res.failure, {

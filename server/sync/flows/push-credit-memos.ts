@@ -6,7 +6,7 @@ import { creditNoteNumberFor, memoToCreditNote } from '../mapping/credit-notes';
 import { contentHash } from '../mapping/hash';
 import { toCents } from '../mapping/money';
 import type { CreditNoteDraft } from '../mapping/xero-drafts';
-import { failed, succeeded, waiting } from '../outcome';
+import { failed, removedInXero, succeeded, waiting } from '../outcome';
 import { planPush } from '../plan';
 import { allocateCreditNote, chunk, createCreditNotes, deleteCreditNoteAllocation, findCreditNotesByNumber, getCreditNote, voidCreditNotes } from '../xero-writer';
 import { pushContacts } from './push-contacts';
@@ -94,15 +94,7 @@ export async function pushCreditMemos(ctx: SyncContext, memos: ClioCreditMemo[],
     );
     for (const [i, r] of results.entries()) {
       const { memo, link } = part[i]!;
-      if (r.ok)
-        await succeeded(ctx, KIND, {
-          clioId: String(memo.id),
-          xeroId: link.xeroId!,
-          hash: `VOIDED:${link.lastPushedHash}`,
-          snapshot: { ...link.snapshot, status: 'VOIDED' },
-          action: 'void',
-          reason: 'voided in Clio',
-        });
+      if (r.ok) await removedInXero(ctx, KIND, { clioId: String(memo.id), link, status: 'VOIDED', reason: 'voided in Clio' });
       else await failed(ctx, KIND, String(memo.id), r.failure, { dropClaim: false, xeroId: link.xeroId });
     }
   }
@@ -245,17 +237,7 @@ async function unallocate(ctx: SyncContext, voided: ClioAllocation[], memoLinks:
     const noteId = memoLinks.get(String(a.parent!.id))?.xeroId;
     if (!link?.xeroId || !noteId || link.snapshot?.status === 'DELETED') continue;
     const r = await deleteCreditNoteAllocation(ctx.xero, noteId, link.xeroId);
-    if (r.ok)
-      await succeeded(ctx, ALLOCATION, {
-        clioId: id,
-        xeroId: link.xeroId,
-        hash: `DELETED:${link.lastPushedHash ?? ''}`,
-        beforeHash: link.lastPushedHash,
-        snapshot: { status: 'DELETED' },
-        action: 'delete',
-        reason: 'credit moved or voided in Clio',
-        parentClioId: String(a.parent!.id),
-      });
+    if (r.ok) await removedInXero(ctx, ALLOCATION, { clioId: id, link, status: 'DELETED', reason: 'credit moved or voided in Clio', parentClioId: String(a.parent!.id) });
     else await failed(ctx, ALLOCATION, id, r.failure, { dropClaim: false, xeroId: link.xeroId });
   }
 }

@@ -6,7 +6,7 @@ import { hardCostScope, hardCostToSpend } from '../mapping/hard-costs';
 import { contentHash } from '../mapping/hash';
 import { toCents } from '../mapping/money';
 import type { SpendDraft } from '../mapping/xero-drafts';
-import { failed, succeeded, waiting } from '../outcome';
+import { failed, removedInXero, succeeded, waiting } from '../outcome';
 import { planPush } from '../plan';
 import { chunk, deleteBankTransactions, type ElementResult, findSpendTransactions, saveSpendTransactions } from '../xero-writer';
 import { pushContacts } from './push-contacts';
@@ -85,16 +85,7 @@ export async function pushHardCosts(ctx: SyncContext, costs: ClioHardCost[], opt
     );
     for (const [i, r] of results.entries()) {
       const { id, link } = part[i]!;
-      if (r.ok)
-        await succeeded(ctx, KIND, {
-          clioId: id,
-          xeroId: link.xeroId!,
-          hash: `DELETED:${link.lastPushedHash ?? ''}`,
-          beforeHash: link.lastPushedHash,
-          snapshot: { ...link.snapshot, status: 'DELETED' },
-          action: 'delete',
-          reason: 'deleted in Clio',
-        });
+      if (r.ok) await removedInXero(ctx, KIND, { clioId: id, link, status: 'DELETED', reason: 'deleted in Clio' });
       else await failed(ctx, KIND, id, r.failure, { dropClaim: false, xeroId: link.xeroId });
     }
   }

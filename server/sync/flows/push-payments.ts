@@ -4,7 +4,7 @@ import type { ClioPaymentAllocation } from '../mapping/clio-records';
 import { contentHash } from '../mapping/hash';
 import { allocationToPayment } from '../mapping/payments';
 import type { PaymentDraft } from '../mapping/xero-drafts';
-import { failed, ignored, succeeded, waiting } from '../outcome';
+import { failed, ignored, removedInXero, succeeded, waiting } from '../outcome';
 import { planPush } from '../plan';
 import { chunk, createPayments, deletePayment, findPayments } from '../xero-writer';
 
@@ -110,16 +110,7 @@ async function remove(ctx: SyncContext, a: ClioPaymentAllocation, link: LinkRow,
     await failed(ctx, KIND, id, r.failure, { dropClaim: false, xeroId: link.xeroId });
     return false;
   }
-  await succeeded(ctx, KIND, {
-    clioId: id,
-    xeroId: link.xeroId!,
-    hash: `DELETED:${link.lastPushedHash ?? ''}`,
-    beforeHash: link.lastPushedHash,
-    snapshot: { ...link.snapshot, status: 'DELETED' },
-    action: 'delete',
-    reason,
-    parentClioId: billOf(a),
-  });
+  await removedInXero(ctx, KIND, { clioId: id, link, status: 'DELETED', reason, parentClioId: billOf(a) });
   return true;
 }
 

@@ -46,20 +46,32 @@ function phones(list: ClioPhone[] | null | undefined): ContactDraft['phones'] {
     .sort((a, b) => a.phoneType.localeCompare(b.phoneType));
 }
 
-function address(a: ClioAddress, addressType: 'POBOX' | 'STREET'): ContactDraft['addresses'][number] {
+export interface AddressParts {
+  line?: string | null | undefined;
+  city?: string | null | undefined;
+  region?: string | null | undefined;
+  postalCode?: string | null | undefined;
+  country?: string | null | undefined;
+}
+
+/** An address as both sides hold it: clipped to Xero's lengths, blank parts left out. */
+export function addressDraft(addressType: 'POBOX' | 'STREET', parts: AddressParts): ContactDraft['addresses'][number] {
   const out: ContactDraft['addresses'][number] = { addressType };
-  const line = clip(a.street, MAX_LINE);
+  const line = clip(parts.line, MAX_LINE);
   if (line) out.addressLine1 = line;
-  const city = clip(a.city, 255);
+  const city = clip(parts.city, 255);
   if (city) out.city = city;
-  const region = clip(a.province, 255);
+  const region = clip(parts.region, 255);
   if (region) out.region = region;
-  const postal = clip(a.postal_code, 50);
+  const postal = clip(parts.postalCode, 50);
   if (postal) out.postalCode = postal;
-  const country = clip(a.country, 50);
+  const country = clip(parts.country, 50);
   if (country) out.country = country;
   return out;
 }
+
+const address = (a: ClioAddress, addressType: 'POBOX' | 'STREET') =>
+  addressDraft(addressType, { line: a.street, city: a.city, region: a.province, postalCode: a.postal_code, country: a.country });
 
 /** Billing (or primary) address is the postal one Xero prints on invoices; the next one is the street address. */
 export function addressSlots<A extends ClioAddress>(list: A[] | null | undefined): Map<'POBOX' | 'STREET', A> {

@@ -1,6 +1,6 @@
 import type { Contact } from 'xero-node';
 import type { ClioContact } from './clio-records';
-import { addressSlots, clip, phoneSlots, primaryEmail } from './contacts';
+import { addressDraft, addressSlots, clip, phoneSlots, primaryEmail } from './contacts';
 import { canonicalJson } from './hash';
 import type { ContactDraft } from './xero-drafts';
 
@@ -36,17 +36,8 @@ export function xeroContactToShared(x: Contact): ContactDraft {
   for (const type of ['POBOX', 'STREET'] as const) {
     const a = (x.addresses ?? []).find((e) => String(e.addressType) === type);
     if (!a) continue;
-    const line = clip([a.addressLine1, a.addressLine2, a.addressLine3, a.addressLine4].filter((l) => l?.trim()).join(', '), 500);
-    const address: ContactDraft['addresses'][number] = { addressType: type };
-    if (line) address.addressLine1 = line;
-    const city = clip(a.city, 255);
-    if (city) address.city = city;
-    const region = clip(a.region, 255);
-    if (region) address.region = region;
-    const postal = clip(a.postalCode, 50);
-    if (postal) address.postalCode = postal;
-    const country = clip(a.country, 50);
-    if (country) address.country = country;
+    const line = [a.addressLine1, a.addressLine2, a.addressLine3, a.addressLine4].filter((l) => l?.trim()).join(', ');
+    const address = addressDraft(type, { line, city: a.city, region: a.region, postalCode: a.postalCode, country: a.country });
     // The same rule as Clio's side: an address with no street, city or postcode is not an address.
     if (address.addressLine1 || address.city || address.postalCode) out.addresses.push(address);
   }
