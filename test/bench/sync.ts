@@ -25,6 +25,7 @@ import type { Contact, Matter } from '../emulators/clio/records';
 import { type RunningEmulators, startEmulators } from '../emulators/start';
 import { SEED_TENANTS } from '../emulators/xero/index';
 import type { Tenant } from '../emulators/xero/store';
+import { type ManualFetch, newBrowser } from '../support/cookie-jar';
 import { startServerProcess } from '../support/process';
 
 export interface SyncBenchOptions {
@@ -45,7 +46,22 @@ const XERO_BATCH = 50;
 const XERO_CONTACT_PAGE = 1_000;
 
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
-const manual = (url: string, init: RequestInit = {}) => fetch(url, { ...init, redirect: 'manual' });
+/**
+ * One browser (cookies kept: our OAuth start binds the flow to the browser with a cookie its
+ * callback checks) following redirects through both OAuth flows; the locations it was sent to.
+ */
+async function follow(browser: ManualFetch, url: string): Promise<string[]> {
+  const seen: string[] = [];
+  for (let next: string | null = url; next && /^https?:/.test(next) && seen.length < 10;) {
+    const res: Response = await browser(next);
+    next = res.status >= 300 && res.status < 400 ? res.headers.get('location') : null;
+    if (next) {
+      next = new URL(next, res.url || seen.at(-1) || url).toString();
+      seen.push(next);
+    }
+  }
+  return seen;
+}
 const log = (line: string) => console.log(`[sync] ${line}`);
 
 function percentile(values: number[], p: number): number {
@@ -407,11 +423,10 @@ export async function runSyncBench(opts: SyncBenchOptions): Promise<Record<strin
     }
 
     // Install from Clio (admin), connect Xero's primary organisation.
-    let res = await manual(`${baseUrl}/oauth/clio/start?region=us`);
-    res = await manual(res.headers.get('location')!);
-    res = await manual(res.headers.get('location')!);
-    const token = decodeURIComponent(/#token=([^&]+)/.exec(res.headers.get('location') ?? '')?.[1] ?? '');
-    if (!token) throw new Error(`install failed: ${res.status} ${res.headers.get('location')}`);
+    const browser = newBrowser();
+    const installHops = await follow(browser, `${baseUrl}/oauth/clio/start?region=us`);
+    const token = decodeURIComponent(/#token=([^&]+)/.exec(installHops.find((l) => l.includes('#token=')) ?? '')?.[1] ?? '');
+    if (!token) throw new Error(`install failed: ${JSON.stringify(installHops)}`);
     const call = async (method: string, path: string, body?: unknown) => {
       const r = await fetch(`${baseUrl}${path}`, {
         method,
@@ -422,8 +437,7 @@ export async function runSyncBench(opts: SyncBenchOptions): Promise<Record<strin
       return { status: r.status, body: text ? JSON.parse(text) : undefined };
     };
     const started = await call('POST', '/api/xero/connect');
-    const authorize = await manual(started.body.authorizeUrl);
-    await manual(authorize.headers.get('location')!);
+    await follow(browser, started.body.authorizeUrl);
     const confirmed = await call('POST', '/api/xero/organisation', { tenantId: TENANT });
     if (confirmed.status !== 200) throw new Error(`Xero organisation refused: ${JSON.stringify(confirmed.body)}`);
     const firm = await db.selectFrom('firms').select('id').executeTakeFirstOrThrow();
