@@ -264,8 +264,18 @@ interface Calls {
   xeroByPath: Record<string, number>;
 }
 
-/** Normalises ids out of a path, so calls group by endpoint. */
-const endpoint = (method: string, path: string) => `${method} ${path.replace(/\/[0-9a-f]{8}-[0-9a-f-]{27,}/gi, '/{id}').replace(/\/\d+(?=\/|\.json|$)/g, '/{id}')}`;
+/**
+ * Normalises ids out of a path, so calls group by endpoint. A Xero read also names how it chose
+ * its records (IDs=, where=, If-Modified-Since, or paging through all), which tells the reads of a
+ * pull (our own writes echoed back by webhook are read by id) from the look-ups before a create.
+ */
+const endpoint = (method: string, path: string, by = '') =>
+  `${method} ${path.replace(/\/[0-9a-f]{8}-[0-9a-f-]{27,}/gi, '/{id}').replace(/\/\d+(?=\/|\.json|$)/g, '/{id}')}${by}`;
+const xeroReadBy = (e: { method: string; query: Record<string, string>; headers: Record<string, string> }) => {
+  if (e.method !== 'GET') return '';
+  const by = [...['IDs', 'where'].filter((k) => k in e.query), ...('if-modified-since' in e.headers ? ['If-Modified-Since'] : [])];
+  return ` (${by.length ? by.join('+') : 'all'})`;
+};
 
 async function readCalls(em: RunningEmulators): Promise<Calls> {
   const clioLog = (await (await fetch(`${em.clio.url}/_emulator/requests`)).json()) as { data: { method: string; path: string; status: number }[] };
@@ -275,9 +285,12 @@ async function readCalls(em: RunningEmulators): Promise<Calls> {
   // and so are the chart reads (Accounts, TaxRates) with which PUT /api/settings checks the codes it
   // is given (server/settings/xero-chart.ts): the settings page makes them, not the sync.
   const xero = em.xero.emulator.requestLog.entries.filter((e) => e.path.startsWith('/api.xro/') && !/\/(Accounts|TaxRates)$/.test(e.path));
-  const group = (list: { method: string; path: string }[]) => {
+  const group = <E extends { method: string; path: string }>(list: E[], by: (e: E) => string = () => '') => {
     const out: Record<string, number> = {};
-    for (const e of list) out[endpoint(e.method, e.path)] = (out[endpoint(e.method, e.path)] ?? 0) + 1;
+    for (const e of list) {
+      const key = endpoint(e.method, e.path, by(e));
+      out[key] = (out[key] ?? 0) + 1;
+    }
     return Object.fromEntries(Object.entries(out).sort((a, b) => b[1] - a[1]));
   };
   return {
@@ -288,7 +301,7 @@ async function readCalls(em: RunningEmulators): Promise<Calls> {
     xero429: xero.filter((e) => e.status === 429).length,
     xeroReads: xero.filter((e) => e.method === 'GET').length,
     clioByPath: group(clio),
-    xeroByPath: group(xero),
+    xeroByPath: group(xero, xeroReadBy),
   };
 }
 
