@@ -516,7 +516,7 @@ export async function runSyncBench(opts: SyncBenchOptions): Promise<Record<strin
         lastReport = performance.now();
         const c = xeroCounts(em);
         log(
-          `  … ${((performance.now() - backfillStart) / 1000).toFixed(0)} s: ${c.contacts - before.contacts} contacts, ${c.invoices - before.invoices} invoices, ${c.creditNotes - before.creditNotes} credit notes, ${c.allocations - before.allocations} allocations in Xero`,
+          `  … ${((performance.now() - backfillStart) / 1000).toFixed(0)} s: ${c.contacts - before.contacts} contacts, ${c.invoices - before.invoices} invoices, ${c.creditNotes - before.creditNotes} credit notes, ${c.allocations - before.allocations} allocations, ${c.payments - before.payments} payments, ${c.bankTransactions - before.bankTransactions} bank transactions in Xero`,
         );
       }
       await sleep(100);
