@@ -638,7 +638,7 @@ export async function runSyncBench(opts: SyncBenchOptions): Promise<Record<strin
     const p50 = percentile(latencies, 50);
     const p95 = percentile(latencies, 95);
     log(
-      `incremental: ${latencies.length} bills approved → invoice in Xero: p50 ${p50.toFixed(0)} ms, p95 ${p95.toFixed(0)} ms, max ${Math.max(...latencies).toFixed(0)} ms; ${incremental.clio} Clio and ${incremental.xero} Xero calls (${(incremental.clio / latencies.length).toFixed(1)} and ${(incremental.xero / latencies.length).toFixed(1)} a bill)`,
+      `incremental: ${latencies.length} bills approved → invoice in Xero: p50 ${p50.toFixed(0)} ms, p95 ${p95.toFixed(0)} ms, max ${Math.max(...latencies).toFixed(0)} ms (bill ${latencies.indexOf(Math.max(...latencies)) + 1}); all ${JSON.stringify(latencies.map(Math.round))}; ${incremental.clio} Clio and ${incremental.xero} Xero calls (${(incremental.clio / latencies.length).toFixed(1)} and ${(incremental.xero / latencies.length).toFixed(1)} a bill)`,
     );
 
     // ── Xero → Clio: the bookkeeper edits a synced client's email in Xero; timed until the linked
