@@ -262,6 +262,8 @@ interface Calls {
   xeroReads: number;
   clioByPath: Record<string, number>;
   xeroByPath: Record<string, number>;
+  /** Which calls Xero answered 429, and with which Retry-After-worthy limit message. */
+  xero429ByPath: Record<string, number>;
 }
 
 /**
@@ -302,6 +304,10 @@ async function readCalls(em: RunningEmulators): Promise<Calls> {
     xeroReads: xero.filter((e) => e.method === 'GET').length,
     clioByPath: group(clio),
     xeroByPath: group(xero, xeroReadBy),
+    xero429ByPath: group(
+      xero.filter((e) => e.status === 429),
+      xeroReadBy,
+    ),
   };
 }
 
@@ -558,7 +564,9 @@ export async function runSyncBench(opts: SyncBenchOptions): Promise<Record<strin
     log(
       `backfill: ${records} Xero records (${written.contacts} contacts of which ${vendorsWritten} vendors, ${written.invoices} invoices, ${written.creditNotes} credit notes, ${written.allocations} allocations, ${written.payments} payments, ${written.bankTransactions} bank transactions) in ${wallS.toFixed(1)} s; floor ${floorS.toFixed(1)} s`,
     );
-    log(`  Xero: ${backfill.xero} calls (${backfill.xero429} × 429), lower bound ${minXero}; by endpoint ${JSON.stringify(backfill.xeroByPath)}`);
+    log(
+      `  Xero: ${backfill.xero} calls (${backfill.xero429} × 429: ${JSON.stringify(backfill.xero429ByPath)}), lower bound ${minXero}; by endpoint ${JSON.stringify(backfill.xeroByPath)}`,
+    );
     log(`  Clio: ${backfill.clio} calls (${backfill.clio429} × 429); by endpoint ${JSON.stringify(backfill.clioByPath)}`);
 
     // Correctness while we are here: one invoice per bill, equal to Clio's total.
@@ -638,7 +646,7 @@ export async function runSyncBench(opts: SyncBenchOptions): Promise<Record<strin
     const p50 = percentile(latencies, 50);
     const p95 = percentile(latencies, 95);
     log(
-      `incremental: ${latencies.length} bills approved → invoice in Xero: p50 ${p50.toFixed(0)} ms, p95 ${p95.toFixed(0)} ms, max ${Math.max(...latencies).toFixed(0)} ms (bill ${latencies.indexOf(Math.max(...latencies)) + 1}); all ${JSON.stringify(latencies.map(Math.round))}; ${incremental.clio} Clio and ${incremental.xero} Xero calls (${(incremental.clio / latencies.length).toFixed(1)} and ${(incremental.xero / latencies.length).toFixed(1)} a bill)`,
+      `incremental: ${latencies.length} bills approved → invoice in Xero: p50 ${p50.toFixed(0)} ms, p95 ${p95.toFixed(0)} ms, max ${Math.max(...latencies).toFixed(0)} ms (bill ${latencies.indexOf(Math.max(...latencies)) + 1}); all ${JSON.stringify(latencies.map(Math.round))}; ${incremental.clio} Clio and ${incremental.xero} Xero calls (${(incremental.clio / latencies.length).toFixed(1)} and ${(incremental.xero / latencies.length).toFixed(1)} a bill): ${JSON.stringify({ ...incremental.clioByPath, ...incremental.xeroByPath })}`,
     );
 
     // ── Xero → Clio: the bookkeeper edits a synced client's email in Xero; timed until the linked
