@@ -605,7 +605,11 @@ export async function runSyncBench(opts: SyncBenchOptions): Promise<Record<strin
     };
     const today = clioState.clock.now().toISOString().slice(0, 10);
     const latencies: number[] = [];
-    // One bill every 4 s (scaled): a busy billing day, inside Clio's 50 calls a minute (each bill costs the engine about 3).
+    // One bill every 4 s (scaled): a busy billing day. Before hard costs this was inside Clio's 50
+    // calls a minute (a bill cost the engine about 3); with hard costs on, each of a bill's activity
+    // webhooks (create, then attach to the bill) is read to see whether it is a hard cost (the
+    // activity subscription carries no `type`), so a bill costs about 8 and the Clio pacer holds one
+    // bill of the 20 for most of a window. Kept at 4 s so runs stay comparable.
     const gapMs = 4_000 / scale;
     for (let i = 0; i < opts.incrementals; i++) {
       const matter = shape.matters[(i * 37) % shape.matters.length]!;
