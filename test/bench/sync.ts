@@ -123,8 +123,8 @@ const VENDOR_PREFIX = 'Bench Vendor';
  * bill approved with 4 time entries and 1 expense; one in 25 carries a credit memo, one in 25
  * interest; every bill then takes a manual payment, half of them in full and half in part (a
  * payment on a bill with interest owed is two allocations, interest first). One hard cost for
- * every 10 bills, on the bill's matter and unbilled, paid to one of a few vendors (one a 10 hard
- * costs). Clients are reused round-robin when bills > contacts.
+ * every 10 bills, on the bill's matter and unbilled, paid to one of a few vendors (one vendor for
+ * every 10 hard costs). Clients are reused round-robin when bills > contacts.
  */
 function buildFirm(state: ClioState, opts: { contacts: number; bills: number; tick: () => void }): FirmShape {
   const today = state.clock.now();
@@ -138,7 +138,7 @@ function buildFirm(state: ClioState, opts: { contacts: number; bills: number; ti
     const client: Contact = createContact(state, clientInput(i));
     matters.push(openMatter(state, client, 'Commercial advice', users[i % users.length]!, daysAgo(200)));
   }
-  const hardCosts = Math.floor((opts.bills + BILLS_PER_HARD_COST - 1) / BILLS_PER_HARD_COST);
+  const hardCosts = Math.ceil(opts.bills / BILLS_PER_HARD_COST);
   const vendors: Contact[] = [];
   for (let v = 0; v < Math.ceil(hardCosts / HARD_COSTS_PER_VENDOR); v++) {
     opts.tick();
@@ -262,7 +262,7 @@ interface Calls {
   xeroReads: number;
   clioByPath: Record<string, number>;
   xeroByPath: Record<string, number>;
-  /** Which calls Xero answered 429, and with which Retry-After-worthy limit message. */
+  /** Which calls Xero answered 429. */
   xero429ByPath: Record<string, number>;
 }
 
