@@ -13,7 +13,7 @@
 // (its low-water pauses are 10–60 s whatever the emulator's window), so a scaled run overstates
 // wall_s / floor_s on the Xero side; only time_scale 1 measures that ratio faithfully.
 //   npm run bench -- --sync-only       skip the start-up and seed figures
-// Also --contacts N (default 2,000), --incrementals N (default 20), --time-scale N.
+// Also --contacts N (default 2,000), --incrementals N (default 20), --xero-edits N (default 10), --time-scale N.
 import { readFile, rm, mkdtemp } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { tmpdir } from 'node:os';
@@ -32,6 +32,7 @@ const { values: args } = parseArgs({
     bills: { type: 'string', default: '2000' },
     contacts: { type: 'string', default: '2000' },
     incrementals: { type: 'string', default: '20' },
+    'xero-edits': { type: 'string', default: '10' },
     'sync-only': { type: 'boolean', default: false },
   },
 });
@@ -74,7 +75,13 @@ async function lifecycle(dataDir: string, label: string) {
 
 if (!args['sync-only']) await startupFigures();
 
-const result = await runSyncBench({ timeScale, bills: Number(args.bills), contacts: Number(args.contacts), incrementals: Number(args.incrementals) });
+const result = await runSyncBench({
+  timeScale,
+  bills: Number(args.bills),
+  contacts: Number(args.contacts),
+  incrementals: Number(args.incrementals),
+  xeroEdits: Number(args['xero-edits']),
+});
 console.log(JSON.stringify(result));
 
 async function startupFigures() {

@@ -12,7 +12,9 @@ import { createDatabase, type Database } from '../../server/db/database';
 import { startEmbeddedPostgres } from '../../server/db/embedded-postgres';
 import { firmQueueName } from '../../server/jobs/enqueue';
 import { freePort } from '../../server/net/free-port';
-import { recordActivity } from '../emulators/clio/activities-model';
+import { hardCostReference } from '../../server/sync/mapping/hard-costs';
+import { paymentReference } from '../../server/sync/mapping/payments';
+import { activityTotal, recordActivity } from '../emulators/clio/activities-model';
 import { billTotals, round2 } from '../emulators/clio/bill-totals';
 import { createBill, setBillState } from '../emulators/clio/bills-model';
 import { createContact, type ContactInput } from '../emulators/clio/contacts-model';
@@ -22,6 +24,8 @@ import type { ClioState } from '../emulators/clio/state';
 import type { Contact, Matter } from '../emulators/clio/records';
 import { type RunningEmulators, startEmulators } from '../emulators/start';
 import { SEED_TENANTS } from '../emulators/xero/index';
+import type { Tenant } from '../emulators/xero/store';
+import { type ManualFetch, newBrowser } from '../support/cookie-jar';
 import { startServerProcess } from '../support/process';
 
 export interface SyncBenchOptions {
@@ -30,6 +34,8 @@ export interface SyncBenchOptions {
   bills: number;
   contacts: number;
   incrementals: number;
+  /** How many contact edits the bookkeeper makes in Xero, each timed until Clio holds it. */
+  xeroEdits: number;
 }
 
 const TENANT = SEED_TENANTS.primary.tenantId;
@@ -40,7 +46,22 @@ const XERO_BATCH = 50;
 const XERO_CONTACT_PAGE = 1_000;
 
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
-const manual = (url: string, init: RequestInit = {}) => fetch(url, { ...init, redirect: 'manual' });
+/**
+ * One browser (cookies kept: our OAuth start binds the flow to the browser with a cookie its
+ * callback checks) following redirects through both OAuth flows; the locations it was sent to.
+ */
+async function follow(browser: ManualFetch, url: string): Promise<string[]> {
+  const seen: string[] = [];
+  for (let next: string | null = url; next && /^https?:/.test(next) && seen.length < 10;) {
+    const res: Response = await browser(next);
+    next = res.status >= 300 && res.status < 400 ? res.headers.get('location') : null;
+    if (next) {
+      next = new URL(next, res.url || seen.at(-1) || url).toString();
+      seen.push(next);
+    }
+  }
+  return seen;
+}
 const log = (line: string) => console.log(`[sync] ${line}`);
 
 function percentile(values: number[], p: number): number {
@@ -77,19 +98,33 @@ function clientInput(i: number): ContactInput {
 
 interface FirmShape {
   contacts: number;
+  vendors: number;
   bills: number;
   lines: number;
   creditMemos: number;
   interest: number;
+  /** Bills paid in full (the rest of the bills are part-paid). */
   paid: number;
+  /** Clio payments (one a bill) and their allocations (two where a payment also covers interest). */
+  payments: number;
+  paymentAllocations: number;
+  hardCosts: number;
   matters: Matter[];
 }
+
+/** One hard cost for every this many bills; one vendor for every this many hard costs. */
+const BILLS_PER_HARD_COST = 10;
+const HARD_COSTS_PER_VENDOR = 10;
+const VENDOR_PREFIX = 'Bench Vendor';
 
 /**
  * Straight into the emulator's state through the same model operations the control API uses
  * (the seed's shape — 15 contacts to 60 bills, a third of them unapproved — does not fit): every
  * bill approved with 4 time entries and 1 expense; one in 25 carries a credit memo, one in 25
- * interest, one in 10 is paid in full in Clio. Clients are reused round-robin when bills > contacts.
+ * interest; every bill then takes a manual payment, half of them in full and half in part (a
+ * payment on a bill with interest owed is two allocations, interest first). One hard cost for
+ * every 10 bills, on the bill's matter and unbilled, paid to one of a few vendors (one vendor for
+ * every 10 hard costs). Clients are reused round-robin when bills > contacts.
  */
 function buildFirm(state: ClioState, opts: { contacts: number; bills: number; tick: () => void }): FirmShape {
   const today = state.clock.now();
@@ -103,7 +138,25 @@ function buildFirm(state: ClioState, opts: { contacts: number; bills: number; ti
     const client: Contact = createContact(state, clientInput(i));
     matters.push(openMatter(state, client, 'Commercial advice', users[i % users.length]!, daysAgo(200)));
   }
-  const shape: FirmShape = { contacts: opts.contacts, bills: 0, lines: 0, creditMemos: 0, interest: 0, paid: 0, matters };
+  const hardCosts = Math.ceil(opts.bills / BILLS_PER_HARD_COST);
+  const vendors: Contact[] = [];
+  for (let v = 0; v < Math.ceil(hardCosts / HARD_COSTS_PER_VENDOR); v++) {
+    opts.tick();
+    vendors.push(createContact(state, { type: 'Company', name: `${VENDOR_PREFIX} ${String(v).padStart(4, '0')} Pty Ltd` } as ContactInput));
+  }
+  const shape: FirmShape = {
+    contacts: opts.contacts,
+    vendors: vendors.length,
+    bills: 0,
+    lines: 0,
+    creditMemos: 0,
+    interest: 0,
+    paid: 0,
+    payments: 0,
+    paymentAllocations: 0,
+    hardCosts: 0,
+    matters,
+  };
   for (let b = 0; b < opts.bills; b++) {
     opts.tick();
     const matter = matters[b % matters.length]!;
@@ -159,18 +212,40 @@ function buildFirm(state: ClioState, opts: { contacts: number; bills: number; ti
     } else if (b % 25 === 5) {
       addInterest(state, state.bills.require(bill.id), { amount: round2(5 + (b % 20)), date: daysAgo(1) });
       shape.interest++;
-    } else if (b % 10 === 3) {
-      const current = state.bills.require(bill.id);
-      recordPayment(state, current, {
-        amount: billTotals(state, current).balance,
-        date: daysAgo(Math.max(0, issuedDaysAgo - 3)),
-        method: 'manual',
-        user_id: admin.id,
-        reference: `REF-${bill.id}`,
-      });
-      shape.paid++;
+    }
+    const current = state.bills.require(bill.id);
+    const balance = billTotals(state, current).balance;
+    const inFull = b % 2 === 0;
+    const paid = recordPayment(state, current, {
+      amount: inFull ? balance : round2(Math.max(0.01, balance * 0.4)),
+      date: daysAgo(Math.max(0, issuedDaysAgo - 3)),
+      method: 'manual',
+      user_id: admin.id,
+      reference: `REF-${bill.id}`,
+    });
+    shape.payments++;
+    if (inFull) shape.paid++;
+    if ((paid.bill.state === 'paid') !== inFull) throw new Error(`bill ${bill.id}: payment left it ${paid.bill.state}`);
+    if (b % BILLS_PER_HARD_COST === 7 || (b === opts.bills - 1 && shape.hardCosts < hardCosts)) {
+      recordActivity(
+        state,
+        {
+          type: 'HardCostEntry',
+          date: daysAgo(issuedDaysAgo + 2),
+          quantity: 1,
+          price: 55 + (b % 300),
+          note: 'Court filing fee',
+          matter: { id: matter.id },
+          vendor: { id: vendors[shape.hardCosts % vendors.length]!.id },
+          tax_setting: b % 20 < 10 ? 'no_tax' : 'tax_1_only',
+          user: { id: user.id },
+        },
+        user.id,
+      );
+      shape.hardCosts++;
     }
   }
+  shape.paymentAllocations = state.allocations.all().filter((a) => a.parent_type === 'Payment').length;
   return shape;
 }
 
@@ -179,14 +254,30 @@ function buildFirm(state: ClioState, opts: { contacts: number; bills: number; ti
 interface Calls {
   clio: number;
   clio429: number;
+  /** GETs: what the Clio → Xero direction reads (its listings); the Xero → Clio direction reads Clio only after a Xero change. */
+  clioReads: number;
   xero: number;
   xero429: number;
+  /** GETs: what the Xero → Clio direction reads (changed contacts and payments); the Clio → Xero direction reads Xero only before a create it may have made already. */
+  xeroReads: number;
   clioByPath: Record<string, number>;
   xeroByPath: Record<string, number>;
+  /** Which calls Xero answered 429. */
+  xero429ByPath: Record<string, number>;
 }
 
-/** Normalises ids out of a path, so calls group by endpoint. */
-const endpoint = (method: string, path: string) => `${method} ${path.replace(/\/[0-9a-f]{8}-[0-9a-f-]{27,}/gi, '/{id}').replace(/\/\d+(?=\/|\.json|$)/g, '/{id}')}`;
+/**
+ * Normalises ids out of a path, so calls group by endpoint. A Xero read also names how it chose
+ * its records (IDs=, where=, If-Modified-Since, or paging through all), which tells the reads of a
+ * pull (our own writes echoed back by webhook are read by id) from the look-ups before a create.
+ */
+const endpoint = (method: string, path: string, by = '') =>
+  `${method} ${path.replace(/\/[0-9a-f]{8}-[0-9a-f-]{27,}/gi, '/{id}').replace(/\/\d+(?=\/|\.json|$)/g, '/{id}')}${by}`;
+const xeroReadBy = (e: { method: string; query: Record<string, string>; headers: Record<string, string> }) => {
+  if (e.method !== 'GET') return '';
+  const by = [...['IDs', 'where'].filter((k) => k in e.query), ...('if-modified-since' in e.headers ? ['If-Modified-Since'] : [])];
+  return ` (${by.length ? by.join('+') : 'all'})`;
+};
 
 async function readCalls(em: RunningEmulators): Promise<Calls> {
   const clioLog = (await (await fetch(`${em.clio.url}/_emulator/requests`)).json()) as { data: { method: string; path: string; status: number }[] };
@@ -196,18 +287,27 @@ async function readCalls(em: RunningEmulators): Promise<Calls> {
   // and so are the chart reads (Accounts, TaxRates) with which PUT /api/settings checks the codes it
   // is given (server/settings/xero-chart.ts): the settings page makes them, not the sync.
   const xero = em.xero.emulator.requestLog.entries.filter((e) => e.path.startsWith('/api.xro/') && !/\/(Accounts|TaxRates)$/.test(e.path));
-  const group = (list: { method: string; path: string }[]) => {
+  const group = <E extends { method: string; path: string }>(list: E[], by: (e: E) => string = () => '') => {
     const out: Record<string, number> = {};
-    for (const e of list) out[endpoint(e.method, e.path)] = (out[endpoint(e.method, e.path)] ?? 0) + 1;
+    for (const e of list) {
+      const key = endpoint(e.method, e.path, by(e));
+      out[key] = (out[key] ?? 0) + 1;
+    }
     return Object.fromEntries(Object.entries(out).sort((a, b) => b[1] - a[1]));
   };
   return {
     clio: clio.length,
     clio429: clio.filter((e) => e.status === 429).length,
+    clioReads: clio.filter((e) => e.method === 'GET').length,
     xero: xero.length,
     xero429: xero.filter((e) => e.status === 429).length,
+    xeroReads: xero.filter((e) => e.method === 'GET').length,
     clioByPath: group(clio),
-    xeroByPath: group(xero),
+    xeroByPath: group(xero, xeroReadBy),
+    xero429ByPath: group(
+      xero.filter((e) => e.status === 429),
+      xeroReadBy,
+    ),
   };
 }
 
@@ -219,7 +319,60 @@ async function clearCalls(em: RunningEmulators): Promise<void> {
 function xeroCounts(em: RunningEmulators) {
   const t = em.xero.emulator.state.tenants.get(TENANT)!;
   const invoices = [...t.invoices.values()].filter((i) => i.Type === 'ACCREC');
-  return { contacts: t.contacts.size, invoices: invoices.length, creditNotes: t.creditNotes.size, allocations: t.allocations.size };
+  const vendors = [...t.contacts.values()].filter((c) => c.Name.startsWith(VENDOR_PREFIX)).length;
+  return {
+    contacts: t.contacts.size,
+    vendors,
+    invoices: invoices.length,
+    creditNotes: t.creditNotes.size,
+    allocations: t.allocations.size,
+    payments: t.payments.size,
+    bankTransactions: t.bankTransactions.size,
+  };
+}
+
+/**
+ * Every Clio payment allocation → exactly one live Xero payment of its amount on its bill's
+ * invoice; every hard cost → exactly one live SPEND of its total. Matched by the references the
+ * engine writes (mapping/payments.ts, mapping/hard-costs.ts).
+ */
+function checkMoney(clio: ClioState, tenant: Tenant) {
+  const count = <T>(list: T[], key: (t: T) => string | undefined) => {
+    const out = new Map<string, T[]>();
+    for (const t of list) {
+      const k = key(t);
+      if (k !== undefined) out.set(k, [...(out.get(k) ?? []), t]);
+    }
+    return out;
+  };
+  const payments = count(
+    [...tenant.payments.values()].filter((p) => p.Status !== 'DELETED'),
+    (p) => p.Reference,
+  );
+  const p = { missing: 0, duplicate: 0, mismatched: 0 };
+  for (const a of clio.allocations.all()) {
+    if (a.parent_type !== 'Payment' || a.voided_at) continue;
+    const found = payments.get(paymentReference(a.id)) ?? [];
+    if (found.length === 0) p.missing++;
+    else if (found.length > 1) p.duplicate++;
+    else {
+      const invoice = tenant.invoices.get(found[0]!.InvoiceID);
+      if (Math.round(found[0]!.Amount * 100) !== Math.round(a.amount * 100) || invoice?.Number !== clio.bills.require(a.bill_id).number) p.mismatched++;
+    }
+  }
+  const spends = count(
+    [...tenant.bankTransactions.values()].filter((t) => t.Status !== 'DELETED' && t.Type === 'SPEND'),
+    (t) => t.Reference,
+  );
+  const h = { missing: 0, duplicate: 0, mismatched: 0 };
+  for (const cost of clio.activities.all()) {
+    if (cost.type !== 'HardCostEntry') continue;
+    const found = spends.get(hardCostReference(cost.id)) ?? [];
+    if (found.length === 0) h.missing++;
+    else if (found.length > 1) h.duplicate++;
+    else if (Math.round(found[0]!.Total * 100) !== Math.round(activityTotal(cost) * 100)) h.mismatched++;
+  }
+  return { payments: p, hardCosts: h };
 }
 
 // ─── The server ──────────────────────────────────────────────────────────────────────────────
@@ -246,12 +399,12 @@ export async function runSyncBench(opts: SyncBenchOptions): Promise<Record<strin
   // Clio stamps updated_at to the second and a firm does not make a thousand bills in one, so the
   // build's clock steps 300 ms a bill (the engine's cursor is inclusive: a run re-reads its newest second).
   const clock = em.clio.emulator.state.clock;
-  const back = 10 * 60_000 + (opts.contacts + opts.bills) * 300;
+  const back = 10 * 60_000 + (opts.contacts + opts.bills + Math.ceil(opts.bills / BILLS_PER_HARD_COST / HARD_COSTS_PER_VENDOR)) * 300;
   clock.advance(-back);
   const shape = buildFirm(em.clio.emulator.state, { ...opts, tick: () => clock.advance(300) });
   clock.advance(10 * 60_000);
   log(
-    `firm built in the Clio emulator in ${((performance.now() - t0) / 1000).toFixed(1)} s: ${shape.contacts} contacts, ${shape.bills} approved bills, ${shape.lines} lines (${(shape.lines / shape.bills).toFixed(1)} a bill), ${shape.creditMemos} credit memos, ${shape.interest} with interest, ${shape.paid} paid`,
+    `firm built in the Clio emulator in ${((performance.now() - t0) / 1000).toFixed(1)} s: ${shape.contacts} contacts, ${shape.bills} approved bills, ${shape.lines} lines (${(shape.lines / shape.bills).toFixed(1)} a bill), ${shape.creditMemos} credit memos, ${shape.interest} with interest, ${shape.payments} payments (${shape.paymentAllocations} allocations; ${shape.paid} bills paid in full, the rest in part), ${shape.hardCosts} hard costs to ${shape.vendors} vendors`,
   );
 
   const { db } = createDatabase(pg.url, { max: 2 });
@@ -289,11 +442,10 @@ export async function runSyncBench(opts: SyncBenchOptions): Promise<Record<strin
     }
 
     // Install from Clio (admin), connect Xero's primary organisation.
-    let res = await manual(`${baseUrl}/oauth/clio/start?region=us`);
-    res = await manual(res.headers.get('location')!);
-    res = await manual(res.headers.get('location')!);
-    const token = decodeURIComponent(/#token=([^&]+)/.exec(res.headers.get('location') ?? '')?.[1] ?? '');
-    if (!token) throw new Error(`install failed: ${res.status} ${res.headers.get('location')}`);
+    const browser = newBrowser();
+    const installHops = await follow(browser, `${baseUrl}/oauth/clio/start?region=us`);
+    const token = decodeURIComponent(/#token=([^&]+)/.exec(installHops.find((l) => l.includes('#token=')) ?? '')?.[1] ?? '');
+    if (!token) throw new Error(`install failed: ${JSON.stringify(installHops)}`);
     const call = async (method: string, path: string, body?: unknown) => {
       const r = await fetch(`${baseUrl}${path}`, {
         method,
@@ -304,8 +456,7 @@ export async function runSyncBench(opts: SyncBenchOptions): Promise<Record<strin
       return { status: r.status, body: text ? JSON.parse(text) : undefined };
     };
     const started = await call('POST', '/api/xero/connect');
-    const authorize = await manual(started.body.authorizeUrl);
-    await manual(authorize.headers.get('location')!);
+    await follow(browser, started.body.authorizeUrl);
     const confirmed = await call('POST', '/api/xero/organisation', { tenantId: TENANT });
     if (confirmed.status !== 200) throw new Error(`Xero organisation refused: ${JSON.stringify(confirmed.body)}`);
     const firm = await db.selectFrom('firms').select('id').executeTakeFirstOrThrow();
@@ -355,7 +506,8 @@ export async function runSyncBench(opts: SyncBenchOptions): Promise<Record<strin
     await clearCalls(em);
     const before = xeroCounts(em);
     const backfillStart = performance.now();
-    const saved = await call('PUT', '/api/settings', backfillSettings());
+    // Hard costs from a quarter before the oldest bench hard cost (at most 57 days old).
+    const saved = await call('PUT', '/api/settings', backfillSettings(new Date(clock.now().getTime() - 90 * 86_400_000).toISOString().slice(0, 10)));
     if (saved.status !== 200) throw new Error(`settings refused: ${JSON.stringify(saved.body)}`);
     let lastReport = performance.now();
     for (;;) {
@@ -370,7 +522,7 @@ export async function runSyncBench(opts: SyncBenchOptions): Promise<Record<strin
         lastReport = performance.now();
         const c = xeroCounts(em);
         log(
-          `  … ${((performance.now() - backfillStart) / 1000).toFixed(0)} s: ${c.contacts - before.contacts} contacts, ${c.invoices - before.invoices} invoices, ${c.creditNotes - before.creditNotes} credit notes, ${c.allocations - before.allocations} allocations in Xero`,
+          `  … ${((performance.now() - backfillStart) / 1000).toFixed(0)} s: ${c.contacts - before.contacts} contacts, ${c.invoices - before.invoices} invoices, ${c.creditNotes - before.creditNotes} credit notes, ${c.allocations - before.allocations} allocations, ${c.payments - before.payments} payments, ${c.bankTransactions - before.bankTransactions} bank transactions in Xero`,
         );
       }
       await sleep(100);
@@ -385,26 +537,36 @@ export async function runSyncBench(opts: SyncBenchOptions): Promise<Record<strin
       invoices: after.invoices - before.invoices,
       creditNotes: after.creditNotes - before.creditNotes,
       allocations: after.allocations - before.allocations,
+      payments: after.payments - before.payments,
+      bankTransactions: after.bankTransactions - before.bankTransactions,
     };
-    const records = written.contacts + written.invoices + written.creditNotes + written.allocations;
-    // The batching lower bound: Xero takes up to 50 contacts, invoices or credit notes a call, but
-    // allocates one credit note per call (PUT /CreditNotes/{id}/Allocations has no batch form).
+    const vendorsWritten = after.vendors - before.vendors;
+    const records = written.contacts + written.invoices + written.creditNotes + written.allocations + written.payments + written.bankTransactions;
+    // The batching lower bound: Xero takes up to 50 contacts, invoices, credit notes, payments or
+    // bank transactions a call, but allocates one credit note per call (PUT /CreditNotes/{id}/Allocations
+    // has no batch form). Vendors are counted in batches of their own: they are created with the hard
+    // costs that name them, after the bills' clients (a client batch cannot wait for the hard costs).
     // The one read counted as unavoidable: before creating contacts the engine must know which
     // already exist in Xero (never a duplicate, never a merge) — at best one paged GET /Contacts
     // per 1,000 contacts the organisation held. Connect-time reads (organisation, chart, tax rates,
     // contact matching) are not part of the backfill and not counted on either side.
     const minXero =
-      Math.ceil(written.contacts / XERO_BATCH) +
+      Math.ceil((written.contacts - vendorsWritten) / XERO_BATCH) +
+      Math.ceil(vendorsWritten / XERO_BATCH) +
       Math.ceil(written.invoices / XERO_BATCH) +
+      Math.ceil(written.payments / XERO_BATCH) +
+      Math.ceil(written.bankTransactions / XERO_BATCH) +
       Math.ceil(written.creditNotes / XERO_BATCH) +
       written.allocations +
       Math.max(1, Math.ceil(before.contacts / XERO_CONTACT_PAGE));
     // What the limits force: the slower service's calls at its per-minute rate, in this run's seconds.
     const floorS = (Math.max(backfill.clio / CLIO_PER_MIN, backfill.xero / XERO_PER_MIN) * 60) / scale;
     log(
-      `backfill: ${records} Xero records (${written.contacts} contacts, ${written.invoices} invoices, ${written.creditNotes} credit notes, ${written.allocations} allocations) in ${wallS.toFixed(1)} s; floor ${floorS.toFixed(1)} s`,
+      `backfill: ${records} Xero records (${written.contacts} contacts of which ${vendorsWritten} vendors, ${written.invoices} invoices, ${written.creditNotes} credit notes, ${written.allocations} allocations, ${written.payments} payments, ${written.bankTransactions} bank transactions) in ${wallS.toFixed(1)} s; floor ${floorS.toFixed(1)} s`,
     );
-    log(`  Xero: ${backfill.xero} calls (${backfill.xero429} × 429), lower bound ${minXero}; by endpoint ${JSON.stringify(backfill.xeroByPath)}`);
+    log(
+      `  Xero: ${backfill.xero} calls (${backfill.xero429} × 429: ${JSON.stringify(backfill.xero429ByPath)}), lower bound ${minXero}; by endpoint ${JSON.stringify(backfill.xeroByPath)}`,
+    );
     log(`  Clio: ${backfill.clio} calls (${backfill.clio429} × 429); by endpoint ${JSON.stringify(backfill.clioByPath)}`);
 
     // Correctness while we are here: one invoice per bill, equal to Clio's total.
@@ -421,9 +583,10 @@ export async function runSyncBench(opts: SyncBenchOptions): Promise<Record<strin
       if (!inv) missing++;
       else if (Math.round(inv.Total * 100) !== Math.round(billTotals(clioState, bill).total * 100)) mismatched++;
     }
+    const money = checkMoney(clioState, tenant);
     const errors = (await call('GET', '/api/sync/errors')).body.errors as { code: string; count: number }[];
     log(
-      `  checks: ${missing} bills without an invoice, ${duplicates} duplicate invoice numbers, ${mismatched} totals differing from Clio; open errors ${JSON.stringify(errors.map((e) => `${e.code}×${e.count}`))}`,
+      `  checks: ${missing} bills without an invoice, ${duplicates} duplicate invoice numbers, ${mismatched} totals differing from Clio; payments ${JSON.stringify(money.payments)}; hard costs ${JSON.stringify(money.hardCosts)}; open errors ${JSON.stringify(errors.map((e) => `${e.code}×${e.count}`))}`,
     );
 
     // ── Incremental: a bill approved in Clio → its invoice in Xero, through the webhook.
@@ -442,7 +605,11 @@ export async function runSyncBench(opts: SyncBenchOptions): Promise<Record<strin
     };
     const today = clioState.clock.now().toISOString().slice(0, 10);
     const latencies: number[] = [];
-    // One bill every 4 s (scaled): a busy billing day, inside Clio's 50 calls a minute (each bill costs the engine about 3).
+    // One bill every 4 s (scaled): a busy billing day. Before hard costs this was inside Clio's 50
+    // calls a minute (a bill cost the engine about 3); with hard costs on, each of a bill's activity
+    // webhooks (create, then attach to the bill) is read to see whether it is a hard cost (the
+    // activity subscription carries no `type`), so a bill costs about 8 and the Clio pacer holds one
+    // bill of the 20 for most of a window. Kept at 4 s so runs stay comparable.
     const gapMs = 4_000 / scale;
     for (let i = 0; i < opts.incrementals; i++) {
       const matter = shape.matters[(i * 37) % shape.matters.length]!;
@@ -483,7 +650,54 @@ export async function runSyncBench(opts: SyncBenchOptions): Promise<Record<strin
     const p50 = percentile(latencies, 50);
     const p95 = percentile(latencies, 95);
     log(
-      `incremental: ${latencies.length} bills approved → invoice in Xero: p50 ${p50.toFixed(0)} ms, p95 ${p95.toFixed(0)} ms, max ${Math.max(...latencies).toFixed(0)} ms; ${incremental.clio} Clio and ${incremental.xero} Xero calls (${(incremental.clio / latencies.length).toFixed(1)} and ${(incremental.xero / latencies.length).toFixed(1)} a bill)`,
+      `incremental: ${latencies.length} bills approved → invoice in Xero: p50 ${p50.toFixed(0)} ms, p95 ${p95.toFixed(0)} ms, max ${Math.max(...latencies).toFixed(0)} ms (bill ${latencies.indexOf(Math.max(...latencies)) + 1}); all ${JSON.stringify(latencies.map(Math.round))}; ${incremental.clio} Clio and ${incremental.xero} Xero calls (${(incremental.clio / latencies.length).toFixed(1)} and ${(incremental.xero / latencies.length).toFixed(1)} a bill): ${JSON.stringify({ ...incremental.clioByPath, ...incremental.xeroByPath })}`,
+    );
+
+    // ── Xero → Clio: the bookkeeper edits a synced client's email in Xero; timed until the linked
+    // Clio contact's primary email is the new one (Xero's CONTACT webhook → pull → Clio PATCH).
+    await clearCalls(em);
+    const pullLatencies: number[] = [];
+    let pullMisses = 0;
+    for (let i = 0; i < opts.xeroEdits; i++) {
+      // Clients the incremental bills did not touch ((i·37) there), each once.
+      const clientId = shape.matters[(i * 53 + 11) % shape.matters.length]!.client_id;
+      const link = await db
+        .selectFrom('links')
+        .select('xero_id')
+        .where('firm_id', '=', firmId)
+        .where('kind', '=', 'contact')
+        .where('clio_id', '=', String(clientId))
+        .executeTakeFirst();
+      if (!link?.xero_id) throw new Error(`Clio contact ${clientId} is not linked to a Xero contact after the backfill`);
+      const email = `bookkeeper${i}.${Date.now()}@bench-client.example`;
+      const primaryEmail = () => clioState.contacts.require(clientId).email_addresses.find((e) => e.primary)?.address;
+      const tStart = performance.now();
+      const edited = await fetch(`${em.xero.url}/_emulator/tenants/${TENANT}/contacts`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ ContactID: link.xero_id, EmailAddress: email }),
+      });
+      if (!edited.ok) throw new Error(`Xero contact edit refused: ${edited.status} ${await edited.text()}`);
+      for (;;) {
+        if (primaryEmail() === email) {
+          pullLatencies.push(performance.now() - tStart);
+          break;
+        }
+        if (performance.now() - tStart > 120_000) {
+          pullMisses++;
+          log(`  Xero edit ${i}: Clio contact ${clientId} still has ${primaryEmail()} after 120 s (wanted ${email})`);
+          break;
+        }
+        await sleep(20);
+      }
+      await settled(120_000); // Clio's webhook for our own write comes back; let it pass
+      await sleep(gapMs);
+    }
+    const pulls = await readCalls(em);
+    const pullP50 = percentile(pullLatencies, 50);
+    const pullP95 = percentile(pullLatencies, 95);
+    log(
+      `Xero edit → Clio: ${pullLatencies.length} of ${opts.xeroEdits} contact emails edited in Xero reached Clio: p50 ${pullP50.toFixed(0)} ms, p95 ${pullP95.toFixed(0)} ms, max ${Math.max(...pullLatencies).toFixed(0)} ms; ${pulls.clio} Clio and ${pulls.xero} Xero calls: ${JSON.stringify({ ...pulls.clioByPath, ...pulls.xeroByPath })}`,
     );
 
     // ── Idle sweep: nothing changed; what does a scheduled sweep cost?
@@ -494,7 +708,9 @@ export async function runSyncBench(opts: SyncBenchOptions): Promise<Record<strin
     while ((await lastSuccess()) <= beforeIdle) await sleep(50);
     await settled(120_000);
     const idle = await readCalls(em);
-    log(`idle sweep: ${idle.clio} Clio + ${idle.xero} Xero calls: ${JSON.stringify({ ...idle.clioByPath, ...idle.xeroByPath })}`);
+    log(
+      `idle sweep: ${idle.clio} Clio + ${idle.xero} Xero calls (push direction reads ${idle.clioReads} Clio, pull direction reads ${idle.xeroReads} Xero): ${JSON.stringify({ ...idle.clioByPath, ...idle.xeroByPath })}`,
+    );
 
     const warnings = server.lines.filter((l) => /"level":(40|50|60)/.test(l));
     log(
@@ -525,6 +741,10 @@ export async function runSyncBench(opts: SyncBenchOptions): Promise<Record<strin
       bills: shape.bills,
       contacts: shape.contacts,
       credit_memos: shape.creditMemos,
+      payments: shape.payments,
+      payment_allocations: shape.paymentAllocations,
+      hard_costs: shape.hardCosts,
+      vendors: shape.vendors,
       records,
       records_by_kind: written,
       xero_calls: backfill.xero,
@@ -545,9 +765,23 @@ export async function runSyncBench(opts: SyncBenchOptions): Promise<Record<strin
       idle_sweep_calls_per_firm: idle.clio + idle.xero,
       idle_sweep_clio_calls: idle.clio,
       idle_sweep_xero_calls: idle.xero,
+      // The same sweep by direction: Clio → Xero reads Clio's listings changed since each kind's
+      // cursor (contacts, bills, credit memos, payment allocations, hard costs); Xero → Clio reads
+      // Xero's contacts and payments changed since its cursors. Idle, neither writes anything.
+      idle_sweep_push_calls: idle.clioReads,
+      idle_sweep_pull_calls: idle.xeroReads,
+      xero_edit_to_clio_p50_ms: Math.round(pullP50),
+      xero_edit_to_clio_p95_ms: Math.round(pullP95),
+      ...(pullMisses ? { xero_edit_misses: pullMisses } : {}),
       missing_invoices: missing,
       duplicate_invoices: duplicates,
       total_mismatches: mismatched,
+      missing_payments: money.payments.missing,
+      duplicate_payments: money.payments.duplicate,
+      payment_mismatches: money.payments.mismatched,
+      missing_hard_costs: money.hardCosts.missing,
+      duplicate_hard_costs: money.hardCosts.duplicate,
+      hard_cost_mismatches: money.hardCosts.mismatched,
       job_failures: failures.size,
     };
   } finally {
@@ -562,8 +796,12 @@ export async function runSyncBench(opts: SyncBenchOptions): Promise<Record<strin
   }
 }
 
-/** The emulator's seeded chart (as test/ui-api/connected-stack.ts settingsForSeededChart), every approved bill in scope, invoices AUTHORISED so credit notes can allocate. */
-function backfillSettings() {
+/**
+ * The emulator's seeded chart (as test/ui-api/connected-stack.ts settingsForSeededChart), every
+ * approved bill in scope, invoices AUTHORISED so credit notes and payments can allocate, hard costs
+ * on (310 from bank 091) from `hardCostStartDate`.
+ */
+function backfillSettings(hardCostStartDate: string) {
   return {
     syncBills: true,
     onlyApprovedBills: true,
@@ -580,8 +818,8 @@ function backfillSettings() {
     paymentBankAccountCode: '090',
     syncFromXero: false,
     clioPaymentBankAccountId: null,
-    syncHardCosts: false,
-    hardCostStartDate: '2026-07-01',
+    syncHardCosts: true,
+    hardCostStartDate,
     hardCostAccountCode: '310',
     hardCostBankAccountCode: '091',
     // A day: the scheduled sweep stays out of the measured phases (the idle sweep is run by hand).
