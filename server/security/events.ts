@@ -41,7 +41,3 @@ export async function recordSecurityEvent(db: Pick<Database, 'insertInto'>, e: S
     })
     .execute();
 }
-
-export async function listSecurityEvents(db: Database, firmId: string) {
-  return db.selectFrom('security_events').selectAll().where('firm_id', '=', firmId).orderBy('id').execute();
-}

@@ -144,16 +144,6 @@ export function classifyXeroMessages(messages: string[]): RecordFailure {
   return { code: 'XERO_VALIDATION', detail: messages.join(' ') || 'Xero gave no reason.' };
 }
 
-/**
- * Whether a thrown error belongs to one record (store it, go on) or to the run (rethrow: the job
- * retries later, or the firm is parked). Only Xero's 400s are about a record; timeouts, 5xx and
- * 429s say nothing about the data, and a lost connection stops everything.
- */
-export function recordFailureOf(err: unknown): RecordFailure | undefined {
-  if (err instanceof XeroApiError && err.kind === 'validation') return classifyXeroMessages(err.validationMessages);
-  return undefined;
-}
-
 export const isConnectionLost = (err: unknown): boolean =>
   err instanceof XeroNotConnectedError ||
   err instanceof ClioNotConnectedError ||

@@ -109,12 +109,6 @@ export async function getLinks(db: Database, firmId: string, kind: LinkKind, cli
   return new Map(rows.map((r) => [r.clio_id!, toRow(r)]));
 }
 
-export async function getLinksByParent(db: Database, firmId: string, kind: LinkKind, parentClioIds: string[]): Promise<LinkRow[]> {
-  if (parentClioIds.length === 0) return [];
-  const rows = await db.selectFrom('links').select(COLUMNS).where('firm_id', '=', firmId).where('kind', '=', kind).where('parent_clio_id', 'in', parentClioIds).execute();
-  return rows.map(toRow);
-}
-
 /** Xero ids already linked to some Clio record of this kind (a found Xero record must not be linked twice). */
 export async function linkedXeroIds(db: Database, firmId: string, kind: LinkKind, xeroIds: string[]): Promise<Set<string>> {
   if (xeroIds.length === 0) return new Set();
