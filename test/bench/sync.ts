@@ -18,6 +18,7 @@ import { activityTotal, recordActivity } from '../emulators/clio/activities-mode
 import { billTotals, round2 } from '../emulators/clio/bill-totals';
 import { createBill, setBillState } from '../emulators/clio/bills-model';
 import { createContact, type ContactInput } from '../emulators/clio/contacts-model';
+import { settingsForSeededChart } from '../ui-api/connected-stack';
 import { addCreditMemo, addInterest, recordPayment } from '../emulators/clio/money';
 import { openMatter } from '../emulators/clio/seed';
 import type { ClioState } from '../emulators/clio/state';
@@ -797,34 +798,16 @@ export async function runSyncBench(opts: SyncBenchOptions): Promise<Record<strin
 }
 
 /**
- * The emulator's seeded chart (as test/ui-api/connected-stack.ts settingsForSeededChart), every
+ * The emulator's seeded chart (test/ui-api/connected-stack.ts settingsForSeededChart), every
  * approved bill in scope, invoices AUTHORISED so credit notes and payments can allocate, hard costs
  * on (310 from bank 091) from `hardCostStartDate`.
  */
 function backfillSettings(hardCostStartDate: string) {
-  return {
-    syncBills: true,
-    onlyApprovedBills: true,
-    billDateFrom: null,
-    billDateTo: null,
+  return settingsForSeededChart({
     invoiceStatus: 'AUTHORISED',
-    timeAccountCode: '200',
-    expenseAccountCode: '210',
-    interestAccountCode: '270',
-    creditNoteAccountCode: '280',
-    timeTaxType: 'OUTPUT',
-    expenseTaxType: 'OUTPUT',
-    interestTaxType: 'EXEMPTOUTPUT',
-    paymentBankAccountCode: '090',
-    syncFromXero: false,
-    clioPaymentBankAccountId: null,
-    syncHardCosts: true,
     hardCostStartDate,
-    hardCostAccountCode: '310',
-    hardCostBankAccountCode: '091',
     // A day: the scheduled sweep stays out of the measured phases (the idle sweep is run by hand).
     sweepIntervalMinutes: 1440,
-    notifyEmail: null,
     categoryAccounts: [],
-  };
+  });
 }
