@@ -2,7 +2,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Session } from '../../server/auth/session';
 import { forgetDeauthorizationProbes } from '../../server/clio/uninstall';
-import { type ClioHarness, control, installAndSignIn, startClioHarness, storedTokens } from '../clio/harness';
+import { type ClioHarness, control, installAndSignIn, startClioHarness, storedTokens, accountOwner, plainClerk } from '../clio/harness';
 
 let h: ClioHarness;
 beforeAll(async () => {
@@ -11,14 +11,8 @@ beforeAll(async () => {
 afterAll(() => h?.stop());
 
 const emu = () => h.clio.us.emulator;
-const owner = () =>
-  emu()
-    .state.users.all()
-    .find((u) => u.account_owner)!;
-const clerk = () =>
-  emu()
-    .state.users.all()
-    .find((u) => !u.account_owner && u.roles.length === 0)!;
+const owner = () => accountOwner(h);
+const clerk = () => plainClerk(h);
 const now = () => Math.floor(Date.now() / 1000);
 const call = (token: string, method: string, path: string, body?: unknown) =>
   fetch(`${h.url}${path}`, {

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type ClioHarness, control, manual, startClioHarness } from './harness';
+import { type ClioHarness, control, manual, startClioHarness, accountOwner, plainClerk } from './harness';
 import { sessionTokenFrom } from '../support/stack';
 
 let h: ClioHarness;
@@ -13,14 +13,8 @@ beforeAll(async () => {
 afterAll(() => h?.stop());
 
 const emu = () => h.clio.us.emulator;
-const admin = () =>
-  emu()
-    .state.users.all()
-    .find((u) => u.account_owner)!;
-const clerk = () =>
-  emu()
-    .state.users.all()
-    .find((u) => !u.account_owner && u.roles.length === 0)!;
+const admin = () => accountOwner(h);
+const clerk = () => plainClerk(h);
 const contact = () => emu().state.contacts.all()[0]!;
 const action = (userId: number, ui: string) =>
   emu()

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TASK, syncRecordsJobSpec } from '../../server/jobs/enqueue';
 import { WEBHOOK_MODELS } from '../../server/clio/app-definition';
 import { forgetDeauthorizationProbes } from '../../server/clio/uninstall';
-import { type ClioHarness, control, startClioHarness, storedTokens } from './harness';
+import { type ClioHarness, control, startClioHarness, storedTokens, accountOwner, plainClerk } from './harness';
 import { sessionTokenFrom } from '../support/stack';
 
 let h: ClioHarness;
@@ -18,14 +18,8 @@ beforeAll(async () => {
 afterAll(() => h?.stop());
 
 const emu = () => h.clio.us.emulator;
-const admin = () =>
-  emu()
-    .state.users.all()
-    .find((u) => u.account_owner)!;
-const clerk = () =>
-  emu()
-    .state.users.all()
-    .find((u) => !u.account_owner && u.roles.length === 0)!;
+const admin = () => accountOwner(h);
+const clerk = () => plainClerk(h);
 const api = (token: string, method: string) => fetch(`${h.url}/api/clio/connection`, { method, headers: { authorization: `Bearer ${token}` } });
 const deauthorize = (body: Record<string, unknown>, form = false) =>
   fetch(`${h.url}/oauth/clio/deauthorize`, {

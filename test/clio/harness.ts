@@ -32,6 +32,10 @@ export interface ClioHarness {
   stop(): Promise<void>;
 }
 
+/** The US emulator's account owner (an admin) and a user with no roles (a clerk): who most tests act as. */
+export const accountOwner = (h: ClioHarness) => h.clio.us.emulator.state.users.all().find((u) => u.account_owner)!;
+export const plainClerk = (h: ClioHarness) => h.clio.us.emulator.state.users.all().find((u) => !u.account_owner && u.roles.length === 0)!;
+
 /** One browser shared by a test file's helpers: it keeps the OAuth binding cookies between hops. */
 export const manual = newBrowser();
 

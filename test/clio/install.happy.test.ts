@@ -2,7 +2,7 @@ import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CUSTOM_ACTIONS, WEBHOOK_MODELS } from '../../server/clio/app-definition';
 import { connectionTokens, openClioForUser } from '../../server/clio/tokens';
-import { type ClioHarness, control, startClioHarness, storedTokens } from './harness';
+import { type ClioHarness, control, startClioHarness, storedTokens, accountOwner, plainClerk } from './harness';
 import { sessionTokenFrom } from '../support/stack';
 
 let h: ClioHarness;
@@ -13,14 +13,8 @@ beforeAll(async () => {
 afterAll(() => h?.stop());
 
 const emu = () => h.clio.us.emulator;
-const admin = () =>
-  emu()
-    .state.users.all()
-    .find((u) => u.account_owner)!;
-const clerk = () =>
-  emu()
-    .state.users.all()
-    .find((u) => !u.account_owner && u.roles.length === 0)!;
+const admin = () => accountOwner(h);
+const clerk = () => plainClerk(h);
 const tokenCalls = async (url: string) =>
   ((await control(url, '/requests', undefined, 'GET')).data as { method: string; path: string }[]).filter((r) => r.path === '/oauth/token');
 

@@ -2,7 +2,7 @@
 // stored rows, a signed-in user queuing without end, and a refusal that told known users apart.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createConcurrencyLimiter, createRateLimiter, LIMITS } from '../../server/http/rate-limit';
-import { type ClioHarness, control, installAndSignIn, manual, startClioHarness } from '../clio/harness';
+import { type ClioHarness, control, installAndSignIn, manual, startClioHarness, accountOwner } from '../clio/harness';
 
 let h: ClioHarness;
 let admin: Awaited<ReturnType<typeof installAndSignIn>>;
@@ -13,10 +13,7 @@ beforeAll(async () => {
 afterAll(() => h?.stop());
 
 const emu = () => h.clio.us.emulator;
-const owner = () =>
-  emu()
-    .state.users.all()
-    .find((u) => u.account_owner)!;
+const owner = () => accountOwner(h);
 const clioCalls = async () =>
   ((await control(h.clio.us.url, '/requests', undefined, 'GET')).data as { method: string; path: string }[]).filter((c) => c.path.startsWith('/api/v4/contacts/'));
 const forged = (userId: string | number, nonce = 'f'.repeat(32)) =>

@@ -123,6 +123,7 @@ describe('retry and dismiss a failure group', () => {
     }
     expect((await json(await h.call('GET', '/api/sync/status', b.token))).body.errors).toEqual([]);
     expect((await h.call('POST', '/api/sync/backfill', viewer.token, { from: '2026-01-01', to: null })).status).toBe(403);
+    expect((await h.call('POST', '/api/sync/now', viewer.token)).status).toBe(403);
   });
 });
 
