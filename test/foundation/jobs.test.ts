@@ -3,6 +3,7 @@ import { sql } from 'kysely';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { upsertFirm } from '../../server/firms/repository';
+import { reapDeadWorkers } from '../../server/jobs/heartbeats';
 import { type JobRunner, startJobRunner } from '../../server/jobs/runner';
 import { type SyncFirmPayload, syncFirmJobSpec, TASK } from '../../server/jobs/enqueue';
 import { createTasks } from '../../server/jobs/tasks';
@@ -186,5 +187,25 @@ describe('job runner', () => {
       select key from graphile_worker.jobs where task_identifier = ${TASK.syncFirm} order by key`.execute(t.db);
     expect(keys.rows.map((r) => r.key)).toEqual([`sync_firm:${due.id}`]);
     await Promise.all([producer.stop(5000), worker.stop(5000)]);
+  });
+
+  it('never frees the jobs of a worker that still stamps its heartbeat, however long its job runs', async () => {
+    let release!: () => void;
+    const held = new Promise<void>((r) => (release = r));
+    let started!: () => void;
+    const running = new Promise<void>((r) => (started = r));
+    const slow: Task = async () => {
+      started();
+      await held;
+    };
+    const r = await runner({ pool: pool(), logger, concurrency: 1, tasks: { slow }, cron: [], pollInterval: 100, heartbeat: { beatMs: 100, deadAfterMs: 1_000 } });
+    await r.addJob('slow', {}, { queueName: 'long-job' });
+    await running;
+    // Well past the dead-after time: the lock is old, but the worker keeps stamping.
+    await new Promise((done) => setTimeout(done, 1_500));
+    expect(await reapDeadWorkers(t.db, 1_000)).toEqual([]);
+    const { rows } = await sql<{ locked_by: string | null }>`select locked_by from graphile_worker._private_jobs`.execute(t.db);
+    expect(rows).toEqual([{ locked_by: expect.any(String) }]);
+    release();
   });
 });
