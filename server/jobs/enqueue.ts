@@ -49,7 +49,13 @@ const syncRecordsOf = { firmId: z.uuid(), ids: z.array(z.string().min(1)).min(1)
 /** Webhooks name the records that changed; the job fetches and syncs just those. */
 export const syncRecordsPayload = z.discriminatedUnion('source', [
   z.object({ ...syncRecordsOf, source: z.literal('clio'), kind: z.enum(SYNC_RECORD_KINDS.clio) }),
-  z.object({ ...syncRecordsOf, source: z.literal('xero'), kind: z.enum(SYNC_RECORD_KINDS.xero) }),
+  z.object({
+    ...syncRecordsOf,
+    source: z.literal('xero'),
+    kind: z.enum(SYNC_RECORD_KINDS.xero),
+    /** Xero id → the latest event time Xero gave for it: a change dated before our last write to that record is already in hand. */
+    changedAt: z.record(z.string(), z.string()).optional(),
+  }),
 ]);
 export type SyncRecordsPayload = z.infer<typeof syncRecordsPayload>;
 

@@ -109,7 +109,7 @@ export function createSyncEngine(deps: SyncEngineDeps) {
 
   async function syncRecords(p: SyncRecordsPayload): Promise<void> {
     if (p.source === 'xero') {
-      await run(p.firmId, `xero:${p.reason}:${p.kind}`, (ctx) => pullFromXero(ctx, p.kind, p.ids));
+      await run(p.firmId, `xero:${p.reason}:${p.kind}`, (ctx) => pullFromXero(ctx, p.kind, p.ids, p.changedAt));
       return;
     }
     await run(p.firmId, `${p.reason}:${p.kind}`, async (ctx) => {

@@ -26,6 +26,8 @@ export interface LinkRow {
   errorCode: string | null;
   /** Clio's etag of the version last pushed: an unchanged record is skipped without reading its details. */
   clioEtag: string | null;
+  /** When either direction last wrote this pair: a Xero change dated before it is already in hand. */
+  lastSyncedAt: Date | null;
   /** Hash of what Xero held after the last sync in either direction: a Xero change carrying it is our own echo. */
   lastPulledHash?: string | null;
 }
@@ -69,6 +71,7 @@ const toRow = (r: {
   error_code: string | null;
   clio_etag: string | null;
   last_pulled_hash: string | null;
+  last_synced_at: Date | null;
 }): LinkRow => ({
   clioId: r.clio_id ?? '',
   xeroId: r.xero_id,
@@ -81,6 +84,7 @@ const toRow = (r: {
   errorCode: r.error_code,
   clioEtag: r.clio_etag,
   lastPulledHash: r.last_pulled_hash,
+  lastSyncedAt: r.last_synced_at,
 });
 
 const COLUMNS = [
@@ -95,6 +99,7 @@ const COLUMNS = [
   'error_code',
   'clio_etag',
   'last_pulled_hash',
+  'last_synced_at',
 ] as const;
 
 export async function getLinks(db: Database, firmId: string, kind: LinkKind, clioIds: string[]): Promise<Map<string, LinkRow>> {

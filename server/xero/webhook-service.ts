@@ -43,13 +43,13 @@ export async function acceptXeroEvents(
 ): Promise<{ queued: number; duplicates: number; ignored: number }> {
   const relevant = events.filter((e) => KIND_BY_CATEGORY[e.eventCategory]);
   const firms = await firmIdsForTenants(deps.db, [...new Set(relevant.map((e) => e.tenantId))]);
-  const groups = new Map<string, { firmId: string; kind: SyncRecordKind<'xero'>; byKey: Map<string, string> }>();
+  const groups = new Map<string, { firmId: string; kind: SyncRecordKind<'xero'>; byKey: Map<string, XeroWebhookEvent> }>();
   for (const e of relevant) {
     const firmId = firms.get(e.tenantId.toLowerCase());
     if (!firmId) continue;
     const kind = KIND_BY_CATEGORY[e.eventCategory]!;
     const group = groups.get(`${firmId}:${kind}`) ?? { firmId, kind, byKey: new Map() };
-    group.byKey.set(eventKey(e), e.resourceId);
+    group.byKey.set(eventKey(e), e);
     groups.set(`${firmId}:${kind}`, group);
   }
 
@@ -66,8 +66,12 @@ export async function acceptXeroEvents(
             .returning('event_key')
             .execute();
           if (!inserted.length) continue;
-          const ids = [...new Set(inserted.map((r) => byKey.get(r.event_key)!))];
-          await enqueueSyncRecords(trx, { firmId, source: 'xero', kind, ids, reason: 'webhook' });
+          const changedAt: Record<string, string> = {};
+          for (const r of inserted) {
+            const e = byKey.get(r.event_key)!;
+            if (!(changedAt[e.resourceId]! >= e.eventDateUtc)) changedAt[e.resourceId] = e.eventDateUtc;
+          }
+          await enqueueSyncRecords(trx, { firmId, source: 'xero', kind, ids: Object.keys(changedAt), reason: 'webhook', changedAt });
           n += inserted.length;
         }
         return n;

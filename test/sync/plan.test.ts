@@ -101,6 +101,7 @@ describe('planPush', () => {
     parentClioId: null,
     errorCode: null,
     clioEtag: null,
+    lastSyncedAt: null,
     ...over,
   });
   const draft = { invoiceNumber: '00042' };

@@ -107,6 +107,15 @@ describe('contacts from Xero', () => {
     expect(history[0]).toMatchObject({ action: 'update', reason: 'edited in Xero' });
   });
 
+  it('the CONTACT webhook our own create triggers is recognised by its time: no Xero read, no write', async () => {
+    const before = s.stack.xero.emulator.requestLog.entries.length;
+    const { xeroContactId } = await syncedBill('Echo Free Pty Ltd', 'echo@free.example');
+    const after = s.stack.xero.emulator.requestLog.entries.slice(before);
+    expect(after.some((r) => r.method === 'PUT' && /\/Contacts$/i.test(r.path))).toBe(true);
+    const reads = after.filter((r) => r.method === 'GET' && /\/Contacts/i.test(r.path) && JSON.stringify(r).toLowerCase().includes(xeroContactId.toLowerCase()));
+    expect(reads).toEqual([]);
+  });
+
   it('lost Xero webhooks: the sweep alone finds the edit', async () => {
     const { contactId, xeroContactId } = await syncedBill('Quiet Harbour Pty Ltd', 'hello@quietharbour.example');
     await loseXeroWebhooks();

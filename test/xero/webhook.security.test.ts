@@ -57,7 +57,12 @@ describe('POST /webhooks/xero', () => {
     expect(delivery.attempts.at(-1).status).toBe(200);
 
     const jobs = () => queuedJobs(stack, firmId).then((j) => j.filter((x) => x.task === 'sync_records'));
-    expect(await jobs()).toEqual([{ task: 'sync_records', payload: { firmId, source: 'xero', kind: 'contact', ids: [created.ContactID], reason: 'webhook' } }]);
+    expect(await jobs()).toEqual([
+      {
+        task: 'sync_records',
+        payload: { firmId, source: 'xero', kind: 'contact', ids: [created.ContactID], reason: 'webhook', changedAt: { [created.ContactID]: expect.any(String) } },
+      },
+    ]);
 
     // Xero delivers at least once: the same body again queues nothing new.
     const again = await post(delivery.body, delivery.signature);

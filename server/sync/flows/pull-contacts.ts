@@ -75,9 +75,23 @@ export async function pullContacts(ctx: SyncContext, xero: Contact[]): Promise<v
   );
 }
 
-export async function pullContactsById(ctx: SyncContext, xeroIds: string[]): Promise<void> {
-  await pullContacts(ctx, await readXeroContacts(ctx.xero, xeroIds));
+/**
+ * Contacts named by Xero webhooks. A change Xero dates before our last write to that pair is one we
+ * already hold — most often the echo of our own push — so it costs no read; were a bookkeeper's
+ * edit to slip inside that moment (or a clock skew), the sweep's If-Modified-Since still finds it.
+ */
+export async function pullContactsById(ctx: SyncContext, xeroIds: string[], changedAt: Record<string, string> = {}): Promise<void> {
+  const links = await getLinksByXeroIds(ctx.db, ctx.firmId, KIND, xeroIds);
+  const news = xeroIds.filter((id) => {
+    const at = changedAt[id];
+    const synced = links.get(id.toLowerCase())?.lastSyncedAt;
+    return !(at && synced && xeroEventTime(at) <= synced.getTime());
+  });
+  if (news.length) await pullContacts(ctx, await readXeroContacts(ctx.xero, news));
 }
+
+/** Xero's webhook times sometimes come without a zone; they are UTC. */
+const xeroEventTime = (at: string): number => Date.parse(/[zZ]|[+-]\d\d:?\d\d$/.test(at) ? at : `${at}Z`);
 
 /** The sweep's safety net for lost CONTACT webhooks: every contact Xero changed since the cursor. */
 export async function sweepXeroContacts(ctx: SyncContext): Promise<void> {

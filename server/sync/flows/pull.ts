@@ -6,10 +6,10 @@ import { changedPaymentInvoiceIds } from './pull-payments';
 import { paymentInvoiceIds } from '../xero-reader';
 
 /** What a Xero webhook names, to its flow. Credit notes are created from Clio only; their Xero edits are not synced back. */
-export async function pullFromXero(ctx: SyncContext, kind: SyncRecordKind<'xero'>, ids: string[]): Promise<void> {
+export async function pullFromXero(ctx: SyncContext, kind: SyncRecordKind<'xero'>, ids: string[], changedAt: Record<string, string> = {}): Promise<void> {
   switch (kind) {
     case 'contact':
-      await pullContactsById(ctx, ids);
+      await pullContactsById(ctx, ids, changedAt);
       break;
     case 'invoice':
       await pullInvoices(ctx, ids, { edits: true });
