@@ -129,8 +129,10 @@ export function createSyncEngine(deps: SyncEngineDeps) {
           break;
         }
         case 'activity': {
-          // A bill's own webhook covers its lines; here an expense is a hard cost or nothing. One
-          // asked for and not found was deleted in Clio.
+          // A bill's own webhook covers its lines; here an expense is a hard cost or nothing. With hard
+          // costs off nothing follows an activity (old ones are left as they are), so nothing is read.
+          // One asked for and not found was deleted in Clio.
+          if (!ctx.settings.syncHardCosts) break;
           const found = await readActivities(ctx.clio, p.ids);
           const deletedIds = p.ids.filter((id) => !found.some((a) => String(a.id) === id));
           await pushHardCosts(ctx, found, { deletedIds });

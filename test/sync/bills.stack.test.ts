@@ -201,6 +201,12 @@ describe('bills to Xero', () => {
     expect(record.body.link).toBeNull();
   });
 
+  it('with hard costs off, the activity webhooks of all this billing cost no Clio read', async () => {
+    const log = (await clio('GET', '/requests')) as { method: string; path: string }[];
+    expect(log.filter((r) => r.path.startsWith('/api/v4/activities')).map((r) => `${r.method} ${r.path}`)).toEqual([]);
+    expect(s.clio().activities.all().length).toBeGreaterThan(0);
+  });
+
   it('nothing failed that the tests did not cause', async () => {
     const codes = (await s.errors()).map((e) => e.code).sort();
     expect(codes).toEqual(['XERO_PAID_LINE_EDIT', 'XERO_VOID_HAS_PAYMENTS']);
