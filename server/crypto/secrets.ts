@@ -1,5 +1,5 @@
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
-import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises';
+import { chmod, link, mkdir, readFile, unlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 
 const VERSION = 'v1';
@@ -64,13 +64,19 @@ export async function resolveSecretKey(secretKey: string | undefined, dataDir: s
   }
   await mkdir(dataDir, { recursive: true });
   const key = randomBytes(32);
+  // Written whole under a name of its own, then linked into place in one step: another process on
+  // the same DATA_DIR never reads a half-written key, and exactly one link wins.
+  const draft = `${file}.${process.pid}.${randomBytes(6).toString('hex')}`;
+  await writeFile(draft, key.toString('base64') + '\n', { mode: 0o600, flag: 'wx' });
+  await chmod(draft, 0o600);
   try {
-    await writeFile(file, key.toString('base64') + '\n', { mode: 0o600, flag: 'wx' });
+    await link(draft, file);
   } catch (err) {
-    // Another process on the same DATA_DIR wrote it first: use theirs.
+    // Another process on the same DATA_DIR placed it first: use theirs.
     if ((err as NodeJS.ErrnoException).code === 'EEXIST') return resolveSecretKey(undefined, dataDir);
     throw err;
+  } finally {
+    await unlink(draft);
   }
-  await chmod(file, 0o600);
   return key;
 }

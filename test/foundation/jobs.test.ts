@@ -204,7 +204,8 @@ describe('job runner', () => {
     // Well past the dead-after time: the lock is old, but the worker keeps stamping.
     await new Promise((done) => setTimeout(done, 1_500));
     expect(await reapDeadWorkers(t.db, 1_000)).toEqual([]);
-    const { rows } = await sql<{ locked_by: string | null }>`select locked_by from graphile_worker._private_jobs`.execute(t.db);
+    const { rows } = await sql<{ locked_by: string | null }>`select j.locked_by from graphile_worker._private_jobs j
+      join graphile_worker._private_tasks t on t.id = j.task_id where t.identifier = 'slow'`.execute(t.db);
     expect(rows).toEqual([{ locked_by: expect.any(String) }]);
     release();
   });
