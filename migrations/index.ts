@@ -8,6 +8,7 @@ import * as workerHeartbeats from './2026_12_01_0006_worker_heartbeats';
 import * as securityEvents from './2026_12_02_0010_security_events';
 import * as firmPurge from './2026_12_02_0011_firm_purge';
 import * as errorDismissals from './2026_12_02_0020_error_dismissals';
+import * as sweepRotation from './2026_12_02_0030_sweep_rotation';
 
 /**
  * Listed explicitly rather than read from the folder, so the migrator works the same under
@@ -24,4 +25,5 @@ export const migrations: Record<string, Migration> = {
   '2026_12_02_0010_security_events': securityEvents,
   '2026_12_02_0011_firm_purge': firmPurge,
   '2026_12_02_0020_error_dismissals': errorDismissals,
+  '2026_12_02_0030_sweep_rotation': sweepRotation,
 };

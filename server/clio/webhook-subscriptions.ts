@@ -133,3 +133,7 @@ export async function recordDelivery(db: Database, p: { webhookId: string; recor
     .executeTakeFirst();
   return row !== undefined;
 }
+
+/** Clio will deliver this webhook's events now: created, handshake done, not lapsed. */
+export const isLive = (sub: WebhookSubscription, now: Date): boolean =>
+  sub.status === 'enabled' && sub.connectionId !== null && sub.clioWebhookId !== null && (sub.expiresAt === null || sub.expiresAt > now);

@@ -137,7 +137,8 @@ export interface SyncCursorsTable {
   firm_id: string;
   source: Provider;
   kind: string;
-  cursor: string;
+  cursor: string | null;
+  checked_at: Timestamp | null;
   updated_at: Timestamp;
 }
 

@@ -77,7 +77,6 @@ async function* pages<T>(gen: AsyncGenerator<T>): AsyncGenerator<T[]> {
 
 export const billPagesSince = (clio: ClioClient, since: string | undefined) => pagesSince<ClioBill>(clio, '/bills.json', BILL_FIELDS, since);
 export const contactPagesSince = (clio: ClioClient, since: string | undefined) => pagesSince<ClioContact>(clio, '/contacts.json', CONTACT_FIELDS, since);
-export const memoPagesSince = (clio: ClioClient, since: string | undefined) => pagesSince<ClioCreditMemo>(clio, '/credit_memos.json', MEMO_FIELDS, since);
 export const billIdsOfMatter = async (clio: ClioClient, matterId: string) =>
   (await collect(clio.list<{ id: number }>('/bills.json', { fields: 'id', query: { matter_id: matterId } }))).map((b) => b.id);
 
@@ -144,8 +143,9 @@ export async function readPaymentAllocations(clio: ClioClient, q: { ids?: (strin
   return out.filter((a) => a.parent?.type === 'Payment' && !seen.has(a.id) && seen.add(a.id));
 }
 
-export const paymentAllocationPagesSince = (clio: ClioClient, since: string | undefined) =>
-  pagesSince<ClioPaymentAllocation>(clio, '/allocations.json', PAYMENT_ALLOCATION_FIELDS, since, { parent_type: 'Payment' });
+/** Every allocation changed since a time, payments' and credit memos' alike (the sweep splits them). */
+export const allocationPagesSince = (clio: ClioClient, since: string | undefined) =>
+  pagesSince<ClioPaymentAllocation>(clio, '/allocations.json', PAYMENT_ALLOCATION_FIELDS, since);
 
 /**
  * The allocations of Clio Payments charges. /clio_payments/payments has no updated_since, so it

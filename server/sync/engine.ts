@@ -152,7 +152,7 @@ export function createSyncEngine(deps: SyncEngineDeps) {
 
   async function syncFirm(p: SyncFirmPayload): Promise<void> {
     if (p.range) await run(p.firmId, p.reason, (ctx) => sweep(ctx, { fresh: true }), { billDateFrom: p.range.from, billDateTo: p.range.to });
-    else await run(p.firmId, p.reason, (ctx) => sweep(ctx));
+    else await run(p.firmId, p.reason, (ctx) => sweep(ctx, { scheduled: p.reason === 'sweep' }));
   }
 
   /**

@@ -10,7 +10,7 @@ import { sql } from 'kysely';
 import { SANDBOX } from '../../server/config';
 import { createDatabase, type Database } from '../../server/db/database';
 import { startEmbeddedPostgres } from '../../server/db/embedded-postgres';
-import { firmQueueName } from '../../server/jobs/enqueue';
+import { enqueueSyncFirm, firmQueueName } from '../../server/jobs/enqueue';
 import { freePort } from '../../server/net/free-port';
 import { hardCostReference } from '../../server/sync/mapping/hard-costs';
 import { paymentReference } from '../../server/sync/mapping/payments';
@@ -45,6 +45,8 @@ const XERO_PER_MIN = 60;
 const XERO_BATCH = 50;
 /** Xero's GET /Contacts pages hold up to 1,000. */
 const XERO_CONTACT_PAGE = 1_000;
+/** Scheduled sweeps to a whole rotation of the webhook-announced listings: Clio contacts, bills, hard costs; Xero contacts. */
+const ROTATION = 4;
 
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 /**
@@ -701,17 +703,30 @@ export async function runSyncBench(opts: SyncBenchOptions): Promise<Record<strin
       `Xero edit → Clio: ${pullLatencies.length} of ${opts.xeroEdits} contact emails edited in Xero reached Clio: p50 ${pullP50.toFixed(0)} ms, p95 ${pullP95.toFixed(0)} ms, max ${Math.max(...pullLatencies).toFixed(0)} ms; ${pulls.clio} Clio and ${pulls.xero} Xero calls: ${JSON.stringify({ ...pulls.clioByPath, ...pulls.xeroByPath })}`,
     );
 
-    // ── Idle sweep: nothing changed; what does a scheduled sweep cost?
-    await clearCalls(em);
-    const beforeIdle = await lastSuccess();
-    const now = await call('POST', '/api/sync/now');
-    if (now.status !== 202) throw new Error(`sync now refused: ${JSON.stringify(now.body)}`);
-    while ((await lastSuccess()) <= beforeIdle) await sleep(50);
-    await settled(120_000);
-    const idle = await readCalls(em);
-    log(
-      `idle sweep: ${idle.clio} Clio + ${idle.xero} Xero calls (push direction reads ${idle.clioReads} Clio, pull direction reads ${idle.xeroReads} Xero): ${JSON.stringify({ ...idle.clioByPath, ...idle.xeroByPath })}`,
-    );
+    // ── Idle: nothing changed. A sync now lists every kind; a scheduled sweep lists what no webhook
+    // announces and one webhook-announced kind in turn (ADR 0005), so a whole rotation is measured.
+    const waitForRun = async (start: () => Promise<void>) => {
+      await clearCalls(em);
+      const before = await lastSuccess();
+      await start();
+      while ((await lastSuccess()) <= before) await sleep(50);
+      await settled(120_000);
+      return readCalls(em);
+    };
+    const syncNow = await waitForRun(async () => {
+      const now = await call('POST', '/api/sync/now');
+      if (now.status !== 202) throw new Error(`sync now refused: ${JSON.stringify(now.body)}`);
+    });
+    log(`idle sync now: ${syncNow.clio} Clio + ${syncNow.xero} Xero calls: ${JSON.stringify({ ...syncNow.clioByPath, ...syncNow.xeroByPath })}`);
+    const idleSweeps: Calls[] = [];
+    for (let i = 0; i < ROTATION; i++) {
+      const sweep = await waitForRun(() => enqueueSyncFirm(db, { firmId, reason: 'sweep' }));
+      idleSweeps.push(sweep);
+      log(
+        `idle scheduled sweep ${i + 1} of ${ROTATION}: ${sweep.clio} Clio + ${sweep.xero} Xero calls (push direction reads ${sweep.clioReads} Clio, pull direction reads ${sweep.xeroReads} Xero): ${JSON.stringify({ ...sweep.clioByPath, ...sweep.xeroByPath })}`,
+      );
+    }
+    const most = (f: (c: Calls) => number) => Math.max(...idleSweeps.map(f));
 
     const warnings = server.lines.filter((l) => /"level":(40|50|60)/.test(l));
     log(
@@ -763,14 +778,16 @@ export async function runSyncBench(opts: SyncBenchOptions): Promise<Record<strin
       peak_rss_mb: Number(peak.toFixed(0)),
       incremental_p50_ms: Math.round(p50),
       incremental_p95_ms: Math.round(p95),
-      idle_sweep_calls_per_firm: idle.clio + idle.xero,
-      idle_sweep_clio_calls: idle.clio,
-      idle_sweep_xero_calls: idle.xero,
-      // The same sweep by direction: Clio → Xero reads Clio's listings changed since each kind's
-      // cursor (contacts, bills, credit memos, payment allocations, hard costs); Xero → Clio reads
-      // Xero's contacts and payments changed since its cursors. Idle, neither writes anything.
-      idle_sweep_push_calls: idle.clioReads,
-      idle_sweep_pull_calls: idle.xeroReads,
+      // The costliest scheduled sweep of a whole rotation, and each one's; then by direction: Clio →
+      // Xero reads Clio's allocations and one webhook-announced listing, Xero → Clio reads Xero's
+      // payments (and in turn its contacts). Idle, neither writes anything.
+      idle_sweep_calls_per_firm: most((c) => c.clio + c.xero),
+      idle_sweep_calls_each: idleSweeps.map((c) => c.clio + c.xero),
+      idle_sweep_clio_calls: most((c) => c.clio),
+      idle_sweep_xero_calls: most((c) => c.xero),
+      idle_sweep_push_calls: most((c) => c.clioReads),
+      idle_sweep_pull_calls: most((c) => c.xeroReads),
+      idle_sync_now_calls: syncNow.clio + syncNow.xero,
       xero_edit_to_clio_p50_ms: Math.round(pullP50),
       xero_edit_to_clio_p95_ms: Math.round(pullP95),
       ...(pullMisses ? { xero_edit_misses: pullMisses } : {}),

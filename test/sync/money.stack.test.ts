@@ -258,7 +258,7 @@ describe('payments to Xero', { timeout: 120_000 }, () => {
     expect(dueOn(b1.number)).toBe(b1.total);
     expect(dueOn(b2.number)).toBe(Math.round((b2.total - 50) * 100) / 100);
 
-    // The void leaves no bill with credit to wake the bill flow: the sweep's credit-memo cursor finds it.
+    // The void leaves no bill with credit to wake the bill flow: the sweep's allocations listing finds it.
     await clio('POST', `/credit_memos/${memo.id}/void`);
     await s.settled();
     await s.sweep();

@@ -1,7 +1,7 @@
 // A firm installed from the Clio emulator (admin token, webhooks), connected to the Xero emulator's
 // primary organisation, with settings saved: where every engine test starts.
 import { sql } from 'kysely';
-import { firmQueueName } from '../../server/jobs/enqueue';
+import { enqueueSyncFirm, firmQueueName } from '../../server/jobs/enqueue';
 import { manual } from '../clio/harness';
 import { SEED_TENANTS } from '../emulators/xero/index';
 import { settingsForSeededChart } from '../ui-api/connected-stack';
@@ -75,6 +75,14 @@ export async function startSyncStack(
     await settled();
   }
 
+  /** The timer's sweep (it lists only what is due), queued as the schedule queues it, and waited for. */
+  async function scheduledSweep(): Promise<void> {
+    const before = await lastSuccess();
+    await enqueueSyncFirm(stack.db, { firmId, reason: 'sweep' });
+    await eventually(async () => ((await lastSuccess()) ?? 0) > (before ?? 0), 'a scheduled sweep to finish', 60_000);
+    await settled();
+  }
+
   async function lastSuccess(): Promise<number | undefined> {
     const row = await stack.db.selectFrom('sync_runs').select('last_success_at').where('firm_id', '=', firmId).executeTakeFirst();
     return row?.last_success_at?.getTime();
@@ -85,7 +93,7 @@ export async function startSyncStack(
   const links = (kind: string) => stack.db.selectFrom('links').selectAll().where('firm_id', '=', firmId).where('kind', '=', kind).execute();
   const errors = () => call('GET', '/api/sync/errors').then((r) => r.body.errors as { code: string; kind: string; clioIds: string[]; count: number }[]);
 
-  return { stack, firmId, token, call, today, tenant, clio, settled, sweep, lastSuccess, invoices, invoiceByNumber, links, errors };
+  return { stack, firmId, token, call, today, tenant, clio, settled, sweep, scheduledSweep, lastSuccess, invoices, invoiceByNumber, links, errors };
 }
 
 export type SyncStack = Awaited<ReturnType<typeof startSyncStack>>;

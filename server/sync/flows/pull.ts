@@ -1,6 +1,6 @@
 import type { SyncRecordKind } from '../../jobs/enqueue';
 import type { SyncContext } from '../context';
-import { pullContactsById, sweepXeroContacts } from './pull-contacts';
+import { pullContactsById } from './pull-contacts';
 import { pullInvoices } from './pull-invoices';
 import { changedPaymentInvoiceIds } from './pull-payments';
 import { paymentInvoiceIds } from '../xero-reader';
@@ -28,12 +28,10 @@ export async function pullFromXero(ctx: SyncContext, kind: SyncRecordKind<'xero'
 }
 
 /**
- * The Xero half of a sweep, behind lost webhooks: contacts changed since the cursor, and the
- * invoices of payments changed since the cursor (Xero sends no payment webhooks). Idle, it costs
- * two Xero calls and no Clio call.
+ * Payments recorded in Xero since the cursor, for the sweep: Xero sends no payment webhooks, so
+ * this listing is how they are found (one Xero call when nothing changed).
  */
-export async function sweepXero(ctx: SyncContext): Promise<void> {
-  await sweepXeroContacts(ctx);
+export async function sweepXeroPayments(ctx: SyncContext): Promise<void> {
   const payments = await changedPaymentInvoiceIds(ctx);
   if (payments.ids.length) await pullInvoices(ctx, payments.ids, { edits: false });
   await payments.commit();

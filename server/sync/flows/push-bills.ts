@@ -46,26 +46,9 @@ export type BillDetails = Awaited<ReturnType<typeof readBillDetails>>;
  * The sweep leaves them to its own allocation cursor, one call for every bill.
  */
 export async function pushBills(ctx: SyncContext, bills: ClioBill[], opts: { details?: BillDetails; payments?: 'per_bill' }): Promise<void> {
-  const links = await getLinks(
-    ctx.db,
-    ctx.firmId,
-    KIND,
-    bills.map((b) => String(b.id)),
-  );
-  const inScope: ClioBill[] = [];
-  const ends: { bill: ClioBill; link: LinkRow; end: 'void' | 'delete' }[] = [];
-  for (const bill of bills) {
-    const link = links.get(String(bill.id));
-    const scope = billScope(bill, ctx.settings, Boolean(link?.xeroId));
-    const label = `Bill ${bill.number}`;
-    if (scope.in) {
-      // Unchanged since the last push (same Clio etag): nothing to read, nothing to write.
-      if (link?.state === 'synced' && link.clioEtag && link.clioEtag === bill.etag) {
-        ctx.plan.push({ kind: KIND, clioId: String(bill.id), label, action: 'skip', reason: 'unchanged since the last sync' });
-      } else inScope.push(bill);
-    } else if (scope.end && link?.xeroId) ends.push({ bill, link, end: scope.end });
-    else ctx.plan.push({ kind: KIND, clioId: String(bill.id), label, action: 'skip', reason: scope.reason });
-  }
+  const links = await billLinks(ctx, bills);
+  const { inScope, ends, skips } = triage(ctx, bills, links);
+  ctx.plan.push(...skips);
 
   // Details are read for the bills that changed; a void or a delete needs none.
   const details = opts.details ?? (inScope.length ? await readBillDetails(ctx.clio, inScope, 'per_bill') : undefined);
@@ -89,7 +72,9 @@ export async function pushBills(ctx: SyncContext, bills: ClioBill[], opts: { det
 
   // Credit memos on these bills follow their invoices, with each memo's allocations on every bill,
   // voided ones too (a credit moved here left another bill). A backfill has them all in hand already.
-  const credited = new Set(bills.filter((b) => (b.credits_issued ?? 0) > 0 && b.state !== 'void' && b.state !== 'deleted').map((b) => b.id));
+  // The sweep's own allocations listing covers the credit of bills that did not change.
+  const named = opts.payments === 'per_bill' ? bills : inScope;
+  const credited = new Set(named.filter((b) => (b.credits_issued ?? 0) > 0 && b.state !== 'void' && b.state !== 'deleted').map((b) => b.id));
   if (credited.size) {
     const bulk = details?.memos ? details : undefined;
     const onBills = bulk ? bulk.memoAllocations.filter((a) => a.bill && credited.has(a.bill.id)) : await readMemoAllocations(ctx.clio, { billIds: [...credited] });
@@ -100,6 +85,39 @@ export async function pushBills(ctx: SyncContext, bills: ClioBill[], opts: { det
       await pushCreditMemos(ctx, memos, allocations);
     }
   }
+}
+
+const billLinks = (ctx: SyncContext, bills: ClioBill[]) =>
+  getLinks(
+    ctx.db,
+    ctx.firmId,
+    KIND,
+    bills.map((b) => String(b.id)),
+  );
+
+/** Which bills need their details read (in scope and changed since the last push), which end in Xero, and which are skipped. */
+function triage(ctx: SyncContext, bills: ClioBill[], links: Map<string, LinkRow>) {
+  const inScope: ClioBill[] = [];
+  const ends: { bill: ClioBill; link: LinkRow; end: 'void' | 'delete' }[] = [];
+  const skips: PlanItem[] = [];
+  for (const bill of bills) {
+    const link = links.get(String(bill.id));
+    const scope = billScope(bill, ctx.settings, Boolean(link?.xeroId));
+    const label = `Bill ${bill.number}`;
+    if (scope.in) {
+      // Unchanged since the last push (same Clio etag): nothing to read, nothing to write.
+      if (link?.state === 'synced' && link.clioEtag && link.clioEtag === bill.etag) {
+        skips.push({ kind: KIND, clioId: String(bill.id), label, action: 'skip', reason: 'unchanged since the last sync' });
+      } else inScope.push(bill);
+    } else if (scope.end && link?.xeroId) ends.push({ bill, link, end: scope.end });
+    else skips.push({ kind: KIND, clioId: String(bill.id), label, action: 'skip', reason: scope.reason });
+  }
+  return { inScope, ends, skips };
+}
+
+/** How many of these bills would need their details read: the sweep reads them in bulk when there are many. */
+export async function billsToRead(ctx: SyncContext, bills: ClioBill[]): Promise<number> {
+  return triage(ctx, bills, await billLinks(ctx, bills)).inScope.length;
 }
 
 async function categoryAccountsFor(ctx: SyncContext, lines: ClioLineItem[]): Promise<Map<number, string>> {

@@ -6,7 +6,7 @@ import { creditNoteNumberFor, memoToCreditNote } from '../mapping/credit-notes';
 import { contentHash } from '../mapping/hash';
 import { toCents } from '../mapping/money';
 import type { CreditNoteDraft } from '../mapping/xero-drafts';
-import { failed, removedInXero, succeeded, waiting } from '../outcome';
+import { failed, ignored, removedInXero, succeeded, waiting } from '../outcome';
 import { planPush } from '../plan';
 import { allocateCreditNote, chunk, createCreditNotes, deleteCreditNoteAllocation, findCreditNotesByNumber, getCreditNote, voidCreditNotes } from '../xero-writer';
 import { pushContacts } from './push-contacts';
@@ -60,6 +60,13 @@ export async function pushCreditMemos(ctx: SyncContext, memos: ClioCreditMemo[],
       continue;
     }
     const bills = (byMemo.get(memo.id) ?? []).map((a) => billLinks.get(String(a.bill!.id)));
+    if (bills.length && bills.every((b) => !b)) {
+      // Credit on bills the sync never took up (before the start date, say): nothing to credit in
+      // Xero. Should a bill be taken up later, its own sync reads its credit memos.
+      ctx.plan.push({ kind: KIND, clioId: id, label, action: 'skip', reason: 'its bill is not synced to Xero' });
+      if (!ctx.dryRun && link && !link.xeroId && link.state !== 'ignored') await ignored(ctx, KIND, id);
+      continue;
+    }
     const notReady = bills.some((b) => !b?.xeroId || !APPLIED.includes(b.snapshot?.status ?? ''));
     const contactId = memo.contact ? contacts.get(String(memo.contact.id)) : undefined;
     if (bills.length === 0 || notReady || !contactId) {

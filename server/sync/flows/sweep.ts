@@ -3,8 +3,7 @@ import {
   billPagesSince,
   contactPagesSince,
   hardCostPagesSince,
-  memoPagesSince,
-  paymentAllocationPagesSince,
+  allocationPagesSince,
   readActivities,
   readBillDetails,
   readBills,
@@ -13,20 +12,23 @@ import {
   readMemoAllocations,
   readPaymentAllocations,
 } from '../clio-reader';
-import { advanceCursor, getCursor } from '../cursors';
+import { isLive, listFirmSubscriptions } from '../../clio/webhook-subscriptions';
+import { advanceCursor, type CursorKey, getCursor, leastRecentlyChecked, markChecked } from '../cursors';
 import { getLinks, unsettledClioIds } from '../links';
 import { recordProgress } from '../runs';
-import type { ClioBill } from '../mapping/clio-records';
-import { sweepXero } from './pull';
-import { pushBills } from './push-bills';
+import type { ClioAllocation, ClioBill } from '../mapping/clio-records';
+import { sweepXeroPayments } from './pull';
+import { sweepXeroContacts } from './pull-contacts';
+import { billsToRead, pushBills } from './push-bills';
 import { pushContacts } from './push-contacts';
 import { pushCreditMemos } from './push-credit-memos';
 import { pushHardCosts } from './push-hard-costs';
 import { pushPayments } from './push-payments';
 
 /**
- * The safety net behind the webhooks: what changed in Clio since each kind's cursor, then the
- * records that failed or wait. An idle firm costs one Clio call per kind and none to Xero.
+ * The sweep: what changed since each kind's cursor — the only way to learn of what no webhook
+ * announces, and the safety net behind the webhooks for the rest — then the records that failed
+ * or wait (ADR 0005).
  *
  * Clio lists in id order, not by updated_at, so a cursor cannot move page by page; it moves when
  * a whole listing is stored, to the newest updated_at seen but never past the run's start less a
@@ -78,7 +80,7 @@ async function sweepBills(ctx: SyncContext, started: Date, fresh: boolean): Prom
   const bills: ClioBill[] = [];
   for await (const page of billPagesSince(ctx.clio, since)) bills.push(...page);
   if (bills.length === 0) return;
-  const details = bills.length >= BULK_FROM ? await readBillDetails(ctx.clio, bills, 'bulk') : undefined;
+  const details = (await billsToRead(ctx, bills)) >= BULK_FROM ? await readBillDetails(ctx.clio, bills, 'bulk') : undefined;
   if (!ctx.dryRun) await recordProgress(ctx.db, ctx.firmId, 0, bills.length);
   for (let i = 0; i < bills.length; i += 200) {
     await pushBills(ctx, bills.slice(i, i + 200), details ? { details } : {});
@@ -91,58 +93,59 @@ async function sweepBills(ctx: SyncContext, started: Date, fresh: boolean): Prom
   if (next && !ctx.dryRun) await advanceCursor(ctx.db, ctx.firmId, 'clio', 'bills', next);
 }
 
-async function sweepCreditMemos(ctx: SyncContext, started: Date, fresh: boolean): Promise<void> {
-  const since = fresh ? undefined : await getCursor(ctx.db, ctx.firmId, 'clio', 'credit_memos');
-  const memos = [];
-  for await (const page of memoPagesSince(ctx.clio, since)) memos.push(...page);
-  const next = nextCursor(
-    memos.map((m) => m.updated_at),
-    started,
-  );
-  // A memo already in Xero changes only by being voided; the rest of what the listing re-reads
-  // (the cursor is inclusive) needs no allocations read, so an idle firm pays one call here.
-  const links = await getLinks(
-    ctx.db,
-    ctx.firmId,
-    'credit_memo',
-    memos.map((m) => String(m.id)),
-  );
-  const open = memos.filter((m) => {
-    const link = links.get(String(m.id));
-    return !link?.xeroId || (m.voided_at && link.snapshot?.status !== 'VOIDED');
-  });
-  if (open.length) {
-    // A few memos: their own allocations; many (a backfill): every allocation changed since the cursor in one listing.
-    const many = open.length > BULK_FROM;
-    const allocations = await readMemoAllocations(ctx.clio, many ? { since: since ?? '' } : { memoIds: open.map((m) => m.id) });
-    const without = many ? open.filter((m) => !allocations.some((a) => a.parent?.id === m.id)) : [];
-    if (without.length) allocations.push(...(await readMemoAllocations(ctx.clio, { memoIds: without.map((m) => m.id) })));
-    await pushCreditMemos(ctx, open, allocations);
+/**
+ * Payments and credit memos, which no Clio webhook announces, through one listing: every
+ * allocation changed since the cursor. A payment (manual, from trust, or a Clio Payments charge —
+ * its listing has no `updated_since`) is an allocation with parent Payment; a credit memo reaches
+ * a bill only through allocations with parent CreditMemo, and applying, moving or voiding one
+ * stamps their `updated_at`. A memo applied to nothing yet has nothing to send. One Clio call for
+ * an idle firm, on every sweep.
+ */
+async function sweepAllocations(ctx: SyncContext, started: Date, fresh: boolean): Promise<void> {
+  const since = fresh ? undefined : await getCursor(ctx.db, ctx.firmId, 'clio', 'allocations');
+  const seen: string[] = [];
+  const onMemos: ClioAllocation[] = [];
+  for await (const page of allocationPagesSince(ctx.clio, since)) {
+    const payments = page.filter((a) => a.parent?.type === 'Payment');
+    if (payments.length) await pushPayments(ctx, payments);
+    onMemos.push(...page.filter((a) => a.parent?.type === 'CreditMemo'));
+    seen.push(...page.map((a) => a.updated_at));
   }
-  if (next && !ctx.dryRun) await advanceCursor(ctx.db, ctx.firmId, 'clio', 'credit_memos', next);
+  const memoIds = await memosWithNews(ctx, onMemos);
+  if (memoIds.length) {
+    // A memo's unchanged allocations matter too (it waits until every bill it credits is in Xero):
+    // a listing from the start holds them all; a few memos read their own, many read every memo's.
+    const allocations = !since ? onMemos : await readMemoAllocations(ctx.clio, memoIds.length > BULK_FROM ? {} : { memoIds });
+    await pushCreditMemos(ctx, await readCreditMemos(ctx.clio, memoIds), allocations);
+  }
+  const next = nextCursor(seen, started);
+  if (next && !ctx.dryRun) await advanceCursor(ctx.db, ctx.firmId, 'clio', 'allocations', next);
 }
 
 /**
- * Payments. Clio has no payments listing and its Clio Payments listing has no `updated_since`, so
- * every payment is found through its allocations (parent_type=Payment): each one — manual, from
- * trust, or a Clio Payments charge (`has_online_payment`) — is an allocation on a bill, and a
- * void stamps its `updated_at`. One Clio call for an idle firm; Clio Payments webhooks and bill
- * webhooks bring them sooner.
+ * The memos whose listed allocations tell us something we do not hold: a credit on a synced bill
+ * not yet allocated in Xero, or a void not yet undone there. The rest (what the cursor's margin
+ * lists again, credit on bills the sync never took up) cost no read.
  */
-async function sweepPayments(ctx: SyncContext, started: Date, fresh: boolean): Promise<void> {
-  const since = fresh ? undefined : await getCursor(ctx.db, ctx.firmId, 'clio', 'payment_allocations');
-  const seen: string[] = [];
-  for await (const page of paymentAllocationPagesSince(ctx.clio, since)) {
-    await pushPayments(ctx, page);
-    seen.push(...page.map((a) => a.updated_at));
-  }
-  const next = nextCursor(seen, started);
-  if (next && !ctx.dryRun) await advanceCursor(ctx.db, ctx.firmId, 'clio', 'payment_allocations', next);
+async function memosWithNews(ctx: SyncContext, allocations: ClioAllocation[]): Promise<number[]> {
+  const ids = (list: (string | number)[]) => list.map(String);
+  const [allocationLinks, billLinks, memoLinks] = await Promise.all([
+    getLinks(ctx.db, ctx.firmId, 'credit_allocation', ids(allocations.map((a) => a.id))),
+    getLinks(ctx.db, ctx.firmId, 'bill', ids(allocations.flatMap((a) => (a.bill ? [a.bill.id] : [])))),
+    getLinks(ctx.db, ctx.firmId, 'credit_memo', ids(allocations.map((a) => a.parent!.id))),
+  ]);
+  const news = (a: ClioAllocation) => {
+    const allocated = allocationLinks.get(String(a.id));
+    const inXero = Boolean(allocated?.xeroId) && allocated?.snapshot?.status !== 'DELETED';
+    if (!a.voided_at) return !inXero && Boolean(a.bill && billLinks.has(String(a.bill.id)));
+    const note = memoLinks.get(String(a.parent!.id));
+    return inXero || Boolean(note?.xeroId && note.snapshot?.status !== 'VOIDED');
+  };
+  return [...new Set(allocations.filter(news).map((a) => a.parent!.id))];
 }
 
-/** Hard costs changed since the cursor (only while the setting is on: off costs no call at all). Deletions come by webhook. */
+/** Hard costs changed since the cursor (listed only while the setting is on). Deletions come by webhook. */
 async function sweepHardCosts(ctx: SyncContext, started: Date, fresh: boolean): Promise<void> {
-  if (!ctx.settings.syncHardCosts) return;
   const since = fresh ? undefined : await getCursor(ctx.db, ctx.firmId, 'clio', 'hard_costs');
   const seen: string[] = [];
   for await (const page of hardCostPagesSince(ctx.clio, since)) {
@@ -174,14 +177,53 @@ async function retryUnsettled(ctx: SyncContext, now: Date): Promise<void> {
   }
 }
 
-/** `fresh` reads every record regardless of the cursors (a backfill preview). */
-export async function sweep(ctx: SyncContext, opts: { fresh?: boolean } = {}, now = new Date()): Promise<void> {
+interface Listing extends CursorKey {
+  run: (ctx: SyncContext, started: Date, fresh: boolean) => Promise<void>;
+  /** The webhook that announces these changes as they happen, making this listing only the net for a lost delivery. */
+  announcedBy?: { source: 'clio'; model: string } | { source: 'xero' };
+  /** Whether the firm's settings want this kind at all. */
+  wanted?: (ctx: SyncContext) => boolean;
+}
+
+/** In this order: a bill's contact before the bill, a bill before its payments and credits. */
+const LISTINGS: Listing[] = [
+  { source: 'clio', kind: 'contacts', run: sweepContacts, announcedBy: { source: 'clio', model: 'contact' } },
+  { source: 'clio', kind: 'bills', run: sweepBills, announcedBy: { source: 'clio', model: 'bill' } },
+  { source: 'clio', kind: 'allocations', run: sweepAllocations },
+  { source: 'clio', kind: 'hard_costs', run: sweepHardCosts, announcedBy: { source: 'clio', model: 'activity' }, wanted: (ctx) => ctx.settings.syncHardCosts },
+  { source: 'xero', kind: 'contacts', run: (ctx) => sweepXeroContacts(ctx), announcedBy: { source: 'xero' } },
+  { source: 'xero', kind: 'payments', run: (ctx) => sweepXeroPayments(ctx) },
+];
+
+/**
+ * What a scheduled sweep lists: every kind no webhook announces (Clio allocations, Xero payments),
+ * every kind whose Clio webhook is not live (never enabled, or lapsed), and of the kinds whose
+ * webhooks are live, the one listed longest ago. An idle firm so costs three calls a sweep, and a
+ * lost delivery is still found within as many sweeps as there are webhook-announced kinds.
+ */
+async function scheduledListings(ctx: SyncContext, listings: Listing[], now: Date): Promise<Listing[]> {
+  const subscriptions = await listFirmSubscriptions(ctx.db, ctx.firmId);
+  const announced = (l: Listing) => {
+    const by = l.announcedBy;
+    if (!by) return false;
+    return by.source === 'xero' || subscriptions.some((sub) => sub.model === by.model && isLive(sub, now));
+  };
+  const rotated = await leastRecentlyChecked(ctx.db, ctx.firmId, listings.filter(announced));
+  return listings.filter((l) => !announced(l) || l === rotated);
+}
+
+/**
+ * `fresh` reads every Clio record regardless of the cursors (a backfill). `scheduled` is the
+ * timer's sweep, which lists only what is due (above); a sync now, a backfill and a preview list
+ * everything.
+ */
+export async function sweep(ctx: SyncContext, opts: { fresh?: boolean; scheduled?: boolean } = {}, now = new Date()): Promise<void> {
   const fresh = opts.fresh ?? false;
-  await sweepContacts(ctx, now, fresh);
-  await sweepBills(ctx, now, fresh);
-  await sweepCreditMemos(ctx, now, fresh);
-  await sweepPayments(ctx, now, fresh);
-  await sweepHardCosts(ctx, now, fresh);
-  if (!fresh) await sweepXero(ctx);
+  const wanted = LISTINGS.filter((l) => (l.wanted?.(ctx) ?? true) && !(fresh && l.source === 'xero'));
+  const due = opts.scheduled && !fresh ? await scheduledListings(ctx, wanted, now) : wanted;
+  for (const listing of due) {
+    await listing.run(ctx, now, fresh);
+    if (!ctx.dryRun) await markChecked(ctx.db, ctx.firmId, listing, now);
+  }
   if (!ctx.dryRun) await retryUnsettled(ctx, now);
 }
