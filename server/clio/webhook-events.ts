@@ -1,6 +1,6 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { z } from 'zod';
-import { enqueueSyncRecords } from '../jobs/enqueue';
+import { CLIO_ACTIVITY_TYPES, enqueueSyncRecords } from '../jobs/enqueue';
 import { WEBHOOK_MODELS } from './app-definition';
 import type { ClioDeps } from './deps';
 import { verifyClioWebhook } from './webhook-signature';
@@ -15,6 +15,9 @@ const deliveryBody = z.object({
   data: z.object({ id: z.coerce.string().regex(/^\d+$/), etag: z.string().optional(), updated_at: z.string().optional() }).loose(),
   meta: z.object({ event: z.string().min(1), webhook_id: z.coerce.string().optional() }).loose(),
 });
+
+/** An activity delivery also names its type (app-definition.ts); absent from webhooks created before it was asked for. */
+const activityData = z.object({ type: z.enum(CLIO_ACTIVITY_TYPES).optional() }).loose();
 
 export type HandshakeOutcome = 'accepted' | 'unknown' | 'refused';
 export type DeliveryOutcome = 'queued' | 'duplicate' | 'unknown' | 'bad_signature' | 'bad_payload';
@@ -62,11 +65,21 @@ export async function acceptDelivery(deps: ClioDeps, subscriptionId: string, raw
   const def = WEBHOOK_MODELS.find((m) => m.model === sub.model);
   if (!parsed.success || !def) return 'bad_payload';
   const { data, meta } = parsed.data;
+  const activity = def.model === 'activity' ? activityData.safeParse(data) : undefined;
+  if (activity && !activity.success) return 'bad_payload';
+  const type = activity?.data.type;
   const version = `${meta.event}:${data.etag ?? data.updated_at ?? ''}`;
 
   return deps.db.transaction().execute(async (trx) => {
     if (!(await recordDelivery(trx, { webhookId: sub.id, recordId: data.id, version }))) return 'duplicate';
-    await enqueueSyncRecords(trx, { firmId: sub.firmId, source: 'clio', kind: def.kind, ids: [data.id], reason: 'webhook' });
+    await enqueueSyncRecords(trx, {
+      firmId: sub.firmId,
+      source: 'clio',
+      kind: def.kind,
+      ids: [data.id],
+      reason: 'webhook',
+      ...(type ? { types: { [data.id]: type } } : {}),
+    });
     return 'queued';
   });
 }

@@ -125,7 +125,7 @@ export async function removeWebhooks(deps: ClioDeps, subs: WebhookSubscription[]
 
 /**
  * The periodic job: extends webhooks that lapse within a week (Clio caps a webhook at 31 days),
- * recreates missing ones, and forgets delivery ids too old to be redelivered.
+ * bringing their fields up to date, recreates missing ones, and forgets delivery ids too old to be redelivered.
  */
 export async function renewClioWebhooks(deps: ClioDeps, now = new Date()): Promise<{ renewed: number; created: number }> {
   let renewed = 0;
@@ -135,10 +135,12 @@ export async function renewClioWebhooks(deps: ClioDeps, now = new Date()): Promi
     const connections = await listFirmClioConnections(deps.db, sub.firmId);
     const owner = connections.find((c) => c.id === sub.connectionId);
     if (!owner) continue;
+    // The fields are sent again so a webhook created before a field was added to its model asks for it from now on.
+    const fields = WEBHOOK_MODELS.find((m) => m.model === sub.model)?.fields;
     try {
       const webhook = await clientForConnection(deps, owner).patch<ClioWebhook>(
         `/webhooks/${sub.clioWebhookId}.json`,
-        { expires_at: expiryFrom(now).toISOString() },
+        { expires_at: expiryFrom(now).toISOString(), ...(fields ? { fields } : {}) },
         { fields: 'id,expires_at' },
       );
       await setExpiry(deps.db, sub.id, webhook.expires_at ? new Date(webhook.expires_at) : expiryFrom(now));

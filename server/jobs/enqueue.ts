@@ -44,11 +44,21 @@ export const SYNC_RECORD_KINDS = {
 export type SyncSource = keyof typeof SYNC_RECORD_KINDS;
 export type SyncRecordKind<S extends SyncSource = SyncSource> = (typeof SYNC_RECORD_KINDS)[S][number];
 
+/** Clio's activity types (an activity webhook names one); only a hard cost can become a Xero bank transaction. */
+export const CLIO_ACTIVITY_TYPES = ['TimeEntry', 'ExpenseEntry', 'HardCostEntry', 'SoftCostEntry'] as const;
+export type ClioActivityType = (typeof CLIO_ACTIVITY_TYPES)[number];
+
 const syncRecordsOf = { firmId: z.uuid(), ids: z.array(z.string().min(1)).min(1), reason: z.enum(['webhook', 'manual']) };
 
 /** Webhooks name the records that changed; the job fetches and syncs just those. */
 export const syncRecordsPayload = z.discriminatedUnion('source', [
-  z.object({ ...syncRecordsOf, source: z.literal('clio'), kind: z.enum(SYNC_RECORD_KINDS.clio) }),
+  z.object({
+    ...syncRecordsOf,
+    source: z.literal('clio'),
+    kind: z.enum(SYNC_RECORD_KINDS.clio),
+    /** Activity id → the type its webhook named: one that cannot be a hard cost needs no read from Clio. */
+    types: z.record(z.string(), z.enum(CLIO_ACTIVITY_TYPES)).optional(),
+  }),
   z.object({
     ...syncRecordsOf,
     source: z.literal('xero'),

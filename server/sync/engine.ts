@@ -16,7 +16,7 @@ import { pushContacts } from './flows/push-contacts';
 import { pushCreditMemos } from './flows/push-credit-memos';
 import { pullFromXero } from './flows/pull';
 import { resolveContactConflict } from './flows/pull-contacts';
-import { pushHardCosts } from './flows/push-hard-costs';
+import { activitiesToRead, pushHardCosts } from './flows/push-hard-costs';
 import { pushPayments } from './flows/push-payments';
 import { sweep } from './flows/sweep';
 import { recordFirmFailure, resolveFirmFailure } from './log';
@@ -130,11 +130,14 @@ export function createSyncEngine(deps: SyncEngineDeps) {
         }
         case 'activity': {
           // A bill's own webhook covers its lines; here an expense is a hard cost or nothing. With hard
-          // costs off nothing follows an activity (old ones are left as they are), so nothing is read.
-          // One asked for and not found was deleted in Clio.
+          // costs off nothing follows an activity (old ones are left as they are), so nothing is read;
+          // with them on, neither is an activity its webhook says is not one. One asked for and not
+          // found was deleted in Clio.
           if (!ctx.settings.syncHardCosts) break;
-          const found = await readActivities(ctx.clio, p.ids);
-          const deletedIds = p.ids.filter((id) => !found.some((a) => String(a.id) === id));
+          const ids = await activitiesToRead(ctx, p.ids, p.types);
+          if (!ids.length) break;
+          const found = await readActivities(ctx.clio, ids);
+          const deletedIds = ids.filter((id) => !found.some((a) => String(a.id) === id));
           await pushHardCosts(ctx, found, { deletedIds });
           break;
         }

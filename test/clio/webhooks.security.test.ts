@@ -23,6 +23,10 @@ const contactHook = () =>
   emu()
     .state.webhooks.all()
     .find((w) => w.model === 'contact')!;
+const activityHook = () =>
+  emu()
+    .state.webhooks.all()
+    .find((w) => w.model === 'activity')!;
 const post = (url: string, body: string, headers: Record<string, string> = {}) =>
   fetch(url, { method: 'POST', body, headers: { 'content-type': 'application/json', ...headers } });
 const syncJobs = async () => (await h.jobs()).filter((j) => j.task_identifier === 'sync_records');
@@ -117,6 +121,30 @@ describe('clio webhooks', () => {
     expect(await syncJobs()).toHaveLength(before);
   });
 
+  it("an activity delivery carries the activity's type into its job", async () => {
+    const matter = emu().state.matters.all()[0]!;
+    const entry = (await control(h.clio.us.url, '/activities', { type: 'TimeEntry', quantity: 600, price: 200, matter: { id: matter.id } })).data;
+    await emu().flushWebhooks();
+    const jobs = (await syncJobs()).filter((j) => j.payload.kind === 'activity' && (j.payload.ids as string[]).includes(String(entry.id)));
+    expect(jobs.map((j) => j.payload)).toEqual([
+      { firmId, source: 'clio', kind: 'activity', ids: [String(entry.id)], reason: 'webhook', types: { [entry.id]: 'TimeEntry' } },
+    ]);
+  });
+
+  it('an activity delivery naming a type Clio does not have is refused as unreadable, and queues nothing', async () => {
+    const delivery = emu()
+      .deliveries()
+      .findLast((d) => d.webhook_id === activityHook().id)!;
+    const before = (await syncJobs()).length;
+    for (const type of ['Invoice', 'timeentry', 7, null]) {
+      const body = JSON.stringify({ ...JSON.parse(delivery.body), data: { ...JSON.parse(delivery.body).data, etag: `bad-${String(type)}`, type } });
+      const res = await post(delivery.url, body, { 'X-Hook-Signature': signClioWebhook(activityHook().shared_secret, body) });
+      expect(res.status, String(type)).toBe(400);
+      expect((await res.json()).error.code).toBe('BAD_REQUEST');
+    }
+    expect(await syncJobs()).toHaveLength(before);
+  });
+
   it('an enabled webhook cannot be re-keyed by a second handshake', async () => {
     const hook = contactHook();
     const res = await post(hook.url, '{}', { 'X-Hook-Secret': 'attacker-chosen' });
@@ -135,6 +163,8 @@ describe('clio webhooks', () => {
     await control(h.clio.us.url, '/requests', undefined, 'DELETE');
     expect(await renewClioWebhooks(h.deps)).toEqual({ renewed: 0, created: 0 });
 
+    // One created before its model's fields grew (the activity's `type`) is brought up to date as it is extended.
+    emu().state.webhooks.update(activityHook().id, { fields: 'id,etag,updated_at' });
     const later = new Date(Date.now() + (WEBHOOK_LIFETIME_DAYS - 5) * DAY);
     await control(h.clio.us.url, '/clock', { now: later.toISOString() });
     expect(await renewClioWebhooks(h.deps, later)).toEqual({ renewed: WEBHOOK_MODELS.length, created: 0 });
@@ -149,7 +179,10 @@ describe('clio webhooks', () => {
     );
     expect(calls).toHaveLength(WEBHOOK_MODELS.length);
     expect(calls.every((c) => c.status === 200)).toBe(true);
-    for (const hook of emu().state.webhooks.all()) expect(Date.parse(hook.expires_at)).toBeGreaterThan(later.getTime() + 20 * DAY);
+    for (const hook of emu().state.webhooks.all()) {
+      expect(Date.parse(hook.expires_at)).toBeGreaterThan(later.getTime() + 20 * DAY);
+      expect(hook.fields, hook.model).toBe(WEBHOOK_MODELS.find((m) => m.model === hook.model)!.fields);
+    }
   });
 
   it('the renewal job recreates a webhook that disappeared at Clio', async () => {

@@ -1,5 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { signClioWebhook } from '../../server/clio/webhook-signature';
 import { billTotals } from '../emulators/clio/bill-totals';
+import type { LoggedRequest } from '../emulators/clio/request-log';
+import type { Delivery } from '../emulators/clio/webhooks';
 import { outstanding } from '../emulators/xero/documents';
 import { startSyncStack, type SyncStack } from './stack';
 
@@ -53,6 +56,20 @@ const allocationsOf = (billId: number) =>
     .filter((a) => a.parent_type === 'Payment');
 const pay = (billId: number, amount: number, method: 'manual' | 'trust' | 'clio_payments' = 'manual') =>
   clio('POST', `/bills/${billId}/payments`, { amount, method }).then(() => s.settled());
+
+/** Calls the add-on made to Clio, in order. */
+const requests = async () => (await clio('GET', '/requests')) as LoggedRequest[];
+/** The activity ids those calls read one by one (`ids[]`), as the activity webhook's job does; sweeps read by date instead. */
+const activityIdsRead = (calls: LoggedRequest[]) =>
+  calls.filter((r) => r.method === 'GET' && r.path === '/api/v4/activities.json').flatMap((r) => new URLSearchParams(r.query).getAll('ids[]'));
+/** What Clio's activity webhook sent, and how the add-on answered. */
+const activityDeliveries = async () => {
+  const hook = s.stack.clio.emulator.state.webhooks.all().find((w) => w.model === 'activity')!;
+  const sent = (await clio('GET', '/webhooks/deliveries')) as Delivery[];
+  return sent
+    .filter((d) => d.webhook_id === hook.id)
+    .map((d) => ({ data: (JSON.parse(d.body) as { data: { id: number; type?: string } }).data, event: d.event, status: d.status }));
+};
 
 beforeAll(async () => {
   s = await startSyncStack({ settings: (day) => ({ invoiceStatus: 'AUTHORISED', billDateFrom: day, syncHardCosts: true, hardCostStartDate: day }) });
@@ -390,6 +407,65 @@ describe('hard costs to Xero', { timeout: 120_000 }, () => {
     await s.settled();
     await s.sweep();
     expect(s.tenant().bankTransactions.size).toBe(before);
+  });
+
+  it('an activity webhook that names a time entry or soft cost costs no Clio read; a hard cost is read and reaches Xero', async () => {
+    const { matterId } = await client('Webhook Type Matter');
+    const vendor = await clio('POST', '/contacts', { type: 'Company', name: 'Land Titles Office' });
+    await s.settled();
+    const before = (await requests()).length;
+    const time = await clio('POST', '/activities', { type: 'TimeEntry', quantity: 1800, price: 250, matter: { id: matterId } });
+    const soft = await clio('POST', '/activities', { type: 'SoftCostEntry', quantity: 10, price: 0.5, matter: { id: matterId }, note: 'Copies' });
+    const hard = await clio('POST', '/activities', {
+      type: 'HardCostEntry',
+      quantity: 1,
+      price: 33,
+      matter: { id: matterId },
+      vendor: { id: vendor.id },
+      tax_setting: 'no_tax',
+    });
+    await clio('PATCH', `/activities/${time.id}`, { note: 'Research' });
+    await clio('DELETE', `/activities/${soft.id}`);
+    await s.settled();
+    // Every event reached the add-on, each naming its activity's type, deletions too.
+    const heard = (await activityDeliveries()).filter((d) => [time.id, soft.id, hard.id].includes(d.data.id));
+    expect(heard.map((d) => `${d.event} ${d.data.type} ${d.status}`).sort()).toEqual(
+      ['created HardCostEntry 200', 'created SoftCostEntry 200', 'created TimeEntry 200', 'deleted SoftCostEntry 200', 'updated TimeEntry 200'].sort(),
+    );
+    const read = activityIdsRead((await requests()).slice(before));
+    expect(read.filter((id) => id !== String(hard.id))).toEqual([]);
+    expect(read).toContain(String(hard.id));
+    expect(spendOf(hard.id)).toMatchObject({ Type: 'SPEND', Total: 33 });
+  });
+
+  it('an activity already in Xero as a hard cost is read whatever type its webhook names', async () => {
+    const { matterId } = await client('Retyped Matter');
+    const vendor = await clio('POST', '/contacts', { type: 'Company', name: 'Valuers Guild' });
+    const hard = await clio('POST', '/activities', {
+      type: 'HardCostEntry',
+      quantity: 1,
+      price: 48,
+      matter: { id: matterId },
+      vendor: { id: vendor.id },
+      tax_setting: 'no_tax',
+    });
+    await s.settled();
+    expect(spendOf(hard.id)?.Status).toBe('AUTHORISED');
+    const before = (await requests()).length;
+    // Clio's own event for it, as though its type had changed since it reached Xero.
+    const hook = s.stack.clio.emulator.state.webhooks.all().find((w) => w.model === 'activity')!;
+    const body = JSON.stringify({
+      data: { id: hard.id, etag: 'retyped', updated_at: new Date().toISOString(), type: 'ExpenseEntry' },
+      meta: { event: 'updated', webhook_id: hook.id },
+    });
+    const res = await fetch(hook.url, {
+      method: 'POST',
+      body,
+      headers: { 'content-type': 'application/json', 'X-Hook-Signature': signClioWebhook(hook.shared_secret, body) },
+    });
+    expect(res.status).toBe(200);
+    await s.settled();
+    expect(activityIdsRead((await requests()).slice(before))).toContain(String(hard.id));
   });
 
   it('turning hard-cost syncing off stops new ones and leaves the old ones', async () => {

@@ -1,6 +1,7 @@
 import type { BankTransaction } from 'xero-node';
 import { clioActivityUrl, type SyncContext } from '../context';
 import { claimForCreate, getLinks, type LinkRow } from '../links';
+import type { ClioActivityType } from '../../jobs/enqueue';
 import type { ClioHardCost } from '../mapping/clio-records';
 import { hardCostScope, hardCostToSpend } from '../mapping/hard-costs';
 import { contentHash } from '../mapping/hash';
@@ -89,6 +90,17 @@ export async function pushHardCosts(ctx: SyncContext, costs: ClioHardCost[], opt
       else await failed(ctx, KIND, id, r.failure, { dropClaim: false, xeroId: link.xeroId });
     }
   }
+}
+
+/**
+ * The activities a webhook job must read from Clio. One its webhook named as anything but a hard
+ * cost is skipped unread, unless it is linked as a hard cost (it was one, and its type may have
+ * changed since); one with no type named (an older job or webhook) is read as before.
+ */
+export async function activitiesToRead(ctx: SyncContext, ids: string[], types: Record<string, ClioActivityType> = {}): Promise<string[]> {
+  const notHardCosts = ids.filter((id) => types[id] !== undefined && types[id] !== 'HardCostEntry');
+  const links = await getLinks(ctx.db, ctx.firmId, KIND, notHardCosts);
+  return ids.filter((id) => !notHardCosts.includes(id) || links.has(id));
 }
 
 function planDelete(ctx: SyncContext, id: string, link: LinkRow | undefined): { id: string; link: LinkRow }[] {

@@ -3,6 +3,8 @@
  * its `fields=` parameters). Numbers are as Clio sends them; mapping turns money into cents.
  */
 
+import type { ClioActivityType } from '../../jobs/enqueue';
+
 export type ClioBillState = 'draft' | 'awaiting_approval' | 'awaiting_payment' | 'paid' | 'void' | 'deleted';
 
 export interface ClioDiscount {
@@ -143,8 +145,6 @@ export interface ClioPaymentAllocation {
   /** Set for a payment from trust (money moved from trust to operating to pay the bill). */
   source_bank_account?: { id: number } | null;
 }
-
-export type ClioActivityType = 'TimeEntry' | 'ExpenseEntry' | 'HardCostEntry' | 'SoftCostEntry';
 
 /** An expense entry, as the hard-cost flow reads it. */
 export interface ClioHardCost {
