@@ -26,6 +26,18 @@ describe('dry run', () => {
     const approved = bills.filter((b) => b.state === 'awaiting_payment' || b.state === 'paid');
     expect(creates.length).toBeGreaterThan(10);
     for (const c of creates) expect(approved.map((b) => String(b.id))).toContain(c.clioId);
+    // A bill whose client waits for the admin's review of its match would wait, not be created.
+    const reviewed = new Set(
+      (await s.stack.db.selectFrom('contact_match_reviews').select('clio_contact_id').where('firm_id', '=', s.firmId).where('resolved_at', 'is', null).execute()).map(
+        (r) => Number(r.clio_contact_id),
+      ),
+    );
+    const held = approved.filter((b) => reviewed.has(b.client_id));
+    expect(held.length).toBeGreaterThan(0);
+    for (const b of held)
+      expect(plan).toContainEqual(
+        expect.objectContaining({ kind: 'bill', clioId: String(b.id), action: 'wait', reason: 'its client waits for an admin to review its match' }),
+      );
     const draft = bills.find((b) => b.state === 'draft')!;
     expect(plan).toContainEqual(
       expect.objectContaining({ kind: 'bill', clioId: String(draft.id), action: 'skip', reason: 'not approved yet (only approved bills sync)' }),

@@ -168,8 +168,10 @@ async function prepare(ctx: SyncContext, bills: ClioBill[], links: Map<string, L
       continue;
     }
     if (!contactId && bill.client) {
-      // In a dry run the client would be created first; in a real run it failed or waits, and the bill waits with it.
-      if (ctx.dryRun) ctx.plan.push(item);
+      // In a dry run the client would be created first, unless it waits (for an admin's review of
+      // its match); in a real run it failed or waits, and the bill waits with it.
+      const clientWaits = ctx.plan.some((p) => p.kind === 'contact' && p.clioId === String(bill.client!.id) && p.action === 'wait');
+      if (ctx.dryRun) ctx.plan.push(clientWaits ? { ...item, action: 'wait', reason: 'its client waits for an admin to review its match' } : item);
       else {
         ctx.plan.push({ ...item, action: 'wait', reason: 'its client is not in Xero yet (see the contact’s own status)' });
         await waiting(ctx, KIND, id, 'waits for its client to reach Xero');
