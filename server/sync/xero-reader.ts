@@ -1,6 +1,6 @@
-import type { Contact, Payment } from 'xero-node';
+import type { Contact, Invoice, Payment } from 'xero-node';
 import type { XeroOrgClient } from '../xero/client';
-import { chunk } from './xero-writer';
+import { chunk, UNITDP } from './xero-writer';
 
 /**
  * Reading what changed in Xero (the Xero → Clio direction). Xero lists changes with
@@ -34,15 +34,33 @@ export async function* xeroPaymentPagesSince(xero: XeroOrgClient, since: Date): 
   }
 }
 
+/** Sales invoices changed since a time, archived (voided, deleted) ones too, with their lines and payments. */
+export async function* xeroInvoicePagesSince(xero: XeroOrgClient, since: Date): AsyncGenerator<Invoice[]> {
+  for (let page = 1; ; page++) {
+    const body = await xero.read((api, t) =>
+      api.getInvoices(t, since, 'Type=="ACCREC"', undefined, undefined, undefined, undefined, undefined, page, true, undefined, UNITDP, undefined, PAGE_SIZE),
+    );
+    const invoices = body.invoices ?? [];
+    if (invoices.length) yield invoices;
+    if (invoices.length < PAGE_SIZE) return;
+  }
+}
+
 /**
  * Where a first sweep starts listing: the newest change Xero holds now (one record asked for), so
  * the history before the connection is not read; the webhooks and the push cover it.
  */
-export async function newestXeroStamp(xero: XeroOrgClient, what: 'contacts' | 'payments'): Promise<Date | undefined> {
+export async function newestXeroStamp(xero: XeroOrgClient, what: 'contacts' | 'payments' | 'invoices'): Promise<Date | undefined> {
   const order = 'UpdatedDateUTC DESC';
   if (what === 'contacts') {
     const body = await xero.read((api, t) => api.getContacts(t, undefined, undefined, order, undefined, 1, true, true, undefined, 1));
     return body.contacts?.[0]?.updatedDateUTC;
+  }
+  if (what === 'invoices') {
+    const body = await xero.read((api, t) =>
+      api.getInvoices(t, undefined, 'Type=="ACCREC"', order, undefined, undefined, undefined, undefined, 1, true, undefined, undefined, true, 1),
+    );
+    return body.invoices?.[0]?.updatedDateUTC;
   }
   const body = await xero.read((api, t) => api.getPayments(t, undefined, undefined, order, 1, 1));
   return body.payments?.[0]?.updatedDateUTC;

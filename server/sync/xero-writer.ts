@@ -13,7 +13,7 @@ import type { ContactDraft, CreditNoteDraft, DraftLine, InvoiceDraft, PaymentDra
  */
 
 export const BATCH_SIZE = 50;
-const UNITDP = 4;
+export const UNITDP = 4;
 const ZERO_ID = '00000000-0000-0000-0000-000000000000';
 
 export type ElementResult<T> = { ok: true; record: T } | { ok: false; failure: RecordFailure };

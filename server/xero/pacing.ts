@@ -83,8 +83,12 @@ export class TenantPacer {
     try {
       const wait = this.pausedUntil - this.now();
       if (wait > 0) await this.sleep(wait);
-      await this.takeMinuteSlot();
-      return await call();
+      const slot = await this.takeMinuteSlot();
+      try {
+        return await call();
+      } finally {
+        this.restamp(slot);
+      }
     } catch (err) {
       if (err instanceof XeroApiError) this.observe(err.rateLimit);
       throw err;
@@ -93,18 +97,30 @@ export class TenantPacer {
     }
   }
 
+  /**
+   * A call counts in Xero's minute from when it arrives, which may be a while after we sent it (a
+   * big batch, a busy machine). So the call is counted from when its answer came back, no earlier
+   * than Xero saw it. Taking it out and appending it again keeps `sent` in time order.
+   */
+  private restamp(slot: number): void {
+    const i = this.sent.indexOf(slot);
+    if (i >= 0) this.sent.splice(i, 1);
+    this.sent.push(this.now());
+  }
+
   private recent(): number[] {
     const cutoff = this.now() - this.windowMs;
     while (this.sent.length && this.sent[0]! <= cutoff) this.sent.shift();
     return this.sent;
   }
 
-  private async takeMinuteSlot(): Promise<void> {
+  private async takeMinuteSlot(): Promise<number> {
     for (;;) {
       const recent = this.recent();
       if (recent.length < this.minuteLimit) {
-        recent.push(this.now());
-        return;
+        const at = this.now();
+        recent.push(at);
+        return at;
       }
       await this.sleep(recent[0]! + this.windowMs - this.now() + 1);
     }

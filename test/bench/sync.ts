@@ -45,8 +45,6 @@ const XERO_PER_MIN = 60;
 const XERO_BATCH = 50;
 /** Xero's GET /Contacts pages hold up to 1,000. */
 const XERO_CONTACT_PAGE = 1_000;
-/** Scheduled sweeps to a whole rotation of the webhook-announced listings: Clio contacts, bills, hard costs; Xero contacts. */
-const ROTATION = 4;
 
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 /**
@@ -510,7 +508,8 @@ export async function runSyncBench(opts: SyncBenchOptions): Promise<Record<strin
     const before = xeroCounts(em);
     const backfillStart = performance.now();
     // Hard costs from a quarter before the oldest bench hard cost (at most 57 days old).
-    const saved = await call('PUT', '/api/settings', backfillSettings(new Date(clock.now().getTime() - 90 * 86_400_000).toISOString().slice(0, 10)));
+    const settings = backfillSettings(new Date(clock.now().getTime() - 90 * 86_400_000).toISOString().slice(0, 10));
+    const saved = await call('PUT', '/api/settings', settings);
     if (saved.status !== 200) throw new Error(`settings refused: ${JSON.stringify(saved.body)}`);
     let lastReport = performance.now();
     for (;;) {
@@ -718,12 +717,15 @@ export async function runSyncBench(opts: SyncBenchOptions): Promise<Record<strin
       if (now.status !== 202) throw new Error(`sync now refused: ${JSON.stringify(now.body)}`);
     });
     log(`idle sync now: ${syncNow.clio} Clio + ${syncNow.xero} Xero calls: ${JSON.stringify({ ...syncNow.clioByPath, ...syncNow.xeroByPath })}`);
+    // A whole rotation of the webhook-announced listings: Clio contacts and bills, Xero contacts,
+    // and with their settings on Clio hard costs and Xero invoices (ADR 0005).
+    const rotation = 3 + Number(settings.syncHardCosts) + Number(settings.syncFromXero);
     const idleSweeps: Calls[] = [];
-    for (let i = 0; i < ROTATION; i++) {
+    for (let i = 0; i < rotation; i++) {
       const sweep = await waitForRun(() => enqueueSyncFirm(db, { firmId, reason: 'sweep' }));
       idleSweeps.push(sweep);
       log(
-        `idle scheduled sweep ${i + 1} of ${ROTATION}: ${sweep.clio} Clio + ${sweep.xero} Xero calls (push direction reads ${sweep.clioReads} Clio, pull direction reads ${sweep.xeroReads} Xero): ${JSON.stringify({ ...sweep.clioByPath, ...sweep.xeroByPath })}`,
+        `idle scheduled sweep ${i + 1} of ${rotation}: ${sweep.clio} Clio + ${sweep.xero} Xero calls (push direction reads ${sweep.clioReads} Clio, pull direction reads ${sweep.xeroReads} Xero): ${JSON.stringify({ ...sweep.clioByPath, ...sweep.xeroByPath })}`,
       );
     }
     const most = (f: (c: Calls) => number) => Math.max(...idleSweeps.map(f));

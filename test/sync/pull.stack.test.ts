@@ -242,6 +242,20 @@ describe('invoices and payments from Xero', () => {
     expect(s.tenant().invoices.get(invoiceId)!.Total).toBe(billTotals(s.clio(), bill(billId)).total);
   });
 
+  it('an invoice edited in Xero while its webhooks were lost: the sweep alone brings the edit', async () => {
+    const { billId, invoiceId } = await syncedBill('Unheard Edit Pty Ltd', 'ap@unheardedit.example');
+    await loseXeroWebhooks();
+    try {
+      await xero('POST', '/invoices', { InvoiceID: invoiceId, Reference: 'PO 9001' });
+      await settle();
+      expect(bill(billId).memo).not.toBe('PO 9001');
+      await s.sweep();
+      expect(bill(billId).memo).toBe('PO 9001');
+    } finally {
+      await restoreXeroWebhooks();
+    }
+  });
+
   it('a full payment in Xero marks the bill paid in Clio; the Xero payment is on the record’s history', async () => {
     const { billId, invoiceId } = await syncedBill('Paid In Full Pty Ltd', 'ap@paidinfull.example');
     const total = s.tenant().invoices.get(invoiceId)!.Total;

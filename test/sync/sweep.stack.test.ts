@@ -52,10 +52,25 @@ const ROTATED = {
   clioBills: (c: string) => c.startsWith('GET /api/v4/bills.json') && c.includes('updated_since'),
   clioHardCosts: (c: string) => c.startsWith('GET /api/v4/activities.json') && c.includes('HardCostEntry'),
   xeroContacts: (c: string) => c === 'GET /api.xro/2.0/Contacts',
+  xeroInvoices: (c: string) => c === 'GET /api.xro/2.0/Invoices',
 };
 
 beforeAll(async () => {
-  s = await startSyncStack({ settings: (day) => ({ invoiceStatus: 'AUTHORISED', billDateFrom: day, syncHardCosts: true, hardCostStartDate: day }) });
+  let bankId = '';
+  s = await startSyncStack({
+    beforeSettings: async (stack) => {
+      bankId = String(stack.clio.emulator.state.bankAccounts.all()[0]!.id);
+    },
+    // Every setting that adds a listing on: hard costs, and bill updates from Xero.
+    settings: (day) => ({
+      invoiceStatus: 'AUTHORISED',
+      billDateFrom: day,
+      syncHardCosts: true,
+      hardCostStartDate: day,
+      syncFromXero: true,
+      clioPaymentBankAccountId: bankId,
+    }),
+  });
   await s.settled('the first sync');
   // A sync now lists every kind, so each has a cursor and the sweeps below are idle ones.
   await s.sweep();
@@ -65,7 +80,7 @@ afterAll(() => s?.stack.stop());
 describe('the scheduled sweep', { timeout: 120_000 }, () => {
   it('costs an idle firm three calls a sweep, and lists each webhook-announced kind once a rotation', async () => {
     const sweeps = [];
-    for (let i = 0; i < 4; i += 1) sweeps.push(await callsDuring(() => s.scheduledSweep()));
+    for (let i = 0; i < Object.keys(ROTATED).length; i += 1) sweeps.push(await callsDuring(() => s.scheduledSweep()));
     for (const calls of sweeps) {
       expect(calls.clio.length + calls.xero.length, JSON.stringify(calls)).toBeLessThanOrEqual(3);
       // Allocations (payments and credit memos) and Xero payments have no webhook: listed every time.
@@ -94,7 +109,7 @@ describe('the scheduled sweep', { timeout: 120_000 }, () => {
     const spent = () => [...s.tenant().bankTransactions.values()].filter((t) => t.Reference === `Clio hard cost ${cost.id}` && t.Status !== 'DELETED');
     expect(s.invoiceByNumber(bill.number)).toEqual([]);
     expect(spent()).toEqual([]);
-    for (let i = 0; i < 4; i += 1) await s.scheduledSweep();
+    for (let i = 0; i < Object.keys(ROTATED).length; i += 1) await s.scheduledSweep();
     expect(s.invoiceByNumber(bill.number)).toHaveLength(1);
     expect(spent().map((t) => t.Total)).toEqual([42]);
   });

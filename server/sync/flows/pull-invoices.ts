@@ -32,6 +32,20 @@ export async function pullInvoices(ctx: SyncContext, xeroIds: string[], opts: { 
     ctx.xero,
     [...links.values()].map((l) => l.xeroId!),
   );
+  await pullListedInvoices(ctx, invoices, opts, links);
+}
+
+/** Invoices already read (a listing of what changed): the same as pullInvoices without the read. */
+export async function pullListedInvoices(ctx: SyncContext, invoices: Invoice[], opts: { edits: boolean }, known?: Map<string, LinkRow>): Promise<void> {
+  if (!ctx.settings.syncFromXero) return;
+  const links =
+    known ??
+    (await getLinksByXeroIds(
+      ctx.db,
+      ctx.firmId,
+      KIND,
+      invoices.flatMap((i) => (i.invoiceID ? [i.invoiceID] : [])),
+    ));
   const todo: { link: LinkRow; invoice: Invoice; hash: string }[] = [];
   for (const invoice of invoices) {
     const link = invoice.invoiceID ? links.get(invoice.invoiceID.toLowerCase()) : undefined;

@@ -17,7 +17,7 @@ import { advanceCursor, type CursorKey, getCursor, leastRecentlyChecked, markChe
 import { getLinks, unsettledClioIds } from '../links';
 import { recordProgress } from '../runs';
 import type { ClioAllocation, ClioBill } from '../mapping/clio-records';
-import { sweepXeroPayments } from './pull';
+import { sweepXeroInvoices, sweepXeroPayments } from './pull';
 import { sweepXeroContacts } from './pull-contacts';
 import { billsToRead, pushBills } from './push-bills';
 import { pushContacts } from './push-contacts';
@@ -192,6 +192,7 @@ const LISTINGS: Listing[] = [
   { source: 'clio', kind: 'allocations', run: sweepAllocations },
   { source: 'clio', kind: 'hard_costs', run: sweepHardCosts, announcedBy: { source: 'clio', model: 'activity' }, wanted: (ctx) => ctx.settings.syncHardCosts },
   { source: 'xero', kind: 'contacts', run: (ctx) => sweepXeroContacts(ctx), announcedBy: { source: 'xero' } },
+  { source: 'xero', kind: 'invoices', run: (ctx) => sweepXeroInvoices(ctx), announcedBy: { source: 'xero' }, wanted: (ctx) => ctx.settings.syncFromXero },
   { source: 'xero', kind: 'payments', run: (ctx) => sweepXeroPayments(ctx) },
 ];
 
