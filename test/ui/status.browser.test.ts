@@ -7,7 +7,7 @@ import { markRun, recordProgress } from '../../server/sync/runs';
 import { startMailCatcher, type MailCatcher } from '../emulators/mail/catcher';
 import { eventually } from '../support/eventually';
 import { startSyncStack, type SyncStack, TENANT } from '../sync/stack';
-import { axeViolations } from './a11y';
+import { axeViolations, focusRingContrast } from './a11y';
 import { buildUi, launchChromium, SCREENSHOT_DIR } from './browser';
 
 /**
@@ -91,9 +91,16 @@ describe('the Status tab in a real browser', () => {
     expect(kinds).toEqual(['Contacts', 'Bills', 'Payments', 'Credit notes', 'Hard costs']);
     await page.getByText('Nothing is failing.').waitFor();
     expect(await axeViolations(page), 'the Status tab').toEqual([]);
+    // The first stop of the keyboard is the tab bar, on the page's grey: its focus ring must show there.
+    await page.keyboard.press('Tab');
+    expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('Settings');
+    expect(await focusRingContrast(page)).toBeGreaterThanOrEqual(3);
+    // Opened as a tab, each page names itself in the title (WCAG 2.4.2), also after following a link in the page.
+    await expect.poll(() => page.title()).toBe('Sync status · Bill Syncing → Xero');
     // The other tab, followed in the page.
     await page.getByRole('link', { name: 'Settings' }).click();
     await page.getByRole('heading', { name: 'Bill Syncing → Xero' }).waitFor();
+    await expect.poll(() => page.title()).toBe('Settings · Bill Syncing → Xero');
     await page.context().close();
   });
 
@@ -122,6 +129,7 @@ describe('the Status tab in a real browser', () => {
     await toggle.focus();
     await page.keyboard.press('Enter');
     expect(await group.getByRole('button', { name: 'Hide records' }).getAttribute('aria-expanded')).toBe('true');
+    expect(await focusRingContrast(page)).toBeGreaterThanOrEqual(3);
     const records = group.locator('ul.records');
     expect(await records.isVisible()).toBe(true);
     for (const b of [first.billId, second.billId]) {
@@ -175,6 +183,7 @@ describe('the Status tab in a real browser', () => {
     await page.getByRole('button', { name: 'Resync this bill' }).click();
     await page.getByRole('status').filter({ hasText: 'Queued' }).waitFor();
     expect(await axeViolations(page), "a bill's record page with its history").toEqual([]);
+    expect(await page.title()).toBe(`Clio bill ${failedBill} · Bill Syncing → Xero`);
     await shot(page, 'record-history.png');
     // Back to the Status tab within the page: no reload, the session kept.
     await page.evaluate(() => ((window as unknown as { marker: boolean }).marker = true));

@@ -10,6 +10,7 @@ import { TabNav } from './components/TabNav';
 import { currentPath, matchRoute } from './router';
 import { sessionToken } from './session';
 import { useSignal } from './signal';
+import { usePageTitle } from './title';
 
 export function App() {
   const token = useSignal(sessionToken);
@@ -45,15 +46,20 @@ export function App() {
         {route.page === 'status' && <StatusPage me={me} />}
         {route.page === 'xero-organisation' && <OrganisationChoicePage onChosen={reloadMe} />}
         {route.page === 'record' && <RecordPage kind={route.kind} id={route.id} />}
-        {route.page === 'not-found' && (
-          <>
-            <h1>Page not found</h1>
-            <p>
-              <a href="/app/settings">Go to the sync settings</a>
-            </p>
-          </>
-        )}
+        {route.page === 'not-found' && <NotFoundPage />}
       </main>
+    </>
+  );
+}
+
+function NotFoundPage() {
+  usePageTitle('Page not found');
+  return (
+    <>
+      <h1>Page not found</h1>
+      <p>
+        <a href="/app/settings">Go to the sync settings</a>
+      </p>
     </>
   );
 }

@@ -10,6 +10,7 @@ import { ContactReviews } from '../components/ContactReviews';
 import { Field, Toggle } from '../components/Field';
 import { TaxRateSelect } from '../components/TaxRateSelect';
 import { XeroConnectionPanel } from '../components/XeroConnectionPanel';
+import { usePageTitle } from '../title';
 
 interface XeroLists {
   accounts: AccountPickers;
@@ -20,6 +21,7 @@ const NO_XERO_LISTS: XeroLists = { accounts: { revenue: [], expense: [], bank: [
 
 /** The "Bill Syncing → Xero" page: every setting of product.md, saved with "Update sync settings". */
 export function SettingsPage(props: { me: Me; onConnectionChange: () => Promise<void> }) {
+  usePageTitle('Settings');
   const { me } = props;
   const isAdmin = me.user.isAdmin;
   const [draft, setDraft] = useState<SyncSettings | null>(null);

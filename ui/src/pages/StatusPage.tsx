@@ -4,6 +4,7 @@ import type { FirmStatus, StatusGroup } from '../../../server/status/service';
 import type { PlanItem } from '../../../server/sync/plan';
 import { api } from '../api';
 import { InPageLink } from '../components/InPageLink';
+import { usePageTitle } from '../title';
 
 /** How often the open page asks for the state again: progress and resolved groups show within seconds. */
 const POLL_MS = 3000;
@@ -31,6 +32,7 @@ export function eta(seconds: number): string {
 
 /** The Status tab: where the sync stands, what failed and why, and the controls to act on it. */
 export function StatusPage({ me }: { me: Me }) {
+  usePageTitle('Sync status');
   const isAdmin = me.user.isAdmin;
   const [status, setStatus] = useState<FirmStatus | null>(null);
   const [loadError, setLoadError] = useState<string | null>(null);
