@@ -89,6 +89,7 @@ describe('settings page in a real browser', () => {
     await page.getByLabel('Approved and awaiting payment').check();
     await page.getByLabel('Sync hard-cost expenses to Xero as spend money').check();
     await page.fill('#hardCostStartDate', '2026-07-01');
+    await page.getByRole('group', { name: 'Sync bills dated' }).getByLabel('from').fill('2026-01-01');
     await page.selectOption('#hardCostAccountCode', '412');
     await page.selectOption('#hardCostBankAccountCode', '091');
     // Clio's own lists come through the signed-in user's Clio connection.
@@ -109,6 +110,7 @@ describe('settings page in a real browser', () => {
       invoice_status: 'AUTHORISED',
       sync_hard_costs: true,
       hard_cost_start_date: '2026-07-01',
+      bill_date_from: '2026-01-01',
       hard_cost_bank_account_code: '091',
       sync_from_xero: true,
       clio_payment_bank_account_id: clioBanks[1],

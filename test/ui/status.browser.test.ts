@@ -304,8 +304,10 @@ describe('the Status tab in a real browser', () => {
     const writesBefore = await writes();
     const from = '2020-01-01';
     const to = new Date(Date.parse(s.today) - 86_400_000).toISOString().slice(0, 10);
-    await page.fill('#backfillFrom', from);
-    await page.fill('#backfillTo', to);
+    // Found as a screen reader names them: "to" belongs to the group that says what the range is of.
+    const range = page.getByRole('group', { name: 'Bills issued' });
+    await range.getByLabel('from').fill(from);
+    await range.getByLabel('to').fill(to);
     await page.getByRole('button', { name: 'Preview' }).click();
     const table = page.getByRole('table', { name: 'Backfill preview' });
     await table.waitFor();

@@ -144,10 +144,14 @@ export function SettingsPage(props: { me: Me; onConnectionChange: () => Promise<
               checked={draft.onlyApprovedBills}
               onChange={(v) => set('onlyApprovedBills', v)}
             />
-            <div class="row">
-              {date('billDateFrom', 'Sync bills dated from')}
-              {date('billDateTo', 'to')}
-            </div>
+            {/* A group names the range, so "to" is not read on its own. */}
+            <fieldset class="choice">
+              <legend>Sync bills dated</legend>
+              <div class="row">
+                {date('billDateFrom', 'from')}
+                {date('billDateTo', 'to')}
+              </div>
+            </fieldset>
             <fieldset class="choice">
               <legend>New invoices in Xero are</legend>
               {(['DRAFT', 'AUTHORISED'] as const).map((status) => (

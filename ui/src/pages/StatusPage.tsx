@@ -317,16 +317,20 @@ function Backfill() {
       <h2 id="backfill-title">Backfill a date range</h2>
       <p class="hint">Sync bills issued in a range, whatever the settings' own dates. Preview first: nothing is written until you start.</p>
       <form onSubmit={preview}>
-        <div class="row">
-          <div class="field">
-            <label for="backfillFrom">Bills issued from</label>
-            <input id="backfillFrom" type="date" value={from} onInput={(e) => setFrom(e.currentTarget.value)} />
+        {/* A group names the range, so "to" is not read on its own. */}
+        <fieldset class="choice">
+          <legend>Bills issued</legend>
+          <div class="row">
+            <div class="field">
+              <label for="backfillFrom">from</label>
+              <input id="backfillFrom" type="date" value={from} onInput={(e) => setFrom(e.currentTarget.value)} />
+            </div>
+            <div class="field">
+              <label for="backfillTo">to</label>
+              <input id="backfillTo" type="date" value={to} onInput={(e) => setTo(e.currentTarget.value)} />
+            </div>
           </div>
-          <div class="field">
-            <label for="backfillTo">to</label>
-            <input id="backfillTo" type="date" value={to} onInput={(e) => setTo(e.currentTarget.value)} />
-          </div>
-        </div>
+        </fieldset>
         <button type="submit" disabled={busy || (!from && !to)}>
           Preview
         </button>
