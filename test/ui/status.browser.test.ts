@@ -189,6 +189,8 @@ describe('the Status tab in a real browser', () => {
     await page.evaluate(() => ((window as unknown as { marker: boolean }).marker = true));
     await page.getByRole('link', { name: 'Sync status' }).click();
     await page.getByRole('heading', { name: 'Sync status' }).waitFor();
+    // The link went with the record page: the focus moves to the new page's heading, not back to the top.
+    await expect.poll(() => page.evaluate(() => document.activeElement?.tagName + ' ' + document.activeElement?.textContent)).toBe('H1 Sync status');
     expect(await page.evaluate(() => (window as unknown as { marker?: boolean }).marker)).toBe(true);
     await page.context().close();
   });

@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import type { Me } from '../../server/settings/me';
 import { api } from './api';
+import { useFocusOnNewPage } from './focus';
 import { OrganisationChoicePage } from './pages/OrganisationChoicePage';
 import { RecordPage } from './pages/RecordPage';
 import { SettingsPage } from './pages/SettingsPage';
@@ -15,6 +16,7 @@ import { usePageTitle } from './title';
 export function App() {
   const token = useSignal(sessionToken);
   const path = useSignal(currentPath);
+  useFocusOnNewPage(path);
   const [me, setMe] = useState<Me | null>(null);
   const [loadError, setLoadError] = useState<string | null>(null);
 
