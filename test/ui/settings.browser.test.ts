@@ -6,6 +6,7 @@ import { insertContactLink } from '../../server/sync/links';
 import { UI_DIST } from '../../server/http/routes/ui-static';
 import { SEED_TENANTS } from '../emulators/xero/index';
 import { startTestStack, type TestStack } from '../support/stack';
+import { axeViolations } from './a11y';
 import { buildUi, launchChromium, SCREENSHOT_DIR } from './browser';
 
 let stack: TestStack;
@@ -88,6 +89,7 @@ describe('settings page in a real browser', () => {
     await page.getByLabel('Approved and awaiting payment').check();
     await page.getByLabel('Sync hard-cost expenses to Xero as spend money').check();
     await page.fill('#hardCostStartDate', '2026-07-01');
+    await page.getByRole('group', { name: 'Sync bills dated' }).getByLabel('from').fill('2026-01-01');
     await page.selectOption('#hardCostAccountCode', '412');
     await page.selectOption('#hardCostBankAccountCode', '091');
     // Clio's own lists come through the signed-in user's Clio connection.
@@ -98,6 +100,7 @@ describe('settings page in a real browser', () => {
     await page.selectOption('#clioPaymentBankAccountId', clioBanks[1]!);
     await page.getByRole('button', { name: 'Update sync settings' }).click();
     await page.getByRole('status').filter({ hasText: 'Sync settings saved.' }).waitFor();
+    expect(await axeViolations(page), 'the settings page, filled and saved').toEqual([]);
 
     const saved = await stack.db.selectFrom('settings').selectAll().where('firm_id', '=', firmId).executeTakeFirstOrThrow();
     expect(saved).toMatchObject({
@@ -107,6 +110,7 @@ describe('settings page in a real browser', () => {
       invoice_status: 'AUTHORISED',
       sync_hard_costs: true,
       hard_cost_start_date: '2026-07-01',
+      bill_date_from: '2026-01-01',
       hard_cost_bank_account_code: '091',
       sync_from_xero: true,
       clio_payment_bank_account_id: clioBanks[1],
@@ -122,6 +126,7 @@ describe('settings page in a real browser', () => {
     await bankError.waitFor();
     expect(await bankError.textContent()).toContain('different bank account');
     expect(await page.getAttribute('#hardCostBankAccountCode', 'aria-invalid')).toBe('true');
+    expect(await axeViolations(page), 'the settings page with a field error').toEqual([]);
 
     // An account archived in Xero since the page loaded: caught when saving, named beside its field.
     await page.selectOption('#hardCostBankAccountCode', '091');
@@ -147,6 +152,7 @@ describe('settings page in a real browser', () => {
     expect(await page.getByRole('button', { name: 'Update sync settings' }).isDisabled()).toBe(true);
     expect(await page.getByRole('button', { name: 'Connect to Xero' }).count()).toBe(0);
     expect(await page.getByText('Hard-cost expenses').count()).toBe(0);
+    expect(await axeViolations(page), 'the read-only settings page').toEqual([]);
     await page.context().close();
   });
 
@@ -157,6 +163,9 @@ describe('settings page in a real browser', () => {
     await page.goto(`${stack.clio.url}/_emulator/manage?path=${path}`);
     const frame = page.frameLocator('iframe[title="Add-on"]');
     await frame.getByRole('heading', { name: 'Bill Syncing → Xero' }).waitFor();
+    // Only our document: the host page around the frame is Clio's.
+    const app = page.frames().find((f) => f.url().startsWith(stack.baseUrl))!;
+    expect(await axeViolations(app), 'the settings page framed in Clio').toEqual([]);
     await frame.getByRole('button', { name: 'Connect to Xero' }).click();
     await page.waitForURL((url) => url.href.startsWith(`${stack.baseUrl}/app/settings/xero-organisation`));
     await page.getByRole('button', { name: 'Sync with this organisation' }).waitFor();
@@ -169,6 +178,7 @@ describe('settings page in a real browser', () => {
     await page.goto(`${stack.baseUrl}/app/`);
     await page.getByRole('button', { name: 'Sign in with Clio' }).waitFor();
     expect(await page.locator('#region option').allTextContents()).toEqual([expect.stringContaining('United States')]);
+    expect(await axeViolations(page), 'the sign-in page').toEqual([]);
     const started = page.waitForRequest((r) => r.url().startsWith(`${stack.baseUrl}/oauth/clio/start?region=us`));
     await page.getByRole('button', { name: 'Sign in with Clio' }).click();
     await started;
@@ -185,6 +195,7 @@ describe('settings page in a real browser', () => {
     await page.getByText('Synced', { exact: true }).waitFor();
     await page.getByRole('button', { name: 'Resync this contact' }).click();
     await page.getByRole('status').filter({ hasText: 'Queued' }).waitFor();
+    expect(await axeViolations(page), 'the record page').toEqual([]);
     await page.context().close();
   });
 
@@ -198,6 +209,7 @@ describe('settings page in a real browser', () => {
     await page.getByText('Xero access was not granted, so nothing was connected.').waitFor();
     expect(new URL(page.url()).hash).toBe('');
     await page.getByText('Not connected').waitFor();
+    expect(await axeViolations(page), 'the settings page after a refused consent').toEqual([]);
     await page.context().close();
   });
 
@@ -208,6 +220,7 @@ describe('settings page in a real browser', () => {
     await page.getByRole('button', { name: 'Connect to Xero' }).click();
     // An organisation syncs with one Clio account only; the first test's firm holds the primary one.
     await page.getByLabel(SEED_TENANTS.secondary.name).check();
+    expect(await axeViolations(page), 'the organisation choice').toEqual([]);
     await page.getByRole('button', { name: 'Sync with this organisation' }).click();
     await page.getByText('Connected', { exact: true }).waitFor();
     await stack.control('xero', 'POST', `/tenants/${SEED_TENANTS.secondary.tenantId}/disconnect`);
@@ -215,6 +228,7 @@ describe('settings page in a real browser', () => {
     await page.reload();
     await page.getByText('Needs reconnecting').waitFor();
     await page.getByRole('button', { name: 'Reconnect to Xero' }).waitFor();
+    expect(await axeViolations(page), 'the settings page needing a reconnect').toEqual([]);
     await page.context().close();
   });
 

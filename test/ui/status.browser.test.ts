@@ -7,6 +7,7 @@ import { markRun, recordProgress } from '../../server/sync/runs';
 import { startMailCatcher, type MailCatcher } from '../emulators/mail/catcher';
 import { eventually } from '../support/eventually';
 import { startSyncStack, type SyncStack, TENANT } from '../sync/stack';
+import { axeViolations, focusRingContrast } from './a11y';
 import { buildUi, launchChromium, SCREENSHOT_DIR } from './browser';
 
 /**
@@ -89,9 +90,17 @@ describe('the Status tab in a real browser', () => {
     const kinds = await page.locator('table.counts tbody th').allTextContents();
     expect(kinds).toEqual(['Contacts', 'Bills', 'Payments', 'Credit notes', 'Hard costs']);
     await page.getByText('Nothing is failing.').waitFor();
+    expect(await axeViolations(page), 'the Status tab').toEqual([]);
+    // The first stop of the keyboard is the tab bar, on the page's grey: its focus ring must show there.
+    await page.keyboard.press('Tab');
+    expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('Settings');
+    expect(await focusRingContrast(page)).toBeGreaterThanOrEqual(3);
+    // Opened as a tab, each page names itself in the title (WCAG 2.4.2), also after following a link in the page.
+    await expect.poll(() => page.title()).toBe('Sync status · Bill Syncing → Xero');
     // The other tab, followed in the page.
     await page.getByRole('link', { name: 'Settings' }).click();
     await page.getByRole('heading', { name: 'Bill Syncing → Xero' }).waitFor();
+    await expect.poll(() => page.title()).toBe('Settings · Bill Syncing → Xero');
     await page.context().close();
   });
 
@@ -120,12 +129,14 @@ describe('the Status tab in a real browser', () => {
     await toggle.focus();
     await page.keyboard.press('Enter');
     expect(await group.getByRole('button', { name: 'Hide records' }).getAttribute('aria-expanded')).toBe('true');
+    expect(await focusRingContrast(page)).toBeGreaterThanOrEqual(3);
     const records = group.locator('ul.records');
     expect(await records.isVisible()).toBe(true);
     for (const b of [first.billId, second.billId]) {
       await records.getByRole('link', { name: `Bill ${b}` }).waitFor();
     }
     expect(await records.getByRole('link', { name: 'Open in Clio' }).first().getAttribute('href')).toMatch(new RegExp(`^${s.stack.clio.url}/nc/#/bills/\\d+$`));
+    expect(await axeViolations(page), 'the Status tab with a failure group expanded').toEqual([]);
     await shot(page, 'status-failure-group.png');
 
     // One email for the group, not one per bill, with the cause and the fix.
@@ -171,11 +182,15 @@ describe('the Status tab in a real browser', () => {
 
     await page.getByRole('button', { name: 'Resync this bill' }).click();
     await page.getByRole('status').filter({ hasText: 'Queued' }).waitFor();
+    expect(await axeViolations(page), "a bill's record page with its history").toEqual([]);
+    expect(await page.title()).toBe(`Clio bill ${failedBill} · Bill Syncing → Xero`);
     await shot(page, 'record-history.png');
     // Back to the Status tab within the page: no reload, the session kept.
     await page.evaluate(() => ((window as unknown as { marker: boolean }).marker = true));
     await page.getByRole('link', { name: 'Sync status' }).click();
     await page.getByRole('heading', { name: 'Sync status' }).waitFor();
+    // The link went with the record page: the focus moves to the new page's heading, not back to the top.
+    await expect.poll(() => page.evaluate(() => document.activeElement?.tagName + ' ' + document.activeElement?.textContent)).toBe('H1 Sync status');
     expect(await page.evaluate(() => (window as unknown as { marker?: boolean }).marker)).toBe(true);
     await page.context().close();
   });
@@ -187,6 +202,7 @@ describe('the Status tab in a real browser', () => {
     await page.getByRole('heading', { name: `Bill ${billId}` }).waitFor();
     await page.getByText('Synced', { exact: true }).waitFor();
     await page.getByRole('button', { name: "Resync this matter's bills" }).waitFor();
+    expect(await axeViolations(page), "a matter's record page").toEqual([]);
     await page.context().close();
   });
 
@@ -217,6 +233,7 @@ describe('the Status tab in a real browser', () => {
     await recordProgress(s.stack.db, s.firmId, 29990, 30000);
     await progress.getByText('29990 of 30000 bills, less than a minute left').waitFor();
     expect(await progress.locator('progress').getAttribute('value')).toBe('29990');
+    expect(await axeViolations(page), 'the Status tab showing progress').toEqual([]);
     await shot(page, 'status-progress.png');
     await markRun(s.stack.db, s.firmId, 'succeeded');
     await expect.poll(() => progress.textContent(), { timeout: 10_000 }).toBe('');
@@ -261,6 +278,7 @@ describe('the Status tab in a real browser', () => {
     await readOnly.getByRole('heading', { name: 'Sync status' }).waitFor();
     expect(await readOnly.getByRole('button', { name: 'Sync now' }).count()).toBe(0);
     expect(await readOnly.getByRole('heading', { name: 'Backfill a date range' }).count()).toBe(0);
+    expect(await axeViolations(readOnly), 'the read-only Status tab').toEqual([]);
     await page.context().close();
     await readOnly.context().close();
   });
@@ -275,6 +293,9 @@ describe('the Status tab in a real browser', () => {
     await frame.getByRole('heading', { name: 'Bill Syncing → Xero' }).waitFor();
     await frame.getByRole('link', { name: 'Status' }).click();
     await frame.getByRole('button', { name: 'Sync now' }).waitFor();
+    // Only our document: the host page around the frame is Clio's.
+    const app = page.frames().find((f) => f.url().startsWith(s.stack.baseUrl))!;
+    expect(await axeViolations(app), 'the Status tab framed in Clio').toEqual([]);
     await shot(page, 'status-framed.png');
     await context.close();
   });
@@ -285,14 +306,17 @@ describe('the Status tab in a real browser', () => {
     const writesBefore = await writes();
     const from = '2020-01-01';
     const to = new Date(Date.parse(s.today) - 86_400_000).toISOString().slice(0, 10);
-    await page.fill('#backfillFrom', from);
-    await page.fill('#backfillTo', to);
+    // Found as a screen reader names them: "to" belongs to the group that says what the range is of.
+    const range = page.getByRole('group', { name: 'Bills issued' });
+    await range.getByLabel('from').fill(from);
+    await range.getByLabel('to').fill(to);
     await page.getByRole('button', { name: 'Preview' }).click();
     const table = page.getByRole('table', { name: 'Backfill preview' });
     await table.waitFor();
     const creates = await table.locator('tbody tr', { hasText: 'Create in Xero' }).count();
     expect(creates).toBeGreaterThan(0);
     expect(await writes()).toBe(writesBefore);
+    expect(await axeViolations(page), 'the backfill preview').toEqual([]);
     await shot(page, 'status-backfill-preview.png');
     const { plan } = (await s.call('POST', '/api/sync/preview', { from, to })).body as { plan: { kind: string; clioId: string; action: string }[] };
     const billCreates = plan.filter((p) => p.kind === 'bill' && p.action === 'create').length;
@@ -300,6 +324,7 @@ describe('the Status tab in a real browser', () => {
     const invoicesBefore = s.invoices().filter((i) => i.Type === 'ACCREC').length;
     await page.getByRole('button', { name: 'Start backfill' }).click();
     await page.getByRole('status').filter({ hasText: 'Backfill started' }).waitFor();
+    expect(await axeViolations(page), 'a backfill started').toEqual([]);
     await s.settled('the backfill');
     // What the preview said to create is now one invoice each, or waits for its client (a contact
     // held for review on connect, which the dry run does not foresee: reported to the engine's owners).
@@ -328,6 +353,7 @@ describe('the Status tab in a real browser', () => {
     expect(reconnect).toHaveLength(1);
     expect(reconnect[0]!.to).toEqual([NOTIFY]);
     expect(reconnect[0]!.text).toContain('Reconnect on the settings page.');
+    expect(await axeViolations(page), 'the Status tab with the whole sync failing').toEqual([]);
     await shot(page, 'status-reconnect.png');
     await page.context().close();
   });

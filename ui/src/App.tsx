@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import type { Me } from '../../server/settings/me';
 import { api } from './api';
+import { useFocusOnNewPage } from './focus';
 import { OrganisationChoicePage } from './pages/OrganisationChoicePage';
 import { RecordPage } from './pages/RecordPage';
 import { SettingsPage } from './pages/SettingsPage';
@@ -10,10 +11,12 @@ import { TabNav } from './components/TabNav';
 import { currentPath, matchRoute } from './router';
 import { sessionToken } from './session';
 import { useSignal } from './signal';
+import { usePageTitle } from './title';
 
 export function App() {
   const token = useSignal(sessionToken);
   const path = useSignal(currentPath);
+  useFocusOnNewPage(path);
   const [me, setMe] = useState<Me | null>(null);
   const [loadError, setLoadError] = useState<string | null>(null);
 
@@ -45,15 +48,20 @@ export function App() {
         {route.page === 'status' && <StatusPage me={me} />}
         {route.page === 'xero-organisation' && <OrganisationChoicePage onChosen={reloadMe} />}
         {route.page === 'record' && <RecordPage kind={route.kind} id={route.id} />}
-        {route.page === 'not-found' && (
-          <>
-            <h1>Page not found</h1>
-            <p>
-              <a href="/app/settings">Go to the sync settings</a>
-            </p>
-          </>
-        )}
+        {route.page === 'not-found' && <NotFoundPage />}
       </main>
+    </>
+  );
+}
+
+function NotFoundPage() {
+  usePageTitle('Page not found');
+  return (
+    <>
+      <h1>Page not found</h1>
+      <p>
+        <a href="/app/settings">Go to the sync settings</a>
+      </p>
     </>
   );
 }

@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import { api } from '../api';
 import { navigate } from '../router';
+import { usePageTitle } from '../title';
 
 interface PendingOrganisation {
   tenantId: string;
@@ -9,6 +10,7 @@ interface PendingOrganisation {
 
 /** After Xero consent the user confirms which organisation this firm syncs with (certification X7). */
 export function OrganisationChoicePage(props: { onChosen: () => Promise<void> }) {
+  usePageTitle('Choose your Xero organisation');
   const [organisations, setOrganisations] = useState<PendingOrganisation[] | null>(null);
   const [tenantId, setTenantId] = useState('');
   const [error, setError] = useState<string | null>(null);

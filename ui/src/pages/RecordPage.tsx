@@ -2,6 +2,7 @@ import { useEffect, useState } from 'preact/hooks';
 import type { RecordLink } from '../../../server/sync/links';
 import { api } from '../api';
 import { InPageLink } from '../components/InPageLink';
+import { usePageTitle } from '../title';
 
 const STATE_WORDS: Record<RecordLink['state'], string> = {
   pending: 'Waiting to sync',
@@ -65,6 +66,8 @@ export function RecordPage({ kind, id }: { kind: string; id: string }) {
   const [view, setView] = useState<RecordView | undefined>(undefined);
   const [error, setError] = useState<string | null>(null);
   const path = `/api/records/${kind}/${id}`;
+  const heading = `Clio ${NOUNS[kind] ?? kind.replace(/_/g, ' ')} ${id}`;
+  usePageTitle(heading);
 
   const load = () =>
     api<RecordView>('GET', path).then(
@@ -77,9 +80,7 @@ export function RecordPage({ kind, id }: { kind: string; id: string }) {
 
   return (
     <>
-      <h1>
-        Clio {NOUNS[kind] ?? kind.replace(/_/g, ' ')} {id}
-      </h1>
+      <h1>{heading}</h1>
       {!view && !error && <p aria-busy="true">Loading…</p>}
       {error && <p role="alert">{error}</p>}
       {view && kind !== 'matter' && <RecordPanel view={view} onReload={load} />}

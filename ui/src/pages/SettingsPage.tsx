@@ -10,6 +10,7 @@ import { ContactReviews } from '../components/ContactReviews';
 import { Field, Toggle } from '../components/Field';
 import { TaxRateSelect } from '../components/TaxRateSelect';
 import { XeroConnectionPanel } from '../components/XeroConnectionPanel';
+import { usePageTitle } from '../title';
 
 interface XeroLists {
   accounts: AccountPickers;
@@ -20,6 +21,7 @@ const NO_XERO_LISTS: XeroLists = { accounts: { revenue: [], expense: [], bank: [
 
 /** The "Bill Syncing → Xero" page: every setting of product.md, saved with "Update sync settings". */
 export function SettingsPage(props: { me: Me; onConnectionChange: () => Promise<void> }) {
+  usePageTitle('Settings');
   const { me } = props;
   const isAdmin = me.user.isAdmin;
   const [draft, setDraft] = useState<SyncSettings | null>(null);
@@ -142,10 +144,14 @@ export function SettingsPage(props: { me: Me; onConnectionChange: () => Promise<
               checked={draft.onlyApprovedBills}
               onChange={(v) => set('onlyApprovedBills', v)}
             />
-            <div class="row">
-              {date('billDateFrom', 'Sync bills dated from')}
-              {date('billDateTo', 'to')}
-            </div>
+            {/* A group names the range, so "to" is not read on its own. */}
+            <fieldset class="choice">
+              <legend>Sync bills dated</legend>
+              <div class="row">
+                {date('billDateFrom', 'from')}
+                {date('billDateTo', 'to')}
+              </div>
+            </fieldset>
             <fieldset class="choice">
               <legend>New invoices in Xero are</legend>
               {(['DRAFT', 'AUTHORISED'] as const).map((status) => (

@@ -1,5 +1,6 @@
 import { useEffect, useState } from 'preact/hooks';
 import { api, navigateTop } from '../api';
+import { usePageTitle } from '../title';
 
 interface Region {
   code: string;
@@ -9,6 +10,7 @@ interface Region {
 
 /** Shown without a session: the user picks their Clio region and signs in with Clio in the top window. */
 export function SignInPage() {
+  usePageTitle('Sign in');
   const [regions, setRegions] = useState<Region[] | null>(null);
   const [region, setRegion] = useState('');
   const [error, setError] = useState<string | null>(null);

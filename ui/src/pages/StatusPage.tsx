@@ -4,6 +4,7 @@ import type { FirmStatus, StatusGroup } from '../../../server/status/service';
 import type { PlanItem } from '../../../server/sync/plan';
 import { api } from '../api';
 import { InPageLink } from '../components/InPageLink';
+import { usePageTitle } from '../title';
 
 /** How often the open page asks for the state again: progress and resolved groups show within seconds. */
 const POLL_MS = 3000;
@@ -31,6 +32,7 @@ export function eta(seconds: number): string {
 
 /** The Status tab: where the sync stands, what failed and why, and the controls to act on it. */
 export function StatusPage({ me }: { me: Me }) {
+  usePageTitle('Sync status');
   const isAdmin = me.user.isAdmin;
   const [status, setStatus] = useState<FirmStatus | null>(null);
   const [loadError, setLoadError] = useState<string | null>(null);
@@ -315,16 +317,20 @@ function Backfill() {
       <h2 id="backfill-title">Backfill a date range</h2>
       <p class="hint">Sync bills issued in a range, whatever the settings' own dates. Preview first: nothing is written until you start.</p>
       <form onSubmit={preview}>
-        <div class="row">
-          <div class="field">
-            <label for="backfillFrom">Bills issued from</label>
-            <input id="backfillFrom" type="date" value={from} onInput={(e) => setFrom(e.currentTarget.value)} />
+        {/* A group names the range, so "to" is not read on its own. */}
+        <fieldset class="choice">
+          <legend>Bills issued</legend>
+          <div class="row">
+            <div class="field">
+              <label for="backfillFrom">from</label>
+              <input id="backfillFrom" type="date" value={from} onInput={(e) => setFrom(e.currentTarget.value)} />
+            </div>
+            <div class="field">
+              <label for="backfillTo">to</label>
+              <input id="backfillTo" type="date" value={to} onInput={(e) => setTo(e.currentTarget.value)} />
+            </div>
           </div>
-          <div class="field">
-            <label for="backfillTo">to</label>
-            <input id="backfillTo" type="date" value={to} onInput={(e) => setTo(e.currentTarget.value)} />
-          </div>
-        </div>
+        </fieldset>
         <button type="submit" disabled={busy || (!from && !to)}>
           Preview
         </button>
