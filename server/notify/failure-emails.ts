@@ -1,6 +1,7 @@
 import type { Database } from '../db/database';
 import { getFirm } from '../firms/repository';
 import type { Logger } from '../log';
+import { missingForSync } from '../settings/model';
 import { getSettings } from '../settings/repository';
 import { claimAnnouncements, firmsWithUnannouncedErrors, type OpenErrorGroup, releaseAnnouncements, unannouncedErrors } from '../sync/log';
 import type { MailMessage, Mailer } from './mailer';
@@ -82,7 +83,9 @@ export function createFailureNotifier(deps: FailureNotifierDeps): FailureNotifie
   async function announce(firmId: string, mode: 'immediate' | 'digest'): Promise<void> {
     const settings = await getSettings(deps.db, firmId);
     if (!settings) return;
-    const groups = await unannouncedErrors(deps.db, firmId);
+    // A run that read the settings just before the admin completed them can still have recorded
+    // SETTINGS_INCOMPLETE; what the admin has fixed already is not news (the next run resolves it).
+    const groups = (await unannouncedErrors(deps.db, firmId)).filter((g) => g.code !== 'SETTINGS_INCOMPLETE' || missingForSync(settings).length > 0);
     if (groups.length === 0) return;
     const to = settings.notifyEmail;
     if (!to) {

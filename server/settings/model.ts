@@ -50,6 +50,17 @@ export const syncSettingsSchema = z.strictObject({
 export type SyncSettings = z.infer<typeof syncSettingsSchema>;
 export type SettingsField = keyof SyncSettings;
 
+/** The settings without which no bill can be mapped (by their labels); until they are saved nothing is sent. */
+export function missingForSync(s: SyncSettings): string[] {
+  const required: [SettingsField, string][] = [
+    ['timeAccountCode', 'time entries account'],
+    ['expenseAccountCode', 'expenses account'],
+    ['timeTaxType', 'time entries tax rate'],
+    ['expenseTaxType', 'expenses tax rate'],
+  ];
+  return required.filter(([k]) => !s[k]).map(([, label]) => label);
+}
+
 /** Field name → what is wrong with it, for the UI to show beside that field. */
 export type FieldErrors = Record<string, string>;
 

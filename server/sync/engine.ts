@@ -5,7 +5,7 @@ import { clientForConnection } from '../clio/tokens';
 import { getFirm } from '../firms/repository';
 import type { SyncFirmPayload, SyncRecordsPayload } from '../jobs/enqueue';
 import { getSettings } from '../settings/repository';
-import type { SyncSettings } from '../settings/model';
+import { missingForSync, type SyncSettings } from '../settings/model';
 import { openXeroForFirm, type XeroClientDeps } from '../xero/client';
 import { XeroNotConnectedError } from '../xero/errors';
 import { allocationIdsOfClioPayments, billIdsOfMatter, readActivities, readBills, readCreditMemos, readMemoAllocations, readPaymentAllocations } from './clio-reader';
@@ -24,17 +24,6 @@ import type { PlanItem } from './plan';
 import { markRun, park, parkedUntil } from './runs';
 
 export type SyncEngineDeps = ClioDeps & XeroClientDeps;
-
-/** The settings without which no bill can be mapped; until they are saved nothing is sent. */
-function missingSettings(s: SyncSettings): string[] {
-  const required: [keyof SyncSettings, string][] = [
-    ['timeAccountCode', 'time entries account'],
-    ['expenseAccountCode', 'expenses account'],
-    ['timeTaxType', 'time entries tax rate'],
-    ['expenseTaxType', 'expenses tax rate'],
-  ];
-  return required.filter(([k]) => !s[k]).map(([, label]) => label);
-}
 
 const FIRM_CODES: SyncErrorCode[] = ['AUTH_REVOKED', 'SETTINGS_INCOMPLETE', 'XERO_DAILY_LIMIT'];
 const DAY_MS = 86_400_000;
@@ -78,7 +67,7 @@ export function createSyncEngine(deps: SyncEngineDeps) {
     try {
       ctx = await open(firmId, false, settingsOverride);
       if (!ctx) return;
-      const missing = missingSettings(ctx.settings);
+      const missing = missingForSync(ctx.settings);
       if (missing.length) {
         await recordFirmFailure(deps.db, firmId, 'SETTINGS_INCOMPLETE');
         deps.logger.info({ firmId, missing }, 'sync waits for settings');

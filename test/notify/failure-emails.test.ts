@@ -66,6 +66,24 @@ describe('failure emails', () => {
     expect(to('ops2@example.test').map((m) => m.subject)).toEqual([expect.stringMatching(/^Reconnect Xero: syncing for Smith & Co \d+ is paused$/)]);
   });
 
+  it('settings left incomplete are announced; ones the admin completed meanwhile are not (a run that read them just before)', async () => {
+    const notifier = createFailureNotifier({ db: t.db, logger: createLogger('silent'), mailer, publicUrl: 'https://sync.example.test' });
+    const unfinished = await firm({ notify_email: 'ops7@example.test' });
+    await recordFirmFailure(t.db, unfinished, 'SETTINGS_INCOMPLETE');
+    await notifier.afterSync(unfinished);
+    expect(to('ops7@example.test').map((m) => m.subject)).toEqual([expect.stringContaining('SETTINGS_INCOMPLETE')]);
+
+    const finished = await firm({ notify_email: 'ops8@example.test' });
+    await t.db
+      .updateTable('settings')
+      .set({ time_account_code: '200', expense_account_code: '210', time_tax_type: 'OUTPUT', expense_tax_type: 'OUTPUT' })
+      .where('firm_id', '=', finished)
+      .execute();
+    await recordFirmFailure(t.db, finished, 'SETTINGS_INCOMPLETE');
+    await notifier.afterSync(finished);
+    expect(to('ops8@example.test')).toEqual([]);
+  });
+
   it('the daily digest: nothing at once, then one email with every new group', async () => {
     const firmId = await firm({ notify_email: 'ops3@example.test', notify_digest: true });
     const notifier = createFailureNotifier({ db: t.db, logger: createLogger('silent'), mailer, publicUrl: 'https://sync.example.test' });

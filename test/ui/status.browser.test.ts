@@ -142,8 +142,10 @@ describe('the Status tab in a real browser', () => {
     // One email for the group, not one per bill, with the cause and the fix.
     await eventually(async () => mail.messages.some((m) => m.to.includes(NOTIFY)), 'the failure email');
     const emails = mail.messages.filter((m) => m.to.includes(NOTIFY));
-    expect(emails).toHaveLength(1);
-    expect(emails[0]!.subject).toContain('XERO_ACCOUNT_ARCHIVED');
+    expect(
+      emails.map((m) => m.subject),
+      'one email, for the one group',
+    ).toEqual([expect.stringContaining('XERO_ACCOUNT_ARCHIVED')]);
     expect(emails[0]!.text).toContain('An account the sync uses is archived or deleted in Xero.');
     expect(emails[0]!.text).toContain(`${s.stack.baseUrl}/app/status`);
     expect(s.invoices().filter((i) => i.Type === 'ACCREC')).toHaveLength(0);
