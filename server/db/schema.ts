@@ -14,6 +14,8 @@ export type Provider = 'clio' | 'xero';
 export type ConnectionStatus = 'active' | 'needs_reconnect' | 'disconnected';
 export type LinkState = 'pending' | 'synced' | 'failed' | 'conflict' | 'ignored';
 export type SyncDirection = 'clio_to_xero' | 'xero_to_clio' | 'internal';
+/** What a long run's progress counts: the link kinds a first sync sends in bulk. */
+export type ProgressKind = 'bill' | 'payment_allocation' | 'hard_cost';
 
 export interface FirmsTable {
   id: Generated<string>;
@@ -125,6 +127,8 @@ export interface SyncRunsTable {
   progress_done: number | null;
   progress_total: number | null;
   progress_at: Timestamp | null;
+  /** Null on progress written before the kind was stored: bills. */
+  progress_kind: ProgressKind | null;
   updated_at: Timestamp;
 }
 

@@ -1,5 +1,6 @@
 import type { Config } from '../config';
 import type { Database } from '../db/database';
+import type { ProgressKind } from '../db/schema';
 import { getFirm } from '../firms/repository';
 import { getSettings } from '../settings/repository';
 import { getLinks, type LinkKind, linkCounts } from '../sync/links';
@@ -53,7 +54,8 @@ export interface FirmStatus {
   nextRunAt: string | null;
   parkedUntil: string | null;
   running: boolean;
-  progress: { done: number; total: number; etaSeconds: number } | null;
+  /** The long run's progress through the kind it is sending now (its bills, then payments, then hard costs). */
+  progress: { kind: ProgressKind; done: number; total: number; etaSeconds: number } | null;
   counts: KindCounts[];
   errors: StatusGroup[];
 }
@@ -117,7 +119,13 @@ export async function firmStatus(deps: { config: Config; db: Database }, firmId:
     parkedUntil: run?.parked_until?.toISOString() ?? null,
     running,
     progress: progressNow
-      ? { done: run.progress_done ?? 0, total: run.progress_total!, etaSeconds: estimateSeconds(run.progress_total! - (run.progress_done ?? 0)) }
+      ? {
+          // Progress written before its kind was stored (null) was always of bills.
+          kind: run.progress_kind ?? 'bill',
+          done: run.progress_done ?? 0,
+          total: run.progress_total!,
+          etaSeconds: estimateSeconds(run.progress_total! - (run.progress_done ?? 0)),
+        }
       : null,
     counts: countsByKind(counts),
     errors,

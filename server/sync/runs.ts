@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
 import type { Database } from '../db/database';
+import type { ProgressKind } from '../db/schema';
 
 /** The only code that touches `sync_runs`: when a firm last synced, and whether it is parked. */
 
@@ -29,9 +30,12 @@ export async function getRun(db: Database, firmId: string) {
   return db.selectFrom('sync_runs').selectAll().where('firm_id', '=', firmId).executeTakeFirst();
 }
 
-/** How far the current run has got through its bills (a first sync, a backfill), for the Status tab's progress. */
-export async function recordProgress(db: Database, firmId: string, done: number, total: number): Promise<void> {
-  const set = { progress_done: done, progress_total: total, progress_at: sql<Date>`now()` };
+/**
+ * How far the current long run (a first sync, a backfill) has got through the records it is
+ * sending now — its bills, then its payments, then its hard costs — for the Status tab's progress.
+ */
+export async function recordProgress(db: Database, firmId: string, done: number, total: number, kind: ProgressKind): Promise<void> {
+  const set = { progress_done: done, progress_total: total, progress_kind: kind, progress_at: sql<Date>`now()` };
   await db
     .insertInto('sync_runs')
     .values({ firm_id: firmId, ...set })

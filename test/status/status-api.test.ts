@@ -75,9 +75,13 @@ describe('GET /api/sync/status', () => {
   it('progress of the run in progress, with an estimate at Xero’s 60 calls a minute of 50 records', async () => {
     const a = await h.firmWithUser();
     await markRun(h.db, a.firmId, 'started');
-    await recordProgress(h.db, a.firmId, 1000, 7000);
+    await recordProgress(h.db, a.firmId, 1000, 7000, 'bill');
     const running = (await json(await h.call('GET', '/api/sync/status', a.token))).body;
-    expect(running).toMatchObject({ running: true, progress: { done: 1000, total: 7000, etaSeconds: 120 } });
+    expect(running).toMatchObject({ running: true, progress: { kind: 'bill', done: 1000, total: 7000, etaSeconds: 120 } });
+    // The bills done, the same run sends its payments: the progress says so.
+    await recordProgress(h.db, a.firmId, 0, 3000, 'payment_allocation');
+    const paying = (await json(await h.call('GET', '/api/sync/status', a.token))).body;
+    expect(paying).toMatchObject({ running: true, progress: { kind: 'payment_allocation', done: 0, total: 3000, etaSeconds: 60 } });
     await markRun(h.db, a.firmId, 'succeeded');
     expect((await json(await h.call('GET', '/api/sync/status', a.token))).body).toMatchObject({ running: false, progress: null });
     expect([estimateSeconds(0), estimateSeconds(1), estimateSeconds(50), estimateSeconds(51), estimateSeconds(3000)]).toEqual([0, 1, 1, 2, 60]);

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { getRun } from '../../server/sync/runs';
 import { billTotals } from '../emulators/clio/bill-totals';
 import { startSyncStack, type SyncStack } from './stack';
 
@@ -33,6 +34,18 @@ describe('first sync of a seeded firm', () => {
     }
     for (const bill of bills.filter((b) => !approved.includes(b))) expect(s.invoiceByNumber(bill.number), `bill ${bill.number} (${bill.state})`).toHaveLength(0);
     expect(await s.errors()).toEqual([]);
+  });
+
+  it('after its bills, the first sync counts through its payments for the Status tab, every one it listed', async () => {
+    // The bills' progress came first; the last the run wrote is of the payments, done.
+    const payments = s
+      .clio()
+      .allocations.all()
+      .filter((a) => a.parent_type === 'Payment');
+    const sent = (await s.links('payment_allocation')).filter((l) => l.xero_id);
+    expect(sent.length).toBeGreaterThan(0);
+    expect(sent.length).toBeLessThanOrEqual(payments.length);
+    expect(await getRun(s.stack.db, s.firmId)).toMatchObject({ progress_kind: 'payment_allocation', progress_done: payments.length, progress_total: payments.length });
   });
 
   it('a bill whose client waits for the admin’s contact review waits too, and says why', async () => {

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signClioWebhook } from '../../server/clio/webhook-signature';
+import { getRun } from '../../server/sync/runs';
 import { billTotals } from '../emulators/clio/bill-totals';
 import type { LoggedRequest } from '../emulators/clio/request-log';
 import type { Delivery } from '../emulators/clio/webhooks';
@@ -83,6 +84,16 @@ describe('payments to Xero', { timeout: 120_000 }, () => {
   it('the first sync sends none of the seeded history’s payments', async () => {
     expect([...s.tenant().payments.values()].filter((p) => p.Reference?.startsWith('Clio payment'))).toEqual([]);
     expect(await s.links('payment_allocation')).toEqual([]);
+  });
+
+  it('the first sync counts through what it lists for the Status tab, the hard costs last', async () => {
+    // Bills, then payments, then hard costs: the last progress the run wrote is of every hard cost it listed.
+    const hardCosts = s
+      .clio()
+      .activities.all()
+      .filter((a) => a.type === 'HardCostEntry');
+    expect(hardCosts.length).toBeGreaterThan(0);
+    expect(await getRun(s.stack.db, s.firmId)).toMatchObject({ progress_kind: 'hard_cost', progress_done: hardCosts.length, progress_total: hardCosts.length });
   });
 
   it('a full payment pays the invoice into the chosen bank account, with date, amount and reference', async () => {

@@ -227,16 +227,22 @@ describe('the Status tab in a real browser', () => {
     await page.getByRole('heading', { name: 'Sync status' }).waitFor();
     const progress = page.locator('.progress');
     expect(await progress.getAttribute('aria-live')).toBe('polite');
-    // The engine writes these after each chunk of bills; here they stand for a long first sync.
+    // The engine writes these after each chunk it sends; here they stand for a long first sync.
     await markRun(s.stack.db, s.firmId, 'started');
     // 29,800 bills to go: 596 calls of 50 at 60 a minute.
-    await recordProgress(s.stack.db, s.firmId, 200, 30000);
+    await recordProgress(s.stack.db, s.firmId, 200, 30000, 'bill');
     await progress.getByText('200 of 30000 bills, about 10 minutes left').waitFor();
-    await recordProgress(s.stack.db, s.firmId, 29990, 30000);
+    await recordProgress(s.stack.db, s.firmId, 29990, 30000, 'bill');
     await progress.getByText('29990 of 30000 bills, less than a minute left').waitFor();
     expect(await progress.locator('progress').getAttribute('value')).toBe('29990');
     expect(await axeViolations(page), 'the Status tab showing progress').toEqual([]);
     await shot(page, 'status-progress.png');
+    // The bills sent, the same run sends their payments, then the hard costs: the page names what it counts.
+    await recordProgress(s.stack.db, s.firmId, 400, 12000, 'payment_allocation');
+    await progress.getByText('400 of 12000 payments, about 4 minutes left').waitFor();
+    expect(await progress.locator('progress').getAttribute('max')).toBe('12000');
+    await recordProgress(s.stack.db, s.firmId, 0, 150, 'hard_cost');
+    await progress.getByText('0 of 150 hard costs, less than a minute left').waitFor();
     await markRun(s.stack.db, s.firmId, 'succeeded');
     await expect.poll(() => progress.textContent(), { timeout: 10_000 }).toBe('');
     await page.context().close();

@@ -1,3 +1,4 @@
+import type { ProgressKind } from '../../db/schema';
 import type { SyncContext } from '../context';
 import {
   billPagesSince,
@@ -16,7 +17,7 @@ import { isLive, listFirmSubscriptions } from '../../clio/webhook-subscriptions'
 import { advanceCursor, type CursorKey, getCursor, leastRecentlyChecked, markChecked } from '../cursors';
 import { getLinks, unsettledClioIds } from '../links';
 import { recordProgress } from '../runs';
-import type { ClioAllocation, ClioBill } from '../mapping/clio-records';
+import type { ClioAllocation, ClioBill, ClioHardCost, ClioPaymentAllocation } from '../mapping/clio-records';
 import { sweepXeroInvoices, sweepXeroPayments } from './pull';
 import { sweepXeroContacts } from './pull-contacts';
 import { billsToRead, pushBills } from './push-bills';
@@ -41,12 +42,26 @@ const RETRY_FAILED_AFTER_MS = 10 * 60_000;
 const RETRY_BATCH = 50;
 /** Up to this many bills changed in one sweep are read bill by bill; more are read in bulk. */
 const BULK_FROM = 25;
+/** A long listing is sent this many records at a time, the run's progress marked after each. */
+const PROGRESS_CHUNK = 200;
 
 function nextCursor(seen: string[], started: Date): string | undefined {
   if (seen.length === 0) return undefined;
   const newest = seen.reduce((a, b) => (a > b ? a : b));
   const ceiling = new Date(started.getTime() - CURSOR_MARGIN_MS).toISOString();
   return newest < ceiling ? newest : ceiling;
+}
+
+/**
+ * Sends a listing's records a chunk at a time, marking how far the run has got (0 of N first, then
+ * after each chunk) so the Status tab can say what a long first sync or backfill is doing now.
+ */
+async function pushWithProgress<T>(ctx: SyncContext, kind: ProgressKind, records: T[], push: (chunk: T[]) => Promise<void>): Promise<void> {
+  if (!ctx.dryRun) await recordProgress(ctx.db, ctx.firmId, 0, records.length, kind);
+  for (let i = 0; i < records.length; i += PROGRESS_CHUNK) {
+    await push(records.slice(i, i + PROGRESS_CHUNK));
+    if (!ctx.dryRun) await recordProgress(ctx.db, ctx.firmId, Math.min(i + PROGRESS_CHUNK, records.length), records.length, kind);
+  }
 }
 
 async function sweepContacts(ctx: SyncContext, started: Date, fresh: boolean): Promise<void> {
@@ -81,11 +96,7 @@ async function sweepBills(ctx: SyncContext, started: Date, fresh: boolean): Prom
   for await (const page of billPagesSince(ctx.clio, since)) bills.push(...page);
   if (bills.length === 0) return;
   const details = (await billsToRead(ctx, bills)) >= BULK_FROM ? await readBillDetails(ctx.clio, bills, 'bulk') : undefined;
-  if (!ctx.dryRun) await recordProgress(ctx.db, ctx.firmId, 0, bills.length);
-  for (let i = 0; i < bills.length; i += 200) {
-    await pushBills(ctx, bills.slice(i, i + 200), details ? { details } : {});
-    if (!ctx.dryRun) await recordProgress(ctx.db, ctx.firmId, Math.min(i + 200, bills.length), bills.length);
-  }
+  await pushWithProgress(ctx, 'bill', bills, (chunk) => pushBills(ctx, chunk, details ? { details } : {}));
   const next = nextCursor(
     bills.map((b) => b.updated_at),
     started,
@@ -99,18 +110,16 @@ async function sweepBills(ctx: SyncContext, started: Date, fresh: boolean): Prom
  * its listing has no `updated_since`) is an allocation with parent Payment; a credit memo reaches
  * a bill only through allocations with parent CreditMemo, and applying, moving or voiding one
  * stamps their `updated_at`. A memo applied to nothing yet has nothing to send. One Clio call for
- * an idle firm, on every sweep.
+ * an idle firm, on every sweep. The whole listing is read before any payment is sent (the cursor
+ * moves only at its end anyway), so a first sync can say how many payments it has to send.
  */
 async function sweepAllocations(ctx: SyncContext, started: Date, fresh: boolean): Promise<void> {
   const since = fresh ? undefined : await getCursor(ctx.db, ctx.firmId, 'clio', 'allocations');
-  const seen: string[] = [];
-  const onMemos: ClioAllocation[] = [];
-  for await (const page of allocationPagesSince(ctx.clio, since)) {
-    const payments = page.filter((a) => a.parent?.type === 'Payment');
-    if (payments.length) await pushPayments(ctx, payments);
-    onMemos.push(...page.filter((a) => a.parent?.type === 'CreditMemo'));
-    seen.push(...page.map((a) => a.updated_at));
-  }
+  const listed: ClioPaymentAllocation[] = [];
+  for await (const page of allocationPagesSince(ctx.clio, since)) listed.push(...page);
+  const payments = listed.filter((a) => a.parent?.type === 'Payment');
+  if (payments.length) await pushWithProgress(ctx, 'payment_allocation', payments, (chunk) => pushPayments(ctx, chunk));
+  const onMemos = listed.filter((a) => a.parent?.type === 'CreditMemo');
   const memoIds = await memosWithNews(ctx, onMemos);
   if (memoIds.length) {
     // A memo's unchanged allocations matter too (it waits until every bill it credits is in Xero):
@@ -118,7 +127,10 @@ async function sweepAllocations(ctx: SyncContext, started: Date, fresh: boolean)
     const allocations = !since ? onMemos : await readMemoAllocations(ctx.clio, memoIds.length > BULK_FROM ? {} : { memoIds });
     await pushCreditMemos(ctx, await readCreditMemos(ctx.clio, memoIds), allocations);
   }
-  const next = nextCursor(seen, started);
+  const next = nextCursor(
+    listed.map((a) => a.updated_at),
+    started,
+  );
   if (next && !ctx.dryRun) await advanceCursor(ctx.db, ctx.firmId, 'clio', 'allocations', next);
 }
 
@@ -144,15 +156,19 @@ async function memosWithNews(ctx: SyncContext, allocations: ClioAllocation[]): P
   return [...new Set(allocations.filter(news).map((a) => a.parent!.id))];
 }
 
-/** Hard costs changed since the cursor (listed only while the setting is on). Deletions come by webhook. */
+/**
+ * Hard costs changed since the cursor (listed only while the setting is on), all listed before any
+ * is sent so the run's progress can count them. Deletions come by webhook.
+ */
 async function sweepHardCosts(ctx: SyncContext, started: Date, fresh: boolean): Promise<void> {
   const since = fresh ? undefined : await getCursor(ctx.db, ctx.firmId, 'clio', 'hard_costs');
-  const seen: string[] = [];
-  for await (const page of hardCostPagesSince(ctx.clio, since)) {
-    await pushHardCosts(ctx, page);
-    seen.push(...page.map((a) => a.updated_at));
-  }
-  const next = nextCursor(seen, started);
+  const costs: ClioHardCost[] = [];
+  for await (const page of hardCostPagesSince(ctx.clio, since)) costs.push(...page);
+  if (costs.length) await pushWithProgress(ctx, 'hard_cost', costs, (chunk) => pushHardCosts(ctx, chunk));
+  const next = nextCursor(
+    costs.map((c) => c.updated_at),
+    started,
+  );
   if (next && !ctx.dryRun) await advanceCursor(ctx.db, ctx.firmId, 'clio', 'hard_costs', next);
 }
 

@@ -1,4 +1,5 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
+import type { ProgressKind } from '../../../server/db/schema';
 import type { Me } from '../../../server/settings/me';
 import type { FirmStatus, StatusGroup } from '../../../server/status/service';
 import type { PlanItem } from '../../../server/sync/plan';
@@ -23,6 +24,13 @@ const kindLabel = (kind: string) => KIND_LABELS[kind] ?? kind.replace(/_/g, ' ')
 const RECORD_PAGE_KIND: Record<string, string> = { contact: 'contact', bill: 'bill', credit_memo: 'credit_memo', hard_cost: 'activity' };
 
 const when = (iso: string | null, none: string) => (iso ? new Date(iso).toLocaleString() : none);
+
+/** What a long run's progress counts, as the sentence names it ("200 of 3000 payments"). */
+const PROGRESS_NOUNS: Record<ProgressKind, string> = {
+  bill: 'bills',
+  payment_allocation: 'payments',
+  hard_cost: 'hard costs',
+};
 
 export function eta(seconds: number): string {
   if (seconds < 60) return 'less than a minute left';
@@ -100,7 +108,7 @@ export function StatusPage({ me }: { me: Me }) {
             <>
               <progress max={status.progress.total} value={status.progress.done} aria-label="Sync progress" />{' '}
               <span>
-                {status.progress.done} of {status.progress.total} bills, {eta(status.progress.etaSeconds)}
+                {status.progress.done} of {status.progress.total} {PROGRESS_NOUNS[status.progress.kind]}, {eta(status.progress.etaSeconds)}
               </span>
             </>
           )}
