@@ -2,7 +2,7 @@
 // from a real SMTP server.
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { markRun, recordProgress } from '../../server/sync/runs';
 import { startMailCatcher, type MailCatcher } from '../emulators/mail/catcher';
 import { eventually } from '../support/eventually';
@@ -81,6 +81,8 @@ const shot = (page: Page, name: string) => page.screenshot({ path: join(SCREENSH
 
 describe('the Status tab in a real browser', () => {
   let failedBill: number;
+  // A test that fails midway must not leave the account archived for the next ones.
+  afterEach(() => setAccountStatus('200', 'ACTIVE'));
 
   it('shows the last and next sync and the counts per kind, beside the Settings tab', async () => {
     const page = await open('/app/status');
@@ -275,6 +277,8 @@ describe('the Status tab in a real browser', () => {
     expect(await group.count()).toBe(1);
     await group.getByRole('button', { name: 'Dismiss' }).focus();
     await page.keyboard.press('Space');
+    // Polled as the groups' text, so a group that stays says which it is.
+    await expect.poll(() => group.allTextContents(), { timeout: 30_000 }).toEqual([]);
     await page.getByText('Nothing is failing.').waitFor();
     // The button left with its group; focus stays in the failures section, not lost to the page.
     await expect.poll(() => page.evaluate(() => document.activeElement?.id)).toBe('sync-failures');
