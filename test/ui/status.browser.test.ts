@@ -275,8 +275,8 @@ describe('the Status tab in a real browser', () => {
     await s.settled();
     expect(await invoiceWrites()).toBeGreaterThan(refusedBefore);
     expect(await group.count()).toBe(1);
-    await group.getByRole('button', { name: 'Dismiss' }).focus();
-    await page.keyboard.press('Space');
+    // From the keyboard; press() waits until the button can take it (not mid re-render, not busy).
+    await group.getByRole('button', { name: 'Dismiss' }).press('Space');
     // Polled as the groups' text, so a group that stays says which it is.
     await expect.poll(() => group.allTextContents(), { timeout: 30_000 }).toEqual([]);
     await page.getByText('Nothing is failing.').waitFor();
