@@ -3,7 +3,6 @@ import { ClioApiError } from '../../clio/errors';
 import { readContacts } from '../clio-reader';
 import { patchContact } from '../clio-writer';
 import type { SyncContext } from '../context';
-import { advanceCursor, getCursor } from '../cursors';
 import { getLinks, getLinksByXeroIds, type LinkRow, recordReconciled } from '../links';
 import { appendLog, resolveFailures } from '../log';
 import type { ClioContact } from '../mapping/clio-records';
@@ -12,12 +11,11 @@ import { contentHash } from '../mapping/hash';
 import { clioContactPatch, mergeShared, same, SHARED_FIELDS, xeroContactToShared } from '../mapping/xero-contacts';
 import type { ContactDraft } from '../mapping/xero-drafts';
 import { conflicted, failed } from '../outcome';
-import { newestXeroStamp, readXeroContacts, xeroContactPagesSince } from '../xero-reader';
+import { readXeroContacts, xeroContactPagesSince } from '../xero-reader';
+import { listXeroSinceCursor } from './xero-listing';
 import { chunk, updateContactFields } from '../xero-writer';
 
 const KIND = 'contact' as const;
-/** An organisation with nothing yet starts its cursor here: its first records are all new. */
-export const EPOCH = new Date(0);
 /** A contact Clio changed again between our read and our write (412) is re-read and merged again, this often at most. */
 const MAX_PRECONDITION_RETRIES = 3;
 
@@ -95,18 +93,12 @@ const xeroEventTime = (at: string): number => Date.parse(/[zZ]|[+-]\d\d:?\d\d$/.
 
 /** The sweep's safety net for lost CONTACT webhooks: every contact Xero changed since the cursor. */
 export async function sweepXeroContacts(ctx: SyncContext): Promise<void> {
-  const cursor = await getCursor(ctx.db, ctx.firmId, 'xero', 'contacts');
-  if (!cursor) {
-    const newest = await newestXeroStamp(ctx.xero, 'contacts');
-    if (!ctx.dryRun) await advanceCursor(ctx.db, ctx.firmId, 'xero', 'contacts', (newest ?? EPOCH).toISOString());
-    return;
-  }
-  let newest = cursor;
-  for await (const page of xeroContactPagesSince(ctx.xero, new Date(cursor))) {
-    await pullContacts(ctx, page);
-    for (const c of page) if (c.updatedDateUTC && c.updatedDateUTC.toISOString() > newest) newest = c.updatedDateUTC.toISOString();
-  }
-  if (newest > cursor && !ctx.dryRun) await advanceCursor(ctx.db, ctx.firmId, 'xero', 'contacts', newest);
+  await listXeroSinceCursor(
+    ctx,
+    'contacts',
+    (since) => xeroContactPagesSince(ctx.xero, since),
+    (page) => pullContacts(ctx, page),
+  );
 }
 
 /**

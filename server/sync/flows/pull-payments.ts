@@ -10,7 +10,7 @@ import type { ClioBill } from '../mapping/clio-records';
 import { fromCents, toCents } from '../mapping/money';
 import { xeroDay } from '../mapping/xero-invoices';
 import { reported } from '../outcome';
-import { EPOCH } from './pull-contacts';
+import { EPOCH } from './xero-listing';
 import { newestXeroStamp, xeroPaymentPagesSince } from '../xero-reader';
 
 const KIND = 'bill' as const;

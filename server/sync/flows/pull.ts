@@ -3,9 +3,8 @@ import type { SyncContext } from '../context';
 import { pullContactsById } from './pull-contacts';
 import { pullInvoices, pullListedInvoices } from './pull-invoices';
 import { changedPaymentInvoiceIds } from './pull-payments';
-import { newestXeroStamp, paymentInvoiceIds, xeroInvoicePagesSince } from '../xero-reader';
-import { advanceCursor, getCursor } from '../cursors';
-import { EPOCH } from './pull-contacts';
+import { paymentInvoiceIds, xeroInvoicePagesSince } from '../xero-reader';
+import { listXeroSinceCursor } from './xero-listing';
 
 /** What a Xero webhook names, to its flow. Credit notes are created from Clio only; their Xero edits are not synced back. */
 export async function pullFromXero(ctx: SyncContext, kind: SyncRecordKind<'xero'>, ids: string[], changedAt: Record<string, string> = {}): Promise<void> {
@@ -44,16 +43,10 @@ export async function sweepXeroPayments(ctx: SyncContext): Promise<void> {
  * webhook, so a bookkeeper's edit still comes back. The first listing only sets the cursor.
  */
 export async function sweepXeroInvoices(ctx: SyncContext): Promise<void> {
-  const cursor = await getCursor(ctx.db, ctx.firmId, 'xero', 'invoices');
-  if (!cursor) {
-    const newest = await newestXeroStamp(ctx.xero, 'invoices');
-    if (!ctx.dryRun) await advanceCursor(ctx.db, ctx.firmId, 'xero', 'invoices', (newest ?? EPOCH).toISOString());
-    return;
-  }
-  let newest = cursor;
-  for await (const page of xeroInvoicePagesSince(ctx.xero, new Date(cursor))) {
-    await pullListedInvoices(ctx, page, { edits: true });
-    for (const i of page) if (i.updatedDateUTC && i.updatedDateUTC.toISOString() > newest) newest = i.updatedDateUTC.toISOString();
-  }
-  if (newest > cursor && !ctx.dryRun) await advanceCursor(ctx.db, ctx.firmId, 'xero', 'invoices', newest);
+  await listXeroSinceCursor(
+    ctx,
+    'invoices',
+    (since) => xeroInvoicePagesSince(ctx.xero, since),
+    (page) => pullListedInvoices(ctx, page, { edits: true }),
+  );
 }
