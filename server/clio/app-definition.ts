@@ -46,14 +46,15 @@ export interface WebhookDefinition {
   events: readonly string[];
   /**
    * `etag` and `updated_at` make each delivery's dedupe key; the sync job reads the rest itself. An
-   * activity's `type` lets the job skip reading the time entries and soft costs that cannot be hard costs.
+   * activity's `type` lets the job skip reading the time entries and soft costs that cannot be hard costs;
+   * a bill's `state` lets it skip reading the drafts that cannot reach Xero.
    */
   fields: string;
 }
 
 export const WEBHOOK_MODELS: readonly WebhookDefinition[] = [
   { model: 'contact', kind: 'contact', events: ['created', 'updated', 'deleted'], fields: 'id,etag,updated_at' },
-  { model: 'bill', kind: 'bill', events: ['created', 'updated', 'deleted'], fields: 'id,etag,updated_at' },
+  { model: 'bill', kind: 'bill', events: ['created', 'updated', 'deleted'], fields: 'id,etag,updated_at,state' },
   { model: 'activity', kind: 'activity', events: ['created', 'updated', 'deleted'], fields: 'id,etag,updated_at,type' },
   // Clio Payments webhooks know no `deleted` event.
   { model: 'clio_payments_payment', kind: 'clio_payments_payment', events: ['created', 'updated'], fields: 'id,updated_at' },

@@ -1,6 +1,6 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { z } from 'zod';
-import { CLIO_ACTIVITY_TYPES, enqueueSyncRecords } from '../jobs/enqueue';
+import { CLIO_ACTIVITY_TYPES, CLIO_BILL_STATES, enqueueSyncRecords } from '../jobs/enqueue';
 import { WEBHOOK_MODELS } from './app-definition';
 import type { ClioDeps } from './deps';
 import { verifyClioWebhook } from './webhook-signature';
@@ -18,6 +18,8 @@ const deliveryBody = z.object({
 
 /** An activity delivery also names its type (app-definition.ts); absent from webhooks created before it was asked for. */
 const activityData = z.object({ type: z.enum(CLIO_ACTIVITY_TYPES).optional() }).loose();
+/** A bill delivery also names its state, absent likewise from webhooks created before it was asked for. */
+const billData = z.object({ state: z.enum(CLIO_BILL_STATES).optional() }).loose();
 
 export type HandshakeOutcome = 'accepted' | 'unknown' | 'refused';
 export type DeliveryOutcome = 'queued' | 'duplicate' | 'unknown' | 'bad_signature' | 'bad_payload';
@@ -68,6 +70,9 @@ export async function acceptDelivery(deps: ClioDeps, subscriptionId: string, raw
   const activity = def.model === 'activity' ? activityData.safeParse(data) : undefined;
   if (activity && !activity.success) return 'bad_payload';
   const type = activity?.data.type;
+  const bill = def.model === 'bill' ? billData.safeParse(data) : undefined;
+  if (bill && !bill.success) return 'bad_payload';
+  const state = bill?.data.state;
   const version = `${meta.event}:${data.etag ?? data.updated_at ?? ''}`;
 
   return deps.db.transaction().execute(async (trx) => {
@@ -79,6 +84,7 @@ export async function acceptDelivery(deps: ClioDeps, subscriptionId: string, raw
       ids: [data.id],
       reason: 'webhook',
       ...(type ? { types: { [data.id]: type } } : {}),
+      ...(state ? { states: { [data.id]: state } } : {}),
     });
     return 'queued';
   });

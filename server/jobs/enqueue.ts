@@ -48,6 +48,10 @@ export type SyncRecordKind<S extends SyncSource = SyncSource> = (typeof SYNC_REC
 export const CLIO_ACTIVITY_TYPES = ['TimeEntry', 'ExpenseEntry', 'HardCostEntry', 'SoftCostEntry'] as const;
 export type ClioActivityType = (typeof CLIO_ACTIVITY_TYPES)[number];
 
+/** Clio's bill states (a bill webhook names one): an unlinked bill not yet approved may need no read at all. */
+export const CLIO_BILL_STATES = ['draft', 'awaiting_approval', 'awaiting_payment', 'paid', 'void', 'deleted'] as const;
+export type ClioBillState = (typeof CLIO_BILL_STATES)[number];
+
 const syncRecordsOf = { firmId: z.uuid(), ids: z.array(z.string().min(1)).min(1), reason: z.enum(['webhook', 'manual']) };
 
 /** Webhooks name the records that changed; the job fetches and syncs just those. */
@@ -58,6 +62,8 @@ export const syncRecordsPayload = z.discriminatedUnion('source', [
     kind: z.enum(SYNC_RECORD_KINDS.clio),
     /** Activity id → the type its webhook named: one that cannot be a hard cost needs no read from Clio. */
     types: z.record(z.string(), z.enum(CLIO_ACTIVITY_TYPES)).optional(),
+    /** Bill id → the state its webhook named: one that cannot be in scope and is not linked needs no read from Clio. */
+    states: z.record(z.string(), z.enum(CLIO_BILL_STATES)).optional(),
   }),
   z.object({
     ...syncRecordsOf,

@@ -11,7 +11,7 @@ import { XeroNotConnectedError } from '../xero/errors';
 import { allocationIdsOfClioPayments, billIdsOfMatter, readActivities, readBills, readCreditMemos, readMemoAllocations, readPaymentAllocations } from './clio-reader';
 import type { SyncContext } from './context';
 import { isConnectionLost, isDailyLimit, type SyncErrorCode } from './errors';
-import { pushBills } from './flows/push-bills';
+import { billsToReadOnWebhook, pushBills } from './flows/push-bills';
 import { pushContacts } from './flows/push-contacts';
 import { pushCreditMemos } from './flows/push-credit-memos';
 import { pullFromXero } from './flows/pull';
@@ -103,9 +103,13 @@ export function createSyncEngine(deps: SyncEngineDeps) {
     }
     await run(p.firmId, `${p.reason}:${p.kind}`, async (ctx) => {
       switch (p.kind) {
-        case 'bill':
-          await pushBills(ctx, await readBills(ctx.clio, p.ids), { payments: 'per_bill' });
+        case 'bill': {
+          // A bill its webhook names in a state that cannot reach Xero (a draft while only approved bills
+          // sync, a void never synced) is not read at all.
+          const ids = await billsToReadOnWebhook(ctx, p.ids, p.states);
+          if (ids.length) await pushBills(ctx, await readBills(ctx.clio, ids), { payments: 'per_bill' });
           break;
+        }
         case 'matter':
           for (const matterId of p.ids) await pushBills(ctx, await readBills(ctx.clio, await billIdsOfMatter(ctx.clio, matterId)), { payments: 'per_bill' });
           break;

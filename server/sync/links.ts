@@ -114,6 +114,20 @@ export async function getLinks(db: Database, firmId: string, kind: LinkKind, cli
   return new Map(rows.map((r) => [r.clio_id!, toRow(r)]));
 }
 
+/** Which of these parents (a payment's bill, say) some record of this kind is linked under. */
+export async function parentsWithLinks(db: Database, firmId: string, kind: LinkKind, parentClioIds: string[]): Promise<Set<string>> {
+  if (parentClioIds.length === 0) return new Set();
+  const rows = await db
+    .selectFrom('links')
+    .select('parent_clio_id')
+    .distinct()
+    .where('firm_id', '=', firmId)
+    .where('kind', '=', kind)
+    .where('parent_clio_id', 'in', [...new Set(parentClioIds)])
+    .execute();
+  return new Set(rows.map((r) => r.parent_clio_id!));
+}
+
 /** Xero ids already linked to some Clio record of this kind (a found Xero record must not be linked twice). */
 export async function linkedXeroIds(db: Database, firmId: string, kind: LinkKind, xeroIds: string[]): Promise<Set<string>> {
   if (xeroIds.length === 0) return new Set();

@@ -47,6 +47,15 @@ export function billScope(bill: ClioBill, s: BillScopeSettings, linked: boolean)
   return { in: false, reason: `state ${bill.state}` };
 }
 
+/**
+ * billScope's rules that need only a bill's state: whether a bill in this state, never linked,
+ * could be in scope whatever its date (a webhook names the state before the bill is read).
+ */
+export function unlinkedBillMayBeInScope(state: ClioBill['state'], s: BillScopeSettings): boolean {
+  if (!s.syncBills) return false;
+  return APPROVED.includes(state) || (UNAPPROVED.includes(state) && !s.onlyApprovedBills);
+}
+
 /** Create, update or skip, from the link and the hash of what the record should now be in Xero. */
 export function planPush<D>(kind: string, clioId: string, label: string, link: LinkRow | undefined, mapped: Mapped<D>, hash: string | undefined): PlanItem<D> {
   if (!mapped.ok) return { kind, clioId, label, action: 'fail', reason: mapped.problem.detail, failure: { code: mapped.problem.code, detail: mapped.problem.detail } };

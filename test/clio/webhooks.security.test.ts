@@ -27,6 +27,10 @@ const activityHook = () =>
   emu()
     .state.webhooks.all()
     .find((w) => w.model === 'activity')!;
+const billHook = () =>
+  emu()
+    .state.webhooks.all()
+    .find((w) => w.model === 'bill')!;
 const post = (url: string, body: string, headers: Record<string, string> = {}) =>
   fetch(url, { method: 'POST', body, headers: { 'content-type': 'application/json', ...headers } });
 const syncJobs = async () => (await h.jobs()).filter((j) => j.task_identifier === 'sync_records');
@@ -145,6 +149,29 @@ describe('clio webhooks', () => {
     expect(await syncJobs()).toHaveLength(before);
   });
 
+  it("a bill delivery carries the bill's state into its job", async () => {
+    const matter = emu().state.matters.all()[0]!;
+    const entry = (await control(h.clio.us.url, '/activities', { type: 'TimeEntry', quantity: 900, price: 200, matter: { id: matter.id } })).data;
+    const bill = (await control(h.clio.us.url, '/bills', { activity_ids: [entry.id] })).data;
+    await emu().flushWebhooks();
+    const jobs = (await syncJobs()).filter((j) => j.payload.kind === 'bill' && (j.payload.ids as string[]).includes(String(bill.id)));
+    expect(jobs.map((j) => j.payload)).toEqual([{ firmId, source: 'clio', kind: 'bill', ids: [String(bill.id)], reason: 'webhook', states: { [bill.id]: 'draft' } }]);
+  });
+
+  it('a bill delivery naming a state Clio does not have is refused as unreadable, and queues nothing', async () => {
+    const delivery = emu()
+      .deliveries()
+      .findLast((d) => d.webhook_id === billHook().id)!;
+    const before = (await syncJobs()).length;
+    for (const state of ['approved', 'Draft', 3, null]) {
+      const body = JSON.stringify({ ...JSON.parse(delivery.body), data: { ...JSON.parse(delivery.body).data, etag: `bad-${String(state)}`, state } });
+      const res = await post(delivery.url, body, { 'X-Hook-Signature': signClioWebhook(billHook().shared_secret, body) });
+      expect(res.status, String(state)).toBe(400);
+      expect((await res.json()).error.code).toBe('BAD_REQUEST');
+    }
+    expect(await syncJobs()).toHaveLength(before);
+  });
+
   it('an enabled webhook cannot be re-keyed by a second handshake', async () => {
     const hook = contactHook();
     const res = await post(hook.url, '{}', { 'X-Hook-Secret': 'attacker-chosen' });
@@ -163,8 +190,9 @@ describe('clio webhooks', () => {
     await control(h.clio.us.url, '/requests', undefined, 'DELETE');
     expect(await renewClioWebhooks(h.deps)).toEqual({ renewed: 0, created: 0 });
 
-    // One created before its model's fields grew (the activity's `type`) is brought up to date as it is extended.
+    // Ones created before their model's fields grew (the activity's `type`, the bill's `state`) are brought up to date as they are extended.
     emu().state.webhooks.update(activityHook().id, { fields: 'id,etag,updated_at' });
+    emu().state.webhooks.update(billHook().id, { fields: 'id,etag,updated_at' });
     const later = new Date(Date.now() + (WEBHOOK_LIFETIME_DAYS - 5) * DAY);
     await control(h.clio.us.url, '/clock', { now: later.toISOString() });
     expect(await renewClioWebhooks(h.deps, later)).toEqual({ renewed: WEBHOOK_MODELS.length, created: 0 });

@@ -63,14 +63,31 @@ const requests = async () => (await clio('GET', '/requests')) as LoggedRequest[]
 /** The activity ids those calls read one by one (`ids[]`), as the activity webhook's job does; sweeps read by date instead. */
 const activityIdsRead = (calls: LoggedRequest[]) =>
   calls.filter((r) => r.method === 'GET' && r.path === '/api/v4/activities.json').flatMap((r) => new URLSearchParams(r.query).getAll('ids[]'));
-/** What Clio's activity webhook sent, and how the add-on answered. */
-const activityDeliveries = async () => {
-  const hook = s.stack.clio.emulator.state.webhooks.all().find((w) => w.model === 'activity')!;
+/** The bill ids those calls read one by one (`ids[]`), as the bill webhook's job does. */
+const billIdsRead = (calls: LoggedRequest[]) =>
+  calls.filter((r) => r.method === 'GET' && r.path === '/api/v4/bills.json').flatMap((r) => new URLSearchParams(r.query).getAll('ids[]'));
+/** The calls that read one bill's payments (a bill's own sync does, per bill). */
+const paymentReadsOf = (calls: LoggedRequest[], billId: number) =>
+  calls.filter((r) => r.method === 'GET' && r.path === '/api/v4/allocations.json' && new URLSearchParams(r.query).get('bill_id') === String(billId));
+/** What one of Clio's webhooks sent, and how the add-on answered. */
+const deliveriesOf = async (model: 'activity' | 'bill') => {
+  const hook = s.stack.clio.emulator.state.webhooks.all().find((w) => w.model === model)!;
   const sent = (await clio('GET', '/webhooks/deliveries')) as Delivery[];
   return sent
     .filter((d) => d.webhook_id === hook.id)
-    .map((d) => ({ data: (JSON.parse(d.body) as { data: { id: number; type?: string } }).data, event: d.event, status: d.status }));
+    .map((d) => ({ data: (JSON.parse(d.body) as { data: { id: number; type?: string; state?: string } }).data, event: d.event, status: d.status }));
 };
+/** Delivers an event for a record as Clio's webhook of that model would, signed with its secret. */
+async function deliver(model: 'activity' | 'bill', event: string, data: Record<string, unknown>): Promise<void> {
+  const hook = s.stack.clio.emulator.state.webhooks.all().find((w) => w.model === model)!;
+  const body = JSON.stringify({ data, meta: { event, webhook_id: hook.id } });
+  const res = await fetch(hook.url, {
+    method: 'POST',
+    body,
+    headers: { 'content-type': 'application/json', 'X-Hook-Signature': signClioWebhook(hook.shared_secret, body) },
+  });
+  expect(res.status).toBe(200);
+}
 
 beforeAll(async () => {
   s = await startSyncStack({ settings: (day) => ({ invoiceStatus: 'AUTHORISED', billDateFrom: day, syncHardCosts: true, hardCostStartDate: day }) });
@@ -189,6 +206,70 @@ describe('payments to Xero', { timeout: 120_000 }, () => {
     expect(dueOn(b.number)).toBe(b.total);
     const [link] = (await s.links('payment_allocation')).filter((l) => l.xero_id === paid!.PaymentID);
     expect(link).toMatchObject({ state: 'synced' });
+  });
+
+  it('a bill webhook that names a draft costs no Clio read; approved, it reaches Xero, and its payments are read once there are some', async () => {
+    const { matterId } = await client('Draft First LLP');
+    const entry = await clio('POST', '/activities', {
+      type: 'TimeEntry',
+      quantity: 3600,
+      price: 275,
+      matter: { id: matterId },
+      note: 'Advice',
+      tax_setting: 'tax_1_only',
+    });
+    await s.settled();
+    let before = (await requests()).length;
+    const b = await clio('POST', '/bills', { activity_ids: [entry.id], issued_at: today });
+    await clio('PATCH', `/bills/${b.id}`, { subject: 'Advice, second draft' });
+    await s.settled();
+    // Both events reached the add-on naming the draft state, and neither read the bill.
+    const heard = (await deliveriesOf('bill')).filter((d) => d.data.id === b.id);
+    expect(heard.map((d) => `${d.event} ${d.data.state} ${d.status}`)).toEqual(['created draft 200', 'updated draft 200']);
+    expect(billIdsRead((await requests()).slice(before))).not.toContain(String(b.id));
+    expect(s.invoiceByNumber(b.number)).toEqual([]);
+
+    // Approved with nothing paid: read and sent to Xero, its payments not read.
+    before = (await requests()).length;
+    await clio('POST', `/bills/${b.id}/approve`);
+    await s.settled();
+    let calls = (await requests()).slice(before);
+    expect(billIdsRead(calls)).toContain(String(b.id));
+    expect(paymentReadsOf(calls, b.id)).toEqual([]);
+    const total = () => billTotals(s.clio(), s.clio().bills.require(b.id)).total;
+    expect(invoiceOf(b.number)).toMatchObject({ Status: 'AUTHORISED', Total: total() });
+
+    // Interest makes the total grow with the balance: still nothing paid, nothing read.
+    before = (await requests()).length;
+    await clio('POST', `/bills/${b.id}/interest`, { amount: 7 });
+    await s.settled();
+    calls = (await requests()).slice(before);
+    expect(billIdsRead(calls)).toContain(String(b.id));
+    expect(paymentReadsOf(calls, b.id)).toEqual([]);
+    expect(invoiceOf(b.number).Total).toBe(total());
+
+    // A payment touches the bill: now its payments are read, and the payment reaches Xero (its
+    // interest and principal allocations, one Xero payment each).
+    before = (await requests()).length;
+    await pay(b.id, 100);
+    expect(paymentReadsOf((await requests()).slice(before), b.id)).toHaveLength(1);
+    expect(
+      paymentsOn(b.number)
+        .map((p) => p.Amount)
+        .sort((x, y) => x - y),
+    ).toEqual([7, 93]);
+    expect(dueOn(b.number)).toBe(Math.round((total() - 100) * 100) / 100);
+  });
+
+  it('a bill already in Xero is read whatever state its webhook names', async () => {
+    const { matterId } = await client('Restated Bills Ltd');
+    const b = await approvedBill(matterId, 150);
+    expect(invoiceOf(b.number).Status).toBe('AUTHORISED');
+    const before = (await requests()).length;
+    // Clio's own event for it, as though it were a draft again.
+    await deliver('bill', 'updated', { id: b.id, etag: 'restated', updated_at: new Date().toISOString(), state: 'draft' });
+    await s.settled();
+    expect(billIdsRead((await requests()).slice(before))).toContain(String(b.id));
   });
 
   it('a Clio Payments transaction arrives by its own webhook and by the bill’s, and is paid once', async () => {
@@ -439,7 +520,7 @@ describe('hard costs to Xero', { timeout: 120_000 }, () => {
     await clio('DELETE', `/activities/${soft.id}`);
     await s.settled();
     // Every event reached the add-on, each naming its activity's type, deletions too.
-    const heard = (await activityDeliveries()).filter((d) => [time.id, soft.id, hard.id].includes(d.data.id));
+    const heard = (await deliveriesOf('activity')).filter((d) => [time.id, soft.id, hard.id].includes(d.data.id));
     expect(heard.map((d) => `${d.event} ${d.data.type} ${d.status}`).sort()).toEqual(
       ['created HardCostEntry 200', 'created SoftCostEntry 200', 'created TimeEntry 200', 'deleted SoftCostEntry 200', 'updated TimeEntry 200'].sort(),
     );
@@ -464,17 +545,7 @@ describe('hard costs to Xero', { timeout: 120_000 }, () => {
     expect(spendOf(hard.id)?.Status).toBe('AUTHORISED');
     const before = (await requests()).length;
     // Clio's own event for it, as though its type had changed since it reached Xero.
-    const hook = s.stack.clio.emulator.state.webhooks.all().find((w) => w.model === 'activity')!;
-    const body = JSON.stringify({
-      data: { id: hard.id, etag: 'retyped', updated_at: new Date().toISOString(), type: 'ExpenseEntry' },
-      meta: { event: 'updated', webhook_id: hook.id },
-    });
-    const res = await fetch(hook.url, {
-      method: 'POST',
-      body,
-      headers: { 'content-type': 'application/json', 'X-Hook-Signature': signClioWebhook(hook.shared_secret, body) },
-    });
-    expect(res.status).toBe(200);
+    await deliver('activity', 'updated', { id: hard.id, etag: 'retyped', updated_at: new Date().toISOString(), type: 'ExpenseEntry' });
     await s.settled();
     expect(activityIdsRead((await requests()).slice(before))).toContain(String(hard.id));
   });

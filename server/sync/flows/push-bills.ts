@@ -2,7 +2,8 @@ import type { Invoice } from 'xero-node';
 import { clioBillUrl, type SyncContext } from '../context';
 import { readActivityCategories, readBillDetails, readCreditMemos, readMemoAllocations, readPaymentAllocations } from '../clio-reader';
 import type { RecordFailure } from '../errors';
-import { claimForCreate, getLinks, type LinkRow, type LinkSnapshot } from '../links';
+import type { ClioBillState } from '../../jobs/enqueue';
+import { claimForCreate, getLinks, type LinkRow, type LinkSnapshot, parentsWithLinks } from '../links';
 import type { ClioBill, ClioLineItem } from '../mapping/clio-records';
 import { contentHash } from '../mapping/hash';
 import { billToInvoice } from '../mapping/invoices';
@@ -10,7 +11,7 @@ import { toCents } from '../mapping/money';
 import { invoiceHash } from '../mapping/xero-invoices';
 import type { InvoiceDraft } from '../mapping/xero-drafts';
 import { failed, removedInXero, succeeded, waiting } from '../outcome';
-import { billScope, planPush, type PlanItem } from '../plan';
+import { billScope, planPush, type PlanItem, unlinkedBillMayBeInScope } from '../plan';
 import {
   chunk,
   createInvoices,
@@ -66,7 +67,10 @@ export async function pushBills(ctx: SyncContext, bills: ClioBill[], opts: { det
   if (opts.payments === 'per_bill') {
     // Every approved bill named, changed or not: a retried job finds its bill's version already
     // stored, and its payments must still be read.
-    const paid = bills.filter((b) => b.state === 'awaiting_payment' || b.state === 'paid');
+    const paid = await billsWithPaymentsToRead(
+      ctx,
+      bills.filter((b) => b.state === 'awaiting_payment' || b.state === 'paid'),
+    );
     if (paid.length) await pushPayments(ctx, await readPaymentAllocations(ctx.clio, { billIds: paid.map((b) => b.id) }));
   }
 
@@ -113,6 +117,39 @@ function triage(ctx: SyncContext, bills: ClioBill[], links: Map<string, LinkRow>
     else skips.push({ kind: KIND, clioId: String(bill.id), label, action: 'skip', reason: scope.reason });
   }
   return { inScope, ends, skips };
+}
+
+/**
+ * The bills a webhook job must read from Clio. One its webhook named in a state it cannot be synced
+ * in (not approved while only approved bills sync, void, deleted) is skipped unread unless it is
+ * linked as a bill (it may be in Xero, or on its way): out of scope and not approved, it has no
+ * payments or credits to follow either, Clio taking neither before approval. One with no state
+ * named (an older job or webhook) is read as before.
+ */
+export async function billsToReadOnWebhook(ctx: SyncContext, ids: string[], states: Record<string, ClioBillState> = {}): Promise<string[]> {
+  const idle = ids.filter((id) => {
+    const state = states[id];
+    return state !== undefined && state !== 'awaiting_payment' && state !== 'paid' && !unlinkedBillMayBeInScope(state, ctx.settings);
+  });
+  const links = await getLinks(ctx.db, ctx.firmId, KIND, idle);
+  return ids.filter((id) => !idle.includes(id) || links.has(id));
+}
+
+/**
+ * Of these approved bills, the ones whose payments must be read. A bill whose balance is still its
+ * whole total (Clio's total includes interest) was neither paid nor credited, so it has no payment
+ * to send; unless one of its payments is linked already: a voided payment gives the bill its
+ * balance back, and its Xero payment must still be deleted. A bill read without its balance is read.
+ */
+async function billsWithPaymentsToRead(ctx: SyncContext, bills: ClioBill[]): Promise<ClioBill[]> {
+  const unpaid = bills.filter((b) => typeof b.balance === 'number' && toCents(b.balance) === toCents(b.total));
+  const withPayments = await parentsWithLinks(
+    ctx.db,
+    ctx.firmId,
+    'payment_allocation',
+    unpaid.map((b) => String(b.id)),
+  );
+  return bills.filter((b) => !unpaid.includes(b) || withPayments.has(String(b.id)));
 }
 
 /** How many of these bills would need their details read: the sweep reads them in bulk when there are many. */

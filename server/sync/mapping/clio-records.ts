@@ -3,9 +3,7 @@
  * its `fields=` parameters). Numbers are as Clio sends them; mapping turns money into cents.
  */
 
-import type { ClioActivityType } from '../../jobs/enqueue';
-
-export type ClioBillState = 'draft' | 'awaiting_approval' | 'awaiting_payment' | 'paid' | 'void' | 'deleted';
+import type { ClioActivityType, ClioBillState } from '../../jobs/enqueue';
 
 export interface ClioDiscount {
   rate?: number | null;
@@ -26,7 +24,10 @@ export interface ClioBill {
   updated_at: string;
   sub_total: number;
   total_tax: number;
+  /** With interest, as Clio's bill `total` is. */
   total: number;
+  /** What is still owed: the total less what was paid and credited. */
+  balance?: number | null;
   credits_issued?: number | null;
   discount_services_only?: string | boolean | null;
   client: { id: number } | null;
