@@ -89,6 +89,12 @@ async function deliver(model: 'activity' | 'bill', event: string, data: Record<s
   expect(res.status).toBe(200);
 }
 
+/** One unit of a hard cost, without tax, from a vendor (created here when named). */
+async function untaxedHardCost(matterId: number, vendor: string | { id: number }, price: number) {
+  const from = typeof vendor === 'string' ? await clio('POST', '/contacts', { type: 'Company', name: vendor }) : vendor;
+  return clio('POST', '/activities', { type: 'HardCostEntry', quantity: 1, price, matter: { id: matterId }, vendor: { id: from.id }, tax_setting: 'no_tax' });
+}
+
 beforeAll(async () => {
   s = await startSyncStack({ settings: (day) => ({ invoiceStatus: 'AUTHORISED', billDateFrom: day, syncHardCosts: true, hardCostStartDate: day }) });
   today = s.today;
@@ -466,15 +472,7 @@ describe('hard costs to Xero', { timeout: 120_000 }, () => {
 
   it('a reconciled transaction cannot change in Xero: the edit is stored as XERO_RECONCILED with its fix', async () => {
     const { matterId } = await client('Reconciled Matter');
-    const vendor = await clio('POST', '/contacts', { type: 'Company', name: 'Title Search Office' });
-    const cost = await clio('POST', '/activities', {
-      type: 'HardCostEntry',
-      quantity: 1,
-      price: 60,
-      matter: { id: matterId },
-      vendor: { id: vendor.id },
-      tax_setting: 'no_tax',
-    });
+    const cost = await untaxedHardCost(matterId, 'Title Search Office', 60);
     await s.settled();
     // The bookkeeper reconciles it against the bank statement.
     spendOf(cost.id)!.IsReconciled = true;
@@ -508,14 +506,7 @@ describe('hard costs to Xero', { timeout: 120_000 }, () => {
     const before = (await requests()).length;
     const time = await clio('POST', '/activities', { type: 'TimeEntry', quantity: 1800, price: 250, matter: { id: matterId } });
     const soft = await clio('POST', '/activities', { type: 'SoftCostEntry', quantity: 10, price: 0.5, matter: { id: matterId }, note: 'Copies' });
-    const hard = await clio('POST', '/activities', {
-      type: 'HardCostEntry',
-      quantity: 1,
-      price: 33,
-      matter: { id: matterId },
-      vendor: { id: vendor.id },
-      tax_setting: 'no_tax',
-    });
+    const hard = await untaxedHardCost(matterId, vendor, 33);
     await clio('PATCH', `/activities/${time.id}`, { note: 'Research' });
     await clio('DELETE', `/activities/${soft.id}`);
     await s.settled();
@@ -532,15 +523,7 @@ describe('hard costs to Xero', { timeout: 120_000 }, () => {
 
   it('an activity already in Xero as a hard cost is read whatever type its webhook names', async () => {
     const { matterId } = await client('Retyped Matter');
-    const vendor = await clio('POST', '/contacts', { type: 'Company', name: 'Valuers Guild' });
-    const hard = await clio('POST', '/activities', {
-      type: 'HardCostEntry',
-      quantity: 1,
-      price: 48,
-      matter: { id: matterId },
-      vendor: { id: vendor.id },
-      tax_setting: 'no_tax',
-    });
+    const hard = await untaxedHardCost(matterId, 'Valuers Guild', 48);
     await s.settled();
     expect(spendOf(hard.id)?.Status).toBe('AUTHORISED');
     const before = (await requests()).length;
