@@ -9,6 +9,7 @@ import type { CreditNoteDraft } from '../mapping/xero-drafts';
 import { failed, ignored, removedInXero, succeeded, waiting } from '../outcome';
 import { planPush } from '../plan';
 import { allocateCreditNote, chunk, createCreditNotes, deleteCreditNoteAllocation, findCreditNotesByNumber, getCreditNote, voidCreditNotes } from '../xero-writer';
+import { refreshUnapprovedInvoices } from './invoice-approvals';
 import { pushContacts } from './push-contacts';
 
 const KIND = 'credit_memo' as const;
@@ -38,6 +39,7 @@ export async function pushCreditMemos(ctx: SyncContext, memos: ClioCreditMemo[],
       live.map((a) => String(a.bill!.id)),
     ),
   ]);
+  await refreshUnapprovedInvoices(ctx, billLinks);
   const contacts = await pushContacts(
     ctx,
     memos.flatMap((m) => (m.contact && !m.voided_at ? [String(m.contact.id)] : [])),

@@ -7,6 +7,7 @@ import type { PaymentDraft } from '../mapping/xero-drafts';
 import { failed, ignored, removedInXero, succeeded, waiting } from '../outcome';
 import { planPush } from '../plan';
 import { chunk, createPayments, deletePayment, findPayments } from '../xero-writer';
+import { refreshUnapprovedInvoices } from './invoice-approvals';
 
 const KIND = 'payment_allocation' as const;
 /** Xero takes payments on approved invoices only. */
@@ -43,6 +44,8 @@ export async function pushPayments(ctx: SyncContext, allocations: ClioPaymentAll
     ),
     getLinks(ctx.db, ctx.firmId, 'bill', list.map(billOf)),
   ]);
+  // Only bills that hold a payment still to send are looked at again.
+  await refreshUnapprovedInvoices(ctx, billLinks, new Set(list.filter((a) => !a.voided_at && !links.get(String(a.id))?.xeroId).map(billOf)));
   const creates: Create[] = [];
   const deletes: { allocation: ClioPaymentAllocation; link: LinkRow; then?: Create }[] = [];
   for (const a of list) {

@@ -1,0 +1,29 @@
+import type { SyncContext } from '../context';
+import { type LinkRow, updateSnapshot } from '../links';
+import { getInvoicesById } from '../xero-writer';
+
+const UNAPPROVED = ['DRAFT', 'SUBMITTED'];
+
+/**
+ * Xero takes payments and credit allocations on approved invoices only, so those on a bill whose
+ * invoice we sent as a draft wait. With "create invoices as drafts" (the default) the bookkeeper
+ * approves them in Xero, which nothing tells us of when "sync bill updates from Xero" is off: so
+ * before anything waits on a draft, the invoice is looked at again (one Xero call per 50), and the
+ * status Xero now has is stored on the bill's link. `billLinks` (by Clio bill id) is updated in
+ * place; `only` limits the look to the bills that hold something still to send.
+ */
+export async function refreshUnapprovedInvoices(ctx: SyncContext, billLinks: Map<string, LinkRow>, only?: Set<string>): Promise<void> {
+  const drafts = [...billLinks.values()].filter((l) => l.xeroId && UNAPPROVED.includes(l.snapshot?.status ?? '') && (!only || only.has(l.clioId)));
+  if (drafts.length === 0) return;
+  const invoices = await getInvoicesById(
+    ctx.xero,
+    drafts.map((l) => l.xeroId!),
+  );
+  for (const link of drafts) {
+    const status = invoices.find((i) => i.invoiceID?.toLowerCase() === link.xeroId!.toLowerCase())?.status;
+    if (status === undefined || String(status) === link.snapshot?.status) continue;
+    const snapshot = { ...link.snapshot, status: String(status) };
+    if (!ctx.dryRun) await updateSnapshot(ctx.db, ctx.firmId, 'bill', link.clioId, snapshot);
+    billLinks.set(link.clioId, { ...link, snapshot });
+  }
+}
