@@ -128,6 +128,20 @@ export async function parentsWithLinks(db: Database, firmId: string, kind: LinkK
   return new Set(rows.map((r) => r.parent_clio_id!));
 }
 
+/** The records of this kind waiting (state pending) on one of these parents: payments waiting on their bill. */
+export async function pendingChildren(db: Database, firmId: string, kind: LinkKind, parentClioIds: string[]): Promise<string[]> {
+  if (parentClioIds.length === 0) return [];
+  const rows = await db
+    .selectFrom('links')
+    .select('clio_id')
+    .where('firm_id', '=', firmId)
+    .where('kind', '=', kind)
+    .where('state', '=', 'pending')
+    .where('parent_clio_id', 'in', [...new Set(parentClioIds)])
+    .execute();
+  return rows.flatMap((r) => (r.clio_id ? [r.clio_id] : []));
+}
+
 /** Xero ids already linked to some Clio record of this kind (a found Xero record must not be linked twice). */
 export async function linkedXeroIds(db: Database, firmId: string, kind: LinkKind, xeroIds: string[]): Promise<Set<string>> {
   if (xeroIds.length === 0) return new Set();

@@ -15,43 +15,73 @@ const clio = async (method: string, path: string, body?: unknown) => {
 };
 const xero = (method: string, path: string, body?: unknown) => s.stack.control('xero', method, `/tenants/${TENANT}${path}`, body);
 
+let webhookUrl: string;
 beforeAll(async () => {
   s = await startSyncStack({ settings: (day) => ({ invoiceStatus: 'DRAFT', billDateFrom: day, syncFromXero: false }) });
   await s.settled('the first sync');
+  webhookUrl = (await s.stack.control('xero', 'PUT', '/webhooks', {})).url;
 }, 120_000);
+
+/** An approved bill of one hour, synced: its invoice is a draft in Xero. */
+async function draftInvoice(name: string) {
+  const contact = await clio('POST', '/contacts', { type: 'Company', name });
+  const matter = await clio('POST', '/matters', { client_id: contact.id, description: 'Lease review' });
+  const entry = await clio('POST', '/activities', { type: 'TimeEntry', quantity: 3600, price: 400, matter: { id: matter.id }, tax_setting: 'tax_1_only' });
+  const bill = await clio('POST', '/bills', { activity_ids: [entry.id], issued_at: s.today });
+  await clio('POST', `/bills/${bill.id}/approve`);
+  await s.settled();
+  const [invoice] = s.invoiceByNumber(bill.number);
+  expect(invoice?.Status).toBe('DRAFT');
+  return { bill, invoice: invoice! };
+}
+const paymentsOn = (invoiceId: string) => [...s.tenant().payments.values()].filter((p) => p.InvoiceID === invoiceId && p.Status !== 'DELETED');
+const approveInXero = async (invoiceId: string) => {
+  const approved = await xero('POST', '/invoices', { InvoiceID: invoiceId, Status: 'AUTHORISED' });
+  expect(approved.Status ?? approved.Invoices?.[0]?.Status).toBe('AUTHORISED');
+};
 afterAll(() => s?.stack.stop());
 
 describe('invoices sent as drafts', { timeout: 120_000 }, () => {
-  it('a payment and a credit wait while the invoice is a draft, and follow once the bookkeeper approves it in Xero', async () => {
-    const contact = await clio('POST', '/contacts', { type: 'Company', name: 'Draft First Pty Ltd' });
-    const matter = await clio('POST', '/matters', { client_id: contact.id, description: 'Lease review' });
-    const entry = await clio('POST', '/activities', { type: 'TimeEntry', quantity: 3600, price: 400, matter: { id: matter.id }, tax_setting: 'tax_1_only' });
-    const b = await clio('POST', '/bills', { activity_ids: [entry.id], issued_at: s.today });
-    await clio('POST', `/bills/${b.id}/approve`);
-    await s.settled();
-    const [invoice] = s.invoiceByNumber(b.number);
-    expect(invoice?.Status).toBe('DRAFT');
-
+  it('a payment and a credit wait while the invoice is a draft, and follow on the next sweep once the bookkeeper approves it in Xero', async () => {
+    const { bill: b, invoice } = await draftInvoice('Draft First Pty Ltd');
     await clio('POST', `/bills/${b.id}/payments`, { amount: 100 });
     await clio('POST', `/bills/${b.id}/credit_memos`, { amount: 25, description: 'Courtesy' });
     await s.settled();
-    const payments = () => [...s.tenant().payments.values()].filter((p) => p.InvoiceID === invoice!.id && p.Status !== 'DELETED');
-    const credits = () => [...s.tenant().allocations.values()].filter((a) => a.InvoiceID === invoice!.id && !a.IsDeleted);
+    const payments = () => paymentsOn(invoice.id);
+    const credits = () => [...s.tenant().allocations.values()].filter((a) => a.InvoiceID === invoice.id && !a.IsDeleted);
     expect(payments()).toEqual([]);
     expect(credits()).toEqual([]);
     expect((await s.links('payment_allocation')).map((l) => [l.state, l.error_message])).toEqual([['pending', 'waits for its invoice to be approved in Xero']]);
 
-    // The bookkeeper approves it in Xero; no webhook reaches the sync for it.
-    const approved = await xero('POST', '/invoices', { InvoiceID: invoice!.id, Status: 'AUTHORISED' });
-    expect(approved.Status ?? approved.Invoices?.[0]?.Status).toBe('AUTHORISED');
+    // The bookkeeper approves it in Xero, and its webhook is lost: the sweep finds what waits.
+    await s.stack.control('xero', 'PUT', '/webhooks', { url: null });
+    try {
+      await approveInXero(invoice.id);
+      await s.stack.xero.emulator.webhooks.flush();
+      await s.settled();
+      expect(payments()).toEqual([]);
+    } finally {
+      await s.stack.control('xero', 'PUT', '/webhooks', { url: webhookUrl });
+    }
     await s.scheduledSweep();
     expect(payments().map((p) => p.Amount)).toEqual([100]);
     expect(credits().map((a) => a.Amount)).toEqual([25]);
     const total = billTotals(s.clio(), s.clio().bills.require(b.id)).total;
-    expect(outstanding(s.tenant(), s.tenant().invoices.get(invoice!.id)!)).toBe(Math.round((total - 125) * 100) / 100);
+    expect(outstanding(s.tenant(), s.tenant().invoices.get(invoice.id)!)).toBe(Math.round((total - 125) * 100) / 100);
     // Nothing waits any more, so the next sweep sends nothing again.
     await s.scheduledSweep();
     expect(payments()).toHaveLength(1);
     expect(credits()).toHaveLength(1);
+  });
+
+  it('a payment waiting on a draft follows within seconds of the approval, by the invoice’s webhook', async () => {
+    const { bill, invoice } = await draftInvoice('Quick Approver Pty Ltd');
+    await clio('POST', `/bills/${bill.id}/payments`, { amount: 50 });
+    await s.settled();
+    expect(paymentsOn(invoice.id)).toEqual([]);
+    await approveInXero(invoice.id);
+    await s.stack.xero.emulator.webhooks.flush();
+    await s.settled();
+    expect(paymentsOn(invoice.id).map((p) => p.Amount)).toEqual([50]);
   });
 });

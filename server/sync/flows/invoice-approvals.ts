@@ -3,6 +3,8 @@ import { type LinkRow, updateSnapshot } from '../links';
 import { getInvoicesById } from '../xero-writer';
 
 const UNAPPROVED = ['DRAFT', 'SUBMITTED'];
+/** An invoice Xero takes no payment or credit allocation on yet. */
+export const isUnapproved = (status: string | undefined) => UNAPPROVED.includes(status ?? '');
 
 /**
  * Xero takes payments and credit allocations on approved invoices only, so those on a bill whose
@@ -13,7 +15,7 @@ const UNAPPROVED = ['DRAFT', 'SUBMITTED'];
  * place; `only` limits the look to the bills that hold something still to send.
  */
 export async function refreshUnapprovedInvoices(ctx: SyncContext, billLinks: Map<string, LinkRow>, only?: Set<string>): Promise<void> {
-  const drafts = [...billLinks.values()].filter((l) => l.xeroId && UNAPPROVED.includes(l.snapshot?.status ?? '') && (!only || only.has(l.clioId)));
+  const drafts = [...billLinks.values()].filter((l) => l.xeroId && isUnapproved(l.snapshot?.status) && (!only || only.has(l.clioId)));
   if (drafts.length === 0) return;
   const invoices = await getInvoicesById(
     ctx.xero,

@@ -1,5 +1,9 @@
 import type { SyncRecordKind } from '../../jobs/enqueue';
 import type { SyncContext } from '../context';
+import { isUnapproved } from './invoice-approvals';
+import { pushPayments } from './push-payments';
+import { readPaymentAllocations } from '../clio-reader';
+import { getLinksByXeroIds, pendingChildren } from '../links';
 import { pullContactsById } from './pull-contacts';
 import { pullInvoices, pullListedInvoices } from './pull-invoices';
 import { changedPaymentInvoiceIds } from './pull-payments';
@@ -13,6 +17,7 @@ export async function pullFromXero(ctx: SyncContext, kind: SyncRecordKind<'xero'
       await pullContactsById(ctx, ids, changedAt);
       break;
     case 'invoice':
+      await followInvoiceApprovals(ctx, ids);
       await pullInvoices(ctx, ids, { edits: true });
       break;
     case 'payment':
@@ -49,4 +54,20 @@ export async function sweepXeroInvoices(ctx: SyncContext): Promise<void> {
     (since) => xeroInvoicePagesSince(ctx.xero, since),
     (page) => pullListedInvoices(ctx, page, { edits: true }),
   );
+}
+
+/**
+ * An INVOICE webhook for an invoice we sent as a draft may be the bookkeeper approving it: the
+ * payments waiting on its bill are sent now (pushPayments looks at the invoice again first) rather
+ * than on the next sweep. Our own pushes' echoes cost nothing here unless a payment waits.
+ */
+async function followInvoiceApprovals(ctx: SyncContext, xeroIds: string[]): Promise<void> {
+  const bills = [...(await getLinksByXeroIds(ctx.db, ctx.firmId, 'bill', xeroIds)).values()].filter((l) => isUnapproved(l.snapshot?.status));
+  const waiting = await pendingChildren(
+    ctx.db,
+    ctx.firmId,
+    'payment_allocation',
+    bills.map((l) => l.clioId),
+  );
+  if (waiting.length) await pushPayments(ctx, await readPaymentAllocations(ctx.clio, { ids: waiting }));
 }
