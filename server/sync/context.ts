@@ -21,6 +21,10 @@ export interface SyncContext {
   dryRun: boolean;
   /** Every decision of the run, in order; the dry run returns it. */
   plan: PlanItem[];
+  /** When the run began: what it wrote itself since is as it left it. */
+  startedAt: Date;
+  /** Bills whose draft invoice this run has already looked at again in Xero (once a run is enough). */
+  draftsChecked?: Set<string>;
   /**
    * The organisation's contacts, read once when a run has many clients to find (a backfill) and
    * kept current with what the run creates; looking each one up would cost a call per 25 names.

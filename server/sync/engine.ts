@@ -54,6 +54,7 @@ export function createSyncEngine(deps: SyncEngineDeps) {
       logger: deps.logger.child({ firmId }),
       dryRun,
       plan: [],
+      startedAt: new Date(),
     };
   }
 

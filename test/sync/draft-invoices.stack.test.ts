@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { billTotals } from '../emulators/clio/bill-totals';
 import { outstanding } from '../emulators/xero/documents';
+import { eventually } from '../support/eventually';
 import { startSyncStack, TENANT, type SyncStack } from './stack';
 
 /**
@@ -83,5 +84,32 @@ describe('invoices sent as drafts', { timeout: 120_000 }, () => {
     await s.stack.xero.emulator.webhooks.flush();
     await s.settled();
     expect(paymentsOn(invoice.id).map((p) => p.Amount)).toEqual([50]);
+  });
+
+  it('a backfill that creates a draft invoice and finds a payment on it does not read that invoice back; the next run looks once', async () => {
+    const invoiceReads = () => s.stack.xero.emulator.requestLog.entries.filter((e) => e.method === 'GET' && e.path === '/api.xro/2.0/Invoices').length;
+    // Issued yesterday, before the sync's start date: nothing syncs it until the backfill.
+    const yesterday = new Date(Date.parse(s.today) - 86_400_000).toISOString().slice(0, 10);
+    const contact = await clio('POST', '/contacts', { type: 'Company', name: 'Backfilled Draft Pty Ltd' });
+    const matter = await clio('POST', '/matters', { client_id: contact.id, description: 'Conveyance' });
+    const entry = await clio('POST', '/activities', { type: 'TimeEntry', quantity: 3600, price: 300, matter: { id: matter.id }, tax_setting: 'tax_1_only' });
+    const bill = await clio('POST', '/bills', { activity_ids: [entry.id], issued_at: yesterday });
+    await clio('POST', `/bills/${bill.id}/approve`);
+    await clio('POST', `/bills/${bill.id}/payments`, { amount: 60 });
+    await s.settled();
+    expect(s.invoiceByNumber(bill.number)).toEqual([]);
+
+    const before = invoiceReads();
+    const ran = await s.lastSuccess();
+    expect((await s.call('POST', '/api/sync/backfill', { from: yesterday, to: yesterday })).status).toBe(202);
+    await eventually(async () => ((await s.lastSuccess()) ?? 0) > (ran ?? 0), 'the backfill to finish');
+    await s.settled();
+    const [invoice] = s.invoiceByNumber(bill.number);
+    expect(invoice?.Status).toBe('DRAFT');
+    expect(paymentsOn(invoice!.id)).toEqual([]);
+    expect(invoiceReads()).toBe(before);
+    // The next run looks again: the bookkeeper may have approved it since.
+    await s.scheduledSweep();
+    expect(invoiceReads()).toBe(before + 1);
   });
 });

@@ -15,8 +15,15 @@ export const isUnapproved = (status: string | undefined) => UNAPPROVED.includes(
  * place; `only` limits the look to the bills that hold something still to send.
  */
 export async function refreshUnapprovedInvoices(ctx: SyncContext, billLinks: Map<string, LinkRow>, only?: Set<string>): Promise<void> {
-  const drafts = [...billLinks.values()].filter((l) => l.xeroId && isUnapproved(l.snapshot?.status) && (!only || only.has(l.clioId)));
+  // An invoice this run wrote itself (a first sync sending bills, then their payments), or has
+  // looked at already, is as the run knows it: looking again would cost a call per 50 for nothing.
+  const checked = (ctx.draftsChecked ??= new Set());
+  const drafts = [...billLinks.values()].filter(
+    (l) =>
+      l.xeroId && isUnapproved(l.snapshot?.status) && (!only || only.has(l.clioId)) && !checked.has(l.clioId) && !(l.lastSyncedAt && l.lastSyncedAt >= ctx.startedAt),
+  );
   if (drafts.length === 0) return;
+  for (const l of drafts) checked.add(l.clioId);
   const invoices = await getInvoicesById(
     ctx.xero,
     drafts.map((l) => l.xeroId!),

@@ -80,16 +80,16 @@ export async function pullContacts(ctx: SyncContext, xero: Contact[]): Promise<v
  */
 export async function pullContactsById(ctx: SyncContext, xeroIds: string[], changedAt: Record<string, string> = {}): Promise<void> {
   const links = await getLinksByXeroIds(ctx.db, ctx.firmId, KIND, xeroIds);
-  const news = xeroIds.filter((id) => {
-    const at = changedAt[id];
-    const synced = links.get(id.toLowerCase())?.lastSyncedAt;
-    return !(at && synced && xeroEventTime(at) <= synced.getTime());
-  });
+  const news = xeroIds.filter((id) => !isEchoOfOurWrite(changedAt[id], links.get(id.toLowerCase())));
   if (news.length) await pullContacts(ctx, await readXeroContacts(ctx.xero, news));
 }
 
 /** Xero's webhook times sometimes come without a zone; they are UTC. */
 const xeroEventTime = (at: string): number => Date.parse(/[zZ]|[+-]\d\d:?\d\d$/.test(at) ? at : `${at}Z`);
+
+/** A change Xero dates at or before our last write to the pair is one we already hold (most often our own write's echo). */
+export const isEchoOfOurWrite = (changedAt: string | undefined, link: LinkRow | undefined): boolean =>
+  Boolean(changedAt && link?.lastSyncedAt && xeroEventTime(changedAt) <= link.lastSyncedAt.getTime());
 
 /** The sweep's safety net for lost CONTACT webhooks: every contact Xero changed since the cursor. */
 export async function sweepXeroContacts(ctx: SyncContext): Promise<void> {

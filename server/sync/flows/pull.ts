@@ -4,7 +4,7 @@ import { isUnapproved } from './invoice-approvals';
 import { pushPayments } from './push-payments';
 import { readPaymentAllocations } from '../clio-reader';
 import { getLinksByXeroIds, pendingChildren } from '../links';
-import { pullContactsById } from './pull-contacts';
+import { isEchoOfOurWrite, pullContactsById } from './pull-contacts';
 import { pullInvoices, pullListedInvoices } from './pull-invoices';
 import { changedPaymentInvoiceIds } from './pull-payments';
 import { paymentInvoiceIds, xeroInvoicePagesSince } from '../xero-reader';
@@ -17,7 +17,7 @@ export async function pullFromXero(ctx: SyncContext, kind: SyncRecordKind<'xero'
       await pullContactsById(ctx, ids, changedAt);
       break;
     case 'invoice':
-      await followInvoiceApprovals(ctx, ids);
+      await followInvoiceApprovals(ctx, ids, changedAt);
       await pullInvoices(ctx, ids, { edits: true });
       break;
     case 'payment':
@@ -59,10 +59,13 @@ export async function sweepXeroInvoices(ctx: SyncContext): Promise<void> {
 /**
  * An INVOICE webhook for an invoice we sent as a draft may be the bookkeeper approving it: the
  * payments waiting on its bill are sent now (pushPayments looks at the invoice again first) rather
- * than on the next sweep. Our own pushes' echoes cost nothing here unless a payment waits.
+ * than on the next sweep. The echo of our own write (dated before it was stored) costs nothing.
  */
-async function followInvoiceApprovals(ctx: SyncContext, xeroIds: string[]): Promise<void> {
-  const bills = [...(await getLinksByXeroIds(ctx.db, ctx.firmId, 'bill', xeroIds)).values()].filter((l) => isUnapproved(l.snapshot?.status));
+async function followInvoiceApprovals(ctx: SyncContext, xeroIds: string[], changedAt: Record<string, string>): Promise<void> {
+  const at = new Map(Object.entries(changedAt).map(([id, time]) => [id.toLowerCase(), time]));
+  const bills = [...(await getLinksByXeroIds(ctx.db, ctx.firmId, 'bill', xeroIds)).values()].filter(
+    (l) => isUnapproved(l.snapshot?.status) && !isEchoOfOurWrite(at.get(l.xeroId!.toLowerCase()), l),
+  );
   const waiting = await pendingChildren(
     ctx.db,
     ctx.firmId,
