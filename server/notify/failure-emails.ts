@@ -44,7 +44,7 @@ function describe(g: OpenErrorGroup): string {
   return [`Cause: ${g.cause}`, `Fix: ${g.fix}`, records && `Affected: ${records}`].filter(Boolean).join('\n');
 }
 
-export function groupEmail(firmName: string, statusUrl: string, g: OpenErrorGroup): Omit<MailMessage, 'to'> {
+function groupEmail(firmName: string, statusUrl: string, g: OpenErrorGroup): Omit<MailMessage, 'to'> {
   const subject =
     g.code === 'AUTH_REVOKED'
       ? `Reconnect Xero: syncing for ${firmName} is paused`
@@ -52,7 +52,7 @@ export function groupEmail(firmName: string, statusUrl: string, g: OpenErrorGrou
   return { subject, text: `${describe(g)}\n\nSee and retry them on the Status tab: ${statusUrl}\n` };
 }
 
-export function digestEmail(firmName: string, statusUrl: string, groups: OpenErrorGroup[]): Omit<MailMessage, 'to'> {
+function digestEmail(firmName: string, statusUrl: string, groups: OpenErrorGroup[]): Omit<MailMessage, 'to'> {
   return {
     subject: `Sync to Xero: ${groups.length} new failure group${groups.length === 1 ? '' : 's'} for ${firmName}`,
     text: `${groups.map((g) => `${g.code}\n${describe(g)}`).join('\n\n')}\n\nSee and retry them on the Status tab: ${statusUrl}\n`,

@@ -4,7 +4,7 @@ import type { Database } from '../db/database';
  * The security log (certification.md §5): who did what to a firm's connections and settings,
  * when, and from where. Append-only in the database (see the migration); this module only adds.
  */
-export const SECURITY_EVENTS = [
+const SECURITY_EVENTS = [
   'sign_in',
   'xero_connected',
   'xero_disconnected',

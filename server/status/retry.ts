@@ -5,7 +5,7 @@ import { enqueueSyncFirm, enqueueSyncRecords, type JobQueue } from '../jobs/enqu
  * expense activity). Payments are Clio allocations, reached through their bill or a sweep: a sync of
  * the firm retries those, and failures of the whole firm.
  */
-export const RECORD_JOB_KINDS = { contact: 'contact', bill: 'bill', credit_memo: 'credit_memo', hard_cost: 'activity' } as const;
+const RECORD_JOB_KINDS = { contact: 'contact', bill: 'bill', credit_memo: 'credit_memo', hard_cost: 'activity' } as const;
 
 /** Re-queues records of one kind at once (a retry skips the sweep's wait between attempts). */
 export async function retryRecords(jobs: JobQueue, firmId: string, kind: string, clioIds: string[]): Promise<void> {

@@ -16,8 +16,8 @@ import { clioRecordUrl, xeroRecordUrl } from './record-urls';
  */
 
 /** Xero's budget per organisation (xero-api.md §8): 60 calls a minute, and our batches hold 50 records. */
-export const XERO_CALLS_PER_MINUTE = 60;
-export const RECORDS_PER_CALL = 50;
+const XERO_CALLS_PER_MINUTE = 60;
+const RECORDS_PER_CALL = 50;
 
 /** Seconds the rest of a run needs at Xero's pace, one batch call per 50 records. */
 export function estimateSeconds(remaining: number): number {
@@ -25,10 +25,10 @@ export function estimateSeconds(remaining: number): number {
 }
 
 /** The kinds the Status tab always lists (the link kinds of the engine and the money flows), in this order. */
-export const STATUS_KINDS = ['contact', 'bill', 'payment_allocation', 'credit_memo', 'hard_cost'] as const;
+const STATUS_KINDS = ['contact', 'bill', 'payment_allocation', 'credit_memo', 'hard_cost'] as const;
 
 /** Records listed per failure group. */
-export const RECORDS_LISTED = 100;
+const RECORDS_LISTED = 100;
 
 export interface KindCounts {
   kind: string;

@@ -10,7 +10,7 @@ import { usePageTitle } from '../title';
 /** How often the open page asks for the state again: progress and resolved groups show within seconds. */
 const POLL_MS = 3000;
 
-export const KIND_LABELS: Record<string, string> = {
+const KIND_LABELS: Record<string, string> = {
   contact: 'Contacts',
   bill: 'Bills',
   payment_allocation: 'Payments',
@@ -32,7 +32,7 @@ const PROGRESS_NOUNS: Record<ProgressKind, string> = {
   hard_cost: 'hard costs',
 };
 
-export function eta(seconds: number): string {
+function eta(seconds: number): string {
   if (seconds < 60) return 'less than a minute left';
   const minutes = Math.round(seconds / 60);
   return `about ${minutes} minute${minutes === 1 ? '' : 's'} left`;
