@@ -3,15 +3,12 @@ import { ClioApiError } from '../../clio/errors';
 import { readBills } from '../clio-reader';
 import { patchBill } from '../clio-writer';
 import type { SyncContext } from '../context';
-import { advanceCursor, getCursor } from '../cursors';
 import { type LinkRow, type LinkSnapshot, updateSnapshot, type XeroPaymentState } from '../links';
 import { appendLog, resolveFailures } from '../log';
 import type { ClioBill } from '../mapping/clio-records';
 import { fromCents, toCents } from '../mapping/money';
 import { xeroDay } from '../mapping/xero-invoices';
 import { reported } from '../outcome';
-import { EPOCH } from './xero-listing';
-import { newestXeroStamp, xeroPaymentPagesSince } from '../xero-reader';
 
 const KIND = 'bill' as const;
 /** Payment problems are grouped apart from the bill's push, so a later push does not clear them. */
@@ -124,25 +121,4 @@ async function markPaid(ctx: SyncContext, bill: ClioBill): Promise<{ ok: true; e
     }
   }
   return { ok: false, message: 'the bill kept changing' };
-}
-
-/**
- * The sweep's look at payments (Xero sends no payment webhooks, and an INVOICE webhook may be
- * lost): the invoices of every payment changed since the cursor. A first sweep only sets the cursor.
- */
-export async function changedPaymentInvoiceIds(ctx: SyncContext): Promise<{ ids: string[]; commit: () => Promise<void> }> {
-  const cursor = await getCursor(ctx.db, ctx.firmId, 'xero', 'payments');
-  if (!cursor) {
-    const newest = await newestXeroStamp(ctx.xero, 'payments');
-    return { ids: [], commit: async () => (ctx.dryRun ? undefined : advanceCursor(ctx.db, ctx.firmId, 'xero', 'payments', (newest ?? EPOCH).toISOString())) };
-  }
-  let newest = cursor;
-  const ids = new Set<string>();
-  for await (const page of xeroPaymentPagesSince(ctx.xero, new Date(cursor))) {
-    for (const p of page) {
-      if (p.invoice?.invoiceID) ids.add(p.invoice.invoiceID);
-      if (p.updatedDateUTC && p.updatedDateUTC.toISOString() > newest) newest = p.updatedDateUTC.toISOString();
-    }
-  }
-  return { ids: [...ids], commit: async () => (newest > cursor && !ctx.dryRun ? advanceCursor(ctx.db, ctx.firmId, 'xero', 'payments', newest) : undefined) };
 }
