@@ -230,7 +230,8 @@ async function scheduledListings(ctx: SyncContext, listings: Listing[], now: Dat
  * timer's sweep, which lists only what is due (above); a sync now, a backfill and a preview list
  * everything.
  */
-export async function sweep(ctx: SyncContext, opts: { fresh?: boolean; scheduled?: boolean } = {}, now = new Date()): Promise<void> {
+export async function sweep(ctx: SyncContext, opts: { fresh?: boolean; scheduled?: boolean } = {}): Promise<void> {
+  const now = ctx.startedAt;
   const fresh = opts.fresh ?? false;
   const wanted = LISTINGS.filter((l) => (l.wanted?.(ctx) ?? true) && !(fresh && l.source === 'xero'));
   const due = opts.scheduled && !fresh ? await scheduledListings(ctx, wanted, now) : wanted;
