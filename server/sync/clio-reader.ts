@@ -115,14 +115,14 @@ export async function readBillDetails(
   return { lines, interest, memoAllocations, ...(memos ? { memos } : {}) };
 }
 
-/** Credit-memo allocations: of the given bills, or every one changed since a time. */
-export async function readMemoAllocations(clio: ClioClient, q: { billIds?: number[]; memoIds?: number[]; since?: string }): Promise<ClioAllocation[]> {
+/** Credit-memo allocations: of the given bills or memos, or (neither given) every one. */
+export async function readMemoAllocations(clio: ClioClient, q: { billIds?: number[]; memoIds?: number[] }): Promise<ClioAllocation[]> {
   const out: ClioAllocation[] = [];
   const list = (query: Record<string, string | number>) =>
     clio.list<ClioAllocation>('/allocations.json', { fields: ALLOCATION_FIELDS, query: { parent_type: 'CreditMemo', ...query } });
   if (q.billIds) for (const id of q.billIds) out.push(...(await collect(list({ bill_id: id }))));
   if (q.memoIds) for (const id of q.memoIds) out.push(...(await collect(list({ parent_id: id }))));
-  if (q.since !== undefined || (!q.billIds && !q.memoIds)) out.push(...(await collect(list(q.since ? { updated_since: q.since } : {}))));
+  if (!q.billIds && !q.memoIds) out.push(...(await collect(list({}))));
   const seen = new Set<number>();
   return out.filter((a) => !seen.has(a.id) && seen.add(a.id));
 }

@@ -8,7 +8,7 @@ import { getSettings } from '../settings/repository';
 import { missingForSync, type SyncSettings } from '../settings/model';
 import { openXeroForFirm, type XeroClientDeps } from '../xero/client';
 import { XeroNotConnectedError } from '../xero/errors';
-import { allocationIdsOfClioPayments, billIdsOfMatter, readActivities, readBills, readCreditMemos, readMemoAllocations, readPaymentAllocations } from './clio-reader';
+import { allocationIdsOfClioPayments, billIdsOfMatter, readBills, readCreditMemos, readMemoAllocations, readPaymentAllocations } from './clio-reader';
 import type { SyncContext } from './context';
 import { isConnectionLost, isDailyLimit, type SyncErrorCode } from './errors';
 import { billsToReadOnWebhook, pushBills } from './flows/push-bills';
@@ -16,7 +16,7 @@ import { pushContacts } from './flows/push-contacts';
 import { pushCreditMemos } from './flows/push-credit-memos';
 import { pullFromXero } from './flows/pull';
 import { resolveContactConflict } from './flows/pull-contacts';
-import { activitiesToRead, pushHardCosts } from './flows/push-hard-costs';
+import { activitiesToRead, pushHardCostsById } from './flows/push-hard-costs';
 import { pushPayments } from './flows/push-payments';
 import { sweep } from './flows/sweep';
 import { recordFirmFailure, resolveFirmFailure } from './log';
@@ -129,10 +129,7 @@ export function createSyncEngine(deps: SyncEngineDeps) {
           // found was deleted in Clio.
           if (!ctx.settings.syncHardCosts) break;
           const ids = await activitiesToRead(ctx, p.ids, p.types);
-          if (!ids.length) break;
-          const found = await readActivities(ctx.clio, ids);
-          const deletedIds = ids.filter((id) => !found.some((a) => String(a.id) === id));
-          await pushHardCosts(ctx, found, { deletedIds });
+          if (ids.length) await pushHardCostsById(ctx, ids);
           break;
         }
         case 'clio_payments_payment':

@@ -20,7 +20,7 @@ const KIND = 'contact' as const;
 const MAX_PRECONDITION_RETRIES = 3;
 
 /** A contact created under a disambiguated name keeps that rule when its Clio name changes. */
-export function xeroNameFor(contact: ClioContact, link: LinkRow | undefined): string {
+function xeroNameFor(contact: ClioContact, link: LinkRow | undefined): string {
   return link?.snapshot?.name?.endsWith(` (Clio ${contact.id})`) ? disambiguatedName(contact.name, contact.id) : contact.name;
 }
 
@@ -37,7 +37,7 @@ export interface LinkedPair {
  * Xero; a change carrying the content we last saw or wrote is our own echo and stops here, before
  * Clio is read.
  */
-export async function pullContacts(ctx: SyncContext, xero: Contact[]): Promise<void> {
+async function pullContacts(ctx: SyncContext, xero: Contact[]): Promise<void> {
   const links = await getLinksByXeroIds(
     ctx.db,
     ctx.firmId,

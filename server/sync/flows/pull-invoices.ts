@@ -69,16 +69,11 @@ export async function pullListedInvoices(ctx: SyncContext, invoices: Invoice[], 
   for (const { link, invoice, hash } of todo) {
     const bill = bills.get(link.clioId);
     if (!bill) continue;
-    await settlePayments(ctx, link, invoice, bill);
-    if (opts.edits && !ctx.dryRun && String(invoice.status) !== 'PAID') await applyEdits(ctx, link, invoice, bill);
-    if (!ctx.dryRun) await updateSnapshot(ctx.db, ctx.firmId, KIND, link.clioId, await currentSnapshot(ctx, link), { lastPulledHash: hash });
+    // The link as settlePayments left it (it may have moved the payment state).
+    const settled = { ...link, snapshot: await settlePayments(ctx, link, invoice, bill) };
+    if (opts.edits && !ctx.dryRun && String(invoice.status) !== 'PAID') await applyEdits(ctx, settled, invoice, bill);
+    if (!ctx.dryRun) await updateSnapshot(ctx.db, ctx.firmId, KIND, link.clioId, settled.snapshot, { lastPulledHash: hash });
   }
-}
-
-/** The link as settlePayments left it (it may have moved the payment state). */
-async function currentSnapshot(ctx: SyncContext, link: LinkRow) {
-  const fresh = (await getLinksByXeroIds(ctx.db, ctx.firmId, KIND, [link.xeroId!])).get(link.xeroId!.toLowerCase());
-  return fresh?.snapshot ?? link.snapshot ?? {};
 }
 
 function draftView(ctx: SyncContext, bill: ClioBill, lines: ClioLineItem[], link: LinkRow): InvoiceView | undefined {
@@ -147,6 +142,5 @@ async function applyEdits(ctx: SyncContext, link: LinkRow, invoice: Invoice, bil
   if (!now) return;
   const nowLines = (await readBillDetails(ctx.clio, [now], 'per_bill')).lines.get(now.id) ?? [];
   const after = draftView(ctx, now, nowLines, link);
-  if (after && contentHash(after) === contentHash(xero))
-    await updateSnapshot(ctx.db, ctx.firmId, KIND, link.clioId, await currentSnapshot(ctx, link), { clioEtag: now.etag });
+  if (after && contentHash(after) === contentHash(xero)) await updateSnapshot(ctx.db, ctx.firmId, KIND, link.clioId, link.snapshot ?? {}, { clioEtag: now.etag });
 }

@@ -3,15 +3,12 @@ import { ClioApiError } from '../../clio/errors';
 import { readBills } from '../clio-reader';
 import { patchBill } from '../clio-writer';
 import type { SyncContext } from '../context';
-import { advanceCursor, getCursor } from '../cursors';
-import { type LinkRow, updateSnapshot, type XeroPaymentState } from '../links';
+import { type LinkRow, type LinkSnapshot, updateSnapshot, type XeroPaymentState } from '../links';
 import { appendLog, resolveFailures } from '../log';
 import type { ClioBill } from '../mapping/clio-records';
 import { fromCents, toCents } from '../mapping/money';
 import { xeroDay } from '../mapping/xero-invoices';
 import { reported } from '../outcome';
-import { EPOCH } from './xero-listing';
-import { newestXeroStamp, xeroPaymentPagesSince } from '../xero-reader';
 
 const KIND = 'bill' as const;
 /** Payment problems are grouped apart from the bill's push, so a later push does not clear them. */
@@ -23,15 +20,17 @@ const GROUP = 'payment';
  * to paid. Where Clio refuses, the error says exactly what to record by hand. A part payment is
  * shown on the record; a payment removed in Xero after we marked the bill paid is reported, never
  * undone by guess. Each state is acted on once: the link remembers what Xero's payments last were.
+ * Returns the link's snapshot as it now stands (stored here when the payment state moved).
  */
-export async function settlePayments(ctx: SyncContext, link: LinkRow, invoice: Invoice, bill: ClioBill): Promise<void> {
+export async function settlePayments(ctx: SyncContext, link: LinkRow, invoice: Invoice, bill: ClioBill): Promise<LinkSnapshot> {
   const paidCents = toCents(invoice.amountPaid ?? 0);
   const dueCents = toCents(invoice.amountDue ?? 0);
   const status = String(invoice.status);
-  if (status === 'VOIDED' || status === 'DELETED') return;
+  const unchanged = link.snapshot ?? {};
+  if (status === 'VOIDED' || status === 'DELETED') return unchanged;
   const state: XeroPaymentState['state'] = status === 'PAID' ? 'paid' : paidCents > 0 ? 'part_paid' : 'unpaid';
   const prev = link.snapshot?.xeroPayment;
-  if ((prev?.state ?? 'unpaid') === state && (prev?.paidCents ?? 0) === paidCents) return;
+  if ((prev?.state ?? 'unpaid') === state && (prev?.paidCents ?? 0) === paidCents) return unchanged;
   const label = `Bill ${bill.number}`;
   const payments = (invoice.payments ?? []).map((p) => ({ paymentId: p.paymentID, date: xeroDay(p.date), amount: p.amount, reference: p.reference ?? null }));
   const detail = { status, amountPaid: fromCents(paidCents), amountDue: fromCents(dueCents), payments };
@@ -46,7 +45,7 @@ export async function settlePayments(ctx: SyncContext, link: LinkRow, invoice: I
     action: state === 'paid' && bill.state !== 'paid' ? 'update' : 'skip',
     reason: `${state.replace('_', ' ')} in Xero`,
   });
-  if (ctx.dryRun) return;
+  if (ctx.dryRun) return unchanged;
 
   if (state === 'paid') {
     if (bill.state === 'paid') await log('skip', 'paid in Xero; already paid in Clio');
@@ -91,14 +90,9 @@ export async function settlePayments(ctx: SyncContext, link: LinkRow, invoice: I
   } else if (state === 'part_paid') await log('skip', 'part paid in Xero');
   else await log('skip', 'payments removed in Xero');
 
-  await updateSnapshot(
-    ctx.db,
-    ctx.firmId,
-    KIND,
-    link.clioId,
-    { ...link.snapshot, xeroPayment: { state, paidCents, dueCents, markedPaidInClio } },
-    clioEtag ? { clioEtag } : {},
-  );
+  const snapshot = { ...link.snapshot, xeroPayment: { state, paidCents, dueCents, markedPaidInClio } };
+  await updateSnapshot(ctx.db, ctx.firmId, KIND, link.clioId, snapshot, clioEtag ? { clioEtag } : {});
+  return snapshot;
 }
 
 /** Exactly what to record in Clio by hand, from Xero's payments. */
@@ -127,25 +121,4 @@ async function markPaid(ctx: SyncContext, bill: ClioBill): Promise<{ ok: true; e
     }
   }
   return { ok: false, message: 'the bill kept changing' };
-}
-
-/**
- * The sweep's look at payments (Xero sends no payment webhooks, and an INVOICE webhook may be
- * lost): the invoices of every payment changed since the cursor. A first sweep only sets the cursor.
- */
-export async function changedPaymentInvoiceIds(ctx: SyncContext): Promise<{ ids: string[]; commit: () => Promise<void> }> {
-  const cursor = await getCursor(ctx.db, ctx.firmId, 'xero', 'payments');
-  if (!cursor) {
-    const newest = await newestXeroStamp(ctx.xero, 'payments');
-    return { ids: [], commit: async () => (ctx.dryRun ? undefined : advanceCursor(ctx.db, ctx.firmId, 'xero', 'payments', (newest ?? EPOCH).toISOString())) };
-  }
-  let newest = cursor;
-  const ids = new Set<string>();
-  for await (const page of xeroPaymentPagesSince(ctx.xero, new Date(cursor))) {
-    for (const p of page) {
-      if (p.invoice?.invoiceID) ids.add(p.invoice.invoiceID);
-      if (p.updatedDateUTC && p.updatedDateUTC.toISOString() > newest) newest = p.updatedDateUTC.toISOString();
-    }
-  }
-  return { ids: [...ids], commit: async () => (newest > cursor && !ctx.dryRun ? advanceCursor(ctx.db, ctx.firmId, 'xero', 'payments', newest) : undefined) };
 }

@@ -6,8 +6,7 @@ import { readPaymentAllocations } from '../clio-reader';
 import { getLinksByXeroIds, pendingChildren } from '../links';
 import { isEchoOfOurWrite, pullContactsById } from './pull-contacts';
 import { pullInvoices, pullListedInvoices } from './pull-invoices';
-import { changedPaymentInvoiceIds } from './pull-payments';
-import { paymentInvoiceIds, xeroInvoicePagesSince } from '../xero-reader';
+import { paymentInvoiceIds, xeroInvoicePagesSince, xeroPaymentPagesSince } from '../xero-reader';
 import { listXeroSinceCursor } from './xero-listing';
 
 /** What a Xero webhook names, to its flow. Credit notes are created from Clio only; their Xero edits are not synced back. */
@@ -34,13 +33,20 @@ export async function pullFromXero(ctx: SyncContext, kind: SyncRecordKind<'xero'
 }
 
 /**
- * Payments recorded in Xero since the cursor, for the sweep: Xero sends no payment webhooks, so
- * this listing is how they are found (one Xero call when nothing changed).
+ * Payments recorded in Xero since the cursor, for the sweep: Xero sends no payment webhooks (and an
+ * INVOICE webhook may be lost), so this listing is how they are found: the invoices they were paid
+ * on are pulled (one Xero call when nothing changed). The first listing only sets the cursor.
  */
 export async function sweepXeroPayments(ctx: SyncContext): Promise<void> {
-  const payments = await changedPaymentInvoiceIds(ctx);
-  if (payments.ids.length) await pullInvoices(ctx, payments.ids, { edits: false });
-  await payments.commit();
+  await listXeroSinceCursor(
+    ctx,
+    'payments',
+    (since) => xeroPaymentPagesSince(ctx.xero, since),
+    async (page) => {
+      const invoiceIds = [...new Set(page.flatMap((p) => (p.invoice?.invoiceID ? [p.invoice.invoiceID] : [])))];
+      if (invoiceIds.length) await pullInvoices(ctx, invoiceIds, { edits: false });
+    },
+  );
 }
 
 /**

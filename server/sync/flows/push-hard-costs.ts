@@ -1,4 +1,5 @@
 import type { BankTransaction } from 'xero-node';
+import { readActivities } from '../clio-reader';
 import { clioActivityUrl, type SyncContext } from '../context';
 import { claimForCreate, getLinks, type LinkRow } from '../links';
 import type { ClioActivityType } from '../../jobs/enqueue';
@@ -20,6 +21,13 @@ interface Write {
   draft: SpendDraft;
   hash: string;
   contactId: string;
+}
+
+/** Hard costs by Clio id (a webhook, a retry): one asked for and not found was deleted in Clio. */
+export async function pushHardCostsById(ctx: SyncContext, ids: string[]): Promise<void> {
+  const found = await readActivities(ctx.clio, ids);
+  const foundIds = new Set(found.map((a) => String(a.id)));
+  await pushHardCosts(ctx, found, { deletedIds: ids.filter((id) => !foundIds.has(id)) });
 }
 
 /**

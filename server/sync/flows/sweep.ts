@@ -5,7 +5,6 @@ import {
   contactPagesSince,
   hardCostPagesSince,
   allocationPagesSince,
-  readActivities,
   readBillDetails,
   readBills,
   readContacts,
@@ -23,7 +22,7 @@ import { sweepXeroContacts } from './pull-contacts';
 import { billsToRead, pushBills } from './push-bills';
 import { pushContacts } from './push-contacts';
 import { pushCreditMemos } from './push-credit-memos';
-import { pushHardCosts } from './push-hard-costs';
+import { pushHardCosts, pushHardCostsById } from './push-hard-costs';
 import { pushPayments } from './push-payments';
 
 /**
@@ -187,10 +186,7 @@ async function retryUnsettled(ctx: SyncContext, now: Date): Promise<void> {
   const payments = await unsettledClioIds(ctx.db, ctx.firmId, 'payment_allocation', RETRY_BATCH, olderThan);
   if (payments.length) await pushPayments(ctx, await readPaymentAllocations(ctx.clio, { ids: payments }));
   const costs = await unsettledClioIds(ctx.db, ctx.firmId, 'hard_cost', RETRY_BATCH, olderThan);
-  if (costs.length) {
-    const found = await readActivities(ctx.clio, costs);
-    await pushHardCosts(ctx, found, { deletedIds: costs.filter((id) => !found.some((a) => String(a.id) === id)) });
-  }
+  if (costs.length) await pushHardCostsById(ctx, costs);
 }
 
 interface Listing extends CursorKey {
@@ -234,7 +230,8 @@ async function scheduledListings(ctx: SyncContext, listings: Listing[], now: Dat
  * timer's sweep, which lists only what is due (above); a sync now, a backfill and a preview list
  * everything.
  */
-export async function sweep(ctx: SyncContext, opts: { fresh?: boolean; scheduled?: boolean } = {}, now = new Date()): Promise<void> {
+export async function sweep(ctx: SyncContext, opts: { fresh?: boolean; scheduled?: boolean } = {}): Promise<void> {
+  const now = ctx.startedAt;
   const fresh = opts.fresh ?? false;
   const wanted = LISTINGS.filter((l) => (l.wanted?.(ctx) ?? true) && !(fresh && l.source === 'xero'));
   const due = opts.scheduled && !fresh ? await scheduledListings(ctx, wanted, now) : wanted;

@@ -3,7 +3,7 @@ import { advanceCursor, getCursor } from '../cursors';
 import { newestXeroStamp } from '../xero-reader';
 
 /** Where a Xero cursor starts when the organisation holds nothing of that kind yet. */
-export const EPOCH = new Date(0);
+const EPOCH = new Date(0);
 
 /**
  * One Xero listing of the sweep: what changed since the kind's cursor, page by page, then the
@@ -13,7 +13,7 @@ export const EPOCH = new Date(0);
  */
 export async function listXeroSinceCursor<T extends { updatedDateUTC?: Date }>(
   ctx: SyncContext,
-  kind: 'contacts' | 'invoices',
+  kind: 'contacts' | 'invoices' | 'payments',
   pagesSince: (since: Date) => AsyncGenerator<T[]>,
   handle: (page: T[]) => Promise<void>,
 ): Promise<void> {
