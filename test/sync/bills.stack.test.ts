@@ -11,30 +11,24 @@ import { startSyncStack, type SyncStack, TENANT } from './stack';
  */
 let s: SyncStack;
 let today: string;
-/** The Clio emulator's control API answers `{ data }` like Clio does. */
-const clio = async (method: string, path: string, body?: unknown) => {
-  const res = await s.stack.control('clio', method, path, body);
-  return res?.data ?? res;
-};
-const xero = (method: string, path: string, body?: unknown) => s.stack.control('xero', method, `/tenants/${TENANT}${path}`, body);
 
 async function client(name: string, email: string): Promise<{ contactId: number; matterId: number }> {
-  const contact = await clio('POST', '/contacts', { type: 'Company', name, email_addresses: [{ name: 'Work', address: email, primary: true }] });
-  const matter = await clio('POST', '/matters', { client_id: contact.id, description: `Advice for ${name}` });
+  const contact = await s.clioControl('POST', '/contacts', { type: 'Company', name, email_addresses: [{ name: 'Work', address: email, primary: true }] });
+  const matter = await s.clioControl('POST', '/matters', { client_id: contact.id, description: `Advice for ${name}` });
   return { contactId: contact.id, matterId: matter.id };
 }
 
 const time = (matterId: number, seconds: number, price: number) =>
-  clio('POST', '/activities', { type: 'TimeEntry', quantity: seconds, price, matter: { id: matterId }, note: 'Drafting', tax_setting: 'tax_1_only' });
+  s.clioControl('POST', '/activities', { type: 'TimeEntry', quantity: seconds, price, matter: { id: matterId }, note: 'Drafting', tax_setting: 'tax_1_only' });
 const expense = (matterId: number, quantity: number, price: number) =>
-  clio('POST', '/activities', { type: 'ExpenseEntry', quantity, price, matter: { id: matterId }, note: 'Search fees', tax_setting: 'tax_1_only' });
+  s.clioControl('POST', '/activities', { type: 'ExpenseEntry', quantity, price, matter: { id: matterId }, note: 'Search fees', tax_setting: 'tax_1_only' });
 
 async function draftBill(activities: { id: number }[], issuedAt = today): Promise<{ id: number; number: string }> {
-  return clio('POST', '/bills', { activity_ids: activities.map((a) => a.id), issued_at: issuedAt });
+  return s.clioControl('POST', '/bills', { activity_ids: activities.map((a) => a.id), issued_at: issuedAt });
 }
 
 async function approve(billId: number): Promise<void> {
-  await clio('POST', `/bills/${billId}/approve`);
+  await s.clioControl('POST', `/bills/${billId}/approve`);
   await s.settled();
 }
 
@@ -70,10 +64,10 @@ describe('bills to Xero', () => {
     const a3 = await expense(matterId, 3, 33.33);
     const b = await draftBill([a1, a2, a3]);
     const [l1] = lineItemsOf(b.id).sort((x, y) => x.id - y.id);
-    await clio('PATCH', `/line_items/${l1!.id}`, { discount: { rate: 10, type: 'percentage' } });
-    await clio('PATCH', `/bills/${b.id}`, { discount: { rate: 5, type: 'percentage' }, discount_services_only: true });
+    await s.clioControl('PATCH', `/line_items/${l1!.id}`, { discount: { rate: 10, type: 'percentage' } });
+    await s.clioControl('PATCH', `/bills/${b.id}`, { discount: { rate: 5, type: 'percentage' }, discount_services_only: true });
     await approve(b.id);
-    await clio('POST', `/bills/${b.id}/interest`, { amount: 12.34 });
+    await s.clioControl('POST', `/bills/${b.id}/interest`, { amount: 12.34 });
     await s.settled();
 
     const totals = billTotals(s.clio(), bill(b.id));
@@ -108,8 +102,8 @@ describe('bills to Xero', () => {
     const b = await draftBill([await time(matterId, 1800, 300)]);
     await approve(b.id);
     const xeroId = invoiceOf(b.id).ContactID;
-    await xero('POST', '/contacts', { ContactID: xeroId, TaxNumber: '12 345 678 901', FirstName: 'Pat', LastName: 'Accounts' });
-    await clio('PATCH', `/contacts/${contactId}`, {
+    await s.xeroControl('POST', '/contacts', { ContactID: xeroId, TaxNumber: '12 345 678 901', FirstName: 'Pat', LastName: 'Accounts' });
+    await s.clioControl('PATCH', `/contacts/${contactId}`, {
       name: 'Edit Client Legal Pty Ltd',
       email_addresses: [{ name: 'Work', address: 'new@client.example', default_email: true }],
     });
@@ -127,9 +121,9 @@ describe('bills to Xero', () => {
     const before = invoiceOf(b.id);
     // The bookkeeper recodes the expense line in Xero.
     const lines = before.LineItems.map((l) => ({ LineItemID: l.LineItemID, ...(l.AccountCode === '210' ? { AccountCode: '260' } : {}) }));
-    await xero('POST', '/invoices', { InvoiceID: before.id, LineItems: lines });
+    await s.xeroControl('POST', '/invoices', { InvoiceID: before.id, LineItems: lines });
     const timeLine = lineItemsOf(b.id).find((l) => l.kind === 'Service')!;
-    await clio('PATCH', `/line_items/${timeLine.id}`, { price: 320 });
+    await s.clioControl('PATCH', `/line_items/${timeLine.id}`, { price: 320 });
     await s.settled();
     const after = invoiceOf(b.id);
     expect(after.id).toBe(before.id);
@@ -143,9 +137,9 @@ describe('bills to Xero', () => {
     const b = await draftBill([await time(matterId, 3600, 300)]);
     await approve(b.id);
     const inv = invoiceOf(b.id);
-    await xero('POST', '/payments', { Invoice: { InvoiceID: inv.id }, Account: { Code: '090' }, Amount: inv.Total, Date: today });
+    await s.xeroControl('POST', '/payments', { Invoice: { InvoiceID: inv.id }, Account: { Code: '090' }, Amount: inv.Total, Date: today });
     const line = lineItemsOf(b.id)[0]!;
-    await clio('PATCH', `/line_items/${line.id}`, { price: 310 });
+    await s.clioControl('PATCH', `/line_items/${line.id}`, { price: 310 });
     await s.settled();
     expect(invoiceOf(b.id).Total).toBe(inv.Total);
     expect(invoiceOf(b.id).Status).toBe('PAID');
@@ -159,7 +153,7 @@ describe('bills to Xero', () => {
     const { matterId } = await client('Void Co', 'void@co.example');
     const b = await draftBill([await time(matterId, 1800, 300)]);
     await approve(b.id);
-    await clio('POST', `/bills/${b.id}/void`);
+    await s.clioControl('POST', `/bills/${b.id}/void`);
     await s.settled();
     expect(invoiceOf(b.id).Status).toBe('VOIDED');
   });
@@ -169,8 +163,8 @@ describe('bills to Xero', () => {
     const b = await draftBill([await time(matterId, 1800, 300)]);
     await approve(b.id);
     const inv = invoiceOf(b.id);
-    await xero('POST', '/payments', { Invoice: { InvoiceID: inv.id }, Account: { Code: '090' }, Amount: 10, Date: today });
-    await clio('POST', `/bills/${b.id}/void`);
+    await s.xeroControl('POST', '/payments', { Invoice: { InvoiceID: inv.id }, Account: { Code: '090' }, Amount: 10, Date: today });
+    await s.clioControl('POST', `/bills/${b.id}/void`);
     await s.settled();
     expect(invoiceOf(b.id).Status).toBe('AUTHORISED');
     expect(await s.errors()).toContainEqual(expect.objectContaining({ code: 'XERO_VOID_HAS_PAYMENTS', clioIds: [String(b.id)] }));
@@ -180,7 +174,7 @@ describe('bills to Xero', () => {
     const { matterId } = await client('Credit Me Pty Ltd', 'credit@me.example');
     const b = await draftBill([await time(matterId, 7200, 250)]);
     await approve(b.id);
-    await clio('POST', `/bills/${b.id}/credit_memos`, { amount: 50, description: 'Goodwill' });
+    await s.clioControl('POST', `/bills/${b.id}/credit_memos`, { amount: 50, description: 'Goodwill' });
     await s.settled();
     const inv = invoiceOf(b.id);
     const notes = [...s.tenant().creditNotes.values()].filter((n) => n.ContactID === inv.ContactID);
@@ -202,7 +196,7 @@ describe('bills to Xero', () => {
   });
 
   it('with hard costs off, the activity webhooks of all this billing cost no Clio read', async () => {
-    const log = (await clio('GET', '/requests')) as { method: string; path: string }[];
+    const log = (await s.clioControl('GET', '/requests')) as { method: string; path: string }[];
     expect(log.filter((r) => r.path.startsWith('/api/v4/activities')).map((r) => `${r.method} ${r.path}`)).toEqual([]);
     expect(s.clio().activities.all().length).toBeGreaterThan(0);
   });

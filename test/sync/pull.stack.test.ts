@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { firmQueueName } from '../../server/jobs/enqueue';
 import { holdFirmQueue } from '../xero/stack';
 import { billTotals } from '../emulators/clio/bill-totals';
-import { startSyncStack, type SyncStack, TENANT } from './stack';
+import { startSyncStack, type SyncStack } from './stack';
 
 /**
  * Xero → Clio, end to end: the bookkeeper acts only in Xero (the Xero emulator's control API),
@@ -13,12 +13,6 @@ import { startSyncStack, type SyncStack, TENANT } from './stack';
 let s: SyncStack;
 let today: string;
 let webhookUrl: string;
-
-const clio = async (method: string, path: string, body?: unknown) => {
-  const res = await s.stack.control('clio', method, path, body);
-  return res?.data ?? res;
-};
-const xero = (method: string, path: string, body?: unknown) => s.stack.control('xero', method, `/tenants/${TENANT}${path}`, body);
 
 /** Both sides' webhooks delivered and the firm's queue empty, until our own writes stop causing more. */
 async function settle(): Promise<void> {
@@ -37,24 +31,24 @@ const releaseFirmQueue = () =>
 
 /** What the add-on wrote: contact PATCHes to Clio, contact POSTs to Xero. */
 async function clioContactWrites(): Promise<number> {
-  const log = (await clio('GET', '/requests')) as { method: string; path: string }[];
+  const log = (await s.clioControl('GET', '/requests')) as { method: string; path: string }[];
   return log.filter((r) => r.method === 'PATCH' && r.path.startsWith('/api/v4/contacts/')).length;
 }
 const xeroContactWrites = () => s.stack.xero.emulator.requestLog.entries.filter((r) => r.method !== 'GET' && /\/Contacts$/i.test(r.path)).length;
 
 async function client(name: string, email: string): Promise<{ contactId: number; matterId: number }> {
-  const contact = await clio('POST', '/contacts', { type: 'Company', name, email_addresses: [{ name: 'Work', address: email, primary: true }] });
-  const matter = await clio('POST', '/matters', { client_id: contact.id, description: `Advice for ${name}` });
+  const contact = await s.clioControl('POST', '/contacts', { type: 'Company', name, email_addresses: [{ name: 'Work', address: email, primary: true }] });
+  const matter = await s.clioControl('POST', '/matters', { client_id: contact.id, description: `Advice for ${name}` });
   return { contactId: contact.id, matterId: matter.id };
 }
 const time = (matterId: number, seconds: number, price: number) =>
-  clio('POST', '/activities', { type: 'TimeEntry', quantity: seconds, price, matter: { id: matterId }, note: 'Drafting', tax_setting: 'tax_1_only' });
+  s.clioControl('POST', '/activities', { type: 'TimeEntry', quantity: seconds, price, matter: { id: matterId }, note: 'Drafting', tax_setting: 'tax_1_only' });
 
 /** A client with an approved bill, synced: the contact and the invoice are linked. */
 async function syncedBill(name: string, email: string, seconds = 3600, price = 300) {
   const { contactId, matterId } = await client(name, email);
-  const b = await clio('POST', '/bills', { activity_ids: [(await time(matterId, seconds, price)).id], issued_at: today });
-  await clio('POST', `/bills/${b.id}/approve`);
+  const b = await s.clioControl('POST', '/bills', { activity_ids: [(await time(matterId, seconds, price)).id], issued_at: today });
+  await s.clioControl('POST', `/bills/${b.id}/approve`);
   await settle();
   const invoice = s.invoiceByNumber(b.number);
   expect(invoice).toHaveLength(1);
@@ -86,7 +80,7 @@ describe('contacts from Xero', () => {
   it('an edit in Xero reaches the linked Clio contact — shared fields only — and nothing is written back to Xero', async () => {
     const { contactId, xeroContactId } = await syncedBill('Lighthouse Legal Pty Ltd', 'office@lighthouse.example');
     const xeroWrites = xeroContactWrites();
-    await xero('POST', '/contacts', {
+    await s.xeroControl('POST', '/contacts', {
       ContactID: xeroContactId,
       EmailAddress: 'accounts@lighthouse.example',
       AccountNumber: 'LH-XERO-ONLY',
@@ -120,7 +114,7 @@ describe('contacts from Xero', () => {
     const { contactId, xeroContactId } = await syncedBill('Quiet Harbour Pty Ltd', 'hello@quietharbour.example');
     await loseXeroWebhooks();
     try {
-      await xero('POST', '/contacts', { ContactID: xeroContactId, EmailAddress: 'billing@quietharbour.example' });
+      await s.xeroControl('POST', '/contacts', { ContactID: xeroContactId, EmailAddress: 'billing@quietharbour.example' });
       await settle();
       expect(clioContact(contactId).email_addresses.map((e) => e.address)).toEqual(['hello@quietharbour.example']);
       await s.sweep();
@@ -134,9 +128,9 @@ describe('contacts from Xero', () => {
     const { contactId, xeroContactId } = await syncedBill('Two Minds Pty Ltd', 'one@twominds.example');
     await loseXeroWebhooks();
     try {
-      await xero('POST', '/contacts', { ContactID: xeroContactId, EmailAddress: 'xero@twominds.example' });
+      await s.xeroControl('POST', '/contacts', { ContactID: xeroContactId, EmailAddress: 'xero@twominds.example' });
       const emailId = clioContact(contactId).email_addresses[0]!.id;
-      await clio('PATCH', `/contacts/${contactId}`, { email_addresses: [{ id: emailId, address: 'clio@twominds.example' }] });
+      await s.clioControl('PATCH', `/contacts/${contactId}`, { email_addresses: [{ id: emailId, address: 'clio@twominds.example' }] });
       await settle();
     } finally {
       await restoreXeroWebhooks();
@@ -170,7 +164,7 @@ describe('contacts from Xero', () => {
 
   it('a burst of 100 alternating edits on both sides ends equal on both, merged once per round — at most one write to each side (no ping-pong)', async () => {
     const { contactId, xeroContactId } = await syncedBill('Busy Bee Pty Ltd', 'buzz@busybee.example');
-    await clio('PATCH', `/contacts/${contactId}`, { phone_numbers: [{ number: '02 9000 0000', name: 'Work' }] });
+    await s.clioControl('PATCH', `/contacts/${contactId}`, { phone_numbers: [{ number: '02 9000 0000', name: 'Work' }] });
     await settle();
     const phoneId = clioContact(contactId).phone_numbers[0]!.id;
     const [clioBefore, xeroBefore] = [await clioContactWrites(), xeroContactWrites()];
@@ -182,8 +176,9 @@ describe('contacts from Xero', () => {
     for (let round = 0; round < EDITS / ROUND; round++) {
       await holdFirmQueue(s.stack, s.firmId);
       for (let i = round * ROUND; i < (round + 1) * ROUND; i++) {
-        if (i % 2 === 0) await clio('PATCH', `/contacts/${contactId}`, { phone_numbers: [{ id: phoneId, number: `02 9000 ${String(i).padStart(4, '0')}` }] });
-        else await xero('POST', '/contacts', { ContactID: xeroContactId, Addresses: [{ AddressType: 'POBOX', AddressLine1: `${i} Hive Lane`, City: 'Sydney' }] });
+        if (i % 2 === 0) await s.clioControl('PATCH', `/contacts/${contactId}`, { phone_numbers: [{ id: phoneId, number: `02 9000 ${String(i).padStart(4, '0')}` }] });
+        else
+          await s.xeroControl('POST', '/contacts', { ContactID: xeroContactId, Addresses: [{ AddressType: 'POBOX', AddressLine1: `${i} Hive Lane`, City: 'Sydney' }] });
       }
       await s.stack.xero.emulator.webhooks.flush();
       await s.stack.clio.emulator.flushWebhooks();
@@ -219,7 +214,7 @@ describe('invoices and payments from Xero', () => {
     const { billId, invoiceId } = await syncedBill('Edited In Xero Pty Ltd', 'ap@editedinxero.example', 3600, 300);
     const inv = s.tenant().invoices.get(invoiceId)!;
     const line = inv.LineItems[0]!;
-    await xero('POST', '/invoices', {
+    await s.xeroControl('POST', '/invoices', {
       InvoiceID: invoiceId,
       DueDate: '2027-01-31',
       Reference: 'PO 4471',
@@ -246,7 +241,7 @@ describe('invoices and payments from Xero', () => {
     const { billId, invoiceId } = await syncedBill('Unheard Edit Pty Ltd', 'ap@unheardedit.example');
     await loseXeroWebhooks();
     try {
-      await xero('POST', '/invoices', { InvoiceID: invoiceId, Reference: 'PO 9001' });
+      await s.xeroControl('POST', '/invoices', { InvoiceID: invoiceId, Reference: 'PO 9001' });
       await settle();
       expect(bill(billId).memo).not.toBe('PO 9001');
       await s.sweep();
@@ -259,7 +254,7 @@ describe('invoices and payments from Xero', () => {
   it('a full payment in Xero marks the bill paid in Clio; the Xero payment is on the record’s history', async () => {
     const { billId, invoiceId } = await syncedBill('Paid In Full Pty Ltd', 'ap@paidinfull.example');
     const total = s.tenant().invoices.get(invoiceId)!.Total;
-    await xero('POST', '/payments', { Invoice: { InvoiceID: invoiceId }, Account: { Code: '090' }, Amount: total, Date: today, Reference: 'EFT 1001' });
+    await s.xeroControl('POST', '/payments', { Invoice: { InvoiceID: invoiceId }, Account: { Code: '090' }, Amount: total, Date: today, Reference: 'EFT 1001' });
     await settle();
     expect(bill(billId).state).toBe('paid');
     const r = await record('bill', billId);
@@ -271,14 +266,14 @@ describe('invoices and payments from Xero', () => {
   it('a part payment shows as part paid in Xero; the bill stays unpaid; removing a payment after the bill was marked paid is reported, not undone', async () => {
     const { billId, invoiceId } = await syncedBill('Bit By Bit Pty Ltd', 'ap@bitbybit.example');
     const total = s.tenant().invoices.get(invoiceId)!.Total;
-    await xero('POST', '/payments', { Invoice: { InvoiceID: invoiceId }, Account: { Code: '090' }, Amount: 100, Date: today });
+    await s.xeroControl('POST', '/payments', { Invoice: { InvoiceID: invoiceId }, Account: { Code: '090' }, Amount: 100, Date: today });
     await settle();
     expect(bill(billId).state).toBe('awaiting_payment');
     let r = await record('bill', billId);
     expect(r.link.xeroPayment).toMatchObject({ state: 'part_paid', paidCents: 10000 });
     expect(r.history[0]).toMatchObject({ reason: 'part paid in Xero' });
 
-    const rest = await xero('POST', '/payments', {
+    const rest = await s.xeroControl('POST', '/payments', {
       Invoice: { InvoiceID: invoiceId },
       Account: { Code: '090' },
       Amount: Math.round((total - 100) * 100) / 100,
@@ -287,7 +282,7 @@ describe('invoices and payments from Xero', () => {
     await settle();
     expect(bill(billId).state).toBe('paid');
     const paymentId = (rest.Payments?.[0] ?? rest).PaymentID as string;
-    await xero('POST', `/payments/${paymentId}/delete`);
+    await s.xeroControl('POST', `/payments/${paymentId}/delete`);
     await settle();
     expect(bill(billId).state).toBe('paid');
     expect(await s.errors()).toContainEqual(expect.objectContaining({ code: 'XERO_PAYMENT_REMOVED', kind: 'payment', clioIds: [String(billId)] }));
@@ -297,10 +292,10 @@ describe('invoices and payments from Xero', () => {
 
   it('when Clio refuses to mark the bill paid, the error says exactly what to record by hand', async () => {
     const { billId, invoiceId } = await syncedBill('Refused Pty Ltd', 'ap@refused.example');
-    await clio('PUT', '/switches', { refuse_paid_state: true });
+    await s.clioControl('PUT', '/switches', { refuse_paid_state: true });
     try {
       const total = s.tenant().invoices.get(invoiceId)!.Total;
-      await xero('POST', '/payments', { Invoice: { InvoiceID: invoiceId }, Account: { Code: '090' }, Amount: total, Date: today, Reference: 'CHQ 77' });
+      await s.xeroControl('POST', '/payments', { Invoice: { InvoiceID: invoiceId }, Account: { Code: '090' }, Amount: total, Date: today, Reference: 'CHQ 77' });
       await settle();
       expect(bill(billId).state).toBe('awaiting_payment');
       const group = (await s.errors()).find((e) => e.code === 'CLIO_PAYMENT_NOT_RECORDED' && e.clioIds.includes(String(billId)));
@@ -308,7 +303,7 @@ describe('invoices and payments from Xero', () => {
       const history = (await record('bill', billId)).history as { reason: string; detail: { detail: string } }[];
       expect(history.find((h) => h.reason === 'CLIO_PAYMENT_NOT_RECORDED')!.detail.detail).toContain(`a payment of ${total.toFixed(2)} on ${today} (reference "CHQ 77")`);
     } finally {
-      await clio('PUT', '/switches', { refuse_paid_state: false });
+      await s.clioControl('PUT', '/switches', { refuse_paid_state: false });
     }
   });
 
@@ -317,12 +312,12 @@ describe('invoices and payments from Xero', () => {
     await loseXeroWebhooks();
     try {
       const total = s.tenant().invoices.get(invoiceId)!.Total;
-      await xero('POST', '/payments', { Invoice: { InvoiceID: invoiceId }, Account: { Code: '090' }, Amount: total, Date: today });
+      await s.xeroControl('POST', '/payments', { Invoice: { InvoiceID: invoiceId }, Account: { Code: '090' }, Amount: total, Date: today });
       const line = s
         .clio()
         .lineItems.all()
         .find((l) => l.bill_id === billId)!;
-      await clio('PATCH', `/line_items/${line.id}`, { price: 350 });
+      await s.clioControl('PATCH', `/line_items/${line.id}`, { price: 350 });
       await settle();
       // Xero keeps a paid invoice's amounts: the Clio edit is refused there (the push's own error).
       expect(await s.errors()).toContainEqual(expect.objectContaining({ code: 'XERO_PAID_LINE_EDIT', clioIds: [String(billId)] }));
@@ -344,17 +339,17 @@ describe('invoices and payments from Xero', () => {
     } finally {
       await restoreXeroWebhooks();
     }
-    await clio('DELETE', '/requests');
-    await xero('POST', '/invoices', { InvoiceID: synced.invoiceId });
+    await s.clioControl('DELETE', '/requests');
+    await s.xeroControl('POST', '/invoices', { InvoiceID: synced.invoiceId });
     await settle();
     expect(s.stack.xero.emulator.webhooks.deliveries.some((d) => d.delivered && d.payload.events.some((e) => e.resourceId === synced.invoiceId))).toBe(true);
-    expect(await clio('GET', '/requests')).toEqual([]);
+    expect(await s.clioControl('GET', '/requests')).toEqual([]);
   });
 
   it('an invoice created in Xero stays in Xero', async () => {
     const before = s.clio().bills.all().length;
     const contact = [...s.tenant().contacts.values()].find((c) => c.Name === 'Jane Citizen')!;
-    await xero('POST', '/invoices', {
+    await s.xeroControl('POST', '/invoices', {
       Type: 'ACCREC',
       Contact: { ContactID: contact.ContactID },
       Date: today,

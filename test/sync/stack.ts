@@ -37,6 +37,14 @@ export async function startSyncStack(
   const saved = await call('PUT', '/api/settings', settingsForSeededChart({ syncHardCosts: false, categoryAccounts: [], ...overrides }));
   if (saved.status !== 200) throw new Error(`settings refused: ${JSON.stringify(saved.body)}`);
 
+  /** The Clio emulator's control API; it answers `{ data }` like Clio does, unwrapped here. */
+  const clioControl = async (method: string, path: string, body?: unknown) => {
+    const res = await stack.control('clio', method, path, body);
+    return res?.data ?? res;
+  };
+  /** The Xero emulator's control API, for the connected organisation. */
+  const xeroControl = (method: string, path: string, body?: unknown) => stack.control('xero', method, `/tenants/${TENANT}${path}`, body);
+
   const tenant = () => stack.xero.emulator.state.tenants.get(TENANT)!;
   const clio = () => stack.clio.emulator.state;
 
@@ -93,7 +101,25 @@ export async function startSyncStack(
   const links = (kind: string) => stack.db.selectFrom('links').selectAll().where('firm_id', '=', firmId).where('kind', '=', kind).execute();
   const errors = () => call('GET', '/api/sync/errors').then((r) => r.body.errors as { code: string; kind: string; clioIds: string[]; count: number }[]);
 
-  return { stack, firmId, token, call, today, tenant, clio, settled, sweep, scheduledSweep, lastSuccess, invoices, invoiceByNumber, links, errors };
+  return {
+    stack,
+    firmId,
+    token,
+    call,
+    clioControl,
+    xeroControl,
+    today,
+    tenant,
+    clio,
+    settled,
+    sweep,
+    scheduledSweep,
+    lastSuccess,
+    invoices,
+    invoiceByNumber,
+    links,
+    errors,
+  };
 }
 
 export type SyncStack = Awaited<ReturnType<typeof startSyncStack>>;

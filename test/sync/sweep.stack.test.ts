@@ -9,14 +9,10 @@ import { startSyncStack, type SyncStack } from './stack';
  * costs three calls a sweep, and a lost delivery is still found within one rotation.
  */
 let s: SyncStack;
-const clio = async (method: string, path: string, body?: unknown) => {
-  const res = await s.stack.control('clio', method, path, body);
-  return res?.data ?? res;
-};
 
 /** The billable API calls (not OAuth, not the emulators' control routes) made while `work` ran. */
 async function callsDuring(work: () => Promise<void>): Promise<{ clio: string[]; xero: string[] }> {
-  const clioLog = async (): Promise<LoggedRequest[]> => clio('GET', '/requests');
+  const clioLog = async (): Promise<LoggedRequest[]> => s.clioControl('GET', '/requests');
   const xeroLog = s.stack.xero.emulator.requestLog.entries;
   const [c0, x0] = [(await clioLog()).length, xeroLog.length];
   await work();
@@ -35,14 +31,21 @@ function deliveries(model: string, on: boolean): void {
 }
 
 async function clientMatter(name: string): Promise<number> {
-  const contact = await clio('POST', '/contacts', { type: 'Company', name });
-  return (await clio('POST', '/matters', { client_id: contact.id, description: `Advice for ${name}` })).id;
+  const contact = await s.clioControl('POST', '/contacts', { type: 'Company', name });
+  return (await s.clioControl('POST', '/matters', { client_id: contact.id, description: `Advice for ${name}` })).id;
 }
 
 async function approvedBill(matterId: number, price: number): Promise<{ id: number; number: string }> {
-  const entry = await clio('POST', '/activities', { type: 'TimeEntry', quantity: 3600, price, matter: { id: matterId }, note: 'Advice', tax_setting: 'tax_1_only' });
-  const b = await clio('POST', '/bills', { activity_ids: [entry.id], issued_at: s.today });
-  await clio('POST', `/bills/${b.id}/approve`);
+  const entry = await s.clioControl('POST', '/activities', {
+    type: 'TimeEntry',
+    quantity: 3600,
+    price,
+    matter: { id: matterId },
+    note: 'Advice',
+    tax_setting: 'tax_1_only',
+  });
+  const b = await s.clioControl('POST', '/bills', { activity_ids: [entry.id], issued_at: s.today });
+  await s.clioControl('POST', `/bills/${b.id}/approve`);
   return { id: b.id, number: b.number };
 }
 
@@ -98,11 +101,11 @@ describe('the scheduled sweep', { timeout: 120_000 }, () => {
 
   it('a bill and a hard cost whose webhooks were lost reach Xero within one rotation', async () => {
     const matterId = await clientMatter('Lost Delivery Pty Ltd');
-    const vendor = await clio('POST', '/contacts', { type: 'Company', name: 'Quiet Couriers' });
+    const vendor = await s.clioControl('POST', '/contacts', { type: 'Company', name: 'Quiet Couriers' });
     deliveries('bill', false);
     deliveries('activity', false);
     const bill = await approvedBill(matterId, 275);
-    const cost = await clio('POST', '/activities', { type: 'HardCostEntry', quantity: 1, price: 42, matter: { id: matterId }, vendor: { id: vendor.id } });
+    const cost = await s.clioControl('POST', '/activities', { type: 'HardCostEntry', quantity: 1, price: 42, matter: { id: matterId }, vendor: { id: vendor.id } });
     await s.settled();
     deliveries('bill', true);
     deliveries('activity', true);
@@ -136,8 +139,8 @@ describe('the scheduled sweep', { timeout: 120_000 }, () => {
     await s.settled();
     deliveries('bill', false);
     try {
-      await clio('POST', `/bills/${paid.id}/payments`, { amount: 100 });
-      await clio('POST', `/bills/${credited.id}/credit_memos`, { amount: 20, description: 'Courtesy' });
+      await s.clioControl('POST', `/bills/${paid.id}/payments`, { amount: 100 });
+      await s.clioControl('POST', `/bills/${credited.id}/credit_memos`, { amount: 20, description: 'Courtesy' });
       await s.settled();
       const invoice = (n: string) => s.invoiceByNumber(n)[0]!;
       const payments = () => [...s.tenant().payments.values()].filter((p) => p.InvoiceID === invoice(paid.number).id && p.Status !== 'DELETED');

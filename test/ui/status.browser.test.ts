@@ -35,20 +35,15 @@ afterAll(async () => {
   await mail?.stop();
 });
 
-const clio = async (method: string, path: string, body?: unknown) => {
-  const res = await s.stack.control('clio', method, path, body);
-  return res?.data ?? res;
-};
-
 /** A client with a matter and one approved bill of one time entry, issued today. */
 async function approvedBill(name: string): Promise<{ billId: number; matterId: number; contactId: number }> {
-  const contact = await clio('POST', '/contacts', {
+  const contact = await s.clioControl('POST', '/contacts', {
     type: 'Company',
     name,
     email_addresses: [{ name: 'Work', address: `accounts@${name.split(' ')[0]!.toLowerCase()}.test`, primary: true }],
   });
-  const matter = await clio('POST', '/matters', { client_id: contact.id, description: `Advice for ${name}` });
-  const entry = await clio('POST', '/activities', {
+  const matter = await s.clioControl('POST', '/matters', { client_id: contact.id, description: `Advice for ${name}` });
+  const entry = await s.clioControl('POST', '/activities', {
     type: 'TimeEntry',
     quantity: 3600,
     price: 300,
@@ -56,8 +51,8 @@ async function approvedBill(name: string): Promise<{ billId: number; matterId: n
     note: 'Advice',
     tax_setting: 'tax_1_only',
   });
-  const bill = await clio('POST', '/bills', { activity_ids: [entry.id], issued_at: s.today });
-  await clio('POST', `/bills/${bill.id}/approve`);
+  const bill = await s.clioControl('POST', '/bills', { activity_ids: [entry.id], issued_at: s.today });
+  await s.clioControl('POST', `/bills/${bill.id}/approve`);
   return { billId: bill.id, matterId: matter.id, contactId: contact.id };
 }
 
