@@ -11,11 +11,9 @@ import { startSyncStack, type SyncStack } from './stack';
  */
 let s: SyncStack;
 
-let webhookUrl: string;
 beforeAll(async () => {
   s = await startSyncStack({ settings: (day) => ({ invoiceStatus: 'DRAFT', billDateFrom: day, syncFromXero: false }) });
   await s.settled('the first sync');
-  webhookUrl = (await s.stack.control('xero', 'PUT', '/webhooks', {})).url;
 }, 120_000);
 
 /** An approved bill of one hour, synced: its invoice is a draft in Xero. */
@@ -50,15 +48,12 @@ describe('invoices sent as drafts', { timeout: 120_000 }, () => {
     expect((await s.links('payment_allocation')).map((l) => [l.state, l.error_message])).toEqual([['pending', 'waits for its invoice to be approved in Xero']]);
 
     // The bookkeeper approves it in Xero, and its webhook is lost: the sweep finds what waits.
-    await s.stack.control('xero', 'PUT', '/webhooks', { url: null });
-    try {
+    await s.withoutXeroWebhooks(async () => {
       await approveInXero(invoice.id);
       await s.stack.xero.emulator.webhooks.flush();
       await s.settled();
       expect(payments()).toEqual([]);
-    } finally {
-      await s.stack.control('xero', 'PUT', '/webhooks', { url: webhookUrl });
-    }
+    });
     await s.scheduledSweep();
     expect(payments().map((p) => p.Amount)).toEqual([100]);
     expect(credits().map((a) => a.Amount)).toEqual([25]);

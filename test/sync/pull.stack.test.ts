@@ -12,7 +12,6 @@ import { startSyncStack, type SyncStack } from './stack';
  */
 let s: SyncStack;
 let today: string;
-let webhookUrl: string;
 
 /** Both sides' webhooks delivered and the firm's queue empty, until our own writes stop causing more. */
 async function settle(): Promise<void> {
@@ -21,10 +20,6 @@ async function settle(): Promise<void> {
     await s.settled();
   }
 }
-
-/** Xero's webhooks lost: the organisation's subscription points nowhere until restored. */
-const loseXeroWebhooks = () => s.stack.control('xero', 'PUT', '/webhooks', { url: null });
-const restoreXeroWebhooks = () => s.stack.control('xero', 'PUT', '/webhooks', { url: webhookUrl });
 
 const releaseFirmQueue = () =>
   sql`update graphile_worker._private_job_queues set locked_at = null, locked_by = null where queue_name = ${firmQueueName(s.firmId)}`.execute(s.stack.db);
@@ -71,7 +66,6 @@ beforeAll(async () => {
     settings: (day) => ({ invoiceStatus: 'AUTHORISED', billDateFrom: day, syncFromXero: true, clioPaymentBankAccountId: bankId }),
   });
   today = s.today;
-  webhookUrl = (await s.stack.control('xero', 'PUT', '/webhooks', {})).url;
   await settle();
 }, 120_000);
 afterAll(() => s?.stack.stop());
@@ -112,29 +106,23 @@ describe('contacts from Xero', () => {
 
   it('lost Xero webhooks: the sweep alone finds the edit', async () => {
     const { contactId, xeroContactId } = await syncedBill('Quiet Harbour Pty Ltd', 'hello@quietharbour.example');
-    await loseXeroWebhooks();
-    try {
+    await s.withoutXeroWebhooks(async () => {
       await s.xeroControl('POST', '/contacts', { ContactID: xeroContactId, EmailAddress: 'billing@quietharbour.example' });
       await settle();
       expect(clioContact(contactId).email_addresses.map((e) => e.address)).toEqual(['hello@quietharbour.example']);
       await s.sweep();
       expect(clioContact(contactId).email_addresses.map((e) => e.address)).toEqual(['billing@quietharbour.example']);
-    } finally {
-      await restoreXeroWebhooks();
-    }
+    });
   });
 
   it('the same field changed on both sides goes to the conflict list; keeping Xero’s version makes both sides equal', async () => {
     const { contactId, xeroContactId } = await syncedBill('Two Minds Pty Ltd', 'one@twominds.example');
-    await loseXeroWebhooks();
-    try {
+    await s.withoutXeroWebhooks(async () => {
       await s.xeroControl('POST', '/contacts', { ContactID: xeroContactId, EmailAddress: 'xero@twominds.example' });
       const emailId = clioContact(contactId).email_addresses[0]!.id;
       await s.clioControl('PATCH', `/contacts/${contactId}`, { email_addresses: [{ id: emailId, address: 'clio@twominds.example' }] });
       await settle();
-    } finally {
-      await restoreXeroWebhooks();
-    }
+    });
     // Nothing was overwritten on either side.
     expect(clioContact(contactId).email_addresses[0]!.address).toBe('clio@twominds.example');
     expect(xeroContact(xeroContactId).fields.EmailAddress).toBe('xero@twominds.example');
@@ -239,16 +227,13 @@ describe('invoices and payments from Xero', () => {
 
   it('an invoice edited in Xero while its webhooks were lost: the sweep alone brings the edit', async () => {
     const { billId, invoiceId } = await syncedBill('Unheard Edit Pty Ltd', 'ap@unheardedit.example');
-    await loseXeroWebhooks();
-    try {
+    await s.withoutXeroWebhooks(async () => {
       await s.xeroControl('POST', '/invoices', { InvoiceID: invoiceId, Reference: 'PO 9001' });
       await settle();
       expect(bill(billId).memo).not.toBe('PO 9001');
       await s.sweep();
       expect(bill(billId).memo).toBe('PO 9001');
-    } finally {
-      await restoreXeroWebhooks();
-    }
+    });
   });
 
   it('a full payment in Xero marks the bill paid in Clio; the Xero payment is on the record’s history', async () => {
@@ -309,8 +294,7 @@ describe('invoices and payments from Xero', () => {
 
   it('a Xero payment on an invoice whose bill was edited in Clio meanwhile is reported, and the bill is not marked paid', async () => {
     const { billId, invoiceId } = await syncedBill('Moving Target Pty Ltd', 'ap@movingtarget.example');
-    await loseXeroWebhooks();
-    try {
+    await s.withoutXeroWebhooks(async () => {
       const total = s.tenant().invoices.get(invoiceId)!.Total;
       await s.xeroControl('POST', '/payments', { Invoice: { InvoiceID: invoiceId }, Account: { Code: '090' }, Amount: total, Date: today });
       const line = s
@@ -322,9 +306,7 @@ describe('invoices and payments from Xero', () => {
       // Xero keeps a paid invoice's amounts: the Clio edit is refused there (the push's own error).
       expect(await s.errors()).toContainEqual(expect.objectContaining({ code: 'XERO_PAID_LINE_EDIT', clioIds: [String(billId)] }));
       await s.sweep();
-    } finally {
-      await restoreXeroWebhooks();
-    }
+    });
     expect(bill(billId).state).toBe('awaiting_payment');
     const history = (await record('bill', billId)).history as { reason: string; detail: { detail: string } }[];
     expect(history.find((h) => h.reason === 'CLIO_PAYMENT_NOT_RECORDED')!.detail.detail).toMatch(/paid in full in Xero .* total in Clio is now/);
@@ -332,13 +314,7 @@ describe('invoices and payments from Xero', () => {
 
   it('the INVOICE webhook our own push triggers (or a save without a change) stops before Clio is read', async () => {
     // The push's own webhooks are lost, so the first one the pull sees is the bookkeeper's save.
-    await loseXeroWebhooks();
-    let synced: Awaited<ReturnType<typeof syncedBill>>;
-    try {
-      synced = await syncedBill('Nothing New Pty Ltd', 'ap@nothingnew.example');
-    } finally {
-      await restoreXeroWebhooks();
-    }
+    const synced = await s.withoutXeroWebhooks(() => syncedBill('Nothing New Pty Ltd', 'ap@nothingnew.example'));
     await s.clioControl('DELETE', '/requests');
     await s.xeroControl('POST', '/invoices', { InvoiceID: synced.invoiceId });
     await settle();

@@ -45,6 +45,17 @@ export async function startSyncStack(
   /** The Xero emulator's control API, for the connected organisation. */
   const xeroControl = (method: string, path: string, body?: unknown) => stack.control('xero', method, `/tenants/${TENANT}${path}`, body);
 
+  /** Runs `work` while Xero's webhooks are lost (the subscription points nowhere), then restores them. */
+  async function withoutXeroWebhooks<T>(work: () => Promise<T>): Promise<T> {
+    const { url } = await stack.control('xero', 'PUT', '/webhooks', {});
+    await stack.control('xero', 'PUT', '/webhooks', { url: null });
+    try {
+      return await work();
+    } finally {
+      await stack.control('xero', 'PUT', '/webhooks', { url });
+    }
+  }
+
   const tenant = () => stack.xero.emulator.state.tenants.get(TENANT)!;
   const clio = () => stack.clio.emulator.state;
 
@@ -108,6 +119,7 @@ export async function startSyncStack(
     call,
     clioControl,
     xeroControl,
+    withoutXeroWebhooks,
     today,
     tenant,
     clio,
