@@ -12,12 +12,6 @@ import { startSyncStack, type SyncStack, TENANT } from './stack';
 let s: SyncStack;
 let today: string;
 
-async function client(name: string, email: string): Promise<{ contactId: number; matterId: number }> {
-  const contact = await s.clioControl('POST', '/contacts', { type: 'Company', name, email_addresses: [{ name: 'Work', address: email, primary: true }] });
-  const matter = await s.clioControl('POST', '/matters', { client_id: contact.id, description: `Advice for ${name}` });
-  return { contactId: contact.id, matterId: matter.id };
-}
-
 const time = (matterId: number, seconds: number, price: number) =>
   s.clioControl('POST', '/activities', { type: 'TimeEntry', quantity: seconds, price, matter: { id: matterId }, note: 'Drafting', tax_setting: 'tax_1_only' });
 const expense = (matterId: number, quantity: number, price: number) =>
@@ -58,7 +52,7 @@ describe('bills to Xero', () => {
   });
 
   it('a realistic bill — time, expenses, a line discount, a whole-bill discount, GST and interest — lands equal to the cent', async () => {
-    const { contactId, matterId } = await client('Harbour View Pty Ltd', 'accounts@harbourview.example');
+    const { contactId, matterId } = await s.newClient('Harbour View Pty Ltd', 'accounts@harbourview.example');
     const a1 = await time(matterId, 9000, 350); // 2.5 h
     const a2 = await time(matterId, 1200, 420); // 0.3333… h
     const a3 = await expense(matterId, 3, 33.33);
@@ -88,7 +82,7 @@ describe('bills to Xero', () => {
 
   it('a client whose name another Xero contact already has gets a visible, unique name — never a merge', async () => {
     const existing = [...s.tenant().contacts.values()].find((c) => c.Name === 'Officeworks Supplies')!;
-    const { contactId, matterId } = await client('Officeworks Supplies', 'legal@officeworks-other.example');
+    const { contactId, matterId } = await s.newClient('Officeworks Supplies', 'legal@officeworks-other.example');
     const b = await draftBill([await time(matterId, 3600, 300)]);
     await approve(b.id);
     const inv = invoiceOf(b.id);
@@ -98,7 +92,7 @@ describe('bills to Xero', () => {
   });
 
   it('a client’s edit in Clio reaches its Xero contact; fields only Xero has stay as the bookkeeper set them', async () => {
-    const { contactId, matterId } = await client('Edit Client Pty Ltd', 'old@client.example');
+    const { contactId, matterId } = await s.newClient('Edit Client Pty Ltd', 'old@client.example');
     const b = await draftBill([await time(matterId, 1800, 300)]);
     await approve(b.id);
     const xeroId = invoiceOf(b.id).ContactID;
@@ -115,7 +109,7 @@ describe('bills to Xero', () => {
   });
 
   it('an edit of an approved bill updates its invoice in place: same LineItemIDs, the bookkeeper’s account kept', async () => {
-    const { matterId } = await client('Edit Me Legal', 'edit@me.example');
+    const { matterId } = await s.newClient('Edit Me Legal', 'edit@me.example');
     const b = await draftBill([await time(matterId, 3600, 300), await expense(matterId, 1, 80)]);
     await approve(b.id);
     const before = invoiceOf(b.id);
@@ -133,7 +127,7 @@ describe('bills to Xero', () => {
   });
 
   it('an edit of a bill already paid in Xero is refused by Xero and stored with its fix; the invoice is unchanged', async () => {
-    const { matterId } = await client('Paid Up Pty Ltd', 'paid@up.example');
+    const { matterId } = await s.newClient('Paid Up Pty Ltd', 'paid@up.example');
     const b = await draftBill([await time(matterId, 3600, 300)]);
     await approve(b.id);
     const inv = invoiceOf(b.id);
@@ -150,7 +144,7 @@ describe('bills to Xero', () => {
   });
 
   it('a void in Clio voids the invoice', async () => {
-    const { matterId } = await client('Void Co', 'void@co.example');
+    const { matterId } = await s.newClient('Void Co', 'void@co.example');
     const b = await draftBill([await time(matterId, 1800, 300)]);
     await approve(b.id);
     await s.clioControl('POST', `/bills/${b.id}/void`);
@@ -159,7 +153,7 @@ describe('bills to Xero', () => {
   });
 
   it('a void in Clio of a bill paid in Xero is refused by Xero and says what to do', async () => {
-    const { matterId } = await client('Void Paid Co', 'voidpaid@co.example');
+    const { matterId } = await s.newClient('Void Paid Co', 'voidpaid@co.example');
     const b = await draftBill([await time(matterId, 1800, 300)]);
     await approve(b.id);
     const inv = invoiceOf(b.id);
@@ -171,7 +165,7 @@ describe('bills to Xero', () => {
   });
 
   it('a credit memo becomes a credit note on the credit-notes account, allocated to the bill’s invoice', async () => {
-    const { matterId } = await client('Credit Me Pty Ltd', 'credit@me.example');
+    const { matterId } = await s.newClient('Credit Me Pty Ltd', 'credit@me.example');
     const b = await draftBill([await time(matterId, 7200, 250)]);
     await approve(b.id);
     await s.clioControl('POST', `/bills/${b.id}/credit_memos`, { amount: 50, description: 'Goodwill' });
@@ -187,7 +181,7 @@ describe('bills to Xero', () => {
   });
 
   it('a bill issued before the start date is left alone even when approved', async () => {
-    const { matterId } = await client('Too Early Ltd', 'early@ltd.example');
+    const { matterId } = await s.newClient('Too Early Ltd', 'early@ltd.example');
     const b = await draftBill([await time(matterId, 1800, 300)], '2026-01-15');
     await approve(b.id);
     expect(s.invoiceByNumber(bill(b.id).number)).toHaveLength(0);

@@ -18,30 +18,13 @@ import { startSyncStack, type SyncStack } from './stack';
 let s: SyncStack;
 let today: string;
 
-async function client(name: string): Promise<{ contactId: number; matterId: number }> {
-  const contact = await s.clioControl('POST', '/contacts', {
-    type: 'Company',
-    name,
-    email_addresses: [{ name: 'Work', address: `${name.replace(/\W/g, '')}@example.com`, primary: true }],
-  });
-  const matter = await s.clioControl('POST', '/matters', { client_id: contact.id, description: `Advice for ${name}` });
-  return { contactId: contact.id, matterId: matter.id };
-}
+const client = (name: string) => s.newClient(name, `${name.replace(/\W/g, '')}@example.com`);
 
 /** An approved bill of one time entry, synced to Xero. */
 async function approvedBill(matterId: number, price: number): Promise<{ id: number; number: string; total: number }> {
-  const entry = await s.clioControl('POST', '/activities', {
-    type: 'TimeEntry',
-    quantity: 3600,
-    price,
-    matter: { id: matterId },
-    note: 'Advice',
-    tax_setting: 'tax_1_only',
-  });
-  const b = await s.clioControl('POST', '/bills', { activity_ids: [entry.id], issued_at: today });
-  await s.clioControl('POST', `/bills/${b.id}/approve`);
+  const b = await s.newApprovedBill(matterId, price);
   await s.settled();
-  return { id: b.id, number: b.number, total: billTotals(s.clio(), s.clio().bills.require(b.id)).total };
+  return { ...b, total: billTotals(s.clio(), s.clio().bills.require(b.id)).total };
 }
 
 const invoiceOf = (billNumber: string) => {

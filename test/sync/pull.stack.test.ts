@@ -31,17 +31,12 @@ async function clioContactWrites(): Promise<number> {
 }
 const xeroContactWrites = () => s.stack.xero.emulator.requestLog.entries.filter((r) => r.method !== 'GET' && /\/Contacts$/i.test(r.path)).length;
 
-async function client(name: string, email: string): Promise<{ contactId: number; matterId: number }> {
-  const contact = await s.clioControl('POST', '/contacts', { type: 'Company', name, email_addresses: [{ name: 'Work', address: email, primary: true }] });
-  const matter = await s.clioControl('POST', '/matters', { client_id: contact.id, description: `Advice for ${name}` });
-  return { contactId: contact.id, matterId: matter.id };
-}
 const time = (matterId: number, seconds: number, price: number) =>
   s.clioControl('POST', '/activities', { type: 'TimeEntry', quantity: seconds, price, matter: { id: matterId }, note: 'Drafting', tax_setting: 'tax_1_only' });
 
 /** A client with an approved bill, synced: the contact and the invoice are linked. */
 async function syncedBill(name: string, email: string, seconds = 3600, price = 300) {
-  const { contactId, matterId } = await client(name, email);
+  const { contactId, matterId } = await s.newClient(name, email);
   const b = await s.clioControl('POST', '/bills', { activity_ids: [(await time(matterId, seconds, price)).id], issued_at: today });
   await s.clioControl('POST', `/bills/${b.id}/approve`);
   await settle();

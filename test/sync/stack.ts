@@ -56,6 +56,32 @@ export async function startSyncStack(
     }
   }
 
+  /** A client in Clio (a company, with a work email if given) and a matter for it. */
+  async function newClient(name: string, email?: string): Promise<{ contactId: number; matterId: number }> {
+    const contact = await clioControl('POST', '/contacts', {
+      type: 'Company',
+      name,
+      ...(email === undefined ? {} : { email_addresses: [{ name: 'Work', address: email, primary: true }] }),
+    });
+    const matter = await clioControl('POST', '/matters', { client_id: contact.id, description: `Advice for ${name}` });
+    return { contactId: contact.id, matterId: matter.id };
+  }
+
+  /** A bill of one hour's time at `price`, issued today and approved in Clio (its sync not waited for). */
+  async function newApprovedBill(matterId: number, price: number): Promise<{ id: number; number: string }> {
+    const entry = await clioControl('POST', '/activities', {
+      type: 'TimeEntry',
+      quantity: 3600,
+      price,
+      matter: { id: matterId },
+      note: 'Advice',
+      tax_setting: 'tax_1_only',
+    });
+    const bill = await clioControl('POST', '/bills', { activity_ids: [entry.id], issued_at: today });
+    await clioControl('POST', `/bills/${bill.id}/approve`);
+    return { id: bill.id, number: bill.number };
+  }
+
   const tenant = () => stack.xero.emulator.state.tenants.get(TENANT)!;
   const clio = () => stack.clio.emulator.state;
 
@@ -120,6 +146,8 @@ export async function startSyncStack(
     clioControl,
     xeroControl,
     withoutXeroWebhooks,
+    newClient,
+    newApprovedBill,
     today,
     tenant,
     clio,

@@ -30,25 +30,6 @@ function deliveries(model: string, on: boolean): void {
     s.clio().webhooks.update(hook.id, { status: on ? 'enabled' : 'suspended' });
 }
 
-async function clientMatter(name: string): Promise<number> {
-  const contact = await s.clioControl('POST', '/contacts', { type: 'Company', name });
-  return (await s.clioControl('POST', '/matters', { client_id: contact.id, description: `Advice for ${name}` })).id;
-}
-
-async function approvedBill(matterId: number, price: number): Promise<{ id: number; number: string }> {
-  const entry = await s.clioControl('POST', '/activities', {
-    type: 'TimeEntry',
-    quantity: 3600,
-    price,
-    matter: { id: matterId },
-    note: 'Advice',
-    tax_setting: 'tax_1_only',
-  });
-  const b = await s.clioControl('POST', '/bills', { activity_ids: [entry.id], issued_at: s.today });
-  await s.clioControl('POST', `/bills/${b.id}/approve`);
-  return { id: b.id, number: b.number };
-}
-
 /** The webhook-announced listings, as they appear in the request log. */
 const ROTATED = {
   clioContacts: (c: string) => c.startsWith('GET /api/v4/contacts.json') && c.includes('updated_since'),
@@ -100,11 +81,11 @@ describe('the scheduled sweep', { timeout: 120_000 }, () => {
   });
 
   it('a bill and a hard cost whose webhooks were lost reach Xero within one rotation', async () => {
-    const matterId = await clientMatter('Lost Delivery Pty Ltd');
+    const matterId = (await s.newClient('Lost Delivery Pty Ltd')).matterId;
     const vendor = await s.clioControl('POST', '/contacts', { type: 'Company', name: 'Quiet Couriers' });
     deliveries('bill', false);
     deliveries('activity', false);
-    const bill = await approvedBill(matterId, 275);
+    const bill = await s.newApprovedBill(matterId, 275);
     const cost = await s.clioControl('POST', '/activities', { type: 'HardCostEntry', quantity: 1, price: 42, matter: { id: matterId }, vendor: { id: vendor.id } });
     await s.settled();
     deliveries('bill', true);
@@ -133,9 +114,9 @@ describe('the scheduled sweep', { timeout: 120_000 }, () => {
   });
 
   it('a payment and a credit memo, which no webhook announces, reach Xero on the next sweep', async () => {
-    const matterId = await clientMatter('Next Sweep LLP');
-    const paid = await approvedBill(matterId, 300);
-    const credited = await approvedBill(matterId, 320);
+    const matterId = (await s.newClient('Next Sweep LLP')).matterId;
+    const paid = await s.newApprovedBill(matterId, 300);
+    const credited = await s.newApprovedBill(matterId, 320);
     await s.settled();
     deliveries('bill', false);
     try {
