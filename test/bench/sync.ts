@@ -28,6 +28,7 @@ import { SEED_TENANTS } from '../emulators/xero/index';
 import type { Tenant } from '../emulators/xero/store';
 import { type ManualFetch, newBrowser } from '../support/cookie-jar';
 import { startServerProcess } from '../support/process';
+import { apiClient, sessionTokenFrom } from '../support/stack';
 
 export interface SyncBenchOptions {
   /** 1 = the services' real limits. N shrinks both emulators' rate windows N times (and our Clio pacing window with them). */
@@ -445,17 +446,9 @@ export async function runSyncBench(opts: SyncBenchOptions): Promise<Record<strin
     // Install from Clio (admin), connect Xero's primary organisation.
     const browser = newBrowser();
     const installHops = await follow(browser, `${baseUrl}/oauth/clio/start?region=us`);
-    const token = decodeURIComponent(/#token=([^&]+)/.exec(installHops.find((l) => l.includes('#token=')) ?? '')?.[1] ?? '');
+    const token = sessionTokenFrom(installHops.find((l) => l.includes('#token=')) ?? '');
     if (!token) throw new Error(`install failed: ${JSON.stringify(installHops)}`);
-    const call = async (method: string, path: string, body?: unknown) => {
-      const r = await fetch(`${baseUrl}${path}`, {
-        method,
-        headers: { authorization: `Bearer ${token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
-        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-      });
-      const text = await r.text();
-      return { status: r.status, body: text ? JSON.parse(text) : undefined };
-    };
+    const call = apiClient(baseUrl, token);
     const started = await call('POST', '/api/xero/connect');
     await follow(browser, started.body.authorizeUrl);
     const confirmed = await call('POST', '/api/xero/organisation', { tenantId: TENANT });

@@ -19,21 +19,32 @@ afterAll(() => h?.stop());
 
 const DAY = 86_400_000;
 const emu = () => h.clio.us.emulator;
-const contactHook = () =>
+const hookFor = (model: string) =>
   emu()
     .state.webhooks.all()
-    .find((w) => w.model === 'contact')!;
-const activityHook = () =>
-  emu()
-    .state.webhooks.all()
-    .find((w) => w.model === 'activity')!;
-const billHook = () =>
-  emu()
-    .state.webhooks.all()
-    .find((w) => w.model === 'bill')!;
+    .find((w) => w.model === model)!;
+const contactHook = () => hookFor('contact');
+const activityHook = () => hookFor('activity');
+const billHook = () => hookFor('bill');
 const post = (url: string, body: string, headers: Record<string, string> = {}) =>
   fetch(url, { method: 'POST', body, headers: { 'content-type': 'application/json', ...headers } });
 const syncJobs = async () => (await h.jobs()).filter((j) => j.task_identifier === 'sync_records');
+
+/** The model's last delivery, replayed signed with `field` set to each value: each is refused as unreadable, and nothing is queued. */
+async function expectRefusedWith(model: string, field: string, values: unknown[]): Promise<void> {
+  const hook = hookFor(model);
+  const delivery = emu()
+    .deliveries()
+    .findLast((d) => d.webhook_id === hook.id)!;
+  const before = (await syncJobs()).length;
+  for (const value of values) {
+    const body = JSON.stringify({ ...JSON.parse(delivery.body), data: { ...JSON.parse(delivery.body).data, etag: `bad-${String(value)}`, [field]: value } });
+    const res = await post(delivery.url, body, { 'X-Hook-Signature': signClioWebhook(hook.shared_secret, body) });
+    expect(res.status, String(value)).toBe(400);
+    expect((await res.json()).error.code).toBe('BAD_REQUEST');
+  }
+  expect(await syncJobs()).toHaveLength(before);
+}
 
 async function createContactInClio(lastName: string) {
   await control(h.clio.us.url, '/contacts', { type: 'Person', first_name: 'Ada', last_name: lastName });
@@ -136,17 +147,7 @@ describe('clio webhooks', () => {
   });
 
   it('an activity delivery naming a type Clio does not have is refused as unreadable, and queues nothing', async () => {
-    const delivery = emu()
-      .deliveries()
-      .findLast((d) => d.webhook_id === activityHook().id)!;
-    const before = (await syncJobs()).length;
-    for (const type of ['Invoice', 'timeentry', 7, null]) {
-      const body = JSON.stringify({ ...JSON.parse(delivery.body), data: { ...JSON.parse(delivery.body).data, etag: `bad-${String(type)}`, type } });
-      const res = await post(delivery.url, body, { 'X-Hook-Signature': signClioWebhook(activityHook().shared_secret, body) });
-      expect(res.status, String(type)).toBe(400);
-      expect((await res.json()).error.code).toBe('BAD_REQUEST');
-    }
-    expect(await syncJobs()).toHaveLength(before);
+    await expectRefusedWith('activity', 'type', ['Invoice', 'timeentry', 7, null]);
   });
 
   it("a bill delivery carries the bill's state into its job", async () => {
@@ -159,17 +160,7 @@ describe('clio webhooks', () => {
   });
 
   it('a bill delivery naming a state Clio does not have is refused as unreadable, and queues nothing', async () => {
-    const delivery = emu()
-      .deliveries()
-      .findLast((d) => d.webhook_id === billHook().id)!;
-    const before = (await syncJobs()).length;
-    for (const state of ['approved', 'Draft', 3, null]) {
-      const body = JSON.stringify({ ...JSON.parse(delivery.body), data: { ...JSON.parse(delivery.body).data, etag: `bad-${String(state)}`, state } });
-      const res = await post(delivery.url, body, { 'X-Hook-Signature': signClioWebhook(billHook().shared_secret, body) });
-      expect(res.status, String(state)).toBe(400);
-      expect((await res.json()).error.code).toBe('BAD_REQUEST');
-    }
-    expect(await syncJobs()).toHaveLength(before);
+    await expectRefusedWith('bill', 'state', ['approved', 'Draft', 3, null]);
   });
 
   it('an enabled webhook cannot be re-keyed by a second handshake', async () => {

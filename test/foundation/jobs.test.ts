@@ -44,6 +44,19 @@ function pool() {
   return p;
 }
 
+/** A task that says when it has started, then runs until released. */
+function heldTask(): { task: Task; started: Promise<void>; release: () => void } {
+  let start!: () => void;
+  let release!: () => void;
+  const started = new Promise<void>((r) => (start = r));
+  const released = new Promise<void>((r) => (release = r));
+  const task: Task = async () => {
+    start();
+    await released;
+  };
+  return { task, started, release };
+}
+
 describe('job runner', () => {
   it('shares jobs between two runners on one database and runs none twice', async () => {
     // Runner a's jobs wait until b has run one, so a cannot drain the queue alone: if b never
@@ -92,21 +105,14 @@ describe('job runner', () => {
   });
 
   it('gives up waiting at the deadline when a job runs on, and says so', async () => {
-    let started!: () => void;
-    const hasStarted = new Promise<void>((r) => (started = r));
-    let release!: () => void;
-    const released = new Promise<void>((r) => (release = r));
-    const stuck: Task = async () => {
-      started();
-      await released;
-    };
-    const impatient = await runner({ pool: pool(), logger, concurrency: 1, tasks: { stuck }, cron: [], pollInterval: 50 });
+    const stuck = heldTask();
+    const impatient = await runner({ pool: pool(), logger, concurrency: 1, tasks: { stuck: stuck.task }, cron: [], pollInterval: 50 });
     await impatient.addJob('stuck', {}, { maxAttempts: 1 });
-    await hasStarted;
+    await stuck.started;
     const stopping = impatient.stop(200);
     // The job never ends by itself: if stop ignored its deadline it would still be waiting.
     const outcome = await Promise.race([stopping, new Promise((r) => setTimeout(() => r('still waiting'), 5_000))]);
-    release();
+    stuck.release();
     expect(outcome).toEqual({ timedOut: true });
     expect(impatient.isRunning()).toBe(false);
   });
@@ -194,23 +200,24 @@ describe('job runner', () => {
   });
 
   it('never frees the jobs of a worker that still stamps its heartbeat, however long its job runs', async () => {
-    let release!: () => void;
-    const held = new Promise<void>((r) => (release = r));
-    let started!: () => void;
-    const running = new Promise<void>((r) => (started = r));
-    const slow: Task = async () => {
-      started();
-      await held;
-    };
-    const r = await runner({ pool: pool(), logger, concurrency: 1, tasks: { slow }, cron: [], pollInterval: 100, heartbeat: { beatMs: 100, deadAfterMs: 1_000 } });
+    const slow = heldTask();
+    const r = await runner({
+      pool: pool(),
+      logger,
+      concurrency: 1,
+      tasks: { slow: slow.task },
+      cron: [],
+      pollInterval: 100,
+      heartbeat: { beatMs: 100, deadAfterMs: 1_000 },
+    });
     await r.addJob('slow', {}, { queueName: 'long-job' });
-    await running;
+    await slow.started;
     // Well past the dead-after time: the lock is old, but the worker keeps stamping.
     await new Promise((done) => setTimeout(done, 1_500));
     expect(await reapDeadWorkers(t.db, 1_000)).toEqual([]);
     const { rows } = await sql<{ locked_by: string | null }>`select j.locked_by from graphile_worker._private_jobs j
       join graphile_worker._private_tasks t on t.id = j.task_id where t.identifier = 'slow'`.execute(t.db);
     expect(rows).toEqual([{ locked_by: expect.any(String) }]);
-    release();
+    slow.release();
   });
 });

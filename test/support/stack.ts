@@ -30,6 +30,19 @@ export interface TestStack {
   stop(): Promise<void>;
 }
 
+/** Calls our JSON API at `baseUrl` as the UI does, with a session token. */
+export function apiClient(baseUrl: string, token: string) {
+  return async (method: string, path: string, body?: unknown): Promise<{ status: number; body: any }> => {
+    const res = await fetch(`${baseUrl}${path}`, {
+      method,
+      headers: { authorization: `Bearer ${token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+    });
+    const text = await res.text();
+    return { status: res.status, body: text ? JSON.parse(text) : undefined };
+  };
+}
+
 /** The session token our server hands the UI in a redirect's fragment (`…#token=…`). */
 export const sessionTokenFrom = (location: string) => decodeURIComponent(/#token=([^&]+)/.exec(location)?.[1] ?? '');
 
@@ -92,15 +105,7 @@ export async function startTestStack(opts: { env?: Record<string, string>; emula
       const token = await server.sessions.issue({ firmId: firm.id, userId: user.id, isAdmin });
       return { firmId: firm.id, userId: user.id, token };
     },
-    api: (token) => async (method, path, body) => {
-      const res = await fetch(`${baseUrl}${path}`, {
-        method,
-        headers: { authorization: `Bearer ${token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
-        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-      });
-      const text = await res.text();
-      return { status: res.status, body: text ? JSON.parse(text) : undefined };
-    },
+    api: (token) => apiClient(baseUrl, token),
     async control(side, method, path, body) {
       const res = await fetch(`${emulators[side].url}/_emulator${path}`, {
         method,

@@ -11,30 +11,18 @@ import { startSyncStack, type SyncStack, TENANT } from './stack';
  */
 let s: SyncStack;
 let today: string;
-/** The Clio emulator's control API answers `{ data }` like Clio does. */
-const clio = async (method: string, path: string, body?: unknown) => {
-  const res = await s.stack.control('clio', method, path, body);
-  return res?.data ?? res;
-};
-const xero = (method: string, path: string, body?: unknown) => s.stack.control('xero', method, `/tenants/${TENANT}${path}`, body);
-
-async function client(name: string, email: string): Promise<{ contactId: number; matterId: number }> {
-  const contact = await clio('POST', '/contacts', { type: 'Company', name, email_addresses: [{ name: 'Work', address: email, primary: true }] });
-  const matter = await clio('POST', '/matters', { client_id: contact.id, description: `Advice for ${name}` });
-  return { contactId: contact.id, matterId: matter.id };
-}
 
 const time = (matterId: number, seconds: number, price: number) =>
-  clio('POST', '/activities', { type: 'TimeEntry', quantity: seconds, price, matter: { id: matterId }, note: 'Drafting', tax_setting: 'tax_1_only' });
+  s.clioControl('POST', '/activities', { type: 'TimeEntry', quantity: seconds, price, matter: { id: matterId }, note: 'Drafting', tax_setting: 'tax_1_only' });
 const expense = (matterId: number, quantity: number, price: number) =>
-  clio('POST', '/activities', { type: 'ExpenseEntry', quantity, price, matter: { id: matterId }, note: 'Search fees', tax_setting: 'tax_1_only' });
+  s.clioControl('POST', '/activities', { type: 'ExpenseEntry', quantity, price, matter: { id: matterId }, note: 'Search fees', tax_setting: 'tax_1_only' });
 
 async function draftBill(activities: { id: number }[], issuedAt = today): Promise<{ id: number; number: string }> {
-  return clio('POST', '/bills', { activity_ids: activities.map((a) => a.id), issued_at: issuedAt });
+  return s.clioControl('POST', '/bills', { activity_ids: activities.map((a) => a.id), issued_at: issuedAt });
 }
 
 async function approve(billId: number): Promise<void> {
-  await clio('POST', `/bills/${billId}/approve`);
+  await s.clioControl('POST', `/bills/${billId}/approve`);
   await s.settled();
 }
 
@@ -64,16 +52,16 @@ describe('bills to Xero', () => {
   });
 
   it('a realistic bill — time, expenses, a line discount, a whole-bill discount, GST and interest — lands equal to the cent', async () => {
-    const { contactId, matterId } = await client('Harbour View Pty Ltd', 'accounts@harbourview.example');
+    const { contactId, matterId } = await s.newClient('Harbour View Pty Ltd', 'accounts@harbourview.example');
     const a1 = await time(matterId, 9000, 350); // 2.5 h
     const a2 = await time(matterId, 1200, 420); // 0.3333… h
     const a3 = await expense(matterId, 3, 33.33);
     const b = await draftBill([a1, a2, a3]);
     const [l1] = lineItemsOf(b.id).sort((x, y) => x.id - y.id);
-    await clio('PATCH', `/line_items/${l1!.id}`, { discount: { rate: 10, type: 'percentage' } });
-    await clio('PATCH', `/bills/${b.id}`, { discount: { rate: 5, type: 'percentage' }, discount_services_only: true });
+    await s.clioControl('PATCH', `/line_items/${l1!.id}`, { discount: { rate: 10, type: 'percentage' } });
+    await s.clioControl('PATCH', `/bills/${b.id}`, { discount: { rate: 5, type: 'percentage' }, discount_services_only: true });
     await approve(b.id);
-    await clio('POST', `/bills/${b.id}/interest`, { amount: 12.34 });
+    await s.clioControl('POST', `/bills/${b.id}/interest`, { amount: 12.34 });
     await s.settled();
 
     const totals = billTotals(s.clio(), bill(b.id));
@@ -94,7 +82,7 @@ describe('bills to Xero', () => {
 
   it('a client whose name another Xero contact already has gets a visible, unique name — never a merge', async () => {
     const existing = [...s.tenant().contacts.values()].find((c) => c.Name === 'Officeworks Supplies')!;
-    const { contactId, matterId } = await client('Officeworks Supplies', 'legal@officeworks-other.example');
+    const { contactId, matterId } = await s.newClient('Officeworks Supplies', 'legal@officeworks-other.example');
     const b = await draftBill([await time(matterId, 3600, 300)]);
     await approve(b.id);
     const inv = invoiceOf(b.id);
@@ -104,12 +92,12 @@ describe('bills to Xero', () => {
   });
 
   it('a client’s edit in Clio reaches its Xero contact; fields only Xero has stay as the bookkeeper set them', async () => {
-    const { contactId, matterId } = await client('Edit Client Pty Ltd', 'old@client.example');
+    const { contactId, matterId } = await s.newClient('Edit Client Pty Ltd', 'old@client.example');
     const b = await draftBill([await time(matterId, 1800, 300)]);
     await approve(b.id);
     const xeroId = invoiceOf(b.id).ContactID;
-    await xero('POST', '/contacts', { ContactID: xeroId, TaxNumber: '12 345 678 901', FirstName: 'Pat', LastName: 'Accounts' });
-    await clio('PATCH', `/contacts/${contactId}`, {
+    await s.xeroControl('POST', '/contacts', { ContactID: xeroId, TaxNumber: '12 345 678 901', FirstName: 'Pat', LastName: 'Accounts' });
+    await s.clioControl('PATCH', `/contacts/${contactId}`, {
       name: 'Edit Client Legal Pty Ltd',
       email_addresses: [{ name: 'Work', address: 'new@client.example', default_email: true }],
     });
@@ -121,15 +109,15 @@ describe('bills to Xero', () => {
   });
 
   it('an edit of an approved bill updates its invoice in place: same LineItemIDs, the bookkeeper’s account kept', async () => {
-    const { matterId } = await client('Edit Me Legal', 'edit@me.example');
+    const { matterId } = await s.newClient('Edit Me Legal', 'edit@me.example');
     const b = await draftBill([await time(matterId, 3600, 300), await expense(matterId, 1, 80)]);
     await approve(b.id);
     const before = invoiceOf(b.id);
     // The bookkeeper recodes the expense line in Xero.
     const lines = before.LineItems.map((l) => ({ LineItemID: l.LineItemID, ...(l.AccountCode === '210' ? { AccountCode: '260' } : {}) }));
-    await xero('POST', '/invoices', { InvoiceID: before.id, LineItems: lines });
+    await s.xeroControl('POST', '/invoices', { InvoiceID: before.id, LineItems: lines });
     const timeLine = lineItemsOf(b.id).find((l) => l.kind === 'Service')!;
-    await clio('PATCH', `/line_items/${timeLine.id}`, { price: 320 });
+    await s.clioControl('PATCH', `/line_items/${timeLine.id}`, { price: 320 });
     await s.settled();
     const after = invoiceOf(b.id);
     expect(after.id).toBe(before.id);
@@ -139,13 +127,13 @@ describe('bills to Xero', () => {
   });
 
   it('an edit of a bill already paid in Xero is refused by Xero and stored with its fix; the invoice is unchanged', async () => {
-    const { matterId } = await client('Paid Up Pty Ltd', 'paid@up.example');
+    const { matterId } = await s.newClient('Paid Up Pty Ltd', 'paid@up.example');
     const b = await draftBill([await time(matterId, 3600, 300)]);
     await approve(b.id);
     const inv = invoiceOf(b.id);
-    await xero('POST', '/payments', { Invoice: { InvoiceID: inv.id }, Account: { Code: '090' }, Amount: inv.Total, Date: today });
+    await s.xeroControl('POST', '/payments', { Invoice: { InvoiceID: inv.id }, Account: { Code: '090' }, Amount: inv.Total, Date: today });
     const line = lineItemsOf(b.id)[0]!;
-    await clio('PATCH', `/line_items/${line.id}`, { price: 310 });
+    await s.clioControl('PATCH', `/line_items/${line.id}`, { price: 310 });
     await s.settled();
     expect(invoiceOf(b.id).Total).toBe(inv.Total);
     expect(invoiceOf(b.id).Status).toBe('PAID');
@@ -156,31 +144,31 @@ describe('bills to Xero', () => {
   });
 
   it('a void in Clio voids the invoice', async () => {
-    const { matterId } = await client('Void Co', 'void@co.example');
+    const { matterId } = await s.newClient('Void Co', 'void@co.example');
     const b = await draftBill([await time(matterId, 1800, 300)]);
     await approve(b.id);
-    await clio('POST', `/bills/${b.id}/void`);
+    await s.clioControl('POST', `/bills/${b.id}/void`);
     await s.settled();
     expect(invoiceOf(b.id).Status).toBe('VOIDED');
   });
 
   it('a void in Clio of a bill paid in Xero is refused by Xero and says what to do', async () => {
-    const { matterId } = await client('Void Paid Co', 'voidpaid@co.example');
+    const { matterId } = await s.newClient('Void Paid Co', 'voidpaid@co.example');
     const b = await draftBill([await time(matterId, 1800, 300)]);
     await approve(b.id);
     const inv = invoiceOf(b.id);
-    await xero('POST', '/payments', { Invoice: { InvoiceID: inv.id }, Account: { Code: '090' }, Amount: 10, Date: today });
-    await clio('POST', `/bills/${b.id}/void`);
+    await s.xeroControl('POST', '/payments', { Invoice: { InvoiceID: inv.id }, Account: { Code: '090' }, Amount: 10, Date: today });
+    await s.clioControl('POST', `/bills/${b.id}/void`);
     await s.settled();
     expect(invoiceOf(b.id).Status).toBe('AUTHORISED');
     expect(await s.errors()).toContainEqual(expect.objectContaining({ code: 'XERO_VOID_HAS_PAYMENTS', clioIds: [String(b.id)] }));
   });
 
   it('a credit memo becomes a credit note on the credit-notes account, allocated to the bill’s invoice', async () => {
-    const { matterId } = await client('Credit Me Pty Ltd', 'credit@me.example');
+    const { matterId } = await s.newClient('Credit Me Pty Ltd', 'credit@me.example');
     const b = await draftBill([await time(matterId, 7200, 250)]);
     await approve(b.id);
-    await clio('POST', `/bills/${b.id}/credit_memos`, { amount: 50, description: 'Goodwill' });
+    await s.clioControl('POST', `/bills/${b.id}/credit_memos`, { amount: 50, description: 'Goodwill' });
     await s.settled();
     const inv = invoiceOf(b.id);
     const notes = [...s.tenant().creditNotes.values()].filter((n) => n.ContactID === inv.ContactID);
@@ -193,7 +181,7 @@ describe('bills to Xero', () => {
   });
 
   it('a bill issued before the start date is left alone even when approved', async () => {
-    const { matterId } = await client('Too Early Ltd', 'early@ltd.example');
+    const { matterId } = await s.newClient('Too Early Ltd', 'early@ltd.example');
     const b = await draftBill([await time(matterId, 1800, 300)], '2026-01-15');
     await approve(b.id);
     expect(s.invoiceByNumber(bill(b.id).number)).toHaveLength(0);
@@ -202,7 +190,7 @@ describe('bills to Xero', () => {
   });
 
   it('with hard costs off, the activity webhooks of all this billing cost no Clio read', async () => {
-    const log = (await clio('GET', '/requests')) as { method: string; path: string }[];
+    const log = (await s.clioControl('GET', '/requests')) as { method: string; path: string }[];
     expect(log.filter((r) => r.path.startsWith('/api/v4/activities')).map((r) => `${r.method} ${r.path}`)).toEqual([]);
     expect(s.clio().activities.all().length).toBeGreaterThan(0);
   });

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { billTotals } from '../emulators/clio/bill-totals';
 import { outstanding } from '../emulators/xero/documents';
 import { eventually } from '../support/eventually';
-import { startSyncStack, TENANT, type SyncStack } from './stack';
+import { startSyncStack, type SyncStack } from './stack';
 
 /**
  * Invoices created as drafts (the settings' default): Xero takes no payment or credit on a draft,
@@ -10,26 +10,19 @@ import { startSyncStack, TENANT, type SyncStack } from './stack';
  * off, nothing tells us — and what waited follows on the next sweep.
  */
 let s: SyncStack;
-const clio = async (method: string, path: string, body?: unknown) => {
-  const res = await s.stack.control('clio', method, path, body);
-  return res?.data ?? res;
-};
-const xero = (method: string, path: string, body?: unknown) => s.stack.control('xero', method, `/tenants/${TENANT}${path}`, body);
 
-let webhookUrl: string;
 beforeAll(async () => {
   s = await startSyncStack({ settings: (day) => ({ invoiceStatus: 'DRAFT', billDateFrom: day, syncFromXero: false }) });
   await s.settled('the first sync');
-  webhookUrl = (await s.stack.control('xero', 'PUT', '/webhooks', {})).url;
 }, 120_000);
 
 /** An approved bill of one hour, synced: its invoice is a draft in Xero. */
 async function draftInvoice(name: string) {
-  const contact = await clio('POST', '/contacts', { type: 'Company', name });
-  const matter = await clio('POST', '/matters', { client_id: contact.id, description: 'Lease review' });
-  const entry = await clio('POST', '/activities', { type: 'TimeEntry', quantity: 3600, price: 400, matter: { id: matter.id }, tax_setting: 'tax_1_only' });
-  const bill = await clio('POST', '/bills', { activity_ids: [entry.id], issued_at: s.today });
-  await clio('POST', `/bills/${bill.id}/approve`);
+  const contact = await s.clioControl('POST', '/contacts', { type: 'Company', name });
+  const matter = await s.clioControl('POST', '/matters', { client_id: contact.id, description: 'Lease review' });
+  const entry = await s.clioControl('POST', '/activities', { type: 'TimeEntry', quantity: 3600, price: 400, matter: { id: matter.id }, tax_setting: 'tax_1_only' });
+  const bill = await s.clioControl('POST', '/bills', { activity_ids: [entry.id], issued_at: s.today });
+  await s.clioControl('POST', `/bills/${bill.id}/approve`);
   await s.settled();
   const [invoice] = s.invoiceByNumber(bill.number);
   expect(invoice?.Status).toBe('DRAFT');
@@ -37,7 +30,7 @@ async function draftInvoice(name: string) {
 }
 const paymentsOn = (invoiceId: string) => [...s.tenant().payments.values()].filter((p) => p.InvoiceID === invoiceId && p.Status !== 'DELETED');
 const approveInXero = async (invoiceId: string) => {
-  const approved = await xero('POST', '/invoices', { InvoiceID: invoiceId, Status: 'AUTHORISED' });
+  const approved = await s.xeroControl('POST', '/invoices', { InvoiceID: invoiceId, Status: 'AUTHORISED' });
   expect(approved.Status ?? approved.Invoices?.[0]?.Status).toBe('AUTHORISED');
 };
 afterAll(() => s?.stack.stop());
@@ -45,8 +38,8 @@ afterAll(() => s?.stack.stop());
 describe('invoices sent as drafts', { timeout: 120_000 }, () => {
   it('a payment and a credit wait while the invoice is a draft, and follow on the next sweep once the bookkeeper approves it in Xero', async () => {
     const { bill: b, invoice } = await draftInvoice('Draft First Pty Ltd');
-    await clio('POST', `/bills/${b.id}/payments`, { amount: 100 });
-    await clio('POST', `/bills/${b.id}/credit_memos`, { amount: 25, description: 'Courtesy' });
+    await s.clioControl('POST', `/bills/${b.id}/payments`, { amount: 100 });
+    await s.clioControl('POST', `/bills/${b.id}/credit_memos`, { amount: 25, description: 'Courtesy' });
     await s.settled();
     const payments = () => paymentsOn(invoice.id);
     const credits = () => [...s.tenant().allocations.values()].filter((a) => a.InvoiceID === invoice.id && !a.IsDeleted);
@@ -55,15 +48,12 @@ describe('invoices sent as drafts', { timeout: 120_000 }, () => {
     expect((await s.links('payment_allocation')).map((l) => [l.state, l.error_message])).toEqual([['pending', 'waits for its invoice to be approved in Xero']]);
 
     // The bookkeeper approves it in Xero, and its webhook is lost: the sweep finds what waits.
-    await s.stack.control('xero', 'PUT', '/webhooks', { url: null });
-    try {
+    await s.withoutXeroWebhooks(async () => {
       await approveInXero(invoice.id);
       await s.stack.xero.emulator.webhooks.flush();
       await s.settled();
       expect(payments()).toEqual([]);
-    } finally {
-      await s.stack.control('xero', 'PUT', '/webhooks', { url: webhookUrl });
-    }
+    });
     await s.scheduledSweep();
     expect(payments().map((p) => p.Amount)).toEqual([100]);
     expect(credits().map((a) => a.Amount)).toEqual([25]);
@@ -77,7 +67,7 @@ describe('invoices sent as drafts', { timeout: 120_000 }, () => {
 
   it('a payment waiting on a draft follows within seconds of the approval, by the invoice’s webhook', async () => {
     const { bill, invoice } = await draftInvoice('Quick Approver Pty Ltd');
-    await clio('POST', `/bills/${bill.id}/payments`, { amount: 50 });
+    await s.clioControl('POST', `/bills/${bill.id}/payments`, { amount: 50 });
     await s.settled();
     expect(paymentsOn(invoice.id)).toEqual([]);
     await approveInXero(invoice.id);
@@ -90,12 +80,12 @@ describe('invoices sent as drafts', { timeout: 120_000 }, () => {
     const invoiceReads = () => s.stack.xero.emulator.requestLog.entries.filter((e) => e.method === 'GET' && e.path === '/api.xro/2.0/Invoices').length;
     // Issued yesterday, before the sync's start date: nothing syncs it until the backfill.
     const yesterday = new Date(Date.parse(s.today) - 86_400_000).toISOString().slice(0, 10);
-    const contact = await clio('POST', '/contacts', { type: 'Company', name: 'Backfilled Draft Pty Ltd' });
-    const matter = await clio('POST', '/matters', { client_id: contact.id, description: 'Conveyance' });
-    const entry = await clio('POST', '/activities', { type: 'TimeEntry', quantity: 3600, price: 300, matter: { id: matter.id }, tax_setting: 'tax_1_only' });
-    const bill = await clio('POST', '/bills', { activity_ids: [entry.id], issued_at: yesterday });
-    await clio('POST', `/bills/${bill.id}/approve`);
-    await clio('POST', `/bills/${bill.id}/payments`, { amount: 60 });
+    const contact = await s.clioControl('POST', '/contacts', { type: 'Company', name: 'Backfilled Draft Pty Ltd' });
+    const matter = await s.clioControl('POST', '/matters', { client_id: contact.id, description: 'Conveyance' });
+    const entry = await s.clioControl('POST', '/activities', { type: 'TimeEntry', quantity: 3600, price: 300, matter: { id: matter.id }, tax_setting: 'tax_1_only' });
+    const bill = await s.clioControl('POST', '/bills', { activity_ids: [entry.id], issued_at: yesterday });
+    await s.clioControl('POST', `/bills/${bill.id}/approve`);
+    await s.clioControl('POST', `/bills/${bill.id}/payments`, { amount: 60 });
     await s.settled();
     expect(s.invoiceByNumber(bill.number)).toEqual([]);
 

@@ -3,20 +3,16 @@ import { startSyncStack, type SyncStack } from './stack';
 
 /** With "only sync approved bills" off, drafts go to Xero as drafts, follow approval, and a deleted draft deletes its invoice. */
 let s: SyncStack;
-const clio = async (method: string, path: string, body?: unknown) => {
-  const res = await s.stack.control('clio', method, path, body);
-  return res?.data ?? res;
-};
 
 async function draftBill(name: string): Promise<{ id: number; number: string }> {
-  const contact = await clio('POST', '/contacts', {
+  const contact = await s.clioControl('POST', '/contacts', {
     type: 'Company',
     name,
     email_addresses: [{ name: 'Work', address: `${name.split(' ')[0]!.toLowerCase()}@drafts.example`, default_email: true }],
   });
-  const matter = await clio('POST', '/matters', { client_id: contact.id });
-  const entry = await clio('POST', '/activities', { type: 'TimeEntry', quantity: 3600, price: 280, matter: { id: matter.id }, note: 'Advice' });
-  const bill = await clio('POST', '/bills', { activity_ids: [entry.id], issued_at: s.today });
+  const matter = await s.clioControl('POST', '/matters', { client_id: contact.id });
+  const entry = await s.clioControl('POST', '/activities', { type: 'TimeEntry', quantity: 3600, price: 280, matter: { id: matter.id }, note: 'Advice' });
+  const bill = await s.clioControl('POST', '/bills', { activity_ids: [entry.id], issued_at: s.today });
   await s.settled();
   return bill;
 }
@@ -31,7 +27,7 @@ describe('draft bills when only-approved is off', () => {
   it('a draft is a Xero draft, and approving it in Clio approves the invoice', async () => {
     const bill = await draftBill('Draft Follows Pty Ltd');
     expect(s.invoiceByNumber(bill.number)).toEqual([expect.objectContaining({ Status: 'DRAFT' })]);
-    await clio('POST', `/bills/${bill.id}/approve`);
+    await s.clioControl('POST', `/bills/${bill.id}/approve`);
     await s.settled();
     expect(s.invoiceByNumber(bill.number)).toEqual([expect.objectContaining({ Status: 'AUTHORISED' })]);
   });

@@ -17,28 +17,14 @@ import { startSyncStack, type SyncStack } from './stack';
  */
 let s: SyncStack;
 let today: string;
-const clio = async (method: string, path: string, body?: unknown) => {
-  const res = await s.stack.control('clio', method, path, body);
-  return res?.data ?? res;
-};
 
-async function client(name: string): Promise<{ contactId: number; matterId: number }> {
-  const contact = await clio('POST', '/contacts', {
-    type: 'Company',
-    name,
-    email_addresses: [{ name: 'Work', address: `${name.replace(/\W/g, '')}@example.com`, primary: true }],
-  });
-  const matter = await clio('POST', '/matters', { client_id: contact.id, description: `Advice for ${name}` });
-  return { contactId: contact.id, matterId: matter.id };
-}
+const client = (name: string) => s.newClient(name, `${name.replace(/\W/g, '')}@example.com`);
 
 /** An approved bill of one time entry, synced to Xero. */
 async function approvedBill(matterId: number, price: number): Promise<{ id: number; number: string; total: number }> {
-  const entry = await clio('POST', '/activities', { type: 'TimeEntry', quantity: 3600, price, matter: { id: matterId }, note: 'Advice', tax_setting: 'tax_1_only' });
-  const b = await clio('POST', '/bills', { activity_ids: [entry.id], issued_at: today });
-  await clio('POST', `/bills/${b.id}/approve`);
+  const b = await s.newApprovedBill(matterId, price);
   await s.settled();
-  return { id: b.id, number: b.number, total: billTotals(s.clio(), s.clio().bills.require(b.id)).total };
+  return { ...b, total: billTotals(s.clio(), s.clio().bills.require(b.id)).total };
 }
 
 const invoiceOf = (billNumber: string) => {
@@ -56,10 +42,10 @@ const allocationsOf = (billId: number) =>
     .allocations.where('bill_id', billId)
     .filter((a) => a.parent_type === 'Payment');
 const pay = (billId: number, amount: number, method: 'manual' | 'trust' | 'clio_payments' = 'manual') =>
-  clio('POST', `/bills/${billId}/payments`, { amount, method }).then(() => s.settled());
+  s.clioControl('POST', `/bills/${billId}/payments`, { amount, method }).then(() => s.settled());
 
 /** Calls the add-on made to Clio, in order. */
-const requests = async () => (await clio('GET', '/requests')) as LoggedRequest[];
+const requests = async () => (await s.clioControl('GET', '/requests')) as LoggedRequest[];
 /** The activity ids those calls read one by one (`ids[]`), as the activity webhook's job does; sweeps read by date instead. */
 const activityIdsRead = (calls: LoggedRequest[]) =>
   calls.filter((r) => r.method === 'GET' && r.path === '/api/v4/activities.json').flatMap((r) => new URLSearchParams(r.query).getAll('ids[]'));
@@ -72,7 +58,7 @@ const paymentReadsOf = (calls: LoggedRequest[], billId: number) =>
 /** What one of Clio's webhooks sent, and how the add-on answered. */
 const deliveriesOf = async (model: 'activity' | 'bill') => {
   const hook = s.stack.clio.emulator.state.webhooks.all().find((w) => w.model === model)!;
-  const sent = (await clio('GET', '/webhooks/deliveries')) as Delivery[];
+  const sent = (await s.clioControl('GET', '/webhooks/deliveries')) as Delivery[];
   return sent
     .filter((d) => d.webhook_id === hook.id)
     .map((d) => ({ data: (JSON.parse(d.body) as { data: { id: number; type?: string; state?: string } }).data, event: d.event, status: d.status }));
@@ -91,8 +77,8 @@ async function deliver(model: 'activity' | 'bill', event: string, data: Record<s
 
 /** One unit of a hard cost, without tax, from a vendor (created here when named). */
 async function untaxedHardCost(matterId: number, vendor: string | { id: number }, price: number) {
-  const from = typeof vendor === 'string' ? await clio('POST', '/contacts', { type: 'Company', name: vendor }) : vendor;
-  return clio('POST', '/activities', { type: 'HardCostEntry', quantity: 1, price, matter: { id: matterId }, vendor: { id: from.id }, tax_setting: 'no_tax' });
+  const from = typeof vendor === 'string' ? await s.clioControl('POST', '/contacts', { type: 'Company', name: vendor }) : vendor;
+  return s.clioControl('POST', '/activities', { type: 'HardCostEntry', quantity: 1, price, matter: { id: matterId }, vendor: { id: from.id }, tax_setting: 'no_tax' });
 }
 
 beforeAll(async () => {
@@ -168,7 +154,7 @@ describe('payments to Xero', { timeout: 120_000 }, () => {
     expect([invoiceOf(b1.number).Status, invoiceOf(b2.number).Status, invoiceOf(b3.number).Status]).toEqual(['PAID', 'PAID', 'AUTHORISED']);
 
     // The client's 50 of credit is applied to the third bill later: one more payment, on that invoice only.
-    await clio('POST', `/payments/${created.data.id}/reallocate`, {
+    await s.clioControl('POST', `/payments/${created.data.id}/reallocate`, {
       allocations: [
         { bill_id: b1.id, amount: b1.total },
         { bill_id: b2.id, amount: b2.total },
@@ -189,7 +175,7 @@ describe('payments to Xero', { timeout: 120_000 }, () => {
     await s.settled();
     const [first] = paymentsOn(b1.number);
     expect(first?.Amount).toBe(200);
-    await clio('POST', `/payments/${created.data.id}/reallocate`, { allocations: [{ bill_id: b2.id, amount: 200 }] });
+    await s.clioControl('POST', `/payments/${created.data.id}/reallocate`, { allocations: [{ bill_id: b2.id, amount: 200 }] });
     await s.settled();
     expect(paymentsOn(b1.number)).toEqual([]);
     expect(s.tenant().payments.get(first!.PaymentID)!.Status).toBe('DELETED');
@@ -204,7 +190,7 @@ describe('payments to Xero', { timeout: 120_000 }, () => {
     const [paid] = paymentsOn(b.number);
     expect(invoiceOf(b.number).Status).toBe('PAID');
     const paymentId = allocationsOf(b.id)[0]!.parent_id;
-    await clio('POST', `/payments/${paymentId}/void`);
+    await s.clioControl('POST', `/payments/${paymentId}/void`);
     await s.settled();
     expect(s.tenant().payments.get(paid!.PaymentID)!.Status).toBe('DELETED');
     expect(paymentsOn(b.number)).toEqual([]);
@@ -216,7 +202,7 @@ describe('payments to Xero', { timeout: 120_000 }, () => {
 
   it('a bill webhook that names a draft costs no Clio read; approved, it reaches Xero, and its payments are read once there are some', async () => {
     const { matterId } = await client('Draft First LLP');
-    const entry = await clio('POST', '/activities', {
+    const entry = await s.clioControl('POST', '/activities', {
       type: 'TimeEntry',
       quantity: 3600,
       price: 275,
@@ -226,8 +212,8 @@ describe('payments to Xero', { timeout: 120_000 }, () => {
     });
     await s.settled();
     let before = (await requests()).length;
-    const b = await clio('POST', '/bills', { activity_ids: [entry.id], issued_at: today });
-    await clio('PATCH', `/bills/${b.id}`, { subject: 'Advice, second draft' });
+    const b = await s.clioControl('POST', '/bills', { activity_ids: [entry.id], issued_at: today });
+    await s.clioControl('PATCH', `/bills/${b.id}`, { subject: 'Advice, second draft' });
     await s.settled();
     // Both events reached the add-on naming the draft state, and neither read the bill.
     const heard = (await deliveriesOf('bill')).filter((d) => d.data.id === b.id);
@@ -237,7 +223,7 @@ describe('payments to Xero', { timeout: 120_000 }, () => {
 
     // Approved with nothing paid: read and sent to Xero, its payments not read.
     before = (await requests()).length;
-    await clio('POST', `/bills/${b.id}/approve`);
+    await s.clioControl('POST', `/bills/${b.id}/approve`);
     await s.settled();
     let calls = (await requests()).slice(before);
     expect(billIdsRead(calls)).toContain(String(b.id));
@@ -247,7 +233,7 @@ describe('payments to Xero', { timeout: 120_000 }, () => {
 
     // Interest makes the total grow with the balance: still nothing paid, nothing read.
     before = (await requests()).length;
-    await clio('POST', `/bills/${b.id}/interest`, { amount: 7 });
+    await s.clioControl('POST', `/bills/${b.id}/interest`, { amount: 7 });
     await s.settled();
     calls = (await requests()).slice(before);
     expect(billIdsRead(calls)).toContain(String(b.id));
@@ -296,7 +282,7 @@ describe('payments to Xero', { timeout: 120_000 }, () => {
   it('a payment from trust is a bill payment; the trust deposit itself never reaches Xero', async () => {
     const { contactId, matterId } = await client('Trust Funded Pty Ltd');
     const bankTransactionsBefore = s.tenant().bankTransactions.size;
-    await clio('POST', '/trust_deposits', { contact_id: contactId, matter_id: matterId, amount: 5000 });
+    await s.clioControl('POST', '/trust_deposits', { contact_id: contactId, matter_id: matterId, amount: 5000 });
     await s.settled();
     const b = await approvedBill(matterId, 700);
     await pay(b.id, b.total, 'trust');
@@ -311,7 +297,7 @@ describe('payments to Xero', { timeout: 120_000 }, () => {
   it('a payment split between interest and principal pays the one invoice in full', async () => {
     const { matterId } = await client('Late Payer Co');
     const b = await approvedBill(matterId, 400);
-    await clio('POST', `/bills/${b.id}/interest`, { amount: 12.5 });
+    await s.clioControl('POST', `/bills/${b.id}/interest`, { amount: 12.5 });
     await s.settled();
     const total = billTotals(s.clio(), s.clio().bills.require(b.id)).total;
     expect(invoiceOf(b.number).Total).toBe(total);
@@ -349,7 +335,7 @@ describe('payments to Xero', { timeout: 120_000 }, () => {
 
     // The account is restored, and the bill changes in Clio (interest added): it reaches Xero, its payment follows.
     account.Status = 'ACTIVE';
-    await clio('POST', `/bills/${b.id}/interest`, { amount: 5 });
+    await s.clioControl('POST', `/bills/${b.id}/interest`, { amount: 5 });
     await s.settled();
     expect(invoiceOf(b.number).Total).toBe(b.total + 5);
     expect(paymentsOn(b.number).map((p) => [p.Reference, p.Amount])).toEqual([[`Clio payment ${allocation.id}`, 100]]);
@@ -360,21 +346,21 @@ describe('payments to Xero', { timeout: 120_000 }, () => {
     const { matterId } = await client('Credit Mover Pty Ltd');
     const b1 = await approvedBill(matterId, 300);
     const b2 = await approvedBill(matterId, 310);
-    const memo = await clio('POST', `/bills/${b1.id}/credit_memos`, { amount: 50, description: 'Goodwill' });
+    const memo = await s.clioControl('POST', `/bills/${b1.id}/credit_memos`, { amount: 50, description: 'Goodwill' });
     await s.settled();
     const note = () => [...s.tenant().creditNotes.values()].find((n) => n.ContactID === invoiceOf(b1.number).ContactID)!;
     const liveAllocations = () => [...s.tenant().allocations.values()].filter((a) => a.CreditNoteID === note().id && !a.IsDeleted);
     expect(liveAllocations().map((a) => [a.InvoiceID, a.Amount])).toEqual([[invoiceOf(b1.number).id, 50]]);
     expect(dueOn(b1.number)).toBe(Math.round((b1.total - 50) * 100) / 100);
 
-    await clio('POST', `/credit_memos/${memo.id}/reallocate`, { allocations: [{ bill_id: b2.id, amount: 50 }] });
+    await s.clioControl('POST', `/credit_memos/${memo.id}/reallocate`, { allocations: [{ bill_id: b2.id, amount: 50 }] });
     await s.settled();
     expect(liveAllocations().map((a) => [a.InvoiceID, a.Amount])).toEqual([[invoiceOf(b2.number).id, 50]]);
     expect(dueOn(b1.number)).toBe(b1.total);
     expect(dueOn(b2.number)).toBe(Math.round((b2.total - 50) * 100) / 100);
 
     // The void leaves no bill with credit to wake the bill flow: the sweep's allocations listing finds it.
-    await clio('POST', `/credit_memos/${memo.id}/void`);
+    await s.clioControl('POST', `/credit_memos/${memo.id}/void`);
     await s.settled();
     await s.sweep();
     expect(liveAllocations()).toEqual([]);
@@ -393,7 +379,7 @@ describe('a Xero write that times out after Xero saved it', { timeout: 120_000 }
     const { matterId } = await client('Timeout Payer Ltd');
     const b = await approvedBill(matterId, 210);
     await timeoutAfterCommit('PUT', '/api.xro/2.0/Payments');
-    await clio('POST', `/bills/${b.id}/payments`, { amount: 60 });
+    await s.clioControl('POST', `/bills/${b.id}/payments`, { amount: 60 });
     await s.settled('the payment, retried', { allowRetries: true });
     const allocation = allocationsOf(b.id)[0]!;
     expect(paymentsOn(b.number).map((p) => [p.Amount, p.Reference])).toEqual([[60, `Clio payment ${allocation.id}`]]);
@@ -402,9 +388,9 @@ describe('a Xero write that times out after Xero saved it', { timeout: 120_000 }
 
   it('a hard cost is found again by its reference — never spent twice', async () => {
     const { matterId } = await client('Timeout Spender Ltd');
-    const vendor = await clio('POST', '/contacts', { type: 'Company', name: 'Slow Registry' });
+    const vendor = await s.clioControl('POST', '/contacts', { type: 'Company', name: 'Slow Registry' });
     await timeoutAfterCommit('POST', '/api.xro/2.0/BankTransactions');
-    const cost = await clio('POST', '/activities', { type: 'HardCostEntry', quantity: 1, price: 77, matter: { id: matterId }, vendor: { id: vendor.id } });
+    const cost = await s.clioControl('POST', '/activities', { type: 'HardCostEntry', quantity: 1, price: 77, matter: { id: matterId }, vendor: { id: vendor.id } });
     await s.settled('the hard cost, retried', { allowRetries: true });
     const found = [...s.tenant().bankTransactions.values()].filter((t) => t.Reference === `Clio hard cost ${cost.id}` && t.Status !== 'DELETED');
     expect(found.map((t) => t.Total)).toEqual([77]);
@@ -419,8 +405,8 @@ describe('hard costs to Xero', { timeout: 120_000 }, () => {
 
   it('a hard cost with a vendor becomes a SPEND from the hard-cost bank account; an edit updates it; a deletion deletes it', async () => {
     const { matterId } = await client('Expense Matter Co');
-    const vendor = await clio('POST', '/contacts', { type: 'Company', name: 'Federal Court Registry' });
-    const cost = await clio('POST', '/activities', {
+    const vendor = await s.clioControl('POST', '/contacts', { type: 'Company', name: 'Federal Court Registry' });
+    const cost = await s.clioControl('POST', '/activities', {
       type: 'HardCostEntry',
       quantity: 1,
       price: 275.5,
@@ -436,19 +422,19 @@ describe('hard costs to Xero', { timeout: 120_000 }, () => {
     expect(tx.LineItems.map((l) => l.AccountCode)).toEqual(['310']);
     expect(s.tenant().contacts.get(tx.ContactID)!.Name).toBe('Federal Court Registry');
 
-    await clio('PATCH', `/activities/${cost.id}`, { price: 300 });
+    await s.clioControl('PATCH', `/activities/${cost.id}`, { price: 300 });
     await s.settled();
     expect(spends().filter((t) => t.Reference === `Clio hard cost ${cost.id}`)).toHaveLength(1);
     expect(spendOf(cost.id)).toMatchObject({ BankTransactionID: tx.BankTransactionID, Total: 300 });
 
-    await clio('DELETE', `/activities/${cost.id}`);
+    await s.clioControl('DELETE', `/activities/${cost.id}`);
     await s.settled();
     expect(s.tenant().bankTransactions.get(tx.BankTransactionID)!.Status).toBe('DELETED');
   });
 
   it('a hard cost with no vendor is an error with advice, and syncs once the vendor is added', async () => {
     const { matterId } = await client('No Vendor Matter');
-    const cost = await clio('POST', '/activities', {
+    const cost = await s.clioControl('POST', '/activities', {
       type: 'HardCostEntry',
       quantity: 2,
       price: 40,
@@ -463,8 +449,8 @@ describe('hard costs to Xero', { timeout: 120_000 }, () => {
     const [link] = (await s.links('hard_cost')).filter((l) => l.clio_id === String(cost.id));
     expect(link?.error_message).toContain('add the vendor in Clio');
 
-    const vendor = await clio('POST', '/contacts', { type: 'Company', name: 'Speedy Couriers' });
-    await clio('PATCH', `/activities/${cost.id}`, { vendor: { id: vendor.id } });
+    const vendor = await s.clioControl('POST', '/contacts', { type: 'Company', name: 'Speedy Couriers' });
+    await s.clioControl('PATCH', `/activities/${cost.id}`, { vendor: { id: vendor.id } });
     await s.settled();
     expect(spendOf(cost.id)).toMatchObject({ Total: 80, LineAmountTypes: 'Inclusive' });
     expect((await s.errors()).find((e) => e.kind === 'hard_cost' && e.clioIds.includes(String(cost.id)))).toBeUndefined();
@@ -476,13 +462,13 @@ describe('hard costs to Xero', { timeout: 120_000 }, () => {
     await s.settled();
     // The bookkeeper reconciles it against the bank statement.
     spendOf(cost.id)!.IsReconciled = true;
-    await clio('PATCH', `/activities/${cost.id}`, { price: 65 });
+    await s.clioControl('PATCH', `/activities/${cost.id}`, { price: 65 });
     await s.settled();
     expect(spendOf(cost.id)!.Total).toBe(60);
     const group = (await s.errors()).find((e) => e.kind === 'hard_cost' && e.clioIds.includes(String(cost.id)));
     expect(group?.code).toBe('XERO_RECONCILED');
     // Nor can it be deleted: the deletion waits on the same fix.
-    await clio('DELETE', `/activities/${cost.id}`);
+    await s.clioControl('DELETE', `/activities/${cost.id}`);
     await s.settled();
     expect(spendOf(cost.id)).toMatchObject({ Status: 'AUTHORISED', Total: 60 });
     const [link] = (await s.links('hard_cost')).filter((l) => l.clio_id === String(cost.id));
@@ -492,8 +478,8 @@ describe('hard costs to Xero', { timeout: 120_000 }, () => {
   it('soft costs and time entries never become bank transactions', async () => {
     const { matterId } = await client('Soft Cost Matter');
     const before = s.tenant().bankTransactions.size;
-    await clio('POST', '/activities', { type: 'SoftCostEntry', quantity: 100, price: 0.2, matter: { id: matterId }, note: 'Photocopies' });
-    await clio('POST', '/activities', { type: 'TimeEntry', quantity: 600, price: 300, matter: { id: matterId } });
+    await s.clioControl('POST', '/activities', { type: 'SoftCostEntry', quantity: 100, price: 0.2, matter: { id: matterId }, note: 'Photocopies' });
+    await s.clioControl('POST', '/activities', { type: 'TimeEntry', quantity: 600, price: 300, matter: { id: matterId } });
     await s.settled();
     await s.sweep();
     expect(s.tenant().bankTransactions.size).toBe(before);
@@ -501,14 +487,14 @@ describe('hard costs to Xero', { timeout: 120_000 }, () => {
 
   it('an activity webhook that names a time entry or soft cost costs no Clio read; a hard cost is read and reaches Xero', async () => {
     const { matterId } = await client('Webhook Type Matter');
-    const vendor = await clio('POST', '/contacts', { type: 'Company', name: 'Land Titles Office' });
+    const vendor = await s.clioControl('POST', '/contacts', { type: 'Company', name: 'Land Titles Office' });
     await s.settled();
     const before = (await requests()).length;
-    const time = await clio('POST', '/activities', { type: 'TimeEntry', quantity: 1800, price: 250, matter: { id: matterId } });
-    const soft = await clio('POST', '/activities', { type: 'SoftCostEntry', quantity: 10, price: 0.5, matter: { id: matterId }, note: 'Copies' });
+    const time = await s.clioControl('POST', '/activities', { type: 'TimeEntry', quantity: 1800, price: 250, matter: { id: matterId } });
+    const soft = await s.clioControl('POST', '/activities', { type: 'SoftCostEntry', quantity: 10, price: 0.5, matter: { id: matterId }, note: 'Copies' });
     const hard = await untaxedHardCost(matterId, vendor, 33);
-    await clio('PATCH', `/activities/${time.id}`, { note: 'Research' });
-    await clio('DELETE', `/activities/${soft.id}`);
+    await s.clioControl('PATCH', `/activities/${time.id}`, { note: 'Research' });
+    await s.clioControl('DELETE', `/activities/${soft.id}`);
     await s.settled();
     // Every event reached the add-on, each naming its activity's type, deletions too.
     const heard = (await deliveriesOf('activity')).filter((d) => [time.id, soft.id, hard.id].includes(d.data.id));
@@ -535,16 +521,16 @@ describe('hard costs to Xero', { timeout: 120_000 }, () => {
 
   it('turning hard-cost syncing off stops new ones and leaves the old ones', async () => {
     const { matterId } = await client('Switch Off Matter');
-    const vendor = await clio('POST', '/contacts', { type: 'Company', name: 'Process Servers Inc' });
-    const kept = await clio('POST', '/activities', { type: 'HardCostEntry', quantity: 1, price: 90, matter: { id: matterId }, vendor: { id: vendor.id } });
+    const vendor = await s.clioControl('POST', '/contacts', { type: 'Company', name: 'Process Servers Inc' });
+    const kept = await s.clioControl('POST', '/activities', { type: 'HardCostEntry', quantity: 1, price: 90, matter: { id: matterId }, vendor: { id: vendor.id } });
     await s.settled();
     expect(spendOf(kept.id)?.Status).toBe('AUTHORISED');
     const current = (await s.call('GET', '/api/settings')).body;
     const saved = await s.call('PUT', '/api/settings', { ...(current.settings ?? current), syncHardCosts: false });
     expect(saved.status).toBe(200);
     await s.settled();
-    const added = await clio('POST', '/activities', { type: 'HardCostEntry', quantity: 1, price: 45, matter: { id: matterId }, vendor: { id: vendor.id } });
-    await clio('PATCH', `/activities/${kept.id}`, { price: 95 });
+    const added = await s.clioControl('POST', '/activities', { type: 'HardCostEntry', quantity: 1, price: 45, matter: { id: matterId }, vendor: { id: vendor.id } });
+    await s.clioControl('PATCH', `/activities/${kept.id}`, { price: 95 });
     await s.settled();
     await s.sweep();
     expect(spendOf(added.id)).toBeUndefined();

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { firmQueueName } from '../../server/jobs/enqueue';
 import { holdFirmQueue } from '../xero/stack';
 import { billTotals } from '../emulators/clio/bill-totals';
-import { startSyncStack, type SyncStack, TENANT } from './stack';
+import { startSyncStack, type SyncStack } from './stack';
 
 /**
  * Xero → Clio, end to end: the bookkeeper acts only in Xero (the Xero emulator's control API),
@@ -12,13 +12,6 @@ import { startSyncStack, type SyncStack, TENANT } from './stack';
  */
 let s: SyncStack;
 let today: string;
-let webhookUrl: string;
-
-const clio = async (method: string, path: string, body?: unknown) => {
-  const res = await s.stack.control('clio', method, path, body);
-  return res?.data ?? res;
-};
-const xero = (method: string, path: string, body?: unknown) => s.stack.control('xero', method, `/tenants/${TENANT}${path}`, body);
 
 /** Both sides' webhooks delivered and the firm's queue empty, until our own writes stop causing more. */
 async function settle(): Promise<void> {
@@ -28,33 +21,24 @@ async function settle(): Promise<void> {
   }
 }
 
-/** Xero's webhooks lost: the organisation's subscription points nowhere until restored. */
-const loseXeroWebhooks = () => s.stack.control('xero', 'PUT', '/webhooks', { url: null });
-const restoreXeroWebhooks = () => s.stack.control('xero', 'PUT', '/webhooks', { url: webhookUrl });
-
 const releaseFirmQueue = () =>
   sql`update graphile_worker._private_job_queues set locked_at = null, locked_by = null where queue_name = ${firmQueueName(s.firmId)}`.execute(s.stack.db);
 
 /** What the add-on wrote: contact PATCHes to Clio, contact POSTs to Xero. */
 async function clioContactWrites(): Promise<number> {
-  const log = (await clio('GET', '/requests')) as { method: string; path: string }[];
+  const log = (await s.clioControl('GET', '/requests')) as { method: string; path: string }[];
   return log.filter((r) => r.method === 'PATCH' && r.path.startsWith('/api/v4/contacts/')).length;
 }
 const xeroContactWrites = () => s.stack.xero.emulator.requestLog.entries.filter((r) => r.method !== 'GET' && /\/Contacts$/i.test(r.path)).length;
 
-async function client(name: string, email: string): Promise<{ contactId: number; matterId: number }> {
-  const contact = await clio('POST', '/contacts', { type: 'Company', name, email_addresses: [{ name: 'Work', address: email, primary: true }] });
-  const matter = await clio('POST', '/matters', { client_id: contact.id, description: `Advice for ${name}` });
-  return { contactId: contact.id, matterId: matter.id };
-}
 const time = (matterId: number, seconds: number, price: number) =>
-  clio('POST', '/activities', { type: 'TimeEntry', quantity: seconds, price, matter: { id: matterId }, note: 'Drafting', tax_setting: 'tax_1_only' });
+  s.clioControl('POST', '/activities', { type: 'TimeEntry', quantity: seconds, price, matter: { id: matterId }, note: 'Drafting', tax_setting: 'tax_1_only' });
 
 /** A client with an approved bill, synced: the contact and the invoice are linked. */
 async function syncedBill(name: string, email: string, seconds = 3600, price = 300) {
-  const { contactId, matterId } = await client(name, email);
-  const b = await clio('POST', '/bills', { activity_ids: [(await time(matterId, seconds, price)).id], issued_at: today });
-  await clio('POST', `/bills/${b.id}/approve`);
+  const { contactId, matterId } = await s.newClient(name, email);
+  const b = await s.clioControl('POST', '/bills', { activity_ids: [(await time(matterId, seconds, price)).id], issued_at: today });
+  await s.clioControl('POST', `/bills/${b.id}/approve`);
   await settle();
   const invoice = s.invoiceByNumber(b.number);
   expect(invoice).toHaveLength(1);
@@ -77,7 +61,6 @@ beforeAll(async () => {
     settings: (day) => ({ invoiceStatus: 'AUTHORISED', billDateFrom: day, syncFromXero: true, clioPaymentBankAccountId: bankId }),
   });
   today = s.today;
-  webhookUrl = (await s.stack.control('xero', 'PUT', '/webhooks', {})).url;
   await settle();
 }, 120_000);
 afterAll(() => s?.stack.stop());
@@ -86,7 +69,7 @@ describe('contacts from Xero', () => {
   it('an edit in Xero reaches the linked Clio contact — shared fields only — and nothing is written back to Xero', async () => {
     const { contactId, xeroContactId } = await syncedBill('Lighthouse Legal Pty Ltd', 'office@lighthouse.example');
     const xeroWrites = xeroContactWrites();
-    await xero('POST', '/contacts', {
+    await s.xeroControl('POST', '/contacts', {
       ContactID: xeroContactId,
       EmailAddress: 'accounts@lighthouse.example',
       AccountNumber: 'LH-XERO-ONLY',
@@ -118,29 +101,23 @@ describe('contacts from Xero', () => {
 
   it('lost Xero webhooks: the sweep alone finds the edit', async () => {
     const { contactId, xeroContactId } = await syncedBill('Quiet Harbour Pty Ltd', 'hello@quietharbour.example');
-    await loseXeroWebhooks();
-    try {
-      await xero('POST', '/contacts', { ContactID: xeroContactId, EmailAddress: 'billing@quietharbour.example' });
+    await s.withoutXeroWebhooks(async () => {
+      await s.xeroControl('POST', '/contacts', { ContactID: xeroContactId, EmailAddress: 'billing@quietharbour.example' });
       await settle();
       expect(clioContact(contactId).email_addresses.map((e) => e.address)).toEqual(['hello@quietharbour.example']);
       await s.sweep();
       expect(clioContact(contactId).email_addresses.map((e) => e.address)).toEqual(['billing@quietharbour.example']);
-    } finally {
-      await restoreXeroWebhooks();
-    }
+    });
   });
 
   it('the same field changed on both sides goes to the conflict list; keeping Xero’s version makes both sides equal', async () => {
     const { contactId, xeroContactId } = await syncedBill('Two Minds Pty Ltd', 'one@twominds.example');
-    await loseXeroWebhooks();
-    try {
-      await xero('POST', '/contacts', { ContactID: xeroContactId, EmailAddress: 'xero@twominds.example' });
+    await s.withoutXeroWebhooks(async () => {
+      await s.xeroControl('POST', '/contacts', { ContactID: xeroContactId, EmailAddress: 'xero@twominds.example' });
       const emailId = clioContact(contactId).email_addresses[0]!.id;
-      await clio('PATCH', `/contacts/${contactId}`, { email_addresses: [{ id: emailId, address: 'clio@twominds.example' }] });
+      await s.clioControl('PATCH', `/contacts/${contactId}`, { email_addresses: [{ id: emailId, address: 'clio@twominds.example' }] });
       await settle();
-    } finally {
-      await restoreXeroWebhooks();
-    }
+    });
     // Nothing was overwritten on either side.
     expect(clioContact(contactId).email_addresses[0]!.address).toBe('clio@twominds.example');
     expect(xeroContact(xeroContactId).fields.EmailAddress).toBe('xero@twominds.example');
@@ -170,7 +147,7 @@ describe('contacts from Xero', () => {
 
   it('a burst of 100 alternating edits on both sides ends equal on both, merged once per round — at most one write to each side (no ping-pong)', async () => {
     const { contactId, xeroContactId } = await syncedBill('Busy Bee Pty Ltd', 'buzz@busybee.example');
-    await clio('PATCH', `/contacts/${contactId}`, { phone_numbers: [{ number: '02 9000 0000', name: 'Work' }] });
+    await s.clioControl('PATCH', `/contacts/${contactId}`, { phone_numbers: [{ number: '02 9000 0000', name: 'Work' }] });
     await settle();
     const phoneId = clioContact(contactId).phone_numbers[0]!.id;
     const [clioBefore, xeroBefore] = [await clioContactWrites(), xeroContactWrites()];
@@ -182,8 +159,9 @@ describe('contacts from Xero', () => {
     for (let round = 0; round < EDITS / ROUND; round++) {
       await holdFirmQueue(s.stack, s.firmId);
       for (let i = round * ROUND; i < (round + 1) * ROUND; i++) {
-        if (i % 2 === 0) await clio('PATCH', `/contacts/${contactId}`, { phone_numbers: [{ id: phoneId, number: `02 9000 ${String(i).padStart(4, '0')}` }] });
-        else await xero('POST', '/contacts', { ContactID: xeroContactId, Addresses: [{ AddressType: 'POBOX', AddressLine1: `${i} Hive Lane`, City: 'Sydney' }] });
+        if (i % 2 === 0) await s.clioControl('PATCH', `/contacts/${contactId}`, { phone_numbers: [{ id: phoneId, number: `02 9000 ${String(i).padStart(4, '0')}` }] });
+        else
+          await s.xeroControl('POST', '/contacts', { ContactID: xeroContactId, Addresses: [{ AddressType: 'POBOX', AddressLine1: `${i} Hive Lane`, City: 'Sydney' }] });
       }
       await s.stack.xero.emulator.webhooks.flush();
       await s.stack.clio.emulator.flushWebhooks();
@@ -219,7 +197,7 @@ describe('invoices and payments from Xero', () => {
     const { billId, invoiceId } = await syncedBill('Edited In Xero Pty Ltd', 'ap@editedinxero.example', 3600, 300);
     const inv = s.tenant().invoices.get(invoiceId)!;
     const line = inv.LineItems[0]!;
-    await xero('POST', '/invoices', {
+    await s.xeroControl('POST', '/invoices', {
       InvoiceID: invoiceId,
       DueDate: '2027-01-31',
       Reference: 'PO 4471',
@@ -244,22 +222,19 @@ describe('invoices and payments from Xero', () => {
 
   it('an invoice edited in Xero while its webhooks were lost: the sweep alone brings the edit', async () => {
     const { billId, invoiceId } = await syncedBill('Unheard Edit Pty Ltd', 'ap@unheardedit.example');
-    await loseXeroWebhooks();
-    try {
-      await xero('POST', '/invoices', { InvoiceID: invoiceId, Reference: 'PO 9001' });
+    await s.withoutXeroWebhooks(async () => {
+      await s.xeroControl('POST', '/invoices', { InvoiceID: invoiceId, Reference: 'PO 9001' });
       await settle();
       expect(bill(billId).memo).not.toBe('PO 9001');
       await s.sweep();
       expect(bill(billId).memo).toBe('PO 9001');
-    } finally {
-      await restoreXeroWebhooks();
-    }
+    });
   });
 
   it('a full payment in Xero marks the bill paid in Clio; the Xero payment is on the record’s history', async () => {
     const { billId, invoiceId } = await syncedBill('Paid In Full Pty Ltd', 'ap@paidinfull.example');
     const total = s.tenant().invoices.get(invoiceId)!.Total;
-    await xero('POST', '/payments', { Invoice: { InvoiceID: invoiceId }, Account: { Code: '090' }, Amount: total, Date: today, Reference: 'EFT 1001' });
+    await s.xeroControl('POST', '/payments', { Invoice: { InvoiceID: invoiceId }, Account: { Code: '090' }, Amount: total, Date: today, Reference: 'EFT 1001' });
     await settle();
     expect(bill(billId).state).toBe('paid');
     const r = await record('bill', billId);
@@ -271,14 +246,14 @@ describe('invoices and payments from Xero', () => {
   it('a part payment shows as part paid in Xero; the bill stays unpaid; removing a payment after the bill was marked paid is reported, not undone', async () => {
     const { billId, invoiceId } = await syncedBill('Bit By Bit Pty Ltd', 'ap@bitbybit.example');
     const total = s.tenant().invoices.get(invoiceId)!.Total;
-    await xero('POST', '/payments', { Invoice: { InvoiceID: invoiceId }, Account: { Code: '090' }, Amount: 100, Date: today });
+    await s.xeroControl('POST', '/payments', { Invoice: { InvoiceID: invoiceId }, Account: { Code: '090' }, Amount: 100, Date: today });
     await settle();
     expect(bill(billId).state).toBe('awaiting_payment');
     let r = await record('bill', billId);
     expect(r.link.xeroPayment).toMatchObject({ state: 'part_paid', paidCents: 10000 });
     expect(r.history[0]).toMatchObject({ reason: 'part paid in Xero' });
 
-    const rest = await xero('POST', '/payments', {
+    const rest = await s.xeroControl('POST', '/payments', {
       Invoice: { InvoiceID: invoiceId },
       Account: { Code: '090' },
       Amount: Math.round((total - 100) * 100) / 100,
@@ -287,7 +262,7 @@ describe('invoices and payments from Xero', () => {
     await settle();
     expect(bill(billId).state).toBe('paid');
     const paymentId = (rest.Payments?.[0] ?? rest).PaymentID as string;
-    await xero('POST', `/payments/${paymentId}/delete`);
+    await s.xeroControl('POST', `/payments/${paymentId}/delete`);
     await settle();
     expect(bill(billId).state).toBe('paid');
     expect(await s.errors()).toContainEqual(expect.objectContaining({ code: 'XERO_PAYMENT_REMOVED', kind: 'payment', clioIds: [String(billId)] }));
@@ -297,10 +272,10 @@ describe('invoices and payments from Xero', () => {
 
   it('when Clio refuses to mark the bill paid, the error says exactly what to record by hand', async () => {
     const { billId, invoiceId } = await syncedBill('Refused Pty Ltd', 'ap@refused.example');
-    await clio('PUT', '/switches', { refuse_paid_state: true });
+    await s.clioControl('PUT', '/switches', { refuse_paid_state: true });
     try {
       const total = s.tenant().invoices.get(invoiceId)!.Total;
-      await xero('POST', '/payments', { Invoice: { InvoiceID: invoiceId }, Account: { Code: '090' }, Amount: total, Date: today, Reference: 'CHQ 77' });
+      await s.xeroControl('POST', '/payments', { Invoice: { InvoiceID: invoiceId }, Account: { Code: '090' }, Amount: total, Date: today, Reference: 'CHQ 77' });
       await settle();
       expect(bill(billId).state).toBe('awaiting_payment');
       const group = (await s.errors()).find((e) => e.code === 'CLIO_PAYMENT_NOT_RECORDED' && e.clioIds.includes(String(billId)));
@@ -308,28 +283,25 @@ describe('invoices and payments from Xero', () => {
       const history = (await record('bill', billId)).history as { reason: string; detail: { detail: string } }[];
       expect(history.find((h) => h.reason === 'CLIO_PAYMENT_NOT_RECORDED')!.detail.detail).toContain(`a payment of ${total.toFixed(2)} on ${today} (reference "CHQ 77")`);
     } finally {
-      await clio('PUT', '/switches', { refuse_paid_state: false });
+      await s.clioControl('PUT', '/switches', { refuse_paid_state: false });
     }
   });
 
   it('a Xero payment on an invoice whose bill was edited in Clio meanwhile is reported, and the bill is not marked paid', async () => {
     const { billId, invoiceId } = await syncedBill('Moving Target Pty Ltd', 'ap@movingtarget.example');
-    await loseXeroWebhooks();
-    try {
+    await s.withoutXeroWebhooks(async () => {
       const total = s.tenant().invoices.get(invoiceId)!.Total;
-      await xero('POST', '/payments', { Invoice: { InvoiceID: invoiceId }, Account: { Code: '090' }, Amount: total, Date: today });
+      await s.xeroControl('POST', '/payments', { Invoice: { InvoiceID: invoiceId }, Account: { Code: '090' }, Amount: total, Date: today });
       const line = s
         .clio()
         .lineItems.all()
         .find((l) => l.bill_id === billId)!;
-      await clio('PATCH', `/line_items/${line.id}`, { price: 350 });
+      await s.clioControl('PATCH', `/line_items/${line.id}`, { price: 350 });
       await settle();
       // Xero keeps a paid invoice's amounts: the Clio edit is refused there (the push's own error).
       expect(await s.errors()).toContainEqual(expect.objectContaining({ code: 'XERO_PAID_LINE_EDIT', clioIds: [String(billId)] }));
       await s.sweep();
-    } finally {
-      await restoreXeroWebhooks();
-    }
+    });
     expect(bill(billId).state).toBe('awaiting_payment');
     const history = (await record('bill', billId)).history as { reason: string; detail: { detail: string } }[];
     expect(history.find((h) => h.reason === 'CLIO_PAYMENT_NOT_RECORDED')!.detail.detail).toMatch(/paid in full in Xero .* total in Clio is now/);
@@ -337,24 +309,18 @@ describe('invoices and payments from Xero', () => {
 
   it('the INVOICE webhook our own push triggers (or a save without a change) stops before Clio is read', async () => {
     // The push's own webhooks are lost, so the first one the pull sees is the bookkeeper's save.
-    await loseXeroWebhooks();
-    let synced: Awaited<ReturnType<typeof syncedBill>>;
-    try {
-      synced = await syncedBill('Nothing New Pty Ltd', 'ap@nothingnew.example');
-    } finally {
-      await restoreXeroWebhooks();
-    }
-    await clio('DELETE', '/requests');
-    await xero('POST', '/invoices', { InvoiceID: synced.invoiceId });
+    const synced = await s.withoutXeroWebhooks(() => syncedBill('Nothing New Pty Ltd', 'ap@nothingnew.example'));
+    await s.clioControl('DELETE', '/requests');
+    await s.xeroControl('POST', '/invoices', { InvoiceID: synced.invoiceId });
     await settle();
     expect(s.stack.xero.emulator.webhooks.deliveries.some((d) => d.delivered && d.payload.events.some((e) => e.resourceId === synced.invoiceId))).toBe(true);
-    expect(await clio('GET', '/requests')).toEqual([]);
+    expect(await s.clioControl('GET', '/requests')).toEqual([]);
   });
 
   it('an invoice created in Xero stays in Xero', async () => {
     const before = s.clio().bills.all().length;
     const contact = [...s.tenant().contacts.values()].find((c) => c.Name === 'Jane Citizen')!;
-    await xero('POST', '/invoices', {
+    await s.xeroControl('POST', '/invoices', {
       Type: 'ACCREC',
       Contact: { ContactID: contact.ContactID },
       Date: today,

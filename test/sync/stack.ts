@@ -37,6 +37,51 @@ export async function startSyncStack(
   const saved = await call('PUT', '/api/settings', settingsForSeededChart({ syncHardCosts: false, categoryAccounts: [], ...overrides }));
   if (saved.status !== 200) throw new Error(`settings refused: ${JSON.stringify(saved.body)}`);
 
+  /** The Clio emulator's control API; it answers `{ data }` like Clio does, unwrapped here. */
+  const clioControl = async (method: string, path: string, body?: unknown) => {
+    const res = await stack.control('clio', method, path, body);
+    return res?.data ?? res;
+  };
+  /** The Xero emulator's control API, for the connected organisation. */
+  const xeroControl = (method: string, path: string, body?: unknown) => stack.control('xero', method, `/tenants/${TENANT}${path}`, body);
+
+  /** Runs `work` while Xero's webhooks are lost (the subscription points nowhere), then restores them. */
+  async function withoutXeroWebhooks<T>(work: () => Promise<T>): Promise<T> {
+    const { url } = await stack.control('xero', 'PUT', '/webhooks', {});
+    await stack.control('xero', 'PUT', '/webhooks', { url: null });
+    try {
+      return await work();
+    } finally {
+      await stack.control('xero', 'PUT', '/webhooks', { url });
+    }
+  }
+
+  /** A client in Clio (a company, with a work email if given) and a matter for it. */
+  async function newClient(name: string, email?: string): Promise<{ contactId: number; matterId: number }> {
+    const contact = await clioControl('POST', '/contacts', {
+      type: 'Company',
+      name,
+      ...(email === undefined ? {} : { email_addresses: [{ name: 'Work', address: email, primary: true }] }),
+    });
+    const matter = await clioControl('POST', '/matters', { client_id: contact.id, description: `Advice for ${name}` });
+    return { contactId: contact.id, matterId: matter.id };
+  }
+
+  /** A bill of one hour's time at `price`, issued today and approved in Clio (its sync not waited for). */
+  async function newApprovedBill(matterId: number, price: number): Promise<{ id: number; number: string }> {
+    const entry = await clioControl('POST', '/activities', {
+      type: 'TimeEntry',
+      quantity: 3600,
+      price,
+      matter: { id: matterId },
+      note: 'Advice',
+      tax_setting: 'tax_1_only',
+    });
+    const bill = await clioControl('POST', '/bills', { activity_ids: [entry.id], issued_at: today });
+    await clioControl('POST', `/bills/${bill.id}/approve`);
+    return { id: bill.id, number: bill.number };
+  }
+
   const tenant = () => stack.xero.emulator.state.tenants.get(TENANT)!;
   const clio = () => stack.clio.emulator.state;
 
@@ -93,7 +138,28 @@ export async function startSyncStack(
   const links = (kind: string) => stack.db.selectFrom('links').selectAll().where('firm_id', '=', firmId).where('kind', '=', kind).execute();
   const errors = () => call('GET', '/api/sync/errors').then((r) => r.body.errors as { code: string; kind: string; clioIds: string[]; count: number }[]);
 
-  return { stack, firmId, token, call, today, tenant, clio, settled, sweep, scheduledSweep, lastSuccess, invoices, invoiceByNumber, links, errors };
+  return {
+    stack,
+    firmId,
+    token,
+    call,
+    clioControl,
+    xeroControl,
+    withoutXeroWebhooks,
+    newClient,
+    newApprovedBill,
+    today,
+    tenant,
+    clio,
+    settled,
+    sweep,
+    scheduledSweep,
+    lastSuccess,
+    invoices,
+    invoiceByNumber,
+    links,
+    errors,
+  };
 }
 
 export type SyncStack = Awaited<ReturnType<typeof startSyncStack>>;

@@ -9,14 +9,10 @@ import { startSyncStack, type SyncStack } from './stack';
  * costs three calls a sweep, and a lost delivery is still found within one rotation.
  */
 let s: SyncStack;
-const clio = async (method: string, path: string, body?: unknown) => {
-  const res = await s.stack.control('clio', method, path, body);
-  return res?.data ?? res;
-};
 
 /** The billable API calls (not OAuth, not the emulators' control routes) made while `work` ran. */
 async function callsDuring(work: () => Promise<void>): Promise<{ clio: string[]; xero: string[] }> {
-  const clioLog = async (): Promise<LoggedRequest[]> => clio('GET', '/requests');
+  const clioLog = async (): Promise<LoggedRequest[]> => s.clioControl('GET', '/requests');
   const xeroLog = s.stack.xero.emulator.requestLog.entries;
   const [c0, x0] = [(await clioLog()).length, xeroLog.length];
   await work();
@@ -32,18 +28,6 @@ function deliveries(model: string, on: boolean): void {
     .webhooks.all()
     .filter((w) => w.model === model))
     s.clio().webhooks.update(hook.id, { status: on ? 'enabled' : 'suspended' });
-}
-
-async function clientMatter(name: string): Promise<number> {
-  const contact = await clio('POST', '/contacts', { type: 'Company', name });
-  return (await clio('POST', '/matters', { client_id: contact.id, description: `Advice for ${name}` })).id;
-}
-
-async function approvedBill(matterId: number, price: number): Promise<{ id: number; number: string }> {
-  const entry = await clio('POST', '/activities', { type: 'TimeEntry', quantity: 3600, price, matter: { id: matterId }, note: 'Advice', tax_setting: 'tax_1_only' });
-  const b = await clio('POST', '/bills', { activity_ids: [entry.id], issued_at: s.today });
-  await clio('POST', `/bills/${b.id}/approve`);
-  return { id: b.id, number: b.number };
 }
 
 /** The webhook-announced listings, as they appear in the request log. */
@@ -97,12 +81,12 @@ describe('the scheduled sweep', { timeout: 120_000 }, () => {
   });
 
   it('a bill and a hard cost whose webhooks were lost reach Xero within one rotation', async () => {
-    const matterId = await clientMatter('Lost Delivery Pty Ltd');
-    const vendor = await clio('POST', '/contacts', { type: 'Company', name: 'Quiet Couriers' });
+    const matterId = (await s.newClient('Lost Delivery Pty Ltd')).matterId;
+    const vendor = await s.clioControl('POST', '/contacts', { type: 'Company', name: 'Quiet Couriers' });
     deliveries('bill', false);
     deliveries('activity', false);
-    const bill = await approvedBill(matterId, 275);
-    const cost = await clio('POST', '/activities', { type: 'HardCostEntry', quantity: 1, price: 42, matter: { id: matterId }, vendor: { id: vendor.id } });
+    const bill = await s.newApprovedBill(matterId, 275);
+    const cost = await s.clioControl('POST', '/activities', { type: 'HardCostEntry', quantity: 1, price: 42, matter: { id: matterId }, vendor: { id: vendor.id } });
     await s.settled();
     deliveries('bill', true);
     deliveries('activity', true);
@@ -130,14 +114,14 @@ describe('the scheduled sweep', { timeout: 120_000 }, () => {
   });
 
   it('a payment and a credit memo, which no webhook announces, reach Xero on the next sweep', async () => {
-    const matterId = await clientMatter('Next Sweep LLP');
-    const paid = await approvedBill(matterId, 300);
-    const credited = await approvedBill(matterId, 320);
+    const matterId = (await s.newClient('Next Sweep LLP')).matterId;
+    const paid = await s.newApprovedBill(matterId, 300);
+    const credited = await s.newApprovedBill(matterId, 320);
     await s.settled();
     deliveries('bill', false);
     try {
-      await clio('POST', `/bills/${paid.id}/payments`, { amount: 100 });
-      await clio('POST', `/bills/${credited.id}/credit_memos`, { amount: 20, description: 'Courtesy' });
+      await s.clioControl('POST', `/bills/${paid.id}/payments`, { amount: 100 });
+      await s.clioControl('POST', `/bills/${credited.id}/credit_memos`, { amount: 20, description: 'Courtesy' });
       await s.settled();
       const invoice = (n: string) => s.invoiceByNumber(n)[0]!;
       const payments = () => [...s.tenant().payments.values()].filter((p) => p.InvoiceID === invoice(paid.number).id && p.Status !== 'DELETED');

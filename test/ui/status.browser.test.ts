@@ -35,30 +35,11 @@ afterAll(async () => {
   await mail?.stop();
 });
 
-const clio = async (method: string, path: string, body?: unknown) => {
-  const res = await s.stack.control('clio', method, path, body);
-  return res?.data ?? res;
-};
-
 /** A client with a matter and one approved bill of one time entry, issued today. */
 async function approvedBill(name: string): Promise<{ billId: number; matterId: number; contactId: number }> {
-  const contact = await clio('POST', '/contacts', {
-    type: 'Company',
-    name,
-    email_addresses: [{ name: 'Work', address: `accounts@${name.split(' ')[0]!.toLowerCase()}.test`, primary: true }],
-  });
-  const matter = await clio('POST', '/matters', { client_id: contact.id, description: `Advice for ${name}` });
-  const entry = await clio('POST', '/activities', {
-    type: 'TimeEntry',
-    quantity: 3600,
-    price: 300,
-    matter: { id: matter.id },
-    note: 'Advice',
-    tax_setting: 'tax_1_only',
-  });
-  const bill = await clio('POST', '/bills', { activity_ids: [entry.id], issued_at: s.today });
-  await clio('POST', `/bills/${bill.id}/approve`);
-  return { billId: bill.id, matterId: matter.id, contactId: contact.id };
+  const { contactId, matterId } = await s.newClient(name, `accounts@${name.split(' ')[0]!.toLowerCase()}.test`);
+  const bill = await s.newApprovedBill(matterId, 300);
+  return { billId: bill.id, matterId, contactId };
 }
 
 function setAccountStatus(code: string, status: 'ACTIVE' | 'ARCHIVED') {

@@ -4,8 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openXeroForFirm } from '../../server/xero/client';
 import { tokenContext } from '../../server/xero/connections-repository';
 import { XeroApiError } from '../../server/xero/errors';
-import { SEED_TENANTS } from '../emulators/xero/index';
-import { connectFirm, startXeroStack, type XeroStack } from './stack';
+import { connectedFirmsInTurn, startXeroStack, type XeroStack } from './stack';
 
 let stack: XeroStack;
 beforeAll(async () => {
@@ -16,14 +15,7 @@ afterAll(() => stack?.stop());
 const deps = (config = stack.config) => ({ config, db: stack.db, secrets: stack.server.secrets, logger: stack.logger });
 const row = (firmId: string) => stack.db.selectFrom('connections').selectAll().where('firm_id', '=', firmId).where('provider', '=', 'xero').executeTakeFirstOrThrow();
 
-let previous: string | undefined;
-async function connectedFirm() {
-  const session = await stack.createFirmSession();
-  if (previous) expect((await stack.api(previous)('DELETE', '/api/xero/connection')).status).toBe(200);
-  await connectFirm(stack, session.token, SEED_TENANTS.primary.tenantId);
-  previous = session.token;
-  return session;
-}
+const connectedFirm = connectedFirmsInTurn(() => stack);
 
 describe('when a Xero connection needs a person to reconnect', () => {
   it('a single 401 is answered with one refresh, and the call succeeds; the connection stays active', async () => {

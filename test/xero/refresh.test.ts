@@ -3,7 +3,7 @@ import { createDatabase } from '../../server/db/database';
 import { openXeroForFirm } from '../../server/xero/client';
 import { XeroNotConnectedError } from '../../server/xero/errors';
 import { SEED_TENANTS } from '../emulators/xero/index';
-import { connectFirm, startXeroStack, type XeroStack } from './stack';
+import { connectedFirmsInTurn, startXeroStack, type XeroStack } from './stack';
 
 let stack: XeroStack;
 beforeAll(async () => {
@@ -77,12 +77,4 @@ describe('token rotation', () => {
   });
 });
 
-let previous: string | undefined;
-async function connectedFirm() {
-  const session = await stack.createFirmSession();
-  // One organisation is active for one firm at a time: the previous test's firm disconnects first, as its admin would.
-  if (previous) expect((await stack.api(previous)('DELETE', '/api/xero/connection')).status).toBe(200);
-  await connectFirm(stack, session.token, SEED_TENANTS.primary.tenantId);
-  previous = session.token;
-  return session;
-}
+const connectedFirm = connectedFirmsInTurn(() => stack);

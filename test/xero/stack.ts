@@ -1,6 +1,7 @@
 // The shared test stack (test/support/stack.ts) seen from the Xero side: what these tests reach
 // for most — the emulator's control API, the server's secret box and a logger — under short names.
 import { sql } from 'kysely';
+import { expect } from 'vitest';
 import { firmQueueName } from '../../server/jobs/enqueue';
 import { SEED_TENANTS } from '../emulators/xero/index';
 import { type ManualFetch } from '../support/cookie-jar';
@@ -64,6 +65,21 @@ export async function connectedFirm(stack: XeroStack) {
   const session = await stack.createFirmSession();
   await connectFirm(stack, session.token, SEED_TENANTS.primary.tenantId);
   return session;
+}
+
+/**
+ * Connected firms one after another: one organisation is active for one firm at a time, so the
+ * previous firm disconnects first, as its admin would.
+ */
+export function connectedFirmsInTurn(stack: () => XeroStack) {
+  let previous: string | undefined;
+  return async () => {
+    const session = await stack().createFirmSession();
+    if (previous) expect((await stack().api(previous)('DELETE', '/api/xero/connection')).status).toBe(200);
+    await connectFirm(stack(), session.token, SEED_TENANTS.primary.tenantId);
+    previous = session.token;
+    return session;
+  };
 }
 
 /** Locks the firm's job queue as a busy worker would, so queued jobs stay visible to the test. */
