@@ -7,7 +7,7 @@ import { dateString, msDate, parseDateInput, startOfUtcDay, utcString } from './
 import { ACCOUNT_REQUIRED, buildLines, lineJson, needsAccount, repriceLines, totals } from './line-items';
 import { lockDateError } from './lock-dates';
 import { round, round2, sum } from './money';
-import { byId, type Contact, type Document, type DocStatus, type JsonObject, type LineAmountTypes, type LineItem, type Tenant } from './store';
+import { byId, type Contact, type Document, type DocStatus, type JsonObject, type LineAmountTypes, type LineItem, type Tenant, hasCurrency } from './store';
 
 export interface DocKind {
   type: 'ACCREC' | 'ACCRECCREDIT';
@@ -172,7 +172,8 @@ export function writeDocument(ctx: EmulatorContext, tenant: Tenant, kind: DocKin
   const lineAmountTypes = (input.LineAmountTypes ?? existing?.LineAmountTypes ?? 'Exclusive') as LineAmountTypes;
   if (!LINE_AMOUNT_TYPES.includes(lineAmountTypes)) errors.push(`LineAmountTypes ${String(lineAmountTypes)} is not valid`);
   const currency = typeof input.CurrencyCode === 'string' ? input.CurrencyCode : (existing?.CurrencyCode ?? tenant.organisation.BaseCurrency);
-  if (currency !== tenant.organisation.BaseCurrency) errors.push(`Organisation is not subscribed to currency ${currency}`);
+  // Xero's words for a currency the organisation has not enabled (quoted in n8n-io/n8n PR #19499).
+  if (!hasCurrency(tenant, currency)) errors.push(`Organisation is not subscribed to currency ${currency}`);
 
   if (existing) {
     const lock = lockDateError(tenant, existing.Date);

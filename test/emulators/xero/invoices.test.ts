@@ -56,7 +56,7 @@ describe('invoice totals', () => {
           invoiceInput(jane, { LineItems: [{ Description: 'x', Quantity: 1, UnitAmount: 1, AccountCode: '999' }] }),
           invoiceInput(jane, { LineItems: [{ Description: 'x', Quantity: 1, UnitAmount: 1, AccountCode: '205' }] }),
           invoiceInput(jane, { LineItems: [{ Description: 'x', Quantity: 1, UnitAmount: 1, AccountCode: '200', TaxType: 'OUTPUT2' }] }),
-          invoiceInput(jane, { CurrencyCode: 'USD' }),
+          invoiceInput(jane, { CurrencyCode: 'EUR' }),
         ],
       },
     });
@@ -65,7 +65,7 @@ describe('invoice totals', () => {
       "Account code '999' is not a valid code for this document.",
       "The account code '205' has been archived, or has been deleted. Each line item must reference a valid account.",
       "The TaxType code 'OUTPUT2' does not exist or cannot be used with this type of transaction.",
-      'Organisation is not subscribed to currency USD',
+      'Organisation is not subscribed to currency EUR',
     ]);
     expect((r.body.Invoices as JsonObject[]).every((i) => i.HasErrors === true && i.InvoiceID === '00000000-0000-0000-0000-000000000000')).toBe(true);
   });

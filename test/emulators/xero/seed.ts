@@ -143,6 +143,7 @@ function buildTenant(state: State, tenantId: string, name: string, shortCode: st
       PeriodLockDate: Date.UTC(2025, 11, 31),
       CreatedDateUTC: SEEDED_AT,
     },
+    currencies: [{ Code: 'AUD', Description: 'Australian Dollar' }],
     accounts,
     taxRates: TAX_RATES.map((t) => ({ ...t })),
     trackingCategories: [tracking],
@@ -184,6 +185,8 @@ export function seedState(state: State, scale: number, hooks: SeedHooks): void {
   const secondary = buildTenant(state, SEED_TENANTS.secondary.tenantId, SEED_TENANTS.secondary.name, '!RvS2m');
   state.tenants.set(SEED_TENANTS.primary.tenantId, primary);
   state.tenants.set(SEED_TENANTS.secondary.tenantId, secondary);
+  // The demo firm bills some clients in US dollars; the other organisation has its base currency only.
+  primary.currencies.push({ Code: 'USD', Description: 'United States Dollar' });
   for (const c of CONTACTS) addContact(state, primary, c.Name, { ...c.fields }, c.status, c.supplier);
   addContact(state, secondary, 'Riverside Client Pty Ltd', { EmailAddress: 'office@riverside-client.example' });
 

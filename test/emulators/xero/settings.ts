@@ -1,4 +1,4 @@
-// Read-only organisation settings: Organisation (with lock dates), Accounts, TaxRates, TrackingCategories.
+// Organisation settings: Organisation (with lock dates), Accounts, TaxRates, TrackingCategories (read-only) and Currencies.
 import { Hono } from 'hono';
 import type { ApiEnv } from './api-env';
 import { newId, type EmulatorContext } from './context';
@@ -92,7 +92,7 @@ export function settingsRoutes(ctx: EmulatorContext): Hono<ApiEnv> {
   app.get('/Organisation/Actions', (c) =>
     c.json(
       envelope(env, 'Actions', [
-        { Name: 'UseMulticurrency', Status: 'NOT-ALLOWED' },
+        { Name: 'UseMulticurrency', Status: c.get('tenant').currencies.length > 1 ? 'ALLOWED' : 'NOT-ALLOWED' },
         { Name: 'CreateApprovedInvoice', Status: 'ALLOWED' },
         { Name: 'CreateDraftInvoice', Status: 'ALLOWED' },
         { Name: 'CreatePayments', Status: 'ALLOWED' },
@@ -114,6 +114,27 @@ export function settingsRoutes(ctx: EmulatorContext): Hono<ApiEnv> {
   app.get('/Accounts/:id', (c) => {
     const account = c.get('tenant').accounts.find((a) => a.AccountID === c.req.param('id').toLowerCase());
     return account ? c.json(envelope(env, 'Accounts', [accountJson(account)])) : notFound(c);
+  });
+
+  app.get('/Currencies', (c) =>
+    c.json(
+      envelope(
+        env,
+        'Currencies',
+        c.get('tenant').currencies.map((x) => ({ ...x })),
+      ),
+    ),
+  );
+  // Enabling a currency is what the bookkeeper does in Settings → Currencies; the API's createCurrency does the same.
+  app.put('/Currencies', async (c) => {
+    const body = (await c.req.json().catch(() => null)) as JsonObject | null;
+    const code = typeof body?.Code === 'string' ? body.Code.toUpperCase() : '';
+    if (!/^[A-Z]{3}$/.test(code)) return badRequest(c, 'A valid currency code is required');
+    const tenant = c.get('tenant');
+    if (!tenant.currencies.some((x) => x.Code === code)) {
+      tenant.currencies.push({ Code: code, Description: typeof body?.Description === 'string' ? body.Description : code });
+    }
+    return c.json(envelope(env, 'Currencies', [{ ...tenant.currencies.find((x) => x.Code === code)! }]));
   });
 
   app.get('/TaxRates', (c) => {

@@ -163,8 +163,15 @@ export interface BankTransaction {
   updatedAt: number;
 }
 
+/** A currency the organisation has enabled (Settings → Currencies); the base currency is always one. */
+export interface Currency {
+  Code: string;
+  Description: string;
+}
+
 export interface Tenant {
   organisation: Organisation;
+  currencies: Currency[];
   accounts: Account[];
   taxRates: TaxRate[];
   trackingCategories: TrackingCategory[];
@@ -188,6 +195,8 @@ export const findAccount = (tenant: Tenant, ref: { Code?: unknown; AccountID?: u
       (typeof ref.AccountID === 'string' && a.AccountID.toLowerCase() === ref.AccountID.toLowerCase()) ||
       (typeof ref.Code === 'string' && a.Code !== undefined && a.Code === ref.Code),
   );
+
+export const hasCurrency = (tenant: Tenant, code: string): boolean => tenant.currencies.some((c) => c.Code === code);
 
 export const findTaxRate = (tenant: Tenant, taxType: string): TaxRate | undefined => tenant.taxRates.find((t) => t.TaxType === taxType);
 

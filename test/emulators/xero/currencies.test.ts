@@ -1,0 +1,37 @@
+import { describe, expect, it } from 'vitest';
+import { SEED_TENANTS } from './index';
+import { contactId, createInvoice, first, invoiceInput, setup } from './harness';
+import type { JsonObject } from './store';
+
+const secondary = { tenantId: SEED_TENANTS.secondary.tenantId };
+
+describe('currencies', () => {
+  it('lists the currencies each organisation has enabled: the demo organisation adds USD to its AUD base', async () => {
+    const h = setup();
+    expect((await h.call('GET', '/Currencies')).body.Currencies).toEqual([
+      { Code: 'AUD', Description: 'Australian Dollar' },
+      { Code: 'USD', Description: 'United States Dollar' },
+    ]);
+    expect((await h.call('GET', '/Currencies', secondary)).body.Currencies).toEqual([{ Code: 'AUD', Description: 'Australian Dollar' }]);
+    const actions = async (opts = {}) => (await h.call('GET', '/Organisation/Actions', opts)).body.Actions as JsonObject[];
+    expect((await actions()).find((a) => a.Name === 'UseMulticurrency')?.Status).toBe('ALLOWED');
+    expect((await actions(secondary)).find((a) => a.Name === 'UseMulticurrency')?.Status).toBe('NOT-ALLOWED');
+  });
+
+  it('takes an invoice in an enabled currency, refuses one the organisation lacks with Xero’s words, and takes it once enabled', async () => {
+    const h = setup();
+    const usd = await createInvoice(h, await contactId(h, 'Jane Citizen'), { CurrencyCode: 'USD' });
+    expect(usd).toMatchObject({ CurrencyCode: 'USD', Status: 'AUTHORISED' });
+
+    const riverside = String(first(await h.call('GET', '/Contacts', secondary), 'Contacts').ContactID);
+    const refused = await h.call('PUT', '/Invoices?summarizeErrors=false', { ...secondary, body: { Invoices: [invoiceInput(riverside, { CurrencyCode: 'USD' })] } });
+    const element = first(refused, 'Invoices');
+    expect(element.HasErrors).toBe(true);
+    expect((element.ValidationErrors as JsonObject[]).map((e) => e.Message)).toEqual(['Organisation is not subscribed to currency USD']);
+
+    const enabled = await h.call('PUT', '/Currencies', { ...secondary, body: { Code: 'USD', Description: 'United States Dollar' } });
+    expect(enabled.body.Currencies).toEqual([{ Code: 'USD', Description: 'United States Dollar' }]);
+    const sent = await h.call('PUT', '/Invoices?summarizeErrors=false', { ...secondary, body: { Invoices: [invoiceInput(riverside, { CurrencyCode: 'USD' })] } });
+    expect(first(sent, 'Invoices')).toMatchObject({ CurrencyCode: 'USD', HasErrors: false });
+  });
+});
