@@ -11,6 +11,7 @@ import * as errorDismissals from './2026_12_02_0020_error_dismissals';
 import * as sweepRotation from './2026_12_02_0030_sweep_rotation';
 import * as progressKind from './2026_12_02_0040_progress_kind';
 import * as linksParentIndex from './2026_12_02_0050_links_parent_index';
+import * as xeroCurrencies from './2026_12_07_0130_xero_currencies';
 
 /**
  * Listed explicitly rather than read from the folder, so the migrator works the same under
@@ -30,4 +31,5 @@ export const migrations: Record<string, Migration> = {
   '2026_12_02_0030_sweep_rotation': sweepRotation,
   '2026_12_02_0040_progress_kind': progressKind,
   '2026_12_02_0050_links_parent_index': linksParentIndex,
+  '2026_12_07_0130_xero_currencies': xeroCurrencies,
 };

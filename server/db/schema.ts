@@ -50,6 +50,8 @@ export interface ConnectionsTable {
   xero_tenant_id: string | null;
   xero_connection_id: string | null;
   tenant_name: string | null;
+  /** Currency codes the organisation has enabled in Xero (GET /Currencies); null until read. */
+  xero_currencies: ColumnType<string[] | null, string | null | undefined, string | null>;
   access_token_enc: string | null;
   refresh_token_enc: string | null;
   access_expires_at: Timestamp | null;

@@ -25,6 +25,8 @@ export interface SyncContext {
   startedAt: Date;
   /** Bills whose draft invoice this run has already looked at again in Xero (once a run is enough). */
   draftsChecked?: Set<string>;
+  /** The organisation's currencies were read again in this run (once a run is enough). */
+  currenciesReread?: boolean;
   /**
    * The organisation's contacts, read once when a run has many clients to find (a backfill) and
    * kept current with what the run creates; looking each one up would cost a call per 25 names.

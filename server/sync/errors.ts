@@ -56,7 +56,7 @@ export const SYNC_ERROR_CODES = {
   },
   XERO_CURRENCY_NOT_ENABLED: {
     cause: 'The bill is in a currency your Xero organisation does not use.',
-    fix: 'Add the currency in Xero (Settings → Currencies; it needs a plan with multi-currency), or bill in the organisation’s own currency.',
+    fix: 'Enable the bill’s currency in Xero: Settings → Currencies (it needs a plan with multi-currency); the bill is sent on the next sync. Or bill in the organisation’s own currency.',
   },
   XERO_INVOICE_CLOSED: {
     cause: 'The invoice was voided or deleted in Xero, so Xero accepts no more changes to it.',

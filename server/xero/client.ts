@@ -43,6 +43,9 @@ export class XeroOrgClient {
   readonly firmId: string;
   readonly tenantId: string;
   readonly tenantName: string;
+  readonly connectionId: string;
+  /** The organisation's enabled currencies as last read (on connect, at the daily check or by a bill that missed). */
+  enabledCurrencies: string[] | null;
 
   constructor(
     private readonly deps: XeroClientDeps,
@@ -51,6 +54,8 @@ export class XeroOrgClient {
     this.firmId = connection.firm_id;
     this.tenantId = connection.xero_tenant_id;
     this.tenantName = connection.tenant_name ?? '';
+    this.connectionId = connection.id;
+    this.enabledCurrencies = connection.xero_currencies;
   }
 
   async getOrganisation(): Promise<Organisation> {
@@ -62,6 +67,10 @@ export class XeroOrgClient {
 
   async getAccounts(opts: { where?: string; order?: string } = {}): Promise<Account[]> {
     return (await this.read((api, t) => api.getAccounts(t, undefined, opts.where, opts.order))).accounts ?? [];
+  }
+
+  async getCurrencyCodes(): Promise<string[]> {
+    return ((await this.read((api, t) => api.getCurrencies(t))).currencies ?? []).flatMap((c) => (c.code ? [String(c.code)] : []));
   }
 
   async getTaxRates(): Promise<TaxRate[]> {

@@ -12,6 +12,8 @@ import {
   markDisconnected,
   saveConsent,
 } from './connections-repository';
+import { openXeroForFirm } from './client';
+import { refreshXeroCurrencies } from './currencies';
 import { XeroApiError, XeroNotConnectedError, XeroOAuthError } from './errors';
 import { authEventIdOf, authorizeUrl, deleteTenantConnection, exchangeCode, listTenantConnections } from './oauth';
 import { createCodeVerifier, createOAuthState as newState } from './pkce';
@@ -114,6 +116,12 @@ export async function confirmOrganisation(deps: XeroServiceDeps, firmId: string,
       }
     }
   }
+  // Certification: the organisation's currencies are checked on connect, and kept with the connection.
+  await openXeroForFirm(deps, firmId)
+    .then((xero) => refreshXeroCurrencies(deps.db, xero))
+    .catch((err: unknown) =>
+      deps.logger.warn({ firmId, err: { message: (err as Error).message } }, 'xero currencies not read on connect; bills read them when they need them'),
+    );
   // Matching goes first on the firm's serial queue: the sync must find existing Xero contacts linked, not create namesakes.
   await enqueueMatchContacts(deps.jobs, { firmId });
   await enqueueSyncFirm(deps.jobs, { firmId, reason: 'connect' });

@@ -206,3 +206,12 @@ export async function consumeOAuthState(db: Db, secrets: SecretBox, state: strin
   const seen = await db.selectFrom('xero_oauth_states').select(['used_at']).where('state', '=', state).executeTakeFirst();
   return { ok: false, reason: !seen ? 'state_unknown' : seen.used_at ? 'state_used' : 'state_expired' };
 }
+
+/** What the organisation's GET /Currencies said, kept with the connection so bills are checked without a call. */
+export async function storeXeroCurrencies(db: Db, connectionId: string, codes: string[]): Promise<void> {
+  await db
+    .updateTable('connections')
+    .set({ xero_currencies: JSON.stringify([...new Set(codes)].sort()) })
+    .where('id', '=', connectionId)
+    .execute();
+}

@@ -1,5 +1,7 @@
 import { markNeedsReconnect } from '../connections/repository';
 import { recordSecurityEvent } from '../security/events';
+import { XeroOrgClient } from './client';
+import { refreshXeroCurrencies } from './currencies';
 import { XeroApiError, XeroNotConnectedError } from './errors';
 import { listTenantConnections } from './oauth';
 import { accessTokenFor, RECONNECT_REASON, type XeroTokenDeps } from './tokens';
@@ -47,7 +49,13 @@ async function checkOne(deps: XeroTokenDeps, row: Parameters<typeof accessTokenF
   }
   try {
     const reached = await listTenantConnections(deps.config.xero, token.token);
-    if (reached.some((c) => c.tenantId.toLowerCase() === row.xero_tenant_id!.toLowerCase())) return 'ok';
+    if (reached.some((c) => c.tenantId.toLowerCase() === row.xero_tenant_id!.toLowerCase())) {
+      // Certification asks for the currencies on connect; the daily check keeps them current.
+      await refreshXeroCurrencies(deps.db, new XeroOrgClient(deps, { ...row, xero_tenant_id: row.xero_tenant_id! })).catch((err: unknown) =>
+        deps.logger.warn({ firmId: row.firm_id, err: { message: (err as Error).message } }, 'xero currencies not read; bills read them when they need them'),
+      );
+      return 'ok';
+    }
   } catch (err) {
     if (!(err instanceof XeroApiError && err.status === 401)) throw err;
   }

@@ -64,6 +64,8 @@ describe('connect Xero with two organisations and a confirmed choice', () => {
     expect((await call('GET', '/api/xero/connection')).body).toEqual({ status: 'active', tenantName: SEED_TENANTS.primary.name });
 
     const row = await stack.db.selectFrom('connections').selectAll().where('firm_id', '=', firmId).executeTakeFirstOrThrow();
+    // Certification: the organisation's currencies are read on connect and kept with the connection.
+    expect(row.xero_currencies).toEqual(['AUD', 'USD']);
     const deletes = await stack.xero.control('GET', '/requests?method=DELETE');
     expect(deletes.map((d: { path: string }) => d.path)).toHaveLength(1);
     expect(deletes[0].path).toMatch(/^\/connections\//);

@@ -22,6 +22,7 @@ import {
   setInvoiceStatuses,
   updateInvoices,
 } from '../xero-writer';
+import { currencyFailure } from '../currencies';
 import { pushContacts } from './push-contacts';
 import { pushCreditMemos } from './push-credit-memos';
 import { pushPayments } from './push-payments';
@@ -197,6 +198,12 @@ async function prepare(ctx: SyncContext, bills: ClioBill[], links: Map<string, L
       clioBillUrl: clioBillUrl(ctx, bill.id),
     });
     const contactId = bill.client ? contacts.get(String(bill.client.id)) : undefined;
+    const currency = mapped.ok ? await currencyFailure(ctx, mapped.value.currencyCode) : undefined;
+    if (currency) {
+      ctx.plan.push({ kind: KIND, clioId: id, label: `Bill ${bill.number}`, action: 'fail', reason: currency.detail, failure: currency });
+      if (!ctx.dryRun) await failed(ctx, KIND, id, currency, { dropClaim: true, xeroId: link?.xeroId ?? null });
+      continue;
+    }
     const hash = mapped.ok ? contentHash({ invoice: mapped.value, contactId: contactId ?? null }) : undefined;
     const item = planPush(KIND, id, `Bill ${bill.number}`, link, mapped, hash);
     if (item.action === 'fail') {

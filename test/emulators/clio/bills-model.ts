@@ -53,6 +53,8 @@ export function createBill(state: ClioState, input: NewBill): Bill {
     discount_services_only: false,
     paid_at: null,
     last_sent_at: null,
+    // A bill is in its matter's currency (UNCONFIRMED: what Clio does with matters in two currencies on one bill).
+    currency_id: state.matters.require(matterIds[0]!).currency_id ?? null,
   });
   activities.forEach((activity, index) => {
     const description =

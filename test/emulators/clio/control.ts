@@ -137,10 +137,13 @@ export function controlRoutes(deps: ControlDeps): Hono {
   });
   // Matters cannot be created through the API this app is allowed to use (matters: read); the fee earner opens them.
   app.post('/matters', async (c) => {
-    const input = await body<{ client_id: number; description?: string; user_id?: number }>(c);
+    const input = await body<{ client_id: number; description?: string; user_id?: number; currency?: string }>(c);
     const client = found(emu.state.contacts, String(input.client_id));
+    const currency = input.currency === undefined ? undefined : emu.state.currencies.find((x) => x.code === input.currency);
+    if (input.currency !== undefined && !currency) throw invalid(`Unknown currency ${input.currency}`);
     const matter = openMatter(emu.state, client, input.description ?? 'Advice', emu.state.users.require(actor(input.user_id)), today());
-    return show(c, S.matterShape, input.description ? emu.state.matters.update(matter.id, { description: input.description }) : matter, 201);
+    const changes = { ...(input.description ? { description: input.description } : {}), ...(currency ? { currency_id: currency.id } : {}) };
+    return show(c, S.matterShape, Object.keys(changes).length ? emu.state.matters.update(matter.id, changes) : matter, 201);
   });
   app.post('/activities', async (c) => {
     const input = await body<ActivityInput & { user_id?: number }>(c);

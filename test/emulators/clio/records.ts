@@ -68,6 +68,8 @@ export interface Matter extends Row {
   billable: boolean;
   open_date: string;
   close_date: string | null;
+  /** A matter billed in another currency than the firm's (multi-currency billing); null: the firm's. */
+  currency_id?: number | null;
 }
 
 export interface ActivityDescription extends Row {
@@ -136,6 +138,8 @@ export interface Bill extends Row {
   discount_services_only: boolean;
   paid_at: string | null;
   last_sent_at: string | null;
+  /** Its matter's currency when the bill was made; null: the firm's. */
+  currency_id?: number | null;
 }
 
 /** Clio's Discount_base: `rate` is a percent for 'percentage' and money for 'money'. */

@@ -3,7 +3,7 @@ import { billTotals, lineTotals, round2 } from './bill-totals';
 import { availableTransitions, isEditable } from './bills-model';
 import type { Json, Relation, Shape } from './fields';
 import type * as R from './records';
-import type { ClioState } from './state';
+import { type ClioState, currencyOf } from './state';
 import type { Row, Table } from './store';
 
 /**
@@ -36,7 +36,11 @@ function embedded<T>(keys: readonly string[], get: (row: T, s: ClioState) => Jso
 
 const byIds = <U extends Row>(table: Table<U>, ids: number[]): U[] => ids.map((id) => table.get(id)).filter((r): r is U => r !== undefined);
 
-const currency = <T>(): Relation<T> => embedded(['id', 'code', 'sign'], (_row, s) => ({ id: s.currency.id, code: s.currency.code, sign: s.currency.sign }));
+const currency = <T>(): Relation<T> =>
+  embedded(['id', 'code', 'sign'], (row, s) => {
+    const c = currencyOf(s, (row as { currency_id?: number | null }).currency_id);
+    return { id: c.id, code: c.code, sign: c.sign };
+  });
 
 export const accountShape: Relation<R.User> = embedded(['id', 'name'], (_row, s) => ({ ...s.account }));
 

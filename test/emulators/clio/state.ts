@@ -27,11 +27,17 @@ export interface Change {
   row: Row;
 }
 
+/** A record in another currency than the firm's names it by id; none means the firm's own. */
+export const currencyOf = (s: { currency: ClioState['currency']; currencies: ClioState['currencies'] }, id: number | null | undefined) =>
+  s.currencies.find((c) => c.id === id) ?? s.currency;
+
 /** The firm's data. Replaced wholesale on reset, so nothing may hold on to a table across a reset. */
 export class ClioState {
   readonly ids = new IdCounter();
   readonly account: { id: number; name: string };
   readonly currency: { id: number; code: string; sign: string };
+  /** Every currency the firm can bill in (Clio's multi-currency billing): its own first. */
+  readonly currencies: { id: number; code: string; sign: string }[];
   readonly users: Table<R.User>;
   readonly contacts: Table<R.Contact>;
   readonly matters: Table<R.Matter>;
@@ -81,6 +87,12 @@ export class ClioState {
     this.billingSettings = table('billing_settings');
     this.account = { id: this.ids.next(), name: 'Emulated Law Firm' };
     this.currency = { id: this.ids.next(), ...REGION_CURRENCY[region] };
+    this.currencies = [
+      this.currency,
+      ...Object.values(REGION_CURRENCY)
+        .filter((c) => c.code !== this.currency.code)
+        .map((c) => ({ id: this.ids.next(), ...c })),
+    ];
     this.billingSettings.insert({
       currency: this.currency.code,
       currency_sign: this.currency.sign,
