@@ -34,4 +34,20 @@ describe('currencies', () => {
     const sent = await h.call('PUT', '/Invoices?summarizeErrors=false', { ...secondary, body: { Invoices: [invoiceInput(riverside, { CurrencyCode: 'USD' })] } });
     expect(first(sent, 'Invoices')).toMatchObject({ CurrencyCode: 'USD', HasErrors: false });
   });
+
+  it('keeps the CurrencyRate given on an invoice and a payment, and gives the day rate when none is given', async () => {
+    const h = setup();
+    const jane = await contactId(h, 'Jane Citizen');
+    expect((await createInvoice(h, jane)).CurrencyRate).toBe(1);
+    expect((await createInvoice(h, jane, { CurrencyCode: 'USD' })).CurrencyRate).toBe(0.6512);
+    const inv = await createInvoice(h, jane, { CurrencyCode: 'USD', CurrencyRate: 0.7 });
+    expect(inv.CurrencyRate).toBe(0.7);
+    const paid = await h.call('PUT', '/Payments', {
+      body: { Payments: [{ Invoice: { InvoiceID: inv.InvoiceID }, Account: { Code: '090' }, Date: '2026-11-22', Amount: 7, CurrencyRate: 0.7 }] },
+    });
+    expect(first(paid, 'Payments')).toMatchObject({ Amount: 7, CurrencyRate: 0.7, BankAmount: 10 });
+    const stored = first(await h.call('GET', `/Invoices/${String(inv.InvoiceID)}`), 'Invoices');
+    expect(stored).toMatchObject({ CurrencyRate: 0.7, AmountPaid: 7 });
+    expect((stored.Payments as JsonObject[]).map((p) => p.CurrencyRate)).toEqual([0.7]);
+  });
 });

@@ -7,6 +7,7 @@ import { dateString, msDate, parseDateInput, startOfUtcDay, utcString } from './
 import { ACCOUNT_REQUIRED, buildLines, lineJson, needsAccount, repriceLines, totals } from './line-items';
 import { lockDateError } from './lock-dates';
 import { round, round2, sum } from './money';
+import { rateFor } from './currency-rates';
 import { byId, type Contact, type Document, type DocStatus, type JsonObject, type LineAmountTypes, type LineItem, type Tenant, hasCurrency } from './store';
 
 export interface DocKind {
@@ -235,6 +236,7 @@ export function writeDocument(ctx: EmulatorContext, tenant: Tenant, kind: DocKin
     Status: status,
     LineAmountTypes: lineAmountTypes,
     CurrencyCode: currency,
+    CurrencyRate: 1,
     SentToContact: false,
     LineItems: [],
     SubTotal: 0,
@@ -252,6 +254,7 @@ export function writeDocument(ctx: EmulatorContext, tenant: Tenant, kind: DocKin
     Status: status,
     LineAmountTypes: lineAmountTypes,
     CurrencyCode: currency,
+    CurrencyRate: input.CurrencyRate === undefined && existing?.CurrencyCode === currency ? existing.CurrencyRate : rateFor(tenant, currency, input.CurrencyRate),
     LineItems: lines,
     ...sums,
     updatedAt: now,
@@ -339,11 +342,11 @@ export function documentJson(tenant: Tenant, kind: DocKind, doc: Document, optio
       Date: msDate(p?.Date ?? 0),
       Amount: p?.Amount ?? 0,
       ...(p?.Reference ? { Reference: p.Reference } : {}),
-      CurrencyRate: 1,
+      CurrencyRate: p?.CurrencyRate ?? 1,
       HasAccount: true,
       HasValidationErrors: false,
     })),
-    CurrencyRate: 1,
+    CurrencyRate: doc.CurrencyRate,
     IsDiscounted: doc.LineItems.some((l) => (l.DiscountRate ?? 0) > 0 || (l.DiscountAmount ?? 0) > 0),
     HasAttachments: false,
     HasErrors: false,

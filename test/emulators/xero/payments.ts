@@ -10,6 +10,7 @@ import { INVOICE, outstanding, settle } from './documents';
 import { findDocument } from './document-routes';
 import { list } from './listing';
 import { lockDateError } from './lock-dates';
+import { rateFor } from './currency-rates';
 import { round2 } from './money';
 import { badRequest, envelope, notFound } from './responses';
 import { byId, findAccount, type JsonObject, type Payment, type Tenant } from './store';
@@ -24,10 +25,11 @@ export function paymentJson(tenant: Tenant, p: Payment): JsonObject {
     PaymentID: p.PaymentID,
     Date: msDate(p.Date),
     DateString: dateString(p.Date),
-    BankAmount: p.Amount,
+    // What reached the (base-currency) bank account.
+    BankAmount: round2(p.Amount / p.CurrencyRate),
     Amount: p.Amount,
     ...(p.Reference ? { Reference: p.Reference } : {}),
-    CurrencyRate: 1,
+    CurrencyRate: p.CurrencyRate,
     PaymentType: 'ACCRECPAYMENT',
     Status: p.Status,
     UpdatedDateUTC: msDate(p.updatedAt),
@@ -86,6 +88,7 @@ export function createPayment(ctx: EmulatorContext, tenant: Tenant, input: JsonO
     AccountID: account.AccountID,
     Date: date,
     Amount: amount,
+    CurrencyRate: rateFor(tenant, invoice.CurrencyCode, input.CurrencyRate),
     ...(typeof input.Reference === 'string' ? { Reference: input.Reference } : {}),
     IsReconciled: input.IsReconciled === true,
     Status: 'AUTHORISED',

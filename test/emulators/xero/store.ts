@@ -110,6 +110,8 @@ export interface Document {
   Status: DocStatus;
   LineAmountTypes: LineAmountTypes;
   CurrencyCode: string;
+  /** Units of CurrencyCode per unit of the base currency (1 for the base currency). */
+  CurrencyRate: number;
   SentToContact: boolean;
   BrandingThemeID?: string;
   LineItems: LineItem[];
@@ -129,6 +131,8 @@ export interface Payment {
   AccountID: string;
   Date: number;
   Amount: number;
+  /** The rate the payment was received at (its invoice's currency per unit of the base currency). */
+  CurrencyRate: number;
   Reference?: string;
   IsReconciled: boolean;
   Status: 'AUTHORISED' | 'DELETED';
