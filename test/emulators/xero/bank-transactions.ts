@@ -6,7 +6,7 @@ import { failed, readElements, respondBatch, type BatchShape } from './batch';
 import { contactSummary } from './contacts';
 import { newId, type EmulatorContext } from './context';
 import { dateString, msDate, parseDateInput, startOfUtcDay, utcString } from './dates';
-import { ACCOUNT_REQUIRED, buildLines, lineJson, needsAccount, parseUnitdp, totals } from './line-items';
+import { ACCOUNT_REQUIRED, bankTaxAmountErrors, buildLines, lineJson, needsAccount, parseUnitdp, totals } from './line-items';
 import { NEGATIVE_TOTAL } from './documents';
 import { list } from './listing';
 import { lockDateError } from './lock-dates';
@@ -85,6 +85,7 @@ function write(ctx: EmulatorContext, tenant: Tenant, input: JsonObject, unitdp: 
   // Source: Xero developer community discussion 141447324; bank transactions have no DRAFT state,
   // so every SPEND/RECEIVE line needs an account.
   if (lines.some(needsAccount)) errors.push(ACCOUNT_REQUIRED);
+  errors.push(...bankTaxAmountErrors(tenant, lines, lineAmountTypes));
   // Source: Neto's "Xero Common Errors" table (see NEGATIVE_TOTAL in documents.ts).
   if (status !== 'DELETED' && totals(lines, lineAmountTypes).Total < 0) errors.push(NEGATIVE_TOTAL);
   if (errors.length > 0 || !bank || !contact || date === undefined) return { errors, ...(existing ? { id: existing.BankTransactionID } : {}) };

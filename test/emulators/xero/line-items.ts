@@ -182,6 +182,18 @@ export function buildLine(tenant: Tenant, input: JsonObject, options: LineOption
   return line;
 }
 
+/**
+ * Bank transactions take no TaxAmount other than Xero's own. Source: XeroAPI/xero-node issue 768
+ * (a SPEND with an adjusted TaxAmount: "Tax amount 52.23 is incorrect for INPUT2 tax type, should
+ * be 52.28"); invoices and credit notes still honour the override.
+ */
+export function bankTaxAmountErrors(tenant: Tenant, lines: LineItem[], types: LineAmountTypes): string[] {
+  return lines.flatMap((l) => {
+    const own = taxFor(tenant, l, types);
+    return l.taxOverride && l.TaxAmount !== own ? [`Tax amount ${l.TaxAmount.toFixed(2)} is incorrect for ${l.TaxType} tax type, should be ${own.toFixed(2)}`] : [];
+  });
+}
+
 /** DiscountRate: round2(Q × U × (1 − rate/100)); DiscountAmount: round2(Q × U) − amount. */
 function lineAmountOf(quantity: number, unitAmount: number, rate: number | undefined, amount: number | undefined): number {
   if (amount !== undefined) return round2(round2(quantity * unitAmount) - amount);

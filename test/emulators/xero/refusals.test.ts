@@ -120,6 +120,26 @@ describe('document totals', () => {
   });
 });
 
+describe('bank transaction tax', () => {
+  it('refuses a TaxAmount that differs from its own per-line computation, accepts one that equals it', async () => {
+    const h = setup();
+    const jane = await contactId(h, 'Jane Citizen');
+    // INPUT is 10% (seed): 522.80 Exclusive → 52.28, the xero-node issue 768 figures.
+    const [bad, good, computed] = await putAll(h, 'BankTransactions', [
+      spend(jane, { LineAmountTypes: 'Exclusive', LineItems: [line({ AccountCode: '429', UnitAmount: 522.8, TaxType: 'INPUT', TaxAmount: 52.23 })] }),
+      spend(jane, { LineAmountTypes: 'Exclusive', LineItems: [line({ AccountCode: '429', UnitAmount: 522.8, TaxType: 'INPUT', TaxAmount: 52.28 })] }),
+      spend(jane, { LineAmountTypes: 'Exclusive', LineItems: [line({ AccountCode: '429', UnitAmount: 522.8, TaxType: 'INPUT' })] }),
+    ]);
+    expect(messages(bad)).toEqual(['Tax amount 52.23 is incorrect for INPUT tax type, should be 52.28']);
+    expect(bad!.BankTransactionID ?? ZERO).toBe(ZERO);
+    expect(good).toMatchObject({ HasErrors: false, TotalTax: 52.28, Total: 575.08 });
+    expect(computed).toMatchObject({ HasErrors: false, TotalTax: 52.28, Total: 575.08 });
+    // Invoices keep the override (Xero's rounding guide discourages it but allows it).
+    const [invoice] = await putAll(h, 'Invoices', [invoiceInput(jane, { LineItems: [line({ UnitAmount: 522.8, TaxAmount: 52.23 })] })]);
+    expect(invoice).toMatchObject({ HasErrors: false, TotalTax: 52.23 });
+  });
+});
+
 describe('contact numbers', () => {
   it('refuses a ContactNumber another contact holds, on create and on update', async () => {
     const h = setup();
