@@ -187,13 +187,14 @@ const PRODUCTION_SETTINGS = [
 /**
  * What a production start cannot do without. SECRET_KEY is required because a key generated next
  * to the database cannot be shared by a second instance or survive a rebuilt container; without
- * XERO_WEBHOOK_KEY every Xero webhook would be refused.
+ * XERO_WEBHOOK_KEY every Xero webhook would be refused; without DATABASE_URL the firms' data would
+ * live in an embedded Postgres inside one container's disk (embedded is for sandbox and development).
  */
 function missingForProduction(e: Env): string[] {
   const missing: string[] = [];
   const anyClio = CLIO_REGIONS.some((r) => (r === 'us' ? e.CLIO_CLIENT_ID : e[`CLIO_${r.toUpperCase()}_CLIENT_ID` as keyof Env]));
   if (!anyClio) missing.push('CLIO_CLIENT_ID');
-  for (const name of ['XERO_CLIENT_ID', 'XERO_CLIENT_SECRET', 'XERO_WEBHOOK_KEY', 'SECRET_KEY', 'PUBLIC_URL'] as const) if (!e[name]) missing.push(name);
+  for (const name of ['XERO_CLIENT_ID', 'XERO_CLIENT_SECRET', 'XERO_WEBHOOK_KEY', 'SECRET_KEY', 'PUBLIC_URL', 'DATABASE_URL'] as const) if (!e[name]) missing.push(name);
   return missing;
 }
 

@@ -74,7 +74,7 @@ describe('sandbox or production', () => {
     expect(cfg.xero.webhookKey).toBe('sandbox-webhook-key');
   });
 
-  it.each(['SECRET_KEY', 'XERO_WEBHOOK_KEY', 'PUBLIC_URL', 'CLIO_CLIENT_ID', 'XERO_CLIENT_ID', 'XERO_CLIENT_SECRET'] as const)(
+  it.each(['SECRET_KEY', 'XERO_WEBHOOK_KEY', 'PUBLIC_URL', 'CLIO_CLIENT_ID', 'XERO_CLIENT_ID', 'XERO_CLIENT_SECRET', 'DATABASE_URL'] as const)(
     'without %s a production start stops with one line naming it',
     (name) => {
       const env: Record<string, string> = { ...PRODUCTION };
