@@ -92,7 +92,7 @@ describe('server process', () => {
     const { code } = await p.exited;
     expect(code).toBe(1);
     expect(p.lines).toEqual([
-      'Invalid configuration: production settings are present (CLIO_CLIENT_ID, CLIO_CLIENT_SECRET, XERO_CLIENT_ID, XERO_CLIENT_SECRET) but XERO_WEBHOOK_KEY, SECRET_KEY, PUBLIC_URL are missing; set them, or set SANDBOX=1 to run against the emulators',
+      'Invalid configuration: production settings are present (CLIO_CLIENT_ID, CLIO_CLIENT_SECRET, XERO_CLIENT_ID, XERO_CLIENT_SECRET) but XERO_WEBHOOK_KEY, SECRET_KEY, PUBLIC_URL, DATABASE_URL are missing; set them, or set SANDBOX=1 to run against the emulators',
     ]);
   });
 });

@@ -18,6 +18,7 @@ beforeAll(async () => {
     XERO_CLIENT_SECRET: 'xero-secret',
     XERO_WEBHOOK_KEY: 'webhook-key',
     SECRET_KEY: Buffer.alloc(32, 9).toString('base64'),
+    DATABASE_URL: 'postgres://status-api.test/unused',
     PUBLIC_URL: 'https://sync.example.test',
   });
 });

@@ -91,7 +91,8 @@ export class ClioState {
       this.currency,
       ...Object.values(REGION_CURRENCY)
         .filter((c) => c.code !== this.currency.code)
-        .map((c) => ({ id: this.ids.next(), ...c })),
+        // Ids below the record counter's range, so adding currencies shifts no seeded user's or record's id.
+        .map((c, i) => ({ id: 100 + i, ...c })),
     ];
     this.billingSettings.insert({
       currency: this.currency.code,
