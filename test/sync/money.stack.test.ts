@@ -432,6 +432,31 @@ describe('hard costs to Xero', { timeout: 120_000 }, () => {
     expect(s.tenant().bankTransactions.get(tx.BankTransactionID)!.Status).toBe('DELETED');
   });
 
+  it('a taxed hard cost goes out with no TaxAmount: Xero computes the tax from the tax type (it refuses any other figure)', async () => {
+    const { matterId } = await client('Taxed Expense Co');
+    const vendor = await s.clioControl('POST', '/contacts', { type: 'Company', name: 'Process Servers Pty' });
+    const before = s.stack.xero.emulator.requestLog.entries.length;
+    const cost = await s.clioControl('POST', '/activities', {
+      type: 'HardCostEntry',
+      quantity: 1,
+      price: 261.4,
+      matter: { id: matterId },
+      vendor: { id: vendor.id },
+      tax_setting: 'tax_1_only',
+    });
+    await s.settled();
+    const tx = spendOf(cost.id)!;
+    // Account 310's own tax type (BASEXCLUDED, 0%) decides the tax, Inclusive of Clio's amount.
+    expect(tx).toMatchObject({ Status: 'AUTHORISED', LineAmountTypes: 'Inclusive', Total: 261.4, TotalTax: 0 });
+    expect(tx.LineItems.map((l) => [l.AccountCode, l.TaxType, l.TaxAmount, l.LineAmount])).toEqual([['310', 'BASEXCLUDED', 0, 261.4]]);
+    const sent = s.stack.xero.emulator.requestLog.entries
+      .slice(before)
+      .filter((e) => e.method !== 'GET' && /\/BankTransactions/.test(e.path))
+      .flatMap((e) => ((e.body as { BankTransactions?: { LineItems?: Record<string, unknown>[] }[] })?.BankTransactions ?? []).flatMap((t) => t.LineItems ?? []));
+    expect(sent.length).toBeGreaterThan(0);
+    expect(sent.filter((l) => 'TaxAmount' in l)).toEqual([]);
+  });
+
   it('a hard cost with no vendor is an error with advice, and syncs once the vendor is added', async () => {
     const { matterId } = await client('No Vendor Matter');
     const cost = await s.clioControl('POST', '/activities', {
