@@ -244,6 +244,25 @@ describe('line discounts', () => {
     expect(again.Total).toBe(1012);
   });
 
+  it('refuses a LineAmount that is not Quantity × UnitAmount less the discount, in Xero’s words; an equal one is accepted', async () => {
+    const h = setup();
+    const jane = await contactId(h, 'Jane Citizen');
+    const [fullDiscount, plain, discounted, equal, fourDp] = await putAll(h, 'Invoices', [
+      // Xero-NetStandard issue 74: 1 × 795.00 at 100 % off, sent with LineAmount 1.
+      invoiceInput(jane, { LineItems: [line({ UnitAmount: 795, DiscountRate: 100, LineAmount: 1 })] }),
+      invoiceInput(jane, { LineItems: [line({ Quantity: 0.2833, UnitAmount: 412.3456, LineAmount: 116.83 })] }), // Xero: 116.82
+      invoiceInput(jane, { LineItems: [line({ Quantity: 2, UnitAmount: 250, DiscountAmount: 50, LineAmount: 500 })] }), // Xero: 450.00
+      invoiceInput(jane, { LineItems: [line({ Quantity: 2, UnitAmount: 250, DiscountAmount: 50, LineAmount: 450 })] }),
+      invoiceInput(jane, { LineItems: [line({ Quantity: 0.2833, UnitAmount: 412.3456, LineAmount: 116.82 })] }),
+    ]);
+    expect(messages(fullDiscount)).toEqual(['The line total 1.00 does not match the expected line total 0.00']);
+    expect(fullDiscount).toMatchObject({ HasErrors: true, InvoiceID: ZERO });
+    expect(messages(plain)).toEqual(['The line total 116.83 does not match the expected line total 116.82']);
+    expect(messages(discounted)).toEqual(['The line total 500.00 does not match the expected line total 450.00']);
+    expect(equal).toMatchObject({ HasErrors: false, Total: 495 });
+    expect(lines(fourDp!)[0]).toMatchObject({ Quantity: 0.2833, UnitAmount: 412.3456, LineAmount: 116.82, TaxAmount: 11.68 });
+  });
+
   it('refuses discounts on credit notes and bank transactions, both kinds on one line, and an amount above the line', async () => {
     const h = setup();
     const jane = await contactId(h, 'Jane Citizen');
