@@ -6,7 +6,10 @@ import { Hono } from 'hono';
 import { ApiError } from '../errors';
 import type { AppEnv } from '../env';
 
-export const UI_DIST = fileURLToPath(new URL('../../../ui/dist', import.meta.url));
+/** Set by scripts/build.ts to where the build keeps the pages, relative to the bundle; unset when running from source. */
+declare const __UI_DIST__: string | undefined;
+
+export const UI_DIST = fileURLToPath(new URL(typeof __UI_DIST__ === 'string' ? __UI_DIST__ : '../../../ui/dist', import.meta.url));
 
 /**
  * The built UI (Vite, base /app/). Every page path gets index.html (the UI routes on the client);
