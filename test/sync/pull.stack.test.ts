@@ -61,6 +61,8 @@ beforeAll(async () => {
     settings: (day) => ({ invoiceStatus: 'AUTHORISED', billDateFrom: day, syncFromXero: true, clioPaymentBankAccountId: bankId }),
   });
   today = s.today;
+  // The product still PATCHes state paid on a full Xero payment; the emulator now refuses that by default (no public source documents it).
+  await s.clioControl('PUT', '/switches', { refuse_paid_state: false });
   await settle();
 }, 120_000);
 afterAll(() => s?.stack.stop());

@@ -2,16 +2,18 @@ import { describe, expect, it } from 'vitest';
 import { setup } from './harness';
 
 /**
- * `state: paid` on a bill PATCH: Clio's OpenAPI lists it among the states the update takes; the
- * emulator accepts it from awaiting_payment, and refuses it as any disallowed transition when the
- * control switch says so (so both paths of the add-on can be tested).
+ * `state: paid` on a bill PATCH: Clio's OpenAPI lists it among the states the update takes, but no
+ * public source says Clio accepts it (Clio's help: a bill becomes paid by recording a payment). So
+ * the emulator refuses it as any disallowed transition, and accepts it from awaiting_payment only
+ * with the control switch off (so no product path depends on the kinder answer).
  */
 describe('marking a bill paid through the API', () => {
   const awaiting = (t: ReturnType<typeof setup>) =>
     t.emu.state.bills.all().find((b) => b.state === 'awaiting_payment' && t.emu.state.allocations.where('bill_id', b.id).length === 0)!;
 
-  it('moves an approved bill to paid, with paid_at, and refuses it from a draft', async () => {
+  it('with the switch off, moves an approved bill to paid, with paid_at, and refuses it from a draft', async () => {
     const t = setup();
+    expect((await t.control('PUT', '/switches', { refuse_paid_state: false })).status).toBe(200);
     const bill = awaiting(t);
     const res = await t.call('PATCH', `/api/v4/bills/${bill.id}.json?fields=state,paid_at`, { data: { state: 'paid' } }, { headers: { 'If-Match': bill.etag } });
     expect(res.status).toBe(200);
@@ -22,9 +24,8 @@ describe('marking a bill paid through the API', () => {
     expect(refused.status).toBe(422);
   });
 
-  it('with the switch on, refuses it with Clio’s words for a disallowed transition', async () => {
+  it('by default, refuses it with Clio’s words for a disallowed transition', async () => {
     const t = setup();
-    expect((await t.control('PUT', '/switches', { refuse_paid_state: true })).status).toBe(200);
     const bill = awaiting(t);
     const refused = await t.call('PATCH', `/api/v4/bills/${bill.id}.json`, { data: { state: 'paid' } });
     expect(refused.status).toBe(422);

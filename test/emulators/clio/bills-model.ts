@@ -107,11 +107,10 @@ export function availableTransitions(state: ClioState, bill: Bill): BillState[] 
 
 /**
  * UNCONFIRMED: Clio's OpenAPI lists `paid` among the states a bill PATCH takes (Bill update body,
- * `state` enum: draft, awaiting_approval, awaiting_payment, paid, void, deleted), with no word on
- * when. We accept it from awaiting_payment (an approved bill settled elsewhere) and set paid_at, and
- * leave it out of available_state_transitions, which the docs tie to the UI's buttons. A live
- * account may refuse it: the control switch `PUT /_emulator/switches {refuse_paid_state: true}`
- * makes it answer as for any other transition it does not allow.
+ * `state` enum), with no word on when, and Clio's help says a bill becomes paid by recording a
+ * payment. So by default it is refused as any transition Clio does not allow; only with the control
+ * switch `PUT /_emulator/switches {refuse_paid_state: false}` is it accepted from awaiting_payment
+ * (paid_at set), so that no product path depends on the kinder answer.
  */
 function markPaid(state: ClioState, bill: Bill): Bill | undefined {
   if (bill.state !== 'awaiting_payment' || state.refusePaidState) return undefined;

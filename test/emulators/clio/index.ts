@@ -17,6 +17,7 @@ import { reportRoutes } from './reports';
 import { RequestLog } from './request-log';
 import { foundFirm, seedDemoFirm } from './seed';
 import { ClioState } from './state';
+import { taskRoutes } from './tasks';
 import { TokenStore } from './tokens';
 import { WebhookDispatcher, type Delivery } from './webhooks';
 
@@ -95,7 +96,16 @@ export function createClioEmulator(options: Partial<EmulatorOptions> & { baseUrl
 
   const api = new Hono();
   api.use('*', authenticate(emu), rateLimit(emu));
-  for (const routes of [readRoutes(emu), contactRoutes(emu), activityRoutes(emu), billRoutes(emu), customActionRoutes(emu), webhooks.routes(), reportRoutes(emu)]) {
+  for (const routes of [
+    readRoutes(emu),
+    contactRoutes(emu),
+    activityRoutes(emu),
+    billRoutes(emu),
+    customActionRoutes(emu),
+    webhooks.routes(),
+    reportRoutes(emu),
+    taskRoutes(emu),
+  ]) {
     api.route('/', routes);
   }
   api.all('*', (c) => c.json({ error: { type: 'NotFound', message: `No route ${c.req.method} ${c.req.path}` } }, 404));

@@ -310,6 +310,25 @@ export interface Report extends Row {
   download_key: string;
 }
 
+/** A to-do for a user (or contact) of the firm (Clio's Task; the OpenAPI's Task_base and relations). */
+export interface Task extends Row {
+  name: string;
+  description: string;
+  description_text_type: 'plain_text' | 'rich_text';
+  status: 'pending' | 'in_progress' | 'in_review' | 'complete';
+  priority: 'High' | 'Normal' | 'Low';
+  permission: 'private' | 'public';
+  due_at: string | null;
+  completed_at: string | null;
+  notify_completion: boolean;
+  statute_of_limitations: boolean;
+  time_estimated: number | null;
+  assignee_id: number;
+  assignee_type: 'User' | 'Contact';
+  assigner_id: number;
+  matter_id: number | null;
+}
+
 export interface BillingSetting extends Row {
   currency: string;
   currency_sign: string;

@@ -57,8 +57,9 @@ export class ClioState {
   readonly webhooks: Table<R.Webhook>;
   readonly reports: Table<R.Report>;
   readonly billingSettings: Table<R.BillingSetting>;
-  /** Control switch: refuse `state: paid` on a bill PATCH (bills-model.ts markPaid). */
-  refusePaidState = false;
+  readonly tasks: Table<R.Task>;
+  /** Control switch: refuse `state: paid` on a bill PATCH (bills-model.ts markPaid); on unless a test turns it off. */
+  refusePaidState = true;
   private readonly listeners: ((change: Change) => void)[] = [];
 
   constructor(
@@ -85,6 +86,7 @@ export class ClioState {
     this.webhooks = table('webhooks');
     this.reports = table('reports');
     this.billingSettings = table('billing_settings');
+    this.tasks = table('tasks');
     this.account = { id: this.ids.next(), name: 'Emulated Law Firm' };
     this.currency = { id: this.ids.next(), ...REGION_CURRENCY[region] };
     this.currencies = [
