@@ -64,7 +64,7 @@ export async function matchFirmContacts(deps: ContactMatchingDeps, firmId: strin
   const [clioClients, xeroContacts] = await Promise.all([readClioClients(clio), readXeroContacts(xero)]);
   const plan = matchContacts(clioClients, xeroContacts, await settledContacts(deps.db, firmId));
   let linked = 0;
-  for (const link of plan.links) if (await insertContactLink(deps.db, firmId, link)) linked++;
+  for (const link of plan.links) if ((await insertContactLink(deps.db, firmId, link)) === 'linked') linked++;
   await replaceOpenReviews(deps.db, firmId, plan.reviews);
   deps.logger.info({ firmId, clioClients: clioClients.length, xeroContacts: xeroContacts.length, linked, reviews: plan.reviews.length }, 'contacts matched');
 }

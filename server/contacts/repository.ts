@@ -80,7 +80,7 @@ export async function listOpenReviews(db: Database, firmId: string): Promise<Con
 
 export type ReviewResolution = { kind: 'link'; xeroContactId: string } | { kind: 'create_new' };
 
-export type ResolveOutcome = 'resolved' | 'not_found' | 'not_a_candidate' | 'already_linked';
+export type ResolveOutcome = 'resolved' | 'not_found' | 'not_a_candidate' | 'xero_taken' | 'clio_taken';
 
 /**
  * Settles one open review of the firm. Linking writes the link in the same transaction, and only
@@ -100,7 +100,8 @@ export async function resolveReview(db: Database, firmId: string, reviewId: stri
     if (choice.kind === 'link') {
       const offered = (review.candidates as MatchCandidate[]).some((c) => c.xeroContactId === choice.xeroContactId);
       if (!offered) return 'not_a_candidate';
-      if (!(await insertContactLink(trx, firmId, { clioId: review.clio_contact_id, xeroId: choice.xeroContactId }))) return 'already_linked';
+      const written = await insertContactLink(trx, firmId, { clioId: review.clio_contact_id, xeroId: choice.xeroContactId });
+      if (written !== 'linked') return written;
     }
     await trx
       .updateTable('contact_match_reviews')

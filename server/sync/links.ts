@@ -301,15 +301,41 @@ export async function contactLinkPairs(db: Database, firmId: string): Promise<{ 
   return rows.map((r) => ({ clioId: r.clio_id, xeroId: r.xero_id }));
 }
 
-/** Inserts a contact pair found by matching on connect unless either side is linked already; true when it was written. */
-export async function insertContactLink(db: Database, firmId: string, link: ContactLinkPlan): Promise<boolean> {
+/**
+ * Writes a contact pair (matching on connect, or an admin's review) unless either side is linked
+ * already. The sync's own row for a client that waited on the review
+ * (pending, no Xero id, no create in flight) is taken over: it is the record the link is for.
+ */
+export async function insertContactLink(db: Database, firmId: string, link: ContactLinkPlan): Promise<'linked' | 'xero_taken' | 'clio_taken'> {
+  const taken = await db
+    .selectFrom('links')
+    .select('id')
+    .where('firm_id', '=', firmId)
+    .where('kind', '=', 'contact')
+    .where('xero_id', '=', link.xeroId)
+    .executeTakeFirst();
+  if (taken) return 'xero_taken';
+  const values = {
+    xero_id: link.xeroId,
+    state: 'synced' as const,
+    error_code: null,
+    error_message: null,
+    last_synced_at: sql<Date>`now()`,
+    updated_at: sql<Date>`now()`,
+  };
   const row = await db
     .insertInto('links')
-    .values({ firm_id: firmId, kind: 'contact', clio_id: link.clioId, xero_id: link.xeroId, state: 'synced', last_synced_at: sql`now()` })
-    .onConflict((oc) => oc.doNothing())
+    .values({ firm_id: firmId, kind: 'contact', clio_id: link.clioId, ...values })
+    .onConflict((oc) =>
+      oc
+        .columns(['firm_id', 'kind', 'clio_id'])
+        .where('clio_id', 'is not', null)
+        .doUpdateSet(values)
+        .where((eb) => eb.and([eb('links.xero_id', 'is', null), eb('links.claimed_at', 'is', null)])),
+    )
     .returning('id')
     .executeTakeFirst();
-  return row !== undefined;
+  return row ? 'linked' : 'clio_taken';
 }
 
 export interface RecordLink {

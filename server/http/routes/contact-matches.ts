@@ -29,7 +29,9 @@ export function contactMatchApiRoutes(deps: AppDeps) {
     const outcome = await resolveReview(deps.db, firmId, id.data, userId, choice);
     if (outcome === 'not_found') throw new ApiError('NOT_FOUND', 'No such contact review, or it was already settled.');
     if (outcome === 'not_a_candidate') throw new ApiError('UNPROCESSABLE_ENTITY', 'That Xero contact is not one of the candidates for this client.');
-    if (outcome === 'already_linked') throw new ApiError('CONFLICT', 'That Xero contact, or this Clio client, is already linked to another contact.');
+    if (outcome === 'xero_taken')
+      throw new ApiError('CONFLICT', 'That Xero contact is already linked to another Clio client. Link another one, or create a new contact in Xero.');
+    if (outcome === 'clio_taken') throw new ApiError('CONFLICT', 'This Clio client is already in Xero under another contact: there is nothing left to settle.');
     // Bills of that client waited for this decision: sync now rather than at the next sweep.
     await enqueueSyncFirm(deps.jobs, { firmId, reason: 'manual' });
     return c.json({ resolved: true });

@@ -11,29 +11,37 @@ type Choice = { xeroContactId: string } | { createNew: true };
 export function ContactReviews() {
   const [reviews, setReviews] = useState<ContactMatchReview[] | null>(null);
   const [busy, setBusy] = useState<string | null>(null);
-  const [error, setError] = useState<string | null>(null);
+  const [loadError, setLoadError] = useState<string | null>(null);
+  /** The refusal of the last button pressed, shown beside that button: `key` names it. */
+  const [error, setError] = useState<{ key: string; message: string } | null>(null);
 
   const load = () =>
     api<{ reviews: ContactMatchReview[] }>('GET', '/api/contacts/match-reviews').then(
       (r) => setReviews(r.reviews),
-      (err: Error) => setError(err.message),
+      (err: Error) => setLoadError(err.message),
     );
   useEffect(() => void load(), []);
 
-  const settle = async (review: ContactMatchReview, choice: Choice) => {
+  const settle = async (review: ContactMatchReview, choice: Choice, key: string) => {
     setBusy(review.id);
     setError(null);
     try {
       await api('POST', `/api/contacts/match-reviews/${review.id}`, choice);
       await load();
     } catch (err) {
-      setError(`${review.clioName}: ${(err as Error).message}`);
+      setError({ key, message: (err as Error).message });
     } finally {
       setBusy(null);
     }
   };
 
-  if (reviews === null && !error) return null;
+  if (reviews === null && !loadError) return null;
+  const refusal = (key: string) =>
+    error?.key === key && (
+      <span role="alert" id={`error-${key}`}>
+        {error.message}
+      </span>
+    );
   return (
     <section class="panel" aria-labelledby="contact-reviews-title">
       <h2 id="contact-reviews-title">Contacts to review</h2>
@@ -51,18 +59,32 @@ export function ContactReviews() {
                 Xero contact <strong>{candidate.name}</strong>
                 {candidate.email ? ` (${candidate.email})` : ' (no email)'}
                 {candidate.status !== 'ACTIVE' && ` — ${candidate.status.toLowerCase()} in Xero`}{' '}
-                <button type="button" class="secondary" disabled={busy !== null} onClick={() => settle(review, { xeroContactId: candidate.xeroContactId })}>
+                <button
+                  type="button"
+                  class="secondary"
+                  disabled={busy !== null}
+                  aria-describedby={error?.key === `${review.id}-${candidate.xeroContactId}` ? `error-${review.id}-${candidate.xeroContactId}` : undefined}
+                  onClick={() => settle(review, { xeroContactId: candidate.xeroContactId }, `${review.id}-${candidate.xeroContactId}`)}
+                >
                   Link to this Xero contact
-                </button>
+                </button>{' '}
+                {refusal(`${review.id}-${candidate.xeroContactId}`)}
               </li>
             ))}
           </ul>
-          <button type="button" class="secondary" disabled={busy !== null} onClick={() => settle(review, { createNew: true })}>
+          <button
+            type="button"
+            class="secondary"
+            disabled={busy !== null}
+            aria-describedby={error?.key === `${review.id}-new` ? `error-${review.id}-new` : undefined}
+            onClick={() => settle(review, { createNew: true }, `${review.id}-new`)}
+          >
             Create a new contact in Xero
-          </button>
+          </button>{' '}
+          {refusal(`${review.id}-new`)}
         </div>
       ))}
-      {error && <p role="alert">{error}</p>}
+      {loadError && <p role="alert">{loadError}</p>}
     </section>
   );
 }
