@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { upsertFirm } from '../../server/firms/repository';
 import { advanceCursor, getCursor } from '../../server/sync/cursors';
-import { claimForCreate, getLinks, linkCounts, recordPushed, unsettledClioIds } from '../../server/sync/links';
+import { claimForCreate, getLinks, insertContactLink, linkCounts, recordPushed, recordWaiting, unsettledClioIds } from '../../server/sync/links';
 import { listOpenErrors, recordFailureGroup, resolveFailures } from '../../server/sync/log';
 import { createTestDatabase, type TestDatabase } from '../support/database';
 
@@ -47,5 +47,21 @@ describe('links, failure groups and cursors per firm', () => {
     await advanceCursor(t.db, a, 'clio', 'bills', '2026-11-01T10:00:00Z');
     expect(await getCursor(t.db, a, 'clio', 'bills')).toBe('2026-12-01T10:00:00Z');
     expect(await getCursor(t.db, b, 'clio', 'bills')).toBeUndefined();
+  });
+});
+
+describe('linking a contact the admin chose (Contacts to review)', () => {
+  it('takes over the sync’s own pending row, but never a contact already linked or a create in flight', async () => {
+    // After a first sync, a client waiting on review has a pending row with no Xero id: the admin's link must win it.
+    await recordWaiting(t.db, a, 'contact', '501', 'Waiting for a contact review');
+    expect(await insertContactLink(t.db, a, { clioId: '501', xeroId: 'x-501' })).toBe('linked');
+    expect((await getLinks(t.db, a, 'contact', ['501'])).get('501')).toMatchObject({ xeroId: 'x-501', state: 'synced' });
+    // The same Xero contact for another client, and another Xero contact for the now-linked client, are both refused.
+    expect(await insertContactLink(t.db, a, { clioId: '502', xeroId: 'x-501' })).toBe('xero_taken');
+    expect(await insertContactLink(t.db, a, { clioId: '501', xeroId: 'x-other' })).toBe('clio_taken');
+    // A create already claimed may have reached Xero: linking over it could leave two contacts.
+    await claimForCreate(t.db, a, 'contact', [{ clioId: '503', xeroNumber: '503' }]);
+    expect(await insertContactLink(t.db, a, { clioId: '503', xeroId: 'x-503' })).toBe('clio_taken');
+    expect((await getLinks(t.db, a, 'contact', ['501', '502', '503'])).get('503')).toMatchObject({ xeroId: null });
   });
 });

@@ -117,8 +117,8 @@ describe('UI API: who may do what', () => {
     const a = await h.firmWithUser();
     const b = await h.firmWithUser();
     // Both firms have a link for Clio record 77, written as contact matching writes them.
-    expect(await insertContactLink(h.db, a.firmId, { clioId: '77', xeroId: 'xero-contact-a' })).toBe(true);
-    expect(await insertContactLink(h.db, b.firmId, { clioId: '77', xeroId: 'xero-contact-b' })).toBe(true);
+    expect(await insertContactLink(h.db, a.firmId, { clioId: '77', xeroId: 'xero-contact-a' })).toBe('linked');
+    expect(await insertContactLink(h.db, b.firmId, { clioId: '77', xeroId: 'xero-contact-b' })).toBe('linked');
     const link = async (token: string) => (await (await h.call('GET', '/api/records/contact/77', token)).json()).link;
     expect(await link(a.token)).toMatchObject({ xeroId: 'xero-contact-a' });
     expect(await link(b.token)).toMatchObject({ xeroId: 'xero-contact-b' });

@@ -188,7 +188,7 @@ describe('settings page in a real browser', () => {
   it('the record page (where custom actions land) shows the link state and queues "Sync now"', async () => {
     const { token, firmId } = await stack.createFirmSession({ isAdmin: false });
     // Written as contact matching writes a link (bill links have no writer until the sync engine lands).
-    expect(await insertContactLink(stack.db, firmId, { clioId: '321', xeroId: 'xero-contact-321' })).toBe(true);
+    expect(await insertContactLink(stack.db, firmId, { clioId: '321', xeroId: 'xero-contact-321' })).toBe('linked');
     const { page } = await newPage();
     await page.goto(`${stack.baseUrl}/app/records/contact/321#token=${token}`);
     await page.getByRole('heading', { name: 'Clio contact 321' }).waitFor();
