@@ -1,13 +1,13 @@
 import { refreshXeroCurrencies } from '../xero/currencies';
 import type { SyncContext } from './context';
-import type { RecordFailure } from './errors';
+import type { MappingProblem } from './mapping/xero-drafts';
 
 /**
  * Whether Xero will take a document in this currency, told before the call: Xero would refuse it
  * ("Organisation is not subscribed to currency …"). The stored list answers without a call; a
  * currency missing from it is read again once a run, so one enabled in Xero since is sent.
  */
-export async function currencyFailure(ctx: SyncContext, code: string | undefined): Promise<RecordFailure | undefined> {
+export async function currencyFailure(ctx: SyncContext, code: string | undefined): Promise<MappingProblem | undefined> {
   if (!code) return undefined;
   if (ctx.xero.enabledCurrencies?.includes(code)) return undefined;
   if (!ctx.currenciesReread) {

@@ -75,10 +75,10 @@ async function deliver(model: 'activity' | 'bill', event: string, data: Record<s
   expect(res.status).toBe(200);
 }
 
-/** One unit of a hard cost, without tax, from a vendor (created here when named). */
-async function untaxedHardCost(matterId: number, vendor: string | { id: number }, price: number) {
+/** One unit of a hard cost from a vendor (created here when named), without tax unless told. */
+async function hardCost(matterId: number, vendor: string | { id: number }, price: number, taxSetting = 'no_tax') {
   const from = typeof vendor === 'string' ? await s.clioControl('POST', '/contacts', { type: 'Company', name: vendor }) : vendor;
-  return s.clioControl('POST', '/activities', { type: 'HardCostEntry', quantity: 1, price, matter: { id: matterId }, vendor: { id: from.id }, tax_setting: 'no_tax' });
+  return s.clioControl('POST', '/activities', { type: 'HardCostEntry', quantity: 1, price, matter: { id: matterId }, vendor: { id: from.id }, tax_setting: taxSetting });
 }
 
 beforeAll(async () => {
@@ -434,16 +434,8 @@ describe('hard costs to Xero', { timeout: 120_000 }, () => {
 
   it('a taxed hard cost goes out with no TaxAmount: Xero computes the tax from the tax type (it refuses any other figure)', async () => {
     const { matterId } = await client('Taxed Expense Co');
-    const vendor = await s.clioControl('POST', '/contacts', { type: 'Company', name: 'Process Servers Pty' });
     const before = s.stack.xero.emulator.requestLog.entries.length;
-    const cost = await s.clioControl('POST', '/activities', {
-      type: 'HardCostEntry',
-      quantity: 1,
-      price: 261.4,
-      matter: { id: matterId },
-      vendor: { id: vendor.id },
-      tax_setting: 'tax_1_only',
-    });
+    const cost = await hardCost(matterId, 'Process Servers Pty', 261.4, 'tax_1_only');
     await s.settled();
     const tx = spendOf(cost.id)!;
     // Account 310's own tax type (BASEXCLUDED, 0%) decides the tax, Inclusive of Clio's amount.
@@ -483,7 +475,7 @@ describe('hard costs to Xero', { timeout: 120_000 }, () => {
 
   it('a reconciled transaction cannot change in Xero: the edit is stored as XERO_RECONCILED with its fix', async () => {
     const { matterId } = await client('Reconciled Matter');
-    const cost = await untaxedHardCost(matterId, 'Title Search Office', 60);
+    const cost = await hardCost(matterId, 'Title Search Office', 60);
     await s.settled();
     // The bookkeeper reconciles it against the bank statement.
     spendOf(cost.id)!.IsReconciled = true;
@@ -517,7 +509,7 @@ describe('hard costs to Xero', { timeout: 120_000 }, () => {
     const before = (await requests()).length;
     const time = await s.clioControl('POST', '/activities', { type: 'TimeEntry', quantity: 1800, price: 250, matter: { id: matterId } });
     const soft = await s.clioControl('POST', '/activities', { type: 'SoftCostEntry', quantity: 10, price: 0.5, matter: { id: matterId }, note: 'Copies' });
-    const hard = await untaxedHardCost(matterId, vendor, 33);
+    const hard = await hardCost(matterId, vendor, 33);
     await s.clioControl('PATCH', `/activities/${time.id}`, { note: 'Research' });
     await s.clioControl('DELETE', `/activities/${soft.id}`);
     await s.settled();
@@ -534,7 +526,7 @@ describe('hard costs to Xero', { timeout: 120_000 }, () => {
 
   it('an activity already in Xero as a hard cost is read whatever type its webhook names', async () => {
     const { matterId } = await client('Retyped Matter');
-    const hard = await untaxedHardCost(matterId, 'Valuers Guild', 48);
+    const hard = await hardCost(matterId, 'Valuers Guild', 48);
     await s.settled();
     expect(spendOf(hard.id)?.Status).toBe('AUTHORISED');
     const before = (await requests()).length;

@@ -9,7 +9,7 @@ import { contentHash } from '../mapping/hash';
 import { billToInvoice } from '../mapping/invoices';
 import { toCents } from '../mapping/money';
 import { invoiceHash } from '../mapping/xero-invoices';
-import type { InvoiceDraft } from '../mapping/xero-drafts';
+import type { InvoiceDraft, Mapped } from '../mapping/xero-drafts';
 import { failed, removedInXero, succeeded, waiting } from '../outcome';
 import { billScope, planPush, type PlanItem, unlinkedBillMayBeInScope } from '../plan';
 import {
@@ -188,7 +188,7 @@ async function prepare(ctx: SyncContext, bills: ClioBill[], links: Map<string, L
   for (const bill of bills) {
     const id = String(bill.id);
     const link = links.get(id);
-    const mapped = billToInvoice({
+    const invoice = billToInvoice({
       bill,
       lines: details.lines.get(bill.id) ?? [],
       interest: details.interest.get(bill.id) ?? [],
@@ -197,13 +197,10 @@ async function prepare(ctx: SyncContext, bills: ClioBill[], links: Map<string, L
       approvedStatus: ctx.settings.invoiceStatus,
       clioBillUrl: clioBillUrl(ctx, bill.id),
     });
+    // A currency Xero lacks fails the bill as a mapping problem does, on the same path.
+    const currency = invoice.ok ? await currencyFailure(ctx, invoice.value.currencyCode) : undefined;
+    const mapped: Mapped<InvoiceDraft> = currency ? { ok: false, problem: currency } : invoice;
     const contactId = bill.client ? contacts.get(String(bill.client.id)) : undefined;
-    const currency = mapped.ok ? await currencyFailure(ctx, mapped.value.currencyCode) : undefined;
-    if (currency) {
-      ctx.plan.push({ kind: KIND, clioId: id, label: `Bill ${bill.number}`, action: 'fail', reason: currency.detail, failure: currency });
-      if (!ctx.dryRun) await failed(ctx, KIND, id, currency, { dropClaim: true, xeroId: link?.xeroId ?? null });
-      continue;
-    }
     const hash = mapped.ok ? contentHash({ invoice: mapped.value, contactId: contactId ?? null }) : undefined;
     const item = planPush(KIND, id, `Bill ${bill.number}`, link, mapped, hash);
     if (item.action === 'fail') {

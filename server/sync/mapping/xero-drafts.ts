@@ -90,7 +90,7 @@ export interface SpendDraft {
 
 /** Why a record cannot be mapped; `code` is one of sync/errors.ts's stable codes. */
 export interface MappingProblem {
-  code: 'SETTINGS_INCOMPLETE' | 'TOTAL_MISMATCH' | 'CLIO_RECORD_INCOMPLETE';
+  code: 'SETTINGS_INCOMPLETE' | 'TOTAL_MISMATCH' | 'CLIO_RECORD_INCOMPLETE' | 'XERO_CURRENCY_NOT_ENABLED';
   detail: string;
 }
 
