@@ -135,7 +135,9 @@ export const SANDBOX = {
 function clioApps(e: Env, sandbox: boolean): Config['clio'] {
   if (sandbox) {
     const baseUrl = `http://127.0.0.1:${e.CLIO_EMULATOR_PORT}`;
-    return { us: { clientId: SANDBOX.clientId, clientSecret: SANDBOX.clientSecret, baseUrl } };
+    // The sandbox's Clio emulator is an Australian firm (test/emulators/start.ts, to match the AUD/GST
+    // Xero organisations), so sign-in offers the region its host page names.
+    return { au: { clientId: SANDBOX.clientId, clientSecret: SANDBOX.clientSecret, baseUrl } };
   }
   const pairs: Record<ClioRegionCode, [string | undefined, string | undefined, string]> = {
     us: [e.CLIO_CLIENT_ID, e.CLIO_CLIENT_SECRET, e.CLIO_US_BASE_URL],
