@@ -351,6 +351,37 @@ describe('the Status tab in a real browser', () => {
     await page.context().close();
   });
 
+  it('the sync activity: per day and today per hour, as an SVG with a name and its figures as a table, in the reader’s time zone', async () => {
+    const context = await browser.newContext({ timezoneId: 'Australia/Sydney', locale: 'en-AU' });
+    const page = await context.newPage();
+    await page.goto(`${s.stack.baseUrl}/app/status#token=${s.token}`);
+    const days = page.getByRole('img', { name: /Records synced and failed per day, last 30 days/ });
+    await days.waitFor();
+    // What the server counts for this firm in Sydney's days, and what the page shows, figure by figure.
+    const res = await fetch(`${s.stack.baseUrl}/api/sync/activity?tz=Australia/Sydney`, { headers: { authorization: `Bearer ${s.token}` } });
+    const expected = (await res.json()) as { days: { bucket: string; synced: number; failed: number }[]; hours: unknown[] };
+    expect(expected.days.reduce((n, d) => n + d.synced, 0)).toBeGreaterThan(0);
+    await page.getByText('The figures').first().click();
+    const rows = await page
+      .locator('figure.activity')
+      .first()
+      .locator('tbody tr')
+      .evaluateAll((trs) => trs.map((tr) => [...tr.children].map((c) => c.textContent)));
+    expect(rows).toHaveLength(30);
+    expect(rows.map((r) => [Number(r[1]), Number(r[2])])).toEqual(expected.days.map((d) => [d.synced, d.failed]));
+    // Australian readers see day-month dates ("8 Dec").
+    const last = expected.days.at(-1)!.bucket;
+    expect(rows.at(-1)![0]).toBe(new Date(`${last}T00:00:00Z`).toLocaleDateString('en-AU', { day: 'numeric', month: 'short', timeZone: 'UTC' }));
+    const synced = expected.days.reduce((n, d) => n + d.synced, 0);
+    expect(await days.getAttribute('aria-labelledby')).toBe('activity-days-title activity-days-desc');
+    expect(await page.locator('#activity-days-desc').textContent()).toContain(`${synced.toLocaleString('en-AU')} record${synced === 1 ? '' : 's'} synced`);
+    expect(await page.locator('figure.activity').nth(0).locator('rect.synced').count()).toBe(expected.days.filter((d) => d.synced > 0).length);
+    await page.getByRole('img', { name: /Today, per hour/ }).waitFor();
+    expect(await axeViolations(page), 'the Status tab with its activity charts').toEqual([]);
+    await shot(page, 'status-activity.png');
+    await context.close();
+  });
+
   it('nothing on these pages was blocked by the Content-Security-Policy', () => {
     expect(cspViolations).toEqual([]);
   });

@@ -4,6 +4,7 @@ import { enqueueBackfill, enqueueSyncFirm } from '../../jobs/enqueue';
 import { requireAdmin, requireSession } from '../session';
 import { dismissError, findOpenError, listOpenErrors } from '../../sync/log';
 import { retryRecords } from '../../status/retry';
+import { syncActivity, validTimeZone } from '../../status/activity';
 import { firmStatus } from '../../status/service';
 import { saneIsoDate } from '../../validation/inputs';
 import { ApiError } from '../errors';
@@ -20,6 +21,14 @@ export function syncApiRoutes(deps: AppDeps) {
   const session = requireSession(deps.sessions);
 
   app.get('/api/sync/status', session, async (c) => c.json(await firmStatus(deps, c.get('session').firmId)));
+
+  /** Records synced and failed per day (30 days) and per hour (today), in the reader's time zone. */
+  app.get('/api/sync/activity', session, async (c) => {
+    const raw = c.req.query('tz');
+    const timeZone = raw === undefined ? 'UTC' : validTimeZone(raw);
+    if (!timeZone) throw new ApiError('BAD_REQUEST', 'Give tz as a time zone name such as Australia/Sydney.');
+    return c.json(await syncActivity(deps.db, c.get('session').firmId, timeZone));
+  });
 
   app.get('/api/sync/errors', session, async (c) => c.json({ errors: await listOpenErrors(deps.db, c.get('session').firmId) }));
 

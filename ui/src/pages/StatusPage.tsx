@@ -5,6 +5,7 @@ import type { FirmStatus, StatusGroup } from '../../../server/status/service';
 import type { PlanItem } from '../../../server/sync/plan';
 import { api } from '../api';
 import { InPageLink } from '../components/InPageLink';
+import { SyncActivity } from '../components/SyncActivity';
 import { usePageTitle } from '../title';
 
 /** How often the open page asks for the state again: progress and resolved groups show within seconds. */
@@ -144,6 +145,8 @@ export function StatusPage({ me }: { me: Me }) {
           </tbody>
         </table>
       </section>
+
+      <SyncActivity />
 
       <section aria-labelledby="sync-failures">
         <h2 id="sync-failures" tabIndex={-1}>
