@@ -472,3 +472,23 @@ export async function listConflicts(db: Database, firmId: string): Promise<Confl
     return { kind: r.kind, clioId: r.clio_id ?? '', xeroId: r.xero_id, fields: snap.conflict?.fields ?? [], since: snap.conflict?.at ?? r.updated_at.toISOString() };
   });
 }
+
+export interface WaitingLink {
+  clioId: string;
+  reason: string | null;
+  parentClioId: string | null;
+  since: string;
+}
+
+/** The records of a kind waiting to sync, oldest first, with why (the Status tab's "Waiting" count opened). */
+export async function listWaiting(db: Database, firmId: string, kind: LinkKind, limit: number): Promise<{ total: number; records: WaitingLink[] }> {
+  const base = db.selectFrom('links').where('firm_id', '=', firmId).where('kind', '=', kind).where('state', '=', 'pending').where('clio_id', 'is not', null);
+  const [rows, count] = await Promise.all([
+    base.select(['clio_id', 'error_message', 'parent_clio_id', 'updated_at']).orderBy('updated_at').orderBy('id').limit(limit).execute(),
+    base.select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow(),
+  ]);
+  return {
+    total: Number(count.n),
+    records: rows.map((r) => ({ clioId: r.clio_id!, reason: r.error_message, parentClioId: r.parent_clio_id, since: r.updated_at.toISOString() })),
+  };
+}

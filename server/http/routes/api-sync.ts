@@ -6,6 +6,7 @@ import { dismissError, findOpenError, listOpenErrors } from '../../sync/log';
 import { retryRecords } from '../../status/retry';
 import { syncActivity, validTimeZone } from '../../status/activity';
 import { firmStatus } from '../../status/service';
+import { waitingRecords } from '../../status/waiting';
 import { saneIsoDate } from '../../validation/inputs';
 import { ApiError } from '../errors';
 import type { AppDeps, AppEnv } from '../env';
@@ -14,6 +15,8 @@ const previewBody = z.strictObject({
   from: saneIsoDate().nullable().optional(),
   to: saneIsoDate().nullable().optional(),
 });
+
+const waitingKind = z.enum(['contact', 'bill', 'payment_allocation', 'credit_memo', 'hard_cost']);
 
 /** The sync's state for the UI: where it stands, what failed, a sync now, and the dry run. */
 export function syncApiRoutes(deps: AppDeps) {
@@ -28,6 +31,13 @@ export function syncApiRoutes(deps: AppDeps) {
     const timeZone = raw === undefined ? 'UTC' : validTimeZone(raw);
     if (!timeZone) throw new ApiError('BAD_REQUEST', 'Give tz as a time zone name such as Australia/Sydney.');
     return c.json(await syncActivity(deps.db, c.get('session').firmId, timeZone));
+  });
+
+  /** The records of one kind that wait, each with why and what ends the wait. */
+  app.get('/api/sync/waiting/:kind', session, async (c) => {
+    const kind = waitingKind.safeParse(c.req.param('kind'));
+    if (!kind.success) throw new ApiError('NOT_FOUND', 'No such kind of record.');
+    return c.json(await waitingRecords(deps, c.get('session').firmId, kind.data));
   });
 
   app.get('/api/sync/errors', session, async (c) => c.json({ errors: await listOpenErrors(deps.db, c.get('session').firmId) }));
