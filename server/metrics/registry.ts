@@ -13,7 +13,7 @@ export type Service = 'clio' | 'xero';
 
 const syncRuns = new Counter({
   name: 'sync_runs_total',
-  help: 'Sync runs by outcome: started, and succeeded (a started run that did not succeed failed or was cut short).',
+  help: 'Sync runs by outcome: started, succeeded, and failed (ended on an error, to be retried); a parked or disconnected firm ends neither.',
   labelNames: ['outcome'] as const,
   registers: [registry],
 });
@@ -67,9 +67,9 @@ for (const service of ['clio', 'xero'] as const) {
   webhooks.inc({ service, outcome: 'accepted' }, 0);
   webhooks.inc({ service, outcome: 'refused' }, 0);
 }
-for (const outcome of ['started', 'succeeded'] as const) syncRuns.inc({ outcome }, 0);
+for (const outcome of ['started', 'succeeded', 'failed'] as const) syncRuns.inc({ outcome }, 0);
 
-export function countRun(outcome: 'started' | 'succeeded'): void {
+export function countRun(outcome: 'started' | 'succeeded' | 'failed'): void {
   syncRuns.inc({ outcome });
 }
 
