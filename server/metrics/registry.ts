@@ -20,7 +20,7 @@ const syncRuns = new Counter({
 
 const records = new Counter({
   name: 'sync_records_total',
-  help: 'Records written to Xero (synced) or refused for a reason of their own (failed), per kind.',
+  help: 'Records written to Xero (synced: created, updated, voided) or failed for a reason of their own (failed), per kind.',
   labelNames: ['kind', 'outcome'] as const,
   registers: [registry],
 });

@@ -136,10 +136,15 @@ describe('the container image (Dockerfile replayed without an engine)', () => {
     server = startImage(env);
     const running = server;
     await eventually(
-      async () => (await fetch(`http://127.0.0.1:${port}/readyz`).catch(() => undefined))?.status === 200,
-      `/readyz to answer 200:\n${running.output()}`,
+      async () => {
+        if (running.child.exitCode !== null) throw new Error(`the server exited (${running.child.exitCode}):\n${running.output()}`);
+        return (await fetch(`http://127.0.0.1:${port}/readyz`).catch(() => undefined))?.status === 200;
+      },
+      '/readyz to answer 200',
       60_000,
-    );
+    ).catch((err: Error) => {
+      throw new Error(`${err.message}\n${running.output()}`);
+    });
 
     const [cmd, ...args] = steps(final, 'HEALTHCHECK').at(-1)!.command;
     const health = spawnSync(cmd!, args, { cwd: inStage(final, '.'), env: { PATH: process.env.PATH ?? '', ...imageEnv(), ...env }, encoding: 'utf8', timeout: 30_000 });
