@@ -79,6 +79,12 @@ const envSchema = z.object({
     .optional(),
   MAIL_FROM: z.string().min(3).default('Clio Xero Sync <no-reply@localhost>'),
 
+  /** Bearer token for GET /metrics; without it metrics are open in sandbox mode and off in production. */
+  METRICS_TOKEN: z
+    .string()
+    .regex(/^[\x21-\x7e]{32,}$/, 'expected at least 32 printable characters without spaces (e.g. openssl rand -hex 32)')
+    .optional(),
+
   /** 1 runs against the in-process emulators even when production settings are present. */
   SANDBOX: z.enum(['0', '1', 'true', 'false']).optional(),
   // Sandbox mode: both emulators run in-process on these ports.

@@ -1,4 +1,5 @@
 import { sql } from 'kysely';
+import { countRecord } from '../metrics/registry';
 import type { Database } from '../db/database';
 import type { LinkState } from '../db/schema';
 import type { RecordFailure } from './errors';
@@ -237,6 +238,7 @@ export async function recordPushed(
     .values({ firm_id: firmId, kind, clio_id: p.clioId, ...values })
     .onConflict((oc) => oc.columns(['firm_id', 'kind', 'clio_id']).where('clio_id', 'is not', null).doUpdateSet(values))
     .execute();
+  countRecord(kind, 'synced');
 }
 
 /** The record failed for a reason of its own. A definite refusal also drops the claim: nothing landed. */
@@ -253,6 +255,7 @@ export async function recordFailed(db: Database, firmId: string, kind: LinkKind,
     .values({ firm_id: firmId, kind, clio_id: clioId, ...values })
     .onConflict((oc) => oc.columns(['firm_id', 'kind', 'clio_id']).where('clio_id', 'is not', null).doUpdateSet(values))
     .execute();
+  countRecord(kind, 'failed');
 }
 
 /** A record that is fine but waits for something (its invoice to be approved, say). */
