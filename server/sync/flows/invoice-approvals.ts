@@ -36,3 +36,12 @@ export async function refreshUnapprovedInvoices(ctx: SyncContext, billLinks: Map
     billLinks.set(link.clioId, { ...link, snapshot });
   }
 }
+
+/**
+ * Why a payment or credit on this bill waits, in words the Status tab can show: the invoice it
+ * waits on by its number, so the bookkeeper knows which one to approve.
+ */
+export function waitsForInvoice(billId: string, billLink: LinkRow | undefined): string {
+  if (!billLink?.xeroId) return `waits until bill ${billId} reaches Xero`;
+  return `waits until invoice ${billLink.xeroNumber ?? billId} is approved in Xero`;
+}
