@@ -74,8 +74,7 @@ describe('migrations', () => {
     const before = await upsertFirm(db, { clioAccountId: 45, region: 'au', name: 'Before Pty' });
     await migrateToLatest(db);
     const after = await upsertFirm(db, { clioAccountId: 46, region: 'au', name: 'After Pty' });
-    const row = (firmId: string) =>
-      db.selectFrom('settings').select(['invoice_status', 'credit_note_tax_mode']).where('firm_id', '=', firmId).executeTakeFirstOrThrow();
+    const row = (firmId: string) => db.selectFrom('settings').select(['invoice_status', 'credit_note_tax_mode']).where('firm_id', '=', firmId).executeTakeFirstOrThrow();
     expect(await row(before.id)).toEqual({ invoice_status: 'DRAFT', credit_note_tax_mode: 'untaxed' });
     expect(await row(after.id)).toEqual({ invoice_status: 'AUTHORISED', credit_note_tax_mode: 'pro_rata' });
   });

@@ -30,8 +30,22 @@ afterAll(() => s?.stack.stop());
 /** An approved bill of 1,000.00 of time, taxed, and 200.00 of expense, untaxed: 1,300.00 with 100.00 GST. */
 async function mixedBill(name: string) {
   const { matterId } = await s.newClient(name);
-  const time = await s.clioControl('POST', '/activities', { type: 'TimeEntry', quantity: 3600, price: 1000, matter: { id: matterId }, note: 'Advice', tax_setting: 'tax_1_only' });
-  const expense = await s.clioControl('POST', '/activities', { type: 'ExpenseEntry', quantity: 1, price: 200, matter: { id: matterId }, note: 'Court fee', tax_setting: 'no_tax' });
+  const time = await s.clioControl('POST', '/activities', {
+    type: 'TimeEntry',
+    quantity: 3600,
+    price: 1000,
+    matter: { id: matterId },
+    note: 'Advice',
+    tax_setting: 'tax_1_only',
+  });
+  const expense = await s.clioControl('POST', '/activities', {
+    type: 'ExpenseEntry',
+    quantity: 1,
+    price: 200,
+    matter: { id: matterId },
+    note: 'Court fee',
+    tax_setting: 'no_tax',
+  });
   const bill = await s.clioControl('POST', '/bills', { activity_ids: [time.id, expense.id], issued_at: s.today });
   await s.clioControl('POST', `/bills/${bill.id}/approve`);
   await s.settled();
@@ -51,9 +65,11 @@ const noteFor = (memoId: number) => {
   expect(found, `credit notes numbered CLIO-CM-${memoId}`).toHaveLength(1);
   return found[0]!;
 };
-const linesOf = (note: ReturnType<typeof noteFor>) => note.LineItems.map((l) => ({ TaxType: l.TaxType, LineAmount: l.LineAmount, TaxAmount: l.TaxAmount, AccountCode: l.AccountCode }));
+const linesOf = (note: ReturnType<typeof noteFor>) =>
+  note.LineItems.map((l) => ({ TaxType: l.TaxType, LineAmount: l.LineAmount, TaxAmount: l.TaxAmount, AccountCode: l.AccountCode }));
 const dueOn = (invoiceId: string) => outstanding(s.tenant(), s.tenant().invoices.get(invoiceId)!);
-const allocationsOf = (noteId: string) => [...s.tenant().allocations.values()].filter((a) => a.CreditNoteID === noteId && !a.IsDeleted).map((a) => [a.InvoiceID, a.Amount]);
+const allocationsOf = (noteId: string) =>
+  [...s.tenant().allocations.values()].filter((a) => a.CreditNoteID === noteId && !a.IsDeleted).map((a) => [a.InvoiceID, a.Amount]);
 
 describe('a new firm', { timeout: 120_000 }, () => {
   it('starts with approved invoices and credit notes taxed pro rata', () => {

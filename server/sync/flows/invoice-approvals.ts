@@ -8,7 +8,7 @@ export const isUnapproved = (status: string | undefined) => UNAPPROVED.includes(
 
 /**
  * Xero takes payments and credit allocations on approved invoices only, so those on a bill whose
- * invoice we sent as a draft wait. With "create invoices as drafts" (the default) the bookkeeper
+ * invoice we sent as a draft wait. With "create invoices as drafts" chosen the bookkeeper
  * approves them in Xero, which nothing tells us of when "sync bill updates from Xero" is off: so
  * before anything waits on a draft, the invoice is looked at again (one Xero call per 50), and the
  * status Xero now has is stored on the bill's link. `billLinks` (by Clio bill id) is updated in
