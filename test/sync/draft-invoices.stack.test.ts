@@ -49,6 +49,12 @@ describe('invoices sent as drafts', { timeout: 120_000 }, () => {
     const why = `waits until invoice ${b.number} is approved in Xero`;
     expect((await s.links('payment_allocation')).map((l) => [l.state, l.error_message])).toEqual([['pending', why]]);
     expect((await s.links('credit_memo')).map((l) => [l.state, l.error_message])).toEqual([['pending', why]]);
+    // The Status tab says it too, under the counts.
+    const status = (await s.call('GET', '/api/sync/status')).body as { waiting: { kind: string; reason: string; count: number }[] };
+    expect(status.waiting.filter((w) => w.reason === why)).toEqual([
+      { kind: 'credit_memo', reason: why, count: 1 },
+      { kind: 'payment_allocation', reason: why, count: 1 },
+    ]);
 
     // The bookkeeper approves it in Xero, and its webhook is lost: the sweep finds what waits.
     await s.withoutXeroWebhooks(async () => {
