@@ -155,14 +155,15 @@ async function creditedBills(
   const out = new Map<number, CreditedBill[]>();
   if (ctx.settings.creditNoteTaxMode !== 'pro_rata' || memos.length === 0) return out;
   const invoiceOf = (a: ClioAllocation) => billLinks.get(String(a.bill!.id))!.xeroId!.toLowerCase();
-  const [invoices, rounding] = await Promise.all([
+  const [invoices, accounts] = await Promise.all([
     getInvoicesById(
       ctx.xero,
       memos.flatMap((m) => (byMemo.get(m.id) ?? []).map(invoiceOf)),
     ),
-    ctx.xero.getAccounts({ where: 'SystemAccount=="ROUNDING"' }),
+    // The whole chart, one call: no public source says Xero filters on SystemAccount.
+    ctx.xero.getAccounts(),
   ]);
-  const roundingCode = rounding[0]?.code ?? null;
+  const roundingCode = accounts.find((a) => String(a.systemAccount) === 'ROUNDING')?.code ?? null;
   const shares = new Map(
     invoices.map((inv) => [
       inv.invoiceID!.toLowerCase(),
