@@ -45,8 +45,8 @@ export interface CreditedBill {
 
 /**
  * The memo's amount split over tax types: each bill's part pro rata over that bill's shares (largest
- * remainder, so every cent lands), then any part of the memo applied to no bill over the split so
- * far. The parts add up to the memo's amount exactly.
+ * remainder, so every cent lands), then the rest (applied to no bill, or to one with no share to
+ * follow) over the split so far. The parts add up to the memo's amount exactly.
  */
 export function splitCredit(amountCents: Cents, bills: CreditedBill[]): TaxShare[] {
   const byType = new Map<string, Cents>();
