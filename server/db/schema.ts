@@ -74,6 +74,7 @@ export interface SettingsTable {
   expense_account_code: string | null;
   interest_account_code: string | null;
   credit_note_account_code: string | null;
+  credit_note_tax_mode: Generated<'pro_rata' | 'untaxed'>;
   time_tax_type: string | null;
   expense_tax_type: string | null;
   interest_tax_type: string | null;

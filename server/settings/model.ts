@@ -27,6 +27,8 @@ export const syncSettingsSchema = z.strictObject({
   expenseAccountCode: accountCode,
   interestAccountCode: accountCode,
   creditNoteAccountCode: accountCode,
+  /** pro_rata: a credit note reverses the tax of the bill it credits; untaxed: it carries none. */
+  creditNoteTaxMode: z.enum(['pro_rata', 'untaxed'], { message: 'Choose how credit notes are taxed.' }),
   timeTaxType: taxType,
   expenseTaxType: taxType,
   interestTaxType: taxType,

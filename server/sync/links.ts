@@ -495,3 +495,23 @@ export async function listWaiting(db: Database, firmId: string, kind: LinkKind, 
     records: rows.map((r) => ({ clioId: r.clio_id!, reason: r.error_message, parentClioId: r.parent_clio_id, since: r.updated_at.toISOString() })),
   };
 }
+
+/**
+ * Why the firm's records wait, as each says (`waits until invoice 15 is approved in Xero`), with
+ * how many wait for it: the Status tab shows them under the counts. The most common first.
+ */
+export async function waitingReasons(db: Database, firmId: string, limit = 50): Promise<{ kind: string; reason: string; count: number }[]> {
+  const rows = await db
+    .selectFrom('links')
+    .select(['kind', 'error_message', (eb) => eb.fn.countAll<string>().as('count')])
+    .where('firm_id', '=', firmId)
+    .where('state', '=', 'pending')
+    .where('error_message', 'is not', null)
+    .groupBy(['kind', 'error_message'])
+    .orderBy('count', 'desc')
+    .orderBy('kind')
+    .orderBy('error_message')
+    .limit(limit)
+    .execute();
+  return rows.map((r) => ({ kind: r.kind, reason: r.error_message!, count: Number(r.count) }));
+}

@@ -224,8 +224,15 @@ function creditNoteBody(d: CreditNoteDraft, contactId: string): CreditNote {
     reference: d.reference,
     date: d.date,
     status: asEnum(d.status),
-    lineAmountTypes: asEnum('NoTax'),
-    lineItems: d.lines.map((l) => lineItem(l)),
+    lineAmountTypes: asEnum(d.lineAmountTypes),
+    // No TaxAmount: Xero takes each line's tax out of its inclusive amount by its tax type.
+    lineItems: d.lines.map((l) => ({
+      description: l.description,
+      quantity: 1,
+      unitAmount: fromCents(l.lineAmountCents),
+      accountCode: l.accountCode,
+      ...(l.taxType ? { taxType: l.taxType } : {}),
+    })),
   };
   if (d.currencyCode) cn.currencyCode = asEnum(d.currencyCode);
   return cn;

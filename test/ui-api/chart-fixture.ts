@@ -59,6 +59,7 @@ export function validSettings(overrides: Partial<SyncSettings> = {}): SyncSettin
     expenseAccountCode: '210',
     interestAccountCode: '270',
     creditNoteAccountCode: '200',
+    creditNoteTaxMode: 'pro_rata',
     timeTaxType: 'OUTPUT',
     expenseTaxType: 'OUTPUT',
     interestTaxType: 'EXEMPTOUTPUT',

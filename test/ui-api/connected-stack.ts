@@ -22,6 +22,7 @@ export function settingsForSeededChart(overrides: Partial<SyncSettings> = {}): S
     expenseAccountCode: '210',
     interestAccountCode: '270',
     creditNoteAccountCode: '280',
+    creditNoteTaxMode: 'pro_rata',
     timeTaxType: 'OUTPUT',
     expenseTaxType: 'OUTPUT',
     interestTaxType: 'EXEMPTOUTPUT',

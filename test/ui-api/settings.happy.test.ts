@@ -36,7 +36,8 @@ describe('UI API: the everyday calls', () => {
     expect(settings).toMatchObject({
       syncBills: true,
       onlyApprovedBills: true,
-      invoiceStatus: 'DRAFT',
+      invoiceStatus: 'AUTHORISED',
+      creditNoteTaxMode: 'pro_rata',
       syncFromXero: false,
       syncHardCosts: false,
       sweepIntervalMinutes: 5,

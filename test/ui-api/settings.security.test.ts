@@ -24,6 +24,7 @@ const offSettings = {
   expenseAccountCode: null,
   interestAccountCode: null,
   creditNoteAccountCode: null,
+  creditNoteTaxMode: 'pro_rata',
   timeTaxType: null,
   expenseTaxType: null,
   interestTaxType: null,

@@ -15,7 +15,7 @@ export interface DraftLine {
   /** Up to 4 decimal places (we always write with unitdp=4). */
   unitAmount: number;
   accountCode: string;
-  /** null: the account's default tax type (credit notes, which carry no tax). */
+  /** null: the account's default tax type. */
   taxType: string | null;
   /** The line discount Xero subtracts: LineAmount = round2(quantity × unitAmount) − discount. */
   discountCents: Cents;
@@ -37,13 +37,25 @@ export interface InvoiceDraft {
   totalCents: Cents;
 }
 
+/** A credit-note line: one amount, tax included, on one tax type; Xero computes its tax. */
+export interface CreditNoteLine {
+  key: string;
+  description: string;
+  accountCode: string;
+  /** null with NoTax: the note carries no tax. */
+  taxType: string | null;
+  lineAmountCents: Cents;
+}
+
 export interface CreditNoteDraft {
   creditNoteNumber: string;
   reference: string;
   date: string;
   currencyCode?: string;
   status: 'AUTHORISED' | 'VOIDED';
-  lines: DraftLine[];
+  /** Inclusive: each line is the credit tax included, its tax Xero's from the line's tax type. */
+  lineAmountTypes: 'Inclusive' | 'NoTax';
+  lines: CreditNoteLine[];
   totalCents: Cents;
 }
 

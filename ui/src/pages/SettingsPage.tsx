@@ -162,10 +162,16 @@ export function SettingsPage(props: { me: Me; onConnectionChange: () => Promise<
                     id={`invoiceStatus-${status}`}
                     checked={draft.invoiceStatus === status}
                     onChange={() => set('invoiceStatus', status)}
+                    aria-describedby={status === 'DRAFT' && draft.invoiceStatus === 'DRAFT' ? 'invoiceStatus-hint' : undefined}
                   />
                   <label for={`invoiceStatus-${status}`}>{status === 'DRAFT' ? 'Drafts' : 'Approved and awaiting payment'}</label>
                 </div>
               ))}
+              {draft.invoiceStatus === 'DRAFT' && (
+                <p class="hint" id="invoiceStatus-hint">
+                  Xero takes payments and credit notes on approved invoices only: those recorded in Clio wait until you approve each invoice in Xero.
+                </p>
+              )}
             </fieldset>
           </fieldset>
 
@@ -188,6 +194,30 @@ export function SettingsPage(props: { me: Me; onConnectionChange: () => Promise<
             {taxRate('timeTaxType', 'Tax rate for time entries')}
             {taxRate('expenseTaxType', 'Tax rate for expenses')}
             {taxRate('interestTaxType', 'Tax rate for interest')}
+            <fieldset class="choice" aria-describedby="creditNoteTaxMode-hint">
+              <legend>Credit notes</legend>
+              {(
+                [
+                  ['pro_rata', 'Take back the tax of the bill they credit'],
+                  ['untaxed', 'No tax'],
+                ] as const
+              ).map(([mode, label]) => (
+                <div class="field toggle" key={mode}>
+                  <input
+                    type="radio"
+                    name="creditNoteTaxMode"
+                    id={`creditNoteTaxMode-${mode}`}
+                    checked={draft.creditNoteTaxMode === mode}
+                    onChange={() => set('creditNoteTaxMode', mode)}
+                  />
+                  <label for={`creditNoteTaxMode-${mode}`}>{label}</label>
+                </div>
+              ))}
+              <p class="hint" id="creditNoteTaxMode-hint">
+                A credit is split over the bill’s taxed and untaxed amounts, so it reduces the tax you owe as it reduces the fee. Choose no tax only if your accountant
+                treats credits as untaxed.
+              </p>
+            </fieldset>
           </fieldset>
 
           <fieldset>

@@ -161,6 +161,18 @@ export function StatusPage({ me }: { me: Me }) {
             ))}
           </tbody>
         </table>
+        {status.waiting.length > 0 && (
+          <>
+            <h3 id="sync-waiting">Why records wait</h3>
+            <ul aria-labelledby="sync-waiting" class="waiting">
+              {status.waiting.map((w) => (
+                <li key={`${w.kind}:${w.reason}`}>
+                  {kindLabel(w.kind)} ({w.count}): {w.reason}
+                </li>
+              ))}
+            </ul>
+          </>
+        )}
         {waitingKind && <WaitingList key={waitingKind} kind={waitingKind} label={kindLabel(waitingKind)} onClose={() => setWaitingKind(null)} />}
       </section>
 
