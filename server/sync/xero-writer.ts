@@ -69,7 +69,7 @@ export interface ExistingLine {
  * (certification rows 21–22; Xero refuses a LineAmount off its own arithmetic), and the mapping
  * has figured them as Xero will, the rounding line taking the cents.
  */
-function lineItem(line: DraftLine, existing?: ExistingLine): LineItem {
+export function lineItem(line: DraftLine, existing?: ExistingLine): LineItem {
   const out: LineItem = {
     description: line.description,
     quantity: line.quantity,
