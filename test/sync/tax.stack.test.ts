@@ -9,7 +9,7 @@ import { startSyncStack, type SyncStack } from './stack';
  * computes the tax from the type (no TaxAmount is ever sent), one rounding line on the
  * organisation's ROUNDING account (860 in the seeded AU organisation) takes the cents Xero's
  * per-line rounding leaves, and where the two sides' rates disagree the bill is a named error and
- * nothing reaches Xero. The Clio firm taxes at 10 % (test/xero/stack.ts), as Xero's OUTPUT.
+ * nothing reaches Xero. The Clio firm taxes at 10 % GST (region AU, test/emulators/start.ts), as Xero’s OUTPUT.
  */
 let s: SyncStack;
 

@@ -15,9 +15,6 @@ export async function startXeroStack(opts: { timeoutMs?: number; env?: Record<st
     env: { XERO_TIMEOUT_MS: String(opts.timeoutMs ?? 1_500), CLIO_RATE_WINDOW_MS: String(Math.round(60_000 / clioTimeScale)), ...opts.env },
     emulators: { xero: { webhookBatchMs: 10 }, clio: { timeScale: clioTimeScale } },
   });
-  // The Clio firm charges GST at 10 %, as the seeded (AU) Xero organisation's OUTPUT rate: a firm
-  // whose two sides disagree gets TAX_RATE_MISMATCH, which tests that want it set up themselves.
-  await stack.control('clio', 'PATCH', '/settings/billing', { tax_rate: 10 });
   // Calls made directly through openXeroForFirm log here; the server's own lines are in stack.logLines.
   const { logger, lines } = capturedLogger('debug');
   return {
