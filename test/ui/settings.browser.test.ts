@@ -86,6 +86,12 @@ describe('settings page in a real browser', () => {
     await page.selectOption('#timeTaxType', 'OUTPUT');
     await page.selectOption('#expenseTaxType', 'OUTPUT');
     await page.selectOption('#interestTaxType', 'EXEMPTOUTPUT');
+    // Lines Clio leaves untaxed take only the organisation's 0 % rates.
+    const untaxedChoices = await optionValues(page, '#expenseUntaxedTaxType');
+    expect(untaxedChoices).toContain('EXEMPTOUTPUT');
+    expect(untaxedChoices).not.toContain('OUTPUT');
+    await page.getByLabel('Tax rate for untaxed time entries').selectOption('EXEMPTOUTPUT');
+    await page.getByLabel('Tax rate for untaxed expenses').selectOption('BASEXCLUDED');
     await page.getByLabel('Approved and awaiting payment').check();
     await page.getByLabel('Sync hard-cost expenses to Xero as spend money').check();
     await page.fill('#hardCostStartDate', '2026-07-01');
@@ -107,6 +113,8 @@ describe('settings page in a real browser', () => {
       time_account_code: '200',
       payment_bank_account_code: '090',
       interest_tax_type: 'EXEMPTOUTPUT',
+      time_untaxed_tax_type: 'EXEMPTOUTPUT',
+      expense_untaxed_tax_type: 'BASEXCLUDED',
       invoice_status: 'AUTHORISED',
       sync_hard_costs: true,
       hard_cost_start_date: '2026-07-01',
