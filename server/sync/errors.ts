@@ -80,7 +80,8 @@ export const SYNC_ERROR_CODES = {
     fix: 'In the sync settings, choose the Xero tax rate that matches Clio’s (taxed and untaxed lines each have their own), or correct the bill’s tax in Clio. The bill retries by itself.',
   },
   XERO_ROUNDING_ACCOUNT_MISSING: {
-    cause: 'Xero rounds tax per line, so the invoice needs a rounding line to equal Clio’s total to the cent, and the Xero organisation has no rounding account (a system account with a 0 % tax rate) to put it on.',
+    cause:
+      'Xero rounds tax per line, so the invoice needs a rounding line to equal Clio’s total to the cent, and the Xero organisation has no rounding account (a system account with a 0 % tax rate) to put it on.',
     fix: 'In Xero, check Accounting → Chart of accounts for the Rounding system account and give it a 0 % tax rate (BAS Excluded, No VAT or similar); the bill then retries by itself.',
   },
   TOTAL_MISMATCH: {

@@ -381,7 +381,17 @@ describe('billToInvoice discounts and tax', () => {
         lineAmountCents: 11682,
         taxCents: 1168,
       },
-      { key: 'rounding', description: 'Rounding', quantity: 1, unitAmount: 0.01, accountCode: '860', taxType: 'BASEXCLUDED', discountCents: 0, lineAmountCents: 1, taxCents: 0 },
+      {
+        key: 'rounding',
+        description: 'Rounding',
+        quantity: 1,
+        unitAmount: 0.01,
+        accountCode: '860',
+        taxType: 'BASEXCLUDED',
+        discountCents: 0,
+        lineAmountCents: 1,
+        taxCents: 0,
+      },
     ]);
     expect(draft.totalCents).toBe(12851);
   });

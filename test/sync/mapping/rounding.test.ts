@@ -111,7 +111,8 @@ function generate(r: ReturnType<typeof prng>, id: number): Generated {
     discount: r.next() < 0.5 ? discount(r, sum / 3) : { ...NO_DISCOUNT },
     discount_services_only: r.next() < 0.4,
   } as unknown as Bill;
-  const interest = r.next() < 0.2 ? [{ id: id * 10, bill_id: id, total: r.int(1, 50_000) / 100, date: '2026-12-01', description: 'Interest' } as unknown as InterestCharge] : [];
+  const interest =
+    r.next() < 0.2 ? [{ id: id * 10, bill_id: id, total: r.int(1, 50_000) / 100, date: '2026-12-01', description: 'Interest' } as unknown as InterestCharge] : [];
   return { bill, lines, interest };
 }
 
@@ -184,7 +185,14 @@ describe('Clio bills → Xero invoices, a thousand at random', () => {
         expect('LineAmount' in s, `bill ${n}`).toBe(false);
       }
       const errors: string[] = [];
-      const options = { unitdp: 4 as const, lineAmountTypes: 'Exclusive' as const, existing: [], newId: () => 'id', defaultTaxType: 'OUTPUT', discounts: 'allowed' as const };
+      const options = {
+        unitdp: 4 as const,
+        lineAmountTypes: 'Exclusive' as const,
+        existing: [],
+        newId: () => 'id',
+        defaultTaxType: 'OUTPUT',
+        discounts: 'allowed' as const,
+      };
       const xero = sent.map((s) => buildLine(tenant, s, options, errors)!);
       expect(errors, `bill ${n}`).toEqual([]);
       const t = totals(xero, 'Exclusive');
