@@ -58,7 +58,7 @@ export function invoiceStatusFor(state: ClioBill['state'], approvedStatus: 'DRAF
 const percent = (rate: number) => `${Number(rate.toFixed(4))} %`;
 
 /** What Xero computes a line's tax as: round2(amount × rate / 100), per line (Exclusive amounts). */
-export const xeroTaxCents = (amountCents: Cents, rate: number): Cents => toCents((fromCents(amountCents) * rate) / 100);
+const xeroTaxCents = (amountCents: Cents, rate: number): Cents => toCents((fromCents(amountCents) * rate) / 100);
 
 /** Xero's round2(quantity × unitAmount), with both at most 4 dp. */
 const xeroGrossCents = (quantity: number, unitAmount: number): Cents => toCents(quantity * unitAmount);
@@ -245,8 +245,8 @@ function interestLine(charge: ClioInterestCharge, input: BillMappingInput): { li
   };
 }
 
-export const ROUNDING_KEY = 'rounding';
-export const ROUNDING_DESCRIPTION = 'Rounding';
+const ROUNDING_KEY = 'rounding';
+const ROUNDING_DESCRIPTION = 'Rounding';
 
 /**
  * The one line that makes Xero's total Clio's to the cent (certification rows 21–22): Xero rounds
