@@ -78,6 +78,8 @@ export interface SettingsTable {
   time_tax_type: string | null;
   expense_tax_type: string | null;
   interest_tax_type: string | null;
+  time_untaxed_tax_type: string | null;
+  expense_untaxed_tax_type: string | null;
   payment_bank_account_code: string | null;
   sync_from_xero: Generated<boolean>;
   clio_payment_bank_account_id: BigId | null;

@@ -32,6 +32,9 @@ export const syncSettingsSchema = z.strictObject({
   timeTaxType: taxType,
   expenseTaxType: taxType,
   interestTaxType: taxType,
+  /** For time entries and expenses Clio leaves untaxed: a 0 % rate (exempt, zero-rated or out of scope). */
+  timeUntaxedTaxType: taxType,
+  expenseUntaxedTaxType: taxType,
   paymentBankAccountCode: accountCode,
   syncFromXero: z.boolean(),
   clioPaymentBankAccountId: clioId('Choose a Clio bank account.').nullable(),

@@ -63,6 +63,8 @@ export function validSettings(overrides: Partial<SyncSettings> = {}): SyncSettin
     timeTaxType: 'OUTPUT',
     expenseTaxType: 'OUTPUT',
     interestTaxType: 'EXEMPTOUTPUT',
+    timeUntaxedTaxType: 'EXEMPTOUTPUT',
+    expenseUntaxedTaxType: 'EXEMPTOUTPUT',
     paymentBankAccountCode: '090',
     syncFromXero: false,
     clioPaymentBankAccountId: null,

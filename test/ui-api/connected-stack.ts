@@ -26,6 +26,9 @@ export function settingsForSeededChart(overrides: Partial<SyncSettings> = {}): S
     timeTaxType: 'OUTPUT',
     expenseTaxType: 'OUTPUT',
     interestTaxType: 'EXEMPTOUTPUT',
+    // GST-free income: what a line Clio leaves untaxed is in the seeded AU organisation.
+    timeUntaxedTaxType: 'EXEMPTOUTPUT',
+    expenseUntaxedTaxType: 'EXEMPTOUTPUT',
     paymentBankAccountCode: '090',
     syncFromXero: false,
     clioPaymentBankAccountId: null,

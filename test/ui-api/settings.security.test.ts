@@ -28,6 +28,8 @@ const offSettings = {
   timeTaxType: null,
   expenseTaxType: null,
   interestTaxType: null,
+  timeUntaxedTaxType: null,
+  expenseUntaxedTaxType: null,
   paymentBankAccountCode: null,
   syncFromXero: false,
   clioPaymentBankAccountId: null,

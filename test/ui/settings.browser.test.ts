@@ -93,6 +93,12 @@ describe('settings page in a real browser', () => {
     await page.getByLabel('Drafts').check();
     expect(await draftHint.textContent()).toContain('those recorded in Clio wait until you approve each invoice in Xero');
     expect(await page.getAttribute('#invoiceStatus-DRAFT', 'aria-describedby')).toBe('invoiceStatus-hint');
+    // Lines Clio leaves untaxed take only the organisation's 0 % rates.
+    const untaxedChoices = await optionValues(page, '#expenseUntaxedTaxType');
+    expect(untaxedChoices).toContain('EXEMPTOUTPUT');
+    expect(untaxedChoices).not.toContain('OUTPUT');
+    await page.getByLabel('Tax rate for untaxed time entries').selectOption('EXEMPTOUTPUT');
+    await page.getByLabel('Tax rate for untaxed expenses').selectOption('BASEXCLUDED');
     await page.getByLabel('Approved and awaiting payment').check();
     expect(await draftHint.count()).toBe(0);
     // Credit notes take back the bill's tax unless the firm's accountant treats them as untaxed.
@@ -120,6 +126,8 @@ describe('settings page in a real browser', () => {
       time_account_code: '200',
       payment_bank_account_code: '090',
       interest_tax_type: 'EXEMPTOUTPUT',
+      time_untaxed_tax_type: 'EXEMPTOUTPUT',
+      expense_untaxed_tax_type: 'BASEXCLUDED',
       invoice_status: 'AUTHORISED',
       credit_note_tax_mode: 'untaxed',
       sync_hard_costs: true,

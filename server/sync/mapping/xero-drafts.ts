@@ -21,7 +21,7 @@ export interface DraftLine {
   discountCents: Cents;
   /** What Xero will show as LineAmount. */
   lineAmountCents: Cents;
-  /** Tax as Clio computed it, sent as Xero's TaxAmount override. */
+  /** The tax Xero will compute from the tax type (never sent: Xero figures it itself). */
   taxCents: Cents;
 }
 
@@ -102,7 +102,14 @@ export interface SpendDraft {
 
 /** Why a record cannot be mapped; `code` is one of sync/errors.ts's stable codes. */
 export interface MappingProblem {
-  code: 'SETTINGS_INCOMPLETE' | 'TOTAL_MISMATCH' | 'CLIO_RECORD_INCOMPLETE' | 'XERO_CURRENCY_NOT_ENABLED';
+  code:
+    | 'SETTINGS_INCOMPLETE'
+    | 'TOTAL_MISMATCH'
+    | 'CLIO_RECORD_INCOMPLETE'
+    | 'XERO_CURRENCY_NOT_ENABLED'
+    | 'XERO_TAX_TYPE_INVALID'
+    | 'TAX_RATE_MISMATCH'
+    | 'XERO_ROUNDING_ACCOUNT_MISSING';
   detail: string;
 }
 

@@ -303,8 +303,14 @@ export function controlRoutes(deps: ControlDeps): Hono {
     return c.json({ data: { refuse_paid_state: emu.state.refusePaidState } });
   });
   app.patch('/settings/billing', async (c) => {
-    const input = await body<{ allow_editing_approved_bills?: boolean }>(c);
-    const setting = emu.state.billingSettings.update(emu.state.billing.id, { allow_editing_approved_bills: Boolean(input.allow_editing_approved_bills) });
+    // The firm's billing settings as an admin sets them in Clio's UI; a new bill takes the tax rates then set.
+    const input = await body<{ allow_editing_approved_bills?: boolean; tax_rate?: number; secondary_tax_rate?: number; use_secondary_tax?: boolean }>(c);
+    const patch: Partial<typeof emu.state.billing> = {};
+    if (input.allow_editing_approved_bills !== undefined) patch.allow_editing_approved_bills = Boolean(input.allow_editing_approved_bills);
+    if (input.tax_rate !== undefined) patch.tax_rate = Number(input.tax_rate);
+    if (input.secondary_tax_rate !== undefined) patch.secondary_tax_rate = Number(input.secondary_tax_rate);
+    if (input.use_secondary_tax !== undefined) patch.use_secondary_tax = Boolean(input.use_secondary_tax);
+    const setting = emu.state.billingSettings.update(emu.state.billing.id, patch);
     return c.json({ data: setting });
   });
 

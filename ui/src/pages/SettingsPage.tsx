@@ -110,11 +110,18 @@ export function SettingsPage(props: { me: Me; onConnectionChange: () => Promise<
       {(control) => <AccountSelect {...control} options={xero.accounts[purpose]} value={draft[key]} onChange={(v) => set(key, v)} />}
     </Field>
   );
-  const taxRate = (key: 'timeTaxType' | 'expenseTaxType' | 'interestTaxType', label: string) => (
-    <Field id={key} label={label} error={errors[key]}>
-      {(control) => <TaxRateSelect {...control} taxRates={xero.taxRates} value={draft[key]} onChange={(v) => set(key, v)} />}
+  const taxRate = (
+    key: 'timeTaxType' | 'expenseTaxType' | 'interestTaxType' | 'timeUntaxedTaxType' | 'expenseUntaxedTaxType',
+    label: string,
+    hint?: string,
+    taxRates = xero.taxRates,
+  ) => (
+    <Field id={key} label={label} error={errors[key]} hint={hint}>
+      {(control) => <TaxRateSelect {...control} taxRates={taxRates} value={draft[key]} onChange={(v) => set(key, v)} />}
     </Field>
   );
+  // Lines Clio leaves untaxed carry no tax: only the organisation's 0 % rates fit them.
+  const zeroRates = xero.taxRates.filter((t) => t.rate === 0);
   const date = (key: 'billDateFrom' | 'billDateTo' | 'hardCostStartDate', label: string) => (
     <Field id={key} label={label} error={errors[key]}>
       {(control) => <input {...control} type="date" value={draft[key] ?? ''} onChange={(e) => set(key, e.currentTarget.value || null)} />}
@@ -194,6 +201,13 @@ export function SettingsPage(props: { me: Me; onConnectionChange: () => Promise<
             {taxRate('timeTaxType', 'Tax rate for time entries')}
             {taxRate('expenseTaxType', 'Tax rate for expenses')}
             {taxRate('interestTaxType', 'Tax rate for interest')}
+            {taxRate(
+              'timeUntaxedTaxType',
+              'Tax rate for untaxed time entries',
+              'For time entries Clio bills without tax: exempt, zero-rated or out of scope, as your accountant reports them.',
+              zeroRates,
+            )}
+            {taxRate('expenseUntaxedTaxType', 'Tax rate for untaxed expenses', 'For expenses Clio bills without tax (a GST-free disbursement, say).', zeroRates)}
             <fieldset class="choice" aria-describedby="creditNoteTaxMode-hint">
               <legend>Credit notes</legend>
               {(
