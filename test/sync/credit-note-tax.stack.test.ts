@@ -21,7 +21,7 @@ beforeAll(async () => {
       const row = await stack.db.selectFrom('settings').select(['invoice_status', 'credit_note_tax_mode']).executeTakeFirstOrThrow();
       defaults = { invoiceStatus: row.invoice_status, creditNoteTaxMode: row.credit_note_tax_mode };
     },
-    settings: (day) => ({ ...defaults, billDateFrom: day, expenseTaxType: 'EXEMPTOUTPUT' }),
+    settings: (day) => ({ ...defaults, billDateFrom: day }),
   });
   await s.settled('the first sync');
 }, 120_000);
