@@ -5,6 +5,7 @@ import { firmClioConnection } from '../clio/connections-repository';
 import { clientForConnection } from '../clio/tokens';
 import { getFirm } from '../firms/repository';
 import { getSettings } from '../settings/repository';
+import { isConnectionLost, isDailyLimit } from '../sync/errors';
 import { getLinks, type LinkRow, linkedXeroIds } from '../sync/links';
 import { listOpenErrors, recordFailureGroup, resolveFailures } from '../sync/log';
 import { openXeroForFirm, type XeroClientDeps, type XeroOrgClient } from '../xero/client';
@@ -72,6 +73,19 @@ export async function checkAgreement(deps: AgreementDeps, firmId: string): Promi
   const stored = await saveCheck(deps.db, firmId, result);
   deps.logger.info({ firmId, billsCompared: result.billsCompared, differences: result.differences.length }, 'agreement checked');
   return stored;
+}
+
+/**
+ * The job's entry: a lost connection or Xero's day limit is the sync's to report (it already
+ * does, in the firm's failure groups); the check waits for tomorrow, or for a click.
+ */
+export async function runAgreementCheck(deps: AgreementDeps, firmId: string): Promise<void> {
+  try {
+    await checkAgreement(deps, firmId);
+  } catch (err) {
+    if (!isConnectionLost(err) && !isDailyLimit(err)) throw err;
+    deps.logger.info({ firmId, reason: (err as Error).message }, 'agreement check skipped');
+  }
 }
 
 const BILL_FIELDS = 'id,number,state,issued_at,total,balance,paid,credits_issued,client{id}';
