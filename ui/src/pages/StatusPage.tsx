@@ -186,7 +186,7 @@ export function StatusPage({ me }: { me: Me }) {
 /** "07:00" for a check made today, the date as well for an older one. */
 function checkedWhen(iso: string): string {
   const at = new Date(iso);
-  const time = at.toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' });
+  const time = at.toLocaleTimeString([], { hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
   return at.toDateString() === new Date().toDateString() ? time : `${at.toLocaleDateString()} ${time}`;
 }
 
