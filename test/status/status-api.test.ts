@@ -210,4 +210,12 @@ describe('the agreement check on the Status tab', () => {
     expect((await h.call('POST', '/api/agreement/check', a.token)).status).toBe(202);
     expect(h.jobs.at(-1)).toMatchObject({ task: TASK.checkAgreement, payload: { firmId: a.firmId }, spec: { queueName: `firm:${a.firmId}` } });
   });
+
+  it('"Retry all" on a difference checks again (a difference is fixed by hand, not by a sync)', async () => {
+    const a = await h.firmWithUser();
+    await recordFailureGroup(h.db, a.firmId, 'agreement_bill', '71', { code: 'EDITED_IN_XERO', detail: 'Total 110.00 in Clio, 120.00 in Xero.' });
+    const [group] = (await json(await h.call('GET', '/api/sync/errors', a.token))).body.errors;
+    expect((await h.call('POST', `/api/sync/errors/${group.id}/retry`, a.token)).status).toBe(202);
+    expect(h.jobs.at(-1)).toMatchObject({ task: TASK.checkAgreement, payload: { firmId: a.firmId } });
+  });
 });
