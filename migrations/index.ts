@@ -15,6 +15,7 @@ import * as xeroCurrencies from './2026_12_07_0130_xero_currencies';
 import * as untaxedTaxTypes from './2026_12_08_0010_untaxed_tax_types';
 import * as creditNoteTax from './2026_12_08_0020_credit_note_tax';
 import * as approvedInvoiceDefault from './2026_12_08_0021_approved_invoice_default';
+import * as agreementChecks from './2026_12_08_0050_agreement_checks';
 
 /**
  * Listed explicitly rather than read from the folder, so the migrator works the same under
@@ -38,4 +39,5 @@ export const migrations: Record<string, Migration> = {
   '2026_12_08_0010_untaxed_tax_types': untaxedTaxTypes,
   '2026_12_08_0020_credit_note_tax': creditNoteTax,
   '2026_12_08_0021_approved_invoice_default': approvedInvoiceDefault,
+  '2026_12_08_0050_agreement_checks': agreementChecks,
 };

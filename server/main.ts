@@ -18,6 +18,7 @@ import { createSmtpMailer } from './notify/mailer';
 import { createFailureNotifier } from './notify/failure-emails';
 import { purgeDueFirms } from './offboarding/purge';
 import { checkXeroConnections } from './xero/daily-check';
+import { runAgreementCheck } from './agreement/check';
 
 export interface RunningServer {
   url: string;
@@ -64,6 +65,7 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
         matchContacts: ({ firmId }) => matchFirmContacts({ config, db, secrets, logger }, firmId),
         ...(mailer ? { notify: createFailureNotifier({ db, logger, mailer, publicUrl: config.PUBLIC_URL }) } : {}),
         checkXeroConnections: async () => void (await checkXeroConnections({ config, db, secrets, logger })),
+        checkAgreement: (firmId) => runAgreementCheck({ config, db, secrets, logger }, firmId),
         purgeUninstalledFirms: async () => {
           const purged = await purgeDueFirms(db, config.PURGE_AFTER_DAYS);
           if (purged.length) logger.info({ purged }, 'uninstalled firms purged');

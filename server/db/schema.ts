@@ -264,6 +264,13 @@ export interface SecurityEventsTable {
   detail: ColumnType<unknown, string | undefined, never>;
 }
 
+export interface AgreementChecksTable {
+  firm_id: string;
+  checked_at: Timestamp;
+  bills_compared: number;
+  differences: Json;
+}
+
 export interface DB {
   firms: FirmsTable;
   users: UsersTable;
@@ -284,6 +291,7 @@ export interface DB {
   clio_webhook_events: ClioWebhookEventsTable;
   contact_match_reviews: ContactMatchReviewsTable;
   security_events: SecurityEventsTable;
+  agreement_checks: AgreementChecksTable;
 }
 
 export type Firm = Selectable<FirmsTable>;

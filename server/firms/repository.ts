@@ -40,6 +40,12 @@ export async function listFirmsDueForSweep(db: Database, now: Date): Promise<str
   return rows.map((r) => r.id);
 }
 
+/** Active firms that have saved their sync settings: the ones a daily check has something to check for. */
+export async function listSetUpFirms(db: Database): Promise<string[]> {
+  const rows = await db.selectFrom('firms').innerJoin('settings', 'settings.firm_id', 'firms.id').select('firms.id').where('firms.status', '=', 'active').execute();
+  return rows.map((r) => r.id);
+}
+
 export async function markSwept(db: Database, firmId: string, at: Date): Promise<void> {
   await db.updateTable('firms').set({ last_sweep_at: at }).where('id', '=', firmId).execute();
 }

@@ -8,6 +8,7 @@ import { healthRoutes } from './routes/health';
 import { metricsRoutes } from './routes/metrics';
 import { publicPageRoutes } from './routes/public-pages';
 import { xeroRoutes } from './routes/xero';
+import { agreementApiRoutes } from './routes/api-agreement';
 import { clioApiRoutes } from './routes/api-clio';
 import { conflictsApiRoutes } from './routes/api-conflicts';
 import { contactMatchApiRoutes } from './routes/contact-matches';
@@ -79,6 +80,7 @@ export function createApp(deps: AppDeps) {
   app.route('/', clioApiRoutes(deps));
   app.route('/', recordsApiRoutes(deps));
   app.route('/', syncApiRoutes(deps));
+  app.route('/', agreementApiRoutes(deps));
   app.route('/', contactMatchApiRoutes(deps));
   app.route('/', conflictsApiRoutes(deps));
   app.route('/', clioRoutes(deps));

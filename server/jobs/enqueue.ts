@@ -19,6 +19,8 @@ export const TASK = {
   sendFailureDigests: 'send_failure_digests',
   checkXeroConnections: 'check_xero_connections',
   purgeUninstalledFirms: 'purge_uninstalled_firms',
+  checkAgreements: 'check_agreements',
+  checkAgreement: 'check_agreement',
 } as const;
 
 /** Every job of one firm runs in this graphile-worker queue, so they never run at the same time. */
@@ -76,6 +78,8 @@ export const syncRecordsPayload = z.discriminatedUnion('source', [
 export type SyncRecordsPayload = z.infer<typeof syncRecordsPayload>;
 
 export const matchContactsPayload = z.object({ firmId: z.uuid() });
+export const checkAgreementPayload = z.object({ firmId: z.uuid() });
+export type CheckAgreementPayload = z.infer<typeof checkAgreementPayload>;
 export type MatchContactsPayload = z.infer<typeof matchContactsPayload>;
 
 /** Record syncs share the firm's queue with its sweeps, so one firm's writes never interleave. */
@@ -91,6 +95,11 @@ export function syncFirmJobSpec(firmId: string) {
 /** On the firm's queue, so matching finishes before the first sync could create a duplicate contact. */
 export function matchContactsJobSpec(firmId: string) {
   return { queueName: firmQueueName(firmId), jobKey: `match_contacts:${firmId}`, maxAttempts: 5 } as const;
+}
+
+/** On the firm's queue, so the check never reads a half-written sync; a click while one waits adds none. */
+export function checkAgreementJobSpec(firmId: string) {
+  return { queueName: firmQueueName(firmId), jobKey: `check_agreement:${firmId}`, maxAttempts: 3 } as const;
 }
 
 /**
@@ -142,6 +151,11 @@ export async function enqueueBackfill(queue: JobQueue, payload: { firmId: string
 export async function enqueueMatchContacts(queue: JobQueue, payload: MatchContactsPayload): Promise<void> {
   const valid = matchContactsPayload.parse(payload);
   await enqueue(queue, TASK.matchContacts, valid, matchContactsJobSpec(valid.firmId));
+}
+
+export async function enqueueAgreementCheck(queue: JobQueue, payload: CheckAgreementPayload): Promise<void> {
+  const valid = checkAgreementPayload.parse(payload);
+  await enqueue(queue, TASK.checkAgreement, valid, checkAgreementJobSpec(valid.firmId));
 }
 
 /**

@@ -1,8 +1,10 @@
 import type { CronItem, Task, TaskList } from 'graphile-worker';
 import type { Database } from '../db/database';
 import type { Logger } from '../log';
-import { listFirmsDueForSweep, markSwept } from '../firms/repository';
+import { listFirmsDueForSweep, listSetUpFirms, markSwept } from '../firms/repository';
 import {
+  checkAgreementPayload,
+  enqueueAgreementCheck,
   enqueueSyncFirm,
   matchContactsPayload,
   type MatchContactsPayload,
@@ -32,6 +34,8 @@ export interface TaskDeps {
   checkXeroConnections: () => Promise<void>;
   /** Deletes firms uninstalled longer ago than PURGE_AFTER_DAYS (server/offboarding/purge.ts). */
   purgeUninstalledFirms: () => Promise<void>;
+  /** Compares one firm's Clio bills with its Xero invoices (server/agreement/check.ts). */
+  checkAgreement: (firmId: string) => Promise<void>;
 }
 
 /** graphile-worker puts `_cron.ts` (the tick's time) in the payload of every job its cron adds. */
@@ -76,6 +80,15 @@ export function createTasks(deps: TaskDeps): TaskList {
     deps.logger.info({ clio: await pruneClioTables(deps.db, now), xero: await pruneXeroTables(deps.db, now) }, 'expired rows pruned');
   };
   const matchContacts: Task = async (raw) => deps.matchContacts(matchContactsPayload.parse(raw));
+  /** Each firm's check is its own job on its queue, so one firm's outage does not stop the others'. */
+  const checkAgreements: Task = async (_payload, helpers) => {
+    for (const firmId of await listSetUpFirms(deps.db)) await enqueueAgreementCheck(helpers, { firmId });
+  };
+  const checkAgreement: Task = async (raw) => {
+    const { firmId } = checkAgreementPayload.parse(raw);
+    await deps.checkAgreement(firmId);
+    await announce(firmId);
+  };
   return {
     [TASK.sweepDueFirms]: sweepDueFirms,
     [TASK.syncFirm]: syncFirm,
@@ -86,6 +99,8 @@ export function createTasks(deps: TaskDeps): TaskList {
     [TASK.sendFailureDigests]: sendFailureDigests,
     [TASK.checkXeroConnections]: async () => deps.checkXeroConnections(),
     [TASK.purgeUninstalledFirms]: async () => deps.purgeUninstalledFirms(),
+    [TASK.checkAgreements]: checkAgreements,
+    [TASK.checkAgreement]: checkAgreement,
   };
 }
 
@@ -103,4 +118,6 @@ export const CRON: CronItem[] = [
   // Daily: every Xero connection checked (and kept alive) well inside its refresh token's 60 days.
   { task: TASK.checkXeroConnections, match: '11 4 * * *', options: { backfillPeriod: 0 } },
   { task: TASK.purgeUninstalledFirms, match: '29 3 * * *', options: { backfillPeriod: 0 } },
+  // Daily, before the working day and the 07:00 digest, so the morning's Status tab and email show the books as they stand.
+  { task: TASK.checkAgreements, match: '0 6 * * *', options: { backfillPeriod: 0 } },
 ];

@@ -34,6 +34,10 @@ const KIND_WORDS: Record<string, string> = {
   payment_allocation: 'payment',
   hard_cost: 'hard cost',
   firm: 'sync',
+  // The agreement check's differences (server/agreement) name the records they are about.
+  agreement_bill: 'bill',
+  agreement_client: 'client',
+  agreement_hard_cost: 'hard cost',
 };
 
 function describe(g: OpenErrorGroup): string {

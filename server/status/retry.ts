@@ -1,4 +1,4 @@
-import { enqueueSyncFirm, enqueueSyncRecords, type JobQueue } from '../jobs/enqueue';
+import { enqueueAgreementCheck, enqueueSyncFirm, enqueueSyncRecords, type JobQueue } from '../jobs/enqueue';
 
 /**
  * Link kind → the `sync_records` kind that syncs such a record by its Clio id (a hard cost is a Clio
@@ -9,6 +9,8 @@ const RECORD_JOB_KINDS = { contact: 'contact', bill: 'bill', credit_memo: 'credi
 
 /** Re-queues records of one kind at once (a retry skips the sweep's wait between attempts). */
 export async function retryRecords(jobs: JobQueue, firmId: string, kind: string, clioIds: string[]): Promise<void> {
+  // A difference between Clio and Xero is fixed by hand; trying it again is checking again.
+  if (kind.startsWith('agreement_')) return enqueueAgreementCheck(jobs, { firmId });
   const jobKind = RECORD_JOB_KINDS[kind as keyof typeof RECORD_JOB_KINDS];
   if (jobKind && clioIds.length > 0) {
     for (let i = 0; i < clioIds.length; i += 200)

@@ -1,9 +1,12 @@
+import { lastCheck } from '../agreement/repository';
+import type { Difference } from '../agreement/compare';
 import type { Config } from '../config';
 import type { Database } from '../db/database';
 import type { ProgressKind } from '../db/schema';
 import { getFirm } from '../firms/repository';
 import { getSettings } from '../settings/repository';
 import { getLinks, type LinkKind, linkCounts, waitingReasons } from '../sync/links';
+import { SYNC_ERROR_CODES } from '../sync/errors';
 import { listOpenErrors, type OpenErrorGroup } from '../sync/log';
 import { getRun } from '../sync/runs';
 import { findXeroConnection } from '../xero/connections-repository';
@@ -60,7 +63,24 @@ export interface FirmStatus {
   /** Why records wait (a payment on an invoice still a draft in Xero, say), with how many wait for each reason. */
   waiting: { kind: string; reason: string; count: number }[];
   errors: StatusGroup[];
+  /** The last agreement check (server/agreement), or null before the first. */
+  agreement: AgreementStatus | null;
 }
+
+export interface AgreementStatus {
+  checkedAt: string;
+  billsCompared: number;
+  /** How many differences; the list holds the first DIFFERENCES_LISTED of them. */
+  differenceCount: number;
+  differences: (Difference & { cause: string; fix: string; clioUrl: string | null; xeroUrl: string | null })[];
+}
+
+/** Differences listed on the page; their failure groups hold them all. */
+const DIFFERENCES_LISTED = 100;
+
+/** Agreement kinds name the records of the link kinds the engine keeps. */
+const RECORD_KIND_OF: Record<Difference['kind'], string> = { agreement_bill: 'bill', agreement_client: 'contact', agreement_hard_cost: 'hard_cost' };
+const recordKind = (kind: string) => RECORD_KIND_OF[kind as Difference['kind']] ?? kind;
 
 /** The firm's Clio host and Xero organisation, for building links to its records. */
 export async function recordLinker(deps: { config: Config; db: Database }, firmId: string) {
@@ -87,7 +107,7 @@ function countsByKind(rows: { kind: string; state: string; count: number }[]): K
 }
 
 export async function firmStatus(deps: { config: Config; db: Database }, firmId: string): Promise<FirmStatus> {
-  const [firm, run, counts, waiting, groups, settings, linker] = await Promise.all([
+  const [firm, run, counts, waiting, groups, settings, linker, check] = await Promise.all([
     getFirm(deps.db, firmId),
     getRun(deps.db, firmId),
     linkCounts(deps.db, firmId),
@@ -95,6 +115,7 @@ export async function firmStatus(deps: { config: Config; db: Database }, firmId:
     listOpenErrors(deps.db, firmId),
     getSettings(deps.db, firmId),
     recordLinker(deps, firmId),
+    lastCheck(deps.db, firmId),
   ]);
   const lastRun = run?.last_run_at ?? null;
   const running = Boolean(lastRun && (!run?.last_success_at || run.last_success_at < lastRun));
@@ -104,12 +125,13 @@ export async function firmStatus(deps: { config: Config; db: Database }, firmId:
   for (const { clioIds: all, ...group } of groups) {
     // The page polls every few seconds: a group of thousands lists its first records; "Retry all" still takes them all.
     const clioIds = all.slice(0, RECORDS_LISTED);
-    const links = await getLinks(deps.db, firmId, group.kind as LinkKind, clioIds);
+    const kind = recordKind(group.kind);
+    const links = await getLinks(deps.db, firmId, kind as LinkKind, clioIds);
     errors.push({
       ...group,
       records: clioIds.map((clioId) => {
         const xeroId = links.get(clioId)?.xeroId ?? null;
-        return { clioId, clioUrl: linker.clioUrl(group.kind, clioId), xeroId, xeroUrl: linker.xeroUrl(group.kind, xeroId) };
+        return { clioId, clioUrl: linker.clioUrl(kind, clioId), xeroId, xeroUrl: linker.xeroUrl(kind, xeroId) };
       }),
     });
   }
@@ -133,5 +155,16 @@ export async function firmStatus(deps: { config: Config; db: Database }, firmId:
     counts: countsByKind(counts),
     waiting,
     errors,
+    agreement: check
+      ? {
+          checkedAt: check.checkedAt.toISOString(),
+          billsCompared: check.billsCompared,
+          differenceCount: check.differences.length,
+          differences: check.differences.slice(0, DIFFERENCES_LISTED).map((d) => {
+            const kind = recordKind(d.kind);
+            return { ...d, ...SYNC_ERROR_CODES[d.code], clioUrl: linker.clioUrl(kind, d.clioId), xeroUrl: linker.xeroUrl(kind, d.xeroId) };
+          }),
+        }
+      : null,
   };
 }

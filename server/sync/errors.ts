@@ -112,6 +112,47 @@ export const SYNC_ERROR_CODES = {
     cause: 'A payment was removed in Xero from an invoice whose Clio bill the sync had marked paid.',
     fix: 'Check the payment with your bookkeeper. If it was removed on purpose, undo the payment on the bill in Clio by hand; the sync does not guess.',
   },
+  // The daily agreement check (server/agreement): a difference between Clio and Xero found by reading both.
+  PAID_IN_XERO_OPEN_IN_CLIO: {
+    cause: 'Paid in Xero, open in Clio: the invoice holds a payment the Clio bill does not.',
+    fix: 'Record the payment in Clio (Billing → the bill → Record payment) with the amount and date shown in Xero, or turn on "sync bill updates from Xero" in the settings so payments follow by themselves.',
+  },
+  PAID_IN_CLIO_OPEN_IN_XERO: {
+    cause: 'Paid in Clio, open in Xero: the bill holds a payment its invoice does not.',
+    fix: 'Look for the payment in the Status tab’s other failure groups and retry it; if none is listed, record the payment on the invoice in Xero.',
+  },
+  CREDIT_DIFFERS: {
+    cause: 'The credit applied to the bill in Clio differs from the credit notes allocated to its invoice in Xero.',
+    fix: 'Compare the bill’s credit memos in Clio with the invoice’s credit notes in Xero, and apply or remove the one that is missing.',
+  },
+  EDITED_IN_XERO: {
+    cause: 'Edited in Xero after sync: the invoice’s total no longer equals the Clio bill’s.',
+    fix: 'Undo the edit in Xero, or make the same change to the bill in Clio so it syncs again; to keep Xero’s edits, turn on "sync bill updates from Xero".',
+  },
+  AMOUNT_DIFFERS: {
+    cause: 'The amounts differ between Clio and Xero, and Xero was not edited since the last sync: Clio’s change has not reached Xero.',
+    fix: 'Check the record’s other failure groups in the Status tab and retry it; if it has none, click Sync now.',
+  },
+  DELETED_IN_XERO: {
+    cause: 'Deleted or voided in Xero, still open in Clio.',
+    fix: 'If that was deliberate, void the bill (or delete the hard cost) in Clio too. If not, give the bill a new number in Clio so it is sent again as a new invoice.',
+  },
+  VOIDED_IN_CLIO_OPEN_IN_XERO: {
+    cause: 'Voided or deleted in Clio, still open in Xero.',
+    fix: 'Look for the bill in the Status tab’s other failure groups (Xero refuses to void an invoice with payments); remove them in Xero and the void follows, or void the invoice in Xero.',
+  },
+  MISSING_IN_XERO: {
+    cause: 'A bill the sync should send has no invoice in Xero.',
+    fix: 'Look for the bill in the Status tab’s other failure groups and fix what they name; if it has none, click Sync now.',
+  },
+  UNKNOWN_XERO_INVOICE: {
+    cause: 'A Xero invoice links back to a Clio bill, but the sync does not know it (a copy, or an invoice made by hand from the bill).',
+    fix: 'Void or delete the extra invoice in Xero if the bill has another; otherwise contact support with the invoice number.',
+  },
+  CLIENT_BALANCE_DIFFERS: {
+    cause: 'The client’s outstanding balance in Clio differs from what Xero says the contact owes, while each synced bill agrees.',
+    fix: 'Look in Xero for invoices of this contact not made from Clio (or credit and payments applied there), and record them in Clio or remove them in Xero.',
+  },
   AUTH_REVOKED: {
     cause: 'The connection to Xero or Clio was removed or has expired.',
     fix: 'Reconnect on the settings page.',

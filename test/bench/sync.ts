@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { sql } from 'kysely';
 import { SANDBOX } from '../../server/config';
+import { lastCheck } from '../../server/agreement/repository';
 import { createDatabase, type Database } from '../../server/db/database';
 import { startEmbeddedPostgres } from '../../server/db/embedded-postgres';
 import { enqueueSyncFirm, firmQueueName } from '../../server/jobs/enqueue';
@@ -723,6 +724,20 @@ export async function runSyncBench(opts: SyncBenchOptions): Promise<Record<strin
     }
     const most = (f: (c: Calls) => number) => Math.max(...idleSweeps.map(f));
 
+    // The daily agreement check ("Check now"): both sides read as listings, so a handful of calls per thousand bills.
+    await clearCalls(em);
+    const checkedBefore = (await lastCheck(db, firmId))?.checkedAt.getTime() ?? 0;
+    const checkNow = await call('POST', '/api/agreement/check');
+    if (checkNow.status !== 202) throw new Error(`agreement check refused: ${JSON.stringify(checkNow.body)}`);
+    while (((await lastCheck(db, firmId))?.checkedAt.getTime() ?? 0) <= checkedBefore) await sleep(50);
+    await settled(120_000);
+    const agreementCalls = await readCalls(em);
+    const agreement = (await lastCheck(db, firmId))!;
+    const agreementPer1000 = Number((((agreementCalls.clio + agreementCalls.xero) * 1000) / Math.max(1, agreement.billsCompared)).toFixed(1));
+    log(
+      `agreement check: ${agreement.billsCompared} bills compared, ${agreement.differences.length} differences (${JSON.stringify(agreement.differences.slice(0, 5).map((d) => `${d.code} ${d.label}`))}); ${agreementCalls.clio} Clio + ${agreementCalls.xero} Xero calls = ${agreementPer1000} per 1,000 bills: ${JSON.stringify({ ...agreementCalls.clioByPath, ...agreementCalls.xeroByPath })}`,
+    );
+
     const warnings = server.lines.filter((l) => /"level":(40|50|60)/.test(l));
     log(
       `server warnings/errors: ${warnings.length}${
@@ -783,6 +798,10 @@ export async function runSyncBench(opts: SyncBenchOptions): Promise<Record<strin
       idle_sweep_push_calls: most((c) => c.clioReads),
       idle_sweep_pull_calls: most((c) => c.xeroReads),
       idle_sync_now_calls: syncNow.clio + syncNow.xero,
+      agreement_bills_compared: agreement.billsCompared,
+      agreement_differences: agreement.differences.length,
+      agreement_calls: agreementCalls.clio + agreementCalls.xero,
+      agreement_calls_per_1000_bills: agreementPer1000,
       xero_edit_to_clio_p50_ms: Math.round(pullP50),
       xero_edit_to_clio_p95_ms: Math.round(pullP95),
       ...(pullMisses ? { xero_edit_misses: pullMisses } : {}),

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { saveCheck } from '../../server/agreement/repository';
 import { markSwept } from '../../server/firms/repository';
 import { TASK } from '../../server/jobs/enqueue';
 import { estimateSeconds } from '../../server/status/service';
@@ -175,5 +176,64 @@ describe('a large failure group', () => {
     await h.call('POST', `/api/sync/errors/${group.id}/retry`, a.token);
     const queued = h.jobs.slice(-1).flatMap((j) => (j.payload as { ids: string[] }).ids);
     expect(queued).toEqual(ids);
+  });
+});
+
+describe('the agreement check on the Status tab', () => {
+  it('before any check the payload says so; after one, when, how many bills, and each difference with its cause, fix and links', async () => {
+    const a = await h.firmWithUser();
+    expect((await json(await h.call('GET', '/api/sync/status', a.token))).body.agreement).toBeNull();
+    await recordPushed(h.db, a.firmId, 'bill', { clioId: '61', xeroId: 'inv-61', hash: 'h', snapshot: {} });
+    const stored = await saveCheck(h.db, a.firmId, {
+      billsCompared: 2000,
+      differences: [
+        { kind: 'agreement_bill', clioId: '61', xeroId: 'inv-61', code: 'PAID_IN_XERO_OPEN_IN_CLIO', label: 'Bill 000061', detail: 'Paid 110.00 in Xero, 0.00 in Clio.' },
+      ],
+    });
+    await recordFailureGroup(h.db, a.firmId, 'agreement_bill', '61', { code: 'PAID_IN_XERO_OPEN_IN_CLIO', detail: 'Paid 110.00 in Xero, 0.00 in Clio.' });
+    const { body } = await json(await h.call('GET', '/api/sync/status', a.token));
+    expect(body.agreement).toEqual({
+      checkedAt: stored.checkedAt.toISOString(),
+      billsCompared: 2000,
+      differenceCount: 1,
+      differences: [
+        {
+          kind: 'agreement_bill',
+          clioId: '61',
+          xeroId: 'inv-61',
+          code: 'PAID_IN_XERO_OPEN_IN_CLIO',
+          label: 'Bill 000061',
+          detail: 'Paid 110.00 in Xero, 0.00 in Clio.',
+          cause: 'Paid in Xero, open in Clio: the invoice holds a payment the Clio bill does not.',
+          fix: expect.stringMatching(/^Record the payment in Clio/),
+          clioUrl: 'https://app.clio.com/nc/#/bills/61',
+          xeroUrl: 'https://go.xero.com/AccountsReceivable/View.aspx?InvoiceID=inv-61',
+        },
+      ],
+    });
+    // Its failure group links to the bill and its invoice as a bill's own group does.
+    const group = body.errors.find((g: any) => g.kind === 'agreement_bill');
+    expect(group.records).toEqual([
+      { clioId: '61', clioUrl: 'https://app.clio.com/nc/#/bills/61', xeroId: 'inv-61', xeroUrl: 'https://go.xero.com/AccountsReceivable/View.aspx?InvoiceID=inv-61' },
+    ]);
+    // Another firm sees its own (none).
+    const b = await h.firmWithUser();
+    expect((await json(await h.call('GET', '/api/sync/status', b.token))).body.agreement).toBeNull();
+  });
+
+  it('"Check now" queues the firm’s check on its queue, for administrators only', async () => {
+    const a = await h.firmWithUser();
+    const viewer = await h.firmWithUser({ admin: false });
+    expect((await h.call('POST', '/api/agreement/check', viewer.token)).status).toBe(403);
+    expect((await h.call('POST', '/api/agreement/check', a.token)).status).toBe(202);
+    expect(h.jobs.at(-1)).toMatchObject({ task: TASK.checkAgreement, payload: { firmId: a.firmId }, spec: { queueName: `firm:${a.firmId}` } });
+  });
+
+  it('"Retry all" on a difference checks again (a difference is fixed by hand, not by a sync)', async () => {
+    const a = await h.firmWithUser();
+    await recordFailureGroup(h.db, a.firmId, 'agreement_bill', '71', { code: 'EDITED_IN_XERO', detail: 'Total 110.00 in Clio, 120.00 in Xero.' });
+    const [group] = (await json(await h.call('GET', '/api/sync/errors', a.token))).body.errors;
+    expect((await h.call('POST', `/api/sync/errors/${group.id}/retry`, a.token)).status).toBe(202);
+    expect(h.jobs.at(-1)).toMatchObject({ task: TASK.checkAgreement, payload: { firmId: a.firmId } });
   });
 });

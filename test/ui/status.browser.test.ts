@@ -147,6 +147,57 @@ describe('the Status tab in a real browser', () => {
     await page.context().close();
   });
 
+  it('"Check now" says whether Clio and Xero agree, lists each difference with its fix, and agrees once they are fixed', async () => {
+    const page = await open('/app/status');
+    const line = page.getByTestId('agreement-line');
+    await expect.poll(() => line.textContent()).toBe('Not checked yet: the check runs every morning.');
+    // A bill paid in Xero only (sync from Xero is off): a difference the check must name.
+    const { billId } = await approvedBill('Ember Legal Pty Ltd');
+    await s.settled();
+    const invoice = s.invoiceByNumber(s.clio().bills.require(billId).number)[0]!;
+    const payment = await s.xeroControl('POST', '/payments', { Invoice: { InvoiceID: invoice.id }, Account: { Code: '090' }, Amount: invoice.Total, Date: s.today });
+    await s.settled();
+
+    await page.getByRole('button', { name: 'Check now' }).click();
+    await line.filter({ hasText: 'differ' }).waitFor({ timeout: 30_000 });
+    const { agreement } = (await s.call('GET', '/api/sync/status')).body as {
+      agreement: { billsCompared: number; differenceCount: number; differences: { clioId: string; label: string; cause: string; code: string; detail: string }[] };
+    };
+    const counted = (n: number, noun: string) => `${n} ${noun}${n === 1 ? '' : 's'}`;
+    expect(await line.textContent()).toMatch(
+      new RegExp(`^Clio and Xero differ as of \\d{2}:\\d{2} — ${counted(agreement.billsCompared, 'bill')}, ${counted(agreement.differenceCount, 'difference')}$`),
+    );
+    expect(agreement.differences).toContainEqual(expect.objectContaining({ clioId: String(billId), code: 'PAID_IN_XERO_OPEN_IN_CLIO' }));
+    const listed = page.getByRole('list', { name: 'Differences' }).getByRole('listitem');
+    expect(await listed.count()).toBe(agreement.differenceCount);
+    const paid = listed.filter({ hasText: `Bill ${s.clio().bills.require(billId).number}:` });
+    expect(await paid.textContent()).toContain('Paid in Xero, open in Clio');
+    expect(await paid.textContent()).toContain('Record the payment in Clio');
+    expect(await axeViolations(page), 'the Status tab listing differences').toEqual([]);
+    await shot(page, 'status-agreement-differences.png');
+
+    // Announced like any failure group; taken out of the catcher so the later tests count only their own.
+    const announced = () => mail.messages.filter((m) => m.to.includes(NOTIFY) && m.subject.includes('PAID_IN_XERO_OPEN_IN_CLIO'));
+    await eventually(async () => announced().length === 1, 'the difference’s email');
+    for (const m of announced()) mail.messages.splice(mail.messages.indexOf(m), 1);
+
+    // Fixed: the payment taken back out of Xero (recording it in Clio is the stack test's fix).
+    await s.xeroControl('POST', `/payments/${payment.PaymentID}/delete`);
+    await s.settled();
+    const agreementNow = async () => (await s.call('GET', '/api/sync/status')).body.agreement as typeof agreement & { checkedAt: string };
+    const checkedBefore = (await agreementNow()).checkedAt;
+    await page.getByRole('button', { name: 'Check now' }).click();
+    await expect.poll(async () => (await agreementNow()).checkedAt, { timeout: 30_000 }).not.toBe(checkedBefore);
+    const after = await agreementNow();
+    // Listed by what each says, so a difference left over names itself.
+    expect(after.differences.map((d) => `${d.code}: ${d.detail}`)).toEqual([]);
+    await line.filter({ hasText: 'agree' }).waitFor();
+    expect(await line.textContent()).toMatch(new RegExp(`^Clio and Xero agree as of \\d{2}:\\d{2} — ${counted(after.billsCompared, 'bill')}, 0 differences$`));
+    expect(await page.getByRole('list', { name: 'Differences' }).count()).toBe(0);
+    await page.getByText('Nothing is failing.').waitFor();
+    await page.context().close();
+  });
+
   it("a bill's history: the failure, then the invoice with its link to Xero; resync from the record page", async () => {
     const page = await open(`/app/records/bill/${failedBill}`);
     await page.getByRole('heading', { name: `Clio bill ${failedBill}` }).waitFor();

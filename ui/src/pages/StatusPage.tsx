@@ -1,7 +1,7 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import type { ProgressKind } from '../../../server/db/schema';
 import type { Me } from '../../../server/settings/me';
-import type { FirmStatus, StatusGroup } from '../../../server/status/service';
+import type { AgreementStatus, FirmStatus, StatusGroup } from '../../../server/status/service';
 import type { PlanItem } from '../../../server/sync/plan';
 import { api } from '../api';
 import { InPageLink } from '../components/InPageLink';
@@ -19,11 +19,22 @@ const KIND_LABELS: Record<string, string> = {
   credit_memo: 'Credit notes',
   hard_cost: 'Hard costs',
   firm: 'The whole sync',
+  agreement_bill: 'Bills in Clio and Xero',
+  agreement_client: 'Client balances in Clio and Xero',
+  agreement_hard_cost: 'Hard costs in Clio and Xero',
 };
 const kindLabel = (kind: string) => KIND_LABELS[kind] ?? kind.replace(/_/g, ' ');
 
 /** Failure kind → the record page's (and record API's) kind, for kinds with a page per record. */
-const RECORD_PAGE_KIND: Record<string, string> = { contact: 'contact', bill: 'bill', credit_memo: 'credit_memo', hard_cost: 'activity' };
+const RECORD_PAGE_KIND: Record<string, string> = {
+  contact: 'contact',
+  bill: 'bill',
+  credit_memo: 'credit_memo',
+  hard_cost: 'activity',
+  agreement_bill: 'bill',
+  agreement_client: 'contact',
+  agreement_hard_cost: 'activity',
+};
 
 const when = (iso: string | null, none: string) => (iso ? new Date(iso).toLocaleString() : none);
 
@@ -124,6 +135,8 @@ export function StatusPage({ me }: { me: Me }) {
         )}
       </section>
 
+      <Agreement agreement={status.agreement} isAdmin={isAdmin} busy={busy} act={act} />
+
       <section aria-labelledby="sync-counts">
         <h2 id="sync-counts">Records</h2>
         <table class="overrides counts">
@@ -200,6 +213,64 @@ export function StatusPage({ me }: { me: Me }) {
 
       {isAdmin && <Backfill />}
     </>
+  );
+}
+
+/** "07:00" for a check made today, the date as well for an older one. */
+function checkedWhen(iso: string): string {
+  const at = new Date(iso);
+  const time = at.toLocaleTimeString([], { hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
+  return at.toDateString() === new Date().toDateString() ? time : `${at.toLocaleDateString()} ${time}`;
+}
+
+const plural = (n: number, one: string, many: string) => `${n.toLocaleString()} ${n === 1 ? one : many}`;
+
+/** The daily proof that the books agree, or the list of what does not. */
+function Agreement(props: { agreement: AgreementStatus | null; isAdmin: boolean; busy: boolean; act: (call: () => Promise<unknown>, done: string) => Promise<void> }) {
+  const { agreement: a, isAdmin, busy, act } = props;
+  const counted = a && `${plural(a.billsCompared, 'bill', 'bills')}, ${plural(a.differenceCount, 'difference', 'differences')}`;
+  return (
+    <section class="panel" aria-labelledby="agreement">
+      <h2 id="agreement">Clio and Xero</h2>
+      <p data-testid="agreement-line">
+        {!a
+          ? 'Not checked yet: the check runs every morning.'
+          : a.differenceCount === 0
+            ? `Clio and Xero agree as of ${checkedWhen(a.checkedAt)} — ${counted}`
+            : `Clio and Xero differ as of ${checkedWhen(a.checkedAt)} — ${counted}`}
+      </p>
+      {a && a.differences.length > 0 && (
+        <ul class="groups" aria-label="Differences">
+          {a.differences.map((d) => (
+            <li key={`${d.kind}:${d.clioId}`} class="group">
+              <h3>
+                {d.label}: {d.cause}
+              </h3>
+              <p>{d.detail}</p>
+              <p>
+                <strong>Fix:</strong> {d.fix}
+              </p>
+              {d.clioUrl && (
+                <a href={d.clioUrl} target="_top">
+                  Open in Clio
+                </a>
+              )}
+              {d.clioUrl && d.xeroUrl && ' · '}
+              {d.xeroUrl && (
+                <a href={d.xeroUrl} target="_blank" rel="noopener noreferrer">
+                  Open in Xero
+                </a>
+              )}
+            </li>
+          ))}
+        </ul>
+      )}
+      {isAdmin && (
+        <button type="button" disabled={busy} onClick={() => act(() => api('POST', '/api/agreement/check'), 'Check queued: the result shows here within a minute.')}>
+          Check now
+        </button>
+      )}
+    </section>
   );
 }
 
