@@ -12,6 +12,8 @@ import * as sweepRotation from './2026_12_02_0030_sweep_rotation';
 import * as progressKind from './2026_12_02_0040_progress_kind';
 import * as linksParentIndex from './2026_12_02_0050_links_parent_index';
 import * as xeroCurrencies from './2026_12_07_0130_xero_currencies';
+import * as sessionValidity from './2026_12_08_0040_session_validity';
+import * as xeroPendingConsenter from './2026_12_08_0041_xero_pending_consenter';
 
 /**
  * Listed explicitly rather than read from the folder, so the migrator works the same under
@@ -32,4 +34,6 @@ export const migrations: Record<string, Migration> = {
   '2026_12_02_0040_progress_kind': progressKind,
   '2026_12_02_0050_links_parent_index': linksParentIndex,
   '2026_12_07_0130_xero_currencies': xeroCurrencies,
+  '2026_12_08_0040_session_validity': sessionValidity,
+  '2026_12_08_0041_xero_pending_consenter': xeroPendingConsenter,
 };

@@ -10,7 +10,10 @@ export interface Session {
   firmId: string;
   userId: string;
   isAdmin: boolean;
-  /** When the user signed in through Clio (epoch seconds); renewals keep it, so a session ends a fixed time after sign-in. */
+  /**
+   * When the user signed in through Clio (epoch seconds, to the millisecond); renewals keep it, so a
+   * session ends a fixed time after sign-in, and one signed in before an uninstall or demotion stays ended.
+   */
   signedInAt: number;
   /** When isAdmin was last read from Clio (epoch seconds); renewal asks Clio again once this is a few minutes old. */
   adminCheckedAt: number;
@@ -45,7 +48,8 @@ export function createSessionIssuer(key: Uint8Array, ttlSeconds: number, maxAgeS
     ttlSeconds,
     maxAgeSeconds,
     issue: (s) =>
-      new SignJWT({ firm: s.firmId, adm: s.isAdmin, sat: s.signedInAt ?? nowSeconds(), ack: s.adminCheckedAt ?? nowSeconds() })
+      // sat to the millisecond: a reinstall a moment after a disconnect must sign in after it, not in the same second.
+      new SignJWT({ firm: s.firmId, adm: s.isAdmin, sat: s.signedInAt ?? Date.now() / 1000, ack: s.adminCheckedAt ?? nowSeconds() })
         .setProtectedHeader({ alg: 'HS256' })
         .setSubject(s.userId)
         .setIssuer(ISSUER)

@@ -1,5 +1,5 @@
-import { sql } from 'kysely';
 import { CLIO_REGIONS } from '../config';
+import { endUserSessions, markFirmUninstalled } from '../firms/repository';
 import { cancelQueuedFirmJobs } from '../jobs/enqueue';
 import { type ClioConnection, deleteClioConnection, findConnectionsByClioUser, firmClioConnection, listFirmClioConnections } from './connections-repository';
 import type { ClioDeps } from './deps';
@@ -21,15 +21,14 @@ async function removeConnections(deps: ClioDeps, firmId: string, gone: ClioConne
   const remaining = all.filter((c) => !goneIds.has(c.id));
   const subs = await listFirmSubscriptions(deps.db, firmId);
   await removeWebhooks(deps, remaining.length === 0 ? subs : subs.filter((s) => s.connectionId && goneIds.has(s.connectionId)), all);
-  for (const c of gone) await deleteClioConnection(deps.db, c.id);
+  for (const c of gone) {
+    await deleteClioConnection(deps.db, c.id);
+    await endUserSessions(deps.db, c.userId);
+  }
 
   if (remaining.length === 0) {
     const cancelled = await cancelQueuedFirmJobs(deps.db, firmId);
-    await deps.db
-      .updateTable('firms')
-      .set({ status: 'uninstalled', uninstalled_at: sql`now()`, updated_at: sql`now()` })
-      .where('id', '=', firmId)
-      .execute();
+    await markFirmUninstalled(deps.db, firmId);
     deps.logger.info({ firmId, cancelledJobs: cancelled }, 'clio firm uninstalled');
     return true;
   }

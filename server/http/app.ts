@@ -19,7 +19,7 @@ import { xeroChartApiRoutes } from './routes/api-xero-chart';
 import { sessionRoutes } from './routes/session';
 import { uiStaticRoutes } from './routes/ui-static';
 import { securityHeaders } from './security-headers';
-import { refuseUninstalledFirms } from './session';
+import { refuseEndedSessions } from './session';
 import { xeroChartLoader } from '../settings/xero-chart';
 
 export function createApp(deps: AppDeps) {
@@ -49,7 +49,7 @@ export function createApp(deps: AppDeps) {
       },
     }),
   );
-  app.use('/api/*', refuseUninstalledFirms(deps));
+  app.use('/api/*', refuseEndedSessions(deps));
   app.route('/', healthRoutes(deps));
   app.route('/', publicPageRoutes(deps.config.PURGE_AFTER_DAYS));
   app.route('/', xeroRoutes(deps));

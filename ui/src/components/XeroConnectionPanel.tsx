@@ -1,6 +1,7 @@
 import { useState } from 'preact/hooks';
 import type { ConnectionView } from '../../../server/xero/connect-service';
-import { api, navigateTop } from '../api';
+import { api, postTop } from '../api';
+import { sessionToken } from '../session';
 
 /** What went wrong on the way back from Xero (the callback adds ?xero_error=<code>), in the user's terms. */
 const CALLBACK_ERRORS: Record<string, string> = {
@@ -21,6 +22,7 @@ function callbackError(): string | null {
 /**
  * The organisation and the state of the link (certification X3–X5). Plain text buttons, never a
  * redrawn Xero logo. Connecting navigates the top window: Xero's login refuses frames and pop-ups.
+ * The session goes along in the form's body, so the start link is bound to this user's session.
  */
 export function XeroConnectionPanel(props: { connection: ConnectionView; isAdmin: boolean; onChange: () => Promise<void> }) {
   const { connection } = props;
@@ -42,7 +44,7 @@ export function XeroConnectionPanel(props: { connection: ConnectionView; isAdmin
   const connect = () =>
     run(async () => {
       const { authorizeUrl } = await api<{ authorizeUrl: string }>('POST', '/api/xero/connect');
-      navigateTop(authorizeUrl);
+      postTop(authorizeUrl, { token: sessionToken.get() ?? '' });
     });
   const disconnect = () =>
     run(async () => {
