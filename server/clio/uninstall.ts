@@ -77,9 +77,16 @@ export async function handleDeauthorization(deps: ClioDeps, p: { clientId: strin
     for (const connection of await findConnectionsByClioUser(deps.db, { clioUserId: p.clioUserId, region })) {
       // The endpoint is unauthenticated: a flood of calls must not become a flood of Clio requests.
       if (probes.has(connection.id)) continue;
-      if (await grantStillWorks(deps, connection)) {
+      const grant = await grantStanding(deps, connection);
+      if (grant === 'works') {
         probes.set(connection.id, now);
         deps.logger.warn({ firmId: connection.firmId, connectionId: connection.id }, 'clio deauthorization ignored: the grant still works');
+        continue;
+      }
+      // Clio could not say: the grant stays (its next use finds out), and the caller hears the same
+      // 204 as for a user we never heard of; a 502 here told outsiders who is installed (issue 15).
+      if (grant === 'unknown') {
+        deps.logger.warn({ firmId: connection.firmId, connectionId: connection.id }, 'clio deauthorization not checked: Clio did not answer');
         continue;
       }
       if (await removeConnections(deps, connection.firmId, [connection])) uninstalledFirmIds.push(connection.firmId);
@@ -110,13 +117,13 @@ export function forgetDeauthorizationProbes(deps: ClioDeps): void {
   recentProbes.delete(deps.db);
 }
 
-async function grantStillWorks(deps: ClioDeps, connection: ClioConnection): Promise<boolean> {
+async function grantStanding(deps: ClioDeps, connection: ClioConnection): Promise<'works' | 'gone' | 'unknown'> {
   try {
     await clientForConnection(deps, connection).get('/users/who_am_i.json', { fields: WHO_AM_I_FIELDS });
-    return true;
+    return 'works';
   } catch (err) {
-    if (err instanceof ClioNotConnectedError) return false;
-    if (err instanceof ClioApiError && err.status === 401) return false;
+    if (err instanceof ClioNotConnectedError) return 'gone';
+    if (err instanceof ClioApiError) return err.status === 401 ? 'gone' : 'unknown';
     throw err;
   }
 }

@@ -34,6 +34,8 @@ export const LIMITS = {
   customActionInFlightPerConnection: 2,
   /** Install starts per client address: each one stores an OAuth state row. */
   clioStartPerAddress: { burst: 20, perMinute: 20 },
+  /** Dry runs by one signed-in admin; each reads Clio and Xero at length. One per firm runs at a time besides. */
+  previewPerUser: { burst: 3, perMinute: 3 },
   /** Record syncs queued by one signed-in user ("Sync now" on a record page). */
   recordSyncPerUser: { burst: 20, perMinute: 30 },
 } as const satisfies Record<string, RateLimit | number>;
