@@ -24,7 +24,11 @@ export type SessionGrant = Pick<Session, 'firmId' | 'userId' | 'isAdmin'> & Part
 
 export interface SessionIssuer {
   issue(session: SessionGrant): Promise<string>;
-  verify(token: string): Promise<Session>;
+  /**
+   * The session a token carries. `allowExpired` accepts a token past its short expiry (never past
+   * the maximum age): only for the framed page's HttpOnly cookie, which a renewal then replaces.
+   */
+  verify(token: string, opts?: { allowExpired?: boolean }): Promise<Session>;
   ttlSeconds: number;
   /** No token verifies longer than this after sign-in, however often it was renewed. */
   maxAgeSeconds: number;
@@ -57,8 +61,13 @@ export function createSessionIssuer(key: Uint8Array, ttlSeconds: number, maxAgeS
         .setIssuedAt()
         .setExpirationTime(`${ttlSeconds}s`)
         .sign(key),
-    async verify(token) {
-      const { payload } = await jwtVerify(token, key, { issuer: ISSUER, audience: AUDIENCE, algorithms: ['HS256'] });
+    async verify(token, opts = {}) {
+      const { payload } = await jwtVerify(token, key, {
+        issuer: ISSUER,
+        audience: AUDIENCE,
+        algorithms: ['HS256'],
+        ...(opts.allowExpired ? { clockTolerance: maxAgeSeconds } : {}),
+      });
       const { sub, firm, adm, sat, ack } = payload;
       if (typeof sub !== 'string' || typeof firm !== 'string' || typeof adm !== 'boolean' || typeof sat !== 'number' || typeof ack !== 'number') {
         throw new joseErrors.JWTClaimValidationFailed('session claims missing', payload);

@@ -32,6 +32,9 @@ export function securityHeaders(config: Pick<Config, 'clio' | 'xero' | 'PUBLIC_U
       frameAncestors: frameAncestors(config),
     },
     xFrameOptions: false,
+    // The OAuth round trips from the framed page run in a popup that hands its result back through
+    // window.opener (docs/adr/0007-framed-sessions.md); COOP same-origin would cut that link.
+    crossOriginOpenerPolicy: false,
     referrerPolicy: 'no-referrer',
     crossOriginResourcePolicy: false,
     strictTransportSecurity: config.PUBLIC_URL.startsWith('https://') ? 'max-age=31536000; includeSubDomains' : false,

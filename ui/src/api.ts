@@ -40,14 +40,14 @@ export function navigateTop(url: string): void {
 }
 
 /**
- * Submits a form to `url` in the top window. Our Xero start link needs the session in the body
- * (issue 15): it must never travel in a URL, and a link without it opens nothing.
+ * Submits a form to `url` in the top window, or the named one. Our Xero start link needs the
+ * session in the body (issue 15): it must never travel in a URL, and a link without it opens nothing.
  */
-export function postTop(url: string, fields: Record<string, string>): void {
+export function postTo(url: string, fields: Record<string, string>, target = '_top'): void {
   const form = document.createElement('form');
   form.method = 'post';
   form.action = url;
-  form.target = '_top';
+  form.target = target;
   for (const [name, value] of Object.entries(fields)) {
     const input = document.createElement('input');
     input.type = 'hidden';
@@ -57,4 +57,5 @@ export function postTop(url: string, fields: Record<string, string>): void {
   }
   document.body.append(form);
   form.submit();
+  form.remove();
 }
