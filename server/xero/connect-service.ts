@@ -24,7 +24,10 @@ export type XeroServiceDeps = XeroDeps;
 const STATE_TTL_MS = 10 * 60_000;
 
 export const callbackPath = '/oauth/xero/callback';
-/** Our own first hop: the browser opens it top-level, so it can be bound to the flow before Xero's page. */
+/**
+ * Our own first hop, posted as a form with the session that asked (issue 15), top-level or into
+ * the framed page's popup, so the flow is bound to that session and that browser before Xero's page.
+ */
 export const startPath = '/oauth/xero/start';
 export const redirectUri = (deps: Pick<XeroDeps, 'config'>) => `${deps.config.PUBLIC_URL}${callbackPath}`;
 
