@@ -10,7 +10,10 @@ export interface Session {
   firmId: string;
   userId: string;
   isAdmin: boolean;
-  /** When the user signed in through Clio (epoch seconds); renewals keep it, so a session ends a fixed time after sign-in. */
+  /**
+   * When the user signed in through Clio (epoch seconds, to the millisecond); renewals keep it, so a
+   * session ends a fixed time after sign-in, and one signed in before an uninstall or demotion stays ended.
+   */
   signedInAt: number;
   /** When isAdmin was last read from Clio (epoch seconds); renewal asks Clio again once this is a few minutes old. */
   adminCheckedAt: number;
@@ -21,7 +24,11 @@ export type SessionGrant = Pick<Session, 'firmId' | 'userId' | 'isAdmin'> & Part
 
 export interface SessionIssuer {
   issue(session: SessionGrant): Promise<string>;
-  verify(token: string): Promise<Session>;
+  /**
+   * The session a token carries. `allowExpired` accepts a token past its short expiry (never past
+   * the maximum age): only for the framed page's HttpOnly cookie, which a renewal then replaces.
+   */
+  verify(token: string, opts?: { allowExpired?: boolean }): Promise<Session>;
   ttlSeconds: number;
   /** No token verifies longer than this after sign-in, however often it was renewed. */
   maxAgeSeconds: number;
@@ -45,7 +52,8 @@ export function createSessionIssuer(key: Uint8Array, ttlSeconds: number, maxAgeS
     ttlSeconds,
     maxAgeSeconds,
     issue: (s) =>
-      new SignJWT({ firm: s.firmId, adm: s.isAdmin, sat: s.signedInAt ?? nowSeconds(), ack: s.adminCheckedAt ?? nowSeconds() })
+      // sat to the millisecond: a reinstall a moment after a disconnect must sign in after it, not in the same second.
+      new SignJWT({ firm: s.firmId, adm: s.isAdmin, sat: s.signedInAt ?? Date.now() / 1000, ack: s.adminCheckedAt ?? nowSeconds() })
         .setProtectedHeader({ alg: 'HS256' })
         .setSubject(s.userId)
         .setIssuer(ISSUER)
@@ -53,8 +61,13 @@ export function createSessionIssuer(key: Uint8Array, ttlSeconds: number, maxAgeS
         .setIssuedAt()
         .setExpirationTime(`${ttlSeconds}s`)
         .sign(key),
-    async verify(token) {
-      const { payload } = await jwtVerify(token, key, { issuer: ISSUER, audience: AUDIENCE, algorithms: ['HS256'] });
+    async verify(token, opts = {}) {
+      const { payload } = await jwtVerify(token, key, {
+        issuer: ISSUER,
+        audience: AUDIENCE,
+        algorithms: ['HS256'],
+        ...(opts.allowExpired ? { clockTolerance: maxAgeSeconds } : {}),
+      });
       const { sub, firm, adm, sat, ack } = payload;
       if (typeof sub !== 'string' || typeof firm !== 'string' || typeof adm !== 'boolean' || typeof sat !== 'number' || typeof ack !== 'number') {
         throw new joseErrors.JWTClaimValidationFailed('session claims missing', payload);

@@ -49,3 +49,35 @@ export function processPacer(windowMs = 60_000): Pacer {
   if (!pacer) pacers.set(windowMs, (pacer = createPacer(50, windowMs)));
   return pacer;
 }
+
+/**
+ * Of each token's 50 calls a minute, what a dry run may spend (issue 15, attack 4). A preview is
+ * a convenience; the sync and an uninstall are not. Capping the preview's share was chosen over
+ * aborting it when an uninstall arrives: the cap keeps 30 calls of every window free whatever
+ * arrives when (a sync as much as an uninstall), and needs no cancellation threaded through the
+ * sweep; a preview that needs more simply waits for the next window.
+ */
+export const PREVIEW_CLIO_SHARE = 20;
+
+const previewPacers = new Map<number, Pacer>();
+
+/**
+ * The process pacer, with the dry run's own smaller allowance in front of it: every preview in
+ * the process draws from the same share, so several at once cannot add up to the whole window.
+ */
+export function previewPacer(windowMs = 60_000): Pacer {
+  let share = previewPacers.get(windowMs);
+  if (!share) previewPacers.set(windowMs, (share = createPacer(PREVIEW_CLIO_SHARE, windowMs)));
+  return withinShare(share, processPacer(windowMs));
+}
+
+/** A pacer that spends from `share` before `whole`: what passes has fit in both. */
+export function withinShare(share: Pacer, whole: Pacer): Pacer {
+  return {
+    async take(key) {
+      await share.take(key);
+      await whole.take(key);
+    },
+    pause: (key, untilMs) => whole.pause(key, untilMs),
+  };
+}

@@ -1,4 +1,4 @@
-import { processPacer } from './pacing';
+import { type Pacer, processPacer } from './pacing';
 import { sql } from 'kysely';
 import { markNeedsReconnect } from '../connections/repository';
 import type { Database } from '../db/database';
@@ -85,10 +85,11 @@ export function connectionTokens(deps: ClioDeps, connection: ClioConnection): Cl
   };
 }
 
-export function clientForConnection(deps: ClioDeps, connection: ClioConnection): ClioClient {
+/** `pacer` defaults to the process's; a dry run passes its own smaller share (previewPacer). */
+export function clientForConnection(deps: ClioDeps, connection: ClioConnection, pacer: Pacer = processPacer(deps.config.CLIO_RATE_WINDOW_MS)): ClioClient {
   const app = deps.config.clio[connection.region];
   if (!app) throw new ClioNotConnectedError(`the Clio ${connection.region.toUpperCase()} app is not configured`);
-  return new ClioClient({ baseUrl: app.baseUrl, tokens: connectionTokens(deps, connection), pacer: processPacer(deps.config.CLIO_RATE_WINDOW_MS) });
+  return new ClioClient({ baseUrl: app.baseUrl, tokens: connectionTokens(deps, connection), pacer });
 }
 
 /**

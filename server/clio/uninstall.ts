@@ -1,5 +1,5 @@
-import { sql } from 'kysely';
 import { CLIO_REGIONS } from '../config';
+import { endUserSessions, markFirmUninstalled } from '../firms/repository';
 import { cancelQueuedFirmJobs } from '../jobs/enqueue';
 import { type ClioConnection, deleteClioConnection, findConnectionsByClioUser, firmClioConnection, listFirmClioConnections } from './connections-repository';
 import type { ClioDeps } from './deps';
@@ -21,15 +21,14 @@ async function removeConnections(deps: ClioDeps, firmId: string, gone: ClioConne
   const remaining = all.filter((c) => !goneIds.has(c.id));
   const subs = await listFirmSubscriptions(deps.db, firmId);
   await removeWebhooks(deps, remaining.length === 0 ? subs : subs.filter((s) => s.connectionId && goneIds.has(s.connectionId)), all);
-  for (const c of gone) await deleteClioConnection(deps.db, c.id);
+  for (const c of gone) {
+    await deleteClioConnection(deps.db, c.id);
+    await endUserSessions(deps.db, c.userId);
+  }
 
   if (remaining.length === 0) {
     const cancelled = await cancelQueuedFirmJobs(deps.db, firmId);
-    await deps.db
-      .updateTable('firms')
-      .set({ status: 'uninstalled', uninstalled_at: sql`now()`, updated_at: sql`now()` })
-      .where('id', '=', firmId)
-      .execute();
+    await markFirmUninstalled(deps.db, firmId);
     deps.logger.info({ firmId, cancelledJobs: cancelled }, 'clio firm uninstalled');
     return true;
   }
@@ -78,9 +77,16 @@ export async function handleDeauthorization(deps: ClioDeps, p: { clientId: strin
     for (const connection of await findConnectionsByClioUser(deps.db, { clioUserId: p.clioUserId, region })) {
       // The endpoint is unauthenticated: a flood of calls must not become a flood of Clio requests.
       if (probes.has(connection.id)) continue;
-      if (await grantStillWorks(deps, connection)) {
+      const grant = await grantStanding(deps, connection);
+      if (grant === 'works') {
         probes.set(connection.id, now);
         deps.logger.warn({ firmId: connection.firmId, connectionId: connection.id }, 'clio deauthorization ignored: the grant still works');
+        continue;
+      }
+      // Clio could not say: the grant stays (its next use finds out), and the caller hears the same
+      // 204 as for a user we never heard of; a 502 here told outsiders who is installed (issue 15).
+      if (grant === 'unknown') {
+        deps.logger.warn({ firmId: connection.firmId, connectionId: connection.id }, 'clio deauthorization not checked: Clio did not answer');
         continue;
       }
       if (await removeConnections(deps, connection.firmId, [connection])) uninstalledFirmIds.push(connection.firmId);
@@ -111,13 +117,13 @@ export function forgetDeauthorizationProbes(deps: ClioDeps): void {
   recentProbes.delete(deps.db);
 }
 
-async function grantStillWorks(deps: ClioDeps, connection: ClioConnection): Promise<boolean> {
+async function grantStanding(deps: ClioDeps, connection: ClioConnection): Promise<'works' | 'gone' | 'unknown'> {
   try {
     await clientForConnection(deps, connection).get('/users/who_am_i.json', { fields: WHO_AM_I_FIELDS });
-    return true;
+    return 'works';
   } catch (err) {
-    if (err instanceof ClioNotConnectedError) return false;
-    if (err instanceof ClioApiError && err.status === 401) return false;
+    if (err instanceof ClioNotConnectedError) return 'gone';
+    if (err instanceof ClioApiError) return err.status === 401 ? 'gone' : 'unknown';
     throw err;
   }
 }

@@ -26,6 +26,8 @@ export interface FirmsTable {
   /** When the firm was last uninstalled; its data is purged a set time after (offboarding/purge.ts). */
   uninstalled_at: Timestamp | null;
   last_sweep_at: Timestamp | null;
+  /** Sessions signed in before this are refused (uninstall, disconnect). */
+  sessions_valid_after: Timestamp | null;
   created_at: CreatedAt;
   updated_at: Timestamp;
 }
@@ -37,6 +39,8 @@ export interface UsersTable {
   name: string;
   email: string | null;
   is_admin: Generated<boolean>;
+  /** Sessions signed in before this are refused (deauthorization, demotion). */
+  sessions_valid_after: Timestamp | null;
   created_at: CreatedAt;
   updated_at: Timestamp;
 }
@@ -199,6 +203,8 @@ export interface XeroPendingTenantsTable {
   tenant_id: string;
   xero_connection_id: string;
   tenant_name: string;
+  /** The user whose consent offered this organisation; only they choose. */
+  consented_by: string | null;
   created_at: CreatedAt;
 }
 

@@ -62,6 +62,8 @@ export async function upsertUser(
         name: user.name,
         email: user.email,
         is_admin: user.isAdmin,
+        // A demotion seen at sign-in ends the sessions the user still holds as an admin.
+        sessions_valid_after: sql`case when users.is_admin and not excluded.is_admin then now() else users.sessions_valid_after end`,
         updated_at: sql`now()`,
       }),
     )
@@ -73,11 +75,49 @@ export async function getUser(db: Database, firmId: string, userId: string): Pro
   return db.selectFrom('users').selectAll().where('firm_id', '=', firmId).where('id', '=', userId).executeTakeFirst();
 }
 
-/** The admin flag as Clio last stated it (install, or a session renewal that asked again). */
-export async function setUserAdmin(db: Database, userId: string, isAdmin: boolean): Promise<void> {
+/** The admin flag as Clio last stated it (install, or a session renewal that asked again); a demotion ends the user's sessions. */
+export async function setUserAdmin(db: Database, userId: string, isAdmin: boolean, at = new Date()): Promise<void> {
   await db
     .updateTable('users')
-    .set({ is_admin: isAdmin, updated_at: sql`now()` })
+    .set({ is_admin: isAdmin, ...(isAdmin ? {} : { sessions_valid_after: at }), updated_at: sql`now()` })
     .where('id', '=', userId)
     .execute();
+}
+
+/** The firm has no Clio connection left: its jobs stop, and every session signed in until now ends for good. */
+export async function markFirmUninstalled(db: Database, firmId: string, at = new Date()): Promise<void> {
+  await db
+    .updateTable('firms')
+    .set({ status: 'uninstalled', uninstalled_at: sql`now()`, sessions_valid_after: at, updated_at: sql`now()` })
+    .where('id', '=', firmId)
+    .execute();
+}
+
+/** The user's grant is gone (deauthorized, disconnected): their sessions signed in until now end, whatever happens to the firm. */
+export async function endUserSessions(db: Database, userId: string, at = new Date()): Promise<void> {
+  await db
+    .updateTable('users')
+    .set({ sessions_valid_after: at, updated_at: sql`now()` })
+    .where('id', '=', userId)
+    .execute();
+}
+
+export type SessionStanding = 'ok' | 'uninstalled' | 'ended';
+
+/**
+ * Whether a session signed in at `signedInAt` (epoch seconds) may still act: its firm installed,
+ * its user present, and neither having ended sessions since it signed in. Tokens are not stored,
+ * so this comparison is what makes an uninstall, a deauthorization or a demotion final.
+ */
+export async function sessionStanding(db: Database, session: { firmId: string; userId: string; signedInAt: number }): Promise<SessionStanding> {
+  const row = await db
+    .selectFrom('firms')
+    .leftJoin('users', (j) => j.onRef('users.firm_id', '=', 'firms.id').on('users.id', '=', session.userId))
+    .select(['firms.status', 'firms.sessions_valid_after as firmAfter', 'users.id as userId', 'users.sessions_valid_after as userAfter'])
+    .where('firms.id', '=', session.firmId)
+    .executeTakeFirst();
+  if (!row || row.status !== 'active') return 'uninstalled';
+  if (!row.userId) return 'ended';
+  const signedInMs = session.signedInAt * 1000;
+  return [row.firmAfter, row.userAfter].every((after) => !after || signedInMs > after.getTime()) ? 'ok' : 'ended';
 }

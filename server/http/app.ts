@@ -21,7 +21,7 @@ import { xeroChartApiRoutes } from './routes/api-xero-chart';
 import { sessionRoutes } from './routes/session';
 import { uiStaticRoutes } from './routes/ui-static';
 import { securityHeaders } from './security-headers';
-import { refuseUninstalledFirms } from './session';
+import { refuseEndedSessions } from './session';
 import { xeroChartLoader } from '../settings/xero-chart';
 import { CLIO_PATHS } from '../clio/app-definition';
 import { countWebhook, type Service } from '../metrics/registry';
@@ -64,7 +64,7 @@ export function createApp(deps: AppDeps) {
       },
     }),
   );
-  app.use('/api/*', refuseUninstalledFirms(deps));
+  app.use('/api/*', refuseEndedSessions(deps));
   app.use('/webhooks/xero', countDeliveries('xero'));
   app.use(`${CLIO_PATHS.webhooks}/*`, countDeliveries('clio'));
   app.route('/', healthRoutes(deps));

@@ -22,12 +22,20 @@ export interface RateLimit {
 export const LIMITS = {
   /** Custom-action clicks per client address: a person clicks a few times a minute at most. */
   customActionPerAddress: { burst: 30, perMinute: 30 },
-  /** …and per Clio user id named in the click, whoever sends it: each one that passes costs a Clio call with that user's token. */
+  /**
+   * Nonce checks per client address: each costs a Clio call with the named user's token. Counted by
+   * who sends the click, never by the user it names, so an outsider's forgeries cannot spend a
+   * real user's allowance (issue 15, attack 3).
+   */
+  customActionChecksPerAddress: { burst: 10, perMinute: 20 },
+  /** Verified clicks per Clio user: each one opens a session and queues a sync. */
   customActionPerUser: { burst: 10, perMinute: 20 },
   /** Nonce checks running at once against one Clio connection. */
   customActionInFlightPerConnection: 2,
   /** Install starts per client address: each one stores an OAuth state row. */
   clioStartPerAddress: { burst: 20, perMinute: 20 },
+  /** Dry runs by one signed-in admin; each reads Clio and Xero at length. One per firm runs at a time besides. */
+  previewPerUser: { burst: 3, perMinute: 3 },
   /** Record syncs queued by one signed-in user ("Sync now" on a record page). */
   recordSyncPerUser: { burst: 20, perMinute: 30 },
 } as const satisfies Record<string, RateLimit | number>;

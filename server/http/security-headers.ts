@@ -16,7 +16,7 @@ export function frameAncestors(config: Pick<Config, 'clio'>): string[] {
  * code), talk only to our API, and may be framed only by Clio. X-Frame-Options is left out because
  * it cannot name several origins; `frame-ancestors` supersedes it.
  */
-export function securityHeaders(config: Pick<Config, 'clio' | 'PUBLIC_URL'>): MiddlewareHandler {
+export function securityHeaders(config: Pick<Config, 'clio' | 'xero' | 'PUBLIC_URL'>): MiddlewareHandler {
   return secureHeaders({
     contentSecurityPolicy: {
       defaultSrc: ["'self'"],
@@ -26,10 +26,15 @@ export function securityHeaders(config: Pick<Config, 'clio' | 'PUBLIC_URL'>): Mi
       connectSrc: ["'self'"],
       objectSrc: ["'none'"],
       baseUri: ["'self'"],
-      formAction: ["'self'"],
+      // The Xero start is a form post (issue 15) answered by a redirect to Xero's login, and
+      // Chromium applies form-action to the redirect too.
+      formAction: ["'self'", new URL(config.xero.loginUrl).origin],
       frameAncestors: frameAncestors(config),
     },
     xFrameOptions: false,
+    // The OAuth round trips from the framed page run in a popup that hands its result back through
+    // window.opener (docs/adr/0007-framed-sessions.md); COOP same-origin would cut that link.
+    crossOriginOpenerPolicy: false,
     referrerPolicy: 'no-referrer',
     crossOriginResourcePolicy: false,
     strictTransportSecurity: config.PUBLIC_URL.startsWith('https://') ? 'max-age=31536000; includeSubDomains' : false,

@@ -1,7 +1,7 @@
 import type { MiddlewareHandler } from 'hono';
 import { isExpiredSessionError, type Session, type SessionIssuer } from '../auth/session';
 import type { Database } from '../db/database';
-import { getFirm } from '../firms/repository';
+import { sessionStanding } from '../firms/repository';
 import { ApiError } from './errors';
 
 export type SessionVariables = { session: Session };
@@ -22,20 +22,31 @@ export function requireSession(issuer: SessionIssuer): MiddlewareHandler<{ Varia
   };
 }
 
+const ENDED = {
+  uninstalled: 'This firm has removed the add-on. Install it again from Clio to use it.',
+  ended: 'Your session has ended. Open the add-on from Clio again.',
+} as const;
+
 /**
- * Mounted once in front of the whole API, so no route can forget it: a valid token of a firm that
- * has removed the add-on (or no longer exists) is refused, though its signature still checks out.
- * Tokens that do not verify are left to requireSession's own answer.
+ * Mounted once in front of the whole API, so no route can forget it: a token whose signature still
+ * checks out is refused when its firm removed the add-on, or when the firm or the user ended their
+ * sessions after it signed in (disconnect, deauthorization, demotion). Tokens that do not verify
+ * are left to requireSession's own answer.
  */
-export function refuseUninstalledFirms(deps: { sessions: SessionIssuer; db: Database }): MiddlewareHandler {
+export function refuseEndedSessions(deps: { sessions: SessionIssuer; db: Database }): MiddlewareHandler {
   return async (c, next) => {
     const token = bearer(c.req.header('authorization'));
     const session = token ? await deps.sessions.verify(token).catch(() => undefined) : undefined;
-    if (session && (await getFirm(deps.db, session.firmId))?.status !== 'active') {
-      throw new ApiError('UNAUTHORIZED', 'This firm has removed the add-on. Install it again from Clio to use it.');
-    }
+    const standing = session ? await sessionStanding(deps.db, session) : 'ok';
+    if (standing !== 'ok') throw new ApiError('UNAUTHORIZED', ENDED[standing]);
     await next();
   };
+}
+
+/** The session a token carries outside the API (a form post), or undefined when it does not verify or has ended. */
+export async function liveSession(deps: { sessions: SessionIssuer; db: Database }, token: string): Promise<Session | undefined> {
+  const session = await deps.sessions.verify(token).catch(() => undefined);
+  return session && (await sessionStanding(deps.db, session)) === 'ok' ? session : undefined;
 }
 
 /** Settings change only for Clio administrators of the firm. */

@@ -1,6 +1,7 @@
 import type { ClioDeps } from '../clio/deps';
 import { firmClioConnection } from '../clio/connections-repository';
 import { ClioNotConnectedError } from '../clio/errors';
+import { previewPacer } from '../clio/pacing';
 import { clientForConnection } from '../clio/tokens';
 import { getFirm } from '../firms/repository';
 import type { SyncFirmPayload, SyncRecordsPayload } from '../jobs/enqueue';
@@ -48,7 +49,8 @@ export function createSyncEngine(deps: SyncEngineDeps) {
     return {
       firmId,
       db: deps.db,
-      clio: clientForConnection(deps, connection),
+      // A dry run reads within its own share of the token's window, so it never starves a sync or an uninstall.
+      clio: dryRun ? clientForConnection(deps, connection, previewPacer(deps.config.CLIO_RATE_WINDOW_MS)) : clientForConnection(deps, connection),
       xero,
       settings,
       clioWebUrl: app.baseUrl,

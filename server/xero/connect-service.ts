@@ -1,6 +1,5 @@
 import type { Session } from '../auth/session';
 import type { Database } from '../db/database';
-import { getUser } from '../firms/repository';
 import { cancelQueuedFirmJobs, enqueueMatchContacts, enqueueSyncFirm } from '../jobs/enqueue';
 import {
   confirmPendingTenant,
@@ -25,7 +24,10 @@ export type XeroServiceDeps = XeroDeps;
 const STATE_TTL_MS = 10 * 60_000;
 
 export const callbackPath = '/oauth/xero/callback';
-/** Our own first hop: the browser opens it top-level, so it can be bound to the flow before Xero's page. */
+/**
+ * Our own first hop, posted as a form with the session that asked (issue 15), top-level or into
+ * the framed page's popup, so the flow is bound to that session and that browser before Xero's page.
+ */
 export const startPath = '/oauth/xero/start';
 export const redirectUri = (deps: Pick<XeroDeps, 'config'>) => `${deps.config.PUBLIC_URL}${callbackPath}`;
 
@@ -42,33 +44,36 @@ export async function startConnect(deps: XeroServiceDeps, session: Session, now 
   return `${deps.config.PUBLIC_URL}${startPath}?${new URLSearchParams({ state })}`;
 }
 
-/** Xero's authorize URL for a state still waiting, or undefined when it expired or was used. */
-export async function authorizeUrlFor(deps: XeroServiceDeps, state: string, now = new Date()): Promise<string | undefined> {
+/**
+ * Xero's authorize URL for a state still waiting. Refused when it expired or was used, and when
+ * `session` is not the one that started it: the start link alone is worth nothing (issue 15).
+ */
+export async function authorizeUrlFor(
+  deps: XeroServiceDeps,
+  state: string,
+  session: Session,
+  now = new Date(),
+): Promise<{ url: string } | { refused: 'state_unknown' | 'state_expired' }> {
   const pending = await pendingOAuthState(deps.db, deps.secrets, state, now);
-  return pending && authorizeUrl(deps.config.xero, { redirectUri: redirectUri(deps), state, codeVerifier: pending.codeVerifier });
+  if (!pending) return { refused: 'state_expired' };
+  if (pending.firmId !== session.firmId || pending.userId !== session.userId || !session.isAdmin) return { refused: 'state_unknown' };
+  return { url: authorizeUrl(deps.config.xero, { redirectUri: redirectUri(deps), state, codeVerifier: pending.codeVerifier }) };
 }
 
 /**
- * Where the browser goes after the callback; codes the settings page turns into plain words.
- * Only a successful consent carries a session token; an error carries its code alone (if the
- * browser lost its session meanwhile, the page asks the user to sign in through Clio again).
+ * Where the browser goes after the callback; codes the settings page turns into plain words. No
+ * outcome carries a session: the page that started the flow still holds its own, and choosing the
+ * organisation needs it.
  */
-export type CallbackOutcome = { kind: 'choose'; token: string } | { kind: 'error'; code: CallbackErrorCode };
+export type CallbackOutcome = { kind: 'choose' } | { kind: 'error'; code: CallbackErrorCode };
 
 export type CallbackErrorCode =
   'state_unknown' | 'state_expired' | 'state_used' | 'access_denied' | 'consent_failed' | 'code_rejected' | 'no_organisation' | 'xero_unavailable';
-
-async function sessionFor(deps: XeroServiceDeps, firmId: string, userId: string): Promise<string> {
-  const user = await getUser(deps.db, firmId, userId);
-  // The stored flag may be stale: adminCheckedAt 0 makes the first renewal ask Clio again.
-  return deps.sessions.issue({ firmId, userId, isAdmin: user?.is_admin ?? false, adminCheckedAt: 0 });
-}
 
 export async function handleCallback(deps: XeroServiceDeps, query: { state?: string; code?: string; error?: string }, now = new Date()): Promise<CallbackOutcome> {
   if (!query.state) return { kind: 'error', code: 'state_unknown' };
   const consumed = await consumeOAuthState(deps.db, deps.secrets, query.state, now);
   if (!consumed.ok) return { kind: 'error', code: consumed.reason };
-  // A state alone proves nothing about who holds it: no session token without a successful code exchange.
   if (query.error) return { kind: 'error', code: query.error === 'access_denied' ? 'access_denied' : 'consent_failed' };
   if (!query.code) return { kind: 'error', code: 'consent_failed' };
 
@@ -76,9 +81,9 @@ export async function handleCallback(deps: XeroServiceDeps, query: { state?: str
     const tokens = await exchangeCode(deps.config.xero, { code: query.code, redirectUri: redirectUri(deps), codeVerifier: consumed.codeVerifier }, now);
     const candidates = await listTenantConnections(deps.config.xero, tokens.accessToken, authEventIdOf(tokens.accessToken));
     if (!candidates.length) return { kind: 'error', code: 'no_organisation' };
-    await saveConsent(deps.db, deps.secrets, consumed.firmId, tokens, candidates, now);
+    await saveConsent(deps.db, deps.secrets, consumed, tokens, candidates, now);
     deps.logger.info({ firmId: consumed.firmId, candidates: candidates.length }, 'xero consent stored; waiting for organisation choice');
-    return { kind: 'choose', token: await sessionFor(deps, consumed.firmId, consumed.userId) };
+    return { kind: 'choose' };
   } catch (err) {
     if (err instanceof XeroOAuthError) {
       deps.logger.warn({ firmId: consumed.firmId, code: err.code }, 'xero refused the authorisation code');
@@ -92,8 +97,8 @@ export async function handleCallback(deps: XeroServiceDeps, query: { state?: str
   }
 }
 
-export async function pendingOrganisations(db: Database, firmId: string) {
-  const rows = await listPendingTenants(db, firmId);
+export async function pendingOrganisations(db: Database, session: Pick<Session, 'firmId' | 'userId'>) {
+  const rows = await listPendingTenants(db, session.firmId, session.userId);
   return rows.map((r) => ({ tenantId: r.tenant_id, tenantName: r.tenant_name }));
 }
 
@@ -101,8 +106,9 @@ export async function pendingOrganisations(db: Database, firmId: string) {
  * Links the chosen organisation, then lets go at Xero of the others this consent connected, so
  * we hold no access we do not use. Returns undefined when the tenant was not offered to this firm.
  */
-export async function confirmOrganisation(deps: XeroServiceDeps, firmId: string, tenantId: string) {
-  const confirmed = await confirmPendingTenant(deps.db, firmId, tenantId);
+export async function confirmOrganisation(deps: XeroServiceDeps, chooser: Pick<Session, 'firmId' | 'userId'>, tenantId: string) {
+  const { firmId } = chooser;
+  const confirmed = await confirmPendingTenant(deps.db, chooser, tenantId);
   if (!confirmed) return undefined;
   if (confirmed.others.length) {
     const row = await findXeroConnection(deps.db, firmId);

@@ -46,9 +46,18 @@ export async function storeRotatedTokens(trx: Db, secrets: SecretBox, connection
 
 /**
  * A fresh consent: its tokens replace whatever the firm had, and its organisations wait for the
- * user's choice. Until then the row has no tenant, so nothing can sync to a guessed organisation.
+ * choice of the user who consented. Until then the row has no tenant, so nothing can sync to a
+ * guessed organisation.
  */
-export async function saveConsent(db: Database, secrets: SecretBox, firmId: string, tokens: TokenSet, candidates: XeroTenantConnection[], now: Date): Promise<string> {
+export async function saveConsent(
+  db: Database,
+  secrets: SecretBox,
+  consent: { firmId: string; userId: string },
+  tokens: TokenSet,
+  candidates: XeroTenantConnection[],
+  now: Date,
+): Promise<string> {
+  const { firmId, userId } = consent;
   return db.transaction().execute(async (trx) => {
     const existing = await trx.selectFrom('connections').select('id').where('firm_id', '=', firmId).where('provider', '=', 'xero').forUpdate().executeTakeFirst();
     const id = existing?.id ?? randomUUID();
@@ -70,24 +79,31 @@ export async function saveConsent(db: Database, secrets: SecretBox, firmId: stri
     if (candidates.length) {
       await trx
         .insertInto('xero_pending_tenants')
-        .values(candidates.map((c) => ({ firm_id: firmId, tenant_id: c.tenantId, xero_connection_id: c.id, tenant_name: c.tenantName })))
+        .values(candidates.map((c) => ({ firm_id: firmId, tenant_id: c.tenantId, xero_connection_id: c.id, tenant_name: c.tenantName, consented_by: userId })))
         .execute();
     }
     return id;
   });
 }
 
-export async function listPendingTenants(db: Db, firmId: string) {
-  return db.selectFrom('xero_pending_tenants').select(['tenant_id', 'tenant_name', 'xero_connection_id']).where('firm_id', '=', firmId).orderBy('tenant_name').execute();
+/** The organisations waiting for `userId`'s choice: those their own consent offered. */
+export async function listPendingTenants(db: Db, firmId: string, userId: string) {
+  return db
+    .selectFrom('xero_pending_tenants')
+    .select(['tenant_id', 'tenant_name', 'xero_connection_id'])
+    .where('firm_id', '=', firmId)
+    .where('consented_by', '=', userId)
+    .orderBy('tenant_name')
+    .execute();
 }
 
 /**
  * Records the organisation the user chose and returns the other candidates (to disconnect at
- * Xero), or undefined when the tenant was not among this firm's candidates.
+ * Xero), or undefined when the tenant was not among the candidates of this user's consent.
  */
-export async function confirmPendingTenant(db: Database, firmId: string, tenantId: string) {
+export async function confirmPendingTenant(db: Database, chooser: { firmId: string; userId: string }, tenantId: string) {
   try {
-    return await confirmInTransaction(db, firmId, tenantId);
+    return await confirmInTransaction(db, chooser.firmId, chooser.userId, tenantId);
   } catch (err) {
     // The partial unique index: this organisation is already active for another firm.
     if ((err as { code?: string; constraint?: string }).code === '23505' && (err as { constraint?: string }).constraint === ACTIVE_TENANT_INDEX) {
@@ -99,9 +115,9 @@ export async function confirmPendingTenant(db: Database, firmId: string, tenantI
 
 const ACTIVE_TENANT_INDEX = 'connections_xero_tenant_active_uq';
 
-async function confirmInTransaction(db: Database, firmId: string, tenantId: string) {
+async function confirmInTransaction(db: Database, firmId: string, userId: string, tenantId: string) {
   return db.transaction().execute(async (trx) => {
-    const pending = await trx.selectFrom('xero_pending_tenants').selectAll().where('firm_id', '=', firmId).forUpdate().execute();
+    const pending = await trx.selectFrom('xero_pending_tenants').selectAll().where('firm_id', '=', firmId).where('consented_by', '=', userId).forUpdate().execute();
     const chosen = pending.find((p) => p.tenant_id === tenantId);
     if (!chosen) return undefined;
     await trx
@@ -176,16 +192,21 @@ export async function createOAuthState(
     .execute();
 }
 
-/** A state still waiting for its callback (not used, not expired), with its PKCE verifier: what a start link needs. */
-export async function pendingOAuthState(db: Db, secrets: SecretBox, state: string, now: Date): Promise<{ codeVerifier: string } | undefined> {
+/** A state still waiting for its callback (not used, not expired): who started it, and its PKCE verifier. */
+export async function pendingOAuthState(
+  db: Db,
+  secrets: SecretBox,
+  state: string,
+  now: Date,
+): Promise<{ firmId: string; userId: string; codeVerifier: string } | undefined> {
   const row = await db
     .selectFrom('xero_oauth_states')
-    .select('code_verifier_enc')
+    .select(['code_verifier_enc', 'firm_id', 'user_id'])
     .where('state', '=', state)
     .where('used_at', 'is', null)
     .where('expires_at', '>', now)
     .executeTakeFirst();
-  return row && { codeVerifier: secrets.open(row.code_verifier_enc, verifierContext(state)) };
+  return row && { firmId: row.firm_id, userId: row.user_id, codeVerifier: secrets.open(row.code_verifier_enc, verifierContext(state)) };
 }
 
 export type ConsumedState = { ok: true; firmId: string; userId: string; codeVerifier: string } | { ok: false; reason: 'state_unknown' | 'state_expired' | 'state_used' };

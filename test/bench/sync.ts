@@ -53,10 +53,10 @@ const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
  * One browser (cookies kept: our OAuth start binds the flow to the browser with a cookie its
  * callback checks) following redirects through both OAuth flows; the locations it was sent to.
  */
-async function follow(browser: ManualFetch, url: string): Promise<string[]> {
+async function follow(browser: ManualFetch, url: string, first?: RequestInit): Promise<string[]> {
   const seen: string[] = [];
-  for (let next: string | null = url; next && /^https?:/.test(next) && seen.length < 10;) {
-    const res: Response = await browser(next);
+  for (let next: string | null = url, init = first; next && /^https?:/.test(next) && seen.length < 10; init = undefined) {
+    const res: Response = await browser(next, init);
     next = res.status >= 300 && res.status < 400 ? res.headers.get('location') : null;
     if (next) {
       next = new URL(next, res.url || seen.at(-1) || url).toString();
@@ -451,7 +451,8 @@ export async function runSyncBench(opts: SyncBenchOptions): Promise<Record<strin
     if (!token) throw new Error(`install failed: ${JSON.stringify(installHops)}`);
     const call = apiClient(baseUrl, token);
     const started = await call('POST', '/api/xero/connect');
-    await follow(browser, started.body.authorizeUrl);
+    // The page submits the start link with its session (issue 15): the link alone opens nothing.
+    await follow(browser, started.body.authorizeUrl, { method: 'POST', body: new URLSearchParams({ token }) });
     const confirmed = await call('POST', '/api/xero/organisation', { tenantId: TENANT });
     if (confirmed.status !== 200) throw new Error(`Xero organisation refused: ${JSON.stringify(confirmed.body)}`);
     const firm = await db.selectFrom('firms').select('id').executeTakeFirstOrThrow();

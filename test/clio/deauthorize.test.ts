@@ -72,6 +72,22 @@ describe('clio deauthorization callback', () => {
     expect(await connectionOf(admin().id)).toBeDefined();
   });
 
+  it('answers an installed user whose probe Clio fails exactly as an unknown one (issue 15: no oracle of who is installed)', async () => {
+    forgetDeauthorizationProbes(h.deps);
+    await control(h.clio.us.url, '/faults', { method: 'GET', path_prefix: '/api/v4/users/who_am_i', count: 20, kind: 500 });
+    try {
+      const installed = await deauthorize({ client_id: 'sandbox', user_id: admin().id });
+      const unknown = await deauthorize({ client_id: 'sandbox', user_id: 987_654_321 });
+      expect([installed.status, unknown.status]).toEqual([204, 204]);
+      expect(await installed.text()).toBe(await unknown.text());
+    } finally {
+      await control(h.clio.us.url, '/faults', undefined, 'DELETE');
+    }
+    // Clio could not say the grant is gone, so it stays (the next API call with it would find out).
+    expect(await connectionOf(admin().id)).toBeDefined();
+    forgetDeauthorizationProbes(h.deps);
+  });
+
   it("removes a revoked user's tokens and moves the firm's webhooks to a remaining user", async () => {
     const conn = (await connectionOf(admin().id))!;
     await control(h.clio.us.url, '/tokens/revoke', { access_token: (await storedTokens(h, conn.id)).access });

@@ -1,7 +1,7 @@
 // Issue 8, finding 3: the binding cookie must match the state that comes back, not merely be present.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { newBrowser } from '../support/cookie-jar';
-import { startXeroStack, type XeroStack } from '../xero/stack';
+import { startXeroStack, submitStart, type XeroStack } from '../xero/stack';
 
 let stack: XeroStack;
 beforeAll(async () => {
@@ -14,7 +14,7 @@ const xeroRow = (firmId: string) => stack.db.selectFrom('connections').selectAll
 /** Opens our start link in `browser` (which sets its binding cookie) and returns Xero's authorize URL. */
 async function startXero(token: string, browser: ReturnType<typeof newBrowser>) {
   const started = await stack.api(token)('POST', '/api/xero/connect');
-  return (await browser(started.body.authorizeUrl)).headers.get('location')!;
+  return (await submitStart(started.body.authorizeUrl, token, browser)).headers.get('location')!;
 }
 
 describe('Xero connect: a browser bound to its own flow', () => {

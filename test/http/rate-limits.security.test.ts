@@ -42,12 +42,12 @@ describe('the rate limiter (per process, in memory)', () => {
 });
 
 describe('custom-action nonce checks (finding 1)', () => {
-  it('sixty forged clicks in parallel for an installed user cost at most the per-user burst of Clio calls', async () => {
+  it('sixty forged clicks in parallel for an installed user cost at most the per-address burst of nonce checks', async () => {
     await control(h.clio.us.url, '/requests', undefined, 'DELETE');
     const statuses = await Promise.all(Array.from({ length: 60 }, async () => (await manual(forged(owner().id))).status));
     const calls = await clioCalls();
     expect(calls.length).toBeGreaterThan(0);
-    expect(calls.length).toBeLessThanOrEqual(LIMITS.customActionPerUser.burst);
+    expect(calls.length).toBeLessThanOrEqual(LIMITS.customActionChecksPerAddress.burst);
     expect(statuses.filter((s) => s === 403).length).toBe(calls.length);
     expect(statuses.filter((s) => s === 429).length).toBe(60 - calls.length);
   });

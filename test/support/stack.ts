@@ -23,6 +23,8 @@ export interface TestStack {
   xero: RunningEmulators['xero'];
   /** A firm with one user and a session token for it, without going through Clio OAuth. */
   createFirmSession(opts?: { isAdmin?: boolean; name?: string }): Promise<{ firmId: string; userId: string; token: string }>;
+  /** Another user of an existing firm, signed in. */
+  addUser(firmId: string, opts?: { isAdmin?: boolean }): Promise<{ userId: string; token: string }>;
   /** Calls our JSON API as the UI does. */
   api(token: string): (method: string, path: string, body?: unknown) => Promise<{ status: number; body: any }>;
   /** Calls an emulator's control API over HTTP. */
@@ -104,6 +106,11 @@ export async function startTestStack(opts: { env?: Record<string, string>; emula
       const user = await upsertUser(server.db, { firmId: firm.id, clioUserId: account, name: 'Test User', email: null, isAdmin });
       const token = await server.sessions.issue({ firmId: firm.id, userId: user.id, isAdmin });
       return { firmId: firm.id, userId: user.id, token };
+    },
+    async addUser(firmId, o = {}) {
+      const isAdmin = o.isAdmin ?? false;
+      const user = await upsertUser(server.db, { firmId, clioUserId: ++nextAccount, name: 'Colleague', email: null, isAdmin });
+      return { userId: user.id, token: await server.sessions.issue({ firmId, userId: user.id, isAdmin }) };
     },
     api: (token) => apiClient(baseUrl, token),
     async control(side, method, path, body) {

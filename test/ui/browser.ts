@@ -5,7 +5,8 @@ import { build } from 'vite';
 /** Debian's Chromium (scripts/ensure-chromium.sh installs it); playwright never downloads a browser. */
 export const CHROMIUM = '/usr/bin/chromium';
 
-export function launchChromium(): Promise<Browser> {
+/** `extraArgs`: e.g. `--test-third-party-cookie-phase-out`, which blocks third-party cookies as Chrome's phase-out does. */
+export function launchChromium(extraArgs: string[] = []): Promise<Browser> {
   return chromium.launch({
     executablePath: CHROMIUM,
     args: [
@@ -17,6 +18,7 @@ export function launchChromium(): Promise<Browser> {
       '--disable-background-networking',
       '--disable-component-update',
       '--disable-sync',
+      ...extraArgs,
     ],
   });
 }

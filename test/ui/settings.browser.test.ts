@@ -178,7 +178,7 @@ describe('settings page in a real browser', () => {
     await page.context().close();
   });
 
-  it('framed in the Clio host page the app loads, and Connect navigates the top window, not a pop-up', async () => {
+  it('framed in the Clio host page the app loads, and Connect runs Xero in a popup that finishes back in the frame', async () => {
     const { token } = await stack.createFirmSession({ isAdmin: true });
     const { page, popups } = await newPage();
     const path = encodeURIComponent(`/app/settings#token=${token}`);
@@ -188,10 +188,13 @@ describe('settings page in a real browser', () => {
     // Only our document: the host page around the frame is Clio's.
     const app = page.frames().find((f) => f.url().startsWith(stack.baseUrl))!;
     expect(await axeViolations(app), 'the settings page framed in Clio').toEqual([]);
+    const popup = page.waitForEvent('popup');
     await frame.getByRole('button', { name: 'Connect to Xero' }).click();
-    await page.waitForURL((url) => url.href.startsWith(`${stack.baseUrl}/app/settings/xero-organisation`));
-    await page.getByRole('button', { name: 'Sync with this organisation' }).waitFor();
-    expect(popups).toEqual([]);
+    await (await popup).waitForEvent('close');
+    // Issue 15: Clio Manage stays where it is; the frame goes on to the choice, with its session.
+    await frame.getByRole('button', { name: 'Sync with this organisation' }).waitFor();
+    expect(page.url()).toContain(`${stack.clio.url}/_emulator/manage`);
+    expect(popups).toHaveLength(1);
     await page.context().close();
   });
 

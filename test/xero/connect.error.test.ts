@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { manual } from '../clio/harness';
-import { authorizeOnly, runConsent, startXeroStack, type XeroStack } from './stack';
+import { authorizeOnly, runConsent, startXeroStack, submitStart, type XeroStack } from './stack';
 
 let stack: XeroStack;
 beforeAll(async () => {
@@ -34,7 +34,7 @@ describe('connect: refusals and tampering', () => {
     const { token } = await stack.createFirmSession();
     const started = await stack.api(token)('POST', '/api/xero/connect');
     const state = new URL(started.body.authorizeUrl).searchParams.get('state')!;
-    await manual(started.body.authorizeUrl);
+    await submitStart(started.body.authorizeUrl, token);
     const res = await manual(`${stack.baseUrl}/oauth/xero/callback?state=${encodeURIComponent(state)}&error=access_denied`);
     expectSettingsError(res, 'access_denied');
     expect(res.headers.get('location')).toBe('/app/settings?xero_error=access_denied');
@@ -45,7 +45,7 @@ describe('connect: refusals and tampering', () => {
     const { token } = await stack.createFirmSession();
     const started = await stack.api(token)('POST', '/api/xero/connect');
     const state = new URL(started.body.authorizeUrl).searchParams.get('state')!;
-    await manual(started.body.authorizeUrl);
+    await submitStart(started.body.authorizeUrl, token);
     const res = await manual(`${stack.baseUrl}/oauth/xero/callback?state=${encodeURIComponent(state)}`);
     expectSettingsError(res, 'consent_failed');
     expect(res.headers.get('location')).not.toContain('#token=');
@@ -79,14 +79,14 @@ describe('connect: refusals and tampering', () => {
       .where('state', '=', state)
       .execute();
     // Our start link no longer sends the browser on to Xero.
-    const res = await manual(started.body.authorizeUrl);
+    const res = await submitStart(started.body.authorizeUrl, token);
     expectSettingsError(res, 'state_expired');
   });
 
   it('reports a code Xero no longer accepts (expired or already used)', async () => {
     const { firmId, token } = await stack.createFirmSession();
     const started = await stack.api(token)('POST', '/api/xero/connect');
-    const callbackUrl = await authorizeOnly(started.body.authorizeUrl);
+    const callbackUrl = await authorizeOnly(started.body.authorizeUrl, token);
     // Spend the code first, as if it had expired at Xero: the emulator's codes are single-use.
     await fetch(`${stack.xero.url}/connect/token`, {
       method: 'POST',
@@ -102,7 +102,7 @@ describe('connect: refusals and tampering', () => {
   it('rejects a wrong PKCE verifier at Xero (the code is bound to our verifier)', async () => {
     const { token } = await stack.createFirmSession();
     const started = await stack.api(token)('POST', '/api/xero/connect');
-    const code = (await authorizeOnly(started.body.authorizeUrl)).searchParams.get('code')!;
+    const code = (await authorizeOnly(started.body.authorizeUrl, token)).searchParams.get('code')!;
     const res = await fetch(`${stack.xero.url}/connect/token`, {
       method: 'POST',
       headers: { authorization: `Basic ${Buffer.from('sandbox:sandbox-secret').toString('base64')}`, 'content-type': 'application/x-www-form-urlencoded' },

@@ -34,10 +34,7 @@ export type XeroStack = Awaited<ReturnType<typeof startXeroStack>>;
  * redirect (it consents on the user's behalf) and call our callback. Returns our callback's answer.
  */
 export async function runConsent(stack: XeroStack, token: string, tamper?: (callbackUrl: URL) => void, browser: ManualFetch = manual) {
-  const started = await stack.api(token)('POST', '/api/xero/connect');
-  // Our start link binds the flow to this browser, then sends it on to Xero's authorize page.
-  const start = await browser(started.body.authorizeUrl);
-  const authorizeUrl = new URL(start.headers.get('location')!);
+  const authorizeUrl = await startXero(stack, token, browser);
   const authorize = await browser(authorizeUrl.toString());
   const callbackUrl = new URL(authorize.headers.get('location')!);
   tamper?.(callbackUrl);
@@ -45,9 +42,23 @@ export async function runConsent(stack: XeroStack, token: string, tamper?: (call
   return { authorizeUrl, callbackUrl, callback, location: callback.headers.get('location') ?? '' };
 }
 
-/** Opens our start link in `browser` and lets Xero's authorize page approve; returns the callback URL, not yet called. */
-export async function authorizeOnly(startUrl: string, browser: ManualFetch = manual): Promise<URL> {
-  const start = await browser(startUrl);
+/**
+ * What the page does on "Connect to Xero": POST /api/xero/connect, then submit the start link as a
+ * form carrying the session, which binds the flow to this browser. Returns Xero's authorize URL.
+ */
+export async function startXero(stack: Pick<XeroStack, 'api'>, token: string, browser: ManualFetch = manual): Promise<URL> {
+  const started = await stack.api(token)('POST', '/api/xero/connect');
+  const start = await submitStart(started.body.authorizeUrl, token, browser);
+  return new URL(start.headers.get('location')!);
+}
+
+/** Submits our start link as the page's form does, with the session token in the body. */
+export const submitStart = (startUrl: string, token: string, browser: ManualFetch = manual) =>
+  browser(startUrl, { method: 'POST', body: new URLSearchParams({ token }) });
+
+/** Submits our start link in `browser` and lets Xero's authorize page approve; returns the callback URL, not yet called. */
+export async function authorizeOnly(startUrl: string, token: string, browser: ManualFetch = manual): Promise<URL> {
+  const start = await submitStart(startUrl, token, browser);
   const authorize = await browser(start.headers.get('location')!);
   return new URL(authorize.headers.get('location')!);
 }

@@ -38,3 +38,24 @@ export async function api<T>(method: 'GET' | 'POST' | 'PUT' | 'DELETE', path: st
 export function navigateTop(url: string): void {
   (window.top ?? window).location.href = url;
 }
+
+/**
+ * Submits a form to `url` in the top window, or the named one. Our Xero start link needs the
+ * session in the body (issue 15): it must never travel in a URL, and a link without it opens nothing.
+ */
+export function postTo(url: string, fields: Record<string, string>, target = '_top'): void {
+  const form = document.createElement('form');
+  form.method = 'post';
+  form.action = url;
+  form.target = target;
+  for (const [name, value] of Object.entries(fields)) {
+    const input = document.createElement('input');
+    input.type = 'hidden';
+    input.name = name;
+    input.value = value;
+    form.append(input);
+  }
+  document.body.append(form);
+  form.submit();
+  form.remove();
+}

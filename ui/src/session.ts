@@ -1,9 +1,11 @@
 import { signal } from './signal';
 
 /**
- * The session token the server hands over in the URL fragment (#token=…) after Clio OAuth, Xero
- * OAuth or a verified custom action. It lives in sessionStorage (per tab, partitioned when framed)
- * rather than a cookie, because third-party cookies are unreliable inside Clio's iframe.
+ * The session token the server hands over in the URL fragment (#token=…) after Clio OAuth or a
+ * verified custom action (or, framed, by the sign-in popup). It lives in sessionStorage and goes
+ * out in the Authorization header. Framed inside Clio, storage is refused, so the server also
+ * keeps a partitioned HttpOnly cookie, set at each renewal, from which a reloaded page resumes
+ * (docs/adr/0007-framed-sessions.md).
  */
 const STORAGE_KEY = 'clio-xero-sync.session';
 let memory: string | null = null;
@@ -38,15 +40,28 @@ function expiresAt(token: string): number {
 
 export const sessionToken = signal<string | null>(null);
 
-/** Moves a fragment token into storage and strips it from the address bar. */
-export function captureToken(): void {
+/** Moves a fragment token into storage and strips it from the address bar; without one, resumes from the cookie. */
+export async function captureToken(): Promise<void> {
   const fromFragment = new URLSearchParams(location.hash.slice(1)).get('token');
-  if (fromFragment) {
-    store(fromFragment);
-    history.replaceState(history.state, '', location.pathname + location.search);
+  if (fromFragment) history.replaceState(history.state, '', location.pathname + location.search);
+  const token = fromFragment ?? stored();
+  if (token && expiresAt(token) * 1000 > Date.now()) {
+    if (fromFragment) await signedIn(fromFragment);
+    else setToken(token);
+    return;
   }
-  const token = stored();
-  setToken(token && expiresAt(token) * 1000 > Date.now() ? token : null);
+  await resume();
+}
+
+/** A token just handed over: kept, and put in the cookie a reloaded frame resumes from (renewals refresh it). */
+export async function signedIn(token: string): Promise<void> {
+  setToken(token);
+  await fetch('/api/session/cookie', { method: 'POST', headers: { authorization: `Bearer ${token}` } }).catch(() => null);
+}
+
+async function resume(): Promise<void> {
+  const res = await fetch('/api/session/resume', { method: 'POST' }).catch(() => null);
+  setToken(res?.ok ? ((await res.json()) as { token: string }).token : null);
 }
 
 export function setToken(token: string | null): void {

@@ -21,11 +21,14 @@ const REFUSALS = {
 
 /**
  * Custom action clicks: verified with Clio at once, then queued, then the record's page. The route
- * is unauthenticated and each check spends a Clio call on the named user's token, so clicks are
- * limited per address and per named user, and checks per connection, before Clio is asked.
+ * is unauthenticated and each check spends a Clio call on the named user's token, so clicks and
+ * checks are limited per address, and checks at once per connection, before Clio is asked. A user's
+ * own allowance is charged only once Clio has confirmed the click is theirs: anyone can name a
+ * user, only that user holds the nonce.
  */
 export function clioActionRoutes(deps: AppDeps) {
   const perAddress = createRateLimiter(LIMITS.customActionPerAddress);
+  const checksPerAddress = createRateLimiter(LIMITS.customActionChecksPerAddress);
   const perUser = createRateLimiter(LIMITS.customActionPerUser);
   const inFlight = createConcurrencyLimiter(LIMITS.customActionInFlightPerConnection);
 
@@ -40,13 +43,14 @@ export function clioActionRoutes(deps: AppDeps) {
     if (!perAddress.take(address)) return slowDown();
     const q = customActionQuery.safeParse(c.req.query());
     if (!q.success) return refuse('malformed');
-    if (!perUser.take(q.data.user_id)) return slowDown();
+    if (!checksPerAddress.take(address)) return slowDown();
     const verified = await verifyCustomAction(deps, q.data, (connectionId) => inFlight.enter(connectionId));
     if (!verified.ok) {
       deps.logger.info({ reason: verified.reason, customActionId: q.data.custom_action_id }, 'clio custom action refused');
       return verified.reason === 'busy' ? slowDown() : refuse(verified.reason);
     }
     const { connection, action, recordId } = verified;
+    if (!perUser.take(connection.userId)) return slowDown();
     const user = await getUser(deps.db, connection.firmId, connection.userId);
     if (!user) return refuse('unknown_user');
     await enqueueManualRecordSync(deps.jobs, { firmId: connection.firmId, kind: action.kind, id: recordId });

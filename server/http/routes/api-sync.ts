@@ -9,6 +9,7 @@ import { firmStatus } from '../../status/service';
 import { waitingRecords } from '../../status/waiting';
 import { saneIsoDate } from '../../validation/inputs';
 import { ApiError } from '../errors';
+import { createConcurrencyLimiter, createRateLimiter, LIMITS } from '../rate-limit';
 import type { AppDeps, AppEnv } from '../env';
 
 const previewBody = z.strictObject({
@@ -22,6 +23,8 @@ const waitingKind = z.enum(['contact', 'bill', 'payment_allocation', 'credit_mem
 export function syncApiRoutes(deps: AppDeps) {
   const app = new Hono<AppEnv>();
   const session = requireSession(deps.sessions);
+  const previewsRunning = createConcurrencyLimiter(1);
+  const previewsPerUser = createRateLimiter(LIMITS.previewPerUser);
 
   app.get('/api/sync/status', session, async (c) => c.json(await firmStatus(deps, c.get('session').firmId)));
 
@@ -80,15 +83,30 @@ export function syncApiRoutes(deps: AppDeps) {
     return c.json({ queued: true }, 202);
   });
 
-  /** What a sync would create, update or skip, and why — nothing is written. */
+  /**
+   * What a sync would create, update or skip, and why — nothing is written. One per firm at a time
+   * and a few per admin a minute; its Clio reads are capped to a share of the token's window
+   * (clio/pacing.ts), so previews never starve the firm's sync or its uninstall (issue 15).
+   */
   app.post('/api/sync/preview', session, requireAdmin, async (c) => {
     const raw = await c.req.json().catch(() => ({}));
     const parsed = previewBody.safeParse(raw);
     if (!parsed.success) throw new ApiError('BAD_REQUEST', 'Give the range as {"from":"YYYY-MM-DD","to":"YYYY-MM-DD"} (either may be null).');
     const range = parsed.data.from !== undefined || parsed.data.to !== undefined ? { from: parsed.data.from ?? null, to: parsed.data.to ?? null } : undefined;
-    const plan = await deps.engine.preview(c.get('session').firmId, range);
-    if (!plan) throw new ApiError('CONFLICT', 'Connect Clio and Xero before previewing a sync.');
-    return c.json({ plan });
+    const { firmId, userId } = c.get('session');
+    const release = previewsRunning.enter(firmId);
+    if (!release) throw new ApiError('PREVIEW_RUNNING', 'A preview of this firm is already running. Wait for it to finish, then try again.');
+    try {
+      if (!previewsPerUser.take(userId)) {
+        c.header('Retry-After', '60');
+        throw new ApiError('TOO_MANY_REQUESTS', 'You have run several previews just now. Wait a minute, then try again.');
+      }
+      const plan = await deps.engine.preview(firmId, range);
+      if (!plan) throw new ApiError('CONFLICT', 'Connect Clio and Xero before previewing a sync.');
+      return c.json({ plan });
+    } finally {
+      release();
+    }
   });
   return app;
 }

@@ -122,10 +122,16 @@ export function clioOAuthRoutes(deps: AppDeps) {
     if (!configured.some((r) => deps.config.clio[r]!.clientId === body.data.client_id)) {
       throw new ApiError('UNAUTHORIZED', 'Unknown client_id.');
     }
-    const { removed, uninstalledFirmIds } = await handleDeauthorization(deps, { clientId: body.data.client_id, clioUserId: body.data.user_id });
     const address = clientAddress(c, deps.config.TRUST_PROXY);
-    for (const r of removed) await recordSecurityEvent(deps.db, { event: 'clio_deauthorized', firmId: r.firmId, userId: r.userId, actor: 'clio', address });
-    for (const firmId of uninstalledFirmIds) await offboardFirm(deps, firmId, { actor: 'clio', address });
+    try {
+      const { removed, uninstalledFirmIds } = await handleDeauthorization(deps, { clientId: body.data.client_id, clioUserId: body.data.user_id });
+      for (const r of removed) await recordSecurityEvent(deps.db, { event: 'clio_deauthorized', firmId: r.firmId, userId: r.userId, actor: 'clio', address });
+      for (const firmId of uninstalledFirmIds) await offboardFirm(deps, firmId, { actor: 'clio', address });
+    } catch (err) {
+      // Only an installed user's callback gets far enough to fail; answering it with an error told
+      // outsiders who is installed (issue 15). The operator reads it here instead.
+      deps.logger.error({ err: { name: (err as Error).name, message: (err as Error).message } }, 'clio deauthorization failed');
+    }
     // The same answer whether or not anything was removed: callers learn nothing about our users.
     return c.body(null, 204);
   });

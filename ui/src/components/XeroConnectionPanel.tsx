@@ -1,6 +1,8 @@
 import { useState } from 'preact/hooks';
 import type { ConnectionView } from '../../../server/xero/connect-service';
-import { api, navigateTop } from '../api';
+import { api, postTo } from '../api';
+import { framed, openRoundTrip } from '../frame';
+import { sessionToken } from '../session';
 
 /** What went wrong on the way back from Xero (the callback adds ?xero_error=<code>), in the user's terms. */
 const CALLBACK_ERRORS: Record<string, string> = {
@@ -20,7 +22,9 @@ function callbackError(): string | null {
 
 /**
  * The organisation and the state of the link (certification X3–X5). Plain text buttons, never a
- * redrawn Xero logo. Connecting navigates the top window: Xero's login refuses frames and pop-ups.
+ * redrawn Xero logo. Xero's login refuses frames, so connecting navigates the top window of a tab,
+ * and from Clio's frame a popup. The session goes along in the form's body, so the start link is
+ * bound to this user's session.
  */
 export function XeroConnectionPanel(props: { connection: ConnectionView; isAdmin: boolean; onChange: () => Promise<void> }) {
   const { connection } = props;
@@ -39,11 +43,16 @@ export function XeroConnectionPanel(props: { connection: ConnectionView; isAdmin
       setBusy(false);
     }
   };
-  const connect = () =>
-    run(async () => {
+  const connect = () => {
+    // Framed in Clio, Xero's consent runs in a popup (opened now, inside the click); the frame then
+    // goes where the round trip ended, with its own session.
+    const trip = framed ? openRoundTrip() : undefined;
+    void trip?.result.then((r) => r.type === 'cxs-xero' && location.assign(r.path));
+    return run(async () => {
       const { authorizeUrl } = await api<{ authorizeUrl: string }>('POST', '/api/xero/connect');
-      navigateTop(authorizeUrl);
+      postTo(authorizeUrl, { token: sessionToken.get() ?? '' }, trip?.target);
     });
+  };
   const disconnect = () =>
     run(async () => {
       await api('DELETE', '/api/xero/connection');

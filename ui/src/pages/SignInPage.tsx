@@ -1,5 +1,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import { api, navigateTop } from '../api';
+import { framed, openRoundTrip } from '../frame';
+import { signedIn } from '../session';
 import { usePageTitle } from '../title';
 
 interface Region {
@@ -8,7 +10,7 @@ interface Region {
   host: string;
 }
 
-/** Shown without a session: the user picks their Clio region and signs in with Clio in the top window. */
+/** Shown without a session: the user picks their Clio region and signs in with Clio (in the top window, or framed, a popup). */
 export function SignInPage() {
   usePageTitle('Sign in');
   const [regions, setRegions] = useState<Region[] | null>(null);
@@ -27,7 +29,10 @@ export function SignInPage() {
 
   const signIn = (e: Event) => {
     e.preventDefault();
-    navigateTop(`/oauth/clio/start?region=${encodeURIComponent(region)}`);
+    const start = `/oauth/clio/start?region=${encodeURIComponent(region)}`;
+    // Framed in Clio, the sign-in runs in a popup so Clio Manage stays where it is.
+    if (!framed) return navigateTop(start);
+    void openRoundTrip(start).result.then((r) => (r.type === 'cxs-signed-in' ? signedIn(r.token) : undefined));
   };
 
   return (
