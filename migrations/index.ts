@@ -12,6 +12,7 @@ import * as sweepRotation from './2026_12_02_0030_sweep_rotation';
 import * as progressKind from './2026_12_02_0040_progress_kind';
 import * as linksParentIndex from './2026_12_02_0050_links_parent_index';
 import * as xeroCurrencies from './2026_12_07_0130_xero_currencies';
+import * as openItems from './2026_12_08_0030_open_items';
 
 /**
  * Listed explicitly rather than read from the folder, so the migrator works the same under
@@ -32,4 +33,5 @@ export const migrations: Record<string, Migration> = {
   '2026_12_02_0040_progress_kind': progressKind,
   '2026_12_02_0050_links_parent_index': linksParentIndex,
   '2026_12_07_0130_xero_currencies': xeroCurrencies,
+  '2026_12_08_0030_open_items': openItems,
 };

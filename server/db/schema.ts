@@ -261,6 +261,22 @@ export interface SecurityEventsTable {
   detail: ColumnType<unknown, string | undefined, never>;
 }
 
+/** Money on one side only, waiting for a person (server/sync/open-items.ts owns it). */
+export interface OpenItemsTable {
+  id: Generated<string>;
+  firm_id: string;
+  kind: 'xero_payment_to_record';
+  xero_id: string;
+  clio_bill_id: string;
+  amount_cents: ColumnType<number, number, number>;
+  words: string;
+  clio_task_id: BigId | null;
+  task_claimed_at: Timestamp | null;
+  opened_at: CreatedAt;
+  closed_at: Timestamp | null;
+  close_reason: string | null;
+}
+
 export interface DB {
   firms: FirmsTable;
   users: UsersTable;
@@ -281,6 +297,7 @@ export interface DB {
   clio_webhook_events: ClioWebhookEventsTable;
   contact_match_reviews: ContactMatchReviewsTable;
   security_events: SecurityEventsTable;
+  open_items: OpenItemsTable;
 }
 
 export type Firm = Selectable<FirmsTable>;

@@ -5,6 +5,7 @@ import { getFirm } from '../firms/repository';
 import { getSettings } from '../settings/repository';
 import { getLinks, type LinkKind, linkCounts } from '../sync/links';
 import { listOpenErrors, type OpenErrorGroup } from '../sync/log';
+import { listOpenItems } from '../sync/open-items';
 import { getRun } from '../sync/runs';
 import { findXeroConnection } from '../xero/connections-repository';
 import { clioRecordUrl, xeroRecordUrl } from './record-urls';
@@ -48,6 +49,15 @@ export interface StatusGroup extends Omit<OpenErrorGroup, 'clioIds'> {
   records: GroupRecord[];
 }
 
+/** Money that reached one side only and waits for a person (a payment made in Xero, to record in Clio). */
+export interface StatusOpenItem {
+  id: string;
+  words: string;
+  openedAt: string;
+  /** The Clio bill to record it on. */
+  clioUrl: string | null;
+}
+
 export interface FirmStatus {
   lastRunAt: string | null;
   lastSuccessAt: string | null;
@@ -58,6 +68,7 @@ export interface FirmStatus {
   progress: { kind: ProgressKind; done: number; total: number; etaSeconds: number } | null;
   counts: KindCounts[];
   errors: StatusGroup[];
+  openItems: StatusOpenItem[];
 }
 
 /** The firm's Clio host and Xero organisation, for building links to its records. */
@@ -85,13 +96,14 @@ function countsByKind(rows: { kind: string; state: string; count: number }[]): K
 }
 
 export async function firmStatus(deps: { config: Config; db: Database }, firmId: string): Promise<FirmStatus> {
-  const [firm, run, counts, groups, settings, linker] = await Promise.all([
+  const [firm, run, counts, groups, settings, linker, items] = await Promise.all([
     getFirm(deps.db, firmId),
     getRun(deps.db, firmId),
     linkCounts(deps.db, firmId),
     listOpenErrors(deps.db, firmId),
     getSettings(deps.db, firmId),
     recordLinker(deps, firmId),
+    listOpenItems(deps.db, firmId),
   ]);
   const lastRun = run?.last_run_at ?? null;
   const running = Boolean(lastRun && (!run?.last_success_at || run.last_success_at < lastRun));
@@ -129,5 +141,6 @@ export async function firmStatus(deps: { config: Config; db: Database }, firmId:
       : null,
     counts: countsByKind(counts),
     errors,
+    openItems: items.map((i) => ({ id: i.id, words: i.words, openedAt: i.openedAt.toISOString(), clioUrl: linker.clioUrl('bill', i.clioBillId) })),
   };
 }

@@ -96,8 +96,8 @@ export const SYNC_ERROR_CODES = {
     fix: 'Make the change named here on the bill in Clio by hand (or undo it in Xero); Clio’s version then syncs to Xero.',
   },
   CLIO_PAYMENT_NOT_RECORDED: {
-    cause: 'The invoice was paid in Xero, but Clio did not accept marking the bill paid.',
-    fix: 'In Clio, open the bill and record a payment (Billing → the bill → Record payment) with the amount, date and reference named here, to the bank account chosen for Xero payments in the sync settings.',
+    cause: 'A payment was made in Xero. Clio’s API cannot record payments, and Clio refused the task that asks your billing user to record it.',
+    fix: 'In Clio, open the bill and record a payment (Billing → the bill → Record payment) with the amount and date named here, to the bank account named (the one chosen for Xero payments in the sync settings). The sync then links it to the Xero payment.',
   },
   XERO_PAYMENT_REMOVED: {
     cause: 'A payment was removed in Xero from an invoice whose Clio bill the sync had marked paid.',

@@ -145,6 +145,29 @@ export function StatusPage({ me }: { me: Me }) {
         </table>
       </section>
 
+      <section aria-labelledby="open-items">
+        <h2 id="open-items" tabIndex={-1}>
+          To do by hand
+        </h2>
+        {status.openItems.length === 0 ? (
+          <p>Nothing waits for you.</p>
+        ) : (
+          <ul class="open-items">
+            {status.openItems.map((item) => (
+              <li key={item.id}>
+                {item.clioUrl ? (
+                  <a href={item.clioUrl} target="_blank" rel="noopener noreferrer">
+                    {item.words}
+                  </a>
+                ) : (
+                  item.words
+                )}
+              </li>
+            ))}
+          </ul>
+        )}
+      </section>
+
       <section aria-labelledby="sync-failures">
         <h2 id="sync-failures" tabIndex={-1}>
           Failures
