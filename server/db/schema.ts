@@ -265,9 +265,9 @@ export interface SecurityEventsTable {
 export interface OpenItemsTable {
   id: Generated<string>;
   firm_id: string;
-  kind: 'xero_payment_to_record';
-  xero_id: string;
-  clio_bill_id: string;
+  kind: 'xero_payment_to_record' | 'clio_credit_not_in_xero';
+  subject_id: string;
+  clio_bill_id: string | null;
   amount_cents: ColumnType<number, number, number>;
   words: string;
   clio_task_id: BigId | null;

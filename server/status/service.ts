@@ -54,7 +54,7 @@ export interface StatusOpenItem {
   id: string;
   words: string;
   openedAt: string;
-  /** The Clio bill to record it on. */
+  /** The Clio bill it is about, if any. */
   clioUrl: string | null;
 }
 
@@ -141,6 +141,6 @@ export async function firmStatus(deps: { config: Config; db: Database }, firmId:
       : null,
     counts: countsByKind(counts),
     errors,
-    openItems: items.map((i) => ({ id: i.id, words: i.words, openedAt: i.openedAt.toISOString(), clioUrl: linker.clioUrl('bill', i.clioBillId) })),
+    openItems: items.map((i) => ({ id: i.id, words: i.words, openedAt: i.openedAt.toISOString(), clioUrl: i.clioBillId ? linker.clioUrl('bill', i.clioBillId) : null })),
   };
 }

@@ -161,3 +161,26 @@ export const readActivities = (clio: ClioClient, ids: (string | number)[]) => by
 
 export const hardCostPagesSince = (clio: ClioClient, since: string | undefined) =>
   pagesSince<ClioHardCost>(clio, '/activities.json', HARD_COST_FIELDS, since, { type: 'HardCostEntry' });
+
+/** Every allocation of one Clio payment (live and voided), with the paying client. */
+export const readAllocationsOfPayment = (clio: ClioClient, paymentId: number) =>
+  collect(
+    clio.list<ClioPaymentAllocation & { contact?: { id: number; name?: string } | null }>('/allocations.json', {
+      fields: 'id,amount,voided_at,contact{id,name}',
+      query: { parent_type: 'Payment', parent_id: paymentId },
+    }),
+  );
+
+/**
+ * A client's operating-account deposits (`type=asset`): a recorded payment's deposit holds the
+ * whole amount received, allocated or not, and names one of its allocations.
+ */
+export const readOperatingDeposits = (clio: ClioClient, clientId: number) =>
+  collect(clio.list<ClioDeposit>('/bank_transactions.json', { fields: 'id,date,funds_in,allocation{id}', query: { client_id: clientId, type: 'asset' } }));
+
+export interface ClioDeposit {
+  id: number;
+  date: string;
+  funds_in: number;
+  allocation?: { id: number } | null;
+}

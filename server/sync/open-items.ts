@@ -3,17 +3,19 @@ import type { Database } from '../db/database';
 
 /**
  * The only code that touches `open_items`: money that reached one side only and waits for a
- * person. Today one kind: a payment made in Xero, which Clio's public API cannot record, so the
- * firm's billing user records it in Clio by hand (the Status tab lists it, a Clio task asks for it).
+ * person, keyed by the record it is about (`subject_id`). Two kinds: a payment made in Xero, which
+ * Clio's public API cannot record, so the billing user records it in Clio by hand (the Status tab
+ * lists it, a Clio task asks for it), keyed by the Xero payment; and a Clio payment's unapplied
+ * credit, which is not in Xero, keyed by the Clio payment.
  */
 
-export type OpenItemKind = 'xero_payment_to_record';
+export type OpenItemKind = 'xero_payment_to_record' | 'clio_credit_not_in_xero';
 
 export interface OpenItem {
   id: string;
   kind: OpenItemKind;
-  xeroId: string;
-  clioBillId: string;
+  subjectId: string;
+  clioBillId: string | null;
   amountCents: number;
   words: string;
   clioTaskId: string | null;
@@ -22,13 +24,13 @@ export interface OpenItem {
   closedAt: Date | null;
 }
 
-const COLUMNS = ['id', 'kind', 'xero_id', 'clio_bill_id', 'amount_cents', 'words', 'clio_task_id', 'task_claimed_at', 'opened_at', 'closed_at'] as const;
+const COLUMNS = ['id', 'kind', 'subject_id', 'clio_bill_id', 'amount_cents', 'words', 'clio_task_id', 'task_claimed_at', 'opened_at', 'closed_at'] as const;
 
 const toItem = (r: {
   id: string;
   kind: OpenItemKind;
-  xero_id: string;
-  clio_bill_id: string;
+  subject_id: string;
+  clio_bill_id: string | null;
   amount_cents: number;
   words: string;
   clio_task_id: string | null;
@@ -38,7 +40,7 @@ const toItem = (r: {
 }): OpenItem => ({
   id: String(r.id),
   kind: r.kind,
-  xeroId: r.xero_id,
+  subjectId: r.subject_id,
   clioBillId: r.clio_bill_id,
   amountCents: r.amount_cents,
   words: r.words,
@@ -48,23 +50,31 @@ const toItem = (r: {
   closedAt: r.closed_at,
 });
 
-/** Opens the item once per Xero record: a second sweep gets the row the first one opened (open or closed). */
+/**
+ * Opens the item once per record: a second sweep gets the row the first one opened (open or
+ * closed). With `refresh`, an existing row takes the new words and amount and is open again (a
+ * credit whose amount moved, or came back).
+ */
 export async function openItem(
   db: Database,
   firmId: string,
-  item: { kind: OpenItemKind; xeroId: string; clioBillId: string; amountCents: number; words: string },
+  item: { kind: OpenItemKind; subjectId: string; clioBillId: string | null; amountCents: number; words: string },
+  opts: { refresh?: boolean } = {},
 ): Promise<OpenItem> {
   await db
     .insertInto('open_items')
-    .values({ firm_id: firmId, kind: item.kind, xero_id: item.xeroId, clio_bill_id: item.clioBillId, amount_cents: item.amountCents, words: item.words })
-    .onConflict((oc) => oc.columns(['firm_id', 'kind', 'xero_id']).doNothing())
+    .values({ firm_id: firmId, kind: item.kind, subject_id: item.subjectId, clio_bill_id: item.clioBillId, amount_cents: item.amountCents, words: item.words })
+    .onConflict((oc) => {
+      const on = oc.columns(['firm_id', 'kind', 'subject_id']);
+      return opts.refresh ? on.doUpdateSet({ words: item.words, amount_cents: item.amountCents, closed_at: null, close_reason: null }) : on.doNothing();
+    })
     .execute();
   const row = await db
     .selectFrom('open_items')
     .select(COLUMNS)
     .where('firm_id', '=', firmId)
     .where('kind', '=', item.kind)
-    .where('xero_id', '=', item.xeroId)
+    .where('subject_id', '=', item.subjectId)
     .executeTakeFirstOrThrow();
   return toItem(row);
 }
@@ -88,6 +98,19 @@ export async function openItemsOfBills(db: Database, firmId: string, kind: OpenI
 export async function listOpenItems(db: Database, firmId: string, limit = 100): Promise<OpenItem[]> {
   const rows = await db.selectFrom('open_items').select(COLUMNS).where('firm_id', '=', firmId).where('closed_at', 'is', null).orderBy('id').limit(limit).execute();
   return rows.map(toItem);
+}
+
+/** The open item about this record, if there is one. */
+export async function findOpenItem(db: Database, firmId: string, kind: OpenItemKind, subjectId: string): Promise<OpenItem | undefined> {
+  const row = await db
+    .selectFrom('open_items')
+    .select(COLUMNS)
+    .where('firm_id', '=', firmId)
+    .where('kind', '=', kind)
+    .where('subject_id', '=', subjectId)
+    .where('closed_at', 'is', null)
+    .executeTakeFirst();
+  return row && toItem(row);
 }
 
 /** Committed before the task is created in Clio: a claim with no task id tells the next attempt to look first. */

@@ -9,6 +9,7 @@ import { planPush } from '../plan';
 import { chunk, createPayments, deletePayment, findPayments } from '../xero-writer';
 import { openItemsOfBills } from '../open-items';
 import { refreshUnapprovedInvoices } from './invoice-approvals';
+import { reportUnappliedCredit } from './unapplied-credit';
 import { closeRecorded, OPEN_ITEM_KIND } from './xero-payments-to-record';
 
 const KIND = 'payment_allocation' as const;
@@ -105,6 +106,11 @@ export async function pushPayments(ctx: SyncContext, allocations: ClioPaymentAll
     if (recreate && d.then) creates.push(d.then);
   }
   await create(ctx, creates);
+  // Where money moved, the payment may now hold more (or less) than its bills: its unapplied credit is not in Xero.
+  await reportUnappliedCredit(
+    ctx,
+    [...creates, ...deletes].map((c) => c.allocation.parent!.id),
+  );
 }
 
 /** Deletes the allocation's Xero payment; true when it is gone (a payment already deleted in Xero counts). */
@@ -180,7 +186,7 @@ async function linkRecordedXeroPayments(ctx: SyncContext, items: Create[]): Prom
       continue;
     }
     const [item] = open.splice(at, 1);
-    await settle(ctx, c, item!.xeroId, 'link', 'the payment made in Xero, recorded in Clio');
+    await settle(ctx, c, item!.subjectId, 'link', 'the payment made in Xero, recorded in Clio');
     await closeRecorded(ctx, item!, 'recorded in Clio');
   }
   return rest;

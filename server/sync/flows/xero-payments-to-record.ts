@@ -65,7 +65,7 @@ export async function itemsWithoutTask(ctx: SyncContext, billId: string): Promis
 export async function askToRecord(ctx: SyncContext, link: LinkRow, invoice: Invoice, bill: ClioBill, payments: XeroMadePayment[]): Promise<void> {
   const live = new Set((invoice.payments ?? []).map((p) => p.paymentID));
   for (const item of await openItemsOfBills(ctx.db, ctx.firmId, OPEN_ITEM_KIND, [link.clioId])) {
-    if (!live.has(item.xeroId)) await closeRecorded(ctx, item, 'payment removed in Xero: nothing to record');
+    if (!live.has(item.subjectId)) await closeRecorded(ctx, item, 'payment removed in Xero: nothing to record');
   }
   if (payments.length === 0) return;
   const account = ctx.settings.clioPaymentBankAccountId ? await cached(ctx, 'account', () => bankAccountName(ctx.clio, ctx.settings.clioPaymentBankAccountId!)) : null;
@@ -78,7 +78,7 @@ export async function askToRecord(ctx: SyncContext, link: LinkRow, invoice: Invo
       clientName: invoice.contact?.name ?? 'the client',
       clioBankAccountName: account,
     });
-    const item = await openItem(ctx.db, ctx.firmId, { kind: OPEN_ITEM_KIND, xeroId: p.paymentId, clioBillId: link.clioId, amountCents: p.amountCents, words });
+    const item = await openItem(ctx.db, ctx.firmId, { kind: OPEN_ITEM_KIND, subjectId: p.paymentId, clioBillId: link.clioId, amountCents: p.amountCents, words });
     if (item.closedAt || item.clioTaskId) continue;
     await ensureTask(ctx, item, bill, p, link);
   }
@@ -130,7 +130,7 @@ export async function closeRecorded(ctx: SyncContext, item: OpenItem, reason: st
     {
       kind: 'bill',
       clioId: item.clioBillId,
-      xeroId: item.xeroId,
+      xeroId: item.subjectId,
       action: 'update',
       reason: `open item closed: ${reason}`,
       detail: { words: item.words, taskId: item.clioTaskId },
