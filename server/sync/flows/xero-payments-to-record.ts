@@ -67,7 +67,9 @@ export async function askToRecord(ctx: SyncContext, link: LinkRow, invoice: Invo
   for (const item of await openItemsOfBills(ctx.db, ctx.firmId, OPEN_ITEM_KIND, [link.clioId])) {
     if (!live.has(item.subjectId)) await closeRecorded(ctx, item, 'payment removed in Xero: nothing to record');
   }
-  if (payments.length === 0) return;
+  // Clio's balance already at or below what Xero says is due: what Xero received is in Clio (a bill
+  // linked at the first sync, paid long ago on both sides), and there is nothing to ask for.
+  if (payments.length === 0 || (typeof bill.balance === 'number' && toCents(bill.balance) <= toCents(invoice.amountDue ?? 0))) return;
   const account = ctx.settings.clioPaymentBankAccountId ? await cached(ctx, 'account', () => bankAccountName(ctx.clio, ctx.settings.clioPaymentBankAccountId!)) : null;
   for (const p of payments) {
     const words = xeroPaymentToRecordWords({
