@@ -170,7 +170,8 @@ async function create(ctx: SyncContext, all: Create[]): Promise<void> {
  * item closes and its Clio task is completed — never sent to Xero a second time. The rest are new.
  */
 async function linkRecordedXeroPayments(ctx: SyncContext, items: Create[]): Promise<Create[]> {
-  const candidates = items.filter((c) => !c.replaces && !c.link?.xeroId);
+  // Not one claimed by an earlier create: that one may be in Xero already, as its own payment.
+  const candidates = items.filter((c) => !c.replaces && !c.link?.xeroId && !c.link?.claimedAt);
   const open = await openItemsOfBills(
     ctx.db,
     ctx.firmId,
@@ -186,8 +187,8 @@ async function linkRecordedXeroPayments(ctx: SyncContext, items: Create[]): Prom
       continue;
     }
     const [item] = open.splice(at, 1);
-    await settle(ctx, c, item!.subjectId, 'link', 'the payment made in Xero, recorded in Clio');
-    await closeRecorded(ctx, item!, 'recorded in Clio');
+    // Linked before the item closes: a run cut short in between finds the item open and links again, never sends it.
+    await closeRecorded(ctx, item!, 'recorded in Clio', () => settle(ctx, c, item!.subjectId, 'link', 'the payment made in Xero, recorded in Clio'));
   }
   return rest;
 }

@@ -124,9 +124,10 @@ async function ensureTask(ctx: SyncContext, item: OpenItem, bill: ClioBill, p: X
   await resolveFailures(ctx.db, ctx.firmId, GROUP, [link.clioId]);
 }
 
-/** Closes the item and completes its Clio task. */
-export async function closeRecorded(ctx: SyncContext, item: OpenItem, reason: string): Promise<void> {
+/** Completes the item's Clio task, does what must be stored before the item closes (`first`), and closes it. */
+export async function closeRecorded(ctx: SyncContext, item: OpenItem, reason: string, first?: () => Promise<void>): Promise<void> {
   if (item.clioTaskId) await completeTask(ctx.clio, item.clioTaskId);
+  await first?.();
   await closeItem(ctx.db, ctx.firmId, item.id, reason);
   await appendLog(ctx.db, ctx.firmId, [
     {
