@@ -176,11 +176,13 @@ export const readAllocationsOfPayment = (clio: ClioClient, paymentId: number) =>
  * whole amount received, allocated or not, and names one of its allocations.
  */
 export const readOperatingDeposits = (clio: ClioClient, clientId: number) =>
-  collect(clio.list<ClioDeposit>('/bank_transactions.json', { fields: 'id,date,funds_in,allocation{id}', query: { client_id: clientId, type: 'asset' } }));
+  collect(clio.list<ClioDeposit>('/bank_transactions.json', { fields: 'id,date,funds_in,currency,allocation{id}', query: { client_id: clientId, type: 'asset' } }));
 
 export interface ClioDeposit {
   id: number;
   date: string;
   funds_in: number;
+  /** The deposit's currency code (BankTransaction `currency`). */
+  currency?: string | null;
   allocation?: { id: number } | null;
 }

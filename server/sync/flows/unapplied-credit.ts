@@ -34,7 +34,7 @@ export async function reportUnappliedCredit(ctx: SyncContext, paymentIds: number
     const detail = unappliedCreditWords({
       receivedCents: toCents(found.deposit.funds_in),
       creditCents: found.cents,
-      currencyCode: null,
+      currencyCode: found.deposit.currency,
       date: found.deposit.date,
       clientName: client.name ?? 'the client',
       xeroBankAccountCode: ctx.settings.paymentBankAccountCode,
