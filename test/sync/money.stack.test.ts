@@ -295,6 +295,38 @@ describe('payments to Xero', { timeout: 120_000 }, () => {
     expect(invoiceOf(b.number).Status).toBe('PAID');
   });
 
+  it('many payments with credit in one sweep are checked from two firm-wide listings, not two reads each', async () => {
+    const paid: { id: number; credit: number }[] = [];
+    const bills: { contactId: number; bill: { id: number; total: number } }[] = [];
+    for (let i = 0; i < 10; i++) {
+      const { contactId, matterId } = await client(`Credit Client ${i}`);
+      bills.push({ contactId, bill: await approvedBill(matterId, 100 + i) });
+    }
+    await s.clioControl('DELETE', '/requests');
+    // Recorded with Clio's webhooks paused (only enabled ones deliver): the sweep's allocation listing finds all ten in one go.
+    const hooks = s.clio().webhooks.all();
+    for (const hook of hooks) s.clio().webhooks.update(hook.id, { status: 'pending' });
+    for (const [i, { contactId, bill }] of bills.entries()) {
+      const created = await s.stack.control('clio', 'POST', '/payments', {
+        contact_id: contactId,
+        amount: bill.total + i + 1,
+        allocations: [{ bill_id: bill.id, amount: bill.total }],
+      });
+      paid.push({ id: created.data.id, credit: i + 1 });
+    }
+    for (const hook of hooks) s.clio().webhooks.update(hook.id, { status: hook.status });
+    await s.sweep();
+    const errors = (await s.errors()).filter((e) => e.code === 'CLIO_OVERPAYMENT_NOT_IN_XERO');
+    expect(errors.flatMap((e) => e.clioIds)).toEqual(expect.arrayContaining(paid.map((p) => String(p.id))));
+    const words = await openItemWords();
+    for (const [i, p] of paid.entries()) expect(words.some((w) => w.includes(`: $${p.credit}.00 is not applied`) && w.includes(`Credit Client ${i} on`))).toBe(true);
+    const calls = await requests();
+    const firmWide = calls.filter((r) => r.method === 'GET' && r.path === '/api/v4/bank_transactions.json' && !new URLSearchParams(r.query).has('client_id'));
+    expect(firmWide).not.toHaveLength(0);
+    expect(calls.filter((r) => r.method === 'GET' && r.path === '/api/v4/bank_transactions.json' && new URLSearchParams(r.query).has('client_id'))).toEqual([]);
+    expect(calls.filter((r) => r.method === 'GET' && r.path === '/api/v4/allocations.json' && new URLSearchParams(r.query).has('parent_id'))).toEqual([]);
+  });
+
   it('a payment from trust is a bill payment; the trust deposit itself never reaches Xero', async () => {
     const { contactId, matterId } = await client('Trust Funded Pty Ltd');
     const bankTransactionsBefore = s.tenant().bankTransactions.size;
