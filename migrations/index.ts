@@ -15,6 +15,7 @@ import * as xeroCurrencies from './2026_12_07_0130_xero_currencies';
 import * as untaxedTaxTypes from './2026_12_08_0010_untaxed_tax_types';
 import * as creditNoteTax from './2026_12_08_0020_credit_note_tax';
 import * as approvedInvoiceDefault from './2026_12_08_0021_approved_invoice_default';
+import * as openItems from './2026_12_08_0030_open_items';
 import * as sessionValidity from './2026_12_08_0040_session_validity';
 import * as xeroPendingConsenter from './2026_12_08_0041_xero_pending_consenter';
 import * as agreementChecks from './2026_12_08_0050_agreement_checks';
@@ -41,6 +42,7 @@ export const migrations: Record<string, Migration> = {
   '2026_12_08_0010_untaxed_tax_types': untaxedTaxTypes,
   '2026_12_08_0020_credit_note_tax': creditNoteTax,
   '2026_12_08_0021_approved_invoice_default': approvedInvoiceDefault,
+  '2026_12_08_0030_open_items': openItems,
   '2026_12_08_0040_session_validity': sessionValidity,
   '2026_12_08_0041_xero_pending_consenter': xeroPendingConsenter,
   '2026_12_08_0050_agreement_checks': agreementChecks,

@@ -277,6 +277,22 @@ export interface AgreementChecksTable {
   differences: Json;
 }
 
+/** Money on one side only, waiting for a person (server/sync/open-items.ts owns it). */
+export interface OpenItemsTable {
+  id: Generated<string>;
+  firm_id: string;
+  kind: 'xero_payment_to_record' | 'clio_credit_not_in_xero';
+  subject_id: string;
+  clio_bill_id: string | null;
+  amount_cents: ColumnType<number, number, number>;
+  words: string;
+  clio_task_id: BigId | null;
+  task_claimed_at: Timestamp | null;
+  opened_at: CreatedAt;
+  closed_at: Timestamp | null;
+  close_reason: string | null;
+}
+
 export interface DB {
   firms: FirmsTable;
   users: UsersTable;
@@ -298,6 +314,7 @@ export interface DB {
   contact_match_reviews: ContactMatchReviewsTable;
   security_events: SecurityEventsTable;
   agreement_checks: AgreementChecksTable;
+  open_items: OpenItemsTable;
 }
 
 export type Firm = Selectable<FirmsTable>;

@@ -8,6 +8,7 @@ import { getSettings } from '../settings/repository';
 import { getLinks, type LinkKind, linkCounts, waitingReasons } from '../sync/links';
 import { SYNC_ERROR_CODES } from '../sync/errors';
 import { listOpenErrors, type OpenErrorGroup } from '../sync/log';
+import { listOpenItems } from '../sync/open-items';
 import { getRun } from '../sync/runs';
 import { findXeroConnection } from '../xero/connections-repository';
 import { clioRecordUrl, xeroRecordUrl } from './record-urls';
@@ -51,6 +52,15 @@ export interface StatusGroup extends Omit<OpenErrorGroup, 'clioIds'> {
   records: GroupRecord[];
 }
 
+/** Money that reached one side only and waits for a person (a payment made in Xero, to record in Clio). */
+export interface StatusOpenItem {
+  id: string;
+  words: string;
+  openedAt: string;
+  /** The Clio bill it is about, if any. */
+  clioUrl: string | null;
+}
+
 export interface FirmStatus {
   lastRunAt: string | null;
   lastSuccessAt: string | null;
@@ -65,6 +75,7 @@ export interface FirmStatus {
   errors: StatusGroup[];
   /** The last agreement check (server/agreement), or null before the first. */
   agreement: AgreementStatus | null;
+  openItems: StatusOpenItem[];
 }
 
 export interface AgreementStatus {
@@ -107,7 +118,7 @@ function countsByKind(rows: { kind: string; state: string; count: number }[]): K
 }
 
 export async function firmStatus(deps: { config: Config; db: Database }, firmId: string): Promise<FirmStatus> {
-  const [firm, run, counts, waiting, groups, settings, linker, check] = await Promise.all([
+  const [firm, run, counts, waiting, groups, settings, linker, check, items] = await Promise.all([
     getFirm(deps.db, firmId),
     getRun(deps.db, firmId),
     linkCounts(deps.db, firmId),
@@ -116,6 +127,7 @@ export async function firmStatus(deps: { config: Config; db: Database }, firmId:
     getSettings(deps.db, firmId),
     recordLinker(deps, firmId),
     lastCheck(deps.db, firmId),
+    listOpenItems(deps.db, firmId),
   ]);
   const lastRun = run?.last_run_at ?? null;
   const running = Boolean(lastRun && (!run?.last_success_at || run.last_success_at < lastRun));
@@ -166,5 +178,6 @@ export async function firmStatus(deps: { config: Config; db: Database }, firmId:
           }),
         }
       : null,
+    openItems: items.map((i) => ({ id: i.id, words: i.words, openedAt: i.openedAt.toISOString(), clioUrl: i.clioBillId ? linker.clioUrl('bill', i.clioBillId) : null })),
   };
 }

@@ -161,3 +161,36 @@ export const readActivities = (clio: ClioClient, ids: (string | number)[]) => by
 
 export const hardCostPagesSince = (clio: ClioClient, since: string | undefined) =>
   pagesSince<ClioHardCost>(clio, '/activities.json', HARD_COST_FIELDS, since, { type: 'HardCostEntry' });
+
+export type ClioPaymentShare = ClioPaymentAllocation & { contact?: { id: number; name?: string } | null };
+const SHARE_FIELDS = 'id,amount,voided_at,parent{id,type},contact{id,name}';
+
+/** Every allocation (live and voided) of one Clio payment, or (none given) of every payment, with the paying client. */
+export const readAllocationsOfPayments = (clio: ClioClient, paymentId?: number) =>
+  collect(
+    clio.list<ClioPaymentShare>('/allocations.json', {
+      fields: SHARE_FIELDS,
+      query: { parent_type: 'Payment', ...(paymentId === undefined ? {} : { parent_id: paymentId }) },
+    }),
+  );
+
+/**
+ * Operating-account deposits (`type=asset`) of one client, or of every client: a recorded
+ * payment's deposit holds the whole amount received, allocated or not, and names one of its allocations.
+ */
+export const readOperatingDeposits = (clio: ClioClient, clientId?: number) =>
+  collect(
+    clio.list<ClioDeposit>('/bank_transactions.json', {
+      fields: 'id,date,funds_in,currency,allocation{id}',
+      query: { type: 'asset', ...(clientId === undefined ? {} : { client_id: clientId }) },
+    }),
+  );
+
+export interface ClioDeposit {
+  id: number;
+  date: string;
+  funds_in: number;
+  /** The deposit's currency code (BankTransaction `currency`). */
+  currency?: string | null;
+  allocation?: { id: number } | null;
+}

@@ -105,8 +105,13 @@ export const SYNC_ERROR_CODES = {
     fix: 'Make the change named here on the bill in Clio by hand (or undo it in Xero); Clio’s version then syncs to Xero.',
   },
   CLIO_PAYMENT_NOT_RECORDED: {
-    cause: 'The invoice was paid in Xero, but Clio did not accept marking the bill paid.',
-    fix: 'In Clio, open the bill and record a payment (Billing → the bill → Record payment) with the amount, date and reference named here, to the bank account chosen for Xero payments in the sync settings.',
+    cause: 'A payment was made in Xero. Clio’s API cannot record payments, and Clio refused the task that asks your billing user to record it.',
+    fix: 'In Clio, open the bill and record a payment (Billing → the bill → Record payment) with the amount and date named here, to the bank account named (the one chosen for Xero payments in the sync settings). The sync then links it to the Xero payment.',
+  },
+  CLIO_OVERPAYMENT_NOT_IN_XERO: {
+    cause:
+      'A Clio payment is larger than the bills it is applied to. The rest is the client’s unapplied credit: in Clio’s bank account, not in Xero’s, so the bank reconciliation is out by that much.',
+    fix: 'Either apply the credit to a bill in Clio — the sync then sends it to Xero as a payment on that invoice and this clears by itself — or, if the money stays with the client as credit, record it in Xero as the detail says. Not both: an overpayment recorded in Xero and the credit later applied in Clio would count the money twice in Xero; should that happen, delete the sync’s payment on that invoice in Xero and allocate the overpayment to the invoice instead.',
   },
   XERO_PAYMENT_REMOVED: {
     cause: 'A payment was removed in Xero from an invoice whose Clio bill the sync had marked paid.',

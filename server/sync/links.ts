@@ -56,7 +56,7 @@ export interface XeroPaymentState {
   state: 'unpaid' | 'part_paid' | 'paid';
   paidCents: number;
   dueCents: number;
-  /** The add-on moved the Clio bill to paid because of them. */
+  /** An earlier version of the add-on moved the Clio bill to paid because of them (it no longer does: payments made in Xero become open items and Clio tasks). */
   markedPaidInClio: boolean;
 }
 

@@ -5,6 +5,7 @@ import { TASK } from '../../server/jobs/enqueue';
 import { estimateSeconds } from '../../server/status/service';
 import { recordFailed, recordPushed, recordWaiting } from '../../server/sync/links';
 import { recordFailureGroup } from '../../server/sync/log';
+import { closeItem, openItem } from '../../server/sync/open-items';
 import { markRun, recordProgress } from '../../server/sync/runs';
 import { expectEnvelope, uiApiHarness, type UiApiHarness } from '../ui-api/app-harness';
 
@@ -122,6 +123,20 @@ describe('retry and dismiss a failure group', () => {
     expect((await json(await h.call('GET', '/api/sync/status', a.token))).body.errors).toEqual([]);
     await recordFailureGroup(h.db, a.firmId, 'bill', '43', archived);
     expect((await json(await h.call('GET', '/api/sync/status', a.token))).body.errors.map((g: any) => g.count)).toEqual([3]);
+  });
+
+  it('open items: each firm sees its own, in their words, with a link to the Clio bill; a closed one is gone', async () => {
+    const a = await h.firmWithUser();
+    const b = await h.firmWithUser();
+    const words = '$400.00 received in Xero on 3 Dec 2026 for bill 15, Lucas Wilson: record it in Clio to Operating account';
+    const item = await openItem(h.db, a.firmId, { kind: 'xero_payment_to_record', subjectId: 'pay-1', clioBillId: '15', amountCents: 40000, words });
+    // Opening it again (another sweep) is the same item.
+    expect((await openItem(h.db, a.firmId, { kind: 'xero_payment_to_record', subjectId: 'pay-1', clioBillId: '15', amountCents: 40000, words })).id).toBe(item.id);
+    const mine = (await json(await h.call('GET', '/api/sync/status', a.token))).body.openItems;
+    expect(mine).toEqual([{ id: item.id, words, openedAt: expect.any(String), clioUrl: 'https://app.clio.com/nc/#/bills/15' }]);
+    expect((await json(await h.call('GET', '/api/sync/status', b.token))).body.openItems).toEqual([]);
+    await closeItem(h.db, a.firmId, item.id, 'recorded in Clio');
+    expect((await json(await h.call('GET', '/api/sync/status', a.token))).body.openItems).toEqual([]);
   });
 
   it('a group of a kind with no per-record job, or of the whole firm, is retried by a sync of the firm', async () => {

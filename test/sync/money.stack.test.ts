@@ -44,6 +44,12 @@ const allocationsOf = (billId: number) =>
 const pay = (billId: number, amount: number, method: 'manual' | 'trust' | 'clio_payments' = 'manual') =>
   s.clioControl('POST', `/bills/${billId}/payments`, { amount, method }).then(() => s.settled());
 
+const openItemWords = async () => ((await s.call('GET', '/api/sync/status')).body.openItems as { words: string }[]).map((i) => i.words);
+const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+/** 2026-12-03 → "3 Dec 2026", written out here rather than taken from the product. */
+const spoken = (day: string) => `${Number(day.slice(8, 10))} ${MONTHS[Number(day.slice(5, 7)) - 1]} ${day.slice(0, 4)}`;
+const money = (amount: number) => `$${amount.toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 })}`;
+
 /** Calls the add-on made to Clio, in order. */
 const requests = async () => (await s.clioControl('GET', '/requests')) as LoggedRequest[];
 /** The activity ids those calls read one by one (`ids[]`), as the activity webhook's job does; sweeps read by date instead. */
@@ -134,7 +140,7 @@ describe('payments to Xero', { timeout: 120_000 }, () => {
     expect(invoiceOf(b.number).Status).toBe('PAID');
   });
 
-  it('one payment over several bills is one Xero payment per invoice; its unapplied credit stays out until applied', async () => {
+  it('one payment over several bills is one Xero payment per invoice; its unapplied credit is a named error saying what to enter in Xero, until applied', async () => {
     const { contactId, matterId } = await client('Many Bills Co');
     const b1 = await approvedBill(matterId, 200);
     const b2 = await approvedBill(matterId, 300);
@@ -152,6 +158,13 @@ describe('payments to Xero', { timeout: 120_000 }, () => {
     expect(paymentsOn(b2.number).map((p) => p.Amount)).toEqual([b2.total]);
     expect(paymentsOn(b3.number)).toEqual([]);
     expect([invoiceOf(b1.number).Status, invoiceOf(b2.number).Status, invoiceOf(b3.number).Status]).toEqual(['PAID', 'PAID', 'AUTHORISED']);
+    // The 50 Clio holds as credit is in Clio's bank and not in Xero's: a named error says what to enter by hand.
+    const received = money(b1.total + b2.total + 50);
+    const words = `Payment of ${received} from Many Bills Co on ${spoken(today)}: $50.00 is not applied to any bill in Clio and is not in Xero. In Xero, record a $50.00 overpayment from Many Bills Co to bank account 090, dated ${spoken(today)} (Bank account → New → Receive money → Overpayment).`;
+    expect(await s.errors()).toContainEqual(
+      expect.objectContaining({ code: 'CLIO_OVERPAYMENT_NOT_IN_XERO', kind: 'payment_credit', clioIds: [String(created.data.id)] }),
+    );
+    expect(await openItemWords()).toContain(words);
 
     // The client's 50 of credit is applied to the third bill later: one more payment, on that invoice only.
     await s.clioControl('POST', `/payments/${created.data.id}/reallocate`, {
@@ -165,6 +178,9 @@ describe('payments to Xero', { timeout: 120_000 }, () => {
     expect(paymentsOn(b3.number).map((p) => p.Amount)).toEqual([50]);
     expect(paymentsOn(b1.number)).toHaveLength(1);
     expect(dueOn(b3.number)).toBe(Math.round((b3.total - 50) * 100) / 100);
+    // Applied, the credit is in Xero as that payment: the error and the open item are gone.
+    expect((await s.errors()).filter((e) => e.code === 'CLIO_OVERPAYMENT_NOT_IN_XERO' && e.clioIds.includes(String(created.data.id)))).toEqual([]);
+    expect(await openItemWords()).not.toContain(words);
   });
 
   it('a reallocation moves the money: the old invoice’s payment is deleted, the new one gets it', async () => {
@@ -277,6 +293,38 @@ describe('payments to Xero', { timeout: 120_000 }, () => {
     expect(hooks.some((d) => JSON.parse(d.body).data.id === charge.id)).toBe(true);
     expect(paymentsOn(b.number).map((p) => p.Amount)).toEqual([b.total]);
     expect(invoiceOf(b.number).Status).toBe('PAID');
+  });
+
+  it('many payments with credit in one sweep are checked from two firm-wide listings, not two reads each', async () => {
+    const paid: { id: number; credit: number }[] = [];
+    const bills: { contactId: number; bill: { id: number; total: number } }[] = [];
+    for (let i = 0; i < 10; i++) {
+      const { contactId, matterId } = await client(`Credit Client ${i}`);
+      bills.push({ contactId, bill: await approvedBill(matterId, 100 + i) });
+    }
+    await s.clioControl('DELETE', '/requests');
+    // Recorded with Clio's webhooks paused (only enabled ones deliver): the sweep's allocation listing finds all ten in one go.
+    const hooks = s.clio().webhooks.all();
+    for (const hook of hooks) s.clio().webhooks.update(hook.id, { status: 'pending' });
+    for (const [i, { contactId, bill }] of bills.entries()) {
+      const created = await s.stack.control('clio', 'POST', '/payments', {
+        contact_id: contactId,
+        amount: bill.total + i + 1,
+        allocations: [{ bill_id: bill.id, amount: bill.total }],
+      });
+      paid.push({ id: created.data.id, credit: i + 1 });
+    }
+    for (const hook of hooks) s.clio().webhooks.update(hook.id, { status: hook.status });
+    await s.sweep();
+    const errors = (await s.errors()).filter((e) => e.code === 'CLIO_OVERPAYMENT_NOT_IN_XERO');
+    expect(errors.flatMap((e) => e.clioIds)).toEqual(expect.arrayContaining(paid.map((p) => String(p.id))));
+    const words = await openItemWords();
+    for (const [i, p] of paid.entries()) expect(words.some((w) => w.includes(`: $${p.credit}.00 is not applied`) && w.includes(`Credit Client ${i} on`))).toBe(true);
+    const calls = await requests();
+    const firmWide = calls.filter((r) => r.method === 'GET' && r.path === '/api/v4/bank_transactions.json' && !new URLSearchParams(r.query).has('client_id'));
+    expect(firmWide).not.toHaveLength(0);
+    expect(calls.filter((r) => r.method === 'GET' && r.path === '/api/v4/bank_transactions.json' && new URLSearchParams(r.query).has('client_id'))).toEqual([]);
+    expect(calls.filter((r) => r.method === 'GET' && r.path === '/api/v4/allocations.json' && new URLSearchParams(r.query).has('parent_id'))).toEqual([]);
   });
 
   it('a payment from trust is a bill payment; the trust deposit itself never reaches Xero', async () => {

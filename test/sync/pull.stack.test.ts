@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { firmQueueName } from '../../server/jobs/enqueue';
 import { holdFirmQueue } from '../xero/stack';
 import { billTotals } from '../emulators/clio/bill-totals';
+import { outstanding } from '../emulators/xero/documents';
 import { startSyncStack, type SyncStack } from './stack';
 
 /**
@@ -51,9 +52,22 @@ const clioContact = (id: number) => s.clio().contacts.require(id);
 const xeroContact = (id: string) => s.tenant().contacts.get(id)!;
 const bill = (id: number) => s.clio().bills.require(id);
 const record = async (kind: string, id: number) => (await s.call('GET', `/api/records/${kind}/${id}`)).body;
+/** The Clio bank account the settings record Xero payments to, by name. */
+let bankName = '';
+const tasksOf = (billId: number) =>
+  s
+    .clio()
+    .tasks.all()
+    .filter((t) => t.description.includes(`bill ${bill(billId).number}`));
+const openItemWords = async () => ((await s.call('GET', '/api/sync/status')).body.openItems as { words: string }[]).map((i) => i.words);
+const clioRequests = async () => (await s.clioControl('GET', '/requests')) as { method: string; path: string }[];
+const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+/** 2026-12-03 → "3 Dec 2026", written out here rather than taken from the product. */
+const spoken = (day: string) => `${Number(day.slice(8, 10))} ${MONTHS[Number(day.slice(5, 7)) - 1]} ${day.slice(0, 4)}`;
+const money = (amount: number) => `$${amount.toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 })}`;
 
+let bankId = '';
 beforeAll(async () => {
-  let bankId = '';
   s = await startSyncStack({
     beforeSettings: async (stack) => {
       bankId = String(stack.clio.emulator.state.bankAccounts.all()[0]!.id);
@@ -61,8 +75,7 @@ beforeAll(async () => {
     settings: (day) => ({ invoiceStatus: 'AUTHORISED', billDateFrom: day, syncFromXero: true, clioPaymentBankAccountId: bankId }),
   });
   today = s.today;
-  // The product still PATCHes state paid on a full Xero payment; the emulator now refuses that by default (no public source documents it).
-  await s.clioControl('PUT', '/switches', { refuse_paid_state: false });
+  bankName = s.clio().bankAccounts.require(Number(bankId)).name;
   await settle();
 }, 120_000);
 afterAll(() => s?.stack.stop());
@@ -233,63 +246,81 @@ describe('invoices and payments from Xero', () => {
     });
   });
 
-  it('a full payment in Xero marks the bill paid in Clio; the Xero payment is on the record’s history', async () => {
+  it('a full payment in Xero: the bill is not marked paid (no public source documents that PATCH); an open item and a Clio task ask to record it', async () => {
     const { billId, invoiceId } = await syncedBill('Paid In Full Pty Ltd', 'ap@paidinfull.example');
     const total = s.tenant().invoices.get(invoiceId)!.Total;
     await s.xeroControl('POST', '/payments', { Invoice: { InvoiceID: invoiceId }, Account: { Code: '090' }, Amount: total, Date: today, Reference: 'EFT 1001' });
     await settle();
-    expect(bill(billId).state).toBe('paid');
+    expect(bill(billId).state).toBe('awaiting_payment');
+    expect((await clioRequests()).filter((r) => r.method === 'PATCH' && r.path === `/api/v4/bills/${billId}.json`)).toEqual([]);
+    const words = `${money(total)} received in Xero on ${spoken(today)} for bill ${bill(billId).number}, Paid In Full Pty Ltd: record it in Clio to ${bankName}`;
+    expect(await openItemWords()).toContain(words);
+    expect(tasksOf(billId).map((t) => [t.name, t.status])).toEqual([[words, 'pending']]);
+    expect(tasksOf(billId)[0]!.description).toContain('reference "EFT 1001"');
     const r = await record('bill', billId);
-    expect(r.link.xeroPayment).toMatchObject({ state: 'paid', markedPaidInClio: true });
-    expect(r.history[0]).toMatchObject({ action: 'update', reason: 'paid in Xero: bill marked paid in Clio' });
-    expect(JSON.stringify(r.history[0].detail)).toContain('EFT 1001');
+    expect(r.link.xeroPayment).toMatchObject({ state: 'paid', markedPaidInClio: false });
+    expect(JSON.stringify(r.history.find((h: { reason: string }) => h.reason === 'paid in Xero').detail)).toContain('EFT 1001');
   });
 
-  it('a part payment shows as part paid in Xero; the bill stays unpaid; removing a payment after the bill was marked paid is reported, not undone', async () => {
-    const { billId, invoiceId } = await syncedBill('Bit By Bit Pty Ltd', 'ap@bitbybit.example');
+  it('a part payment in Xero: one open item and one Clio task, in the same words, once; recorded in Clio, the item closes, the task is completed, and Xero is not paid twice', async () => {
+    const { billId, invoiceId, matterId } = await syncedBill('Lucas Wilson Legal', 'ap@lucaswilson.example', 7200, 500);
     const total = s.tenant().invoices.get(invoiceId)!.Total;
-    await s.xeroControl('POST', '/payments', { Invoice: { InvoiceID: invoiceId }, Account: { Code: '090' }, Amount: 100, Date: today });
+    await s.xeroControl('POST', '/payments', { Invoice: { InvoiceID: invoiceId }, Account: { Code: '090' }, Amount: 400, Date: today });
     await settle();
     expect(bill(billId).state).toBe('awaiting_payment');
-    let r = await record('bill', billId);
-    expect(r.link.xeroPayment).toMatchObject({ state: 'part_paid', paidCents: 10000 });
-    expect(r.history[0]).toMatchObject({ reason: 'part paid in Xero' });
+    const words = `$400.00 received in Xero on ${spoken(today)} for bill ${bill(billId).number}, Lucas Wilson Legal: record it in Clio to ${bankName}`;
+    expect(await openItemWords()).toContain(words);
+    const [task, ...more] = tasksOf(billId);
+    expect(more).toEqual([]);
+    expect(task).toMatchObject({ name: words, status: 'pending', assignee_type: 'User', matter_id: matterId });
+    expect(task!.description).toContain(words);
+    const r = await record('bill', billId);
+    expect(r.link.xeroPayment).toMatchObject({ state: 'part_paid', paidCents: 40000 });
 
-    const rest = await s.xeroControl('POST', '/payments', {
-      Invoice: { InvoiceID: invoiceId },
-      Account: { Code: '090' },
-      Amount: Math.round((total - 100) * 100) / 100,
-      Date: today,
-    });
+    // Another look (a sweep, the invoice's webhook again) opens nothing new.
+    await s.sweep();
+    await s.xeroControl('POST', '/invoices', { InvoiceID: invoiceId, Reference: 'PO 1' });
     await settle();
-    expect(bill(billId).state).toBe('paid');
-    const paymentId = (rest.Payments?.[0] ?? rest).PaymentID as string;
-    await s.xeroControl('POST', `/payments/${paymentId}/delete`);
+    expect(tasksOf(billId)).toHaveLength(1);
+    expect((await openItemWords()).filter((w) => w === words)).toHaveLength(1);
+    // A run that stopped after the task was created but before the bill's payment state was stored looks again: still one task.
+    await sql`update links set base_snapshot = base_snapshot - 'xeroPayment' where firm_id = ${s.firmId} and kind = 'bill' and clio_id = ${String(billId)}`.execute(
+      s.stack.db,
+    );
+    await s.xeroControl('POST', '/invoices', { InvoiceID: invoiceId, Reference: 'PO 2' });
     await settle();
-    expect(bill(billId).state).toBe('paid');
-    expect(await s.errors()).toContainEqual(expect.objectContaining({ code: 'XERO_PAYMENT_REMOVED', kind: 'payment', clioIds: [String(billId)] }));
-    r = await record('bill', billId);
-    expect(r.link.xeroPayment).toMatchObject({ state: 'part_paid', markedPaidInClio: true });
+    expect((await record('bill', billId)).link.xeroPayment).toMatchObject({ state: 'part_paid' });
+    expect(tasksOf(billId)).toHaveLength(1);
+
+    // The billing user records it in Clio, as the task asks: linked to the Xero payment, not sent again.
+    await s.clioControl('POST', `/bills/${billId}/payments`, { amount: 400, method: 'manual' });
+    await settle();
+    await s.sweep();
+    expect(tasksOf(billId).map((t) => t.status)).toEqual(['complete']);
+    expect(await openItemWords()).not.toContain(words);
+    const live = [...s.tenant().payments.values()].filter((p) => p.InvoiceID === invoiceId && p.Status !== 'DELETED');
+    expect(live.map((p) => p.Amount)).toEqual([400]);
+    expect(outstanding(s.tenant(), s.tenant().invoices.get(invoiceId)!)).toBe(Math.round((total - 400) * 100) / 100);
+    const allocation = s
+      .clio()
+      .allocations.where('bill_id', billId)
+      .find((a) => a.parent_type === 'Payment')!;
+    expect((await s.links('payment_allocation')).find((l) => l.clio_id === String(allocation.id))?.xero_id).toBe(live[0]!.PaymentID);
+    expect(billTotals(s.clio(), bill(billId)).balance).toBe(outstanding(s.tenant(), s.tenant().invoices.get(invoiceId)!));
   });
 
-  it('when Clio refuses to mark the bill paid, the error says exactly what to record by hand', async () => {
-    const { billId, invoiceId } = await syncedBill('Refused Pty Ltd', 'ap@refused.example');
-    await s.clioControl('PUT', '/switches', { refuse_paid_state: true });
-    try {
-      const total = s.tenant().invoices.get(invoiceId)!.Total;
-      await s.xeroControl('POST', '/payments', { Invoice: { InvoiceID: invoiceId }, Account: { Code: '090' }, Amount: total, Date: today, Reference: 'CHQ 77' });
-      await settle();
-      expect(bill(billId).state).toBe('awaiting_payment');
-      const group = (await s.errors()).find((e) => e.code === 'CLIO_PAYMENT_NOT_RECORDED' && e.clioIds.includes(String(billId)));
-      expect(group).toBeDefined();
-      const history = (await record('bill', billId)).history as { reason: string; detail: { detail: string } }[];
-      expect(history.find((h) => h.reason === 'CLIO_PAYMENT_NOT_RECORDED')!.detail.detail).toContain(`a payment of ${total.toFixed(2)} on ${today} (reference "CHQ 77")`);
-    } finally {
-      await s.clioControl('PUT', '/switches', { refuse_paid_state: false });
-    }
+  it('a payment removed in Xero before it is recorded in Clio: its open item closes and its task is completed', async () => {
+    const { billId, invoiceId } = await syncedBill('Changed Mind Pty Ltd', 'ap@changedmind.example');
+    const made = await s.xeroControl('POST', '/payments', { Invoice: { InvoiceID: invoiceId }, Account: { Code: '090' }, Amount: 100, Date: today });
+    await settle();
+    expect(tasksOf(billId).map((t) => t.status)).toEqual(['pending']);
+    await s.xeroControl('POST', `/payments/${(made.Payments?.[0] ?? made).PaymentID as string}/delete`);
+    await settle();
+    expect(tasksOf(billId).map((t) => t.status)).toEqual(['complete']);
+    expect((await openItemWords()).some((w) => w.includes(`for bill ${bill(billId).number},`))).toBe(false);
   });
 
-  it('a Xero payment on an invoice whose bill was edited in Clio meanwhile is reported, and the bill is not marked paid', async () => {
+  it('a Xero payment on an invoice whose bill was edited in Clio meanwhile still asks to be recorded, and the bill is not marked paid', async () => {
     const { billId, invoiceId } = await syncedBill('Moving Target Pty Ltd', 'ap@movingtarget.example');
     await s.withoutXeroWebhooks(async () => {
       const total = s.tenant().invoices.get(invoiceId)!.Total;
@@ -305,8 +336,8 @@ describe('invoices and payments from Xero', () => {
       await s.sweep();
     });
     expect(bill(billId).state).toBe('awaiting_payment');
-    const history = (await record('bill', billId)).history as { reason: string; detail: { detail: string } }[];
-    expect(history.find((h) => h.reason === 'CLIO_PAYMENT_NOT_RECORDED')!.detail.detail).toMatch(/paid in full in Xero .* total in Clio is now/);
+    // What Xero received is still to be recorded in Clio, whatever the bill now says.
+    expect(tasksOf(billId)).toHaveLength(1);
   });
 
   it('the INVOICE webhook our own push triggers (or a save without a change) stops before Clio is read', async () => {

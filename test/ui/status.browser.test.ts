@@ -74,6 +74,8 @@ describe('the Status tab in a real browser', () => {
     const kinds = await page.locator('table.counts tbody th').allTextContents();
     expect(kinds).toEqual(['Contacts', 'Bills', 'Payments', 'Credit notes', 'Hard costs']);
     await page.getByText('Nothing is failing.').waitFor();
+    await page.getByRole('heading', { name: 'To do by hand' }).waitFor();
+    await page.getByText('Nothing waits for you.').waitFor();
     expect(await axeViolations(page), 'the Status tab').toEqual([]);
     // The first stop of the keyboard is the tab bar, on the page's grey: its focus ring must show there.
     await page.keyboard.press('Tab');

@@ -7,7 +7,10 @@ import type { PaymentDraft } from '../mapping/xero-drafts';
 import { failed, ignored, removedInXero, succeeded, waiting } from '../outcome';
 import { planPush } from '../plan';
 import { chunk, createPayments, deletePayment, findPayments } from '../xero-writer';
+import { openItemsOfBills } from '../open-items';
 import { refreshUnapprovedInvoices, waitsForInvoice } from './invoice-approvals';
+import { reportUnappliedCredit } from './unapplied-credit';
+import { closeRecorded, OPEN_ITEM_KIND } from './xero-payments-to-record';
 
 const KIND = 'payment_allocation' as const;
 /** Xero takes payments on approved invoices only. */
@@ -103,6 +106,11 @@ export async function pushPayments(ctx: SyncContext, allocations: ClioPaymentAll
     if (recreate && d.then) creates.push(d.then);
   }
   await create(ctx, creates);
+  // Where money moved, the payment may now hold more (or less) than its bills: its unapplied credit is not in Xero.
+  await reportUnappliedCredit(
+    ctx,
+    [...creates, ...deletes].map((c) => c.allocation.parent!.id),
+  );
 }
 
 /** Deletes the allocation's Xero payment; true when it is gone (a payment already deleted in Xero counts). */
@@ -121,7 +129,8 @@ async function remove(ctx: SyncContext, a: ClioPaymentAllocation, link: LinkRow,
  * Creates, batched. An allocation claimed earlier with no Xero id may have landed: Xero payments
  * have no number, so it is looked for by invoice, amount, date and our Reference before a new one.
  */
-async function create(ctx: SyncContext, items: Create[]): Promise<void> {
+async function create(ctx: SyncContext, all: Create[]): Promise<void> {
+  const items = await linkRecordedXeroPayments(ctx, all);
   const suspects = items.filter((c) => c.link?.claimedAt);
   const found = suspects.length
     ? await findPayments(
@@ -153,6 +162,35 @@ async function create(ctx: SyncContext, items: Create[]): Promise<void> {
       else await failed(ctx, KIND, String(c.allocation.id), r.failure, { dropClaim: true });
     }
   }
+}
+
+/**
+ * A new allocation that records in Clio a payment made in Xero (an open item of its bill, of the
+ * same amount, the task's words asked for exactly that) is that payment: it is linked to it, the
+ * item closes and its Clio task is completed — never sent to Xero a second time. The rest are new.
+ */
+async function linkRecordedXeroPayments(ctx: SyncContext, items: Create[]): Promise<Create[]> {
+  // Not one claimed by an earlier create: that one may be in Xero already, as its own payment.
+  const candidates = items.filter((c) => !c.replaces && !c.link?.xeroId && !c.link?.claimedAt);
+  const open = await openItemsOfBills(
+    ctx.db,
+    ctx.firmId,
+    OPEN_ITEM_KIND,
+    candidates.map((c) => billOf(c.allocation)),
+  );
+  if (open.length === 0) return items;
+  const rest: Create[] = [];
+  for (const c of items) {
+    const at = candidates.includes(c) ? open.findIndex((o) => o.clioBillId === billOf(c.allocation) && o.amountCents === c.draft.amountCents) : -1;
+    if (at < 0) {
+      rest.push(c);
+      continue;
+    }
+    const [item] = open.splice(at, 1);
+    // Linked before the item closes: a run cut short in between finds the item open and links again, never sends it.
+    await closeRecorded(ctx, item!, 'recorded in Clio', () => settle(ctx, c, item!.subjectId, 'link', 'the payment made in Xero, recorded in Clio'));
+  }
+  return rest;
 }
 
 async function settle(ctx: SyncContext, c: Create, paymentId: string, action: 'create' | 'link', reason: string): Promise<void> {

@@ -189,6 +189,29 @@ export function StatusPage({ me }: { me: Me }) {
         {waitingKind && <WaitingList key={waitingKind} kind={waitingKind} label={kindLabel(waitingKind)} onClose={() => setWaitingKind(null)} />}
       </section>
 
+      <section aria-labelledby="open-items">
+        <h2 id="open-items" tabIndex={-1}>
+          To do by hand
+        </h2>
+        {status.openItems.length === 0 ? (
+          <p>Nothing waits for you.</p>
+        ) : (
+          <ul class="open-items">
+            {status.openItems.map((item) => (
+              <li key={item.id}>
+                {item.clioUrl ? (
+                  <a href={item.clioUrl} target="_blank" rel="noopener noreferrer">
+                    {item.words}
+                  </a>
+                ) : (
+                  item.words
+                )}
+              </li>
+            ))}
+          </ul>
+        )}
+      </section>
+
       <SyncActivity />
 
       <section aria-labelledby="sync-failures">
