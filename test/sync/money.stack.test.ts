@@ -495,6 +495,9 @@ describe('hard costs to Xero', { timeout: 120_000 }, () => {
       .flatMap((e) => ((e.body as { BankTransactions?: { LineItems?: Record<string, unknown>[] }[] })?.BankTransactions ?? []).flatMap((t) => t.LineItems ?? []));
     expect(sent.length).toBeGreaterThan(0);
     expect(sent.filter((l) => 'TaxAmount' in l)).toEqual([]);
+    // Its history says whose tax it is: Xero's, from the account's default rate.
+    const [line] = await s.stack.db.selectFrom('sync_log').select(['action', 'detail']).where('kind', '=', 'hard_cost').where('clio_id', '=', String(cost.id)).execute();
+    expect(line).toMatchObject({ action: 'create', detail: { total: 261.4, tax: 0, taxBy: 'computed by Xero from the account’s default tax rate, tax inclusive' } });
   });
 
   it('a hard cost with no vendor is an error with advice, and syncs once the vendor is added', async () => {

@@ -23,7 +23,7 @@ import {
   updateInvoices,
 } from '../xero-writer';
 import { currencyFailure } from '../currencies';
-import { xeroTaxBook } from '../xero-tax';
+import { forgetXeroTaxBook, xeroTaxBook } from '../xero-tax';
 import { pushContacts } from './push-contacts';
 import { pushCreditMemos } from './push-credit-memos';
 import { pushPayments } from './push-payments';
@@ -207,6 +207,8 @@ async function prepare(ctx: SyncContext, bills: ClioBill[], links: Map<string, L
     const hash = mapped.ok ? contentHash({ invoice: mapped.value, contactId: contactId ?? null }) : undefined;
     const item = planPush(KIND, id, `Bill ${bill.number}`, link, mapped, hash);
     if (item.action === 'fail') {
+      // The rates kept from an earlier run may be what is out of date: the next run reads them again.
+      if (item.failure?.code === 'XERO_TAX_TYPE_INVALID' || item.failure?.code === 'TAX_RATE_MISMATCH') forgetXeroTaxBook(ctx.xero.connectionId);
       ctx.plan.push(item);
       if (!ctx.dryRun) await failed(ctx, KIND, id, item.failure!, { dropClaim: true, xeroId: link?.xeroId ?? null });
       continue;

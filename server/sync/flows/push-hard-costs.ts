@@ -176,6 +176,14 @@ async function settle(ctx: SyncContext, w: Write, r: ElementResult<BankTransacti
     reason: action === 'create' ? 'hard cost in Clio' : 'changed in Clio',
     xeroNumber: w.draft.reference,
     clioEtag: w.cost.etag,
-    detail: { total: r.record.total, bankAccount: w.draft.bankAccountCode, account: w.draft.accountCode },
+    // Clio keeps no tax figure on a hard cost: the tax is what Xero computed from the account's
+    // default rate (no TaxAmount is ever sent on bank transactions), and the history says so.
+    detail: {
+      total: r.record.total,
+      tax: r.record.totalTax ?? 0,
+      taxBy: w.draft.lineAmountTypes === 'NoTax' ? 'no tax (untaxed in Clio)' : 'computed by Xero from the account’s default tax rate, tax inclusive',
+      bankAccount: w.draft.bankAccountCode,
+      account: w.draft.accountCode,
+    },
   });
 }
