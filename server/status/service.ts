@@ -6,6 +6,7 @@ import { getSettings } from '../settings/repository';
 import { getLinks, type LinkKind, linkCounts } from '../sync/links';
 import { listOpenErrors, type OpenErrorGroup } from '../sync/log';
 import { getRun } from '../sync/runs';
+import { xeroWebhookSilence } from '../sync/xero-webhook-silence';
 import { findXeroConnection } from '../xero/connections-repository';
 import { clioRecordUrl, xeroRecordUrl } from './record-urls';
 
@@ -58,6 +59,8 @@ export interface FirmStatus {
   progress: { kind: ProgressKind; done: number; total: number; etaSeconds: number } | null;
   counts: KindCounts[];
   errors: StatusGroup[];
+  /** Xero's webhooks have stopped coming (since the last one), so Xero's changes come with each regular check. */
+  xeroWebhooksSilent: { since: string; checkEveryMinutes: number } | null;
 }
 
 /** The firm's Clio host and Xero organisation, for building links to its records. */
@@ -84,14 +87,15 @@ function countsByKind(rows: { kind: string; state: string; count: number }[]): K
   return [...byKind.values()];
 }
 
-export async function firmStatus(deps: { config: Config; db: Database }, firmId: string): Promise<FirmStatus> {
-  const [firm, run, counts, groups, settings, linker] = await Promise.all([
+export async function firmStatus(deps: { config: Config; db: Database }, firmId: string, now: Date = new Date()): Promise<FirmStatus> {
+  const [firm, run, counts, groups, settings, linker, xeroSilent] = await Promise.all([
     getFirm(deps.db, firmId),
     getRun(deps.db, firmId),
     linkCounts(deps.db, firmId),
     listOpenErrors(deps.db, firmId),
     getSettings(deps.db, firmId),
     recordLinker(deps, firmId),
+    xeroWebhookSilence(deps.db, firmId, now),
   ]);
   const lastRun = run?.last_run_at ?? null;
   const running = Boolean(lastRun && (!run?.last_success_at || run.last_success_at < lastRun));
@@ -129,5 +133,6 @@ export async function firmStatus(deps: { config: Config; db: Database }, firmId:
       : null,
     counts: countsByKind(counts),
     errors,
+    xeroWebhooksSilent: xeroSilent && settings ? { since: xeroSilent.since.toISOString(), checkEveryMinutes: settings.sweepIntervalMinutes } : null,
   };
 }
