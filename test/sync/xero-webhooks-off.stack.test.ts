@@ -1,4 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { advanceCursor, getCursor } from '../../server/sync/cursors';
+import { sql } from 'kysely';
 import { firmStatus } from '../../server/status/service';
 import { XERO_WEBHOOK_GRACE_MS } from '../../server/sync/xero-webhook-silence';
 import { startSyncStack, type SyncStack } from './stack';
@@ -13,6 +15,12 @@ let s: SyncStack;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const clioContact = (id: number) => s.clio().contacts.require(id);
 const status = (at: Date) => firmStatus(s.stack, s.firmId, at);
+
+async function scheduledSweepListsXeroContacts(): Promise<boolean> {
+  const before = s.stack.xero.emulator.requestLog.entries.length;
+  await s.scheduledSweep();
+  return s.stack.xero.emulator.requestLog.entries.slice(before).some((r) => r.method === 'GET' && /\/Contacts$/i.test(r.path));
+}
 
 async function settle(): Promise<void> {
   for (let i = 0; i < 3; i++) {
@@ -68,5 +76,32 @@ describe('Xero webhooks off', { timeout: 120_000 }, () => {
     expect(clioContact(contactId).email_addresses.map((e) => e.address)).toEqual(['hello@silentwaters.example']);
     await s.sweep();
     expect((await status(new Date(Date.now() + XERO_WEBHOOK_GRACE_MS + 60_000))).xeroWebhooksSilent).toBeNull();
+  });
+
+  it('while they are silent, a scheduled sweep lists Xero’s contacts every time, not in turn with the other kinds', async () => {
+    const { contactId, matterId } = await s.newClient('Still Pond Pty Ltd', 'hello@stillpond.example');
+    await s.newApprovedBill(matterId, 200);
+    await settle();
+    const xeroContactId = (await s.links('contact')).find((l) => l.clio_id === String(contactId))!.xero_id!;
+    // Healthy, a scheduled sweep after a full one lists one announced kind in turn: Clio's contacts first.
+    await s.sweep();
+    expect(await scheduledSweepListsXeroContacts()).toBe(false);
+    await sleep(1_500);
+    await s.stack.control('xero', 'PUT', '/webhooks', { key: 'a-rotated-key' });
+    await s.xeroControl('POST', '/contacts', { ContactID: xeroContactId, EmailAddress: 'billing@stillpond.example' });
+    await settle();
+    await s.sweep();
+    expect(clioContact(contactId).email_addresses.map((e) => e.address)).toEqual(['billing@stillpond.example']);
+    // Twenty minutes pass: what we stored of times (the last webhook, the newest change found) moves back by as much.
+    const shift = 20 * 60_000;
+    await sql`update xero_webhook_events set received_at = received_at - interval '20 minutes' where firm_id = ${s.firmId}`.execute(s.stack.db);
+    for (const kind of ['contacts', 'invoices']) {
+      const cursor = await getCursor(s.stack.db, s.firmId, 'xero', kind);
+      if (!cursor) continue;
+      await s.stack.db.deleteFrom('sync_cursors').where('firm_id', '=', s.firmId).where('source', '=', 'xero').where('kind', '=', kind).execute();
+      await advanceCursor(s.stack.db, s.firmId, 'xero', kind, new Date(Date.parse(cursor) - shift).toISOString());
+    }
+    expect((await status(new Date())).xeroWebhooksSilent).not.toBeNull();
+    expect(await scheduledSweepListsXeroContacts()).toBe(true);
   });
 });
