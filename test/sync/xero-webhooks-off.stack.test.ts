@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { advanceCursor, getCursor } from '../../server/sync/cursors';
+import { getCursor } from '../../server/sync/cursors';
 import { sql } from 'kysely';
 import { firmStatus } from '../../server/status/service';
 import { XERO_WEBHOOK_GRACE_MS } from '../../server/sync/xero-webhook-silence';
@@ -97,9 +97,8 @@ describe('Xero webhooks off', { timeout: 120_000 }, () => {
     await sql`update xero_webhook_events set received_at = received_at - interval '20 minutes' where firm_id = ${s.firmId}`.execute(s.stack.db);
     for (const kind of ['contacts', 'invoices']) {
       const cursor = await getCursor(s.stack.db, s.firmId, 'xero', kind);
-      if (!cursor) continue;
-      await s.stack.db.deleteFrom('sync_cursors').where('firm_id', '=', s.firmId).where('source', '=', 'xero').where('kind', '=', kind).execute();
-      await advanceCursor(s.stack.db, s.firmId, 'xero', kind, new Date(Date.parse(cursor) - shift).toISOString());
+      const moved = cursor && new Date(Date.parse(cursor) - shift).toISOString();
+      if (moved) await sql`update sync_cursors set cursor = ${moved} where firm_id = ${s.firmId} and source = 'xero' and kind = ${kind}`.execute(s.stack.db);
     }
     expect((await status(new Date())).xeroWebhooksSilent).not.toBeNull();
     expect(await scheduledSweepListsXeroContacts()).toBe(true);
