@@ -3,7 +3,7 @@ import type { Database } from '../db/database';
 import type { ProgressKind } from '../db/schema';
 import { getFirm } from '../firms/repository';
 import { getSettings } from '../settings/repository';
-import { getLinks, type LinkKind, linkCounts } from '../sync/links';
+import { getLinks, type LinkKind, linkCounts, waitingReasons } from '../sync/links';
 import { listOpenErrors, type OpenErrorGroup } from '../sync/log';
 import { getRun } from '../sync/runs';
 import { xeroWebhookSilence } from '../sync/xero-webhook-silence';
@@ -58,6 +58,8 @@ export interface FirmStatus {
   /** The long run's progress through the kind it is sending now (its bills, then payments, then hard costs). */
   progress: { kind: ProgressKind; done: number; total: number; etaSeconds: number } | null;
   counts: KindCounts[];
+  /** Why records wait (a payment on an invoice still a draft in Xero, say), with how many wait for each reason. */
+  waiting: { kind: string; reason: string; count: number }[];
   errors: StatusGroup[];
   /** Xero's webhooks have stopped coming (since the last one), so Xero's changes come with each regular check. */
   xeroWebhooksSilent: { since: string; checkEveryMinutes: number } | null;
@@ -88,10 +90,11 @@ function countsByKind(rows: { kind: string; state: string; count: number }[]): K
 }
 
 export async function firmStatus(deps: { config: Config; db: Database }, firmId: string, now: Date = new Date()): Promise<FirmStatus> {
-  const [firm, run, counts, groups, settings, linker, xeroSilent] = await Promise.all([
+  const [firm, run, counts, waiting, groups, settings, linker, xeroSilent] = await Promise.all([
     getFirm(deps.db, firmId),
     getRun(deps.db, firmId),
     linkCounts(deps.db, firmId),
+    waitingReasons(deps.db, firmId),
     listOpenErrors(deps.db, firmId),
     getSettings(deps.db, firmId),
     recordLinker(deps, firmId),
@@ -132,6 +135,7 @@ export async function firmStatus(deps: { config: Config; db: Database }, firmId:
         }
       : null,
     counts: countsByKind(counts),
+    waiting,
     errors,
     xeroWebhooksSilent: xeroSilent && settings ? { since: xeroSilent.since.toISOString(), checkEveryMinutes: settings.sweepIntervalMinutes } : null,
   };

@@ -22,6 +22,7 @@ import { sweep } from './flows/sweep';
 import { recordFirmFailure, resolveFirmFailure } from './log';
 import type { PlanItem } from './plan';
 import { markRun, park, parkedUntil } from './runs';
+import { countRun } from '../metrics/registry';
 
 export type SyncEngineDeps = ClioDeps & XeroClientDeps;
 
@@ -93,6 +94,7 @@ export function createSyncEngine(deps: SyncEngineDeps) {
         deps.logger.info({ firmId, reason: (err as Error).message }, 'sync skipped: not connected');
         return;
       }
+      countRun('failed');
       throw err;
     }
   }
