@@ -5,6 +5,9 @@ import { countCall } from '../metrics/registry';
 /** Pinned so a change of Clio's default version never changes our payloads unannounced. */
 export const CLIO_API_VERSION = '4.0.9';
 const MAX_RATE_LIMIT_RETRIES = 3;
+const CURSOR_ORDER = 'id(asc)';
+/** Listings whose published OpenAPI declares no `order` parameter: Clio pages them by id anyway. */
+const UNORDERED = new Set(['/activity_descriptions.json', '/custom_actions.json', '/interest_charges.json', '/line_items.json', '/clio_payments/payments.json']);
 const MAX_RETRY_AFTER_S = 60;
 
 export interface ClioTokenSource {
@@ -58,11 +61,14 @@ export class ClioClient {
   }
 
   /**
-   * Every record of a collection, following `meta.paging.next` verbatim. Not every collection takes
-   * `order` (custom_actions does not), so it is left to the caller; Clio's default is cursor paging by id.
+   * Every record of a collection, following `meta.paging.next` verbatim. Clio's cursor paging, the
+   * only kind without a 10,000-record cap, needs `order=id(asc)` (docs.developers.clio.com/api-docs/paging),
+   * and some collections default to another order (allocations and credit memos: `date(asc)`), so it
+   * is always asked for, except of the collections whose published file declares no `order`.
    */
   async *list<T>(path: string, opts: ReadOptions = {}): AsyncGenerator<T> {
-    let next: URL | undefined = this.url(path, { ...opts, query: { limit: 200, ...opts.query } });
+    const order = UNORDERED.has(path.split('?')[0] ?? path) ? {} : { order: CURSOR_ORDER };
+    let next: URL | undefined = this.url(path, { ...opts, query: { limit: 200, ...order, ...opts.query } });
     while (next) {
       const res = await this.send('GET', next, undefined, opts.headers);
       const page = (await res.json()) as Envelope<T[]>;

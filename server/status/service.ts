@@ -10,6 +10,7 @@ import { SYNC_ERROR_CODES } from '../sync/errors';
 import { listOpenErrors, type OpenErrorGroup } from '../sync/log';
 import { listOpenItems } from '../sync/open-items';
 import { getRun } from '../sync/runs';
+import { xeroWebhookSilence } from '../sync/xero-webhook-silence';
 import { findXeroConnection } from '../xero/connections-repository';
 import { clioRecordUrl, xeroRecordUrl } from './record-urls';
 
@@ -76,6 +77,8 @@ export interface FirmStatus {
   /** The last agreement check (server/agreement), or null before the first. */
   agreement: AgreementStatus | null;
   openItems: StatusOpenItem[];
+  /** Xero's webhooks have stopped coming (since the last one), so Xero's changes come with each regular check. */
+  xeroWebhooksSilent: { since: string; checkEveryMinutes: number } | null;
 }
 
 export interface AgreementStatus {
@@ -117,8 +120,8 @@ function countsByKind(rows: { kind: string; state: string; count: number }[]): K
   return [...byKind.values()];
 }
 
-export async function firmStatus(deps: { config: Config; db: Database }, firmId: string): Promise<FirmStatus> {
-  const [firm, run, counts, waiting, groups, settings, linker, check, items] = await Promise.all([
+export async function firmStatus(deps: { config: Config; db: Database }, firmId: string, now: Date = new Date()): Promise<FirmStatus> {
+  const [firm, run, counts, waiting, groups, settings, linker, check, items, xeroSilent] = await Promise.all([
     getFirm(deps.db, firmId),
     getRun(deps.db, firmId),
     linkCounts(deps.db, firmId),
@@ -128,6 +131,7 @@ export async function firmStatus(deps: { config: Config; db: Database }, firmId:
     recordLinker(deps, firmId),
     lastCheck(deps.db, firmId),
     listOpenItems(deps.db, firmId),
+    xeroWebhookSilence(deps.db, firmId, now),
   ]);
   const lastRun = run?.last_run_at ?? null;
   const running = Boolean(lastRun && (!run?.last_success_at || run.last_success_at < lastRun));
@@ -179,5 +183,6 @@ export async function firmStatus(deps: { config: Config; db: Database }, firmId:
         }
       : null,
     openItems: items.map((i) => ({ id: i.id, words: i.words, openedAt: i.openedAt.toISOString(), clioUrl: i.clioBillId ? linker.clioUrl('bill', i.clioBillId) : null })),
+    xeroWebhooksSilent: xeroSilent && settings ? { since: xeroSilent.since.toISOString(), checkEveryMinutes: settings.sweepIntervalMinutes } : null,
   };
 }

@@ -115,20 +115,23 @@ export async function readBillDetails(
   return { lines, interest, memoAllocations, ...(memos ? { memos } : {}) };
 }
 
-/** Credit-memo allocations: of the given bills or memos, or (neither given) every one. */
+/**
+ * Credit-memo allocations: of the given bills or memos, or (neither given) every one. The published
+ * file types `parent_type` as an integer while naming CreditMemo or Payment, so it is not sent:
+ * the parent's type is read from each allocation (a `parent_id` may also be a payment's).
+ */
 export async function readMemoAllocations(clio: ClioClient, q: { billIds?: number[]; memoIds?: number[] }): Promise<ClioAllocation[]> {
   const out: ClioAllocation[] = [];
-  const list = (query: Record<string, string | number>) =>
-    clio.list<ClioAllocation>('/allocations.json', { fields: ALLOCATION_FIELDS, query: { parent_type: 'CreditMemo', ...query } });
+  const list = (query: Record<string, string | number>) => clio.list<ClioAllocation>('/allocations.json', { fields: ALLOCATION_FIELDS, query });
   if (q.billIds) for (const id of q.billIds) out.push(...(await collect(list({ bill_id: id }))));
   if (q.memoIds) for (const id of q.memoIds) out.push(...(await collect(list({ parent_id: id }))));
   if (!q.billIds && !q.memoIds) out.push(...(await collect(list({}))));
   const seen = new Set<number>();
-  return out.filter((a) => !seen.has(a.id) && seen.add(a.id));
+  return out.filter((a) => a.parent?.type === 'CreditMemo' && !seen.has(a.id) && seen.add(a.id));
 }
 
 /**
- * Payment allocations (parent_type=Payment): by id, of the given bills, or changed since a time.
+ * Payment allocations (parent Payment, told apart in code as above): by id, or of the given bills.
  * Clio has no payments endpoint; the allocation is where a payment meets a bill, and it carries
  * `updated_at` (a void stamps it), so the allocation listing is how payments are swept.
  */
@@ -136,9 +139,7 @@ export async function readPaymentAllocations(clio: ClioClient, q: { ids?: (strin
   const out: ClioPaymentAllocation[] = [];
   if (q.ids?.length) out.push(...(await byIds<ClioPaymentAllocation>(clio, '/allocations.json', PAYMENT_ALLOCATION_FIELDS, q.ids)));
   for (const id of q.billIds ?? [])
-    out.push(
-      ...(await collect(clio.list<ClioPaymentAllocation>('/allocations.json', { fields: PAYMENT_ALLOCATION_FIELDS, query: { parent_type: 'Payment', bill_id: id } }))),
-    );
+    out.push(...(await collect(clio.list<ClioPaymentAllocation>('/allocations.json', { fields: PAYMENT_ALLOCATION_FIELDS, query: { bill_id: id } }))));
   const seen = new Set<number>();
   return out.filter((a) => a.parent?.type === 'Payment' && !seen.has(a.id) && seen.add(a.id));
 }

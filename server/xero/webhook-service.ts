@@ -80,3 +80,13 @@ export async function acceptXeroEvents(
   if (events.length) deps.logger.info(result, 'xero webhook events accepted');
   return result;
 }
+
+/** When the firm's last Xero webhook event came in (kept as long as the dedupe keys are, a week). */
+export async function lastXeroWebhookAt(db: Pick<XeroDeps, 'db'>['db'], firmId: string): Promise<Date | undefined> {
+  const row = await db
+    .selectFrom('xero_webhook_events')
+    .select((eb) => eb.fn.max('received_at').as('at'))
+    .where('firm_id', '=', firmId)
+    .executeTakeFirst();
+  return row?.at ? new Date(row.at) : undefined;
+}

@@ -51,6 +51,22 @@ describe('ClioClient', () => {
     expect(pages[0]!.query).toContain('fields=id%2Cname');
   });
 
+  // Cursor paging needs order=id(asc) (docs.developers.clio.com/api-docs/paging); allocations default to date(asc).
+  it('asks for order=id(asc) so every listing is cursor-paged, except where the published file has no order', async () => {
+    const client = clientWith(tokens(clio.emulator.issueToken().access_token));
+    await control(clio.url, '/requests', undefined, 'DELETE');
+    const ids: number[] = [];
+    for await (const a of client.list<{ id: number }>('/allocations.json', { query: { limit: 1 } })) ids.push(a.id);
+    expect(ids).toEqual(clio.emulator.state.allocations.all().map((a) => a.id));
+    for await (const _ of client.list('/line_items.json', { query: { limit: 200 } }));
+    const sent = (await requests()).map((r) => [r.path, new URLSearchParams(r.query).get('order'), r.status]);
+    const allocations = sent.filter(([path]) => path === '/api/v4/allocations.json');
+    expect(allocations).toHaveLength(ids.length);
+    expect(allocations.filter(([, order, status]) => order !== 'id(asc)' || status !== 200)).toEqual([]);
+    expect(sent.filter(([path]) => path === '/api/v4/line_items.json').map(([, order, status]) => [order, status])).toContainEqual([null, 200]);
+    expect(sent.filter(([path, order]) => path === '/api/v4/line_items.json' && order !== null)).toEqual([]);
+  });
+
   it('waits out a 429 (Retry-After) and retries', async () => {
     const client = clientWith(tokens(clio.emulator.issueToken().access_token));
     await control(clio.url, '/faults', { method: 'GET', path_prefix: '/api/v4/users/who_am_i', count: 1, kind: '429' });

@@ -107,3 +107,20 @@ describe('path templates with a parameter inside a segment', () => {
     expect(clio.matchPath('GET', '/api/v4/bills/123.xml')).toBeUndefined();
   });
 });
+
+describe('query parameters on the Clio spec (OAS 3.0, JSON)', () => {
+  const v = loadOpenApi(OPENAPI_FILES.clio);
+  const q = (s: string) => new URLSearchParams(s);
+
+  it('accepts declared parameters whose values fit, repeated ones included', () => {
+    expect(v.validateQuery('GET', '/api/v4/allocations.json', q('order=id(asc)&limit=200&bill_id=7&updated_since=2026-11-25T10:00:00Z&fields=id'))).toEqual([]);
+    expect(v.validateQuery('GET', '/api/v4/bills.json', q('ids[]=1&ids[]=2&overdue_only=true'))).toEqual([]);
+  });
+
+  it('refuses undeclared parameters and values of the wrong type or outside the enum', () => {
+    expect(v.validateQuery('GET', '/api/v4/allocations.json', q('parent_type=Payment'))).toEqual(['query parent_type=Payment: / must be integer']);
+    expect(v.validateQuery('GET', '/api/v4/line_items.json', q('order=id(asc)'))).toEqual(['GET /line_items.json declares no query parameter order']);
+    expect(v.validateQuery('GET', '/api/v4/bills.json', q('order=total(asc)'))[0]).toMatch(/^query order=total\(asc\): \/ must be equal to one of the allowed values/);
+    expect(v.validateQuery('GET', '/api/v4/contacts.json', q('offset=200'))).toEqual(['GET /contacts.json declares no query parameter offset']);
+  });
+});

@@ -33,6 +33,11 @@ export interface OpenApiValidator {
   matchPath(method: string, pathOrUrl: string): PathMatch | undefined;
   validateRequest(method: string, pathOrUrl: string, body: unknown, parts?: RequestParts): string[];
   validateResponse(method: string, pathOrUrl: string, status: number, body: unknown): string[];
+  /**
+   * Every query parameter against the operation's declared ones: undeclared names and values that
+   * do not fit the parameter's schema (integers, booleans, enums, formats) are errors.
+   */
+  validateQuery(method: string, pathOrUrl: string, query: URLSearchParams): string[];
   /** Whether the operation documents this status (exactly, as a range like 4XX, or as default). */
   declaresResponse(method: string, pathOrUrl: string, status: number): boolean;
   /** Validate against any schema in the document, e.g. `#/components/schemas/WebhookEvent`. */
@@ -287,6 +292,41 @@ class Validator implements OpenApiValidator {
     return errors;
   }
 
+  validateQuery(method: string, pathOrUrl: string, query: URLSearchParams): string[] {
+    const op = this.operation(method, pathOrUrl);
+    if (typeof op === 'string') return [op];
+    const declared = new Map<string, string[]>();
+    const lists: [string[], Json | undefined][] = [
+      [['paths', op.template, 'parameters'], op.pathItem.parameters],
+      [op.pointer.concat('parameters'), op.node.parameters],
+    ];
+    for (const [pointer, list] of lists) {
+      if (!Array.isArray(list)) continue;
+      list.forEach((node, i) => {
+        const param = this.descend([...pointer, String(i)], node, 'schema');
+        const resolved = this.resolve(node);
+        if (isObject(resolved) && resolved.in === 'query' && typeof resolved.name === 'string') declared.set(resolved.name, param.pointer);
+      });
+    }
+    const errors: string[] = [];
+    for (const [name, value] of query) {
+      const pointer = declared.get(name);
+      if (!pointer) {
+        errors.push(`${method.toUpperCase()} ${op.template} declares no query parameter ${name}`);
+        continue;
+      }
+      const fn = this.validator(pointer);
+      if (!fn(coerceQueryValue(this.resolve(this.resolvePointer(pointer)), value))) {
+        errors.push(...formatErrors(fn.errors).map((e) => `query ${name}=${value}: ${e}`));
+      }
+    }
+    return errors;
+  }
+
+  private resolvePointer(pointer: string[]): Json | undefined {
+    return pointer.reduce<Json | undefined>((acc, key) => (isObject(acc) ? acc[key] : Array.isArray(acc) ? acc[Number(key)] : undefined), this.doc);
+  }
+
   private responseKey(op: Operation, status: number): { pointer: string[]; declared: JsonObject; key: string | undefined } | undefined {
     const responses = this.descend(op.pointer, op.node, 'responses');
     const declared = this.resolve(responses.node);
@@ -324,6 +364,14 @@ class Validator implements OpenApiValidator {
     const fn = this.validator(segments);
     return fn(value) ? [] : formatErrors(fn.errors);
   }
+}
+
+/** A query string carries text: read it as the schema's type would be written (`7` an integer, `true` a boolean). */
+function coerceQueryValue(schema: Json | undefined, value: string): Json {
+  const type = isObject(schema) ? schema.type : undefined;
+  if ((type === 'integer' || type === 'number') && /^-?\d+(\.\d+)?$/.test(value)) return Number(value);
+  if (type === 'boolean' && (value === 'true' || value === 'false')) return value === 'true';
+  return value;
 }
 
 const cache = new Map<string, OpenApiValidator>();

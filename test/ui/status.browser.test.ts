@@ -1,6 +1,7 @@
 // Needs nodemailer and smtp-server (see the report of the status branch): the failure email is read
 // from a real SMTP server.
 import { join } from 'node:path';
+import { sql } from 'kysely';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { recordWaiting } from '../../server/sync/links';
@@ -384,6 +385,46 @@ describe('the Status tab in a real browser', () => {
     }
     expect(s.invoices().filter((i) => i.Type === 'ACCREC').length - invoicesBefore).toBeGreaterThan(billCreates / 2);
     await page.context().close();
+  });
+
+  it("Xero's webhooks failing: a change found by the regular check alone, and the page says the webhooks have not arrived since the last one", async () => {
+    const { contactId } = await approvedBill('Hushed Lane Pty Ltd');
+    await s.settled();
+    await s.stack.xero.emulator.webhooks.flush();
+    const xeroContactId = (await s.links('contact')).find((l) => l.clio_id === String(contactId))!.xero_id!;
+    await new Promise((resolve) => setTimeout(resolve, 1_500));
+    await s.stack.control('xero', 'PUT', '/webhooks', { key: 'a-rotated-key' });
+    try {
+      await s.xeroControl('POST', '/contacts', { ContactID: xeroContactId, EmailAddress: 'billing@hushedlane.test' });
+      await s.stack.xero.emulator.webhooks.flush();
+      await s.sweep();
+      expect(
+        s
+          .clio()
+          .contacts.require(contactId)
+          .email_addresses.map((e) => e.address),
+      ).toEqual(['billing@hushedlane.test']);
+      // Twenty minutes pass (stored times move back by as much): the change's webhook should have come by now.
+      await sql`update xero_webhook_events set received_at = received_at - interval '20 minutes' where firm_id = ${s.firmId}`.execute(s.stack.db);
+      const [last] = await s.stack.db
+        .selectFrom('xero_webhook_events')
+        .select((eb) => eb.fn.max('received_at').as('at'))
+        .where('firm_id', '=', s.firmId)
+        .execute();
+      await sql`update sync_cursors set cursor = to_char((cursor::timestamptz - interval '20 minutes') at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') where firm_id = ${s.firmId} and source = 'xero' and cursor is not null`.execute(
+        s.stack.db,
+      );
+      const page = await open('/app/status');
+      const note = page.getByTestId('xero-webhooks-silent');
+      await note.waitFor();
+      expect(await note.textContent()).toBe(
+        `Xero's webhooks have not arrived since ${await page.evaluate((iso) => new Date(iso).toLocaleString(), new Date(last!.at as Date).toISOString())}; changes are found by the regular check every 10 minutes.`,
+      );
+      expect(await axeViolations(page), "the Status tab with Xero's webhooks silent").toEqual([]);
+      await page.context().close();
+    } finally {
+      await s.stack.control('xero', 'PUT', '/webhooks', { key: 'sandbox-webhook-key' });
+    }
   });
 
   // Last: it leaves the firm disconnected.

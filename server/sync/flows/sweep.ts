@@ -14,6 +14,7 @@ import {
 } from '../clio-reader';
 import { isLive, listFirmSubscriptions } from '../../clio/webhook-subscriptions';
 import { advanceCursor, type CursorKey, getCursor, leastRecentlyChecked, markChecked } from '../cursors';
+import { xeroWebhookSilence } from '../xero-webhook-silence';
 import { getLinks, unsettledClioIds } from '../links';
 import { recordProgress } from '../runs';
 import type { ClioAllocation, ClioBill, ClioHardCost, ClioPaymentAllocation } from '../mapping/clio-records';
@@ -210,16 +211,19 @@ const LISTINGS: Listing[] = [
 
 /**
  * What a scheduled sweep lists: every kind no webhook announces (Clio allocations, Xero payments),
- * every kind whose Clio webhook is not live (never enabled, or lapsed), and of the kinds whose
+ * every kind whose webhook is not live (a Clio one never enabled or lapsed; Xero's gone silent,
+ * as Xero disables them after 24 hours of failed deliveries), and of the kinds whose
  * webhooks are live, the one listed longest ago. An idle firm so costs three calls a sweep, and a
  * lost delivery is still found within as many sweeps as there are webhook-announced kinds.
  */
 async function scheduledListings(ctx: SyncContext, listings: Listing[], now: Date): Promise<Listing[]> {
-  const subscriptions = await listFirmSubscriptions(ctx.db, ctx.firmId);
+  const [subscriptions, xeroSilent] = await Promise.all([listFirmSubscriptions(ctx.db, ctx.firmId), xeroWebhookSilence(ctx.db, ctx.firmId, now)]);
+  // For the operator: the Status tab says the same to the firm.
+  if (xeroSilent) ctx.logger.warn({ firmId: ctx.firmId, since: xeroSilent.since.toISOString() }, 'xero webhooks silent: the sweep lists every xero kind');
   const announced = (l: Listing) => {
     const by = l.announcedBy;
     if (!by) return false;
-    return by.source === 'xero' || subscriptions.some((sub) => sub.model === by.model && isLive(sub, now));
+    return by.source === 'xero' ? !xeroSilent : subscriptions.some((sub) => sub.model === by.model && isLive(sub, now));
   };
   const rotated = await leastRecentlyChecked(ctx.db, ctx.firmId, listings.filter(announced));
   return listings.filter((l) => !announced(l) || l === rotated);

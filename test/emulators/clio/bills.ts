@@ -28,6 +28,7 @@ const today = (s: { clock: { now(): Date } }) => s.clock.now().toISOString().sli
 export const lineItems: Collection<LineItem> = {
   shape: lineItemShape,
   table: (s) => s.lineItems,
+  defaultOrder: null,
   filters: {
     bill_id: byId((l) => l.bill_id),
     matter_id: byId((l) => l.matter_id),

@@ -2,7 +2,7 @@ import type { Context, Handler } from 'hono';
 import type { ApiEnv, Emulator } from './context';
 import { badRequest, forbidden, notFound, preconditionFailed } from './errors';
 import { parseFields, select, type Shape } from './fields';
-import { paginate } from './paging';
+import { type DefaultOrder, paginate } from './paging';
 import type { ClioState } from './state';
 import type { Row, Table } from './store';
 
@@ -19,6 +19,8 @@ export interface Collection<T extends Row> {
   scope?: Scope<T>;
   /** Endpoints without `created_since`/`updated_since` (Clio Payments) ignore them, as Clio ignores unknown parameters. */
   noSince?: boolean;
+  /** The `order` the published OpenAPI file gives this endpoint when none is sent; `null`: it declares none. */
+  defaultOrder?: DefaultOrder;
 }
 
 /** Filter builders for the common cases: an id relation, an exact value, a boolean flag. */
@@ -66,7 +68,7 @@ export function listHandler<T extends Row>(emu: Emulator, col: Collection<T>): H
           (updated === undefined || Date.parse(row.updated_at) >= updated) &&
           filters.every((test) => test(row)),
       );
-    const page = paginate(rows, url, emu.options.baseUrl);
+    const page = paginate(rows, url, emu.options.baseUrl, col.defaultOrder);
     return c.json({
       data: page.rows.map((row) => select(col.shape, row, state, fields)),
       meta: { paging: page.next ? { next: page.next } : {}, records: rows.length },

@@ -19,6 +19,7 @@ const SUBJECTS: Partial<Record<UiReference, 'contacts' | 'matters' | 'activities
 export const customActions: Collection<CustomAction> = {
   shape: customActionShape,
   table: (s) => s.customActions,
+  defaultOrder: null,
   scope: (a, userId) => a.user_id === userId,
 };
 

@@ -25,7 +25,7 @@ async function clientWithBills(t: T, amounts: number[]): Promise<{ contactId: nu
 }
 
 const bill = async (t: T, id: number) => (await t.call('GET', `/api/v4/bills/${id}.json?fields=id,state,total,paid,credits_issued,balance`)).body.data;
-const allocations = async (t: T, query: string) => (await t.all(`/api/v4/allocations.json?fields=${ALLOCATION_FIELDS}&${query}`)) as any[];
+const allocations = async (t: T, query: string) => (await t.all(`/api/v4/allocations.json?order=id(asc)&fields=${ALLOCATION_FIELDS}&${query}`)) as any[];
 
 describe('payments in the Clio emulator', () => {
   it('one payment over two bills leaves the rest as unapplied credit, reallocated later to a third bill', async () => {

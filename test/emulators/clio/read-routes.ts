@@ -28,6 +28,7 @@ const matters: Collection<R.Matter> = {
 const activityDescriptions: Collection<R.ActivityDescription> = {
   shape: S.activityDescriptionShape,
   table: (s) => s.activityDescriptions,
+  defaultOrder: null,
   filters: { flat_rate: (d, v) => (d.category_type === 'flat') === (v === 'true') },
 };
 
@@ -40,18 +41,23 @@ const expenseCategories: Collection<R.ExpenseCategory> = {
 const creditMemos: Collection<R.CreditMemo> = {
   shape: S.creditMemoShape,
   table: (s) => s.creditMemos,
+  // The published file: "Default: `date(asc)`", so an unordered listing is not cursor-paged.
+  defaultOrder: 'date(asc)',
   filters: { contact_id: byId((m) => m.contact_id) },
 };
 
 const interestCharges: Collection<R.InterestCharge> = {
   shape: S.interestChargeShape,
   table: (s) => s.interestCharges,
+  defaultOrder: null,
   filters: { bill_id: byId((c) => c.bill_id) },
 };
 
 const allocations: Collection<R.Allocation> = {
   shape: S.allocationShape,
   table: (s) => s.allocations,
+  // The published file: "Default: `date(asc)`", so an unordered listing is not cursor-paged.
+  defaultOrder: 'date(asc)',
   filters: {
     bill_id: byId((a) => a.bill_id),
     contact_id: byId((a) => a.contact_id),
@@ -65,6 +71,7 @@ const allocations: Collection<R.Allocation> = {
 const clioPayments: Collection<R.ClioPaymentsPayment> = {
   shape: S.clioPaymentShape,
   table: (s) => s.clioPayments,
+  defaultOrder: null,
   noSince: true,
   filters: { bill_id: byId((p) => p.bill_ids), contact_id: byId((p) => p.contact_id), state: byValue((p) => p.state) },
 };

@@ -45,6 +45,7 @@ export const reportShape: Shape<Report> = {
 const reports: Collection<Report> = {
   shape: reportShape,
   table: (s) => s.reports,
+  defaultOrder: null,
   scope: (r, userId) => r.user_id === userId,
   filters: { kind: (r, v) => r.kind === v },
 };

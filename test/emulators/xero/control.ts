@@ -167,12 +167,15 @@ export function controlRoutes(deps: ControlDeps): Hono {
   });
 
   // Webhooks.
+  // The subscription as the developer portal shows it (Xero has no API for it): OK, or DISABLED after 24 h of failures.
+  const subscription = () => ({ url: ctx.webhooks.url ?? null, status: ctx.webhooks.status, disabledAt: ctx.webhooks.disabledAt ?? null });
   app.put('/webhooks', async (c) => {
     const b = await body(c);
     if (b.url !== undefined) ctx.webhooks.url = typeof b.url === 'string' ? b.url : undefined;
     if (typeof b.key === 'string') ctx.webhooks.key = b.key;
-    return c.json({ url: ctx.webhooks.url ?? null });
+    return c.json(subscription());
   });
+  app.get('/webhooks', (c) => c.json(subscription()));
   app.get('/webhooks/deliveries', (c) => c.json(ctx.webhooks.deliveries));
   app.get('/webhooks/events', (c) => c.json(ctx.webhooks.events));
   app.post('/webhooks/flush', async (c) => {

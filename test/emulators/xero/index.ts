@@ -21,7 +21,7 @@ import { RequestLog } from './request-log';
 import { seedState } from './seed';
 import { settingsRoutes } from './settings';
 import type { State } from './store';
-import { Webhooks } from './webhooks';
+import { Webhooks, XERO_RETRY_SCHEDULE_MS } from './webhooks';
 
 export { SEED_TENANTS } from './seed';
 export { SANDBOX_CLIENT } from './oauth';
@@ -48,8 +48,8 @@ export interface XeroEmulatorOptions {
   faultHangMs?: number;
   /** Real milliseconds events gather before a webhook batch is sent. Default 100. */
   webhookBatchMs?: number;
-  /** Real milliseconds before each webhook retry. Default [200, 1000, 5000]. */
-  webhookRetryDelaysMs?: number[];
+  /** When each webhook retry is due on the emulator's clock, from the first attempt. Default `XERO_RETRY_SCHEDULE_MS` (up to 24 h). */
+  webhookRetryScheduleMs?: number[];
 }
 
 export const DEFAULT_PORT = 8789;
@@ -62,7 +62,7 @@ export function createXeroEmulator(options: XeroEmulatorOptions = {}) {
     clock,
     random: state.random,
     batchWindowMs: options.webhookBatchMs ?? 100,
-    retryDelaysMs: options.webhookRetryDelaysMs ?? [200, 1000, 5000],
+    retryScheduleMs: options.webhookRetryScheduleMs ?? XERO_RETRY_SCHEDULE_MS,
     ...(options.webhookUrl ? { url: options.webhookUrl } : {}),
   });
   const ctx: EmulatorContext = { state, clock, webhooks, baseUrl: (options.baseUrl ?? `http://127.0.0.1:${DEFAULT_PORT}`).replace(/\/$/, '') };

@@ -126,17 +126,70 @@ describe('webhooks', () => {
     expect(first(await h.call('GET', `/Invoices/${String(inv.InvoiceID)}`)).Status).toBe('VOIDED');
   });
 
-  it('retries a delivery that did not get 200', async () => {
-    const r = await receiver((_valid, n) => (n === 1 ? 500 : 200));
+  // developer.xero.com/documentation/webhooks/configuring-your-server: "we will continue retrying the
+  // request, with decreasing frequency for up to 24 hours. After 24 hours the webhook will be disabled".
+  it('retries a delivery that did not get 200 on the emulator clock, at widening intervals', async () => {
+    const r = await receiver((_valid, n) => (n <= 3 ? 500 : 200));
     cleanups.push(r.close);
-    const h = setup({ webhookUrl: r.url, webhookRetryDelaysMs: [10, 10] });
+    const h = setup({ webhookUrl: r.url });
     await h.call('PUT', '/Contacts', { body: { Contacts: [{ Name: 'Retry Me' }] } });
     await h.emulator.webhooks.flush();
-    expect(r.received).toHaveLength(2);
-    expect(r.received[0]?.body).toBe(r.received[1]?.body);
-    const deliveries = (await h.control('GET', '/webhooks/deliveries')).body as { delivered: boolean; attempts: { status: number }[] }[];
+    expect(r.received).toHaveLength(1);
+    h.clock.advance(59_000);
+    await h.emulator.webhooks.flush();
+    expect(r.received, 'nothing before the first retry is due').toHaveLength(1);
+    for (const step of [1_000, 4 * 60_000, 10 * 60_000]) {
+      h.clock.advance(step);
+      await h.control('POST', '/webhooks/flush');
+    }
+    expect(r.received).toHaveLength(4);
+    expect(new Set(r.received.map((x) => x.body)).size).toBe(1);
+    const deliveries = (await h.control('GET', '/webhooks/deliveries')).body as { delivered: boolean; attempts: { at: number; status: number }[] }[];
     expect(deliveries[0]?.delivered).toBe(true);
-    expect(deliveries[0]?.attempts.map((a) => a.status)).toEqual([500, 200]);
+    const first = deliveries[0]!.attempts[0]!.at;
+    expect(deliveries[0]?.attempts.map((a) => [a.at - first, a.status])).toEqual([
+      [0, 500],
+      [60_000, 500],
+      [5 * 60_000, 500],
+      [15 * 60_000, 200],
+    ]);
+    expect((await h.control('GET', '/webhooks')).body).toMatchObject({ status: 'OK', disabledAt: null });
+  });
+
+  it('after 24 hours of failures disables the subscription: nothing is sent until an intent-to-receive passes', async () => {
+    let failing = true;
+    const r = await receiver((valid) => (!valid ? 401 : failing ? 503 : 200));
+    cleanups.push(r.close);
+    const h = setup({ webhookUrl: r.url });
+    await h.call('PUT', '/Contacts', { body: { Contacts: [{ Name: 'Never Heard' }] } });
+    await h.emulator.webhooks.flush();
+    for (let hour = 0; hour < 23; hour++) {
+      h.clock.advance(3_600_000);
+      await h.emulator.webhooks.flush();
+    }
+    expect((await h.control('GET', '/webhooks')).body).toMatchObject({ status: 'OK' });
+    h.clock.advance(3_600_000);
+    await h.emulator.webhooks.flush();
+    // Looked at hourly, the retries due within one hour collapse into one attempt.
+    const deliveries = (await h.control('GET', '/webhooks/deliveries')).body as { attempts: { at: number }[] }[];
+    const first = deliveries[0]!.attempts[0]!.at;
+    expect(deliveries[0]!.attempts.map((a) => (a.at - first) / 3_600_000)).toEqual([0, 1, 2, 4, 8, 16, 24]);
+    const attempts = r.received.length;
+    expect((await h.control('GET', '/webhooks')).body).toEqual({ url: r.url, status: 'DISABLED', disabledAt: h.clock.now() });
+    // Disabled (the token of the start has expired by now: a bookkeeper's edits instead): a new change is not sent, nor is anything retried, even once the receiver is healthy.
+    failing = false;
+    expect((await h.control('POST', `/tenants/${SEED_TENANTS.primary.tenantId}/contacts`, { Name: 'Also Unheard' })).status).toBe(200);
+    h.clock.advance(48 * 3_600_000);
+    await h.emulator.webhooks.flush();
+    expect(r.received).toHaveLength(attempts);
+    // Re-enabled through an intent-to-receive: changes are sent again.
+    expect((await h.control('POST', '/webhooks/intent-to-receive')).body).toMatchObject({ status: 'OK' });
+    expect((await h.control('GET', '/webhooks')).body).toMatchObject({ status: 'OK', disabledAt: null });
+    expect((await h.control('POST', `/tenants/${SEED_TENANTS.primary.tenantId}/contacts`, { Name: 'Heard Again' })).status).toBe(200);
+    await h.emulator.webhooks.flush();
+    const last = JSON.parse(r.received.at(-1)!.body) as WebhookPayload;
+    expect(last.events).toHaveLength(1);
+    expect(r.received).toHaveLength(attempts + 3);
   });
 
   it('intent to receive: OK only when the receiver answers 200 to the good signature and 401 to the bad one', async () => {

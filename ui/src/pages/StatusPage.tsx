@@ -117,6 +117,12 @@ export function StatusPage({ me }: { me: Me }) {
           <dt>Next sync</dt>
           <dd>{status.parkedUntil ? `Paused until ${when(status.parkedUntil, '')} (Xero's daily limit)` : when(status.nextRunAt, 'After the settings are saved')}</dd>
         </dl>
+        {status.xeroWebhooksSilent && (
+          <p role="note" data-testid="xero-webhooks-silent">
+            Xero's webhooks have not arrived since {when(status.xeroWebhooksSilent.since, '')}; changes are found by the regular check every{' '}
+            {status.xeroWebhooksSilent.checkEveryMinutes} minutes.
+          </p>
+        )}
         <div role="status" aria-live="polite" class="progress">
           {status.running && status.progress && (
             <>
