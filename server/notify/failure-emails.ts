@@ -3,7 +3,7 @@ import { getFirm } from '../firms/repository';
 import type { Logger } from '../log';
 import { missingForSync } from '../settings/model';
 import { getSettings } from '../settings/repository';
-import { claimAnnouncements, firmsWithUnannouncedErrors, type OpenErrorGroup, releaseAnnouncements, unannouncedErrors } from '../sync/log';
+import { claimAnnouncements, firmsWithUnannouncedErrors, type OpenErrorGroup, releaseAnnouncements, unannouncedErrors } from '../sync/failure-groups';
 import type { MailMessage, Mailer } from './mailer';
 
 /**

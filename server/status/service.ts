@@ -4,7 +4,7 @@ import type { ProgressKind } from '../db/schema';
 import { getFirm } from '../firms/repository';
 import { getSettings } from '../settings/repository';
 import { getLinks, type LinkKind, linkCounts } from '../sync/links';
-import { listOpenErrors, type OpenErrorGroup } from '../sync/log';
+import { listOpenErrors, type OpenErrorGroup } from '../sync/failure-groups';
 import { getRun } from '../sync/runs';
 import { findXeroConnection } from '../xero/connections-repository';
 import { clioRecordUrl, xeroRecordUrl } from './record-urls';

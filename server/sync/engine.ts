@@ -19,7 +19,7 @@ import { resolveContactConflict } from './flows/pull-contacts';
 import { activitiesToRead, pushHardCostsById } from './flows/push-hard-costs';
 import { pushPayments } from './flows/push-payments';
 import { sweep } from './flows/sweep';
-import { recordFirmFailure, resolveFirmFailure } from './log';
+import { recordFirmFailure, resolveFirmFailure } from './failure-groups';
 import type { PlanItem } from './plan';
 import { markRun, park, parkedUntil } from './runs';
 

@@ -3,7 +3,7 @@ import { markSwept } from '../../server/firms/repository';
 import { TASK } from '../../server/jobs/enqueue';
 import { estimateSeconds } from '../../server/status/service';
 import { recordFailed, recordPushed } from '../../server/sync/links';
-import { recordFailureGroup } from '../../server/sync/log';
+import { recordFailureGroup } from '../../server/sync/failure-groups';
 import { markRun, recordProgress } from '../../server/sync/runs';
 import { expectEnvelope, uiApiHarness, type UiApiHarness } from '../ui-api/app-harness';
 

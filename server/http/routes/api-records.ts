@@ -5,7 +5,7 @@ import { enqueueManualRecordSync, SYNC_RECORD_KINDS } from '../../jobs/enqueue';
 import { openClioForUser } from '../../clio/tokens';
 import { billIdsOfMatter } from '../../sync/clio-reader';
 import { findRecordLink } from '../../sync/links';
-import { recordHistory } from '../../sync/log';
+import { recordHistory } from '../../sync/history';
 import { recordLinker } from '../../status/service';
 import { clioId } from '../../validation/inputs';
 import { ApiError } from '../errors';
