@@ -1,6 +1,7 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { z } from 'zod';
-import { CLIO_ACTIVITY_TYPES, CLIO_BILL_STATES, enqueueSyncRecords } from '../jobs/enqueue';
+import { CLIO_ACTIVITY_TYPES, CLIO_BILL_STATES } from '../domain/kinds';
+import { enqueueSyncRecords } from '../jobs/enqueue';
 import { WEBHOOK_MODELS } from './app-definition';
 import type { ClioDeps } from './deps';
 import { verifyClioWebhook } from './webhook-signature';

@@ -1,9 +1,9 @@
 import type { Config } from '../config';
 import type { Database } from '../db/database';
-import type { ProgressKind } from '../db/schema';
+import type { LinkKind, ProgressKind } from '../domain/kinds';
 import { getFirm } from '../firms/repository';
 import { getSettings } from '../settings/repository';
-import { getLinks, type LinkKind, linkCounts } from '../sync/links';
+import { getLinks, linkCounts } from '../sync/links';
 import { listOpenErrors, type OpenErrorGroup } from '../sync/failure-groups';
 import { getRun } from '../sync/runs';
 import { findXeroConnection } from '../xero/connections-repository';

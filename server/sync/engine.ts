@@ -3,7 +3,7 @@ import { firmClioConnection } from '../clio/connections-repository';
 import { ClioNotConnectedError } from '../clio/errors';
 import { clientForConnection } from '../clio/tokens';
 import { getFirm } from '../firms/repository';
-import type { SyncFirmPayload, SyncRecordsPayload } from '../jobs/enqueue';
+import type { ClioActivityType, ClioBillState, SyncFirmReason, SyncRecordKind } from '../domain/kinds';
 import { getSettings } from '../settings/repository';
 import { missingForSync, type SyncSettings } from '../settings/model';
 import { openXeroForFirm, type XeroClientDeps } from '../xero/client';
@@ -24,6 +24,28 @@ import type { PlanItem } from './plan';
 import { markRun, park, parkedUntil } from './runs';
 
 export type SyncEngineDeps = ClioDeps & XeroClientDeps;
+
+/** A run of the whole firm; a range makes it a backfill of the bills issued in it. */
+export interface SyncFirmRequest {
+  firmId: string;
+  reason: SyncFirmReason;
+  range?: { from: string | null; to: string | null };
+}
+
+interface RecordsRequest {
+  firmId: string;
+  ids: string[];
+  reason: 'webhook' | 'manual';
+}
+
+/**
+ * A run for the records a webhook (or an admin) named. What the Clio side's webhook already said
+ * about them (an activity's type, a bill's state) can spare a read; Xero's event times tell an
+ * echo of our own write.
+ */
+export type SyncRecordsRequest =
+  | (RecordsRequest & { source: 'clio'; kind: SyncRecordKind<'clio'>; types?: Record<string, ClioActivityType>; states?: Record<string, ClioBillState> })
+  | (RecordsRequest & { source: 'xero'; kind: SyncRecordKind<'xero'>; changedAt?: Record<string, string> });
 
 const FIRM_CODES: SyncErrorCode[] = ['AUTH_REVOKED', 'SETTINGS_INCOMPLETE', 'XERO_DAILY_LIMIT'];
 const DAY_MS = 86_400_000;
@@ -97,7 +119,7 @@ export function createSyncEngine(deps: SyncEngineDeps) {
     }
   }
 
-  async function syncRecords(p: SyncRecordsPayload): Promise<void> {
+  async function syncRecords(p: SyncRecordsRequest): Promise<void> {
     if (p.source === 'xero') {
       await run(p.firmId, `xero:${p.reason}:${p.kind}`, (ctx) => pullFromXero(ctx, p.kind, p.ids, p.changedAt));
       return;
@@ -144,7 +166,7 @@ export function createSyncEngine(deps: SyncEngineDeps) {
     });
   }
 
-  async function syncFirm(p: SyncFirmPayload): Promise<void> {
+  async function syncFirm(p: SyncFirmRequest): Promise<void> {
     if (p.range) await run(p.firmId, p.reason, (ctx) => sweep(ctx, { fresh: true }), { billDateFrom: p.range.from, billDateTo: p.range.to });
     else await run(p.firmId, p.reason, (ctx) => sweep(ctx, { scheduled: p.reason === 'sweep' }));
   }

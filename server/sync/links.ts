@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import type { Database } from '../db/database';
-import type { LinkState } from '../db/schema';
+import type { LinkKind, LinkState } from '../domain/kinds';
 import type { RecordFailure } from './errors';
 import type { ContactLinkPlan } from './mapping/contact-matching';
 import type { FieldConflict } from './mapping/xero-contacts';
@@ -11,8 +11,6 @@ import type { ContactDraft } from './mapping/xero-drafts';
  * holding its Xero id, the hash of what was last pushed, and the Xero-side details later edits
  * need (LineItemIDs, the name a contact was created under) in `base_snapshot`.
  */
-
-export type LinkKind = 'contact' | 'bill' | 'credit_memo' | 'credit_allocation' | 'payment_allocation' | 'hard_cost';
 
 export interface LinkRow {
   clioId: string;

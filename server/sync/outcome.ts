@@ -3,7 +3,8 @@ import type { SyncContext } from './context';
 import type { RecordFailure } from './errors';
 import { recordFailureGroup, resolveFailures } from './failure-groups';
 import { appendLog, type LogEntry } from './history';
-import { type LinkKind, type LinkRow, type LinkSnapshot, recordConflict, recordFailed, recordIgnored, recordPushed, recordReconciled, recordWaiting } from './links';
+import type { LinkKind } from '../domain/kinds';
+import { type LinkRow, type LinkSnapshot, recordConflict, recordFailed, recordIgnored, recordPushed, recordReconciled, recordWaiting } from './links';
 
 /**
  * How a record's result is stored: the link, the history line and the failure groups move

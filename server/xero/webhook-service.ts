@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
-import { enqueueSyncRecords, type SyncRecordKind } from '../jobs/enqueue';
+import type { SyncRecordKind } from '../domain/kinds';
+import { enqueueSyncRecords } from '../jobs/enqueue';
 import { firmIdsForTenants } from './connections-repository';
 import type { XeroDeps } from './deps';
 

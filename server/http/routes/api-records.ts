@@ -1,7 +1,8 @@
 import { Hono } from 'hono';
 import { z } from 'zod';
 import { requireSession } from '../session';
-import { enqueueManualRecordSync, SYNC_RECORD_KINDS } from '../../jobs/enqueue';
+import { SYNC_RECORD_KINDS } from '../../domain/kinds';
+import { enqueueManualRecordSync } from '../../jobs/enqueue';
 import { openClioForUser } from '../../clio/tokens';
 import { billIdsOfMatter } from '../../sync/clio-reader';
 import { findRecordLink } from '../../sync/links';

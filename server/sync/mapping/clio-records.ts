@@ -3,7 +3,7 @@
  * its `fields=` parameters). Numbers are as Clio sends them; mapping turns money into cents.
  */
 
-import type { ClioActivityType, ClioBillState } from '../../jobs/enqueue';
+import type { ClioActivityType, ClioBillState } from '../../domain/kinds';
 
 export interface ClioDiscount {
   rate?: number | null;

@@ -1,5 +1,5 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
-import type { ProgressKind } from '../../../server/db/schema';
+import type { ProgressKind } from '../../../server/domain/kinds';
 import type { Me } from '../../../server/settings/me';
 import type { FirmStatus, StatusGroup } from '../../../server/status/service';
 import type { PlanItem } from '../../../server/sync/plan';
