@@ -28,6 +28,10 @@ export type ClioActivityType = (typeof CLIO_ACTIVITY_TYPES)[number];
 export const CLIO_BILL_STATES = ['draft', 'awaiting_approval', 'awaiting_payment', 'paid', 'void', 'deleted'] as const;
 export type ClioBillState = (typeof CLIO_BILL_STATES)[number];
 
+/** The Clio lists a category override names: an activity description or an expense category. */
+export const CATEGORY_KINDS = ['activity_description', 'expense_category'] as const;
+export type CategoryKind = (typeof CATEGORY_KINDS)[number];
+
 /** The kinds of record a link row pairs with its Xero twin. */
 export type LinkKind = 'contact' | 'bill' | 'credit_memo' | 'credit_allocation' | 'payment_allocation' | 'hard_cost';
 

@@ -1,6 +1,6 @@
-import { accountProblem, type AccountPurpose, type XeroChart } from './chart';
-import { categoryFieldKey } from './field-keys';
-import { type FieldErrors, type SettingsField, type SyncSettings } from './model';
+import { accountProblem, type XeroChart } from './chart';
+import { type SettingsField } from './model';
+import { type AccountPurpose, categoryFieldKey, type FieldErrors, type SyncSettings } from '../api-contract';
 
 export const NOT_CONNECTED_MESSAGE = 'Connect to Xero first; accounts and tax rates come from your Xero organisation.';
 

@@ -4,10 +4,12 @@ import type { LinkKind, ProgressKind } from '../domain/kinds';
 import { getFirm } from '../firms/repository';
 import { getSettings } from '../settings/repository';
 import { getLinks, linkCounts } from '../sync/links';
-import { listOpenErrors, type OpenErrorGroup } from '../sync/failure-groups';
+import { listOpenErrors } from '../sync/failure-groups';
 import { getRun } from '../sync/runs';
 import { findXeroConnection } from '../xero/connections-repository';
 import { clioRecordUrl, xeroRecordUrl } from './record-urls';
+import type { OpenErrorGroup } from '../api-contract';
+import type { FirmStatus, KindCounts, StatusGroup } from '../api-contract';
 
 /**
  * What the Status tab shows, read in one place: when the firm last synced and will next, how many
@@ -29,36 +31,6 @@ const STATUS_KINDS = ['contact', 'bill', 'payment_allocation', 'credit_memo', 'h
 
 /** Records listed per failure group. */
 const RECORDS_LISTED = 100;
-
-export interface KindCounts {
-  kind: string;
-  synced: number;
-  pending: number;
-  failed: number;
-}
-
-export interface GroupRecord {
-  clioId: string;
-  clioUrl: string | null;
-  xeroId: string | null;
-  xeroUrl: string | null;
-}
-
-export interface StatusGroup extends Omit<OpenErrorGroup, 'clioIds'> {
-  records: GroupRecord[];
-}
-
-export interface FirmStatus {
-  lastRunAt: string | null;
-  lastSuccessAt: string | null;
-  nextRunAt: string | null;
-  parkedUntil: string | null;
-  running: boolean;
-  /** The long run's progress through the kind it is sending now (its bills, then payments, then hard costs). */
-  progress: { kind: ProgressKind; done: number; total: number; etaSeconds: number } | null;
-  counts: KindCounts[];
-  errors: StatusGroup[];
-}
 
 /** The firm's Clio host and Xero organisation, for building links to its records. */
 export async function recordLinker(deps: { config: Config; db: Database }, firmId: string) {

@@ -5,7 +5,7 @@ import { clientForConnection } from '../clio/tokens';
 import { getFirm } from '../firms/repository';
 import type { ClioActivityType, ClioBillState, SyncFirmReason, SyncRecordKind } from '../domain/kinds';
 import { getSettings } from '../settings/repository';
-import { missingForSync, type SyncSettings } from '../settings/model';
+import { missingForSync } from '../settings/model';
 import { openXeroForFirm, type XeroClientDeps } from '../xero/client';
 import { XeroNotConnectedError } from '../xero/errors';
 import { allocationIdsOfClioPayments, billIdsOfMatter, readBills, readCreditMemos, readMemoAllocations, readPaymentAllocations } from './clio-reader';
@@ -22,6 +22,7 @@ import { sweep } from './flows/sweep';
 import { recordFirmFailure, resolveFirmFailure } from './failure-groups';
 import type { PlanItem } from './plan';
 import { markRun, park, parkedUntil } from './runs';
+import type { SyncSettings } from '../api-contract';
 
 export type SyncEngineDeps = ClioDeps & XeroClientDeps;
 

@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import { inTransaction, type Database } from '../db/database';
 import { SYNC_ERROR_CODES, type RecordFailure } from './errors';
+import type { OpenErrorGroup } from '../api-contract';
 
 /**
  * The only code that touches `sync_errors`: open failure groups, one per firm, kind and code,
@@ -59,18 +60,6 @@ export async function resolveFirmFailure(db: Database, firmId: string, code: Rec
     .where('group_key', '=', groupKey(kind, code))
     .where('resolved_at', 'is', null)
     .execute();
-}
-
-export interface OpenErrorGroup {
-  id: string;
-  code: string;
-  kind: string;
-  cause: string;
-  fix: string;
-  count: number;
-  clioIds: string[];
-  firstSeenAt: string;
-  lastSeenAt: string;
 }
 
 /** A dismissed group stays hidden until a record it did not hold when dismissed joins it. */

@@ -5,6 +5,7 @@ import type { RecordFailure } from './errors';
 import type { ContactLinkPlan } from './mapping/contact-matching';
 import type { FieldConflict } from './mapping/xero-contacts';
 import type { ContactDraft } from './mapping/xero-drafts';
+import type { RecordLink, XeroPaymentState } from '../api-contract';
 
 /**
  * The only code that reads or writes `links`: one row per Clio record the engine has touched,
@@ -46,15 +47,6 @@ export interface LinkSnapshot {
   conflict?: { fields: FieldConflict[]; at: string };
   /** Bills: what the last look at the Xero invoice's payments found. */
   xeroPayment?: XeroPaymentState;
-}
-
-/** How a linked invoice stands with payments made in Xero, as last seen. */
-export interface XeroPaymentState {
-  state: 'unpaid' | 'part_paid' | 'paid';
-  paidCents: number;
-  dueCents: number;
-  /** The add-on moved the Clio bill to paid because of them. */
-  markedPaidInClio: boolean;
 }
 
 const toRow = (r: {
@@ -334,18 +326,6 @@ export async function insertContactLink(db: Database, firmId: string, link: Cont
     .returning('id')
     .executeTakeFirst();
   return row ? 'linked' : 'clio_taken';
-}
-
-export interface RecordLink {
-  state: LinkState;
-  xeroId: string | null;
-  lastSyncedAt: string | null;
-  errorCode: string | null;
-  errorMessage: string | null;
-  /** Payments made in Xero on the bill's invoice ("part paid in Xero" on the record page). */
-  xeroPayment: XeroPaymentState | null;
-  /** The fields waiting for an admin's choice, when the record is in conflict. */
-  conflict: FieldConflict[] | null;
 }
 
 /** Where one Clio record stands in the sync, or null when it has never been picked up. */

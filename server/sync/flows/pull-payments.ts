@@ -3,13 +3,14 @@ import { ClioApiError } from '../../clio/errors';
 import { readBills } from '../clio-reader';
 import { patchBill } from '../clio-writer';
 import type { SyncContext } from '../context';
-import { type LinkRow, type LinkSnapshot, updateSnapshot, type XeroPaymentState } from '../links';
+import { type LinkRow, type LinkSnapshot, updateSnapshot } from '../links';
 import { resolveFailures } from '../failure-groups';
 import { appendLog } from '../history';
 import type { ClioBill } from '../mapping/clio-records';
 import { fromCents, toCents } from '../mapping/money';
 import { xeroDay } from '../mapping/xero-invoices';
 import { reported } from '../outcome';
+import type { XeroPaymentState } from '../../api-contract';
 
 const KIND = 'bill' as const;
 /** Payment problems are grouped apart from the bill's push, so a later push does not clear them. */

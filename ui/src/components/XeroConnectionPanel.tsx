@@ -1,6 +1,6 @@
 import { useState } from 'preact/hooks';
-import type { ConnectionView } from '../../../server/xero/connect-service';
 import { api, navigateTop } from '../api';
+import type { ConnectionView } from '../../../server/api-contract';
 
 /** What went wrong on the way back from Xero (the callback adds ?xero_error=<code>), in the user's terms. */
 const CALLBACK_ERRORS: Record<string, string> = {
