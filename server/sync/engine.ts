@@ -57,27 +57,32 @@ const DAY_MS = 86_400_000;
  * failure the admin sees; anything else is thrown so the job retries with backoff.
  */
 export function createSyncEngine(deps: SyncEngineDeps) {
-  async function open(firmId: string, dryRun: boolean, settingsOverride?: Partial<SyncSettings>): Promise<SyncContext | undefined> {
+  /** The run's context, or why there is none (each reason is logged: a run never ends unexplained). */
+  async function open(firmId: string, dryRun: boolean, settingsOverride?: Partial<SyncSettings>): Promise<{ ctx: SyncContext } | { skipped: string }> {
     const firm = await getFirm(deps.db, firmId);
+    if (!firm) return { skipped: 'no such firm' };
+    if (firm.status !== 'active') return { skipped: `the firm is ${firm.status}` };
     const stored = await getSettings(deps.db, firmId);
-    if (!firm || firm.status !== 'active' || !stored) return undefined;
+    if (!stored) return { skipped: 'no settings saved yet' };
     const settings = { ...stored, ...settingsOverride };
     const connection = await firmClioConnection(deps.db, firmId);
-    if (!connection) return undefined;
+    if (!connection) return { skipped: 'no Clio connection' };
     const app = deps.config.clio[connection.region];
-    if (!app) return undefined;
+    if (!app) return { skipped: `no Clio app configured for region ${connection.region}` };
     const xero = await openXeroForFirm(deps, firmId);
     return {
-      firmId,
-      db: deps.db,
-      clio: clientForConnection(deps, connection),
-      xero,
-      settings,
-      clioWebUrl: app.baseUrl,
-      logger: deps.logger.child({ firmId }),
-      dryRun,
-      plan: [],
-      startedAt: new Date(),
+      ctx: {
+        firmId,
+        db: deps.db,
+        clio: clientForConnection(deps, connection),
+        xero,
+        settings,
+        clioWebUrl: app.baseUrl,
+        logger: deps.logger.child({ firmId }),
+        dryRun,
+        plan: [],
+        startedAt: new Date(),
+      },
     };
   }
 
@@ -89,8 +94,12 @@ export function createSyncEngine(deps: SyncEngineDeps) {
     }
     let ctx: SyncContext | undefined;
     try {
-      ctx = await open(firmId, false, settingsOverride);
-      if (!ctx) return;
+      const opened = await open(firmId, false, settingsOverride);
+      if ('skipped' in opened) {
+        deps.logger.info({ firmId, why, reason: opened.skipped }, 'sync skipped');
+        return;
+      }
+      ctx = opened.ctx;
       const missing = missingForSync(ctx.settings);
       if (missing.length) {
         await recordFirmFailure(deps.db, firmId, 'SETTINGS_INCOMPLETE');
@@ -178,8 +187,12 @@ export function createSyncEngine(deps: SyncEngineDeps) {
    */
   async function preview(firmId: string, range?: { from: string | null; to: string | null }): Promise<PlanItem[] | undefined> {
     // A preview answers "what would syncing bills do", so it plans as if bill syncing were on.
-    const ctx = await open(firmId, true, { syncBills: true, ...(range ? { billDateFrom: range.from, billDateTo: range.to } : {}) });
-    if (!ctx) return undefined;
+    const opened = await open(firmId, true, { syncBills: true, ...(range ? { billDateFrom: range.from, billDateTo: range.to } : {}) });
+    if ('skipped' in opened) {
+      deps.logger.info({ firmId, reason: opened.skipped }, 'preview skipped');
+      return undefined;
+    }
+    const { ctx } = opened;
     await sweep(ctx, { fresh: Boolean(range) });
     return ctx.plan.map(({ draft: _d, hash: _h, ...item }) => item);
   }
