@@ -38,13 +38,14 @@ const within = (target: string, dir: string) => target === dir || target.startsW
 const crossings = (imports: Import[], allowed: (i: Import) => boolean) => imports.filter((i) => !allowed(i)).map((i) => `${i.file} → ${i.target}`);
 
 /** Modules every side may import: they import nothing of the server themselves (checked below). */
-const LEAVES = ['domain/kinds', 'api-contract', 'net/free-port'];
+const LEAVES = ['domain/kinds', 'domain/changes', 'api-contract', 'net/free-port'];
 const isServer = (target: string) =>
   !target.startsWith('..') && /^[a-z-]+(\/|$)/.test(target) && readdirSync(server).some((e) => e.replace(/\.ts$/, '') === target.split('/')[0]);
 
 describe('module layering', () => {
-  it('the kinds leaf imports nothing; the API contract imports only the kinds; the free port helper nothing of the server', () => {
+  it('the kinds leaf imports nothing, domain/ nothing but itself; the API contract imports only the kinds; the free port helper nothing of the server', () => {
     expect(importsIn(join(server, 'domain/kinds.ts'))).toEqual([]);
+    expect(crossings(importsOf('domain'), (i) => within(i.target, 'domain'))).toEqual([]);
     expect(crossings(importsIn(join(server, 'api-contract.ts')), (i) => i.target === 'domain/kinds')).toEqual([]);
     expect(crossings(importsIn(join(server, 'net/free-port.ts')), (i) => !isServer(i.target))).toEqual([]);
   });
@@ -71,20 +72,28 @@ describe('module layering', () => {
     expect(crossings([...importsOf('clio'), ...importsOf('xero')], (i) => !within(i.target, 'jobs') || i.target === 'jobs/enqueue')).toEqual([]);
   });
 
+  it('the webhook services queue nothing: they return verified changes, and sync/ingest.ts records and queues them', () => {
+    const services = [...importsIn(join(server, 'clio/webhook-events.ts')), ...importsIn(join(server, 'xero/webhook-service.ts'))];
+    expect(crossings(services, (i) => !within(i.target, 'jobs'))).toEqual([]);
+  });
+
   it('jobs/enqueue.ts is a leaf: it imports nothing from clio/, xero/, sync/ or the tasks', () => {
     const enqueue = importsIn(join(server, 'jobs/enqueue.ts'));
     expect(crossings(enqueue, (i) => !['clio', 'xero', 'sync', 'jobs'].some((d) => within(i.target, d)))).toEqual([]);
   });
 
-  it('sync/ knows no HTTP framework and no job: the engine states its own requests', () => {
-    expect(crossings(importsOf('sync'), (i) => i.target !== 'hono' && !i.target.startsWith('hono/') && !within(i.target, 'http') && !within(i.target, 'jobs'))).toEqual(
-      [],
-    );
+  it('sync/ knows no HTTP framework, and no job but the one ingest queues: the engine states its own requests', () => {
+    const allowed = (i: Import) =>
+      i.target !== 'hono' &&
+      !i.target.startsWith('hono/') &&
+      !within(i.target, 'http') &&
+      (!within(i.target, 'jobs') || (i.file === 'sync/ingest.ts' && i.target === 'jobs/enqueue'));
+    expect(crossings(importsOf('sync'), allowed)).toEqual([]);
   });
 
-  it('http/ holds no sync logic: from sync/ it takes the engine and the tables it shows', () => {
+  it('http/ holds no sync logic: from sync/ it takes the engine, webhook ingest and the tables it shows', () => {
     // The record page asks Clio which bills a matter has; that read lives with the other Clio reads.
-    const shown = ['sync/engine', 'sync/links', 'sync/history', 'sync/failure-groups', 'sync/clio-reader'];
+    const shown = ['sync/engine', 'sync/ingest', 'sync/links', 'sync/history', 'sync/failure-groups', 'sync/clio-reader'];
     expect(crossings(importsOf('http'), (i) => !within(i.target, 'sync') || shown.includes(i.target))).toEqual([]);
   });
 
