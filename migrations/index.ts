@@ -12,6 +12,9 @@ import * as sweepRotation from './2026_12_02_0030_sweep_rotation';
 import * as progressKind from './2026_12_02_0040_progress_kind';
 import * as linksParentIndex from './2026_12_02_0050_links_parent_index';
 import * as xeroCurrencies from './2026_12_07_0130_xero_currencies';
+import * as untaxedTaxTypes from './2026_12_08_0010_untaxed_tax_types';
+import * as creditNoteTax from './2026_12_08_0020_credit_note_tax';
+import * as approvedInvoiceDefault from './2026_12_08_0021_approved_invoice_default';
 
 /**
  * Listed explicitly rather than read from the folder, so the migrator works the same under
@@ -32,4 +35,7 @@ export const migrations: Record<string, Migration> = {
   '2026_12_02_0040_progress_kind': progressKind,
   '2026_12_02_0050_links_parent_index': linksParentIndex,
   '2026_12_07_0130_xero_currencies': xeroCurrencies,
+  '2026_12_08_0010_untaxed_tax_types': untaxedTaxTypes,
+  '2026_12_08_0020_credit_note_tax': creditNoteTax,
+  '2026_12_08_0021_approved_invoice_default': approvedInvoiceDefault,
 };

@@ -31,9 +31,14 @@ export interface SyncSettings {
   expenseAccountCode: string | null;
   interestAccountCode: string | null;
   creditNoteAccountCode: string | null;
+  /** pro_rata: a credit note reverses the tax of the bill it credits; untaxed: it carries none. */
+  creditNoteTaxMode: 'pro_rata' | 'untaxed';
   timeTaxType: string | null;
   expenseTaxType: string | null;
   interestTaxType: string | null;
+  /** For time entries and expenses Clio leaves untaxed: a 0 % rate (exempt, zero-rated or out of scope). */
+  timeUntaxedTaxType: string | null;
+  expenseUntaxedTaxType: string | null;
   paymentBankAccountCode: string | null;
   syncFromXero: boolean;
   clioPaymentBankAccountId: string | null;
@@ -149,6 +154,8 @@ export interface FirmStatus {
   /** The long run's progress through the kind it is sending now (its bills, then payments, then hard costs). */
   progress: { kind: ProgressKind; done: number; total: number; etaSeconds: number } | null;
   counts: KindCounts[];
+  /** Why records wait (a payment on an invoice still a draft in Xero, say), with how many wait for each reason. */
+  waiting: { kind: string; reason: string; count: number }[];
   errors: StatusGroup[];
 }
 
@@ -191,4 +198,34 @@ export interface RecordLink {
   xeroPayment: XeroPaymentState | null;
   /** The fields waiting for an admin's choice, when the record is in conflict. */
   conflict: FieldConflictView[] | null;
+}
+
+export interface ActivityBucket {
+  /** `YYYY-MM-DD` for a day, `YYYY-MM-DDTHH` for an hour, in the time zone asked for. */
+  bucket: string;
+  synced: number;
+  failed: number;
+}
+
+/** Records synced and failed per day (the last 30) and per hour (today), in the reader's time zone. */
+export interface SyncActivity {
+  timeZone: string;
+  days: ActivityBucket[];
+  hours: ActivityBucket[];
+}
+
+export interface WaitEnd {
+  /** What ends the wait, as the person who can end it reads it. */
+  text: string;
+  /** Where it is done; null when nothing is to be done but wait for the next sync. */
+  url: string | null;
+}
+
+/** A record that waits, why, since when, and what ends the wait. */
+export interface WaitingRecord {
+  clioId: string;
+  clioUrl: string | null;
+  reason: string;
+  since: string;
+  ends: WaitEnd;
 }

@@ -79,6 +79,12 @@ const envSchema = z.object({
     .optional(),
   MAIL_FROM: z.string().min(3).default('Clio Xero Sync <no-reply@localhost>'),
 
+  /** Bearer token for GET /metrics; without it metrics are open in sandbox mode and off in production. */
+  METRICS_TOKEN: z
+    .string()
+    .regex(/^[\x21-\x7e]{32,}$/, 'expected at least 32 printable characters without spaces (e.g. openssl rand -hex 32)')
+    .optional(),
+
   /** 1 runs against the in-process emulators even when production settings are present. */
   SANDBOX: z.enum(['0', '1', 'true', 'false']).optional(),
   // Sandbox mode: both emulators run in-process on these ports.
@@ -135,7 +141,9 @@ export const SANDBOX = {
 function clioApps(e: Env, sandbox: boolean): Config['clio'] {
   if (sandbox) {
     const baseUrl = `http://127.0.0.1:${e.CLIO_EMULATOR_PORT}`;
-    return { us: { clientId: SANDBOX.clientId, clientSecret: SANDBOX.clientSecret, baseUrl } };
+    // The sandbox's Clio emulator is an Australian firm (test/emulators/start.ts, to match the AUD/GST
+    // Xero organisations), so sign-in offers the region its host page names.
+    return { au: { clientId: SANDBOX.clientId, clientSecret: SANDBOX.clientSecret, baseUrl } };
   }
   const pairs: Record<ClioRegionCode, [string | undefined, string | undefined, string]> = {
     us: [e.CLIO_CLIENT_ID, e.CLIO_CLIENT_SECRET, e.CLIO_US_BASE_URL],

@@ -1,5 +1,6 @@
 import { ClioApiError, ClioAuthError, readClioError } from './errors';
 import { type Pacer, processPacer, sleep } from './pacing';
+import { countCall } from '../metrics/registry';
 
 /** Pinned so a change of Clio's default version never changes our payloads unannounced. */
 export const CLIO_API_VERSION = '4.0.9';
@@ -135,6 +136,7 @@ export class ClioClient {
         body: body === undefined ? undefined : JSON.stringify(body),
         signal: AbortSignal.timeout(this.opts.timeoutMs ?? 30_000),
       });
+      countCall('clio', res.status);
       if (res.headers.get('x-ratelimit-remaining') === '0') {
         this.pacer.pause(this.opts.tokens.key, Number(res.headers.get('x-ratelimit-reset')) * 1000);
       }

@@ -7,6 +7,7 @@ import { type ClioConnection, firmClioConnection, getClioConnection, sealTokens,
 import type { ClioDeps } from './deps';
 import { ClioNotConnectedError, ClioOAuthError } from './errors';
 import { refreshTokens } from './oauth';
+import { countedRefresh } from '../metrics/registry';
 
 /** Refresh this long before Clio's stated expiry, so a token never dies mid-request. */
 const REFRESH_MARGIN_MS = 5 * 60_000;
@@ -50,7 +51,7 @@ export function connectionTokens(deps: ClioDeps, connection: ClioConnection): Cl
       if (!app) return { error: new ClioNotConnectedError(`the Clio ${connection.region.toUpperCase()} app is not configured`) };
       const refreshToken = deps.secrets.open(row.refresh_token_enc, tokenContext(connection.id, 'refresh'));
       try {
-        const tokens = await refreshTokens(app, refreshToken);
+        const tokens = await countedRefresh('clio', refreshTokens(app, refreshToken));
         await trx
           .updateTable('connections')
           .set({ ...sealTokens(deps.secrets, connection.id, tokens, now), updated_at: sql`now()` })

@@ -73,9 +73,12 @@ export interface SettingsTable {
   expense_account_code: string | null;
   interest_account_code: string | null;
   credit_note_account_code: string | null;
+  credit_note_tax_mode: Generated<'pro_rata' | 'untaxed'>;
   time_tax_type: string | null;
   expense_tax_type: string | null;
   interest_tax_type: string | null;
+  time_untaxed_tax_type: string | null;
+  expense_untaxed_tax_type: string | null;
   payment_bank_account_code: string | null;
   sync_from_xero: Generated<boolean>;
   clio_payment_bank_account_id: BigId | null;

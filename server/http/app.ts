@@ -1,10 +1,11 @@
-import { Hono } from 'hono';
+import { Hono, type MiddlewareHandler } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { requestId } from 'hono/request-id';
 import { ApiError, errorResponse, handleError } from './errors';
 import type { AppDeps, AppEnv } from './env';
 import { clioRoutes } from './routes/clio';
 import { healthRoutes } from './routes/health';
+import { metricsRoutes } from './routes/metrics';
 import { publicPageRoutes } from './routes/public-pages';
 import { xeroRoutes } from './routes/xero';
 import { clioApiRoutes } from './routes/api-clio';
@@ -21,6 +22,19 @@ import { uiStaticRoutes } from './routes/ui-static';
 import { securityHeaders } from './security-headers';
 import { refuseUninstalledFirms } from './session';
 import { xeroChartLoader } from '../settings/xero-chart';
+import { CLIO_PATHS } from '../clio/app-definition';
+import { countWebhook, type Service } from '../metrics/registry';
+
+/**
+ * Webhook deliveries counted at the edge by the answer we gave, so the receivers know nothing of
+ * metrics. Clio's subscription handshake (X-Hook-Secret) is set-up, not a delivery.
+ */
+const countDeliveries =
+  (service: Service): MiddlewareHandler<AppEnv> =>
+  async (c, next) => {
+    await next();
+    if (c.req.method === 'POST' && c.req.header('x-hook-secret') === undefined) countWebhook(service, c.res.status);
+  };
 
 export function createApp(deps: AppDeps) {
   const app = new Hono<AppEnv>();
@@ -50,7 +64,10 @@ export function createApp(deps: AppDeps) {
     }),
   );
   app.use('/api/*', refuseUninstalledFirms(deps));
+  app.use('/webhooks/xero', countDeliveries('xero'));
+  app.use(`${CLIO_PATHS.webhooks}/*`, countDeliveries('clio'));
   app.route('/', healthRoutes(deps));
+  app.route('/', metricsRoutes(deps));
   app.route('/', publicPageRoutes(deps.config.PURGE_AFTER_DAYS));
   app.route('/', xeroRoutes(deps));
   const loadChart = xeroChartLoader(deps);

@@ -34,12 +34,20 @@ export interface TaskDeps {
   purgeUninstalledFirms: () => Promise<void>;
 }
 
+/** graphile-worker puts `_cron.ts` (the tick's time) in the payload of every job its cron adds. */
+const cronTick = (payload: unknown): string | null => {
+  const ts = (payload as { _cron?: { ts?: unknown } } | null)?._cron?.ts;
+  return typeof ts === 'string' ? ts : null;
+};
+
 export function createTasks(deps: TaskDeps): TaskList {
-  const sweepDueFirms: Task = async (_payload, helpers) => {
+  const sweepDueFirms: Task = async (payload, helpers) => {
     const due = await listFirmsDueForSweep(deps.db, new Date());
     for (const firmId of due) {
       await enqueueSyncFirm(helpers, { firmId, reason: 'sweep' });
     }
+    // The tick (graphile-worker's cron timestamp) shows that with several processes each minute is swept once.
+    deps.logger.info({ tick: cronTick(payload), due: due.length }, 'due firms queued for their sweep');
   };
   /** A new failure group is announced by the job that found it; a mail outage must not fail (and repeat) the sync. */
   const announce = async (firmId: string) => {

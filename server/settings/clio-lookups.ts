@@ -27,3 +27,17 @@ export async function loadClioBankAccounts(clio: ClioClient): Promise<ClioBankAc
   const banks = await collect(clio.list<Named & { type?: string }>('/bank_accounts.json', { fields: 'id,name,type' }));
   return banks.filter((b) => !/trust/i.test(b.type ?? '')).map((b) => ({ id: String(b.id), name: b.name }));
 }
+
+/** The rates Clio taxes bills at (Settings → Billing): what a taxed line's Xero rate must equal. */
+export interface ClioTaxRates {
+  taxRate: number;
+  /** Null unless the firm uses a secondary tax. */
+  secondaryTaxRate: number | null;
+}
+
+export async function loadClioTaxRates(clio: ClioClient): Promise<ClioTaxRates> {
+  const s = await clio.get<{ tax_rate?: number | null; secondary_tax_rate?: number | null; use_secondary_tax?: boolean | null }>('/settings/billing.json', {
+    fields: 'tax_rate,secondary_tax_rate,use_secondary_tax',
+  });
+  return { taxRate: Number(s.tax_rate ?? 0), secondaryTaxRate: s.use_secondary_tax ? Number(s.secondary_tax_rate ?? 0) : null };
+}

@@ -24,9 +24,14 @@ export const syncSettingsSchema = z.strictObject({
   expenseAccountCode: accountCode,
   interestAccountCode: accountCode,
   creditNoteAccountCode: accountCode,
+  /** pro_rata: a credit note reverses the tax of the bill it credits; untaxed: it carries none. */
+  creditNoteTaxMode: z.enum(['pro_rata', 'untaxed'], { message: 'Choose how credit notes are taxed.' }),
   timeTaxType: taxType,
   expenseTaxType: taxType,
   interestTaxType: taxType,
+  /** For time entries and expenses Clio leaves untaxed: a 0 % rate (exempt, zero-rated or out of scope). */
+  timeUntaxedTaxType: taxType,
+  expenseUntaxedTaxType: taxType,
   paymentBankAccountCode: accountCode,
   syncFromXero: z.boolean(),
   clioPaymentBankAccountId: clioId('Choose a Clio bank account.').nullable(),

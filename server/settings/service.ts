@@ -4,9 +4,13 @@ import { fieldErrorsFromZod, syncSettingsSchema } from './model';
 import { getSettings, saveSettings } from './repository';
 import { validateSettings } from './validate';
 import type { FieldErrors, SyncSettings } from '../api-contract';
+import type { ClioTaxRates } from './clio-lookups';
 
 /** The firm's chart of accounts and tax rates, or null when the firm has no usable Xero connection. */
 export type LoadXeroChart = (firmId: string) => Promise<XeroChart | null>;
+
+/** Clio's billing tax rates, or null when Clio cannot say now (the per-bill check still guards). */
+export type LoadClioTaxRates = () => Promise<ClioTaxRates | null>;
 
 /** The settings were not saved: each field that needs attention, with a plain message. */
 export class SettingsInvalidError extends Error {
@@ -21,10 +25,17 @@ export class SettingsInvalidError extends Error {
  * chart (fetched now, not cached, so an account archived a minute ago is caught), and saved only
  * when nothing is wrong; otherwise throws SettingsInvalidError.
  */
-export async function updateSettings(db: Database, loadChart: LoadXeroChart, firmId: string, input: unknown): Promise<SyncSettings> {
+export async function updateSettings(
+  db: Database,
+  loadChart: LoadXeroChart,
+  firmId: string,
+  input: unknown,
+  loadClioTax: LoadClioTaxRates = async () => null,
+): Promise<SyncSettings> {
   const parsed = syncSettingsSchema.safeParse(input);
   if (!parsed.success) throw new SettingsInvalidError(fieldErrorsFromZod(parsed.error, input));
-  const fieldErrors = validateSettings(parsed.data, await loadChart(firmId));
+  const [chart, clioTax] = await Promise.all([loadChart(firmId), loadClioTax()]);
+  const fieldErrors = validateSettings(parsed.data, chart, clioTax);
   if (Object.keys(fieldErrors).length > 0) throw new SettingsInvalidError(fieldErrors);
   await saveSettings(db, firmId, parsed.data);
   const saved = await getSettings(db, firmId);

@@ -3,7 +3,7 @@ import type { Database } from '../db/database';
 import type { LinkKind, ProgressKind } from '../domain/kinds';
 import { getFirm } from '../firms/repository';
 import { getSettings } from '../settings/repository';
-import { getLinks, linkCounts } from '../sync/links';
+import { getLinks, linkCounts, waitingReasons } from '../sync/links';
 import { listOpenErrors } from '../sync/failure-groups';
 import { getRun } from '../sync/runs';
 import { findXeroConnection } from '../xero/connections-repository';
@@ -57,10 +57,11 @@ function countsByKind(rows: { kind: string; state: string; count: number }[]): K
 }
 
 export async function firmStatus(deps: { config: Config; db: Database }, firmId: string): Promise<FirmStatus> {
-  const [firm, run, counts, groups, settings, linker] = await Promise.all([
+  const [firm, run, counts, waiting, groups, settings, linker] = await Promise.all([
     getFirm(deps.db, firmId),
     getRun(deps.db, firmId),
     linkCounts(deps.db, firmId),
+    waitingReasons(deps.db, firmId),
     listOpenErrors(deps.db, firmId),
     getSettings(deps.db, firmId),
     recordLinker(deps, firmId),
@@ -100,6 +101,7 @@ export async function firmStatus(deps: { config: Config; db: Database }, firmId:
         }
       : null,
     counts: countsByKind(counts),
+    waiting,
     errors,
   };
 }

@@ -18,9 +18,9 @@ import type {
  */
 
 export const BILL_FIELDS =
-  'id,etag,number,state,issued_at,due_at,subject,memo,updated_at,sub_total,total_tax,total,balance,credits_issued,discount_services_only,client{id},matters{id,display_number,description},currency{code},discount{rate,type,note},interest{total}';
+  'id,etag,number,state,issued_at,due_at,subject,memo,updated_at,sub_total,total_tax,total,balance,credits_issued,discount_services_only,tax_rate,secondary_tax_rate,client{id,name},matters{id,display_number,description},currency{code},discount{rate,type,note},interest{total}';
 export const LINE_FIELDS =
-  'id,etag,type,kind,description,note,date,price,quantity,sub_total,total,tax,secondary_tax,group_ordering,bill{id},activity{id},discount{rate,type}';
+  'id,etag,type,kind,description,note,date,price,quantity,sub_total,total,tax,secondary_tax,taxable,secondary_taxable,group_ordering,bill{id},activity{id},discount{rate,type}';
 const INTEREST_FIELDS = 'id,date,description,total,bill{id}';
 export const CONTACT_FIELDS =
   'id,etag,type,name,first_name,last_name,updated_at,email_addresses{id,address,name,primary},phone_numbers{id,number,name,primary},addresses{id,street,city,province,postal_code,country,name,primary}';

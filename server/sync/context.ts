@@ -4,6 +4,7 @@ import type { Logger } from '../log';
 import type { Contact } from 'xero-node';
 import type { XeroOrgClient } from '../xero/client';
 import type { ClioContact } from './mapping/clio-records';
+import type { XeroTaxBook } from './mapping/invoices';
 import type { PlanItem } from './plan';
 import type { SyncSettings } from '../api-contract';
 
@@ -25,6 +26,8 @@ export interface SyncContext {
   startedAt: Date;
   /** Bills whose draft invoice this run has already looked at again in Xero (once a run is enough). */
   draftsChecked?: Set<string>;
+  /** The organisation's tax rates and rounding account, read once a run (sync/xero-tax.ts). */
+  xeroTax?: XeroTaxBook;
   /** The organisation's currencies were read again in this run (once a run is enough). */
   currenciesReread?: boolean;
   /**

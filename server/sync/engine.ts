@@ -23,6 +23,7 @@ import { recordFirmFailure, resolveFirmFailure } from './failure-groups';
 import type { PlanItem } from './plan';
 import { markRun, park, parkedUntil } from './runs';
 import type { SyncSettings } from '../api-contract';
+import { countRun } from '../metrics/registry';
 
 export type SyncEngineDeps = ClioDeps & XeroClientDeps;
 
@@ -125,6 +126,7 @@ export function createSyncEngine(deps: SyncEngineDeps) {
         deps.logger.info({ firmId, reason: (err as Error).message }, 'sync skipped: not connected');
         return;
       }
+      countRun('failed');
       throw err;
     }
   }

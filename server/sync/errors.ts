@@ -75,6 +75,15 @@ export const SYNC_ERROR_CODES = {
     cause: 'Xero’s daily allowance of calls for this organisation is used up.',
     fix: 'Nothing to do: the sync resumes by itself when Xero resets the allowance.',
   },
+  TAX_RATE_MISMATCH: {
+    cause: 'Clio taxes the bill at a different rate from the Xero tax rate chosen for it, so Xero would report other tax than Clio billed.',
+    fix: 'In the sync settings, choose the Xero tax rate that matches Clio’s (taxed and untaxed lines each have their own), or correct the bill’s tax in Clio. The bill retries by itself.',
+  },
+  XERO_ROUNDING_ACCOUNT_MISSING: {
+    cause:
+      'Xero rounds tax per line, so the invoice needs a rounding line to equal Clio’s total to the cent, and the Xero organisation has no rounding account (a system account with a 0 % tax rate) to put it on.',
+    fix: 'In Xero, check Accounting → Chart of accounts for the Rounding system account and give it a 0 % tax rate (BAS Excluded, No VAT or similar); the bill then retries by itself.',
+  },
   TOTAL_MISMATCH: {
     cause: 'The invoice in Xero would not equal the bill in Clio to the cent, so it was not sent.',
     fix: 'Check the bill’s lines, discounts and tax in Clio; if they look right, contact support with the bill number.',

@@ -1,4 +1,5 @@
 import { sql } from 'kysely';
+import { countRecord } from '../metrics/registry';
 import type { Database } from '../db/database';
 import type { LinkKind, LinkState } from '../domain/kinds';
 import type { RecordFailure } from './errors';
@@ -227,6 +228,7 @@ export async function recordPushed(
     .values({ firm_id: firmId, kind, clio_id: p.clioId, ...values })
     .onConflict((oc) => oc.columns(['firm_id', 'kind', 'clio_id']).where('clio_id', 'is not', null).doUpdateSet(values))
     .execute();
+  countRecord(kind, 'synced');
 }
 
 /** The record failed for a reason of its own. A definite refusal also drops the claim: nothing landed. */
@@ -243,6 +245,7 @@ export async function recordFailed(db: Database, firmId: string, kind: LinkKind,
     .values({ firm_id: firmId, kind, clio_id: clioId, ...values })
     .onConflict((oc) => oc.columns(['firm_id', 'kind', 'clio_id']).where('clio_id', 'is not', null).doUpdateSet(values))
     .execute();
+  countRecord(kind, 'failed');
 }
 
 /** A record that is fine but waits for something (its invoice to be approved, say). */
@@ -449,4 +452,44 @@ export async function listConflicts(db: Database, firmId: string): Promise<Confl
     const snap = (r.base_snapshot as LinkSnapshot | null) ?? {};
     return { kind: r.kind, clioId: r.clio_id ?? '', xeroId: r.xero_id, fields: snap.conflict?.fields ?? [], since: snap.conflict?.at ?? r.updated_at.toISOString() };
   });
+}
+
+export interface WaitingLink {
+  clioId: string;
+  reason: string | null;
+  parentClioId: string | null;
+  since: string;
+}
+
+/** The records of a kind waiting to sync, oldest first, with why (the Status tab's "Waiting" count opened). */
+export async function listWaiting(db: Database, firmId: string, kind: LinkKind, limit: number): Promise<{ total: number; records: WaitingLink[] }> {
+  const base = db.selectFrom('links').where('firm_id', '=', firmId).where('kind', '=', kind).where('state', '=', 'pending').where('clio_id', 'is not', null);
+  const [rows, count] = await Promise.all([
+    base.select(['clio_id', 'error_message', 'parent_clio_id', 'updated_at']).orderBy('updated_at').orderBy('id').limit(limit).execute(),
+    base.select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow(),
+  ]);
+  return {
+    total: Number(count.n),
+    records: rows.map((r) => ({ clioId: r.clio_id!, reason: r.error_message, parentClioId: r.parent_clio_id, since: r.updated_at.toISOString() })),
+  };
+}
+
+/**
+ * Why the firm's records wait, as each says (`waits until invoice 15 is approved in Xero`), with
+ * how many wait for it: the Status tab shows them under the counts. The most common first.
+ */
+export async function waitingReasons(db: Database, firmId: string, limit = 50): Promise<{ kind: string; reason: string; count: number }[]> {
+  const rows = await db
+    .selectFrom('links')
+    .select(['kind', 'error_message', (eb) => eb.fn.countAll<string>().as('count')])
+    .where('firm_id', '=', firmId)
+    .where('state', '=', 'pending')
+    .where('error_message', 'is not', null)
+    .groupBy(['kind', 'error_message'])
+    .orderBy('count', 'desc')
+    .orderBy('kind')
+    .orderBy('error_message')
+    .limit(limit)
+    .execute();
+  return rows.map((r) => ({ kind: r.kind, reason: r.error_message!, count: Number(r.count) }));
 }

@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import type { Database } from '../db/database';
 import type { ProgressKind } from '../domain/kinds';
+import { countDayLimitPark, countRun } from '../metrics/registry';
 
 /** The only code that touches `sync_runs`: when a firm last synced, and whether it is parked. */
 
@@ -15,6 +16,7 @@ export async function park(db: Database, firmId: string, until: Date, reason: st
     .values({ firm_id: firmId, parked_until: until, parked_reason: reason })
     .onConflict((oc) => oc.column('firm_id').doUpdateSet({ parked_until: until, parked_reason: reason, updated_at: sql`now()` }))
     .execute();
+  countDayLimitPark();
 }
 
 export async function markRun(db: Database, firmId: string, outcome: 'started' | 'succeeded'): Promise<void> {
@@ -24,6 +26,7 @@ export async function markRun(db: Database, firmId: string, outcome: 'started' |
     .values({ firm_id: firmId, ...set })
     .onConflict((oc) => oc.column('firm_id').doUpdateSet({ ...set, updated_at: sql`now()` }))
     .execute();
+  countRun(outcome);
 }
 
 export async function getRun(db: Database, firmId: string) {

@@ -64,12 +64,16 @@ export interface ExistingLine {
   accountCode: string | null;
 }
 
-function lineItem(line: DraftLine, existing?: ExistingLine): LineItem {
+/**
+ * No TaxAmount and no LineAmount: Xero computes both from the quantity, unit amount and tax type
+ * (certification rows 21–22; Xero refuses a LineAmount off its own arithmetic), and the mapping
+ * has figured them as Xero will, the rounding line taking the cents.
+ */
+export function lineItem(line: DraftLine, existing?: ExistingLine): LineItem {
   const out: LineItem = {
     description: line.description,
     quantity: line.quantity,
     unitAmount: line.unitAmount,
-    taxAmount: fromCents(line.taxCents),
   };
   if (line.taxType) out.taxType = line.taxType;
   if (line.discountCents) out.discountAmount = fromCents(line.discountCents);
@@ -224,8 +228,15 @@ function creditNoteBody(d: CreditNoteDraft, contactId: string): CreditNote {
     reference: d.reference,
     date: d.date,
     status: asEnum(d.status),
-    lineAmountTypes: asEnum('NoTax'),
-    lineItems: d.lines.map((l) => lineItem(l)),
+    lineAmountTypes: asEnum(d.lineAmountTypes),
+    // No TaxAmount: Xero takes each line's tax out of its inclusive amount by its tax type.
+    lineItems: d.lines.map((l) => ({
+      description: l.description,
+      quantity: 1,
+      unitAmount: fromCents(l.lineAmountCents),
+      accountCode: l.accountCode,
+      ...(l.taxType ? { taxType: l.taxType } : {}),
+    })),
   };
   if (d.currencyCode) cn.currencyCode = asEnum(d.currencyCode);
   return cn;

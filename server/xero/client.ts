@@ -5,6 +5,7 @@ import { findXeroConnection } from './connections-repository';
 import { fromXeroNodeRejection, readRateLimitHeaders, XeroApiError, XeroNotConnectedError } from './errors';
 import { PacerRegistry } from './pacing';
 import { type AccessToken, accessTokenFor, RECONNECT_REASON, type XeroTokenDeps } from './tokens';
+import { countedCall } from '../metrics/registry';
 
 export interface XeroClientDeps extends XeroTokenDeps {
   /** Defaults to one registry for the whole process: Xero's limits are per organisation, not per caller. */
@@ -110,9 +111,12 @@ export class XeroOrgClient {
       try {
         return await pacer.run(async () => {
           const api = this.api(token, idempotencyKey);
-          const result = await call(api, this.tenantId).catch((err: unknown) => {
-            throw fromXeroNodeRejection(err, this.deps.config.xero.timeoutMs);
-          });
+          const result = await countedCall(
+            'xero',
+            call(api, this.tenantId).catch((err: unknown) => {
+              throw fromXeroNodeRejection(err, this.deps.config.xero.timeoutMs);
+            }),
+          );
           pacer.observe(readRateLimitHeaders(result.response?.headers));
           return result.body;
         });

@@ -7,6 +7,7 @@ import { markNeedsReconnect } from '../connections/repository';
 import { lockXeroConnection, storeRotatedTokens, tokenContext } from './connections-repository';
 import { XeroApiError, XeroNotConnectedError, XeroOAuthError } from './errors';
 import { refreshTokenSet } from './oauth';
+import { countedRefresh } from '../metrics/registry';
 
 /** Refresh this long before expiry, so a token never dies in the middle of a sync batch. */
 const REFRESH_MARGIN_MS = 60_000;
@@ -64,7 +65,7 @@ export async function accessTokenFor(deps: XeroTokenDeps, row: Connection, refus
 
     const refreshToken = deps.secrets.open(locked.refresh_token_enc!, tokenContext(locked.id, 'refresh'));
     try {
-      const tokens = await refreshTokenSet(deps.config.xero, refreshToken, now);
+      const tokens = await countedRefresh('xero', refreshTokenSet(deps.config.xero, refreshToken, now));
       const sealed = await storeRotatedTokens(trx, deps.secrets, locked.id, tokens, now);
       deps.logger.info({ firmId: locked.firm_id, connectionId: locked.id }, 'xero tokens rotated');
       return { token: { token: tokens.accessToken, sealed } };

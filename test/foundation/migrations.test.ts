@@ -60,11 +60,23 @@ describe('migrations', () => {
     expect(s).toMatchObject({
       sync_bills: true,
       only_approved_bills: true,
-      invoice_status: 'DRAFT',
+      invoice_status: 'AUTHORISED',
+      credit_note_tax_mode: 'pro_rata',
       sync_from_xero: false,
       sync_hard_costs: false,
       sweep_interval_minutes: 5,
     });
+  });
+
+  it('leave firms that existed before them with drafts and untaxed credit notes, as they had', async () => {
+    const later = Object.keys(migrations).filter((name) => name >= '2026_12_08_0020_credit_note_tax');
+    for (let i = 0; i < later.length; i++) await migrateDown(db);
+    const before = await upsertFirm(db, { clioAccountId: 45, region: 'au', name: 'Before Pty' });
+    await migrateToLatest(db);
+    const after = await upsertFirm(db, { clioAccountId: 46, region: 'au', name: 'After Pty' });
+    const row = (firmId: string) => db.selectFrom('settings').select(['invoice_status', 'credit_note_tax_mode']).where('firm_id', '=', firmId).executeTakeFirstOrThrow();
+    expect(await row(before.id)).toEqual({ invoice_status: 'DRAFT', credit_note_tax_mode: 'untaxed' });
+    expect(await row(after.id)).toEqual({ invoice_status: 'AUTHORISED', credit_note_tax_mode: 'pro_rata' });
   });
 
   it('roll back down to empty', async () => {

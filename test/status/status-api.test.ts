@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { markSwept } from '../../server/firms/repository';
 import { TASK } from '../../server/jobs/enqueue';
 import { estimateSeconds } from '../../server/status/service';
-import { recordFailed, recordPushed } from '../../server/sync/links';
+import { recordFailed, recordPushed, recordWaiting } from '../../server/sync/links';
 import { recordFailureGroup } from '../../server/sync/failure-groups';
 import { markRun, recordProgress } from '../../server/sync/runs';
 import { expectEnvelope, uiApiHarness, type UiApiHarness } from '../ui-api/app-harness';
@@ -86,6 +86,24 @@ describe('GET /api/sync/status', () => {
     await markRun(h.db, a.firmId, 'succeeded');
     expect((await json(await h.call('GET', '/api/sync/status', a.token))).body).toMatchObject({ running: false, progress: null });
     expect([estimateSeconds(0), estimateSeconds(1), estimateSeconds(50), estimateSeconds(51), estimateSeconds(3000)]).toEqual([0, 1, 1, 2, 60]);
+  });
+
+  it('why records wait, each reason once with how many wait for it, the most common first; another firm’s are not shown', async () => {
+    const a = await h.firmWithUser();
+    const b = await h.firmWithUser();
+    const on15 = 'waits until invoice 15 is approved in Xero';
+    await recordWaiting(h.db, a.firmId, 'payment_allocation', '1', 'waits until invoice 14 is approved in Xero', '14');
+    await recordWaiting(h.db, a.firmId, 'payment_allocation', '2', on15, '15');
+    await recordWaiting(h.db, a.firmId, 'payment_allocation', '3', on15, '15');
+    await recordWaiting(h.db, a.firmId, 'credit_memo', '4', on15);
+    await recordWaiting(h.db, b.firmId, 'payment_allocation', '9', 'waits until invoice 99 is approved in Xero', '99');
+    const { body } = await json(await h.call('GET', '/api/sync/status', a.token));
+    expect(body.waiting).toEqual([
+      { kind: 'payment_allocation', reason: on15, count: 2 },
+      { kind: 'credit_memo', reason: on15, count: 1 },
+      { kind: 'payment_allocation', reason: 'waits until invoice 14 is approved in Xero', count: 1 },
+    ]);
+    expect(body.counts.find((c: { kind: string }) => c.kind === 'payment_allocation')).toMatchObject({ pending: 3 });
   });
 });
 

@@ -5,7 +5,7 @@ import { eventually } from '../support/eventually';
 import { startSyncStack, type SyncStack } from './stack';
 
 /**
- * Invoices created as drafts (the settings' default): Xero takes no payment or credit on a draft,
+ * Invoices created as drafts (a choice in the settings): Xero takes no payment or credit on a draft,
  * so those wait; the bookkeeper approves the invoice in Xero — with "sync bill updates from Xero"
  * off, nothing tells us — and what waited follows on the next sweep.
  */
@@ -45,7 +45,16 @@ describe('invoices sent as drafts', { timeout: 120_000 }, () => {
     const credits = () => [...s.tenant().allocations.values()].filter((a) => a.InvoiceID === invoice.id && !a.IsDeleted);
     expect(payments()).toEqual([]);
     expect(credits()).toEqual([]);
-    expect((await s.links('payment_allocation')).map((l) => [l.state, l.error_message])).toEqual([['pending', 'waits for its invoice to be approved in Xero']]);
+    // Each waiting item says which invoice it waits on, by the number the bookkeeper sees in Xero.
+    const why = `waits until invoice ${b.number} is approved in Xero`;
+    expect((await s.links('payment_allocation')).map((l) => [l.state, l.error_message])).toEqual([['pending', why]]);
+    expect((await s.links('credit_memo')).map((l) => [l.state, l.error_message])).toEqual([['pending', why]]);
+    // The Status tab says it too, under the counts.
+    const status = (await s.call('GET', '/api/sync/status')).body as { waiting: { kind: string; reason: string; count: number }[] };
+    expect(status.waiting.filter((w) => w.reason === why)).toEqual([
+      { kind: 'credit_memo', reason: why, count: 1 },
+      { kind: 'payment_allocation', reason: why, count: 1 },
+    ]);
 
     // The bookkeeper approves it in Xero, and its webhook is lost: the sweep finds what waits.
     await s.withoutXeroWebhooks(async () => {

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { SignJWT } from 'jose';
 import { createSessionIssuer, deriveSessionKey } from '../../server/auth/session';
-import { loadConfig } from '../../server/config';
+import { type ClioRegionCode, loadConfig } from '../../server/config';
 import { createSecretBox } from '../../server/crypto/secrets';
 import { upsertFirm, upsertUser } from '../../server/firms/repository';
 import { createSyncEngine } from '../../server/sync/engine';
@@ -43,11 +43,13 @@ export async function uiApiHarness(env: Record<string, string> = {}) {
     engine: createSyncEngine({ config, db: tdb.db, logger, secrets: createSecretBox(KEY) }),
   });
 
+  // Firms are made in the first region the configuration serves (sandbox: the emulator's AU).
+  const region = (Object.keys(config.clio)[0] ?? 'us') as ClioRegionCode;
   let accounts = 0;
   /** A firm with one user; the token is what the OAuth or custom-action routes would hand the UI. */
   async function firmWithUser(opts: { name?: string; admin?: boolean } = {}) {
     accounts += 1;
-    const firm = await upsertFirm(tdb.db, { clioAccountId: 1000 + accounts, region: 'us', name: opts.name ?? `Firm ${accounts}` });
+    const firm = await upsertFirm(tdb.db, { clioAccountId: 1000 + accounts, region, name: opts.name ?? `Firm ${accounts}` });
     const user = await upsertUser(tdb.db, {
       firmId: firm.id,
       clioUserId: 5000 + accounts,
@@ -56,7 +58,7 @@ export async function uiApiHarness(env: Record<string, string> = {}) {
       isAdmin: opts.admin ?? true,
     });
     // A Clio grant row (no tokens: nothing here calls Clio), as renewal requires one.
-    await tdb.db.insertInto('connections').values({ id: randomUUID(), firm_id: firm.id, user_id: user.id, provider: 'clio', region: 'us' }).execute();
+    await tdb.db.insertInto('connections').values({ id: randomUUID(), firm_id: firm.id, user_id: user.id, provider: 'clio', region }).execute();
     const token = await sessions.issue({ firmId: firm.id, userId: user.id, isAdmin: user.is_admin });
     return { firmId: firm.id, userId: user.id, token };
   }

@@ -22,9 +22,13 @@ export function settingsForSeededChart(overrides: Partial<SyncSettings> = {}): S
     expenseAccountCode: '210',
     interestAccountCode: '270',
     creditNoteAccountCode: '280',
+    creditNoteTaxMode: 'pro_rata',
     timeTaxType: 'OUTPUT',
     expenseTaxType: 'OUTPUT',
     interestTaxType: 'EXEMPTOUTPUT',
+    // GST-free income: what a line Clio leaves untaxed is in the seeded AU organisation.
+    timeUntaxedTaxType: 'EXEMPTOUTPUT',
+    expenseUntaxedTaxType: 'EXEMPTOUTPUT',
     paymentBankAccountCode: '090',
     syncFromXero: false,
     clioPaymentBankAccountId: null,

@@ -92,6 +92,28 @@ describe('validateSettings', () => {
     expect(validateSettings(validSettings({ syncFromXero: true, clioPaymentBankAccountId: '3' }), demoChart())).toEqual({});
   });
 
+  it('takes only a 0 % rate for untaxed lines, and leaves them optional (a bill with one waits until chosen)', () => {
+    expect(validateSettings(validSettings({ timeUntaxedTaxType: null, expenseUntaxedTaxType: null }), demoChart())).toEqual({});
+    expect(validateSettings(validSettings({ expenseUntaxedTaxType: 'OUTPUT' }), demoChart())).toEqual({
+      expenseUntaxedTaxType: 'GST on Income is 10 %; untaxed lines need a 0 % rate (exempt, zero-rated or out of scope).',
+    });
+    expect(validateSettings(validSettings({ timeUntaxedTaxType: 'INPUT' }), demoChart())).toEqual({
+      timeUntaxedTaxType: 'GST on Expenses cannot be used on sales in Xero. Choose a sales tax rate.',
+    });
+  });
+
+  it('wants the taxed rates to be the rate Clio taxes bills at, when Clio says it', () => {
+    expect(validateSettings(validSettings(), demoChart(), { taxRate: 10, secondaryTaxRate: null })).toEqual({});
+    const wrong =
+      "GST on Income is 10 % in Xero, but Clio taxes bills at 20 %. Choose the Xero tax rate that matches Clio's, or change the tax rate in Clio (Settings → Billing).";
+    expect(validateSettings(validSettings(), demoChart(), { taxRate: 20, secondaryTaxRate: null })).toEqual({ timeTaxType: wrong, expenseTaxType: wrong });
+    // A secondary tax: a rate of either, or of both together, is one a taxed line can have.
+    expect(validateSettings(validSettings(), demoChart(), { taxRate: 5, secondaryTaxRate: 5 })).toEqual({});
+    expect(validateSettings(validSettings(), demoChart(), { taxRate: 6, secondaryTaxRate: 7 })).toMatchObject({
+      timeTaxType: expect.stringContaining('Clio taxes bills at 6 % (secondary tax 7 %)'),
+    });
+  });
+
   it('requires what bill syncing needs only while it is on', () => {
     const empty = validSettings({
       timeAccountCode: null,
@@ -102,6 +124,8 @@ describe('validateSettings', () => {
       timeTaxType: null,
       expenseTaxType: null,
       interestTaxType: null,
+      timeUntaxedTaxType: null,
+      expenseUntaxedTaxType: null,
       syncHardCosts: false,
       hardCostAccountCode: null,
       hardCostBankAccountCode: null,

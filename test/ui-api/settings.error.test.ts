@@ -27,12 +27,14 @@ describe('UI API: settings that cannot be saved', () => {
       syncBills: false,
       billDateFrom: '31/12/2026',
       invoiceStatus: 'PAID',
+      creditNoteTaxMode: 'sometimes',
       sweepIntervalMinutes: 5000,
       notifyEmail: 'nope',
     });
     expect(await fieldErrorsOf(res)).toEqual({
       billDateFrom: 'Enter a date as YYYY-MM-DD.',
       invoiceStatus: 'Choose draft or awaiting payment.',
+      creditNoteTaxMode: 'Choose how credit notes are taxed.',
       sweepIntervalMinutes: 'Check at least once a day (1440 minutes).',
       notifyEmail: 'Enter an email address such as accounts@example.com.',
     });

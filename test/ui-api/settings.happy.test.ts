@@ -17,7 +17,7 @@ describe('UI API: the everyday calls', () => {
   it('GET /api/public/regions lists the configured Clio regions for the sign-in screen', async () => {
     const res = await h.call('GET', '/api/public/regions');
     expect(res.status).toBe(200);
-    expect(await res.json()).toEqual({ regions: [{ code: 'us', label: 'United States', host: expect.stringMatching(/^127\.0\.0\.1:\d+$/) }] });
+    expect(await res.json()).toEqual({ regions: [{ code: 'au', label: 'Australia', host: expect.stringMatching(/^127\.0\.0\.1:\d+$/) }] });
   });
 
   it('GET /api/me: who is signed in, their firm, and Xero not connected yet', async () => {
@@ -25,7 +25,7 @@ describe('UI API: the everyday calls', () => {
     const me = await (await h.call('GET', '/api/me', token)).json();
     expect(me).toEqual({
       user: { name: expect.any(String), email: expect.any(String), isAdmin: true },
-      firm: { name: 'Smith & Co', clioRegion: 'us' },
+      firm: { name: 'Smith & Co', clioRegion: 'au' },
       xero: { status: 'not_connected', tenantName: null },
     });
   });
@@ -36,7 +36,8 @@ describe('UI API: the everyday calls', () => {
     expect(settings).toMatchObject({
       syncBills: true,
       onlyApprovedBills: true,
-      invoiceStatus: 'DRAFT',
+      invoiceStatus: 'AUTHORISED',
+      creditNoteTaxMode: 'pro_rata',
       syncFromXero: false,
       syncHardCosts: false,
       sweepIntervalMinutes: 5,

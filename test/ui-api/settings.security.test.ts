@@ -24,9 +24,12 @@ const offSettings = {
   expenseAccountCode: null,
   interestAccountCode: null,
   creditNoteAccountCode: null,
+  creditNoteTaxMode: 'pro_rata',
   timeTaxType: null,
   expenseTaxType: null,
   interestTaxType: null,
+  timeUntaxedTaxType: null,
+  expenseUntaxedTaxType: null,
   paymentBankAccountCode: null,
   syncFromXero: false,
   clioPaymentBankAccountId: null,
@@ -152,7 +155,7 @@ describe('security headers', () => {
     const ancestors = /frame-ancestors ([^;]+)/.exec(csp)![1]!.split(' ');
     expect(ancestors).toEqual(expect.arrayContaining(['https://app.clio.com', 'https://ca.app.clio.com', 'https://eu.app.clio.com', 'https://au.app.clio.com']));
     // Sandbox: the Clio emulator's host page frames us.
-    expect(ancestors).toContain(new URL(h.config.clio.us!.baseUrl).origin);
+    expect(ancestors).toContain(new URL(h.config.clio.au!.baseUrl).origin);
     expect(res.headers.get('x-frame-options')).toBeNull();
     expect(res.headers.get('x-content-type-options')).toBe('nosniff');
     expect(res.headers.get('referrer-policy')).toBe('no-referrer');

@@ -86,7 +86,26 @@ describe('settings page in a real browser', () => {
     await page.selectOption('#timeTaxType', 'OUTPUT');
     await page.selectOption('#expenseTaxType', 'OUTPUT');
     await page.selectOption('#interestTaxType', 'EXEMPTOUTPUT');
+    // A new firm's invoices are approved; drafts are a choice, and the page says what waits on them.
+    expect(await page.getByLabel('Approved and awaiting payment').isChecked()).toBe(true);
+    const draftHint = page.locator('#invoiceStatus-hint');
+    expect(await draftHint.count()).toBe(0);
+    await page.getByLabel('Drafts').check();
+    expect(await draftHint.textContent()).toContain('those recorded in Clio wait until you approve each invoice in Xero');
+    expect(await page.getAttribute('#invoiceStatus-DRAFT', 'aria-describedby')).toBe('invoiceStatus-hint');
+    // Lines Clio leaves untaxed take only the organisation's 0 % rates.
+    const untaxedChoices = await optionValues(page, '#expenseUntaxedTaxType');
+    expect(untaxedChoices).toContain('EXEMPTOUTPUT');
+    expect(untaxedChoices).not.toContain('OUTPUT');
+    await page.getByLabel('Tax rate for untaxed time entries').selectOption('EXEMPTOUTPUT');
+    await page.getByLabel('Tax rate for untaxed expenses').selectOption('BASEXCLUDED');
     await page.getByLabel('Approved and awaiting payment').check();
+    expect(await draftHint.count()).toBe(0);
+    // Credit notes take back the bill's tax unless the firm's accountant treats them as untaxed.
+    const creditTax = page.getByRole('group', { name: 'Credit notes' });
+    expect(await creditTax.getByLabel('Take back the tax of the bill they credit').isChecked()).toBe(true);
+    expect(await page.locator('#creditNoteTaxMode-hint').textContent()).toContain('treats credits as untaxed');
+    await creditTax.getByLabel('No tax').check();
     await page.getByLabel('Sync hard-cost expenses to Xero as spend money').check();
     await page.fill('#hardCostStartDate', '2026-07-01');
     await page.getByRole('group', { name: 'Sync bills dated' }).getByLabel('from').fill('2026-01-01');
@@ -107,7 +126,10 @@ describe('settings page in a real browser', () => {
       time_account_code: '200',
       payment_bank_account_code: '090',
       interest_tax_type: 'EXEMPTOUTPUT',
+      time_untaxed_tax_type: 'EXEMPTOUTPUT',
+      expense_untaxed_tax_type: 'BASEXCLUDED',
       invoice_status: 'AUTHORISED',
+      credit_note_tax_mode: 'untaxed',
       sync_hard_costs: true,
       hard_cost_start_date: '2026-07-01',
       bill_date_from: '2026-01-01',

@@ -3,6 +3,7 @@
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { recordWaiting } from '../../server/sync/links';
 import { markRun, recordProgress } from '../../server/sync/runs';
 import { startMailCatcher, type MailCatcher } from '../emulators/mail/catcher';
 import { eventually } from '../support/eventually';
@@ -348,6 +349,63 @@ describe('the Status tab in a real browser', () => {
     expect(reconnect[0]!.text).toContain('Reconnect on the settings page.');
     expect(await axeViolations(page), 'the Status tab with the whole sync failing').toEqual([]);
     await shot(page, 'status-reconnect.png');
+    await page.context().close();
+  });
+
+  it('the sync activity: per day and today per hour, as an SVG with a name and its figures as a table, in the reader’s time zone', async () => {
+    const context = await browser.newContext({ timezoneId: 'Australia/Sydney', locale: 'en-AU' });
+    const page = await context.newPage();
+    await page.goto(`${s.stack.baseUrl}/app/status#token=${s.token}`);
+    const days = page.getByRole('img', { name: /Records synced and failed per day, last 30 days/ });
+    await days.waitFor();
+    // What the server counts for this firm in Sydney's days, and what the page shows, figure by figure.
+    const res = await fetch(`${s.stack.baseUrl}/api/sync/activity?tz=Australia/Sydney`, { headers: { authorization: `Bearer ${s.token}` } });
+    const expected = (await res.json()) as { days: { bucket: string; synced: number; failed: number }[]; hours: unknown[] };
+    expect(expected.days.reduce((n, d) => n + d.synced, 0)).toBeGreaterThan(0);
+    await page.getByText('The figures').first().click();
+    const rows = await page
+      .locator('figure.activity')
+      .first()
+      .locator('tbody tr')
+      .evaluateAll((trs) => trs.map((tr) => [...tr.children].map((c) => c.textContent)));
+    expect(rows).toHaveLength(30);
+    expect(rows.map((r) => [Number(r[1]), Number(r[2])])).toEqual(expected.days.map((d) => [d.synced, d.failed]));
+    // Australian readers see day-month dates ("8 Dec").
+    const last = expected.days.at(-1)!.bucket;
+    expect(rows.at(-1)![0]).toBe(new Date(`${last}T00:00:00Z`).toLocaleDateString('en-AU', { day: 'numeric', month: 'short', timeZone: 'UTC' }));
+    const synced = expected.days.reduce((n, d) => n + d.synced, 0);
+    expect(await days.getAttribute('aria-labelledby')).toBe('activity-days-title activity-days-desc');
+    expect(await page.locator('#activity-days-desc').textContent()).toContain(`${synced.toLocaleString('en-AU')} record${synced === 1 ? '' : 's'} synced`);
+    expect(await page.locator('figure.activity').nth(0).locator('rect.synced').count()).toBe(expected.days.filter((d) => d.synced > 0).length);
+    await page.getByRole('img', { name: /Today, per hour/ }).waitFor();
+    expect(await axeViolations(page), 'the Status tab with its activity charts').toEqual([]);
+    await shot(page, 'status-activity.png');
+    await context.close();
+  });
+
+  it('a Waiting count opens its records, each with why it waits and what ends the wait, with a link to do it', async () => {
+    // Two payments waiting on a draft invoice, as a firm that keeps drafts sees them.
+    const { billId } = await approvedBill('Waiting Room Pty Ltd');
+    await s.settled('the bill to reach Xero');
+    await recordWaiting(s.stack.db, s.firmId, 'payment_allocation', '990001', 'waits until invoice 15 is approved in Xero', String(billId));
+    await recordWaiting(s.stack.db, s.firmId, 'payment_allocation', '990002', 'waits until invoice 15 is approved in Xero', String(billId));
+    const page = await open('/app/status');
+    const count = page.getByRole('button', { name: /payments waiting: show why/ });
+    await count.waitFor();
+    expect(await count.textContent()).toBe('2');
+    await count.click();
+    const list = page.getByRole('region', { name: /Payments waiting \(2\)/ });
+    await list.waitFor();
+    expect(await list.locator('li').count()).toBe(2);
+    expect(await list.locator('li').first().textContent()).toContain('waits until invoice 15 is approved in Xero');
+    expect(await list.locator('li').first().textContent()).toContain('Approve the invoice in Xero');
+    const link = list.getByRole('link', { name: 'Do it now' }).first();
+    expect(await link.getAttribute('href')).toContain(`/_emulator/tenants/${TENANT}/view`);
+    expect(await count.getAttribute('aria-expanded')).toBe('true');
+    expect(await axeViolations(page), 'the Status tab with a waiting list open').toEqual([]);
+    await shot(page, 'status-waiting.png');
+    await page.getByRole('button', { name: 'Close the list' }).click();
+    expect(await list.count()).toBe(0);
     await page.context().close();
   });
 

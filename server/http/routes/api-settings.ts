@@ -2,6 +2,8 @@ import { Hono } from 'hono';
 import { requireAdmin, requireSession } from '../session';
 import { enqueueSyncFirm } from '../../jobs/enqueue';
 import { getSettings } from '../../settings/repository';
+import { loadClioTaxRates } from '../../settings/clio-lookups';
+import { openClioForUser } from '../../clio/tokens';
 import { type LoadXeroChart, updateSettings } from '../../settings/service';
 import { recordSecurityEvent } from '../../security/events';
 import { ApiError } from '../errors';
@@ -25,7 +27,15 @@ export function settingsApiRoutes(deps: AppDeps, loadChart: LoadXeroChart) {
     });
     const { firmId, userId } = c.get('session');
     const before = await getSettings(deps.db, firmId);
-    const settings = await updateSettings(deps.db, loadChart, firmId, body);
+    // Read with the admin's own Clio token; when Clio cannot answer, each bill's own check still guards.
+    const loadClioTax = () =>
+      openClioForUser(deps, firmId, userId)
+        .then(loadClioTaxRates)
+        .catch((err: unknown) => {
+          deps.logger.warn({ err: err instanceof Error ? err.message : String(err), firmId }, 'clio billing tax rates unavailable; saved without comparing');
+          return null;
+        });
+    const settings = await updateSettings(deps.db, loadChart, firmId, body, loadClioTax);
     const changed = Object.keys(settings).filter((k) => JSON.stringify(settings[k as keyof typeof settings]) !== JSON.stringify(before?.[k as keyof typeof settings]));
     await recordSecurityEvent(deps.db, {
       event: 'settings_changed',

@@ -4,7 +4,9 @@ import { enqueueBackfill, enqueueSyncFirm } from '../../jobs/enqueue';
 import { requireAdmin, requireSession } from '../session';
 import { dismissError, findOpenError, listOpenErrors } from '../../sync/failure-groups';
 import { retryRecords } from '../../status/retry';
+import { syncActivity, validTimeZone } from '../../status/activity';
 import { firmStatus } from '../../status/service';
+import { waitingRecords } from '../../status/waiting';
 import { saneIsoDate } from '../../validation/inputs';
 import { ApiError } from '../errors';
 import type { AppDeps, AppEnv } from '../env';
@@ -14,12 +16,29 @@ const previewBody = z.strictObject({
   to: saneIsoDate().nullable().optional(),
 });
 
+const waitingKind = z.enum(['contact', 'bill', 'payment_allocation', 'credit_memo', 'hard_cost']);
+
 /** The sync's state for the UI: where it stands, what failed, a sync now, and the dry run. */
 export function syncApiRoutes(deps: AppDeps) {
   const app = new Hono<AppEnv>();
   const session = requireSession(deps.sessions);
 
   app.get('/api/sync/status', session, async (c) => c.json(await firmStatus(deps, c.get('session').firmId)));
+
+  /** Records synced and failed per day (30 days) and per hour (today), in the reader's time zone. */
+  app.get('/api/sync/activity', session, async (c) => {
+    const raw = c.req.query('tz');
+    const timeZone = raw === undefined ? 'UTC' : validTimeZone(raw);
+    if (!timeZone) throw new ApiError('BAD_REQUEST', 'Give tz as a time zone name such as Australia/Sydney.');
+    return c.json(await syncActivity(deps.db, c.get('session').firmId, timeZone));
+  });
+
+  /** The records of one kind that wait, each with why and what ends the wait. */
+  app.get('/api/sync/waiting/:kind', session, async (c) => {
+    const kind = waitingKind.safeParse(c.req.param('kind'));
+    if (!kind.success) throw new ApiError('NOT_FOUND', 'No such kind of record.');
+    return c.json(await waitingRecords(deps, c.get('session').firmId, kind.data));
+  });
 
   app.get('/api/sync/errors', session, async (c) => c.json({ errors: await listOpenErrors(deps.db, c.get('session').firmId) }));
 

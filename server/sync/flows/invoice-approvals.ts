@@ -8,7 +8,7 @@ export const isUnapproved = (status: string | undefined) => UNAPPROVED.includes(
 
 /**
  * Xero takes payments and credit allocations on approved invoices only, so those on a bill whose
- * invoice we sent as a draft wait. With "create invoices as drafts" (the default) the bookkeeper
+ * invoice we sent as a draft wait. With "create invoices as drafts" chosen the bookkeeper
  * approves them in Xero, which nothing tells us of when "sync bill updates from Xero" is off: so
  * before anything waits on a draft, the invoice is looked at again (one Xero call per 50), and the
  * status Xero now has is stored on the bill's link. `billLinks` (by Clio bill id) is updated in
@@ -35,4 +35,13 @@ export async function refreshUnapprovedInvoices(ctx: SyncContext, billLinks: Map
     if (!ctx.dryRun) await updateSnapshot(ctx.db, ctx.firmId, 'bill', link.clioId, snapshot);
     billLinks.set(link.clioId, { ...link, snapshot });
   }
+}
+
+/**
+ * Why a payment or credit on this bill waits, in words the Status tab can show: the invoice it
+ * waits on by its number, so the bookkeeper knows which one to approve.
+ */
+export function waitsForInvoice(billId: string, billLink: LinkRow | undefined): string {
+  if (!billLink?.xeroId) return `waits until bill ${billId} reaches Xero`;
+  return `waits until invoice ${billLink.xeroNumber ?? billId} is approved in Xero`;
 }

@@ -8,7 +8,8 @@ import { resolveFailures } from '../failure-groups';
 import { appendLog } from '../history';
 import type { ClioBill, ClioLineItem } from '../mapping/clio-records';
 import { contentHash } from '../mapping/hash';
-import { billToInvoice } from '../mapping/invoices';
+import { billToInvoice, type XeroTaxBook } from '../mapping/invoices';
+import { xeroTaxBook } from '../xero-tax';
 import { billEditsFrom, invoiceHash, viewOfDraft, viewOfInvoice, type InvoiceView } from '../mapping/xero-invoices';
 import { reported } from '../outcome';
 import { getInvoicesById } from '../xero-writer';
@@ -77,12 +78,13 @@ export async function pullListedInvoices(ctx: SyncContext, invoices: Invoice[], 
   }
 }
 
-function draftView(ctx: SyncContext, bill: ClioBill, lines: ClioLineItem[], link: LinkRow): InvoiceView | undefined {
+function draftView(ctx: SyncContext, bill: ClioBill, lines: ClioLineItem[], link: LinkRow, xeroTax: XeroTaxBook): InvoiceView | undefined {
   const mapped = billToInvoice({
     bill,
     lines,
     interest: [],
     accounts: ctx.settings,
+    xeroTax,
     categoryAccountForLine: new Map(),
     approvedStatus: ctx.settings.invoiceStatus,
     clioBillUrl: clioBillUrl(ctx, bill.id),
@@ -99,7 +101,7 @@ function draftView(ctx: SyncContext, bill: ClioBill, lines: ClioLineItem[], link
 async function applyEdits(ctx: SyncContext, link: LinkRow, invoice: Invoice, bill: ClioBill): Promise<void> {
   if (!link.clioEtag || link.clioEtag !== bill.etag) return;
   const lines = (await readBillDetails(ctx.clio, [bill], 'per_bill')).lines.get(bill.id) ?? [];
-  const base = draftView(ctx, bill, lines, link);
+  const base = draftView(ctx, bill, lines, link, await xeroTaxBook(ctx));
   if (!base) return;
   const xero = viewOfInvoice(invoice);
   const byXeroId = new Map<string, ClioLineItem>();
@@ -142,6 +144,6 @@ async function applyEdits(ctx: SyncContext, link: LinkRow, invoice: Invoice, bil
   const [now] = await readBills(ctx.clio, [bill.id]);
   if (!now) return;
   const nowLines = (await readBillDetails(ctx.clio, [now], 'per_bill')).lines.get(now.id) ?? [];
-  const after = draftView(ctx, now, nowLines, link);
+  const after = draftView(ctx, now, nowLines, link, await xeroTaxBook(ctx));
   if (after && contentHash(after) === contentHash(xero)) await updateSnapshot(ctx.db, ctx.firmId, KIND, link.clioId, link.snapshot ?? {}, { clioEtag: now.etag });
 }

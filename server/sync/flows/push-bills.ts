@@ -23,6 +23,7 @@ import {
   updateInvoices,
 } from '../xero-writer';
 import { currencyFailure } from '../currencies';
+import { xeroTaxBook } from '../xero-tax';
 import { pushContacts } from './push-contacts';
 import { pushCreditMemos } from './push-credit-memos';
 import { pushPayments } from './push-payments';
@@ -184,6 +185,7 @@ async function prepare(ctx: SyncContext, bills: ClioBill[], links: Map<string, L
     { create: true, refreshLinked: false },
   );
   const categories = await categoryAccountsFor(ctx, [...details.lines.values()].flat());
+  const xeroTax = await xeroTaxBook(ctx);
   const ready: Ready[] = [];
   for (const bill of bills) {
     const id = String(bill.id);
@@ -193,6 +195,7 @@ async function prepare(ctx: SyncContext, bills: ClioBill[], links: Map<string, L
       lines: details.lines.get(bill.id) ?? [],
       interest: details.interest.get(bill.id) ?? [],
       accounts: ctx.settings,
+      xeroTax,
       categoryAccountForLine: categories,
       approvedStatus: ctx.settings.invoiceStatus,
       clioBillUrl: clioBillUrl(ctx, bill.id),

@@ -2,19 +2,29 @@ import type { CreditNote } from 'xero-node';
 import type { SyncContext } from '../context';
 import { claimForCreate, getLinks, type LinkRow } from '../links';
 import type { ClioAllocation, ClioCreditMemo } from '../mapping/clio-records';
-import { creditNoteNumberFor, memoToCreditNote } from '../mapping/credit-notes';
+import { type CreditedBill, creditNoteNumberFor, invoiceTaxShares, memoToCreditNote } from '../mapping/credit-notes';
 import { contentHash } from '../mapping/hash';
 import { toCents } from '../mapping/money';
 import type { CreditNoteDraft } from '../mapping/xero-drafts';
 import { failed, ignored, removedInXero, succeeded, waiting } from '../outcome';
 import { planPush } from '../plan';
-import { allocateCreditNote, chunk, createCreditNotes, deleteCreditNoteAllocation, findCreditNotesByNumber, getCreditNote, voidCreditNotes } from '../xero-writer';
-import { refreshUnapprovedInvoices } from './invoice-approvals';
+import {
+  allocateCreditNote,
+  chunk,
+  createCreditNotes,
+  deleteCreditNoteAllocation,
+  findCreditNotesByNumber,
+  getCreditNote,
+  getInvoicesById,
+  voidCreditNotes,
+} from '../xero-writer';
+import { refreshUnapprovedInvoices, waitsForInvoice } from './invoice-approvals';
 import { pushContacts } from './push-contacts';
 
 const KIND = 'credit_memo' as const;
 const ALLOCATION = 'credit_allocation' as const;
 const APPLIED = ['AUTHORISED', 'PAID'];
+const labelOf = (memo: ClioCreditMemo) => `Credit ${memo.id}`;
 
 /**
  * Clio credit memos → ACCRECCREDIT credit notes on the credit-notes account, each allocated to
@@ -48,10 +58,11 @@ export async function pushCreditMemos(ctx: SyncContext, memos: ClioCreditMemo[],
 
   const creates: { memo: ClioCreditMemo; draft: CreditNoteDraft; hash: string; contactId: string; link: LinkRow | undefined }[] = [];
   const voids: { memo: ClioCreditMemo; link: LinkRow }[] = [];
+  const ready: { memo: ClioCreditMemo; contactId: string; link: LinkRow | undefined }[] = [];
   for (const memo of memos) {
     const id = String(memo.id);
     const link = memoLinks.get(id);
-    const label = `Credit ${memo.id}`;
+    const label = labelOf(memo);
     if (memo.voided_at) {
       if (link?.xeroId && link.snapshot?.status !== 'VOIDED') voids.push({ memo, link });
       ctx.plan.push({ kind: KIND, clioId: id, label, action: link?.xeroId ? 'void' : 'skip', reason: 'voided in Clio' });
@@ -69,18 +80,32 @@ export async function pushCreditMemos(ctx: SyncContext, memos: ClioCreditMemo[],
       if (!ctx.dryRun && link && !link.xeroId && link.state !== 'ignored') await ignored(ctx, KIND, id);
       continue;
     }
-    const notReady = bills.some((b) => !b?.xeroId || !APPLIED.includes(b.snapshot?.status ?? ''));
+    const notReady = (byMemo.get(memo.id) ?? []).find((a) => !APPLIED.includes(billLinks.get(String(a.bill!.id))?.snapshot?.status ?? ''));
     const contactId = memo.contact ? contacts.get(String(memo.contact.id)) : undefined;
     if (bills.length === 0 || notReady || !contactId) {
       const reason =
-        bills.length === 0 ? 'applied to no bill yet' : notReady ? 'waits for its bill’s invoice to be approved in Xero' : 'waits for its client to reach Xero';
+        bills.length === 0
+          ? 'applied to no bill yet'
+          : notReady
+            ? waitsForInvoice(String(notReady.bill!.id), billLinks.get(String(notReady.bill!.id)))
+            : 'waits for its client to reach Xero';
       ctx.plan.push({ kind: KIND, clioId: id, label, action: 'wait', reason });
       if (!ctx.dryRun) await waiting(ctx, KIND, id, reason);
       continue;
     }
-    const mapped = memoToCreditNote(memo, ctx.settings.creditNoteAccountCode);
+    ready.push({ memo, contactId, link });
+  }
+  const credited = await creditedBills(
+    ctx,
+    ready.map((r) => r.memo),
+    byMemo,
+    billLinks,
+  );
+  for (const { memo, contactId, link } of ready) {
+    const id = String(memo.id);
+    const mapped = memoToCreditNote(memo, { accountCode: ctx.settings.creditNoteAccountCode, taxMode: ctx.settings.creditNoteTaxMode }, credited.get(memo.id) ?? []);
     const hash = mapped.ok ? contentHash({ creditNote: mapped.value, contactId }) : undefined;
-    const item = planPush(KIND, id, label, link, mapped, hash);
+    const item = planPush(KIND, id, labelOf(memo), link, mapped, hash);
     ctx.plan.push(item);
     if (item.action === 'fail') {
       if (!ctx.dryRun) await failed(ctx, KIND, id, item.failure!, { dropClaim: true });
@@ -113,6 +138,55 @@ export async function pushCreditMemos(ctx: SyncContext, memos: ClioCreditMemo[],
     byMemo,
     billLinks,
   );
+}
+
+/**
+ * For pro rata tax, what each memo credits: per bill, the amount applied and the tax shares of its
+ * invoice as Xero holds it (one read per 50 invoices, and one for the ROUNDING account, only when
+ * there are notes to create). The invoice's own lines are read rather than the bill re-mapped, so
+ * the note follows what the invoice says, however its lines were coded.
+ */
+async function creditedBills(
+  ctx: SyncContext,
+  memos: ClioCreditMemo[],
+  byMemo: Map<number, ClioAllocation[]>,
+  billLinks: Map<string, LinkRow>,
+): Promise<Map<number, CreditedBill[]>> {
+  const out = new Map<number, CreditedBill[]>();
+  if (ctx.settings.creditNoteTaxMode !== 'pro_rata' || memos.length === 0) return out;
+  const invoiceOf = (a: ClioAllocation) => billLinks.get(String(a.bill!.id))!.xeroId!.toLowerCase();
+  const [invoices, accounts] = await Promise.all([
+    getInvoicesById(
+      ctx.xero,
+      memos.flatMap((m) => (byMemo.get(m.id) ?? []).map(invoiceOf)),
+    ),
+    // The whole chart, one call: no public source says Xero filters on SystemAccount.
+    ctx.xero.getAccounts(),
+  ]);
+  const roundingCode = accounts.find((a) => String(a.systemAccount) === 'ROUNDING')?.code ?? null;
+  const shares = new Map(
+    invoices.map((inv) => [
+      inv.invoiceID!.toLowerCase(),
+      invoiceTaxShares(
+        {
+          lineAmountTypes: String(inv.lineAmountTypes),
+          lines: (inv.lineItems ?? []).map((l) => ({
+            taxType: l.taxType ?? null,
+            accountCode: l.accountCode ?? null,
+            lineAmountCents: toCents(l.lineAmount ?? 0),
+            taxCents: toCents(l.taxAmount ?? 0),
+          })),
+        },
+        roundingCode,
+      ),
+    ]),
+  );
+  for (const m of memos)
+    out.set(
+      m.id,
+      (byMemo.get(m.id) ?? []).map((a) => ({ amountCents: toCents(a.amount), shares: shares.get(invoiceOf(a)) ?? [] })),
+    );
+  return out;
 }
 
 async function createNotes(

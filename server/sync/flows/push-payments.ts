@@ -7,7 +7,7 @@ import type { PaymentDraft } from '../mapping/xero-drafts';
 import { failed, ignored, removedInXero, succeeded, waiting } from '../outcome';
 import { planPush } from '../plan';
 import { chunk, createPayments, deletePayment, findPayments } from '../xero-writer';
-import { refreshUnapprovedInvoices } from './invoice-approvals';
+import { refreshUnapprovedInvoices, waitsForInvoice } from './invoice-approvals';
 
 const KIND = 'payment_allocation' as const;
 /** Xero takes payments on approved invoices only. */
@@ -79,7 +79,7 @@ export async function pushPayments(ctx: SyncContext, allocations: ClioPaymentAll
       continue;
     }
     if (!billLink.xeroId || !PAYABLE.includes(billLink.snapshot?.status ?? '')) {
-      const reason = billLink.xeroId ? 'waits for its invoice to be approved in Xero' : 'waits for its bill to reach Xero';
+      const reason = waitsForInvoice(billOf(a), billLink);
       ctx.plan.push({ kind: KIND, clioId: id, label, action: 'wait', reason });
       if (!ctx.dryRun) await waiting(ctx, KIND, id, reason, billOf(a));
       continue;

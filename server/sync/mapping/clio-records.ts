@@ -30,7 +30,10 @@ export interface ClioBill {
   balance?: number | null;
   credits_issued?: number | null;
   discount_services_only?: string | boolean | null;
-  client: { id: number } | null;
+  client: { id: number; name?: string | null } | null;
+  /** The bill's tax rates, in percent: what a line marked taxable (secondary_taxable) is taxed at. */
+  tax_rate?: number | null;
+  secondary_tax_rate?: number | null;
   matters?: { id: number; display_number?: string | null; description?: string | null }[] | null;
   currency?: { code?: string | null } | null;
   discount?: ClioDiscount | null;
@@ -51,6 +54,9 @@ export interface ClioLineItem {
   total: number;
   tax: number;
   secondary_tax: number;
+  /** Whether Clio taxes the line at the bill's tax_rate (secondary_tax_rate): its Xero tax type follows. */
+  taxable: boolean;
+  secondary_taxable: boolean;
   group_ordering?: number | null;
   bill: { id: number };
   activity?: { id: number } | null;

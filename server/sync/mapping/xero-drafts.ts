@@ -15,13 +15,13 @@ export interface DraftLine {
   /** Up to 4 decimal places (we always write with unitdp=4). */
   unitAmount: number;
   accountCode: string;
-  /** null: the account's default tax type (credit notes, which carry no tax). */
+  /** null: the account's default tax type. */
   taxType: string | null;
   /** The line discount Xero subtracts: LineAmount = round2(quantity × unitAmount) − discount. */
   discountCents: Cents;
   /** What Xero will show as LineAmount. */
   lineAmountCents: Cents;
-  /** Tax as Clio computed it, sent as Xero's TaxAmount override. */
+  /** The tax Xero will compute from the tax type (never sent: Xero figures it itself). */
   taxCents: Cents;
 }
 
@@ -37,13 +37,25 @@ export interface InvoiceDraft {
   totalCents: Cents;
 }
 
+/** A credit-note line: one amount, tax included, on one tax type; Xero computes its tax. */
+export interface CreditNoteLine {
+  key: string;
+  description: string;
+  accountCode: string;
+  /** null with NoTax: the note carries no tax. */
+  taxType: string | null;
+  lineAmountCents: Cents;
+}
+
 export interface CreditNoteDraft {
   creditNoteNumber: string;
   reference: string;
   date: string;
   currencyCode?: string;
   status: 'AUTHORISED' | 'VOIDED';
-  lines: DraftLine[];
+  /** Inclusive: each line is the credit tax included, its tax Xero's from the line's tax type. */
+  lineAmountTypes: 'Inclusive' | 'NoTax';
+  lines: CreditNoteLine[];
   totalCents: Cents;
 }
 
@@ -90,7 +102,14 @@ export interface SpendDraft {
 
 /** Why a record cannot be mapped; `code` is one of sync/errors.ts's stable codes. */
 export interface MappingProblem {
-  code: 'SETTINGS_INCOMPLETE' | 'TOTAL_MISMATCH' | 'CLIO_RECORD_INCOMPLETE' | 'XERO_CURRENCY_NOT_ENABLED';
+  code:
+    | 'SETTINGS_INCOMPLETE'
+    | 'TOTAL_MISMATCH'
+    | 'CLIO_RECORD_INCOMPLETE'
+    | 'XERO_CURRENCY_NOT_ENABLED'
+    | 'XERO_TAX_TYPE_INVALID'
+    | 'TAX_RATE_MISMATCH'
+    | 'XERO_ROUNDING_ACCOUNT_MISSING';
   detail: string;
 }
 

@@ -1,6 +1,7 @@
 import type { Invoice } from 'xero-node';
 import type { ClioLineItem } from './clio-records';
 import { contentHash } from './hash';
+import { MINUTES_SUFFIX } from './invoices';
 import { roundTo, toCents } from './money';
 import type { InvoiceDraft } from './xero-drafts';
 
@@ -71,7 +72,7 @@ export interface BillEdits {
 
 /**
  * The Xero edits (invoice view vs the view of the draft the bill maps to) as Clio writes. A line's
- * description went out as "description — note (hours)"; an edit is written back to the
+ * description went out as "description — note (minutes)"; an edit is written back to the
  * description, keeping the note when Xero's text still ends with it. Clio line items count hours
  * (the time entries behind them count seconds), so a quantity goes as is.
  */
@@ -89,13 +90,13 @@ export function billEditsFrom(xero: InvoiceView, base: InvoiceView, lineByXeroId
     }
     if (!clio) {
       if (x.description !== b.description || x.quantity !== b.quantity || x.unitAmount !== b.unitAmount)
-        edits.refused.push(`The line "${b.description}" (a discount or interest line Clio computes) was edited in Xero; change it in Clio.`);
+        edits.refused.push(`The line "${b.description}" (a discount, interest or rounding line Clio's figures make) was edited in Xero; change it in Clio.`);
       continue;
     }
     const patch: { description?: string; note?: string | null; quantity?: number; price?: number } = {};
     if (x.description !== b.description) {
       const note = clio.note?.trim();
-      const withoutHours = x.description.replace(/ \([\d.]+ h\)$/, '');
+      const withoutHours = x.description.replace(MINUTES_SUFFIX, '');
       if (note && withoutHours.endsWith(` — ${note}`)) patch.description = withoutHours.slice(0, -` — ${note}`.length);
       else {
         patch.description = withoutHours;

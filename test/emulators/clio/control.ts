@@ -7,7 +7,8 @@ import { click } from './custom-actions';
 import { invalid, notFound } from './errors';
 import type { Fault, FaultKind, Faults } from './faults';
 import type { Json, Shape } from './fields';
-import { FEE_EARNER_ACTIONS, hostPage, type FeeEarnerAction } from './host-page';
+import { actOnBill, addPanelHardCost } from './fee-earner';
+import { hostPage } from './host-page';
 import {
   addClientCreditMemo,
   addCreditMemo,
@@ -302,8 +303,14 @@ export function controlRoutes(deps: ControlDeps): Hono {
     return c.json({ data: { refuse_paid_state: emu.state.refusePaidState } });
   });
   app.patch('/settings/billing', async (c) => {
-    const input = await body<{ allow_editing_approved_bills?: boolean }>(c);
-    const setting = emu.state.billingSettings.update(emu.state.billing.id, { allow_editing_approved_bills: Boolean(input.allow_editing_approved_bills) });
+    // The firm's billing settings as an admin sets them in Clio's UI; a new bill takes the tax rates then set.
+    const input = await body<{ allow_editing_approved_bills?: boolean; tax_rate?: number; secondary_tax_rate?: number; use_secondary_tax?: boolean }>(c);
+    const patch: Partial<typeof emu.state.billing> = {};
+    if (input.allow_editing_approved_bills !== undefined) patch.allow_editing_approved_bills = Boolean(input.allow_editing_approved_bills);
+    if (input.tax_rate !== undefined) patch.tax_rate = Number(input.tax_rate);
+    if (input.secondary_tax_rate !== undefined) patch.secondary_tax_rate = Number(input.secondary_tax_rate);
+    if (input.use_secondary_tax !== undefined) patch.use_secondary_tax = Boolean(input.use_secondary_tax);
+    const setting = emu.state.billingSettings.update(emu.state.billing.id, patch);
     return c.json({ data: setting });
   });
 
@@ -315,31 +322,19 @@ export function controlRoutes(deps: ControlDeps): Hono {
   // The host page's fee-earner buttons (form posts): act, then redirect back with a notice.
   app.post('/manage/act', async (c) => {
     const form = await c.req.parseBody();
-    const action = String(form.action ?? '') as FeeEarnerAction;
+    const action = String(form.action ?? '');
     let notice: string;
     try {
-      const bill = found(emu.state.bills, String(form.bill_id ?? ''));
-      const user = actor(undefined);
-      switch (action) {
-        case 'approve':
-          setBillState(emu.state, bill, 'awaiting_payment');
-          break;
-        case 'void':
-          setBillState(emu.state, bill, 'void');
-          break;
-        case 'discount5':
-          editBill(emu.state, bill, { discount: { rate: 5, type: 'percentage' } });
-          break;
-        case 'credit50':
-          addCreditMemo(emu.state, bill, { amount: 50, date: today(), description: 'Credit', user_id: user });
-          break;
-        case 'interest10':
-          addInterest(emu.state, bill, { amount: 10, date: today() });
-          break;
-        default:
-          throw invalid(`Unknown action ${action}`);
-      }
-      notice = `Bill ${bill.number}: ${FEE_EARNER_ACTIONS.find(([a]) => a === action)?.[1] ?? action} done.`;
+      notice =
+        action === 'hard_cost'
+          ? addPanelHardCost(
+              emu.state,
+              found(emu.state.matters, String(form.matter_id ?? '')),
+              found(emu.state.contacts, String(form.vendor_id ?? '')),
+              actor(undefined),
+              today(),
+            )
+          : actOnBill(emu.state, found(emu.state.bills, String(form.bill_id ?? '')), action, actor(undefined), today());
     } catch (error) {
       notice = `Refused: ${error instanceof Error ? error.message : String(error)}`;
     }

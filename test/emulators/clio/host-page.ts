@@ -1,5 +1,6 @@
 import type { Emulator } from './context';
 import { billTotals } from './bill-totals';
+import { FEE_EARNER_ACTIONS } from './fee-earner';
 import { subjectTable } from './custom-actions';
 
 const escape = (s: string) => s.replace(/[&<>"']/g, (ch) => `&#${ch.charCodeAt(0)};`);
@@ -11,39 +12,49 @@ const SAMPLE_SIZE = 5;
  * as the product imagines it, and the signed-in user's custom actions on a few records each
  * (a click opens the target URL with a fresh nonce in a new tab, as Clio does).
  */
-/** What the fee-earner panel's buttons do; `POST /_emulator/manage/act` carries them out. */
-export const FEE_EARNER_ACTIONS = [
-  ['approve', 'Approve'],
-  ['void', 'Void'],
-  ['discount5', 'Add 5% discount'],
-  ['credit50', 'Add credit note ($50)'],
-  ['interest10', 'Add interest ($10)'],
-] as const;
-export type FeeEarnerAction = (typeof FEE_EARNER_ACTIONS)[number][0];
-
 const RECENT_BILLS = 10;
 
-/** Recent bills with one small form per action (no scripts: plain form posts, answered by a redirect back). */
+const actionForm = (fields: Record<string, string | number>, label: string) =>
+  `<form method="post" action="/_emulator/manage/act" style="display:inline">${Object.entries(fields)
+    .map(([k, v]) => `<input type="hidden" name="${k}" value="${escape(String(v))}">`)
+    .join('')}<button type="submit">${escape(label)}</button></form>`;
+
+/**
+ * The bills a fee earner can still act on (drafts, pending and unpaid ones; void and paid bills
+ * have nothing left to click), most recently changed first, with the actions each allows. Plain
+ * form posts, answered by a redirect back: no scripts.
+ */
 function feeEarnerPanel(emu: Emulator): string {
   const state = emu.state;
-  // Most recently changed first (the bill the fee earner just touched stays on top).
   const bills = state.bills
     .all()
-    .filter((b) => b.state !== 'deleted')
+    .filter((b) => Object.values(FEE_EARNER_ACTIONS).some((a) => a.allowed(state, b)))
     .sort((a, b) => String(b.updated_at).localeCompare(String(a.updated_at)) || b.id - a.id)
     .slice(0, RECENT_BILLS);
   const rows = bills.map((b) => {
     const t = billTotals(state, b);
     const client = state.contacts.get(b.client_id)?.name ?? '';
-    const buttons = FEE_EARNER_ACTIONS.map(
-      ([action, label]) =>
-        `<form method="post" action="/_emulator/manage/act" style="display:inline"><input type="hidden" name="bill_id" value="${b.id}"><input type="hidden" name="action" value="${action}"><button type="submit">${escape(label)}</button></form>`,
-    ).join(' ');
-    return `<tr><td>${escape(b.number)}</td><td>${escape(client)}</td><td>${escape(b.state)}</td><td style="text-align:right">${t.total.toFixed(2)}</td><td style="text-align:right">${t.balance.toFixed(2)}</td><td>${buttons}</td></tr>`;
+    const buttons = Object.entries(FEE_EARNER_ACTIONS)
+      .filter(([, a]) => a.allowed(state, b))
+      .map(([action, a]) => actionForm({ bill_id: b.id, action }, a.label))
+      .join(' ');
+    const open = `<a href="/nc/#/bills/${b.id}">${escape(b.number)}</a>`;
+    return `<tr><td>${open}</td><td>${escape(client)}</td><td>${escape(b.state.replace(/_/g, ' '))}</td><td style="text-align:right">${t.total.toFixed(2)}</td><td style="text-align:right">${t.balance.toFixed(2)}</td><td>${buttons}</td></tr>`;
   });
-  return rows.length === 0
-    ? '<p>No bills.</p>'
-    : `<table><thead><tr><th>Bill</th><th>Client</th><th>State</th><th>Total</th><th>Balance</th><th>Act as the fee earner</th></tr></thead><tbody>${rows.join('')}</tbody></table>`;
+  const table =
+    rows.length === 0
+      ? '<p>No bill can be acted on.</p>'
+      : `<table><thead><tr><th>Bill</th><th>Client</th><th>State</th><th>Total</th><th>Balance</th><th>Act as the fee earner</th></tr></thead><tbody>${rows.join('')}</tbody></table>`;
+  return `${table}\n${hardCostForm(emu)}`;
+}
+
+/** A hard cost (money the firm paid a vendor) on a matter: what the hard-cost flow sends to Xero. */
+function hardCostForm(emu: Emulator): string {
+  const state = emu.state;
+  const matter = state.matters.all().find((m) => m.status === 'Open') ?? state.matters.all()[0];
+  const vendor = state.contacts.all().find((c) => c.type === 'Company' && c.id !== matter?.client_id);
+  if (!matter || !vendor) return '';
+  return `<p>${actionForm({ action: 'hard_cost', matter_id: matter.id, vendor_id: vendor.id }, `Add a $55.00 courier hard cost to matter ${matter.display_number} (paid to ${vendor.name})`)}</p>`;
 }
 
 export function hostPage(emu: Emulator, addonPath: string, notice?: string): string {

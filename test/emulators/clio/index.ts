@@ -13,6 +13,7 @@ import { NonceStore } from './nonces';
 import { oauthRoutes } from './oauth';
 import { rateLimit } from './rate-limit';
 import { readRoutes } from './read-routes';
+import { recordPageRoutes } from './record-page';
 import { reportRoutes } from './reports';
 import { RequestLog } from './request-log';
 import { foundFirm, seedDemoFirm } from './seed';
@@ -117,6 +118,7 @@ export function createClioEmulator(options: Partial<EmulatorOptions> & { baseUrl
     return c.json({ error: { type: 'InternalServerError', message: String(err) } }, 500);
   });
   app.route('/_emulator', controlRoutes({ emu, faults, log, webhooks, reset }));
+  app.route('/', recordPageRoutes(emu));
   app.use('*', log.middleware(), faults.middleware());
   app.route('/', oauthRoutes(emu));
   app.route('/api/v4', api);

@@ -11,6 +11,8 @@ export interface LoggedRequest {
   headers: Record<string, string>;
   body: unknown;
   status: number;
+  /** When the answer went out (0 until then): with `at`, how many calls were in flight at once. */
+  doneAt: number;
 }
 
 export class RequestLog {
@@ -35,10 +37,12 @@ export class RequestLog {
         headers: Object.fromEntries(c.req.raw.headers.entries()),
         body,
         status: 0,
+        doneAt: 0,
       };
       this.entries.push(entry);
       await next();
       entry.status = c.res.status;
+      entry.doneAt = this.clock.now();
     };
   }
 }

@@ -31,4 +31,36 @@ describe('sandbox view', () => {
     expect(html).toMatch(/2026-11-20<\/td><td>AUTHORISED<\/td><td class="n">611\.05<\/td><td class="n">611\.05<\/td><td class="n">2<\/td>/);
     expect((await h.emulator.app.request('/_emulator/tenants/00000000-0000-0000-0000-000000000001/view')).status).toBe(404);
   });
+
+  it('lists payments and bank transactions, for following a payment or a hard cost through the sandbox', async () => {
+    const h = setup();
+    const contact = first(await h.call('PUT', '/Contacts', { body: { Contacts: [{ Name: 'Courier & Co' }] } }), 'Contacts');
+    const inv = await createInvoice(h, String(contact.ContactID));
+    const paid = await h.call('PUT', '/Payments', {
+      body: { Payments: [{ Invoice: { InvoiceID: inv.InvoiceID }, Account: { Code: '090' }, Date: '2026-11-21', Amount: 100, Reference: 'Clio payment 7' }] },
+    });
+    expect(paid.status).toBe(200);
+    const spend = await h.call('PUT', '/BankTransactions', {
+      body: {
+        BankTransactions: [
+          {
+            Type: 'SPEND',
+            Contact: { ContactID: contact.ContactID },
+            BankAccount: { Code: '090' },
+            Date: '2026-11-24',
+            Reference: 'Clio hard cost 9',
+            LineAmountTypes: 'Inclusive',
+            LineItems: [{ Description: 'Courier', Quantity: 1, UnitAmount: 55, AccountCode: '425', TaxType: 'INPUT' }],
+          },
+        ],
+      },
+    });
+    expect(spend.status).toBe(200);
+    const html = await (await h.emulator.app.request(`/_emulator/tenants/${SEED_TENANTS.primary.tenantId}/view`)).text();
+    const bank = h.emulator.state.tenants.get(SEED_TENANTS.primary.tenantId)!.accounts.find((a) => a.Code === '090')!.Name;
+    expect(html).toContain(`<td>2026-11-21</td><td>${String(inv.InvoiceNumber)}</td><td>${bank}</td><td>Clio payment 7</td><td>AUTHORISED</td><td class="n">100.00</td>`);
+    expect(html).toContain(
+      `<td>2026-11-24</td><td>SPEND</td><td>Courier &#38; Co</td><td>${bank}</td><td>Clio hard cost 9</td><td>AUTHORISED</td><td class="n">5.00</td><td class="n">55.00</td>`,
+    );
+  });
 });

@@ -1,5 +1,5 @@
 // A small read-only HTML view of each organisation for people poking at the sandbox: contacts,
-// invoices and credit notes as the emulator holds them. Plain escaped HTML, no scripts.
+// invoices, credit notes, payments and bank transactions as the emulator holds them. Plain escaped HTML, no scripts.
 import type { EmulatorContext } from './context';
 import { dateString } from './dates';
 import { CREDIT_NOTE, INVOICE, outstanding } from './documents';
@@ -43,6 +43,23 @@ export function tenantView(tenant: Tenant): string {
     [...kind.store(tenant).values()]
       .sort((a, b) => a.Number.localeCompare(b.Number))
       .map((d) => [d.Number, name(d.ContactID), dateString(d.Date).slice(0, 10), d.Status, money(d.Total), money(outstanding(tenant, d)), String(d.LineItems.length)]);
+  const invoiceNumber = (invoiceId: string) => tenant.invoices.get(invoiceId)?.Number ?? '';
+  const accountName = (accountId: string) => tenant.accounts.find((a) => a.AccountID === accountId)?.Name ?? '';
+  const payments = [...tenant.payments.values()]
+    .sort((a, b) => a.Date - b.Date || a.PaymentID.localeCompare(b.PaymentID))
+    .map((p) => [dateString(p.Date).slice(0, 10), invoiceNumber(p.InvoiceID), accountName(p.AccountID), p.Reference ?? '', p.Status, money(p.Amount)]);
+  const bankTransactions = [...tenant.bankTransactions.values()]
+    .sort((a, b) => a.Date - b.Date || a.BankTransactionID.localeCompare(b.BankTransactionID))
+    .map((t) => [
+      dateString(t.Date).slice(0, 10),
+      t.Type,
+      name(t.ContactID),
+      accountName(t.BankAccountID),
+      t.Reference ?? '',
+      t.Status,
+      money(t.TotalTax),
+      money(t.Total),
+    ]);
   const org = tenant.organisation;
   return page(
     `${org.Name} — Xero (emulator)`,
@@ -50,6 +67,8 @@ export function tenantView(tenant: Tenant): string {
 <h1>${escapeHtml(org.Name)}</h1>
 <h2>Contacts</h2>${table(['Name', 'Contact number', 'Email', 'Status'], contacts)}
 <h2>Invoices</h2>${table(['Number', 'Contact', 'Date', 'Status', 'Total', 'Amount due', 'Lines'], docs(INVOICE), [4, 5, 6])}
-<h2>Credit notes</h2>${table(['Number', 'Contact', 'Date', 'Status', 'Total', 'Remaining credit', 'Lines'], docs(CREDIT_NOTE), [4, 5, 6])}`,
+<h2>Credit notes</h2>${table(['Number', 'Contact', 'Date', 'Status', 'Total', 'Remaining credit', 'Lines'], docs(CREDIT_NOTE), [4, 5, 6])}
+<h2>Payments</h2>${table(['Date', 'Invoice', 'Account', 'Reference', 'Status', 'Amount'], payments, [5])}
+<h2>Bank transactions</h2>${table(['Date', 'Type', 'Contact', 'Bank account', 'Reference', 'Status', 'Tax', 'Total'], bankTransactions, [6, 7])}`,
   );
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { ClioBill, ClioInterestCharge, ClioLineItem } from '../../../server/sync/mapping/clio-records';
-import { type BillMappingInput, type LineAccounts, billToInvoice, invoiceStatusFor, quantityAndUnit } from '../../../server/sync/mapping/invoices';
+import { type BillMappingInput, type LineAccounts, type XeroTaxBook, billToInvoice, invoiceStatusFor } from '../../../server/sync/mapping/invoices';
 import type { DraftLine, InvoiceDraft, Mapped } from '../../../server/sync/mapping/xero-drafts';
 
 /**
@@ -25,12 +25,33 @@ const accounts: LineAccounts = {
   timeTaxType: 'OUTPUT',
   expenseTaxType: 'OUTPUT',
   interestTaxType: 'EXEMPTOUTPUT',
+  timeUntaxedTaxType: 'EXEMPTOUTPUT',
+  expenseUntaxedTaxType: 'EXEMPTOUTPUT',
 };
+
+/** The seeded AU organisation's rates (test/emulators/xero/seed.ts), a combined 15 % one, and its ROUNDING account 860. */
+const xeroTax = (): XeroTaxBook => ({
+  rates: new Map([
+    ['OUTPUT', 10],
+    ['EXEMPTOUTPUT', 0],
+    ['BASEXCLUDED', 0],
+    ['GSTPST', 15],
+  ]),
+  rounding: { accountCode: '860', taxType: 'BASEXCLUDED' },
+});
+
+/** Xero's tax on a line: round2(LineAmount × rate / 100), half away from zero, on cents. */
+function xeroTaxOf(l: DraftLine): number {
+  const x = (l.lineAmountCents * (xeroTax().rates.get(l.taxType!) ?? NaN)) / 100;
+  return Math.sign(x) * Math.round(Math.abs(x)) + 0;
+}
 
 const line = (over: Partial<ClioLineItem> & Pick<ClioLineItem, 'id' | 'kind' | 'price' | 'quantity' | 'sub_total' | 'total' | 'tax'>): ClioLineItem => ({
   type: 'ActivityLineItem',
   description: null,
   secondary_tax: 0,
+  taxable: true,
+  secondary_taxable: false,
   bill: { id: 500 },
   ...over,
 });
@@ -66,6 +87,8 @@ function realisticBill(): BillMappingInput {
     currency: { code: 'AUD' },
     discount: { rate: 5, type: 'percentage', note: 'Loyal client' },
     interest: { total: 12.34 },
+    tax_rate: 10,
+    secondary_tax_rate: 0,
   };
   const lines: ClioLineItem[] = [
     line({
@@ -101,6 +124,7 @@ function realisticBill(): BillMappingInput {
     lines,
     interest,
     accounts: { ...accounts },
+    xeroTax: xeroTax(),
     categoryAccountForLine: new Map([[102, '210']]),
     approvedStatus: 'AUTHORISED',
     clioBillUrl: 'https://app.clio.com/nc/#/bills/500',
@@ -113,30 +137,32 @@ function ok(result: Mapped<InvoiceDraft>): InvoiceDraft {
 }
 
 describe('billToInvoice on a realistic bill', () => {
-  it('maps every line, splits the bill discount per account and tax rate, and lands on Clio’s total', () => {
+  it('keeps Clio’s quantities and rates, says the minutes, and lets Xero’s rates give the tax', () => {
     const draft = ok(billToInvoice(realisticBill()));
     expect(draft.lines).toStrictEqual([
       // group_ordering 1, then 2, then 3; the category override puts L102 on 210.
+      // 6000 s = 1.6666… h: 1.6667 × 275 = 458.3425 → 458.34 (Clio 458.33), less Clio's 8.00 discount.
       {
         key: 'line:102',
-        description: 'Negotiate terms',
+        description: 'Negotiate terms (100 min)',
         quantity: 1.6667,
-        unitAmount: 274.9925,
+        unitAmount: 275,
         accountCode: '210',
         taxType: 'OUTPUT',
         discountCents: 800,
-        lineAmountCents: 45033,
+        lineAmountCents: 45034,
         taxCents: 4503,
       },
+      // 1200 s: 0.3333 × 355 = 118.3215 → 118.32 (Clio 118.33), less 11.83 → 106.49; tax 10.649 → 10.65.
       {
         key: 'line:101',
-        description: 'Review contract — urgent',
+        description: 'Review contract — urgent (20 min)',
         quantity: 0.3333,
-        unitAmount: 355.0255,
+        unitAmount: 355,
         accountCode: '200',
         taxType: 'OUTPUT',
         discountCents: 1183,
-        lineAmountCents: 10650,
+        lineAmountCents: 10649,
         taxCents: 1065,
       },
       {
@@ -150,8 +176,7 @@ describe('billToInvoice on a realistic bill', () => {
         lineAmountCents: 8850,
         taxCents: 885,
       },
-      // 2784 over (200: 10650, 210: 45033) → 532 / 2252; tax removed 278 over (1065, 4503) → 53.17 / 224.83 → 53 / 225,
-      // which is exactly what Clio removed per line: 10.65 − 10.12 and 45.03 − 42.78. The expense gets none (services only).
+      // 2784 over Clio's totals (200: 10650, 210: 45033) → 532 / 2252, each taxed at OUTPUT by Xero.
       {
         key: 'discount:200:OUTPUT',
         description: 'Discount (5%) — Loyal client',
@@ -186,6 +211,7 @@ describe('billToInvoice on a realistic bill', () => {
         taxCents: 0,
       },
     ]);
+    // The cent L102 gains and the cent L101 loses cancel: no rounding line is needed.
     expect(draft.totalCents).toBe(69158);
   });
 
@@ -197,9 +223,12 @@ describe('billToInvoice on a realistic bill', () => {
     expect(draft.lines.reduce((s, l) => s + l.lineAmountCents + l.taxCents, 0)).toBe(69158);
   });
 
-  it('chooses quantities and unit amounts on which Xero’s own arithmetic gives each line amount', () => {
+  it('figures each line as Xero will: LineAmount from quantity × unit less discount, tax from the rate', () => {
     const draft = ok(billToInvoice(realisticBill()));
-    for (const l of draft.lines) expect(xeroLineAmountCents(l), l.key).toBe(l.lineAmountCents);
+    for (const l of draft.lines) {
+      expect(xeroLineAmountCents(l), l.key).toBe(l.lineAmountCents);
+      expect(l.taxCents, l.key).toBe(xeroTaxOf(l));
+    }
   });
 
   it('fills the header from the bill', () => {
@@ -274,29 +303,37 @@ describe('billToInvoice discounts and tax', () => {
     input.bill = { ...input.bill, sub_total: 360, total_tax: 27, total: 387, discount_services_only: 'false', discount: { rate: 10, type: 'percentage', note: null } };
     input.lines = [
       line({ id: 1, kind: 'Service', description: 'Advice', price: 300, quantity: 1, sub_total: 300, total: 300, tax: 30 }),
-      line({ id: 2, kind: 'Expense', description: 'Search fee', price: 100, quantity: 1, sub_total: 100, total: 100, tax: 0 }),
+      line({ id: 2, kind: 'Expense', description: 'Search fee', price: 100, quantity: 1, sub_total: 100, total: 100, tax: 0, taxable: false }),
     ];
     input.interest = [];
-    input.accounts = { ...accounts, expenseTaxType: 'EXEMPTOUTPUT' };
     input.categoryAccountForLine = new Map();
     return input;
   }
 
-  it('spreads a discount over every line when it is not services only', () => {
-    const draft = ok(billToInvoice(mixedTaxBill()));
-    const discounts = draft.lines.filter((l) => l.key.startsWith('discount:'));
-    expect(discounts.map((l) => [l.key, l.description, l.lineAmountCents])).toEqual([
-      ['discount:200:OUTPUT', 'Discount (10%)', -3000],
-      ['discount:260:EXEMPTOUTPUT', 'Discount (10%)', -1000],
+  it('codes a line Clio leaves untaxed with the untaxed rate, and a taxed one with the taxed rate', () => {
+    const input = mixedTaxBill();
+    input.accounts = { ...accounts, expenseUntaxedTaxType: 'BASEXCLUDED' };
+    const draft = ok(billToInvoice(input));
+    expect(draft.lines.map((l) => [l.key, l.taxType])).toEqual([
+      ['line:1', 'OUTPUT'],
+      ['line:2', 'BASEXCLUDED'],
+      ['discount:200:OUTPUT', 'OUTPUT'],
+      ['discount:260:BASEXCLUDED', 'BASEXCLUDED'],
     ]);
-    expect(draft.totalCents).toBe(38700);
+    input.lines = input.lines.map((l) => ({ ...l, kind: 'Service' }));
+    input.accounts = { ...accounts, timeUntaxedTaxType: 'BASEXCLUDED' };
+    expect(ok(billToInvoice(input)).lines.map((l) => l.taxType)).toEqual(['OUTPUT', 'BASEXCLUDED', 'BASEXCLUDED', 'OUTPUT']);
   });
 
-  it('takes the removed tax off the taxed lines only, never off a tax-exempt group', () => {
+  it('spreads a discount over every line when it is not services only, each part taxed as the lines it discounts', () => {
     const draft = ok(billToInvoice(mixedTaxBill()));
-    // (+ 0 folds a harmless −0 into 0: JSON writes both as 0.)
-    const tax = Object.fromEntries(draft.lines.map((l) => [l.key, l.taxCents + 0]));
-    expect(tax).toEqual({ 'line:1': 3000, 'line:2': 0, 'discount:200:OUTPUT': -300, 'discount:260:EXEMPTOUTPUT': 0 });
+    const discounts = draft.lines.filter((l) => l.key.startsWith('discount:'));
+    expect(discounts.map((l) => [l.key, l.description, l.lineAmountCents, l.taxCents + 0])).toEqual([
+      ['discount:200:OUTPUT', 'Discount (10%)', -3000, -300],
+      ['discount:260:EXEMPTOUTPUT', 'Discount (10%)', -1000, 0],
+    ]);
+    expect(draft.totalCents).toBe(38700);
+    expect(draft.lines.some((l) => l.key === 'rounding')).toBe(false);
   });
 
   it('labels a money discount without a percentage, and adds no lines when there is no bill discount', () => {
@@ -314,13 +351,58 @@ describe('billToInvoice discounts and tax', () => {
     expect(draft.totalCents).toBe(43000);
   });
 
-  it('counts secondary tax into the line’s tax', () => {
+  it('counts secondary tax into the line’s tax, against a Xero rate of both', () => {
     const input = mixedTaxBill();
-    input.bill = { ...input.bill, sub_total: 400, total_tax: 45, total: 445, discount: null };
-    input.lines[0] = { ...input.lines[0]!, tax: 30, secondary_tax: 15 };
+    input.bill = { ...input.bill, sub_total: 400, total_tax: 45, total: 445, discount: null, tax_rate: 10, secondary_tax_rate: 5 };
+    input.lines[0] = { ...input.lines[0]!, tax: 30, secondary_tax: 15, secondary_taxable: true };
+    input.accounts = { ...accounts, timeTaxType: 'GSTPST' };
     const draft = ok(billToInvoice(input));
-    expect(draft.lines[0]!.taxCents).toBe(4500);
+    expect(draft.lines[0]).toMatchObject({ taxType: 'GSTPST', taxCents: 4500 });
     expect(draft.totalCents).toBe(44500);
+  });
+
+  it('puts the cents Xero’s per-line rounding leaves on one rounding line to the ROUNDING account, with no tax', () => {
+    // 17 minutes at 412.3456: Clio 0.28333… × 412.3456 = 116.8312 → 116.83, tax 11.68.
+    // Xero: 0.2833 × 412.3456 = 116.8175 → 116.82, tax 11.68; one cent short → rounding +0.01.
+    const input = realisticBill();
+    input.lines = [line({ id: 7, kind: 'Service', description: 'Drafting letter', price: 412.3456, quantity: 17 / 60, sub_total: 116.83, total: 116.83, tax: 11.68 })];
+    input.interest = [];
+    input.bill = { ...input.bill, sub_total: 116.83, total_tax: 11.68, total: 128.51, discount: null };
+    const draft = ok(billToInvoice(input));
+    expect(draft.lines).toStrictEqual([
+      {
+        key: 'line:7',
+        description: 'Drafting letter (17 min)',
+        quantity: 0.2833,
+        unitAmount: 412.3456,
+        accountCode: '200',
+        taxType: 'OUTPUT',
+        discountCents: 0,
+        lineAmountCents: 11682,
+        taxCents: 1168,
+      },
+      {
+        key: 'rounding',
+        description: 'Rounding',
+        quantity: 1,
+        unitAmount: 0.01,
+        accountCode: '860',
+        taxType: 'BASEXCLUDED',
+        discountCents: 0,
+        lineAmountCents: 1,
+        taxCents: 0,
+      },
+    ]);
+    expect(draft.totalCents).toBe(12851);
+  });
+
+  it('shows a no-charge line at its hours and no price', () => {
+    const input = mixedTaxBill();
+    input.lines[1] = { ...input.lines[1]!, type: 'NoChargeLineItem', sub_total: 0, total: 0 };
+    input.bill = { ...input.bill, sub_total: 300, total_tax: 30, total: 330, discount: null };
+    const draft = ok(billToInvoice(input));
+    expect(draft.lines[1]).toMatchObject({ quantity: 1, unitAmount: 0, lineAmountCents: 0 });
+    expect(draft.lines.map((l) => l.key)).toEqual(['line:1', 'line:2']);
   });
 });
 
@@ -339,6 +421,65 @@ describe('billToInvoice refusals', () => {
       input.accounts = { ...accounts, ...missing };
       expect(billToInvoice(input), detail).toEqual({ ok: false, problem: { code: 'SETTINGS_INCOMPLETE', detail } });
     }
+  });
+
+  it('asks for the untaxed rate only when a bill has an untaxed line of that kind', () => {
+    const input = realisticBill();
+    input.accounts = { ...accounts, timeUntaxedTaxType: null, expenseUntaxedTaxType: null };
+    expect(billToInvoice(input).ok).toBe(true);
+    input.lines = input.lines.map((l) => (l.id === 103 ? { ...l, taxable: false, tax: 0 } : l));
+    input.bill = { ...input.bill, total_tax: 52.9, total: 682.73 };
+    expect(billToInvoice(input)).toEqual({
+      ok: false,
+      problem: { code: 'SETTINGS_INCOMPLETE', detail: 'Choose a tax rate for untaxed expenses in the sync settings.' },
+    });
+  });
+
+  it('names a line whose Clio tax differs from its Xero rate (TAX_RATE_MISMATCH), never overriding it', () => {
+    // Clio at 20 %: 300 → tax 60; the Xero type OUTPUT is 10 %.
+    const input = realisticBill();
+    input.bill = { ...input.bill, number: '15', client: { id: 7, name: 'Lucas Wilson' }, tax_rate: 20, sub_total: 300, total_tax: 60, total: 360, discount: null };
+    input.lines = [line({ id: 1, kind: 'Service', description: 'Advice', price: 300, quantity: 1, sub_total: 300, total: 300, tax: 60 })];
+    input.interest = [];
+    expect(billToInvoice(input)).toEqual({
+      ok: false,
+      problem: {
+        code: 'TAX_RATE_MISMATCH',
+        detail:
+          "Bill 15 for Lucas Wilson: Clio taxes this line at 20 % (“Advice”) but the Xero tax rate OUTPUT is 10 %. Choose the Xero tax rate that matches Clio's, or correct the bill's tax in Clio.",
+      },
+    });
+    // An untaxed line on a rate that is not 0 % is the same error.
+    input.lines = [{ ...input.lines[0]!, taxable: false, tax: 0 }];
+    input.bill = { ...input.bill, total_tax: 0, total: 300 };
+    input.accounts = { ...accounts, timeUntaxedTaxType: 'OUTPUT' };
+    expect(billToInvoice(input)).toMatchObject({ ok: false, problem: { code: 'TAX_RATE_MISMATCH', detail: expect.stringContaining('Clio leaves this line untaxed') } });
+  });
+
+  it('names interest on a rate that would tax it (TAX_RATE_MISMATCH)', () => {
+    const input = realisticBill();
+    input.accounts = { ...accounts, interestTaxType: 'OUTPUT' };
+    expect(billToInvoice(input)).toMatchObject({ ok: false, problem: { code: 'TAX_RATE_MISMATCH', detail: expect.stringContaining('Clio charges no tax on interest') } });
+  });
+
+  it('names a bill whose tax Xero’s rates cannot give beyond rounding, though no line shows it', () => {
+    const input = realisticBill();
+    input.bill = { ...input.bill, total_tax: 60.75, total: 690.58 };
+    expect(billToInvoice(input)).toMatchObject({ ok: false, problem: { code: 'TAX_RATE_MISMATCH', detail: expect.stringContaining("Clio's tax on the bill is 60.75") } });
+  });
+
+  it('names a tax rate the organisation lacks, and a missing rounding account, never assuming one', () => {
+    const input = realisticBill();
+    input.accounts = { ...accounts, timeTaxType: 'GONE' };
+    expect(billToInvoice(input)).toMatchObject({ ok: false, problem: { code: 'XERO_TAX_TYPE_INVALID' } });
+
+    const cents = realisticBill();
+    cents.lines = cents.lines.filter((l) => l.id === 101);
+    cents.interest = [];
+    cents.bill = { ...cents.bill, sub_total: 101.18, total_tax: 10.12, total: 111.3 };
+    expect(ok(billToInvoice(cents)).lines.at(-1)).toMatchObject({ key: 'rounding', accountCode: '860' });
+    cents.xeroTax = { ...xeroTax(), rounding: null };
+    expect(billToInvoice(cents)).toMatchObject({ ok: false, problem: { code: 'XERO_ROUNDING_ACCOUNT_MISSING' } });
   });
 
   it('needs no default account for lines whose category has its own, nor interest settings without interest', () => {
@@ -367,7 +508,7 @@ describe('billToInvoice refusals', () => {
     const draft = ok(billToInvoice(input));
     expect(draft.lines.find((l) => l.key === 'line:103')?.accountCode).toBe('265');
     expect(draft.lines.find((l) => l.key === 'line:102')?.accountCode).toBe('200');
-    // Both time lines now share 200:OUTPUT: one discount line for the whole 27.84 and its 2.78 of tax.
+    // Both time lines now share 200:OUTPUT: one discount line for the whole 27.84, taxed by Xero at 10 %.
     expect(draft.lines.filter((l) => l.key.startsWith('discount:')).map((l) => [l.key, l.lineAmountCents, l.taxCents])).toEqual([['discount:200:OUTPUT', -2784, -278]]);
   });
 
@@ -378,6 +519,12 @@ describe('billToInvoice refusals', () => {
       ok: false,
       problem: { code: 'TOTAL_MISMATCH', detail: "Bill 00042: its lines add up to 691.58 but Clio's total is 691.59." },
     });
+  });
+
+  it('refuses a line whose Clio amount is not its quantity × rate beyond 4-dp rounding (TOTAL_MISMATCH)', () => {
+    const input = realisticBill();
+    input.lines = input.lines.map((l) => (l.id === 103 ? { ...l, sub_total: 98.5, total: 98.5, tax: 9.85 } : l));
+    expect(billToInvoice(input)).toMatchObject({ ok: false, problem: { code: 'TOTAL_MISMATCH', detail: expect.stringContaining('“Courier” comes to 98.50 in Clio') } });
   });
 
   it('refuses a bill without a client, or without any line (CLIO_RECORD_INCOMPLETE)', () => {
@@ -396,42 +543,7 @@ describe('billToInvoice refusals', () => {
     const input = realisticBill();
     input.lines = input.lines.map((l) => ({ ...l, description: l.id === 103 ? '  ' : null, note: null }));
     const descriptions = ok(billToInvoice(input)).lines.map((l) => l.description);
-    expect(descriptions.slice(0, 3)).toEqual(['Legal services', 'Legal services', 'Expense']);
-  });
-});
-
-describe('quantityAndUnit', () => {
-  it('keeps quantity and price when Xero’s arithmetic already gives the amount', () => {
-    expect(quantityAndUnit(1.5, 310.1, 46515)).toEqual({ quantity: 1.5, unitAmount: 310.1, exact: true });
-    expect(quantityAndUnit(3, 29.5, 8850)).toEqual({ quantity: 3, unitAmount: 29.5, exact: true });
-    // 0.12345 → 0.1235 (4 dp); 2 × 0.1235 = 0.247 → 0.25.
-    expect(quantityAndUnit(2, 0.12345, 25)).toEqual({ quantity: 2, unitAmount: 0.1235, exact: true });
-  });
-
-  it('lets the unit amount absorb rounding when hours in seconds do not fit 4 dp', () => {
-    // 1200 s = 0.3333… h × 355 = 118.33 in Clio; 0.3333 × 355 = 118.3215 → 118.32, a cent short.
-    // 118.33 / 0.3333 = 355.02550… → 355.0255; 0.3333 × 355.0255 = 118.32999915 → 118.33.
-    expect(quantityAndUnit(1200 / 3600, 355, 11833)).toEqual({ quantity: 0.3333, unitAmount: 355.0255, exact: true });
-    // 6000 s = 1.6666… h × 275 = 458.33; 1.6667 × 275 = 458.3425 → 458.34, a cent over.
-    expect(quantityAndUnit(6000 / 3600, 275, 45833)).toEqual({ quantity: 1.6667, unitAmount: 274.9925, exact: true });
-  });
-
-  it('falls back to one unit of the amount when no 4 dp unit amount lands on it', () => {
-    // 1,000,001 s = 277.77805… h × 300 = 83333.42 in Clio. With 277.7781 h, unit 300 gives 83333.43
-    // and 299.9999 gives 83333.40: each 0.0001 of unit moves the amount by 2.8 cents, skipping .42.
-    expect(quantityAndUnit(1_000_001 / 3600, 300, 8333342)).toEqual({ quantity: 1, unitAmount: 83333.42, exact: false });
-    expect(quantityAndUnit(0, 100, 0)).toEqual({ quantity: 1, unitAmount: 0, exact: false });
-  });
-
-  it('keeps the hours in the description when it falls back', () => {
-    const input = realisticBill();
-    // Replace L102 with the long line: 83333.42, no line discount, tax 8333.34.
-    input.lines = [line({ id: 102, kind: 'Service', description: 'Trial', price: 300, quantity: 1_000_001 / 3600, sub_total: 83333.42, total: 83333.42, tax: 8333.34 })];
-    input.interest = [];
-    input.bill = { ...input.bill, sub_total: 83333.42, total_tax: 8333.34, total: 91666.76, discount: null };
-    const [only] = ok(billToInvoice(input)).lines;
-    expect(only).toMatchObject({ description: 'Trial (277.7781 h)', quantity: 1, unitAmount: 83333.42, lineAmountCents: 8333342 });
-    expect(xeroLineAmountCents(only!)).toBe(8333342);
+    expect(descriptions.slice(0, 3)).toEqual(['Legal services (100 min)', 'Legal services (20 min)', 'Expense']);
   });
 });
 

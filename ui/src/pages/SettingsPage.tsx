@@ -107,11 +107,18 @@ export function SettingsPage(props: { me: Me; onConnectionChange: () => Promise<
       {(control) => <AccountSelect {...control} options={xero.accounts[purpose]} value={draft[key]} onChange={(v) => set(key, v)} />}
     </Field>
   );
-  const taxRate = (key: 'timeTaxType' | 'expenseTaxType' | 'interestTaxType', label: string) => (
-    <Field id={key} label={label} error={errors[key]}>
-      {(control) => <TaxRateSelect {...control} taxRates={xero.taxRates} value={draft[key]} onChange={(v) => set(key, v)} />}
+  const taxRate = (
+    key: 'timeTaxType' | 'expenseTaxType' | 'interestTaxType' | 'timeUntaxedTaxType' | 'expenseUntaxedTaxType',
+    label: string,
+    hint?: string,
+    taxRates = xero.taxRates,
+  ) => (
+    <Field id={key} label={label} error={errors[key]} hint={hint}>
+      {(control) => <TaxRateSelect {...control} taxRates={taxRates} value={draft[key]} onChange={(v) => set(key, v)} />}
     </Field>
   );
+  // Lines Clio leaves untaxed carry no tax: only the organisation's 0 % rates fit them.
+  const zeroRates = xero.taxRates.filter((t) => t.rate === 0);
   const date = (key: 'billDateFrom' | 'billDateTo' | 'hardCostStartDate', label: string) => (
     <Field id={key} label={label} error={errors[key]}>
       {(control) => <input {...control} type="date" value={draft[key] ?? ''} onChange={(e) => set(key, e.currentTarget.value || null)} />}
@@ -159,10 +166,16 @@ export function SettingsPage(props: { me: Me; onConnectionChange: () => Promise<
                     id={`invoiceStatus-${status}`}
                     checked={draft.invoiceStatus === status}
                     onChange={() => set('invoiceStatus', status)}
+                    aria-describedby={status === 'DRAFT' && draft.invoiceStatus === 'DRAFT' ? 'invoiceStatus-hint' : undefined}
                   />
                   <label for={`invoiceStatus-${status}`}>{status === 'DRAFT' ? 'Drafts' : 'Approved and awaiting payment'}</label>
                 </div>
               ))}
+              {draft.invoiceStatus === 'DRAFT' && (
+                <p class="hint" id="invoiceStatus-hint">
+                  Xero takes payments and credit notes on approved invoices only: those recorded in Clio wait until you approve each invoice in Xero.
+                </p>
+              )}
             </fieldset>
           </fieldset>
 
@@ -185,6 +198,37 @@ export function SettingsPage(props: { me: Me; onConnectionChange: () => Promise<
             {taxRate('timeTaxType', 'Tax rate for time entries')}
             {taxRate('expenseTaxType', 'Tax rate for expenses')}
             {taxRate('interestTaxType', 'Tax rate for interest')}
+            {taxRate(
+              'timeUntaxedTaxType',
+              'Tax rate for untaxed time entries',
+              'For time entries Clio bills without tax: exempt, zero-rated or out of scope, as your accountant reports them.',
+              zeroRates,
+            )}
+            {taxRate('expenseUntaxedTaxType', 'Tax rate for untaxed expenses', 'For expenses Clio bills without tax (a GST-free disbursement, say).', zeroRates)}
+            <fieldset class="choice" aria-describedby="creditNoteTaxMode-hint">
+              <legend>Credit notes</legend>
+              {(
+                [
+                  ['pro_rata', 'Take back the tax of the bill they credit'],
+                  ['untaxed', 'No tax'],
+                ] as const
+              ).map(([mode, label]) => (
+                <div class="field toggle" key={mode}>
+                  <input
+                    type="radio"
+                    name="creditNoteTaxMode"
+                    id={`creditNoteTaxMode-${mode}`}
+                    checked={draft.creditNoteTaxMode === mode}
+                    onChange={() => set('creditNoteTaxMode', mode)}
+                  />
+                  <label for={`creditNoteTaxMode-${mode}`}>{label}</label>
+                </div>
+              ))}
+              <p class="hint" id="creditNoteTaxMode-hint">
+                A credit is split over the bill’s taxed and untaxed amounts, so it reduces the tax you owe as it reduces the fee. Choose no tax only if your accountant
+                treats credits as untaxed.
+              </p>
+            </fieldset>
           </fieldset>
 
           <fieldset>

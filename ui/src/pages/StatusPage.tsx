@@ -2,6 +2,8 @@ import { useEffect, useRef, useState } from 'preact/hooks';
 import type { ProgressKind } from '../../../server/domain/kinds';
 import { api } from '../api';
 import { InPageLink } from '../components/InPageLink';
+import { SyncActivity } from '../components/SyncActivity';
+import { WaitingList } from '../components/WaitingList';
 import { usePageTitle } from '../title';
 import type { FirmStatus, Me, PreviewItem, StatusGroup } from '../../../server/api-contract';
 
@@ -44,6 +46,7 @@ export function StatusPage({ me }: { me: Me }) {
   const [loadError, setLoadError] = useState<string | null>(null);
   const [notice, setNotice] = useState<{ ok: boolean; text: string } | null>(null);
   const [busy, setBusy] = useState(false);
+  const [waitingKind, setWaitingKind] = useState<string | null>(null);
 
   const refresh = () =>
     api<FirmStatus>('GET', '/api/sync/status').then(
@@ -135,13 +138,43 @@ export function StatusPage({ me }: { me: Me }) {
               <tr key={c.kind}>
                 <th scope="row">{kindLabel(c.kind)}</th>
                 <td>{c.synced}</td>
-                <td>{c.pending}</td>
+                <td>
+                  {c.pending > 0 ? (
+                    <button
+                      type="button"
+                      class="link"
+                      aria-expanded={waitingKind === c.kind}
+                      aria-controls="waiting-list"
+                      aria-label={`${c.pending} ${kindLabel(c.kind).toLowerCase()} waiting: show why`}
+                      onClick={() => setWaitingKind(waitingKind === c.kind ? null : c.kind)}
+                    >
+                      {c.pending}
+                    </button>
+                  ) : (
+                    c.pending
+                  )}
+                </td>
                 <td>{c.failed}</td>
               </tr>
             ))}
           </tbody>
         </table>
+        {status.waiting.length > 0 && (
+          <>
+            <h3 id="sync-waiting">Why records wait</h3>
+            <ul aria-labelledby="sync-waiting" class="waiting">
+              {status.waiting.map((w) => (
+                <li key={`${w.kind}:${w.reason}`}>
+                  {kindLabel(w.kind)} ({w.count}): {w.reason}
+                </li>
+              ))}
+            </ul>
+          </>
+        )}
+        {waitingKind && <WaitingList key={waitingKind} kind={waitingKind} label={kindLabel(waitingKind)} onClose={() => setWaitingKind(null)} />}
       </section>
+
+      <SyncActivity />
 
       <section aria-labelledby="sync-failures">
         <h2 id="sync-failures" tabIndex={-1}>
