@@ -7,7 +7,7 @@ import { getFirm } from '../firms/repository';
 import { getSettings } from '../settings/repository';
 import { isConnectionLost, isDailyLimit } from '../sync/errors';
 import { getLinks, type LinkRow, linkedXeroIds } from '../sync/links';
-import { listOpenErrors, recordFailureGroup, resolveFailures } from '../sync/log';
+import { listOpenErrors, recordFailureGroup, resolveFailures } from '../sync/failure-groups';
 import { openXeroForFirm, type XeroClientDeps, type XeroOrgClient } from '../xero/client';
 import { billIdOfUrl, compareListings, type AgreementKind, type KnownLink, type ListedBill, type ListedHardCost, type ListedInvoice, type ListedSpend } from './compare';
 import { saveCheck, type StoredCheck } from './repository';

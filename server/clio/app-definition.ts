@@ -4,7 +4,7 @@
  * webhooks, so the listing and the behaviour cannot drift apart.
  */
 
-import type { SyncRecordKind } from '../jobs/enqueue';
+import type { SyncRecordKind } from '../domain/kinds';
 
 /** Listing rules: the name may contain neither "Clio" nor "Xero". */
 export const APP_NAME = 'LedgerBridge for law firms';

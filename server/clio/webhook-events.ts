@@ -1,10 +1,11 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { z } from 'zod';
-import { CLIO_ACTIVITY_TYPES, CLIO_BILL_STATES, enqueueSyncRecords } from '../jobs/enqueue';
+import { CLIO_ACTIVITY_TYPES, CLIO_BILL_STATES } from '../domain/kinds';
+import type { VerifiedChange } from '../domain/changes';
 import { WEBHOOK_MODELS } from './app-definition';
 import type { ClioDeps } from './deps';
 import { verifyClioWebhook } from './webhook-signature';
-import { completeHandshake, getSubscription, markEnabled, recordDelivery, webhookSecretContext } from './webhook-subscriptions';
+import { completeHandshake, getSubscription, markEnabled, webhookSecretContext } from './webhook-subscriptions';
 
 const handshakeBody = z
   .object({ meta: z.object({ webhook_id: z.coerce.string() }).partial().optional() })
@@ -22,7 +23,7 @@ const activityData = z.object({ type: z.enum(CLIO_ACTIVITY_TYPES).optional() }).
 const billData = z.object({ state: z.enum(CLIO_BILL_STATES).optional() }).loose();
 
 export type HandshakeOutcome = 'accepted' | 'unknown' | 'refused';
-export type DeliveryOutcome = 'queued' | 'duplicate' | 'unknown' | 'bad_signature' | 'bad_payload';
+export type DeliveryRefusal = 'unknown' | 'bad_signature' | 'bad_payload';
 
 /**
  * Clio's handshake: it POSTs `X-Hook-Secret` to the webhook's URL, possibly before our create call
@@ -52,42 +53,43 @@ function sameSecret(a: string, b: string): boolean {
 }
 
 /**
- * A signed delivery: the signature is checked over the raw bytes before anything is parsed, then
- * the event becomes one `sync_records` job, unless this record version was queued before. The
- * dedupe row and the job are written in one transaction, so a crash leaves neither or both.
+ * A signed delivery: the signature is checked over the raw bytes before anything is parsed, and
+ * the event becomes the change it names (sync/ingest.ts records it and queues its job).
  */
-export async function acceptDelivery(deps: ClioDeps, subscriptionId: string, rawBody: Uint8Array, signature: string | undefined): Promise<DeliveryOutcome> {
+export async function verifyDelivery(
+  deps: ClioDeps,
+  subscriptionId: string,
+  rawBody: Uint8Array,
+  signature: string | undefined,
+): Promise<{ change: VerifiedChange } | { refused: DeliveryRefusal }> {
   const sub = await getSubscription(deps.db, subscriptionId);
-  if (!sub) return 'unknown';
-  if (!sub.secretEnc) return 'bad_signature';
+  if (!sub) return { refused: 'unknown' };
+  if (!sub.secretEnc) return { refused: 'bad_signature' };
   const secret = deps.secrets.open(sub.secretEnc, webhookSecretContext(sub.id));
-  if (!verifyClioWebhook(secret, rawBody, signature)) return 'bad_signature';
+  if (!verifyClioWebhook(secret, rawBody, signature)) return { refused: 'bad_signature' };
 
   const parsed = deliveryBody.safeParse(parseJson(Buffer.from(rawBody).toString('utf8')));
   const def = WEBHOOK_MODELS.find((m) => m.model === sub.model);
-  if (!parsed.success || !def) return 'bad_payload';
+  if (!parsed.success || !def) return { refused: 'bad_payload' };
   const { data, meta } = parsed.data;
   const activity = def.model === 'activity' ? activityData.safeParse(data) : undefined;
-  if (activity && !activity.success) return 'bad_payload';
+  if (activity && !activity.success) return { refused: 'bad_payload' };
   const type = activity?.data.type;
   const bill = def.model === 'bill' ? billData.safeParse(data) : undefined;
-  if (bill && !bill.success) return 'bad_payload';
+  if (bill && !bill.success) return { refused: 'bad_payload' };
   const state = bill?.data.state;
   const version = `${meta.event}:${data.etag ?? data.updated_at ?? ''}`;
-
-  return deps.db.transaction().execute(async (trx) => {
-    if (!(await recordDelivery(trx, { webhookId: sub.id, recordId: data.id, version }))) return 'duplicate';
-    await enqueueSyncRecords(trx, {
-      firmId: sub.firmId,
+  return {
+    change: {
       source: 'clio',
+      firmId: sub.firmId,
       kind: def.kind,
-      ids: [data.id],
-      reason: 'webhook',
-      ...(type ? { types: { [data.id]: type } } : {}),
-      ...(state ? { states: { [data.id]: state } } : {}),
-    });
-    return 'queued';
-  });
+      id: data.id,
+      receipt: { webhookId: sub.id, version },
+      ...(type ? { type } : {}),
+      ...(state ? { state } : {}),
+    },
+  };
 }
 
 function parseJson(raw: string): unknown {

@@ -1,18 +1,9 @@
 import { sql } from 'kysely';
 import type { Database } from '../db/database';
 import { contactLinkPairs, insertContactLink } from '../sync/links';
-import type { AlreadyLinked, ContactReviewPlan, MatchCandidate } from '../sync/mapping/contact-matching';
-
-/** An open review as the settings page shows it. */
-export interface ContactMatchReview {
-  id: string;
-  clioContactId: string;
-  clioName: string;
-  clioEmail: string | null;
-  candidates: MatchCandidate[];
-  reason: string;
-  createdAt: string;
-}
+import type { AlreadyLinked, ContactReviewPlan } from '../sync/mapping/contact-matching';
+import type { MatchCandidate } from '../api-contract';
+import type { ContactMatchReview } from '../api-contract';
 
 /**
  * Clio contacts that are settled (linked, or reviewed by an admin) and Xero contacts already

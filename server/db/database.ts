@@ -1,4 +1,4 @@
-import { Kysely, Migrator, PostgresDialect, type MigrationResultSet } from 'kysely';
+import { Kysely, Migrator, PostgresDialect, type MigrationResultSet, type Transaction } from 'kysely';
 import pg from 'pg';
 import { migrations } from '../../migrations';
 import type { DB } from './schema';
@@ -8,6 +8,14 @@ import type { DB } from './schema';
 pg.types.setTypeParser(pg.types.builtins.DATE, (v) => v);
 
 export type Database = Kysely<DB>;
+
+/**
+ * Runs `work` in the caller's transaction when it passed one, else in a new one: a repository's
+ * statements stay atomic on their own, and join a larger unit (a record's outcome) when asked.
+ */
+export function inTransaction<T>(db: Database, work: (trx: Transaction<DB>) => Promise<T>): Promise<T> {
+  return db.isTransaction ? work(db as Transaction<DB>) : db.transaction().execute(work);
+}
 
 export interface DatabaseOptions {
   max?: number;

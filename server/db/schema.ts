@@ -1,4 +1,5 @@
 import type { ColumnType, Generated, Insertable, Selectable, Updateable } from 'kysely';
+import type { LinkState, ProgressKind } from '../domain/kinds';
 
 /** Optional on insert (the column has a default), settable on update. */
 type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
@@ -12,10 +13,8 @@ type Json = ColumnType<unknown, string, string>;
 export type ClioRegion = 'us' | 'ca' | 'eu' | 'au';
 export type Provider = 'clio' | 'xero';
 export type ConnectionStatus = 'active' | 'needs_reconnect' | 'disconnected';
-export type LinkState = 'pending' | 'synced' | 'failed' | 'conflict' | 'ignored';
 export type SyncDirection = 'clio_to_xero' | 'xero_to_clio' | 'internal';
 /** What a long run's progress counts: the link kinds a first sync sends in bulk. */
-export type ProgressKind = 'bill' | 'payment_allocation' | 'hard_cost';
 
 export interface FirmsTable {
   id: Generated<string>;

@@ -2,6 +2,7 @@ import type { AddJobFunction } from 'graphile-worker';
 import { type Kysely, sql } from 'kysely';
 import { z } from 'zod';
 import type { Database } from '../db/database';
+import { CLIO_ACTIVITY_TYPES, CLIO_BILL_STATES, SYNC_FIRM_REASONS, SYNC_RECORD_KINDS, type SyncRecordKind } from '../domain/kinds';
 
 /**
  * The jobs other modules may queue: their names, payloads and options, and one function per job
@@ -28,31 +29,11 @@ export const firmQueueName = (firmId: string) => `firm:${firmId}`;
 
 export const syncFirmPayload = z.object({
   firmId: z.uuid(),
-  reason: z.enum(['sweep', 'webhook', 'manual', 'connect', 'backfill']),
+  reason: z.enum(SYNC_FIRM_REASONS),
   /** A backfill: every bill issued in this range, whatever the settings' own range. */
   range: z.object({ from: z.iso.date().nullable(), to: z.iso.date().nullable() }).optional(),
 });
 export type SyncFirmPayload = z.infer<typeof syncFirmPayload>;
-
-/**
- * The closed set of record kinds a `sync_records` job can name, per source. Clio's webhook and
- * custom action kinds (clio/app-definition.ts) are a subset of the Clio ones; Xero's webhook
- * categories map to the Xero ones (xero/webhook-service.ts).
- */
-export const SYNC_RECORD_KINDS = {
-  clio: ['contact', 'matter', 'activity', 'bill', 'clio_payments_payment', 'credit_memo'],
-  xero: ['contact', 'invoice', 'credit_note', 'payment'],
-} as const;
-export type SyncSource = keyof typeof SYNC_RECORD_KINDS;
-export type SyncRecordKind<S extends SyncSource = SyncSource> = (typeof SYNC_RECORD_KINDS)[S][number];
-
-/** Clio's activity types (an activity webhook names one); only a hard cost can become a Xero bank transaction. */
-export const CLIO_ACTIVITY_TYPES = ['TimeEntry', 'ExpenseEntry', 'HardCostEntry', 'SoftCostEntry'] as const;
-export type ClioActivityType = (typeof CLIO_ACTIVITY_TYPES)[number];
-
-/** Clio's bill states (a bill webhook names one): an unlinked bill not yet approved may need no read at all. */
-export const CLIO_BILL_STATES = ['draft', 'awaiting_approval', 'awaiting_payment', 'paid', 'void', 'deleted'] as const;
-export type ClioBillState = (typeof CLIO_BILL_STATES)[number];
 
 const syncRecordsOf = { firmId: z.uuid(), ids: z.array(z.string().min(1)).min(1), reason: z.enum(['webhook', 'manual']) };
 

@@ -3,8 +3,9 @@ import { getFirm } from '../firms/repository';
 import type { Logger } from '../log';
 import { missingForSync } from '../settings/model';
 import { getSettings } from '../settings/repository';
-import { claimAnnouncements, firmsWithUnannouncedErrors, type OpenErrorGroup, releaseAnnouncements, unannouncedErrors } from '../sync/log';
+import { claimAnnouncements, firmsWithUnannouncedErrors, releaseAnnouncements, unannouncedErrors } from '../sync/failure-groups';
 import type { MailMessage, Mailer } from './mailer';
+import type { OpenErrorGroup } from '../api-contract';
 
 /**
  * Emails the firm's admin when a failure group appears: one email per group (not per record), or

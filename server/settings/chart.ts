@@ -1,3 +1,5 @@
+import type { AccountOption, AccountPickers, AccountPurpose, ChartTaxRate } from '../api-contract';
+
 /**
  * The parts of a Xero organisation's chart of accounts and tax rates that settings depend on,
  * in our own shape so validation and the pickers stay independent of the Xero client's models.
@@ -11,14 +13,6 @@ export interface ChartAccount {
   systemAccount: string | null;
 }
 
-export interface ChartTaxRate {
-  taxType: string;
-  name: string;
-  status: string;
-  canApplyToRevenue: boolean;
-  rate: number | null;
-}
-
 export interface XeroChart {
   accounts: ChartAccount[];
   taxRates: ChartTaxRate[];
@@ -29,9 +23,7 @@ export const ACCOUNT_PURPOSES = {
   revenue: ['REVENUE', 'SALES', 'OTHERINCOME'],
   expense: ['EXPENSE', 'DIRECTCOSTS', 'OVERHEADS'],
   bank: ['BANK'],
-} as const satisfies Record<string, readonly string[]>;
-
-export type AccountPurpose = keyof typeof ACCOUNT_PURPOSES;
+} as const satisfies Record<AccountPurpose, readonly string[]>;
 
 export const BANK_WITHOUT_CODE_REASON = "This bank account has no code in Xero; add one in Xero's chart of accounts to use it";
 
@@ -40,16 +32,6 @@ const PURPOSE_NOUN: Record<AccountPurpose, string> = {
   expense: 'an expense (expense, direct costs or overheads) account',
   bank: 'a bank account',
 };
-
-export interface AccountOption {
-  code: string | null;
-  name: string;
-  type: string;
-  disabled: boolean;
-  reason?: string;
-}
-
-export type AccountPickers = Record<AccountPurpose, AccountOption[]>;
 
 function fits(account: ChartAccount, purpose: AccountPurpose): boolean {
   return (ACCOUNT_PURPOSES[purpose] as readonly string[]).includes(account.type);

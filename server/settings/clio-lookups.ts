@@ -1,16 +1,6 @@
 import type { ClioClient } from '../clio/client';
-import type { CategoryKind } from './model';
-
-export interface ClioCategory {
-  kind: CategoryKind;
-  id: string;
-  name: string;
-}
-
-export interface ClioBankAccount {
-  id: string;
-  name: string;
-}
+import type { ClioBankAccount, ClioCategory } from '../api-contract';
+import type { CategoryKind } from '../domain/kinds';
 
 async function collect<T>(items: AsyncIterable<T>): Promise<T[]> {
   const out: T[] = [];

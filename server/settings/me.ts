@@ -1,12 +1,8 @@
 import type { Session } from '../auth/session';
 import type { Database } from '../db/database';
-import { connectionStatus, type ConnectionView } from '../xero/connect-service';
-
-export interface Me {
-  user: { name: string; email: string | null; isAdmin: boolean };
-  firm: { name: string; clioRegion: string };
-  xero: ConnectionView;
-}
+import { connectionStatus } from '../xero/connect-service';
+import type { ConnectionView } from '../api-contract';
+import type { Me } from '../api-contract';
 
 /** Who is signed in and where their firm stands, for the page header and the connection panel. */
 export async function loadMe(db: Database, session: Session): Promise<Me | undefined> {

@@ -1,20 +1,17 @@
 import { z } from 'zod';
 import { clioId, saneIsoDate } from '../validation/inputs';
-import { categoryFieldKey } from './field-keys';
+import { type CategoryAccount, categoryFieldKey, type FieldErrors, type SyncSettings } from '../api-contract';
+import { CATEGORY_KINDS } from '../domain/kinds';
 
 const accountCode = z.string().trim().min(1, 'Choose an account.').max(10, 'Xero account codes are at most 10 characters.').nullable();
 const taxType = z.string().trim().min(1, 'Choose a tax rate.').max(50).nullable();
 const isoDate = saneIsoDate().nullable();
-
-export const CATEGORY_KINDS = ['activity_description', 'expense_category'] as const;
-export type CategoryKind = (typeof CATEGORY_KINDS)[number];
 
 export const categoryAccountSchema = z.object({
   clioKind: z.enum(CATEGORY_KINDS),
   clioId: clioId('Clio ids are whole numbers without leading zeros.'),
   accountCode: z.string().trim().min(1, 'Choose an account.').max(10),
 });
-export type CategoryAccount = z.infer<typeof categoryAccountSchema>;
 
 /** Every setting of product.md's "Bill Syncing → Xero" page, as the API sends and accepts it. */
 export const syncSettingsSchema = z.strictObject({
@@ -52,7 +49,9 @@ export const syncSettingsSchema = z.strictObject({
   notifyDigest: z.boolean().optional(),
   categoryAccounts: z.array(categoryAccountSchema).max(2000),
 });
-export type SyncSettings = z.infer<typeof syncSettingsSchema>;
+// The API contract spells the settings out for the UI; the build fails when it and the schema differ.
+true satisfies SameShape<z.infer<typeof syncSettingsSchema>, SyncSettings>;
+type SameShape<A, B> = [A, keyof A] extends [B, keyof B] ? ([B, keyof B] extends [A, keyof A] ? true : false) : false;
 export type SettingsField = keyof SyncSettings;
 
 /** The settings without which no bill can be mapped (by their labels); until they are saved nothing is sent. */
@@ -65,9 +64,6 @@ export function missingForSync(s: SyncSettings): string[] {
   ];
   return required.filter(([k]) => !s[k]).map(([, label]) => label);
 }
-
-/** Field name → what is wrong with it, for the UI to show beside that field. */
-export type FieldErrors = Record<string, string>;
 
 /** zod's issues as one plain message per field (the first one: the user fixes one thing at a time). */
 export function fieldErrorsFromZod(error: z.ZodError, input: unknown): FieldErrors {

@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import type { Database } from '../db/database';
 import type { Settings } from '../db/schema';
-import type { CategoryAccount, SyncSettings } from './model';
+import type { CategoryAccount, SyncSettings } from '../api-contract';
 
 function fromRow(row: Settings, categories: CategoryAccount[]): SyncSettings {
   return {

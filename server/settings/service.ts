@@ -1,8 +1,9 @@
 import type { Database } from '../db/database';
 import type { XeroChart } from './chart';
-import { fieldErrorsFromZod, syncSettingsSchema, type FieldErrors, type SyncSettings } from './model';
+import { fieldErrorsFromZod, syncSettingsSchema } from './model';
 import { getSettings, saveSettings } from './repository';
 import { validateSettings } from './validate';
+import type { FieldErrors, SyncSettings } from '../api-contract';
 import type { ClioTaxRates } from './clio-lookups';
 
 /** The firm's chart of accounts and tax rates, or null when the firm has no usable Xero connection. */

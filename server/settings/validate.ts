@@ -1,7 +1,7 @@
-import { accountProblem, type AccountPurpose, type XeroChart } from './chart';
+import { accountProblem, type XeroChart } from './chart';
 import type { ClioTaxRates } from './clio-lookups';
-import { categoryFieldKey } from './field-keys';
-import { type FieldErrors, type SettingsField, type SyncSettings } from './model';
+import { type SettingsField } from './model';
+import { type AccountPurpose, categoryFieldKey, type FieldErrors, type SyncSettings } from '../api-contract';
 
 export const NOT_CONNECTED_MESSAGE = 'Connect to Xero first; accounts and tax rates come from your Xero organisation.';
 

@@ -1,8 +1,9 @@
 import type { Account, TaxRate } from 'xero-node';
 import { openXeroForFirm, type XeroClientDeps } from '../xero/client';
 import { XeroApiError, XeroNotConnectedError } from '../xero/errors';
-import type { ChartAccount, ChartTaxRate } from './chart';
+import type { ChartAccount } from './chart';
 import type { LoadXeroChart } from './service';
+import type { ChartTaxRate } from '../api-contract';
 
 const text = (v: unknown): string | null => (v === undefined || v === null || v === '' ? null : String(v));
 

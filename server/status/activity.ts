@@ -1,5 +1,6 @@
+import type { ActivityBucket, SyncActivity } from '../api-contract';
 import type { Database } from '../db/database';
-import { activityCounts } from '../sync/log';
+import { activityCounts } from '../sync/history';
 
 /**
  * The Status tab's picture of the sync: records synced and failed per day for the last 30 days, and
@@ -8,19 +9,6 @@ import { activityCounts } from '../sync/log';
  */
 
 export const ACTIVITY_DAYS = 30;
-
-export interface ActivityBucket {
-  /** `YYYY-MM-DD` for a day, `YYYY-MM-DDTHH` for an hour, in the time zone asked for. */
-  bucket: string;
-  synced: number;
-  failed: number;
-}
-
-export interface SyncActivity {
-  timeZone: string;
-  days: ActivityBucket[];
-  hours: ActivityBucket[];
-}
 
 /** An IANA zone name the runtime knows ("Australia/Sydney"), or undefined. */
 export function validTimeZone(raw: string | undefined): string | undefined {

@@ -2,17 +2,19 @@ import { lastCheck } from '../agreement/repository';
 import type { Difference } from '../agreement/compare';
 import type { Config } from '../config';
 import type { Database } from '../db/database';
-import type { ProgressKind } from '../db/schema';
+import type { LinkKind, ProgressKind } from '../domain/kinds';
 import { getFirm } from '../firms/repository';
 import { getSettings } from '../settings/repository';
-import { getLinks, type LinkKind, linkCounts, waitingReasons } from '../sync/links';
+import { getLinks, linkCounts, waitingReasons } from '../sync/links';
 import { SYNC_ERROR_CODES } from '../sync/errors';
-import { listOpenErrors, type OpenErrorGroup } from '../sync/log';
+import { listOpenErrors } from '../sync/failure-groups';
 import { listOpenItems } from '../sync/open-items';
 import { getRun } from '../sync/runs';
 import { xeroWebhookSilence } from '../sync/xero-webhook-silence';
 import { findXeroConnection } from '../xero/connections-repository';
 import { clioRecordUrl, xeroRecordUrl } from './record-urls';
+import type { OpenErrorGroup } from '../api-contract';
+import type { FirmStatus, KindCounts, StatusGroup } from '../api-contract';
 
 /**
  * What the Status tab shows, read in one place: when the firm last synced and will next, how many
@@ -34,60 +36,6 @@ const STATUS_KINDS = ['contact', 'bill', 'payment_allocation', 'credit_memo', 'h
 
 /** Records listed per failure group. */
 const RECORDS_LISTED = 100;
-
-export interface KindCounts {
-  kind: string;
-  synced: number;
-  pending: number;
-  failed: number;
-}
-
-export interface GroupRecord {
-  clioId: string;
-  clioUrl: string | null;
-  xeroId: string | null;
-  xeroUrl: string | null;
-}
-
-export interface StatusGroup extends Omit<OpenErrorGroup, 'clioIds'> {
-  records: GroupRecord[];
-}
-
-/** Money that reached one side only and waits for a person (a payment made in Xero, to record in Clio). */
-export interface StatusOpenItem {
-  id: string;
-  words: string;
-  openedAt: string;
-  /** The Clio bill it is about, if any. */
-  clioUrl: string | null;
-}
-
-export interface FirmStatus {
-  lastRunAt: string | null;
-  lastSuccessAt: string | null;
-  nextRunAt: string | null;
-  parkedUntil: string | null;
-  running: boolean;
-  /** The long run's progress through the kind it is sending now (its bills, then payments, then hard costs). */
-  progress: { kind: ProgressKind; done: number; total: number; etaSeconds: number } | null;
-  counts: KindCounts[];
-  /** Why records wait (a payment on an invoice still a draft in Xero, say), with how many wait for each reason. */
-  waiting: { kind: string; reason: string; count: number }[];
-  errors: StatusGroup[];
-  /** The last agreement check (server/agreement), or null before the first. */
-  agreement: AgreementStatus | null;
-  openItems: StatusOpenItem[];
-  /** Xero's webhooks have stopped coming (since the last one), so Xero's changes come with each regular check. */
-  xeroWebhooksSilent: { since: string; checkEveryMinutes: number } | null;
-}
-
-export interface AgreementStatus {
-  checkedAt: string;
-  billsCompared: number;
-  /** How many differences; the list holds the first DIFFERENCES_LISTED of them. */
-  differenceCount: number;
-  differences: (Difference & { cause: string; fix: string; clioUrl: string | null; xeroUrl: string | null })[];
-}
 
 /** Differences listed on the page; their failure groups hold them all. */
 const DIFFERENCES_LISTED = 100;

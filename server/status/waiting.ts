@@ -1,6 +1,8 @@
+import type { WaitEnd, WaitingRecord } from '../api-contract';
 import type { Config } from '../config';
 import type { Database } from '../db/database';
-import { getLinks, type LinkKind, listWaiting } from '../sync/links';
+import type { LinkKind } from '../domain/kinds';
+import { getLinks, listWaiting } from '../sync/links';
 import { recordLinker } from './service';
 
 /**
@@ -10,21 +12,6 @@ import { recordLinker } from './service';
  */
 
 const LISTED = 200;
-
-export interface WaitEnd {
-  /** What ends the wait, as the person who can end it reads it. */
-  text: string;
-  /** Where it is done; null when nothing is to be done but wait for the next sync. */
-  url: string | null;
-}
-
-export interface WaitingRecord {
-  clioId: string;
-  clioUrl: string | null;
-  reason: string;
-  since: string;
-  ends: WaitEnd;
-}
 
 /** The parent a wait is about, as far as the waiting record's link names it. */
 export interface WaitParent {

@@ -3,6 +3,7 @@ import type {
   ClioActivityCategory,
   ClioAllocation,
   ClioBill,
+  ClioDeposit,
   ClioContact,
   ClioCreditMemo,
   ClioHardCost,
@@ -186,12 +187,3 @@ export const readOperatingDeposits = (clio: ClioClient, clientId?: number) =>
       query: { type: 'asset', ...(clientId === undefined ? {} : { client_id: clientId }) },
     }),
   );
-
-export interface ClioDeposit {
-  id: number;
-  date: string;
-  funds_in: number;
-  /** The deposit's currency code (BankTransaction `currency`). */
-  currency?: string | null;
-  allocation?: { id: number } | null;
-}

@@ -1,12 +1,12 @@
 import type { ClioClient } from '../clio/client';
 import type { Database } from '../db/database';
 import type { Logger } from '../log';
-import type { SyncSettings } from '../settings/model';
 import type { Contact } from 'xero-node';
 import type { XeroOrgClient } from '../xero/client';
 import type { ClioContact } from './mapping/clio-records';
 import type { XeroTaxBook } from './mapping/invoices';
 import type { PlanItem } from './plan';
+import type { SyncSettings } from '../api-contract';
 
 /** One firm's sync run: its settings, both clients and its database handle. */
 export interface SyncContext {

@@ -4,9 +4,9 @@ import { ClioNotConnectedError } from '../clio/errors';
 import { previewPacer } from '../clio/pacing';
 import { clientForConnection } from '../clio/tokens';
 import { getFirm } from '../firms/repository';
-import type { SyncFirmPayload, SyncRecordsPayload } from '../jobs/enqueue';
+import type { ClioActivityType, ClioBillState, SyncFirmReason, SyncRecordKind } from '../domain/kinds';
 import { getSettings } from '../settings/repository';
-import { missingForSync, type SyncSettings } from '../settings/model';
+import { missingForSync } from '../settings/model';
 import { openXeroForFirm, type XeroClientDeps } from '../xero/client';
 import { XeroNotConnectedError } from '../xero/errors';
 import { allocationIdsOfClioPayments, billIdsOfMatter, readBills, readCreditMemos, readMemoAllocations, readPaymentAllocations } from './clio-reader';
@@ -20,12 +20,35 @@ import { resolveContactConflict } from './flows/pull-contacts';
 import { activitiesToRead, pushHardCostsById } from './flows/push-hard-costs';
 import { pushPayments } from './flows/push-payments';
 import { sweep } from './flows/sweep';
-import { recordFirmFailure, resolveFirmFailure } from './log';
+import { recordFirmFailure, resolveFirmFailure } from './failure-groups';
 import type { PlanItem } from './plan';
 import { markRun, park, parkedUntil } from './runs';
+import type { SyncSettings } from '../api-contract';
 import { countRun } from '../metrics/registry';
 
 export type SyncEngineDeps = ClioDeps & XeroClientDeps;
+
+/** A run of the whole firm; a range makes it a backfill of the bills issued in it. */
+export interface SyncFirmRequest {
+  firmId: string;
+  reason: SyncFirmReason;
+  range?: { from: string | null; to: string | null };
+}
+
+interface RecordsRequest {
+  firmId: string;
+  ids: string[];
+  reason: 'webhook' | 'manual';
+}
+
+/**
+ * A run for the records a webhook (or an admin) named. What the Clio side's webhook already said
+ * about them (an activity's type, a bill's state) can spare a read; Xero's event times tell an
+ * echo of our own write.
+ */
+export type SyncRecordsRequest =
+  | (RecordsRequest & { source: 'clio'; kind: SyncRecordKind<'clio'>; types?: Record<string, ClioActivityType>; states?: Record<string, ClioBillState> })
+  | (RecordsRequest & { source: 'xero'; kind: SyncRecordKind<'xero'>; changedAt?: Record<string, string> });
 
 const FIRM_CODES: SyncErrorCode[] = ['AUTH_REVOKED', 'SETTINGS_INCOMPLETE', 'XERO_DAILY_LIMIT'];
 const DAY_MS = 86_400_000;
@@ -36,28 +59,33 @@ const DAY_MS = 86_400_000;
  * failure the admin sees; anything else is thrown so the job retries with backoff.
  */
 export function createSyncEngine(deps: SyncEngineDeps) {
-  async function open(firmId: string, dryRun: boolean, settingsOverride?: Partial<SyncSettings>): Promise<SyncContext | undefined> {
+  /** The run's context, or why there is none (each reason is logged: a run never ends unexplained). */
+  async function open(firmId: string, dryRun: boolean, settingsOverride?: Partial<SyncSettings>): Promise<{ ctx: SyncContext } | { skipped: string }> {
     const firm = await getFirm(deps.db, firmId);
+    if (!firm) return { skipped: 'no such firm' };
+    if (firm.status !== 'active') return { skipped: `the firm is ${firm.status}` };
     const stored = await getSettings(deps.db, firmId);
-    if (!firm || firm.status !== 'active' || !stored) return undefined;
+    if (!stored) return { skipped: 'no settings saved yet' };
     const settings = { ...stored, ...settingsOverride };
     const connection = await firmClioConnection(deps.db, firmId);
-    if (!connection) return undefined;
+    if (!connection) return { skipped: 'no Clio connection' };
     const app = deps.config.clio[connection.region];
-    if (!app) return undefined;
+    if (!app) return { skipped: `no Clio app configured for region ${connection.region}` };
     const xero = await openXeroForFirm(deps, firmId);
     return {
-      firmId,
-      db: deps.db,
-      // A dry run reads within its own share of the token's window, so it never starves a sync or an uninstall.
-      clio: dryRun ? clientForConnection(deps, connection, previewPacer(deps.config.CLIO_RATE_WINDOW_MS)) : clientForConnection(deps, connection),
-      xero,
-      settings,
-      clioWebUrl: app.baseUrl,
-      logger: deps.logger.child({ firmId }),
-      dryRun,
-      plan: [],
-      startedAt: new Date(),
+      ctx: {
+        firmId,
+        db: deps.db,
+        // A dry run reads within its own share of the token's window, so it never starves a sync or an uninstall.
+        clio: dryRun ? clientForConnection(deps, connection, previewPacer(deps.config.CLIO_RATE_WINDOW_MS)) : clientForConnection(deps, connection),
+        xero,
+        settings,
+        clioWebUrl: app.baseUrl,
+        logger: deps.logger.child({ firmId }),
+        dryRun,
+        plan: [],
+        startedAt: new Date(),
+      },
     };
   }
 
@@ -69,8 +97,12 @@ export function createSyncEngine(deps: SyncEngineDeps) {
     }
     let ctx: SyncContext | undefined;
     try {
-      ctx = await open(firmId, false, settingsOverride);
-      if (!ctx) return;
+      const opened = await open(firmId, false, settingsOverride);
+      if ('skipped' in opened) {
+        deps.logger.info({ firmId, why, reason: opened.skipped }, 'sync skipped');
+        return;
+      }
+      ctx = opened.ctx;
       const missing = missingForSync(ctx.settings);
       if (missing.length) {
         await recordFirmFailure(deps.db, firmId, 'SETTINGS_INCOMPLETE');
@@ -101,7 +133,7 @@ export function createSyncEngine(deps: SyncEngineDeps) {
     }
   }
 
-  async function syncRecords(p: SyncRecordsPayload): Promise<void> {
+  async function syncRecords(p: SyncRecordsRequest): Promise<void> {
     if (p.source === 'xero') {
       await run(p.firmId, `xero:${p.reason}:${p.kind}`, (ctx) => pullFromXero(ctx, p.kind, p.ids, p.changedAt));
       return;
@@ -148,7 +180,7 @@ export function createSyncEngine(deps: SyncEngineDeps) {
     });
   }
 
-  async function syncFirm(p: SyncFirmPayload): Promise<void> {
+  async function syncFirm(p: SyncFirmRequest): Promise<void> {
     if (p.range) await run(p.firmId, p.reason, (ctx) => sweep(ctx, { fresh: true }), { billDateFrom: p.range.from, billDateTo: p.range.to });
     else await run(p.firmId, p.reason, (ctx) => sweep(ctx, { scheduled: p.reason === 'sweep' }));
   }
@@ -159,8 +191,12 @@ export function createSyncEngine(deps: SyncEngineDeps) {
    */
   async function preview(firmId: string, range?: { from: string | null; to: string | null }): Promise<PlanItem[] | undefined> {
     // A preview answers "what would syncing bills do", so it plans as if bill syncing were on.
-    const ctx = await open(firmId, true, { syncBills: true, ...(range ? { billDateFrom: range.from, billDateTo: range.to } : {}) });
-    if (!ctx) return undefined;
+    const opened = await open(firmId, true, { syncBills: true, ...(range ? { billDateFrom: range.from, billDateTo: range.to } : {}) });
+    if ('skipped' in opened) {
+      deps.logger.info({ firmId, reason: opened.skipped }, 'preview skipped');
+      return undefined;
+    }
+    const { ctx } = opened;
     await sweep(ctx, { fresh: Boolean(range) });
     return ctx.plan.map(({ draft: _d, hash: _h, ...item }) => item);
   }

@@ -1,19 +1,18 @@
 import { sql } from 'kysely';
 import { countRecord } from '../metrics/registry';
 import type { Database } from '../db/database';
-import type { LinkState } from '../db/schema';
+import type { LinkKind, LinkState } from '../domain/kinds';
 import type { RecordFailure } from './errors';
 import type { ContactLinkPlan } from './mapping/contact-matching';
 import type { FieldConflict } from './mapping/xero-contacts';
 import type { ContactDraft } from './mapping/xero-drafts';
+import type { RecordLink, XeroPaymentState } from '../api-contract';
 
 /**
  * The only code that reads or writes `links`: one row per Clio record the engine has touched,
  * holding its Xero id, the hash of what was last pushed, and the Xero-side details later edits
  * need (LineItemIDs, the name a contact was created under) in `base_snapshot`.
  */
-
-export type LinkKind = 'contact' | 'bill' | 'credit_memo' | 'credit_allocation' | 'payment_allocation' | 'hard_cost';
 
 export interface LinkRow {
   clioId: string;
@@ -49,15 +48,6 @@ export interface LinkSnapshot {
   conflict?: { fields: FieldConflict[]; at: string };
   /** Bills: what the last look at the Xero invoice's payments found. */
   xeroPayment?: XeroPaymentState;
-}
-
-/** How a linked invoice stands with payments made in Xero, as last seen. */
-export interface XeroPaymentState {
-  state: 'unpaid' | 'part_paid' | 'paid';
-  paidCents: number;
-  dueCents: number;
-  /** An earlier version of the add-on moved the Clio bill to paid because of them (it no longer does: payments made in Xero become open items and Clio tasks). */
-  markedPaidInClio: boolean;
 }
 
 const toRow = (r: {
@@ -339,18 +329,6 @@ export async function insertContactLink(db: Database, firmId: string, link: Cont
     .returning('id')
     .executeTakeFirst();
   return row ? 'linked' : 'clio_taken';
-}
-
-export interface RecordLink {
-  state: LinkState;
-  xeroId: string | null;
-  lastSyncedAt: string | null;
-  errorCode: string | null;
-  errorMessage: string | null;
-  /** Payments made in Xero on the bill's invoice ("part paid in Xero" on the record page). */
-  xeroPayment: XeroPaymentState | null;
-  /** The fields waiting for an admin's choice, when the record is in conflict. */
-  conflict: FieldConflict[] | null;
 }
 
 /** Where one Clio record stands in the sync, or null when it has never been picked up. */

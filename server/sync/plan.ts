@@ -2,20 +2,14 @@ import type { ClioBill } from './mapping/clio-records';
 import type { RecordFailure } from './errors';
 import type { LinkRow } from './links';
 import type { Mapped } from './mapping/xero-drafts';
+import type { PreviewItem } from '../api-contract';
 
 /**
  * What a sync would do with each record, decided without I/O from the record, its link and its
  * mapped payload. The writer carries out a plan; the dry run returns it.
  */
 
-export type PlanAction = 'create' | 'update' | 'skip' | 'void' | 'delete' | 'fail' | 'wait';
-
-export interface PlanItem<D = unknown> {
-  kind: string;
-  clioId: string;
-  label: string;
-  action: PlanAction;
-  reason: string;
+export interface PlanItem<D = unknown> extends PreviewItem {
   draft?: D;
   hash?: string;
   failure?: RecordFailure;

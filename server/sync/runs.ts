@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import type { Database } from '../db/database';
-import type { ProgressKind } from '../db/schema';
+import type { ProgressKind } from '../domain/kinds';
 import { countDayLimitPark, countRun } from '../metrics/registry';
 
 /** The only code that touches `sync_runs`: when a firm last synced, and whether it is parked. */

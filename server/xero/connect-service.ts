@@ -18,6 +18,7 @@ import { authEventIdOf, authorizeUrl, deleteTenantConnection, exchangeCode, list
 import { createCodeVerifier, createOAuthState as newState } from './pkce';
 import type { XeroDeps } from './deps';
 import { accessTokenFor } from './tokens';
+import type { ConnectionView } from '../api-contract';
 
 export type XeroServiceDeps = XeroDeps;
 
@@ -133,12 +134,6 @@ export async function confirmOrganisation(deps: XeroServiceDeps, chooser: Pick<S
   await enqueueSyncFirm(deps.jobs, { firmId, reason: 'connect' });
   deps.logger.info({ firmId, tenantId }, 'xero organisation confirmed');
   return { tenantId: confirmed.chosen.tenant_id, tenantName: confirmed.chosen.tenant_name };
-}
-
-export interface ConnectionView {
-  status: 'not_connected' | 'active' | 'needs_reconnect' | 'pending_choice';
-  tenantName: string | null;
-  reason?: string;
 }
 
 export async function connectionStatus(db: Database, firmId: string): Promise<ConnectionView> {

@@ -1,6 +1,8 @@
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
-import { enqueueSyncRecords, type SyncRecordKind } from '../jobs/enqueue';
+import type { SyncRecordKind } from '../domain/kinds';
+import type { Database } from '../db/database';
+import type { VerifiedChange } from '../domain/changes';
 import { firmIdsForTenants } from './connections-repository';
 import type { XeroDeps } from './deps';
 
@@ -31,54 +33,33 @@ export function eventKey(e: XeroWebhookEvent): string {
 }
 
 /**
- * Records each new event and queues one record-sync job per firm and kind. No Xero call here:
- * the 5-second answer budget belongs to Xero, the work to the job. The dedupe rows and the jobs
- * are written in one transaction (graphile-worker's SQL add_job), so a crash leaves neither or
- * both: an event key is never kept without its job, and Xero's retry is then queued, not dropped.
- * Events of firms that uninstalled the add-on are ignored.
+ * The events of connected firms, as changes to sync (sync/ingest.ts records and queues them). No
+ * Xero call here: the 5-second answer budget belongs to Xero, the work to the job. Events of firms
+ * that uninstalled the add-on, and of categories we do not sync, are counted as ignored.
  */
-export async function acceptXeroEvents(
-  deps: Pick<XeroDeps, 'db' | 'logger'>,
-  events: XeroWebhookEvent[],
-): Promise<{ queued: number; duplicates: number; ignored: number }> {
+export async function verifiedXeroChanges(deps: Pick<XeroDeps, 'db'>, events: XeroWebhookEvent[]): Promise<{ changes: VerifiedChange[]; ignored: number }> {
   const relevant = events.filter((e) => KIND_BY_CATEGORY[e.eventCategory]);
   const firms = await firmIdsForTenants(deps.db, [...new Set(relevant.map((e) => e.tenantId))]);
-  const groups = new Map<string, { firmId: string; kind: SyncRecordKind<'xero'>; byKey: Map<string, XeroWebhookEvent> }>();
+  const changes = new Map<string, VerifiedChange>();
   for (const e of relevant) {
     const firmId = firms.get(e.tenantId.toLowerCase());
     if (!firmId) continue;
-    const kind = KIND_BY_CATEGORY[e.eventCategory]!;
-    const group = groups.get(`${firmId}:${kind}`) ?? { firmId, kind, byKey: new Map() };
-    group.byKey.set(eventKey(e), e);
-    groups.set(`${firmId}:${kind}`, group);
+    const key = eventKey(e);
+    changes.set(key, { source: 'xero', firmId, kind: KIND_BY_CATEGORY[e.eventCategory]!, id: e.resourceId, receipt: { eventKey: key }, changedAt: e.eventDateUtc });
   }
+  return { changes: [...changes.values()], ignored: events.length - changes.size };
+}
 
-  const seen = [...groups.values()].reduce((n, g) => n + g.byKey.size, 0);
-  const queued = !groups.size
-    ? 0
-    : await deps.db.transaction().execute(async (trx) => {
-        let n = 0;
-        for (const { firmId, kind, byKey } of groups.values()) {
-          const inserted = await trx
-            .insertInto('xero_webhook_events')
-            .values([...byKey.keys()].map((event_key) => ({ event_key, firm_id: firmId })))
-            .onConflict((oc) => oc.column('event_key').doNothing())
-            .returning('event_key')
-            .execute();
-          if (!inserted.length) continue;
-          const changedAt: Record<string, string> = {};
-          for (const r of inserted) {
-            const e = byKey.get(r.event_key)!;
-            if (!(changedAt[e.resourceId]! >= e.eventDateUtc)) changedAt[e.resourceId] = e.eventDateUtc;
-          }
-          await enqueueSyncRecords(trx, { firmId, source: 'xero', kind, ids: Object.keys(changedAt), reason: 'webhook', changedAt });
-          n += inserted.length;
-        }
-        return n;
-      });
-  const result = { queued, duplicates: seen - queued, ignored: events.length - seen };
-  if (events.length) deps.logger.info(result, 'xero webhook events accepted');
-  return result;
+/** Stores the event keys not seen before (Xero delivers at least once) and returns them. */
+export async function recordXeroEvents(db: Database, rows: { eventKey: string; firmId: string }[]): Promise<Set<string>> {
+  if (rows.length === 0) return new Set();
+  const inserted = await db
+    .insertInto('xero_webhook_events')
+    .values(rows.map((r) => ({ event_key: r.eventKey, firm_id: r.firmId })))
+    .onConflict((oc) => oc.column('event_key').doNothing())
+    .returning('event_key')
+    .execute();
+  return new Set(inserted.map((r) => r.event_key));
 }
 
 /** When the firm's last Xero webhook event came in (kept as long as the dedupe keys are, a week). */

@@ -1,8 +1,8 @@
 // Issue 8, finding 6: numbers and dates Postgres cannot hold answered 500; each now gets a clear 4xx.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { SyncSettings } from '../../server/settings/model';
 import { expectEnvelope, uiApiHarness, type UiApiHarness } from '../ui-api/app-harness';
 import { settingsForSeededChart, startConnectedStack } from '../ui-api/connected-stack';
+import type { SyncSettings } from '../../server/api-contract';
 
 let h: UiApiHarness;
 let admin: { firmId: string; token: string };

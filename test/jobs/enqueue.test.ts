@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { enqueueSyncRecords, SYNC_RECORD_KINDS, syncRecordsPayload, TASK } from '../../server/jobs/enqueue';
+import { SYNC_RECORD_KINDS } from '../../server/domain/kinds';
+import { enqueueSyncRecords, syncRecordsPayload, TASK } from '../../server/jobs/enqueue';
 
 const firmId = '0b1c5a8e-0000-4000-8000-000000000001';
 

@@ -9,7 +9,7 @@ import { unwiredTaskDeps } from '../support/task-deps';
 import { createLogger } from '../../server/log';
 import { createFailureNotifier } from '../../server/notify/failure-emails';
 import { createSmtpMailer, type Mailer } from '../../server/notify/mailer';
-import { dismissError, listOpenErrors, recordFailureGroup, recordFirmFailure, resolveFailures } from '../../server/sync/log';
+import { dismissError, listOpenErrors, recordFailureGroup, recordFirmFailure, resolveFailures } from '../../server/sync/failure-groups';
 import { startMailCatcher, type MailCatcher } from '../emulators/mail/catcher';
 import { createTestDatabase, type TestDatabase } from '../support/database';
 

@@ -6,7 +6,7 @@ import { upsertFirm } from '../../server/firms/repository';
 import { createLogger } from '../../server/log';
 import { createFailureNotifier } from '../../server/notify/failure-emails';
 import { createSmtpMailer, type Mailer } from '../../server/notify/mailer';
-import { recordFailureGroup, recordFirmFailure } from '../../server/sync/log';
+import { recordFailureGroup, recordFirmFailure } from '../../server/sync/failure-groups';
 import { parseMessage, startMailCatcher, type MailCatcher } from '../emulators/mail/catcher';
 import { createTestDatabase, type TestDatabase } from '../support/database';
 

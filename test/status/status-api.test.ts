@@ -4,7 +4,7 @@ import { markSwept } from '../../server/firms/repository';
 import { TASK } from '../../server/jobs/enqueue';
 import { estimateSeconds } from '../../server/status/service';
 import { recordFailed, recordPushed, recordWaiting } from '../../server/sync/links';
-import { recordFailureGroup } from '../../server/sync/log';
+import { recordFailureGroup } from '../../server/sync/failure-groups';
 import { closeItem, openItem } from '../../server/sync/open-items';
 import { markRun, recordProgress } from '../../server/sync/runs';
 import { expectEnvelope, uiApiHarness, type UiApiHarness } from '../ui-api/app-harness';

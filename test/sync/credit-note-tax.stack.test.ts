@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { SyncSettings } from '../../server/settings/model';
+import type { SyncSettings } from '../../server/api-contract';
 import { billTotals } from '../emulators/clio/bill-totals';
 import { outstanding } from '../emulators/xero/documents';
 import { startSyncStack, type SyncStack } from './stack';

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { upsertFirm } from '../../server/firms/repository';
 import { advanceCursor, getCursor } from '../../server/sync/cursors';
 import { claimForCreate, getLinks, insertContactLink, linkCounts, recordPushed, recordWaiting, unsettledClioIds } from '../../server/sync/links';
-import { listOpenErrors, recordFailureGroup, resolveFailures } from '../../server/sync/log';
+import { listOpenErrors, recordFailureGroup, resolveFailures } from '../../server/sync/failure-groups';
 import { createTestDatabase, type TestDatabase } from '../support/database';
 
 /**

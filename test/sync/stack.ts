@@ -5,10 +5,10 @@ import { enqueueSyncFirm, firmQueueName } from '../../server/jobs/enqueue';
 import { manual } from '../clio/harness';
 import { SEED_TENANTS } from '../emulators/xero/index';
 import { settingsForSeededChart } from '../ui-api/connected-stack';
-import type { SyncSettings } from '../../server/settings/model';
 import { eventually } from '../support/eventually';
 import { sessionTokenFrom } from '../support/stack';
 import { connectFirm, startXeroStack, type XeroStack } from '../xero/stack';
+import type { SyncSettings } from '../../server/api-contract';
 
 export const TENANT = SEED_TENANTS.primary.tenantId;
 

@@ -1,5 +1,5 @@
-import type { ChartAccount, ChartTaxRate, XeroChart } from '../../server/settings/chart';
-import type { SyncSettings } from '../../server/settings/model';
+import type { ChartAccount, XeroChart } from '../../server/settings/chart';
+import type { ChartTaxRate, SyncSettings } from '../../server/api-contract';
 
 const account = (code: string | null, name: string, type: string, extra: Partial<ChartAccount> = {}): ChartAccount => ({
   id: `id-${code ?? name}`,

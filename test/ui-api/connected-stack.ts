@@ -1,6 +1,6 @@
 import { SEED_TENANTS } from '../emulators/xero/index';
 import { connectFirm, startXeroStack, type XeroStack } from '../xero/stack';
-import type { SyncSettings } from '../../server/settings/model';
+import type { SyncSettings } from '../../server/api-contract';
 
 /** The whole server with both emulators, and one firm whose admin has connected Xero's primary organisation. */
 export async function startConnectedStack() {

@@ -1,5 +1,4 @@
 import { useEffect, useState } from 'preact/hooks';
-import type { Me } from '../../server/settings/me';
 import { api } from './api';
 import { useFocusOnNewPage } from './focus';
 import { OrganisationChoicePage } from './pages/OrganisationChoicePage';
@@ -12,6 +11,7 @@ import { currentPath, matchRoute } from './router';
 import { sessionToken } from './session';
 import { useSignal } from './signal';
 import { usePageTitle } from './title';
+import type { Me } from '../../server/api-contract';
 
 export function App() {
   const token = useSignal(sessionToken);

@@ -1,11 +1,12 @@
 import { Hono } from 'hono';
 import { z } from 'zod';
 import { requireSession } from '../session';
-import { enqueueManualRecordSync, SYNC_RECORD_KINDS } from '../../jobs/enqueue';
+import { SYNC_RECORD_KINDS } from '../../domain/kinds';
+import { enqueueManualRecordSync } from '../../jobs/enqueue';
 import { openClioForUser } from '../../clio/tokens';
 import { billIdsOfMatter } from '../../sync/clio-reader';
 import { findRecordLink } from '../../sync/links';
-import { recordHistory } from '../../sync/log';
+import { recordHistory } from '../../sync/history';
 import { recordLinker } from '../../status/service';
 import { clioId } from '../../validation/inputs';
 import { ApiError } from '../errors';

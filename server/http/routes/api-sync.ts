@@ -2,7 +2,7 @@ import { Hono } from 'hono';
 import { z } from 'zod';
 import { enqueueBackfill, enqueueSyncFirm } from '../../jobs/enqueue';
 import { requireAdmin, requireSession } from '../session';
-import { dismissError, findOpenError, listOpenErrors } from '../../sync/log';
+import { dismissError, findOpenError, listOpenErrors } from '../../sync/failure-groups';
 import { retryRecords } from '../../status/retry';
 import { syncActivity, validTimeZone } from '../../status/activity';
 import { firmStatus } from '../../status/service';

@@ -1,7 +1,8 @@
 import { Hono } from 'hono';
 import { z } from 'zod';
 import { CLIO_PATHS } from '../../clio/app-definition';
-import { acceptDelivery, acceptHandshake } from '../../clio/webhook-events';
+import { acceptHandshake, verifyDelivery } from '../../clio/webhook-events';
+import { ingestChanges } from '../../sync/ingest';
 import { errorResponse } from '../errors';
 import type { AppDeps, AppEnv } from '../env';
 
@@ -20,11 +21,12 @@ export function clioWebhookRoutes(deps: AppDeps) {
       c.header('X-Hook-Secret', secret);
       return c.body(null, 200);
     }
-    const outcome = await acceptDelivery(deps, id.data, new Uint8Array(await c.req.arrayBuffer()), c.req.header('x-hook-signature'));
-    switch (outcome) {
-      case 'queued':
-      case 'duplicate':
-        return c.body(null, 200);
+    const delivery = await verifyDelivery(deps, id.data, new Uint8Array(await c.req.arrayBuffer()), c.req.header('x-hook-signature'));
+    if ('change' in delivery) {
+      await ingestChanges(deps.db, [delivery.change]);
+      return c.body(null, 200);
+    }
+    switch (delivery.refused) {
       case 'unknown':
         // 410 tells Clio to disable a webhook we no longer hold.
         return c.body(null, 410);

@@ -1,6 +1,7 @@
 import { Hono } from 'hono';
 import { isValidXeroSignature } from '../../xero/webhook-signature';
-import { acceptXeroEvents, xeroWebhookBody } from '../../xero/webhook-service';
+import { ingestChanges } from '../../sync/ingest';
+import { verifiedXeroChanges, xeroWebhookBody } from '../../xero/webhook-service';
 import type { AppDeps, AppEnv } from '../env';
 
 /**
@@ -21,7 +22,10 @@ export function xeroWebhookRoutes(deps: AppDeps) {
       parsed = undefined;
     }
     if (!parsed?.success) return c.body(null, 400);
-    await acceptXeroEvents(deps, parsed.data.events);
+    const { events } = parsed.data;
+    const { changes, ignored } = await verifiedXeroChanges(deps, events);
+    const result = { ...(await ingestChanges(deps.db, changes)), ignored };
+    if (events.length) deps.logger.info(result, 'xero webhook events accepted');
     return c.body(null, 200);
   });
 }

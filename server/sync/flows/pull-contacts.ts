@@ -3,14 +3,13 @@ import { ClioApiError } from '../../clio/errors';
 import { readContacts } from '../clio-reader';
 import { patchContact } from '../clio-writer';
 import type { SyncContext } from '../context';
-import { getLinks, getLinksByXeroIds, type LinkRow, recordReconciled } from '../links';
-import { appendLog, resolveFailures } from '../log';
+import { getLinks, getLinksByXeroIds, type LinkRow } from '../links';
 import type { ClioContact } from '../mapping/clio-records';
 import { clioContactToXero, disambiguatedName } from '../mapping/contacts';
 import { contentHash } from '../mapping/hash';
 import { clioContactPatch, mergeShared, same, SHARED_FIELDS, xeroContactToShared } from '../mapping/xero-contacts';
 import type { ContactDraft } from '../mapping/xero-drafts';
-import { conflicted, failed } from '../outcome';
+import { conflicted, failed, reconciled } from '../outcome';
 import { readXeroContacts, xeroContactPagesSince } from '../xero-reader';
 import { listXeroSinceCursor } from './xero-listing';
 import { chunk, updateContactFields } from '../xero-writer';
@@ -164,30 +163,29 @@ export async function reconcileContacts(ctx: SyncContext, pairs: LinkedPair[], t
     if (!xero) continue;
     const clioHash = contentHash(clioSide(clio, pair.link));
     const xeroHash = contentHash(xeroContactToShared(xero));
-    await recordReconciled(ctx.db, ctx.firmId, KIND, {
-      clioId: pair.link.clioId,
-      clioHash,
-      xeroHash,
-      snapshot: { ...pair.link.snapshot, name: merged.name, shared: merged, conflict: undefined },
-      clioEtag: clio.etag ?? null,
-    });
     const wroteClio = clioHash !== contentHash(clioSide(pair.clio, pair.link));
     const wroteXero = written.some((w) => w.pair === pair);
-    if (wroteClio || wroteXero)
-      await appendLog(ctx.db, ctx.firmId, [
-        {
-          kind: KIND,
-          clioId: pair.link.clioId,
-          xeroId: pair.link.xeroId,
-          action: 'update',
-          reason: keep ? `conflict resolved: kept ${keep === 'clio' ? 'Clio' : 'Xero'}’s version` : trigger === 'xero' ? 'edited in Xero' : 'edited in Clio',
-          beforeHash: pair.link.lastPushedHash,
-          afterHash: clioHash,
-          direction: wroteClio ? 'xero_to_clio' : 'clio_to_xero',
-          detail: { wroteClio, wroteXero },
-        },
-      ]);
-    await resolveFailures(ctx.db, ctx.firmId, KIND, [pair.link.clioId]);
+    await reconciled(ctx, KIND, {
+      link: {
+        clioId: pair.link.clioId,
+        clioHash,
+        xeroHash,
+        snapshot: { ...pair.link.snapshot, name: merged.name, shared: merged, conflict: undefined },
+        clioEtag: clio.etag ?? null,
+      },
+      log:
+        wroteClio || wroteXero
+          ? {
+              xeroId: pair.link.xeroId,
+              action: 'update',
+              reason: keep ? `conflict resolved: kept ${keep === 'clio' ? 'Clio' : 'Xero'}’s version` : trigger === 'xero' ? 'edited in Xero' : 'edited in Clio',
+              beforeHash: pair.link.lastPushedHash,
+              afterHash: clioHash,
+              direction: wroteClio ? 'xero_to_clio' : 'clio_to_xero',
+              detail: { wroteClio, wroteXero },
+            }
+          : null,
+    });
   }
 }
 

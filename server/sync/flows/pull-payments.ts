@@ -1,11 +1,13 @@
 import type { Invoice } from 'xero-node';
 import type { SyncContext } from '../context';
-import { type LinkRow, type LinkSnapshot, updateSnapshot, type XeroPaymentState } from '../links';
-import { appendLog } from '../log';
+import { type LinkRow, type LinkSnapshot, updateSnapshot } from '../links';
+import { resolveFailures } from '../failure-groups';
+import { appendLog } from '../history';
 import type { ClioBill } from '../mapping/clio-records';
 import { fromCents, toCents } from '../mapping/money';
 import { xeroDay } from '../mapping/xero-invoices';
 import { reported } from '../outcome';
+import type { XeroPaymentState } from '../../api-contract';
 import { askToRecord, itemsWithoutTask, paymentsMadeInXero } from './xero-payments-to-record';
 
 const KIND = 'bill' as const;

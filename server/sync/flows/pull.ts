@@ -1,4 +1,4 @@
-import type { SyncRecordKind } from '../../jobs/enqueue';
+import type { SyncRecordKind } from '../../domain/kinds';
 import type { SyncContext } from '../context';
 import { isUnapproved } from './invoice-approvals';
 import { pushPayments } from './push-payments';

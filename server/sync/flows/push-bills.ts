@@ -2,7 +2,7 @@ import type { Invoice } from 'xero-node';
 import { clioBillUrl, type SyncContext } from '../context';
 import { readActivityCategories, readBillDetails, readCreditMemos, readMemoAllocations, readPaymentAllocations } from '../clio-reader';
 import type { RecordFailure } from '../errors';
-import type { ClioBillState } from '../../jobs/enqueue';
+import type { ClioBillState } from '../../domain/kinds';
 import { claimForCreate, getLinks, type LinkRow, type LinkSnapshot, parentsWithLinks } from '../links';
 import type { ClioBill, ClioLineItem } from '../mapping/clio-records';
 import { contentHash } from '../mapping/hash';

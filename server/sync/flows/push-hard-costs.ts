@@ -2,7 +2,7 @@ import type { BankTransaction } from 'xero-node';
 import { readActivities } from '../clio-reader';
 import { clioActivityUrl, type SyncContext } from '../context';
 import { claimForCreate, getLinks, type LinkRow } from '../links';
-import type { ClioActivityType } from '../../jobs/enqueue';
+import type { ClioActivityType } from '../../domain/kinds';
 import type { ClioHardCost } from '../mapping/clio-records';
 import { hardCostScope, hardCostToSpend } from '../mapping/hard-costs';
 import { contentHash } from '../mapping/hash';

@@ -1,4 +1,4 @@
-import type { ProgressKind } from '../../db/schema';
+import type { ProgressKind } from '../../domain/kinds';
 import type { SyncContext } from '../context';
 import {
   billPagesSince,

@@ -1,6 +1,8 @@
-import { type ClioDeposit, type ClioPaymentShare, readAllocationsOfPayments, readOperatingDeposits } from '../clio-reader';
+import { type ClioPaymentShare, readAllocationsOfPayments, readOperatingDeposits } from '../clio-reader';
+import type { ClioDeposit } from '../mapping/clio-records';
 import type { SyncContext } from '../context';
-import { appendLog, recordFailureGroup, resolveFailures } from '../log';
+import { recordFailureGroup, resolveFailures } from '../failure-groups';
+import { appendLog } from '../history';
 import { toCents } from '../mapping/money';
 import { unappliedCents, unappliedCreditWords } from '../mapping/unapplied-credit';
 import { closeItem, findOpenItem, openItem } from '../open-items';

@@ -3,7 +3,7 @@
  * its `fields=` parameters). Numbers are as Clio sends them; mapping turns money into cents.
  */
 
-import type { ClioActivityType, ClioBillState } from '../../jobs/enqueue';
+import type { ClioActivityType, ClioBillState } from '../../domain/kinds';
 
 export interface ClioDiscount {
   rate?: number | null;
@@ -168,4 +168,14 @@ export interface ClioHardCost {
   updated_at: string;
   vendor?: { id: number; name?: string | null } | null;
   matter?: { id: number; display_number?: string | null } | null;
+}
+
+/** A deposit into the operating account (BankTransaction), as the unapplied-credit check reads it. */
+export interface ClioDeposit {
+  id: number;
+  date: string;
+  funds_in: number;
+  /** The deposit's currency code (BankTransaction `currency`). */
+  currency?: string | null;
+  allocation?: { id: number } | null;
 }

@@ -1,3 +1,5 @@
+import type { MatchCandidate } from '../../api-contract';
+
 /**
  * Which Clio clients are already in Xero when a firm connects. Pure: the caller reads both sides
  * and stores the outcome. A pair is linked only when nothing else could be meant; every doubt
@@ -17,13 +19,6 @@ export interface XeroContactSummary {
   name: string;
   email: string | null;
   /** ACTIVE, ARCHIVED or GDPRREQUEST; only ACTIVE contacts can take new invoices. */
-  status: string;
-}
-
-export interface MatchCandidate {
-  xeroContactId: string;
-  name: string;
-  email: string | null;
   status: string;
 }
 

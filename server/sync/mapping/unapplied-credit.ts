@@ -1,4 +1,4 @@
-import type { ClioDeposit } from '../clio-reader';
+import type { ClioDeposit } from './clio-records';
 import { type Cents, sumCents, toCents } from './money';
 import { spokenDay, spokenMoney } from './open-item-words';
 

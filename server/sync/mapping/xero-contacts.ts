@@ -3,6 +3,7 @@ import type { ClioContact } from './clio-records';
 import { addressDraft, addressSlots, clip, phoneSlots, primaryEmail } from './contacts';
 import { canonicalJson } from './hash';
 import type { ContactDraft } from './xero-drafts';
+import type { FieldConflictView } from '../../api-contract';
 
 /**
  * The Xero → Clio direction for contacts. Both sides are compared in one shape, the fields both
@@ -47,10 +48,8 @@ export function xeroContactToShared(x: Contact): ContactDraft {
 /** Key order is not content (a base read back from jsonb comes with its keys reordered). */
 export const same = (a: unknown, b: unknown) => canonicalJson(a ?? null) === canonicalJson(b ?? null);
 
-export interface FieldConflict {
+export interface FieldConflict extends FieldConflictView {
   field: SharedField;
-  clio: unknown;
-  xero: unknown;
 }
 
 export interface Merge {

@@ -1,5 +1,5 @@
-import type { AccountOption } from '../../../server/settings/chart';
 import type { ControlProps } from './Field';
+import type { AccountOption } from '../../../server/api-contract';
 
 /**
  * A dropdown of the organisation's accounts: no free-text codes (Xero certification). A saved code

@@ -1,8 +1,5 @@
-import type { AccountOption } from '../../../server/settings/chart';
-import type { ClioCategory } from '../../../server/settings/clio-lookups';
-import { categoryFieldKey } from '../../../server/settings/field-keys';
-import type { CategoryAccount, FieldErrors } from '../../../server/settings/model';
 import { AccountSelect } from './AccountSelect';
+import { type AccountOption, type CategoryAccount, categoryFieldKey, type ClioCategory, type FieldErrors } from '../../../server/api-contract';
 
 const KIND_WORDS: Record<ClioCategory['kind'], string> = {
   activity_description: 'Activity',

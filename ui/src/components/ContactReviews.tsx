@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'preact/hooks';
-import type { ContactMatchReview } from '../../../server/contacts/repository';
 import { api } from '../api';
+import type { ContactMatchReview } from '../../../server/api-contract';
 
 type Choice = { xeroContactId: string } | { createNew: true };
 

@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'preact/hooks';
-import type { SyncActivity as Activity } from '../../../server/status/activity';
+import type { SyncActivity as Activity } from '../../../server/api-contract';
 import { api } from '../api';
 import { SyncActivityChart } from './SyncActivityChart';
 

@@ -1,4 +1,4 @@
-import type { ActivityBucket } from '../../../server/status/activity';
+import type { ActivityBucket } from '../../../server/api-contract';
 
 /**
  * Records synced and failed per bucket, as stacked bars a person reads at a glance, with the same

@@ -1,5 +1,5 @@
-import type { ChartTaxRate } from '../../../server/settings/chart';
 import type { ControlProps } from './Field';
+import type { ChartTaxRate } from '../../../server/api-contract';
 
 /** The organisation's own tax rates; we never create one or post a tax amount (Xero best practice). */
 export function TaxRateSelect(props: ControlProps & { taxRates: ChartTaxRate[]; value: string | null; onChange: (taxType: string | null) => void }) {

@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'preact/hooks';
-import type { WaitingRecord } from '../../../server/status/waiting';
+import type { WaitingRecord } from '../../../server/api-contract';
 import { api } from '../api';
 import { InPageLink } from './InPageLink';
 

@@ -1,5 +1,5 @@
 import { useState } from 'preact/hooks';
-import type { ConnectionView } from '../../../server/xero/connect-service';
+import type { ConnectionView } from '../../../server/api-contract';
 import { api, postTo } from '../api';
 import { framed, openRoundTrip } from '../frame';
 import { sessionToken } from '../session';

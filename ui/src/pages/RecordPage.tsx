@@ -1,8 +1,8 @@
 import { useEffect, useState } from 'preact/hooks';
-import type { RecordLink } from '../../../server/sync/links';
 import { api } from '../api';
 import { InPageLink } from '../components/InPageLink';
 import { usePageTitle } from '../title';
+import type { RecordLink } from '../../../server/api-contract';
 
 const STATE_WORDS: Record<RecordLink['state'], string> = {
   pending: 'Waiting to sync',

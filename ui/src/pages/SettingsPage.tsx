@@ -1,8 +1,4 @@
 import { useEffect, useState } from 'preact/hooks';
-import type { AccountPickers, ChartTaxRate } from '../../../server/settings/chart';
-import type { ClioBankAccount, ClioCategory } from '../../../server/settings/clio-lookups';
-import type { Me } from '../../../server/settings/me';
-import type { FieldErrors, SyncSettings } from '../../../server/settings/model';
 import { api, ApiFailure } from '../api';
 import { AccountSelect } from '../components/AccountSelect';
 import { CategoryOverrides } from '../components/CategoryOverrides';
@@ -11,6 +7,7 @@ import { Field, Toggle } from '../components/Field';
 import { TaxRateSelect } from '../components/TaxRateSelect';
 import { XeroConnectionPanel } from '../components/XeroConnectionPanel';
 import { usePageTitle } from '../title';
+import type { AccountPickers, ChartTaxRate, ClioBankAccount, ClioCategory, FieldErrors, Me, SyncSettings } from '../../../server/api-contract';
 
 interface XeroLists {
   accounts: AccountPickers;

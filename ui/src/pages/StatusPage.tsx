@@ -1,13 +1,11 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
-import type { ProgressKind } from '../../../server/db/schema';
-import type { Me } from '../../../server/settings/me';
-import type { AgreementStatus, FirmStatus, StatusGroup } from '../../../server/status/service';
-import type { PlanItem } from '../../../server/sync/plan';
+import type { ProgressKind } from '../../../server/domain/kinds';
 import { api } from '../api';
 import { InPageLink } from '../components/InPageLink';
 import { SyncActivity } from '../components/SyncActivity';
 import { WaitingList } from '../components/WaitingList';
 import { usePageTitle } from '../title';
+import type { AgreementStatus, FirmStatus, Me, PreviewItem, StatusGroup } from '../../../server/api-contract';
 
 /** How often the open page asks for the state again: progress and resolved groups show within seconds. */
 const POLL_MS = 3000;
@@ -414,7 +412,7 @@ const PREVIEW_ROWS = 100;
 function Backfill() {
   const [from, setFrom] = useState('');
   const [to, setTo] = useState('');
-  const [plan, setPlan] = useState<PlanItem[] | null>(null);
+  const [plan, setPlan] = useState<PreviewItem[] | null>(null);
   const [busy, setBusy] = useState(false);
   const [message, setMessage] = useState<{ ok: boolean; text: string } | null>(null);
   const table = useRef<HTMLTableElement>(null);
@@ -426,7 +424,7 @@ function Backfill() {
     setMessage(null);
     setPlan(null);
     try {
-      setPlan((await api<{ plan: PlanItem[] }>('POST', '/api/sync/preview', range())).plan);
+      setPlan((await api<{ plan: PreviewItem[] }>('POST', '/api/sync/preview', range())).plan);
     } catch (err) {
       setMessage({ ok: false, text: (err as Error).message });
     } finally {
