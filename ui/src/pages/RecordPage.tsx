@@ -20,6 +20,7 @@ const ACTION_WORDS: Record<string, string> = {
   allocate: 'Applied in Xero',
   link: 'Linked to an existing Xero record',
   skip: 'Left alone',
+  wait: 'Waiting',
   fail: 'Failed',
 };
 
@@ -121,7 +122,7 @@ function RecordPanel({ view, onReload }: { view: RecordView; onReload: () => Pro
           <dd>{STATE_WORDS[link.state]}</dd>
           {link.errorMessage && (
             <>
-              <dt>{link.state === 'failed' ? 'Why' : 'Note'}</dt>
+              <dt>{link.state === 'failed' ? 'Why' : link.state === 'pending' ? 'Waiting because it' : 'Note'}</dt>
               <dd>{link.errorMessage}</dd>
             </>
           )}
