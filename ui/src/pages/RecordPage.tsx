@@ -122,7 +122,7 @@ function RecordPanel({ view, onReload }: { view: RecordView; onReload: () => Pro
           <dd>{STATE_WORDS[link.state]}</dd>
           {link.errorMessage && (
             <>
-              <dt>{link.state === 'failed' ? 'Why' : link.state === 'pending' ? 'Waiting because it' : 'Note'}</dt>
+              <dt>{link.state === 'failed' ? 'Why' : link.state === 'pending' ? 'Why it waits' : 'Note'}</dt>
               <dd>{link.errorMessage}</dd>
             </>
           )}
