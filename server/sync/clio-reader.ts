@@ -167,14 +167,20 @@ export const hardCostPagesSince = (clio: ClioClient, since: string | undefined) 
 export type ClioPaymentShare = ClioPaymentAllocation & { contact?: { id: number; name?: string } | null };
 const SHARE_FIELDS = 'id,amount,voided_at,parent{id,type},contact{id,name}';
 
-/** Every allocation (live and voided) of one Clio payment, or (none given) of every payment, with the paying client. */
-export const readAllocationsOfPayments = (clio: ClioClient, paymentId?: number) =>
-  collect(
-    clio.list<ClioPaymentShare>('/allocations.json', {
-      fields: SHARE_FIELDS,
-      query: { parent_type: 'Payment', ...(paymentId === undefined ? {} : { parent_id: paymentId }) },
-    }),
-  );
+/**
+ * Every allocation (live and voided) of one Clio payment, or (none given) of every payment, with the
+ * paying client. `parent_type` is not sent (the published file types it as an integer): the
+ * parent's type is read from each allocation, since a `parent_id` may also be a credit memo's.
+ */
+export const readAllocationsOfPayments = async (clio: ClioClient, paymentId?: number) =>
+  (
+    await collect(
+      clio.list<ClioPaymentShare>('/allocations.json', {
+        fields: SHARE_FIELDS,
+        query: paymentId === undefined ? {} : { parent_id: paymentId },
+      }),
+    )
+  ).filter((a) => a.parent?.type === 'Payment');
 
 /**
  * Operating-account deposits (`type=asset`) of one client, or of every client: a recorded
