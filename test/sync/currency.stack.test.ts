@@ -76,6 +76,28 @@ describe('currencies', () => {
     expect([after.Status, outstanding(s.tenant(), after), after.CurrencyCode]).toEqual(['PAID', 0, 'USD']);
   });
 
+  it('a bill linked before links kept their invoice’s rate has it read from Xero once, and its payment goes at it', async () => {
+    const b = await billIn('USD', 'Sierra Timber Corp', 300);
+    const [inv] = s.invoiceByNumber(b.number);
+    const link = () =>
+      s.stack.db.selectFrom('links').selectAll().where('firm_id', '=', s.firmId).where('kind', '=', 'bill').where('clio_id', '=', String(b.id)).executeTakeFirstOrThrow();
+    const { currency: _c, currencyRate: _r, ...older } = (await link()).base_snapshot as Record<string, unknown>;
+    expect([_c, _r]).toEqual(['USD', inv!.CurrencyRate]);
+    await s.stack.db
+      .updateTable('links')
+      .set({ base_snapshot: JSON.stringify(older) })
+      .where('firm_id', '=', s.firmId)
+      .where('kind', '=', 'bill')
+      .where('clio_id', '=', String(b.id))
+      .execute();
+
+    await s.clioControl('POST', `/bills/${b.id}/payments`, { amount: 100, date: dayAfter(s.today, 3) });
+    await s.settled();
+    const payments = [...s.tenant().payments.values()].filter((p) => p.InvoiceID === inv!.id && p.Status !== 'DELETED');
+    expect(payments.map((p) => [p.Amount, p.CurrencyRate])).toEqual([[100, inv!.CurrencyRate]]);
+    expect((await link()).base_snapshot).toMatchObject({ currency: 'USD', currencyRate: inv!.CurrencyRate });
+  });
+
   it('a credit memo on a USD bill is a USD credit note at the invoice’s rate, allocated to it', async () => {
     const b = await billIn('USD', 'Golden Gate Imports Inc', 800);
     const [inv] = s.invoiceByNumber(b.number);
