@@ -207,6 +207,13 @@ async function settle(ctx: SyncContext, c: Create, paymentId: string, action: 'c
     reason,
     xeroNumber: c.draft.reference,
     parentClioId: billOf(c.allocation),
-    detail: { invoiceId: c.draft.invoiceId, amountCents: c.draft.amountCents, account: c.draft.bankAccountCode, date: c.draft.date },
+    detail: {
+      invoiceId: c.draft.invoiceId,
+      amountCents: c.draft.amountCents,
+      account: c.draft.bankAccountCode,
+      date: c.draft.date,
+      // A foreign-currency invoice's payment: the rate it went at (the invoice's).
+      ...(c.draft.currencyRate !== undefined ? { currencyRate: c.draft.currencyRate } : {}),
+    },
   });
 }
