@@ -13,6 +13,7 @@ export async function startSandboxEmulators(config: Config, logger: Logger) {
     clioPort: config.CLIO_EMULATOR_PORT,
     xeroPort: config.XERO_EMULATOR_PORT,
     addonUrl: config.PUBLIC_URL,
+    sandboxDemo: true,
   });
   // Without the catcher the sandbox still syncs; it just sends no failure emails.
   const mail = config.SMTP_URL

@@ -46,6 +46,9 @@ export interface LinkSnapshot {
   shared?: ContactDraft;
   /** Contacts: the fields both sides changed differently, waiting for an admin (state 'conflict'). */
   conflict?: { fields: FieldConflict[]; at: string };
+  /** Bills: the invoice's currency and CurrencyRate as Xero set them (payments and credit notes on it go at that rate). */
+  currency?: string;
+  currencyRate?: number;
   /** Bills: what the last look at the Xero invoice's payments found. */
   xeroPayment?: XeroPaymentState;
 }

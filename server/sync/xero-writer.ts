@@ -239,6 +239,7 @@ function creditNoteBody(d: CreditNoteDraft, contactId: string): CreditNote {
     })),
   };
   if (d.currencyCode) cn.currencyCode = asEnum(d.currencyCode);
+  if (d.currencyRate !== undefined) cn.currencyRate = d.currencyRate;
   return cn;
 }
 
@@ -290,7 +291,14 @@ export async function allocateCreditNote(
 }
 
 function paymentBody(d: PaymentDraft): Payment {
-  return { invoice: { invoiceID: d.invoiceId }, account: { code: d.bankAccountCode }, date: d.date, amount: fromCents(d.amountCents), reference: d.reference };
+  return {
+    invoice: { invoiceID: d.invoiceId },
+    account: { code: d.bankAccountCode },
+    date: d.date,
+    amount: fromCents(d.amountCents),
+    reference: d.reference,
+    ...(d.currencyRate !== undefined ? { currencyRate: d.currencyRate } : {}),
+  };
 }
 
 /**

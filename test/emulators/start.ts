@@ -15,6 +15,8 @@ export interface StartEmulatorsOptions {
   /** The add-on's public URL: framed by the Clio host page, and where Xero webhooks go. */
   addonUrl?: string;
   seed?: boolean | number;
+  /** Sandbox mode: the demo firm shows untaxed expenses, an overpayment and a USD matter (clio/sandbox-demo.ts). */
+  sandboxDemo?: boolean;
   clio?: Partial<ClioEmulatorOptions>;
   xero?: XeroEmulatorOptions;
 }
@@ -26,6 +28,7 @@ export async function startEmulators(opts: StartEmulatorsOptions): Promise<Runni
       baseUrl,
       ...(opts.seed !== undefined ? { seed: opts.seed } : {}),
       ...(opts.addonUrl ? { addonUrl: opts.addonUrl } : {}),
+      ...(opts.sandboxDemo ? { sandboxDemo: true } : {}),
       // The Xero seed organisations are Australian (AUD, GST): the paired Clio firm bills in AUD
       // with GST, as a real firm syncing to them would; a USD firm would need multicurrency in Xero.
       region: 'AU',

@@ -33,15 +33,22 @@ const on: HardCostSettings = { syncHardCosts: true, hardCostStartDate: '2026-11-
 
 describe('a Clio payment allocation → a Xero payment', () => {
   it('goes to the chosen bank account on the invoice, in cents, dated as in Clio, with the reference that finds it again', () => {
-    expect(allocationToPayment(allocation({ date: '2026-11-30T00:00:00Z' }), 'inv-1', '090')).toEqual({
+    expect(allocationToPayment(allocation({ date: '2026-11-30T00:00:00Z' }), { id: 'inv-1' }, '090')).toEqual({
       ok: true,
       value: { invoiceId: 'inv-1', bankAccountCode: '090', date: '2026-11-30', amountCents: 30, reference: 'Clio payment 77' },
     });
   });
 
+  it('on an invoice in another currency it goes at the invoice’s rate', () => {
+    expect(allocationToPayment(allocation(), { id: 'inv-1', currencyRate: 0.653 }, '090')).toMatchObject({
+      ok: true,
+      value: { invoiceId: 'inv-1', currencyRate: 0.653 },
+    });
+  });
+
   it('without a payments bank account it is a settings problem, and a zero allocation is refused', () => {
-    expect(allocationToPayment(allocation(), 'inv-1', null)).toMatchObject({ ok: false, problem: { code: 'SETTINGS_INCOMPLETE' } });
-    expect(allocationToPayment(allocation({ amount: 0 }), 'inv-1', '090')).toMatchObject({ ok: false, problem: { code: 'CLIO_RECORD_INCOMPLETE' } });
+    expect(allocationToPayment(allocation(), { id: 'inv-1' }, null)).toMatchObject({ ok: false, problem: { code: 'SETTINGS_INCOMPLETE' } });
+    expect(allocationToPayment(allocation({ amount: 0 }), { id: 'inv-1' }, '090')).toMatchObject({ ok: false, problem: { code: 'CLIO_RECORD_INCOMPLETE' } });
   });
 });
 

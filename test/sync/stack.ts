@@ -19,10 +19,12 @@ export async function startSyncStack(
     beforeSettings?: (stack: XeroStack) => Promise<void>;
     /** Extra server configuration (SMTP_URL, say). */
     env?: Record<string, string>;
+    /** The sandbox's demo cases on top of the seed (test/emulators/clio/sandbox-demo.ts). */
+    sandboxDemo?: boolean;
   } = {},
 ) {
   // Clio's 50 calls a minute, in a 3-second window on both sides: the limit stays, the waits shrink.
-  const stack: XeroStack = await startXeroStack({ clioTimeScale: 20, ...(opts.env ? { env: opts.env } : {}) });
+  const stack: XeroStack = await startXeroStack({ clioTimeScale: 20, ...(opts.env ? { env: opts.env } : {}), ...(opts.sandboxDemo ? { sandboxDemo: true } : {}) });
   let res = await manual(`${stack.baseUrl}/oauth/clio/start?region=us`);
   res = await manual(res.headers.get('location')!);
   res = await manual(res.headers.get('location')!);

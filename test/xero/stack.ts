@@ -9,11 +9,11 @@ import { startTestStack } from '../support/stack';
 import { manual } from '../clio/harness';
 import { capturedLogger } from '../support/logs';
 
-export async function startXeroStack(opts: { timeoutMs?: number; env?: Record<string, string>; clioTimeScale?: number } = {}) {
+export async function startXeroStack(opts: { timeoutMs?: number; env?: Record<string, string>; clioTimeScale?: number; sandboxDemo?: boolean } = {}) {
   const clioTimeScale = opts.clioTimeScale ?? 1;
   const stack = await startTestStack({
     env: { XERO_TIMEOUT_MS: String(opts.timeoutMs ?? 1_500), CLIO_RATE_WINDOW_MS: String(Math.round(60_000 / clioTimeScale)), ...opts.env },
-    emulators: { xero: { webhookBatchMs: 10 }, clio: { timeScale: clioTimeScale } },
+    emulators: { xero: { webhookBatchMs: 10 }, clio: { timeScale: clioTimeScale }, ...(opts.sandboxDemo ? { sandboxDemo: true } : {}) },
   });
   // Calls made directly through openXeroForFirm log here; the server's own lines are in stack.logLines.
   const { logger, lines } = capturedLogger('debug');

@@ -27,6 +27,7 @@ import { forgetXeroTaxBook, xeroTaxBook } from '../xero-tax';
 import { pushContacts } from './push-contacts';
 import { pushCreditMemos } from './push-credit-memos';
 import { pushPayments } from './push-payments';
+import { invoiceCurrency } from './invoice-currencies';
 
 const KIND = 'bill' as const;
 
@@ -248,7 +249,7 @@ function snapshotOf(draft: InvoiceDraft, invoice: Invoice): LinkSnapshot {
     const id = invoice.lineItems?.[i]?.lineItemID;
     if (id) lines[l.key] = { lineItemId: id, accountCode: l.accountCode };
   });
-  return { lines, status: String(invoice.status ?? draft.status), totalCents: toCents(invoice.total ?? 0) };
+  return { lines, status: String(invoice.status ?? draft.status), totalCents: toCents(invoice.total ?? 0), ...invoiceCurrency(invoice) };
 }
 
 /** Stores one element's result; a saved invoice whose total differs from Clio's is kept linked and reported. */

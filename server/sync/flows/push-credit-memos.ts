@@ -5,7 +5,8 @@ import type { ClioAllocation, ClioCreditMemo } from '../mapping/clio-records';
 import { type CreditedBill, creditNoteNumberFor, invoiceTaxShares, memoToCreditNote } from '../mapping/credit-notes';
 import { contentHash } from '../mapping/hash';
 import { toCents } from '../mapping/money';
-import type { CreditNoteDraft } from '../mapping/xero-drafts';
+import type { CreditNoteDraft, Mapped } from '../mapping/xero-drafts';
+import { currencyFailure } from '../currencies';
 import { failed, ignored, removedInXero, succeeded, waiting } from '../outcome';
 import { planPush } from '../plan';
 import {
@@ -19,6 +20,7 @@ import {
   voidCreditNotes,
 } from '../xero-writer';
 import { refreshUnapprovedInvoices, waitsForInvoice } from './invoice-approvals';
+import { foreignCurrencyOf, knowInvoiceCurrencies } from './invoice-currencies';
 import { pushContacts } from './push-contacts';
 
 const KIND = 'credit_memo' as const;
@@ -101,9 +103,24 @@ export async function pushCreditMemos(ctx: SyncContext, memos: ClioCreditMemo[],
     byMemo,
     billLinks,
   );
+  const billOfMemo = (m: ClioCreditMemo) => billLinks.get(String(byMemo.get(m.id)![0]!.bill!.id));
+  await knowInvoiceCurrencies(
+    ctx,
+    billLinks,
+    ready.flatMap((r) => (byMemo.get(r.memo.id) ?? []).map((a) => String(a.bill!.id))),
+  );
   for (const { memo, contactId, link } of ready) {
     const id = String(memo.id);
-    const mapped = memoToCreditNote(memo, { accountCode: ctx.settings.creditNoteAccountCode, taxMode: ctx.settings.creditNoteTaxMode }, credited.get(memo.id) ?? []);
+    // In the currency of the (first) bill it credits; a second bill in another currency is refused its allocation by Xero, and says so.
+    const foreign = foreignCurrencyOf(billOfMemo(memo));
+    const note = memoToCreditNote(
+      memo,
+      { accountCode: ctx.settings.creditNoteAccountCode, taxMode: ctx.settings.creditNoteTaxMode },
+      credited.get(memo.id) ?? [],
+      foreign,
+    );
+    const currency = note.ok ? await currencyFailure(ctx, note.value.currencyCode) : undefined;
+    const mapped: Mapped<CreditNoteDraft> = currency ? { ok: false, problem: currency } : note;
     const hash = mapped.ok ? contentHash({ creditNote: mapped.value, contactId }) : undefined;
     const item = planPush(KIND, id, labelOf(memo), link, mapped, hash);
     ctx.plan.push(item);

@@ -9,6 +9,7 @@ import { planPush } from '../plan';
 import { chunk, createPayments, deletePayment, findPayments } from '../xero-writer';
 import { openItemsOfBills } from '../open-items';
 import { refreshUnapprovedInvoices, waitsForInvoice } from './invoice-approvals';
+import { foreignCurrencyOf, knowInvoiceCurrencies } from './invoice-currencies';
 import { reportUnappliedCredit } from './unapplied-credit';
 import { closeRecorded, OPEN_ITEM_KIND } from './xero-payments-to-record';
 
@@ -48,7 +49,9 @@ export async function pushPayments(ctx: SyncContext, allocations: ClioPaymentAll
     getLinks(ctx.db, ctx.firmId, 'bill', list.map(billOf)),
   ]);
   // Only bills that hold a payment still to send are looked at again.
-  await refreshUnapprovedInvoices(ctx, billLinks, new Set(list.filter((a) => !a.voided_at && !links.get(String(a.id))?.xeroId).map(billOf)));
+  const toSend = new Set(list.filter((a) => !a.voided_at && !links.get(String(a.id))?.xeroId).map(billOf));
+  await refreshUnapprovedInvoices(ctx, billLinks, toSend);
+  await knowInvoiceCurrencies(ctx, billLinks, toSend);
   const creates: Create[] = [];
   const deletes: { allocation: ClioPaymentAllocation; link: LinkRow; then?: Create }[] = [];
   for (const a of list) {
@@ -87,10 +90,11 @@ export async function pushPayments(ctx: SyncContext, allocations: ClioPaymentAll
       if (!ctx.dryRun) await waiting(ctx, KIND, id, reason, billOf(a));
       continue;
     }
-    const mapped = allocationToPayment(a, billLink.xeroId, ctx.settings.paymentBankAccountCode);
+    const mapped = allocationToPayment(a, { id: billLink.xeroId, currencyRate: foreignCurrencyOf(billLink)?.rate }, ctx.settings.paymentBankAccountCode);
     // The bank account is left out of the hash: choosing another one in the settings applies to new
-    // payments, and never deletes and re-creates (un-reconciles) the ones already in Xero.
-    const hash = mapped.ok ? contentHash({ ...mapped.value, bankAccountCode: null }) : undefined;
+    // payments, and never deletes and re-creates (un-reconciles) the ones already in Xero. So is the
+    // rate: it is the invoice's, fixed when the invoice was made, and no change of the payment.
+    const hash = mapped.ok ? contentHash({ ...mapped.value, bankAccountCode: null, currencyRate: undefined }) : undefined;
     // A payment deleted in Xero after a void has nothing left to update: a live allocation behind it is a new payment.
     const item = planPush(KIND, id, label, gone ? undefined : link, mapped, hash);
     ctx.plan.push(item);
@@ -203,6 +207,13 @@ async function settle(ctx: SyncContext, c: Create, paymentId: string, action: 'c
     reason,
     xeroNumber: c.draft.reference,
     parentClioId: billOf(c.allocation),
-    detail: { invoiceId: c.draft.invoiceId, amountCents: c.draft.amountCents, account: c.draft.bankAccountCode, date: c.draft.date },
+    detail: {
+      invoiceId: c.draft.invoiceId,
+      amountCents: c.draft.amountCents,
+      account: c.draft.bankAccountCode,
+      date: c.draft.date,
+      // A foreign-currency invoice's payment: the rate it went at (the invoice's).
+      ...(c.draft.currencyRate !== undefined ? { currencyRate: c.draft.currencyRate } : {}),
+    },
   });
 }

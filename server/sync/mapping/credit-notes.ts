@@ -77,8 +77,16 @@ export interface CreditNoteSettings {
  * fees reverses the tax of what it credits: pro rata, one line per tax type of the credited bills,
  * Inclusive, so Xero takes each line's tax out of it by the line's tax type and no TaxAmount is
  * sent. Untaxed (the firm's choice, or no taxed bill to follow): one line, NoTax.
+ *
+ * A credit on a bill in another currency is in that currency, at its invoice's rate: Xero allocates
+ * a credit note only to invoices of its own currency, and Clio's credit is in the bill's.
  */
-export function memoToCreditNote(memo: ClioCreditMemo, settings: CreditNoteSettings, credited: CreditedBill[]): Mapped<CreditNoteDraft> {
+export function memoToCreditNote(
+  memo: ClioCreditMemo,
+  settings: CreditNoteSettings,
+  credited: CreditedBill[],
+  currency?: { code: string; rate: number },
+): Mapped<CreditNoteDraft> {
   if (!settings.accountCode) return { ok: false, problem: { code: 'SETTINGS_INCOMPLETE', detail: 'Choose an account for credit notes in the sync settings.' } };
   const amount = toCents(memo.amount);
   const description = (memo.description?.trim() || 'Credit').slice(0, 4000);
@@ -92,6 +100,7 @@ export function memoToCreditNote(memo: ClioCreditMemo, settings: CreditNoteSetti
       creditNoteNumber: creditNoteNumberFor(memo.id),
       reference: (memo.description?.trim() || `Clio credit ${memo.id}`).slice(0, 255),
       date: memo.date.slice(0, 10),
+      ...(currency ? { currencyCode: currency.code, currencyRate: currency.rate } : {}),
       status: memo.voided_at ? 'VOIDED' : 'AUTHORISED',
       lineAmountTypes: split.length ? 'Inclusive' : 'NoTax',
       lines,

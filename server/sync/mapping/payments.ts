@@ -12,10 +12,18 @@ import type { Mapped, PaymentDraft } from './xero-drafts';
  *
  * A payment from trust is a bill payment like any other (money moved from trust to operating to
  * pay the bill) and syncs; trust deposits and trust balances are never read (Xero cannot hold them).
+ *
+ * On an invoice in another currency the payment carries the invoice's rate: Clio knows one amount
+ * in one currency and no exchange, and a payment left to Xero's day rate would book a currency
+ * gain or loss nobody made.
  */
 export const paymentReference = (allocationId: number | string): string => `Clio payment ${allocationId}`;
 
-export function allocationToPayment(allocation: ClioPaymentAllocation, invoiceId: string, bankAccountCode: string | null): Mapped<PaymentDraft> {
+export function allocationToPayment(
+  allocation: ClioPaymentAllocation,
+  invoice: { id: string; currencyRate?: number },
+  bankAccountCode: string | null,
+): Mapped<PaymentDraft> {
   if (!bankAccountCode) {
     return {
       ok: false,
@@ -26,6 +34,13 @@ export function allocationToPayment(allocation: ClioPaymentAllocation, invoiceId
   if (amountCents <= 0) return { ok: false, problem: { code: 'CLIO_RECORD_INCOMPLETE', detail: `Payment allocation ${allocation.id} has no amount.` } };
   return {
     ok: true,
-    value: { invoiceId, bankAccountCode, date: allocation.date.slice(0, 10), amountCents, reference: paymentReference(allocation.id) },
+    value: {
+      invoiceId: invoice.id,
+      bankAccountCode,
+      date: allocation.date.slice(0, 10),
+      amountCents,
+      reference: paymentReference(allocation.id),
+      ...(invoice.currencyRate !== undefined ? { currencyRate: invoice.currencyRate } : {}),
+    },
   };
 }

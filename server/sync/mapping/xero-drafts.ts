@@ -52,6 +52,8 @@ export interface CreditNoteDraft {
   reference: string;
   date: string;
   currencyCode?: string;
+  /** With currencyCode: the rate of the invoice it credits. */
+  currencyRate?: number;
   status: 'AUTHORISED' | 'VOIDED';
   /** Inclusive: each line is the credit tax included, its tax Xero's from the line's tax type. */
   lineAmountTypes: 'Inclusive' | 'NoTax';
@@ -84,6 +86,8 @@ export interface PaymentDraft {
   amountCents: Cents;
   /** `Clio payment <allocation id>`: how a payment whose create may have landed is found again. */
   reference: string;
+  /** An invoice in another currency than the organisation's: its rate, so the payment goes at it. */
+  currencyRate?: number;
 }
 
 /** A "spend money" bank transaction: what one Clio hard cost becomes. */

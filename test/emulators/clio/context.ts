@@ -8,6 +8,8 @@ export interface EmulatorOptions {
   baseUrl: string;
   /** false/0: an empty firm (users and bank accounts only); true/1: the demo firm; n: the demo firm n times over. */
   seed: boolean | number;
+  /** With a seed: the sandbox's demo cases too (sandbox-demo.ts); the tests count the seed without them. */
+  sandboxDemo?: boolean;
   /** The add-on's public URL, framed by the sandbox host page. */
   addonUrl?: string;
   region: Region;

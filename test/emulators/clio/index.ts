@@ -16,6 +16,7 @@ import { readRoutes } from './read-routes';
 import { recordPageRoutes } from './record-page';
 import { reportRoutes } from './reports';
 import { RequestLog } from './request-log';
+import { seedSandboxDemo } from './sandbox-demo';
 import { foundFirm, seedDemoFirm } from './seed';
 import { ClioState } from './state';
 import { taskRoutes } from './tasks';
@@ -70,6 +71,7 @@ export function createClioEmulator(options: Partial<EmulatorOptions> & { baseUrl
     foundFirm(state);
     const scale = seed === true ? 1 : seed === false ? 0 : Math.max(0, Math.floor(seed));
     if (scale > 0) seedDemoFirm(state, scale);
+    if (scale > 0 && opts.sandboxDemo) seedSandboxDemo(state);
     return state;
   };
 

@@ -12,6 +12,9 @@ import { round2 } from './money';
 import { badRequest, notFound } from './responses';
 import type { Allocation, Document, JsonObject, Tenant } from './store';
 
+/** UNCONFIRMED wording (README). */
+export const CURRENCY_DIFFERS = 'The credit note and the invoice must be in the same currency';
+
 const ALLOCATION_SHAPE: BatchShape = { key: 'Allocations', idField: 'AllocationID', errorFlag: 'HasErrors' };
 
 function allocationJson(tenant: Tenant, a: Allocation): JsonObject {
@@ -41,6 +44,9 @@ export function allocate(ctx: EmulatorContext, tenant: Tenant, note: Document, i
   if (invoice && invoice.Status === 'PAID') errors.push('The invoice you are trying to allocate to has already been paid off');
   else if (invoice && invoice.Status !== 'AUTHORISED') errors.push('Credit notes can only be allocated to Authorised invoices');
   if (invoice && invoice.ContactID !== note.ContactID) errors.push('The credit note and the invoice must be for the same contact');
+  // Xero allocates credit only between documents of one currency (its allocation form lists only
+  // the contact's invoices in the note's currency); its API words for the refusal are UNCONFIRMED.
+  if (invoice && invoice.CurrencyCode !== note.CurrencyCode) errors.push(CURRENCY_DIFFERS);
   if (invoice?.Status === 'AUTHORISED' && amount !== undefined && (amount > outstanding(tenant, invoice) || amount > outstanding(tenant, note))) {
     errors.push('Credit Note cannot be allocated as amount is greater than amount outstanding');
   }

@@ -1,4 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { CURRENCY_DIFFERS } from './credit-notes';
+import { dayRate } from './currency-rates';
 import { SEED_TENANTS } from './index';
 import { contactId, createInvoice, first, invoiceInput, setup } from './harness';
 import type { JsonObject } from './store';
@@ -39,7 +41,7 @@ describe('currencies', () => {
     const h = setup();
     const jane = await contactId(h, 'Jane Citizen');
     expect((await createInvoice(h, jane)).CurrencyRate).toBe(1);
-    expect((await createInvoice(h, jane, { CurrencyCode: 'USD' })).CurrencyRate).toBe(0.6512);
+    expect((await createInvoice(h, jane, { CurrencyCode: 'USD' })).CurrencyRate).toBe(dayRate('USD', Date.parse('2026-11-20')));
     const inv = await createInvoice(h, jane, { CurrencyCode: 'USD', CurrencyRate: 0.7 });
     expect(inv.CurrencyRate).toBe(0.7);
     const paid = await h.call('PUT', '/Payments', {
@@ -49,5 +51,43 @@ describe('currencies', () => {
     const stored = first(await h.call('GET', `/Invoices/${String(inv.InvoiceID)}`), 'Invoices');
     expect(stored).toMatchObject({ CurrencyRate: 0.7, AmountPaid: 7 });
     expect((stored.Payments as JsonObject[]).map((p) => p.CurrencyRate)).toEqual([0.7]);
+  });
+
+  it('gives a payment sent without a CurrencyRate the day rate of its own date, not its invoice’s', async () => {
+    const h = setup();
+    const inv = await createInvoice(h, await contactId(h, 'Jane Citizen'), { CurrencyCode: 'USD' });
+    expect(inv.CurrencyRate).toBe(dayRate('USD', Date.parse('2026-11-20')));
+    const paid = await h.call('PUT', '/Payments', {
+      body: { Payments: [{ Invoice: { InvoiceID: inv.InvoiceID }, Account: { Code: '090' }, Date: '2026-11-23', Amount: 10 }] },
+    });
+    const rate = dayRate('USD', Date.parse('2026-11-23'));
+    expect(rate).not.toBe(inv.CurrencyRate);
+    expect(first(paid, 'Payments')).toMatchObject({ Amount: 10, CurrencyRate: rate, BankAmount: Math.round((10 / rate) * 100) / 100 });
+  });
+
+  it('refuses to allocate a credit note to an invoice in another currency', async () => {
+    const h = setup();
+    const jane = await contactId(h, 'Jane Citizen');
+    const inv = await createInvoice(h, jane, { CurrencyCode: 'USD' });
+    const note = (extra: JsonObject) => ({
+      Type: 'ACCRECCREDIT',
+      Contact: { ContactID: jane },
+      Date: '2026-11-23',
+      Status: 'AUTHORISED',
+      LineItems: [{ Description: 'Write-down', Quantity: 1, UnitAmount: 20, AccountCode: '200', TaxType: 'OUTPUT' }],
+      ...extra,
+    });
+    const allocate = async (cn: JsonObject) =>
+      first(
+        await h.call('PUT', `/CreditNotes/${String(cn.CreditNoteID)}/Allocations?summarizeErrors=false`, {
+          body: { Allocations: [{ Invoice: { InvoiceID: inv.InvoiceID }, Amount: 10, Date: '2026-11-23' }] },
+        }),
+        'Allocations',
+      );
+    const aud = first(await h.call('PUT', '/CreditNotes', { body: { CreditNotes: [note({})] } }), 'CreditNotes');
+    expect(aud.CurrencyCode).toBe('AUD');
+    expect(((await allocate(aud)).ValidationErrors as JsonObject[]).map((e) => e.Message)).toEqual([CURRENCY_DIFFERS]);
+    const usd = first(await h.call('PUT', '/CreditNotes', { body: { CreditNotes: [note({ CurrencyCode: 'USD' })] } }), 'CreditNotes');
+    expect(await allocate(usd)).toMatchObject({ Amount: 10 });
   });
 });

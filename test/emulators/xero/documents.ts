@@ -254,7 +254,7 @@ export function writeDocument(ctx: EmulatorContext, tenant: Tenant, kind: DocKin
     Status: status,
     LineAmountTypes: lineAmountTypes,
     CurrencyCode: currency,
-    CurrencyRate: input.CurrencyRate === undefined && existing?.CurrencyCode === currency ? existing.CurrencyRate : rateFor(tenant, currency, input.CurrencyRate),
+    CurrencyRate: input.CurrencyRate === undefined && existing?.CurrencyCode === currency ? existing.CurrencyRate : rateFor(tenant, currency, input.CurrencyRate, date),
     LineItems: lines,
     ...sums,
     updatedAt: now,

@@ -88,7 +88,7 @@ export function createPayment(ctx: EmulatorContext, tenant: Tenant, input: JsonO
     AccountID: account.AccountID,
     Date: date,
     Amount: amount,
-    CurrencyRate: rateFor(tenant, invoice.CurrencyCode, input.CurrencyRate),
+    CurrencyRate: rateFor(tenant, invoice.CurrencyCode, input.CurrencyRate, date),
     ...(typeof input.Reference === 'string' ? { Reference: input.Reference } : {}),
     IsReconciled: input.IsReconciled === true,
     Status: 'AUTHORISED',

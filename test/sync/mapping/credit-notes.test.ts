@@ -62,6 +62,12 @@ describe('memoToCreditNote', () => {
     expect(memoToCreditNote(memo(), { ...proRata, accountCode: '' }, [])).toEqual(expected);
   });
 
+  it('credits a bill in another currency in that currency, at its invoice’s rate; a base-currency bill sets neither', () => {
+    expect(memoToCreditNote(memo(), untaxed, [], { code: 'USD', rate: 0.6543 })).toMatchObject({ ok: true, value: { currencyCode: 'USD', currencyRate: 0.6543 } });
+    const base = memoToCreditNote(memo(), untaxed, []);
+    expect(base.ok && [base.value.currencyCode, base.value.currencyRate]).toEqual([undefined, undefined]);
+  });
+
   it('numbers notes uniquely per memo', () => {
     expect(creditNoteNumberFor(77)).toBe('CLIO-CM-77');
     expect(creditNoteNumberFor('77')).toBe('CLIO-CM-77');
