@@ -33,8 +33,8 @@ describe('hostile names from Clio in the browser', () => {
       void d.dismiss();
     });
     await page.goto(`${s.stack.baseUrl}/app/status#token=${s.token}`);
-    await page.getByLabel('from').fill(s.today);
-    await page.getByLabel('to').fill(s.today);
+    await page.getByLabel('from', { exact: true }).fill(s.today);
+    await page.getByLabel('to', { exact: true }).fill(s.today);
     await page.getByRole('button', { name: 'Preview' }).click();
     const table = page.getByRole('table', { name: 'Backfill preview' });
     await table.waitFor();
