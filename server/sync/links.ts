@@ -5,6 +5,7 @@ import type { LinkState } from '../db/schema';
 import type { RecordFailure } from './errors';
 import type { ContactLinkPlan } from './mapping/contact-matching';
 import type { FieldConflict } from './mapping/xero-contacts';
+import type { BillFieldConflict, InvoiceView } from './mapping/xero-invoices';
 import type { ContactDraft } from './mapping/xero-drafts';
 
 /**
@@ -45,8 +46,10 @@ export interface LinkSnapshot {
   totalCents?: number;
   /** Contacts: the shared fields both sides last agreed on (the base of the three-way merge). */
   shared?: ContactDraft;
-  /** Contacts: the fields both sides changed differently, waiting for an admin (state 'conflict'). */
-  conflict?: { fields: FieldConflict[]; at: string };
+  /** The fields both sides changed differently, waiting for an admin (state 'conflict'). */
+  conflict?: { fields: (FieldConflict | BillFieldConflict)[]; at: string };
+  /** Bills: what we last pushed (or both sides last agreed on), in the fields a bookkeeper may edit: the base of the three-way comparison. */
+  pushed?: InvoiceView;
   /** Bills: what the last look at the Xero invoice's payments found. */
   xeroPayment?: XeroPaymentState;
 }
@@ -350,7 +353,7 @@ export interface RecordLink {
   /** Payments made in Xero on the bill's invoice ("part paid in Xero" on the record page). */
   xeroPayment: XeroPaymentState | null;
   /** The fields waiting for an admin's choice, when the record is in conflict. */
-  conflict: FieldConflict[] | null;
+  conflict: (FieldConflict | BillFieldConflict)[] | null;
 }
 
 /** Where one Clio record stands in the sync, or null when it has never been picked up. */
@@ -457,7 +460,7 @@ export interface ConflictRow {
   kind: string;
   clioId: string;
   xeroId: string | null;
-  fields: FieldConflict[];
+  fields: (FieldConflict | BillFieldConflict)[];
   since: string;
 }
 
