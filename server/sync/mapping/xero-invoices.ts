@@ -157,7 +157,13 @@ export function invoiceConflicts(base: InvoiceView, clio: InvoiceView, xero: Inv
     for (const [field, words] of LINE) {
       if (c[field] === b[field] || x[field] === b[field] || c[field] === x[field]) continue;
       if (keep) settled.lines[id] = { ...settled.lines[id]!, [field]: keep === 'clio' ? x[field] : c[field] };
-      else conflicts.push({ field: `line:${id}:${field}`, label: `${words} of “${b.description.replace(MINUTES_SUFFIX, '')}”`, clio: said(field, c[field]), xero: said(field, x[field]) });
+      else
+        conflicts.push({
+          field: `line:${id}:${field}`,
+          label: `${words} of “${b.description.replace(MINUTES_SUFFIX, '')}”`,
+          clio: said(field, c[field]),
+          xero: said(field, x[field]),
+        });
     }
   }
   return { conflicts, base: settled };
