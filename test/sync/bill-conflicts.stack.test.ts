@@ -46,7 +46,8 @@ const clioLines = (billId: number) =>
     .filter((l) => l.bill_id === billId);
 const invoice = (id: string) => s.tenant().invoices.get(id)!;
 const record = async (id: number) => (await s.call('GET', `/api/records/bill/${id}`)).body;
-const conflicts = async () => (await s.call('GET', '/api/conflicts')).body.conflicts as { kind: string; clioId: string; fields: unknown[] }[];
+const conflicts = async (billId: number) =>
+  ((await s.call('GET', '/api/conflicts')).body.conflicts as { kind: string; clioId: string; fields: unknown[] }[]).filter((c) => c.clioId === String(billId));
 const codesOf = async (billId: number) => (await s.errors()).filter((e) => e.clioIds.includes(String(billId))).map((e) => e.code);
 
 /** The bookkeeper sets the price of the invoice's first line in Xero; the fee earner the bill's line in Clio. */
@@ -73,7 +74,9 @@ describe('a bill edited on both sides at once', () => {
   it('the same price changed in Xero (320) and in Clio (310): held as SYNC_CONFLICT with both values, neither side overwritten; keeping Xero’s writes 320 to Clio', async () => {
     const { billId, number, invoiceId } = await syncedBill('Lucas Wilson');
     const lineItemId = invoice(invoiceId).LineItems[0]!.LineItemID;
-    const description = clioLines(billId)[0]!.description;
+    // The line as Xero shows it: Clio's description and the entry's note.
+    const description = invoice(invoiceId).LineItems[0]!.Description;
+    expect(description).toBe('TimeEntry — Drafting letter');
     await bothEdit(billId, invoiceId, 320, 310);
     await settle();
 
@@ -82,7 +85,7 @@ describe('a bill edited on both sides at once', () => {
     const x = invoice(invoiceId);
     expect(x.LineItems.map((l) => [l.LineItemID, l.UnitAmount, l.Quantity, l.LineAmount])).toEqual([[lineItemId, 320, 1, 320]]);
     const words = `Bill ${number} for Lucas Wilson: the price of “${description}” was changed to 320.00 in Xero and to 310.00 in Clio. Choose which to keep.`;
-    expect(await conflicts()).toEqual([
+    expect(await conflicts(billId)).toEqual([
       expect.objectContaining({
         kind: 'bill',
         clioId: String(billId),
@@ -104,7 +107,7 @@ describe('a bill edited on both sides at once', () => {
     expect(after.LineItems.map((l) => [l.LineItemID, l.UnitAmount, l.Quantity, l.LineAmount])).toEqual([[lineItemId, 320, 1, 320]]);
     expect(after.Total).toBe(x.Total);
     expect(after.Total).toBe(billTotals(s.clio(), bill(billId)).total);
-    expect(await conflicts()).toEqual([]);
+    expect(await conflicts(billId)).toEqual([]);
     expect((await record(billId)).link).toMatchObject({ state: 'synced' });
     expect(await codesOf(billId)).not.toContain('SYNC_CONFLICT');
     expect((await s.call('POST', `/api/conflicts/bill/${billId}`, { keep: 'clio' })).status).toBe(404);
@@ -130,7 +133,7 @@ describe('a bill edited on both sides at once', () => {
     const clio = billTotals(s.clio(), bill(billId));
     expect(x.Total).toBe(clio.total);
     expect(outstanding(s.tenant(), x)).toBe(clio.balance);
-    expect(await conflicts()).toEqual([]);
+    expect(await conflicts(billId)).toEqual([]);
     expect((await record(billId)).link).toMatchObject({ state: 'synced' });
     expect(await codesOf(billId)).not.toContain('SYNC_CONFLICT');
   });
@@ -140,21 +143,21 @@ describe('a bill edited on both sides at once', () => {
     const lineItemId = invoice(invoiceId).LineItems[0]!.LineItemID;
     await s.xeroControl('POST', '/invoices', {
       InvoiceID: invoiceId,
-      Reference: 'PO 77',
+      DueDate: '2027-01-31',
       LineItems: [{ LineItemID: lineItemId, Description: 'Letter to the landlord' }],
     });
     await s.clioControl('PATCH', `/line_items/${clioLines(billId)[0]!.id}`, { price: 310 });
     await settle();
 
-    expect(bill(billId).memo).toBe('PO 77');
+    expect(bill(billId).due_at.slice(0, 10)).toBe('2027-01-31');
     expect(clioLines(billId).map((l) => [l.description, l.price, l.quantity])).toEqual([['Letter to the landlord', 310, 1]]);
     const x = invoice(invoiceId);
-    expect(x.Reference).toBe('PO 77');
+    expect(new Date(x.DueDate!).toISOString().slice(0, 10)).toBe('2027-01-31');
     expect(x.LineItems.map((l) => [l.LineItemID, l.Description, l.UnitAmount, l.LineAmount])).toEqual([
       [lineItemId, expect.stringMatching(/^Letter to the landlord/), 310, 310],
     ]);
     expect(x.Total).toBe(billTotals(s.clio(), bill(billId)).total);
-    expect(await conflicts()).toEqual([]);
+    expect(await conflicts(billId)).toEqual([]);
     expect((await record(billId)).link).toMatchObject({ state: 'synced' });
     expect(await codesOf(billId)).not.toContain('SYNC_CONFLICT');
   });
