@@ -161,4 +161,24 @@ describe('a bill edited on both sides at once', () => {
     expect((await record(billId)).link).toMatchObject({ state: 'synced' });
     expect(await codesOf(billId)).not.toContain('SYNC_CONFLICT');
   });
+
+  it('different fields, with Xero’s webhook lost: Clio’s push reads the invoice, brings Xero’s edit to Clio, then sends both', async () => {
+    const { billId, invoiceId } = await syncedBill('Theo Brandt');
+    const lineItemId = invoice(invoiceId).LineItems[0]!.LineItemID;
+    await s.withoutXeroWebhooks(async () => {
+      await s.xeroControl('POST', '/invoices', { InvoiceID: invoiceId, DueDate: '2027-02-15' });
+      await s.clioControl('PATCH', `/line_items/${clioLines(billId)[0]!.id}`, { price: 330 });
+      await settle();
+    });
+    expect(bill(billId).due_at.slice(0, 10)).toBe('2027-02-15');
+    expect(clioLines(billId).map((l) => [l.price, l.quantity])).toEqual([[330, 1]]);
+    const x = invoice(invoiceId);
+    expect(new Date(x.DueDate!).toISOString().slice(0, 10)).toBe('2027-02-15');
+    expect(x.LineItems.map((l) => [l.LineItemID, l.UnitAmount, l.Quantity, l.LineAmount])).toEqual([[lineItemId, 330, 1, 330]]);
+    const clio = billTotals(s.clio(), bill(billId));
+    expect(x.Total).toBe(clio.total);
+    expect(outstanding(s.tenant(), x)).toBe(clio.balance);
+    expect((await record(billId)).link).toMatchObject({ state: 'synced' });
+    expect(await codesOf(billId)).toEqual([]);
+  });
 });

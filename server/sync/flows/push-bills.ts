@@ -1,6 +1,6 @@
 import type { Invoice } from 'xero-node';
 import { clioBillUrl, type SyncContext } from '../context';
-import { readActivityCategories, readBillDetails, readCreditMemos, readMemoAllocations, readPaymentAllocations } from '../clio-reader';
+import { readActivityCategories, readBillDetails, readBills, readCreditMemos, readMemoAllocations, readPaymentAllocations } from '../clio-reader';
 import type { RecordFailure } from '../errors';
 import type { ClioBillState } from '../../jobs/enqueue';
 import { claimForCreate, getLinks, type LinkRow, type LinkSnapshot, parentsWithLinks } from '../links';
@@ -63,10 +63,14 @@ export async function pushBills(ctx: SyncContext, bills: ClioBill[], opts: { det
     ctx,
     ready.filter((r) => r.item.action === 'create'),
   );
-  await writeUpdates(
+  const editedInXero = await writeUpdates(
     ctx,
     ready.filter((r) => r.item.action === 'update'),
   );
+  // Xero's edits are in Clio now (or the bill is held as a conflict, and skipped): Clio's bill as it
+  // stands goes out, whether or not the pull wrote to Clio (a refused edit writes nothing, and no
+  // Clio webhook would bring it). Those invoices were just read, so this pass does not hand them over again.
+  if (editedInXero.length) await pushBills(ctx, await readBills(ctx.clio, editedInXero), {});
   await writeEnds(ctx, ends);
 
   if (opts.payments === 'per_bill') {
@@ -346,9 +350,12 @@ function statusToSend(current: string | undefined, wanted: string): string {
   return current === 'PAID' ? 'AUTHORISED' : current;
 }
 
-async function writeUpdates(ctx: SyncContext, items: Ready[]): Promise<void> {
+/** Returns the bills handed to the pull for Xero's edits instead of being written. */
+async function writeUpdates(ctx: SyncContext, items: Ready[]): Promise<number[]> {
+  const editedInXero: number[] = [];
   for (const all of chunk(items)) {
     const part = await notEditedInXero(ctx, all);
+    editedInXero.push(...all.filter((r) => !part.includes(r)).map((r) => r.bill.id));
     if (part.length === 0) continue;
     const writes = part.map((r) =>
       writeOf(r, {
@@ -360,6 +367,7 @@ async function writeUpdates(ctx: SyncContext, items: Ready[]): Promise<void> {
     const results = await updateInvoices(ctx.xero, writes);
     for (const [i, res] of results.entries()) await settle(ctx, part[i]!, res, 'update');
   }
+  return editedInXero;
 }
 
 /**
