@@ -225,7 +225,7 @@ function Choice(props: { kind: string; id: string; fields: NonNullable<RecordLin
   const shown = (v: unknown) => (v === null || v === undefined || v === '' ? '(empty)' : typeof v === 'object' ? JSON.stringify(v) : String(v));
   return (
     <section class="panel" aria-label="Changed on both sides">
-      <table class="overrides">
+      <table class="overrides" aria-label="Fields changed differently in Clio and in Xero">
         <thead>
           <tr>
             <th scope="col">Field</th>
