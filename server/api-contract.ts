@@ -218,9 +218,11 @@ export interface XeroPaymentState {
   markedPaidInClio: boolean;
 }
 
-/** A shared contact field both sides changed differently, with each side's value. */
+/** A field both sides changed differently, with each side's value (a bill's field also says itself in words). */
 export interface FieldConflictView {
   field: string;
+  /** Bills: the field in words (`the price of “Drafting letter”`). */
+  label?: string;
   clio: unknown;
   xero: unknown;
 }

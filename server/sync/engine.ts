@@ -17,6 +17,7 @@ import { pushContacts } from './flows/push-contacts';
 import { pushCreditMemos } from './flows/push-credit-memos';
 import { pullFromXero } from './flows/pull';
 import { resolveContactConflict } from './flows/pull-contacts';
+import { resolveBillConflict } from './flows/resolve-bill-conflict';
 import { activitiesToRead, pushHardCostsById } from './flows/push-hard-costs';
 import { pushPayments } from './flows/push-payments';
 import { sweep } from './flows/sweep';
@@ -202,10 +203,10 @@ export function createSyncEngine(deps: SyncEngineDeps) {
   }
 
   /** An admin's choice for a record in conflict; false when it is not (or no longer) in conflict. */
-  async function resolveConflict(firmId: string, clioId: string, keep: 'clio' | 'xero'): Promise<boolean> {
+  async function resolveConflict(firmId: string, kind: 'contact' | 'bill', clioId: string, keep: 'clio' | 'xero'): Promise<boolean> {
     let resolved = false;
     await run(firmId, 'resolve conflict', async (ctx) => {
-      resolved = await resolveContactConflict(ctx, clioId, keep);
+      resolved = kind === 'bill' ? await resolveBillConflict(ctx, clioId, keep) : await resolveContactConflict(ctx, clioId, keep);
     });
     return resolved;
   }

@@ -5,6 +5,7 @@ import type { LinkKind, LinkState } from '../domain/kinds';
 import type { RecordFailure } from './errors';
 import type { ContactLinkPlan } from './mapping/contact-matching';
 import type { FieldConflict } from './mapping/xero-contacts';
+import type { BillFieldConflict, InvoiceView } from './mapping/xero-invoices';
 import type { ContactDraft } from './mapping/xero-drafts';
 import type { RecordLink, XeroPaymentState } from '../api-contract';
 
@@ -44,8 +45,10 @@ export interface LinkSnapshot {
   totalCents?: number;
   /** Contacts: the shared fields both sides last agreed on (the base of the three-way merge). */
   shared?: ContactDraft;
-  /** Contacts: the fields both sides changed differently, waiting for an admin (state 'conflict'). */
-  conflict?: { fields: FieldConflict[]; at: string };
+  /** The fields both sides changed differently, waiting for an admin (state 'conflict'). */
+  conflict?: { fields: (FieldConflict | BillFieldConflict)[]; at: string };
+  /** Bills: what we last pushed (or both sides last agreed on), in the fields a bookkeeper may edit: the base of the three-way comparison. */
+  pushed?: InvoiceView;
   /** Bills: the invoice's currency and CurrencyRate as Xero set them (payments and credit notes on it go at that rate). */
   currency?: string;
   currencyRate?: number;
@@ -438,7 +441,7 @@ export interface ConflictRow {
   kind: string;
   clioId: string;
   xeroId: string | null;
-  fields: FieldConflict[];
+  fields: (FieldConflict | BillFieldConflict)[];
   since: string;
 }
 

@@ -20,4 +20,15 @@ describe('POST /api/conflicts/:kind/:id', () => {
     const admin = await h.firmWithUser();
     expect((await h.call('POST', '/api/conflicts/contact/41', admin.token, { keep: 'xero' })).status).toBe(404);
   });
+
+  it('the same for a bill in conflict: a non-administrator is refused, an administrator reaches the route', async () => {
+    const viewer = await h.firmWithUser({ admin: false });
+    const refused = await h.call('POST', '/api/conflicts/bill/15', viewer.token, { keep: 'clio' });
+    expect(refused.status).toBe(403);
+    expectEnvelope(await refused.json(), 'FORBIDDEN');
+    const admin = await h.firmWithUser();
+    expect((await h.call('POST', '/api/conflicts/bill/15', admin.token, { keep: 'clio' })).status).toBe(404);
+    // A kind with no conflicts to choose is no route at all.
+    expect((await h.call('POST', '/api/conflicts/payment/15', admin.token, { keep: 'clio' })).status).toBe(404);
+  });
 });

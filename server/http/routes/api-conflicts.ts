@@ -5,7 +5,7 @@ import { listConflicts } from '../../sync/links';
 import { ApiError } from '../errors';
 import type { AppDeps, AppEnv } from '../env';
 
-const params = z.object({ kind: z.literal('contact'), id: z.string().regex(/^\d{1,20}$/) });
+const params = z.object({ kind: z.enum(['contact', 'bill']), id: z.string().regex(/^\d{1,20}$/) });
 const choice = z.strictObject({ keep: z.enum(['clio', 'xero']) });
 
 /**
@@ -24,7 +24,7 @@ export function conflictsApiRoutes(deps: AppDeps) {
     if (!p.success) throw new ApiError('NOT_FOUND', 'No such conflict.');
     const body = choice.safeParse(await c.req.json().catch(() => undefined));
     if (!body.success) throw new ApiError('BAD_REQUEST', 'Send {"keep": "clio"} or {"keep": "xero"}.');
-    const resolved = await deps.engine.resolveConflict(c.get('session').firmId, p.data.id, body.data.keep);
+    const resolved = await deps.engine.resolveConflict(c.get('session').firmId, p.data.kind, p.data.id, body.data.keep);
     if (!resolved) throw new ApiError('NOT_FOUND', 'No such conflict, or it was already resolved.');
     return c.json({ resolved: true });
   });

@@ -3,15 +3,15 @@ import { ClioApiError } from '../../clio/errors';
 import { readBillDetails, readBills } from '../clio-reader';
 import { patchBill, patchLineItem } from '../clio-writer';
 import { clioBillUrl, type SyncContext } from '../context';
-import { getLinksByXeroIds, type LinkRow, updateSnapshot } from '../links';
+import { getLinksByXeroIds, type LinkRow, type LinkSnapshot, updateSnapshot } from '../links';
 import { resolveFailures } from '../failure-groups';
 import { appendLog } from '../history';
 import type { ClioBill, ClioLineItem } from '../mapping/clio-records';
 import { contentHash } from '../mapping/hash';
 import { billToInvoice, type XeroTaxBook } from '../mapping/invoices';
 import { xeroTaxBook } from '../xero-tax';
-import { billEditsFrom, invoiceHash, viewOfDraft, viewOfInvoice, type InvoiceView } from '../mapping/xero-invoices';
-import { reported } from '../outcome';
+import { billEditsFrom, conflictWords, invoiceConflicts, invoiceHash, viewOfDraft, viewOfInvoice, type InvoiceView } from '../mapping/xero-invoices';
+import { conflicted, reported } from '../outcome';
 import { getInvoicesById } from '../xero-writer';
 import { settlePayments } from './pull-payments';
 
@@ -73,8 +73,8 @@ export async function pullListedInvoices(ctx: SyncContext, invoices: Invoice[], 
     if (!bill) continue;
     // The link as settlePayments left it (it may have moved the payment state).
     const settled = { ...link, snapshot: await settlePayments(ctx, link, invoice, bill) };
-    if (opts.edits && !ctx.dryRun && String(invoice.status) !== 'PAID') await applyEdits(ctx, settled, invoice, bill);
-    if (!ctx.dryRun) await updateSnapshot(ctx.db, ctx.firmId, KIND, link.clioId, settled.snapshot, { lastPulledHash: hash });
+    const snapshot = opts.edits && !ctx.dryRun && String(invoice.status) !== 'PAID' ? await applyXeroEdits(ctx, settled, invoice, bill) : settled.snapshot;
+    if (!ctx.dryRun) await updateSnapshot(ctx.db, ctx.firmId, KIND, link.clioId, snapshot ?? {}, { lastPulledHash: hash });
   }
 }
 
@@ -93,24 +93,40 @@ function draftView(ctx: SyncContext, bill: ClioBill, lines: ClioLineItem[], link
 }
 
 /**
- * The bookkeeper's edits to the bill. Only when the bill is as we last pushed it (same Clio
- * version): if Clio changed too, Clio owns the lines and its push follows. After writing, if the
- * bill now maps to what Xero holds, its new version is stored as ours, so the Clio webhook our
- * write triggers sends nothing back; if Clio computed other amounts, its push corrects Xero.
+ * The bookkeeper's edits to the bill, by a three-way comparison per field: base (what we last
+ * pushed), Clio now, Xero now. A field Xero alone changed is written to Clio; one Clio alone
+ * changed is left for Clio's push; one both changed differently holds the bill for an admin, and
+ * then nothing is written on either side (`keep`, the admin's choice, settles those fields).
+ * After writing, if the bill now maps to what Xero holds, its new version is stored as ours, so the
+ * Clio webhook our write triggers sends nothing back; if Clio computed other amounts (or changed
+ * other fields), its push corrects Xero. Returns the link's snapshot to store.
  */
-async function applyEdits(ctx: SyncContext, link: LinkRow, invoice: Invoice, bill: ClioBill): Promise<void> {
-  if (!link.clioEtag || link.clioEtag !== bill.etag) return;
+export async function applyXeroEdits(ctx: SyncContext, link: LinkRow, invoice: Invoice, bill: ClioBill, keep?: 'clio' | 'xero'): Promise<LinkSnapshot | null> {
+  const sameVersion = Boolean(link.clioEtag) && link.clioEtag === bill.etag;
+  // A bill pushed before bases were kept and changed in Clio too: Clio's push follows, as it did.
+  if (!sameVersion && !link.snapshot?.pushed) return link.snapshot;
   const lines = (await readBillDetails(ctx.clio, [bill], 'per_bill')).lines.get(bill.id) ?? [];
-  const base = draftView(ctx, bill, lines, link, await xeroTaxBook(ctx));
-  if (!base) return;
+  const clioNow = draftView(ctx, bill, lines, link, await xeroTaxBook(ctx));
+  if (!clioNow) return link.snapshot;
   const xero = viewOfInvoice(invoice);
+  const three = invoiceConflicts(sameVersion ? clioNow : link.snapshot!.pushed!, clioNow, xero, keep);
+  if (three.conflicts.length) {
+    const conflict = { fields: three.conflicts, at: link.snapshot?.conflict?.at ?? new Date().toISOString() };
+    const snapshot = { ...link.snapshot, conflict };
+    // Seen again unchanged (another save in Xero, the sweep): nothing new to record.
+    if (link.state !== 'conflict' || contentHash(link.snapshot?.conflict?.fields ?? []) !== contentHash(three.conflicts))
+      await conflicted(ctx, KIND, { clioId: link.clioId, xeroId: link.xeroId, snapshot, detail: conflictWords(bill.number, bill.client?.name, three.conflicts) });
+    return snapshot;
+  }
+  // Both sides now agree on what Xero holds, but for what Clio alone changed (its push follows).
+  const agreed: LinkSnapshot = { ...link.snapshot, pushed: xero, ...(keep ? { conflict: undefined } : {}) };
   const byXeroId = new Map<string, ClioLineItem>();
   for (const l of lines) {
     const id = link.snapshot?.lines?.[`line:${l.id}`]?.lineItemId;
     if (id) byXeroId.set(id, l);
   }
-  const edits = billEditsFrom(xero, base, byXeroId, bill.memo);
-  if (!Object.keys(edits.bill).length && edits.lines.size === 0 && edits.refused.length === 0) return;
+  const edits = billEditsFrom(xero, three.base, byXeroId, bill.memo);
+  if (!Object.keys(edits.bill).length && edits.lines.size === 0 && edits.refused.length === 0) return agreed;
   const refused = [...edits.refused];
   const written: string[] = [];
   try {
@@ -140,10 +156,11 @@ async function applyEdits(ctx: SyncContext, link: LinkRow, invoice: Invoice, bil
   if (refused.length)
     await reported(ctx, KIND, GROUP, { clioId: link.clioId, xeroId: link.xeroId, failure: { code: 'XERO_EDIT_NOT_APPLIED', detail: refused.join(' ') } });
   else await resolveFailures(ctx.db, ctx.firmId, GROUP, [link.clioId]);
-  if (!written.length) return;
+  if (!written.length) return agreed;
   const [now] = await readBills(ctx.clio, [bill.id]);
-  if (!now) return;
+  if (!now) return agreed;
   const nowLines = (await readBillDetails(ctx.clio, [now], 'per_bill')).lines.get(now.id) ?? [];
   const after = draftView(ctx, now, nowLines, link, await xeroTaxBook(ctx));
-  if (after && contentHash(after) === contentHash(xero)) await updateSnapshot(ctx.db, ctx.firmId, KIND, link.clioId, link.snapshot ?? {}, { clioEtag: now.etag });
+  if (after && contentHash(after) === contentHash(xero)) await updateSnapshot(ctx.db, ctx.firmId, KIND, link.clioId, agreed, { clioEtag: now.etag });
+  return agreed;
 }

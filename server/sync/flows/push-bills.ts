@@ -1,6 +1,6 @@
 import type { Invoice } from 'xero-node';
 import { clioBillUrl, type SyncContext } from '../context';
-import { readActivityCategories, readBillDetails, readCreditMemos, readMemoAllocations, readPaymentAllocations } from '../clio-reader';
+import { readActivityCategories, readBillDetails, readBills, readCreditMemos, readMemoAllocations, readPaymentAllocations } from '../clio-reader';
 import type { RecordFailure } from '../errors';
 import type { ClioBillState } from '../../domain/kinds';
 import { claimForCreate, getLinks, type LinkRow, type LinkSnapshot, parentsWithLinks } from '../links';
@@ -8,7 +8,7 @@ import type { ClioBill, ClioLineItem } from '../mapping/clio-records';
 import { contentHash } from '../mapping/hash';
 import { billToInvoice } from '../mapping/invoices';
 import { toCents } from '../mapping/money';
-import { invoiceHash } from '../mapping/xero-invoices';
+import { invoiceHash, viewOfDraft, viewOfInvoice } from '../mapping/xero-invoices';
 import type { InvoiceDraft, Mapped } from '../mapping/xero-drafts';
 import { failed, removedInXero, succeeded, waiting } from '../outcome';
 import { billScope, planPush, type PlanItem, unlinkedBillMayBeInScope } from '../plan';
@@ -18,6 +18,7 @@ import {
   type ElementResult,
   type ExistingLine,
   findInvoicesByNumber,
+  getInvoicesById,
   type InvoiceWrite,
   setInvoiceStatuses,
   updateInvoices,
@@ -26,6 +27,7 @@ import { currencyFailure } from '../currencies';
 import { forgetXeroTaxBook, xeroTaxBook } from '../xero-tax';
 import { pushContacts } from './push-contacts';
 import { pushCreditMemos } from './push-credit-memos';
+import { pullListedInvoices } from './pull-invoices';
 import { pushPayments } from './push-payments';
 import { invoiceCurrency } from './invoice-currencies';
 
@@ -45,13 +47,14 @@ interface Ready {
 export type BillDetails = Awaited<ReturnType<typeof readBillDetails>>;
 
 /**
+ * `chosen`: an admin chose Clio's version of these bills in conflict (flows/resolve-bill-conflict.ts).
  * `payments: 'per_bill'` (a webhook or a resync: a handful of bills) also reads the payments of each
  * approved bill — Clio has no webhook for a manual payment, but it touches the bill.
  * The sweep leaves them to its own allocation cursor, one call for every bill.
  */
-export async function pushBills(ctx: SyncContext, bills: ClioBill[], opts: { details?: BillDetails; payments?: 'per_bill' }): Promise<void> {
+export async function pushBills(ctx: SyncContext, bills: ClioBill[], opts: { details?: BillDetails; payments?: 'per_bill'; chosen?: boolean }): Promise<void> {
   const links = await billLinks(ctx, bills);
-  const { inScope, ends, skips } = triage(ctx, bills, links);
+  const { inScope, ends, skips } = triage(ctx, bills, links, opts.chosen ?? false);
   ctx.plan.push(...skips);
 
   // Details are read for the bills that changed; a void or a delete needs none.
@@ -61,10 +64,14 @@ export async function pushBills(ctx: SyncContext, bills: ClioBill[], opts: { det
     ctx,
     ready.filter((r) => r.item.action === 'create'),
   );
-  await writeUpdates(
+  const editedInXero = await writeUpdates(
     ctx,
     ready.filter((r) => r.item.action === 'update'),
   );
+  // Xero's edits are in Clio now (or the bill is held as a conflict, and skipped): Clio's bill as it
+  // stands goes out, whether or not the pull wrote to Clio (a refused edit writes nothing, and no
+  // Clio webhook would bring it). Those invoices were just read, so this pass does not hand them over again.
+  if (editedInXero.length) await pushBills(ctx, await readBills(ctx.clio, editedInXero), {});
   await writeEnds(ctx, ends);
 
   if (opts.payments === 'per_bill') {
@@ -103,7 +110,7 @@ const billLinks = (ctx: SyncContext, bills: ClioBill[]) =>
   );
 
 /** Which bills need their details read (in scope and changed since the last push), which end in Xero, and which are skipped. */
-function triage(ctx: SyncContext, bills: ClioBill[], links: Map<string, LinkRow>) {
+function triage(ctx: SyncContext, bills: ClioBill[], links: Map<string, LinkRow>, chosen = false) {
   const inScope: ClioBill[] = [];
   const ends: { bill: ClioBill; link: LinkRow; end: 'void' | 'delete' }[] = [];
   const skips: PlanItem[] = [];
@@ -115,6 +122,9 @@ function triage(ctx: SyncContext, bills: ClioBill[], links: Map<string, LinkRow>
       // Unchanged since the last push (same Clio etag): nothing to read, nothing to write.
       if (link?.state === 'synced' && link.clioEtag && link.clioEtag === bill.etag) {
         skips.push({ kind: KIND, clioId: String(bill.id), label, action: 'skip', reason: 'unchanged since the last sync' });
+      } else if (link?.state === 'conflict' && !chosen) {
+        // Changed on both sides: neither is overwritten until an admin chooses (flows/pull-invoices.ts).
+        skips.push({ kind: KIND, clioId: String(bill.id), label, action: 'skip', reason: 'changed in Clio and in Xero: waits for an admin to choose which to keep' });
       } else inScope.push(bill);
     } else if (scope.end && link?.xeroId) ends.push({ bill, link, end: scope.end });
     else skips.push({ kind: KIND, clioId: String(bill.id), label, action: 'skip', reason: scope.reason });
@@ -249,7 +259,13 @@ function snapshotOf(draft: InvoiceDraft, invoice: Invoice): LinkSnapshot {
     const id = invoice.lineItems?.[i]?.lineItemID;
     if (id) lines[l.key] = { lineItemId: id, accountCode: l.accountCode };
   });
-  return { lines, status: String(invoice.status ?? draft.status), totalCents: toCents(invoice.total ?? 0), ...invoiceCurrency(invoice) };
+  return {
+    lines,
+    status: String(invoice.status ?? draft.status),
+    totalCents: toCents(invoice.total ?? 0),
+    pushed: viewOfDraft(draft, lines),
+    ...invoiceCurrency(invoice),
+  };
 }
 
 /** Stores one element's result; a saved invoice whose total differs from Clio's is kept linked and reported. */
@@ -343,8 +359,13 @@ function statusToSend(current: string | undefined, wanted: string): string {
   return current === 'PAID' ? 'AUTHORISED' : current;
 }
 
-async function writeUpdates(ctx: SyncContext, items: Ready[]): Promise<void> {
-  for (const part of chunk(items)) {
+/** Returns the bills handed to the pull for Xero's edits instead of being written. */
+async function writeUpdates(ctx: SyncContext, items: Ready[]): Promise<number[]> {
+  const editedInXero: number[] = [];
+  for (const all of chunk(items)) {
+    const part = await notEditedInXero(ctx, all);
+    editedInXero.push(...all.filter((r) => !part.includes(r)).map((r) => r.bill.id));
+    if (part.length === 0) continue;
     const writes = part.map((r) =>
       writeOf(r, {
         invoiceId: r.link!.xeroId!,
@@ -355,6 +376,34 @@ async function writeUpdates(ctx: SyncContext, items: Ready[]): Promise<void> {
     const results = await updateInvoices(ctx.xero, writes);
     for (const [i, res] of results.entries()) await settle(ctx, part[i]!, res, 'update');
   }
+  return editedInXero;
+}
+
+/**
+ * With "sync bill updates from Xero" on, an invoice the bookkeeper may have edited since we last
+ * saw it is read before it is overwritten (one read per batch): edited, it goes through the pull's
+ * three-way comparison instead — Xero's edits reach Clio, or both sides are held as a conflict —
+ * and Clio's push follows the Clio write, if any. A change of payments only is no edit.
+ */
+async function notEditedInXero(ctx: SyncContext, items: Ready[]): Promise<Ready[]> {
+  if (!ctx.settings.syncFromXero) return items;
+  const invoices = new Map(
+    (
+      await getInvoicesById(
+        ctx.xero,
+        items.map((r) => r.link!.xeroId!),
+      )
+    ).map((i) => [i.invoiceID!.toLowerCase(), i]),
+  );
+  const out: Ready[] = [];
+  for (const r of items) {
+    const invoice = invoices.get(r.link!.xeroId!.toLowerCase());
+    const base = r.link!.snapshot?.pushed;
+    const edited = invoice && base && invoiceHash(invoice) !== r.link!.lastPulledHash && contentHash(viewOfInvoice(invoice)) !== contentHash(base);
+    if (!edited) out.push(r);
+    else await pullListedInvoices(ctx, [invoice], { edits: true }, new Map([[invoice.invoiceID!.toLowerCase(), r.link!]]));
+  }
+  return out;
 }
 
 /** A void in Clio voids the invoice (a Xero draft is deleted instead); Xero refuses while money is applied to it. */

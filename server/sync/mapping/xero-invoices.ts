@@ -111,3 +111,66 @@ export function billEditsFrom(xero: InvoiceView, base: InvoiceView, lineByXeroId
     if (!xero.lines[id]) edits.refused.push(`The line "${b.description}" was removed in Xero; remove it from the bill in Clio.`);
   return edits;
 }
+
+/** One field of an invoice changed differently in Clio and in Xero since our last push. */
+export interface BillFieldConflict {
+  /** `date`, `dueDate`, `reference`, or `line:<Xero LineItemID>:description|quantity|unitAmount`. */
+  field: string;
+  /** The field in words, for the Status tab: `the price of “Drafting letter”`. */
+  label: string;
+  clio: string | number;
+  xero: string | number;
+}
+
+const HEADER = [
+  ['date', 'the date'],
+  ['dueDate', 'the due date'],
+  ['reference', 'the reference'],
+] as const;
+const LINE = [
+  ['description', 'the description'],
+  ['quantity', 'the quantity'],
+  ['unitAmount', 'the price'],
+] as const;
+
+const said = (field: string, v: string | number | null): string | number => (v === null ? '' : field.endsWith('unitAmount') && typeof v === 'number' ? v.toFixed(2) : v);
+
+/**
+ * The three-way comparison of the fields a bookkeeper may edit: base (what we last pushed), Clio
+ * now and Xero now. A field changed on one side only, or to the same value on both, is no conflict.
+ * `keep` settles the conflicts of an admin's choice: the returned base takes the losing side's value
+ * on those fields, so that the winner's reads as the only change (and is the one that travels).
+ */
+export function invoiceConflicts(base: InvoiceView, clio: InvoiceView, xero: InvoiceView, keep?: 'clio' | 'xero'): { conflicts: BillFieldConflict[]; base: InvoiceView } {
+  const conflicts: BillFieldConflict[] = [];
+  const settled: InvoiceView = { ...base, lines: { ...base.lines } };
+  for (const [field, words] of HEADER) {
+    const [b, c, x] = [base[field], clio[field], xero[field]];
+    if (c === b || x === b || c === x) continue;
+    if (keep) Object.assign(settled, { [field]: keep === 'clio' ? x : c });
+    else conflicts.push({ field, label: words, clio: said(field, c), xero: said(field, x) });
+  }
+  for (const [id, b] of Object.entries(base.lines)) {
+    const c = clio.lines[id];
+    const x = xero.lines[id];
+    if (!c || !x) continue;
+    for (const [field, words] of LINE) {
+      if (c[field] === b[field] || x[field] === b[field] || c[field] === x[field]) continue;
+      if (keep) settled.lines[id] = { ...settled.lines[id]!, [field]: keep === 'clio' ? x[field] : c[field] };
+      else
+        conflicts.push({
+          field: `line:${id}:${field}`,
+          label: `${words} of “${b.description.replace(MINUTES_SUFFIX, '')}”`,
+          clio: said(field, c[field]),
+          xero: said(field, x[field]),
+        });
+    }
+  }
+  return { conflicts, base: settled };
+}
+
+/** `Bill 15 for Lucas Wilson: the price of “Drafting letter” was changed to 320.00 in Xero and to 310.00 in Clio. Choose which to keep.` */
+export function conflictWords(billNumber: string, clientName: string | null | undefined, conflicts: BillFieldConflict[]): string {
+  const changes = conflicts.map((c) => `${c.label} was changed to ${c.xero} in Xero and to ${c.clio} in Clio`).join('; ');
+  return `Bill ${billNumber}${clientName ? ` for ${clientName}` : ''}: ${changes}. Choose which to keep.`;
+}

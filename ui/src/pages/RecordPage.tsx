@@ -140,6 +140,9 @@ function RecordPanel({ view, onReload }: { view: RecordView; onReload: () => Pro
           <dd>{link.lastSyncedAt ? new Date(link.lastSyncedAt).toLocaleString() : 'Never'}</dd>
         </dl>
       )}
+      {link?.state === 'conflict' && (view.kind === 'contact' || view.kind === 'bill') && (
+        <Choice kind={view.kind} id={view.id} fields={link.conflict ?? []} onChosen={onReload} />
+      )}
       <Resync kind={view.kind} id={view.id} label={`Resync this ${noun}`} onQueued={onReload} />
       {view.history.length > 0 && (
         <table class="overrides history" aria-label={`Sync history of ${noun} ${view.id}`}>
@@ -201,5 +204,55 @@ function Resync(props: { kind: string; id: string; label: string; onQueued?: () 
       </button>
       {message && <p role={message.ok ? 'status' : 'alert'}>{message.text}</p>}
     </div>
+  );
+}
+
+/** Both values of each field changed on both sides, and the admin's choice of which to keep (the route refuses anyone else). */
+function Choice(props: { kind: string; id: string; fields: NonNullable<RecordLink['conflict']>; onChosen: () => Promise<void> }) {
+  const [message, setMessage] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  const choose = async (keep: 'clio' | 'xero') => {
+    setBusy(true);
+    setMessage(null);
+    try {
+      await api('POST', `/api/conflicts/${props.kind}/${props.id}`, { keep });
+      await props.onChosen();
+    } catch (err) {
+      setMessage((err as Error).message);
+    } finally {
+      setBusy(false);
+    }
+  };
+  const shown = (v: unknown) => (v === null || v === undefined || v === '' ? '(empty)' : typeof v === 'object' ? JSON.stringify(v) : String(v));
+  return (
+    <section class="panel" aria-label="Changed on both sides">
+      <table class="overrides" aria-label="Fields changed differently in Clio and in Xero">
+        <thead>
+          <tr>
+            <th scope="col">Field</th>
+            <th scope="col">In Clio</th>
+            <th scope="col">In Xero</th>
+          </tr>
+        </thead>
+        <tbody>
+          {props.fields.map((f) => (
+            <tr key={f.field}>
+              <th scope="row">{f.label ?? f.field}</th>
+              <td>{shown(f.clio)}</td>
+              <td>{shown(f.xero)}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      <div class="actions">
+        <button type="button" onClick={() => choose('clio')} disabled={busy}>
+          Keep Clio’s version
+        </button>
+        <button type="button" onClick={() => choose('xero')} disabled={busy}>
+          Keep Xero’s version
+        </button>
+        {message && <p role="alert">{message}</p>}
+      </div>
+    </section>
   );
 }
