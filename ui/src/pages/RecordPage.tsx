@@ -3,6 +3,7 @@ import type { RecordLink } from '../../../server/sync/links';
 import { api } from '../api';
 import { InPageLink } from '../components/InPageLink';
 import { usePageTitle } from '../title';
+import { formatDateTime } from '../format';
 
 const STATE_WORDS: Record<RecordLink['state'], string> = {
   pending: 'Waiting to sync',
@@ -136,7 +137,7 @@ function RecordPanel({ view, onReload }: { view: RecordView; onReload: () => Pro
             )}
           </dd>
           <dt>Last synced</dt>
-          <dd>{link.lastSyncedAt ? new Date(link.lastSyncedAt).toLocaleString() : 'Never'}</dd>
+          <dd>{link.lastSyncedAt ? formatDateTime(link.lastSyncedAt) : 'Never'}</dd>
         </dl>
       )}
       <Resync kind={view.kind} id={view.id} label={`Resync this ${noun}`} onQueued={onReload} />
@@ -153,7 +154,7 @@ function RecordPanel({ view, onReload }: { view: RecordView; onReload: () => Pro
           <tbody>
             {view.history.map((h, i) => (
               <tr key={i}>
-                <th scope="row">{new Date(h.at).toLocaleString()}</th>
+                <th scope="row">{formatDateTime(h.at)}</th>
                 <td>
                   {ACTION_WORDS[h.action] ?? h.action}
                   {h.action === 'fail' ? ` (${h.reason})` : ''}
