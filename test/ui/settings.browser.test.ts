@@ -239,7 +239,7 @@ describe('settings page in a real browser', () => {
       'Danger zone',
     ]);
     for (const title of titles.toReversed()) {
-      await nav.getByRole('link', { name: title }).click();
+      await nav.getByRole('link', { name: title, exact: true }).click();
       expect(await page.evaluate(() => document.activeElement?.textContent), title).toBe(title);
       const heading = (await page.getByRole('heading', { name: title, exact: true }).boundingBox())!;
       expect(heading.y, title).toBeGreaterThanOrEqual(0);
