@@ -371,8 +371,8 @@ describe('settings page in a real browser', () => {
       return text;
     };
     // Day first; Chromium's en-AU writes the day with two digits.
-    expect(await lastSynced('en-AU')).toMatch(/^0?7\/12\/2026, 12:00$/);
-    expect(await lastSynced('en-US')).toBe('12/7/2026, 12:00');
+    expect(await lastSynced('en-AU')).toMatch(/^0?7\/12\/2026, 12:00:00$/);
+    expect(await lastSynced('en-US')).toBe('12/7/2026, 12:00:00');
   });
 
   it('declining consent at Xero comes back to the settings page with what happened and how to retry', async () => {
