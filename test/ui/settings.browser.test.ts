@@ -162,6 +162,18 @@ describe('settings page in a real browser', () => {
       (await stack.db.selectFrom('settings').select('hard_cost_bank_account_code').where('firm_id', '=', firmId).executeTakeFirstOrThrow()).hard_cost_bank_account_code,
     ).toBe('091');
 
+    // One save reports every problem at once: a malformed email hides neither the date range out of order nor the archived account.
+    await page.getByRole('group', { name: 'Sync bills dated' }).getByLabel('to').fill('2025-12-31');
+    await page.fill('#notifyEmail', 'accounts at example');
+    await page.getByRole('button', { name: 'Update sync settings' }).click();
+    await page.locator('#notifyEmail-error').waitFor();
+    expect(await page.locator('#billDateTo-error').textContent()).toContain('The end date must be on or after the start date.');
+    expect(await page.locator('#timeAccountCode-error').textContent()).toContain('archived in Xero');
+    expect(await page.locator('.field-error').count()).toBe(3);
+    expect(await page.getByRole('region', { name: 'Save the settings' }).getByRole('alert').textContent()).toContain('3 fields are marked; the first has the focus.');
+    // The first in the page's order: the end date comes before the accounts.
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe('billDateTo');
+
     await page.screenshot({ path: join(SCREENSHOT_DIR, 'settings.png'), fullPage: true });
     await page.context().close();
   });

@@ -12,6 +12,7 @@ import { Field, Toggle } from '../components/Field';
 import { SectionNav, type PageSection } from '../components/SectionNav';
 import { TaxRateSelect } from '../components/TaxRateSelect';
 import { XeroConnectionPanel } from '../components/XeroConnectionPanel';
+import { formatCount } from '../format';
 import { usePageTitle } from '../title';
 
 interface XeroLists {
@@ -137,6 +138,7 @@ export function SettingsPage(props: { me: Me; onConnectionChange: () => Promise<
     </Field>
   );
 
+  const fieldsToFix = Object.keys(errors).filter((k) => k !== 'form').length;
   const sections: PageSection[] = [
     { id: 'xero-connection-title', title: 'Xero connection' },
     ...(isAdmin && xeroActive ? [{ id: 'contact-reviews-title', title: 'Contacts to review' }] : []),
@@ -166,6 +168,7 @@ export function SettingsPage(props: { me: Me; onConnectionChange: () => Promise<
             <p role="alert" class="failed">
               {notice.text}
               {errors.form ? ` ${errors.form}` : ''}
+              {fieldsToFix > 0 && ` ${fieldsToFix === 1 ? 'One field is' : `${formatCount(fieldsToFix)} fields are`} marked; the first has the focus.`}
             </p>
           )}
         </div>
