@@ -65,6 +65,57 @@ export function missingForSync(s: SyncSettings): string[] {
   return required.filter(([k]) => !s[k]).map(([, label]) => label);
 }
 
+const UNSET: SyncSettings = {
+  syncBills: false,
+  onlyApprovedBills: false,
+  billDateFrom: null,
+  billDateTo: null,
+  invoiceStatus: 'AUTHORISED',
+  timeAccountCode: null,
+  expenseAccountCode: null,
+  interestAccountCode: null,
+  creditNoteAccountCode: null,
+  creditNoteTaxMode: 'pro_rata',
+  timeTaxType: null,
+  expenseTaxType: null,
+  interestTaxType: null,
+  timeUntaxedTaxType: null,
+  expenseUntaxedTaxType: null,
+  paymentBankAccountCode: null,
+  syncFromXero: false,
+  clioPaymentBankAccountId: null,
+  syncHardCosts: false,
+  hardCostStartDate: null,
+  hardCostAccountCode: null,
+  hardCostBankAccountCode: null,
+  sweepIntervalMinutes: 1,
+  notifyEmail: null,
+  categoryAccounts: [],
+};
+
+/**
+ * What a refused payload still says, so one save reports every problem at once: each field that
+ * parses on its own keeps its value, each other one is left unset (null, off, or a value no check
+ * looks at). Checks that need a refused field (a range whose start is malformed) then stay quiet,
+ * and the refused field carries its own message. Null when the payload is not an object at all.
+ */
+export function parsableSettings(input: unknown): SyncSettings | null {
+  if (typeof input !== 'object' || input === null || Array.isArray(input)) return null;
+  const given = input as Record<string, unknown>;
+  const settings: Record<string, unknown> = { ...UNSET };
+  for (const [key, schema] of Object.entries(syncSettingsSchema.shape)) {
+    const parsed = schema.safeParse(given[key]);
+    if (parsed.success) settings[key] = parsed.data;
+  }
+  if (Array.isArray(given.categoryAccounts)) {
+    settings.categoryAccounts = given.categoryAccounts.flatMap((row) => {
+      const parsed = categoryAccountSchema.safeParse(row);
+      return parsed.success ? [parsed.data] : [];
+    });
+  }
+  return settings as unknown as SyncSettings;
+}
+
 /** zod's issues as one plain message per field (the first one: the user fixes one thing at a time). */
 export function fieldErrorsFromZod(error: z.ZodError, input: unknown): FieldErrors {
   const out: FieldErrors = {};

@@ -1,6 +1,6 @@
 import type { Database } from '../db/database';
 import type { XeroChart } from './chart';
-import { fieldErrorsFromZod, syncSettingsSchema } from './model';
+import { fieldErrorsFromZod, parsableSettings, syncSettingsSchema } from './model';
 import { getSettings, saveSettings } from './repository';
 import { validateSettings } from './validate';
 import type { FieldErrors, SyncSettings } from '../api-contract';
@@ -23,7 +23,8 @@ export class SettingsInvalidError extends Error {
 /**
  * "Update sync settings": the payload is parsed, checked against the organisation's current
  * chart (fetched now, not cached, so an account archived a minute ago is caught), and saved only
- * when nothing is wrong; otherwise throws SettingsInvalidError.
+ * when nothing is wrong; otherwise throws SettingsInvalidError with every field's problem at once
+ * (a malformed email does not hide a date range out of order, nor a missing account).
  */
 export async function updateSettings(
   db: Database,
@@ -33,10 +34,13 @@ export async function updateSettings(
   loadClioTax: LoadClioTaxRates = async () => null,
 ): Promise<SyncSettings> {
   const parsed = syncSettingsSchema.safeParse(input);
-  if (!parsed.success) throw new SettingsInvalidError(fieldErrorsFromZod(parsed.error, input));
+  const shapeErrors = parsed.success ? {} : fieldErrorsFromZod(parsed.error, input);
+  const checkable = parsed.success ? parsed.data : parsableSettings(input);
+  if (!checkable) throw new SettingsInvalidError(shapeErrors);
   const [chart, clioTax] = await Promise.all([loadChart(firmId), loadClioTax()]);
-  const fieldErrors = validateSettings(parsed.data, chart, clioTax);
-  if (Object.keys(fieldErrors).length > 0) throw new SettingsInvalidError(fieldErrors);
+  // A malformed field's own message wins over what the checks make of it being unset.
+  const fieldErrors = { ...validateSettings(checkable, chart, clioTax), ...shapeErrors };
+  if (!parsed.success || Object.keys(fieldErrors).length > 0) throw new SettingsInvalidError(fieldErrors);
   await saveSettings(db, firmId, parsed.data);
   const saved = await getSettings(db, firmId);
   if (!saved) throw new Error(`settings row of firm ${firmId} vanished while saving`);

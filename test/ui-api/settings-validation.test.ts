@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { accountPickers, activeTaxRates, BANK_WITHOUT_CODE_REASON } from '../../server/settings/chart';
-import { fieldErrorsFromZod, syncSettingsSchema } from '../../server/settings/model';
+import { fieldErrorsFromZod, parsableSettings, syncSettingsSchema } from '../../server/settings/model';
 import { NOT_CONNECTED_MESSAGE, validateSettings } from '../../server/settings/validate';
 import { demoChart, validSettings } from './chart-fixture';
 
@@ -181,6 +181,25 @@ describe('payload parsing', () => {
       sweepIntervalMinutes: 'Check at least every 1 minute.',
       notifyEmail: 'Enter an email address such as accounts@example.com.',
     });
+  });
+
+  it('keeps what parses of a refused payload, so the other checks still run; a malformed field is left unset', () => {
+    const input = {
+      ...validSettings(),
+      billDateFrom: '01/02/2026',
+      billDateTo: '2026-01-01',
+      notifyEmail: 'nobody',
+      categoryAccounts: [{ clioKind: 'activity_description', clioId: '7', accountCode: '200' }, { clioKind: 'x' }],
+    };
+    expect(parsableSettings(input)).toEqual({
+      ...validSettings(),
+      billDateFrom: null,
+      billDateTo: '2026-01-01',
+      notifyEmail: null,
+      categoryAccounts: [{ clioKind: 'activity_description', clioId: '7', accountCode: '200' }],
+    });
+    expect(parsableSettings([1, 2])).toBeNull();
+    expect(parsableSettings('settings')).toBeNull();
   });
 
   it('refuses fields it does not know, such as a firm id', () => {

@@ -45,6 +45,32 @@ describe('UI API: settings that cannot be saved', () => {
     expect(await fieldErrorsOf(res)).toEqual({ billDateTo: 'The end date must be on or after the start date.' });
   });
 
+  it('one save names every problem at once: malformed fields do not hide a date range out of order or a missing account', async () => {
+    const res = await h.call('PUT', '/api/settings', token, {
+      ...defaults,
+      syncBills: true,
+      billDateFrom: '2026-12-07',
+      billDateTo: '2026-07-12',
+      notifyEmail: 'nope',
+      sweepIntervalMinutes: 0,
+    });
+    const choose = 'Choose an account; syncing needs it.';
+    const chooseRate = 'Choose a tax rate; syncing needs it.';
+    expect(await fieldErrorsOf(res)).toEqual({
+      billDateTo: 'The end date must be on or after the start date.',
+      notifyEmail: 'Enter an email address such as accounts@example.com.',
+      sweepIntervalMinutes: 'Check at least every 1 minute.',
+      timeAccountCode: choose,
+      expenseAccountCode: choose,
+      interestAccountCode: choose,
+      creditNoteAccountCode: choose,
+      paymentBankAccountCode: choose,
+      timeTaxType: chooseRate,
+      expenseTaxType: chooseRate,
+      interestTaxType: chooseRate,
+    });
+  });
+
   it('bill syncing on without accounts names every missing account and tax rate', async () => {
     const fieldErrors = await fieldErrorsOf(await h.call('PUT', '/api/settings', token, { ...defaults, syncBills: true }));
     expect(Object.keys(fieldErrors).sort()).toEqual(

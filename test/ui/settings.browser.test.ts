@@ -162,7 +162,144 @@ describe('settings page in a real browser', () => {
       (await stack.db.selectFrom('settings').select('hard_cost_bank_account_code').where('firm_id', '=', firmId).executeTakeFirstOrThrow()).hard_cost_bank_account_code,
     ).toBe('091');
 
+    // One save reports every problem at once: a malformed email hides neither the date range out of order nor the archived account.
+    await page.getByRole('group', { name: 'Sync bills dated' }).getByLabel('to').fill('2025-12-31');
+    await page.fill('#notifyEmail', 'accounts at example');
+    await page.getByRole('button', { name: 'Update sync settings' }).click();
+    await page.locator('#notifyEmail-error').waitFor();
+    expect(await page.locator('#billDateTo-error').textContent()).toContain('The end date must be on or after the start date.');
+    expect(await page.locator('#timeAccountCode-error').textContent()).toContain('archived in Xero');
+    expect(await page.locator('.field-error').count()).toBe(3);
+    expect(await page.getByRole('region', { name: 'Save the settings' }).getByRole('alert').textContent()).toContain('3 fields are marked; the first has the focus.');
+    // The first in the page's order: the end date comes before the accounts.
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe('billDateTo');
+
     await page.screenshot({ path: join(SCREENSHOT_DIR, 'settings.png'), fullPage: true });
+    await page.context().close();
+  });
+
+  it('by keyboard: a skip link first, Save four Tab presses in and always in view, section links that move the focus, Disconnect last and confirmed', async () => {
+    const { token } = await stack.createFirmSession({ isAdmin: true });
+    const { page } = await newPage();
+    await page.setViewportSize({ width: 1000, height: 700 });
+    await page.goto(`${stack.baseUrl}/app/settings#token=${token}`);
+    await page.getByRole('button', { name: 'Connect to Xero' }).click();
+    // The first test's firm holds the primary organisation; this one takes the other and gives it back at the end.
+    await page.getByLabel(SEED_TENANTS.secondary.name).check();
+    await page.getByRole('button', { name: 'Sync with this organisation' }).click();
+    await page.getByText('Connected', { exact: true }).waitFor();
+    // A fresh load, so the focus starts at the top of the document as it does when Clio opens the page.
+    await page.reload();
+    // The Xero lists are in (the first test archived 200 in every organisation).
+    await page.locator('#timeAccountCode option[value="210"]').waitFor({ state: 'attached' });
+    await page.getByRole('heading', { name: 'Contacts to review' }).waitFor();
+    await page.getByRole('heading', { name: 'Danger zone' }).waitFor();
+
+    /** What has the focus, as a person hears it: the element's role and name. */
+    const focused = () =>
+      page.evaluate(() => {
+        const el = document.activeElement as HTMLElement;
+        const name = el.tagName === 'SELECT' || el.tagName === 'INPUT' ? `#${el.id}` : (el.textContent ?? '').trim();
+        return `${el.tagName.toLowerCase()} ${name}`;
+      });
+    const stops: string[] = [];
+    for (let i = 0; i < 120; i++) {
+      await page.keyboard.press('Tab');
+      const stop = await focused();
+      // Past the last stop the focus leaves the document, or comes round to the first again.
+      if (stop === 'body ' || stop === stops[0]) break;
+      stops.push(stop);
+    }
+    // The skip link, the two page tabs, then Save: four presses. Five allows one more skip link, but
+    // no setting and no other button before Save (it was 46 presses, after "Disconnect from Xero").
+    expect(stops.slice(0, 4)).toEqual(['a Skip to the settings', 'a Settings', 'a Status', 'button Update sync settings']);
+    const savePress = stops.indexOf('button Update sync settings') + 1;
+    expect(savePress).toBeLessThanOrEqual(5);
+    const buttons = stops.filter((s) => s.startsWith('button '));
+    expect(buttons[0]).toBe('button Update sync settings');
+    expect(buttons).toContain('button Disconnect from Xero');
+    // Disconnect comes after every setting: it is the last button of the page.
+    expect(stops.indexOf('button Disconnect from Xero')).toBeGreaterThan(stops.indexOf('input #notifyDigest'));
+    expect(buttons.at(-1)).toBe('button Disconnect from Xero');
+
+    // The skip link: hidden until focused, then shown, and Enter puts the focus on the section list.
+    await page.reload();
+    await page.getByRole('heading', { name: 'Danger zone' }).waitFor();
+    await page.keyboard.press('Tab');
+    expect(await focused()).toBe('a Skip to the settings');
+    const skip = (await page.getByRole('link', { name: 'Skip to the settings' }).boundingBox())!;
+    expect(skip.y).toBeGreaterThanOrEqual(0);
+    await page.keyboard.press('Enter');
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe('settings-sections-title');
+    await page.keyboard.press('Tab');
+    expect(await focused()).toBe('a Xero connection');
+
+    // Each section link takes the focus to its section's heading, scrolled into view; each section is a named landmark.
+    const viewport = page.viewportSize()!;
+    const nav = page.getByRole('navigation', { name: 'On this page' });
+    const titles = await nav.getByRole('link').allTextContents();
+    expect(titles).toEqual([
+      'Xero connection',
+      'Contacts to review',
+      'Bills',
+      'Accounts',
+      'Tax',
+      'Updates from Xero',
+      'Accounts per Clio category',
+      'Hard-cost expenses',
+      'Schedule and notifications',
+      'Danger zone',
+    ]);
+    for (const title of titles.toReversed()) {
+      await nav.getByRole('link', { name: title, exact: true }).click();
+      expect(await page.evaluate(() => document.activeElement?.textContent), title).toBe(title);
+      const heading = (await page.getByRole('heading', { name: title, exact: true }).boundingBox())!;
+      expect(heading.y, title).toBeGreaterThanOrEqual(0);
+      expect(heading.y + heading.height, title).toBeLessThanOrEqual(viewport.height);
+      expect(await page.getByRole('region', { name: title, exact: true }).count(), title).toBe(1);
+    }
+    expect(new URL(page.url()).hash).toBe('');
+
+    // Save stays at the foot of the view wherever the page is scrolled.
+    const saveButton = page.getByRole('button', { name: 'Update sync settings' });
+    for (const top of [0, 1e6]) {
+      await page.evaluate((y) => window.scrollTo(0, y), top);
+      const box = (await saveButton.boundingBox())!;
+      expect(box.y, `scrolled to ${top}`).toBeGreaterThan(viewport.height - 80);
+      expect(box.y + box.height, `scrolled to ${top}`).toBeLessThanOrEqual(viewport.height);
+    }
+    await page.evaluate(() => window.scrollTo(0, 0));
+    expect(await axeViolations(page), 'the settings page with its section links and save bar').toEqual([]);
+    await page.screenshot({ path: join(SCREENSHOT_DIR, 'settings-navigation.png') });
+
+    // The save's outcome shows in the bar, beside the button.
+    await page.getByRole('checkbox', { name: 'Sync bills from Clio to Xero' }).uncheck();
+    await saveButton.click();
+    await page.getByRole('region', { name: 'Save the settings' }).getByRole('status').filter({ hasText: 'Sync settings saved.' }).waitFor();
+
+    // As narrow as Clio's frame gets on a small screen: the links wrap, nothing scrolls sideways, Save stays in view.
+    await page.setViewportSize({ width: 360, height: 640 });
+    expect(await page.evaluate(() => document.documentElement.scrollWidth <= document.documentElement.clientWidth)).toBe(true);
+    const narrowSave = (await saveButton.boundingBox())!;
+    expect(narrowSave.y + narrowSave.height).toBeLessThanOrEqual(640);
+    expect(narrowSave.x + narrowSave.width).toBeLessThanOrEqual(360);
+    expect(await axeViolations(page), 'the settings page in a narrow frame').toEqual([]);
+    await page.screenshot({ path: join(SCREENSHOT_DIR, 'settings-narrow.png') });
+    await page.setViewportSize({ width: 1000, height: 700 });
+
+    // Disconnect asks first; the focus goes to the safe answer, and Cancel changes nothing.
+    await page.getByRole('button', { name: 'Disconnect from Xero' }).click();
+    const confirm = page.getByRole('group', { name: 'Confirm disconnecting' });
+    expect(await confirm.textContent()).toContain(`Disconnect ${SEED_TENANTS.secondary.name}?`);
+    expect(await focused()).toBe('button Cancel');
+    await page.screenshot({ path: join(SCREENSHOT_DIR, 'settings-danger-zone.png') });
+    await page.keyboard.press('Enter');
+    expect(await confirm.count()).toBe(0);
+    expect(await page.getByText('Connected', { exact: true }).count()).toBe(1);
+    await page.getByRole('button', { name: 'Disconnect from Xero' }).click();
+    await confirm.getByRole('button', { name: 'Yes, disconnect' }).click();
+    await page.getByText('Not connected').waitFor();
+    expect(await page.getByRole('heading', { name: 'Danger zone' }).count()).toBe(0);
     await page.context().close();
   });
 
@@ -222,6 +359,32 @@ describe('settings page in a real browser', () => {
     await page.getByRole('status').filter({ hasText: 'Queued' }).waitFor();
     expect(await axeViolations(page), 'the record page').toEqual([]);
     await page.context().close();
+  });
+
+  it('dates follow the browser locale: an Australian reader sees 7/12/2026, an American one 12/7/2026', async () => {
+    const { token, firmId } = await stack.createFirmSession({ isAdmin: false });
+    expect(await insertContactLink(stack.db, firmId, { clioId: '654', xeroId: 'xero-contact-654' })).toBe('linked');
+    // Noon on the 7th of December in Sydney.
+    await stack.db
+      .updateTable('links')
+      .set({ last_synced_at: new Date('2026-12-07T01:00:00Z') })
+      .where('firm_id', '=', firmId)
+      .where('clio_id', '=', '654')
+      .execute();
+    const lastSynced = async (locale: string) => {
+      const context = await browser.newContext({ locale, timezoneId: 'Australia/Sydney' });
+      const page = await context.newPage();
+      await page.goto(`${stack.baseUrl}/app/records/contact/654#token=${token}`);
+      const value = page.locator('dt:text-is("Last synced") + dd');
+      await value.waitFor();
+      const text = (await value.textContent())!;
+      if (locale === 'en-AU') await page.screenshot({ path: join(SCREENSHOT_DIR, 'record-en-AU.png') });
+      await context.close();
+      return text;
+    };
+    // Day first; Chromium's en-AU writes the day with two digits.
+    expect(await lastSynced('en-AU')).toMatch(/^0?7\/12\/2026, 12:00:00$/);
+    expect(await lastSynced('en-US')).toBe('12/7/2026, 12:00:00');
   });
 
   it('declining consent at Xero comes back to the settings page with what happened and how to retry', async () => {

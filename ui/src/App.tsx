@@ -6,6 +6,8 @@ import { RecordPage } from './pages/RecordPage';
 import { SettingsPage } from './pages/SettingsPage';
 import { SignInPage } from './pages/SignInPage';
 import { StatusPage } from './pages/StatusPage';
+import { JumpLink } from './components/JumpLink';
+import { SECTIONS_TITLE_ID } from './components/SectionNav';
 import { TabNav } from './components/TabNav';
 import { currentPath, matchRoute } from './router';
 import { sessionToken } from './session';
@@ -35,6 +37,12 @@ export function App() {
   const route = matchRoute(path);
   return (
     <>
+      {/* The first Tab stop: past the header and the tabs, to the settings page's list of sections. */}
+      {route.page === 'settings' && (
+        <JumpLink to={SECTIONS_TITLE_ID} class="skip-link">
+          Skip to the settings
+        </JumpLink>
+      )}
       <header class="app-header">
         <span>{me.firm.name}</span>
         <span>

@@ -6,6 +6,9 @@ const KIND_WORDS: Record<ClioCategory['kind'], string> = {
   expense_category: 'Expense category',
 };
 
+/** The id of the section's heading, for the page's section links. */
+export const CATEGORY_SECTION_ID = 'section-categories';
+
 /**
  * One row per Clio category: a chosen account overrides the default account for that category's
  * lines; "Use the default account" removes the override.
@@ -25,8 +28,8 @@ export function CategoryOverrides(props: {
   };
 
   return (
-    <fieldset>
-      <legend>Accounts per Clio category</legend>
+    <section class="settings-section" aria-labelledby={CATEGORY_SECTION_ID}>
+      <h2 id={CATEGORY_SECTION_ID}>Accounts per Clio category</h2>
       {categories === null && <p class="note">Clio's categories could not be loaded; existing overrides are kept.</p>}
       {categories?.length === 0 && <p class="note">Your Clio account has no activity or expense categories.</p>}
       {categories && categories.length > 0 && (
@@ -70,6 +73,6 @@ export function CategoryOverrides(props: {
           </tbody>
         </table>
       )}
-    </fieldset>
+    </section>
   );
 }

@@ -2,11 +2,11 @@ import { useEffect, useState } from 'preact/hooks';
 import type { SyncActivity as Activity } from '../../../server/api-contract';
 import { api } from '../api';
 import { SyncActivityChart } from './SyncActivityChart';
+import { formatDayMonth } from '../format';
 
 /** The figures change with each sync, not by the second: once a minute is enough. */
 const REFRESH_MS = 60_000;
 
-const dayLabel = (bucket: string) => new Date(`${bucket}T00:00:00Z`).toLocaleDateString(undefined, { day: 'numeric', month: 'short', timeZone: 'UTC' });
 const hourLabel = (bucket: string) => `${bucket.slice(11, 13)}:00`;
 
 /** The Status tab's picture of the sync: the last 30 days, and today by the hour, in the reader's time zone. */
@@ -40,7 +40,7 @@ export function SyncActivity() {
             id="activity-days"
             title="Records synced and failed per day, last 30 days"
             buckets={activity.days}
-            label={dayLabel}
+            label={formatDayMonth}
             tick={(i) => (activity.days.length - 1 - i) % 7 === 0}
           />
           <SyncActivityChart id="activity-hours" title="Today, per hour" buckets={activity.hours} label={hourLabel} tick={(i) => i % 3 === 0} />

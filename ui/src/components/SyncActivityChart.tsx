@@ -1,4 +1,5 @@
 import type { ActivityBucket } from '../../../server/api-contract';
+import { formatCount } from '../format';
 
 /**
  * Records synced and failed per bucket, as stacked bars a person reads at a glance, with the same
@@ -21,7 +22,7 @@ export interface ChartProps {
   tick: (index: number) => boolean;
 }
 
-const plural = (n: number, one: string) => `${n.toLocaleString()} ${one}${n === 1 ? '' : 's'}`;
+const plural = (n: number, one: string) => `${formatCount(n)} ${one}${n === 1 ? '' : 's'}`;
 
 export function SyncActivityChart({ id, title, buckets, label, tick }: ChartProps) {
   const synced = buckets.reduce((n, b) => n + b.synced, 0);
@@ -31,7 +32,7 @@ export function SyncActivityChart({ id, title, buckets, label, tick }: ChartProp
   const summary =
     synced + failed === 0
       ? 'Nothing was synced.'
-      : `${plural(synced, 'record')} synced and ${plural(failed, 'record')} failed${busiest ? `; the busiest was ${label(busiest.bucket)}, with ${(busiest.synced + busiest.failed).toLocaleString()}` : ''}.`;
+      : `${plural(synced, 'record')} synced and ${plural(failed, 'record')} failed${busiest ? `; the busiest was ${label(busiest.bucket)}, with ${formatCount(busiest.synced + busiest.failed)}` : ''}.`;
   const slot = WIDTH / Math.max(1, buckets.length);
   const bar = Math.min(24, Math.max(2, slot * 0.7));
   const plot = HEIGHT - AXIS;
@@ -60,7 +61,7 @@ export function SyncActivityChart({ id, title, buckets, label, tick }: ChartProp
           );
         })}
         <text x={2} y={12} class="scale">
-          {max.toLocaleString()}
+          {formatCount(max)}
         </text>
       </svg>
       <p class="legend">

@@ -2,6 +2,7 @@ import { useEffect, useState } from 'preact/hooks';
 import type { WaitingRecord } from '../../../server/api-contract';
 import { api } from '../api';
 import { InPageLink } from './InPageLink';
+import { formatDateTime } from '../format';
 
 /** Failure kind → the record page's kind, for kinds with a page per record. */
 const RECORD_PAGE_KIND: Record<string, string> = { contact: 'contact', bill: 'bill', credit_memo: 'credit_memo', hard_cost: 'activity' };
@@ -28,7 +29,7 @@ export function WaitingList({ kind, label, onClose }: { kind: string; label: str
             <li key={r.clioId}>
               <p>
                 {pageKind ? <InPageLink href={`/app/records/${pageKind}/${r.clioId}`}>{`Clio record ${r.clioId}`}</InPageLink> : `Clio record ${r.clioId}`} {r.reason},
-                since {new Date(r.since).toLocaleString()}.
+                since {formatDateTime(r.since)}.
               </p>
               <p class="hint">
                 {r.ends.text}{' '}

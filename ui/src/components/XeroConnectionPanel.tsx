@@ -3,6 +3,8 @@ import type { ConnectionView } from '../../../server/api-contract';
 import { api, postTo } from '../api';
 import { framed, openRoundTrip } from '../frame';
 import { sessionToken } from '../session';
+import { DANGER_ZONE_TITLE_ID } from './DangerZone';
+import { JumpLink } from './JumpLink';
 
 /** What went wrong on the way back from Xero (the callback adds ?xero_error=<code>), in the user's terms. */
 const CALLBACK_ERRORS: Record<string, string> = {
@@ -24,11 +26,10 @@ function callbackError(): string | null {
  * The organisation and the state of the link (certification X3–X5). Plain text buttons, never a
  * redrawn Xero logo. Xero's login refuses frames, so connecting navigates the top window of a tab,
  * and from Clio's frame a popup. The session goes along in the form's body, so the start link is
- * bound to this user's session.
+ * bound to this user's session. Disconnecting lives in the page's danger zone, away from here.
  */
-export function XeroConnectionPanel(props: { connection: ConnectionView; isAdmin: boolean; onChange: () => Promise<void> }) {
+export function XeroConnectionPanel(props: { connection: ConnectionView; isAdmin: boolean }) {
   const { connection } = props;
-  const [confirming, setConfirming] = useState(false);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(callbackError);
 
@@ -53,13 +54,6 @@ export function XeroConnectionPanel(props: { connection: ConnectionView; isAdmin
       postTo(authorizeUrl, { token: sessionToken.get() ?? '' }, trip?.target);
     });
   };
-  const disconnect = () =>
-    run(async () => {
-      await api('DELETE', '/api/xero/connection');
-      setConfirming(false);
-      await props.onChange();
-    });
-
   const connectButton = (label: string) =>
     props.isAdmin && (
       <button type="button" onClick={connect} disabled={busy}>
@@ -100,21 +94,10 @@ export function XeroConnectionPanel(props: { connection: ConnectionView; isAdmin
           <p>
             Organisation: <strong>{connection.tenantName}</strong>. Status: <strong>Connected</strong>.
           </p>
-          {props.isAdmin && !confirming && (
-            <button type="button" class="secondary" onClick={() => setConfirming(true)} disabled={busy}>
-              Disconnect from Xero
-            </button>
-          )}
-          {confirming && (
-            <div role="group" aria-label="Confirm disconnecting">
-              <p>Disconnect {connection.tenantName}? Syncing stops until you connect again.</p>
-              <button type="button" onClick={disconnect} disabled={busy}>
-                Yes, disconnect
-              </button>{' '}
-              <button type="button" class="secondary" onClick={() => setConfirming(false)}>
-                Cancel
-              </button>
-            </div>
+          {props.isAdmin && (
+            <p class="note">
+              To stop syncing, see the <JumpLink to={DANGER_ZONE_TITLE_ID}>Danger zone</JumpLink> at the end of this page.
+            </p>
           )}
         </>
       )}

@@ -3,6 +3,7 @@ import { api } from '../api';
 import { InPageLink } from '../components/InPageLink';
 import { usePageTitle } from '../title';
 import type { RecordLink } from '../../../server/api-contract';
+import { formatDateTime } from '../format';
 
 const STATE_WORDS: Record<RecordLink['state'], string> = {
   pending: 'Waiting to sync',
@@ -137,7 +138,7 @@ function RecordPanel({ view, onReload }: { view: RecordView; onReload: () => Pro
             )}
           </dd>
           <dt>Last synced</dt>
-          <dd>{link.lastSyncedAt ? new Date(link.lastSyncedAt).toLocaleString() : 'Never'}</dd>
+          <dd>{link.lastSyncedAt ? formatDateTime(link.lastSyncedAt) : 'Never'}</dd>
         </dl>
       )}
       {link?.state === 'conflict' && (view.kind === 'contact' || view.kind === 'bill') && (
@@ -157,7 +158,7 @@ function RecordPanel({ view, onReload }: { view: RecordView; onReload: () => Pro
           <tbody>
             {view.history.map((h, i) => (
               <tr key={i}>
-                <th scope="row">{new Date(h.at).toLocaleString()}</th>
+                <th scope="row">{formatDateTime(h.at)}</th>
                 <td>
                   {ACTION_WORDS[h.action] ?? h.action}
                   {h.action === 'fail' ? ` (${h.reason})` : ''}

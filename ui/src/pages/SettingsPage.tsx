@@ -1,11 +1,14 @@
 import { useEffect, useState } from 'preact/hooks';
 import { api, ApiFailure } from '../api';
 import { AccountSelect } from '../components/AccountSelect';
-import { CategoryOverrides } from '../components/CategoryOverrides';
+import { CATEGORY_SECTION_ID, CategoryOverrides } from '../components/CategoryOverrides';
 import { ContactReviews } from '../components/ContactReviews';
+import { DANGER_ZONE_TITLE_ID, DangerZone } from '../components/DangerZone';
 import { Field, Toggle } from '../components/Field';
+import { SectionNav, type PageSection } from '../components/SectionNav';
 import { TaxRateSelect } from '../components/TaxRateSelect';
 import { XeroConnectionPanel } from '../components/XeroConnectionPanel';
+import { formatCount } from '../format';
 import { usePageTitle } from '../title';
 import type { AccountPickers, ChartTaxRate, ClioBankAccount, ClioCategory, FieldErrors, Me, SyncSettings } from '../../../server/api-contract';
 
@@ -14,9 +17,16 @@ interface XeroLists {
   taxRates: ChartTaxRate[];
 }
 
+/** The save button sits outside the form, in the bar that stays in view, and submits it by id. */
+const FORM_ID = 'sync-settings';
+
 const NO_XERO_LISTS: XeroLists = { accounts: { revenue: [], expense: [], bank: [] }, taxRates: [] };
 
-/** The "Bill Syncing → Xero" page: every setting of product.md, saved with "Update sync settings". */
+/**
+ * The "Bill Syncing → Xero" page: every setting of product.md, saved with "Update sync settings".
+ * A long page, so it opens with its sections as links and keeps the save button in view; the
+ * disconnect button waits in a danger zone at the end.
+ */
 export function SettingsPage(props: { me: Me; onConnectionChange: () => Promise<void> }) {
   usePageTitle('Settings');
   const { me } = props;
@@ -125,10 +135,43 @@ export function SettingsPage(props: { me: Me; onConnectionChange: () => Promise<
     </Field>
   );
 
+  const fieldsToFix = Object.keys(errors).filter((k) => k !== 'form').length;
+  const sections: PageSection[] = [
+    { id: 'xero-connection-title', title: 'Xero connection' },
+    ...(isAdmin && xeroActive ? [{ id: 'contact-reviews-title', title: 'Contacts to review' }] : []),
+    { id: 'section-bills', title: 'Bills' },
+    { id: 'section-accounts', title: 'Accounts' },
+    { id: 'section-tax', title: 'Tax' },
+    { id: 'section-updates', title: 'Updates from Xero' },
+    { id: CATEGORY_SECTION_ID, title: 'Accounts per Clio category' },
+    ...(isAdmin ? [{ id: 'section-hard-costs', title: 'Hard-cost expenses' }] : []),
+    { id: 'section-schedule', title: 'Schedule and notifications' },
+    ...(isAdmin && xeroActive ? [{ id: DANGER_ZONE_TITLE_ID, title: 'Danger zone' }] : []),
+  ];
+
   return (
-    <>
+    <div class="settings-page">
       <h1>Bill Syncing → Xero</h1>
-      <XeroConnectionPanel connection={me.xero} isAdmin={isAdmin} onChange={props.onConnectionChange} />
+      {/* First after the heading, so it is a few Tab presses from the top; shown fixed at the foot of the view. */}
+      <div class="save-bar" role="region" aria-label="Save the settings">
+        <div class="save-bar-inner">
+          <button type="submit" form={FORM_ID} disabled={!isAdmin || saving}>
+            Update sync settings
+          </button>
+          <p role="status" class="saved">
+            {saving ? 'Saving…' : notice?.kind === 'saved' ? notice.text : ''}
+          </p>
+          {notice?.kind === 'failed' && (
+            <p role="alert" class="failed">
+              {notice.text}
+              {errors.form ? ` ${errors.form}` : ''}
+              {fieldsToFix > 0 && ` ${fieldsToFix === 1 ? 'One field is' : `${formatCount(fieldsToFix)} fields are`} marked; the first has the focus.`}
+            </p>
+          )}
+        </div>
+      </div>
+      <SectionNav sections={sections} />
+      <XeroConnectionPanel connection={me.xero} isAdmin={isAdmin} />
       {isAdmin && xeroActive && <ContactReviews />}
       {loadError && <p role="alert">{loadError}</p>}
       {!isAdmin && (
@@ -137,10 +180,10 @@ export function SettingsPage(props: { me: Me; onConnectionChange: () => Promise<
         </p>
       )}
       {!xeroActive && <p class="note">Connect to Xero to choose accounts and tax rates from your organisation.</p>}
-      <form onSubmit={save} noValidate>
+      <form id={FORM_ID} onSubmit={save} noValidate>
         <fieldset disabled={!isAdmin}>
-          <fieldset>
-            <legend>Bills</legend>
+          <section class="settings-section" aria-labelledby="section-bills">
+            <h2 id="section-bills">Bills</h2>
             <Toggle id="syncBills" label="Sync bills from Clio to Xero" checked={draft.syncBills} onChange={(v) => set('syncBills', v)} />
             <Toggle
               id="onlyApprovedBills"
@@ -177,10 +220,10 @@ export function SettingsPage(props: { me: Me; onConnectionChange: () => Promise<
                 </p>
               )}
             </fieldset>
-          </fieldset>
+          </section>
 
-          <fieldset>
-            <legend>Accounts</legend>
+          <section class="settings-section" aria-labelledby="section-accounts">
+            <h2 id="section-accounts">Accounts</h2>
             {account('timeAccountCode', 'Time entries', 'revenue')}
             {account('expenseAccountCode', 'Expenses', 'revenue')}
             {account('interestAccountCode', 'Interest', 'revenue')}
@@ -191,10 +234,10 @@ export function SettingsPage(props: { me: Me; onConnectionChange: () => Promise<
               'bank',
               'Payments recorded in Clio are applied to invoices in this account. It needs its own code in Xero.',
             )}
-          </fieldset>
+          </section>
 
-          <fieldset>
-            <legend>Tax</legend>
+          <section class="settings-section" aria-labelledby="section-tax">
+            <h2 id="section-tax">Tax</h2>
             {taxRate('timeTaxType', 'Tax rate for time entries')}
             {taxRate('expenseTaxType', 'Tax rate for expenses')}
             {taxRate('interestTaxType', 'Tax rate for interest')}
@@ -229,10 +272,10 @@ export function SettingsPage(props: { me: Me; onConnectionChange: () => Promise<
                 treats credits as untaxed.
               </p>
             </fieldset>
-          </fieldset>
+          </section>
 
-          <fieldset>
-            <legend>Updates from Xero</legend>
+          <section class="settings-section" aria-labelledby="section-updates">
+            <h2 id="section-updates">Updates from Xero</h2>
             <Toggle id="syncFromXero" label="Sync bill updates from Xero to Clio" checked={draft.syncFromXero} onChange={(v) => set('syncFromXero', v)} />
             <Field id="clioPaymentBankAccountId" label="Clio bank account that payments made in Xero are recorded to" error={errors.clioPaymentBankAccountId}>
               {(control) => (
@@ -246,7 +289,7 @@ export function SettingsPage(props: { me: Me; onConnectionChange: () => Promise<
                 </select>
               )}
             </Field>
-          </fieldset>
+          </section>
 
           <CategoryOverrides
             categories={categories}
@@ -257,17 +300,17 @@ export function SettingsPage(props: { me: Me; onConnectionChange: () => Promise<
           />
 
           {isAdmin && (
-            <fieldset>
-              <legend>Hard-cost expenses</legend>
+            <section class="settings-section" aria-labelledby="section-hard-costs">
+              <h2 id="section-hard-costs">Hard-cost expenses</h2>
               <Toggle id="syncHardCosts" label="Sync hard-cost expenses to Xero as spend money" checked={draft.syncHardCosts} onChange={(v) => set('syncHardCosts', v)} />
               {date('hardCostStartDate', 'Sync hard costs dated on or after')}
               {account('hardCostAccountCode', 'Expense account for hard costs', 'expense')}
               {account('hardCostBankAccountCode', 'Bank account hard costs are paid from', 'bank')}
-            </fieldset>
+            </section>
           )}
 
-          <fieldset>
-            <legend>Schedule and notifications</legend>
+          <section class="settings-section" aria-labelledby="section-schedule">
+            <h2 id="section-schedule">Schedule and notifications</h2>
             <Field id="sweepIntervalMinutes" label="Check both sides for missed changes every (minutes)" error={errors.sweepIntervalMinutes}>
               {(control) => (
                 <input
@@ -290,21 +333,10 @@ export function SettingsPage(props: { me: Me; onConnectionChange: () => Promise<
               checked={draft.notifyDigest ?? false}
               onChange={(v) => set('notifyDigest', v)}
             />
-          </fieldset>
-
-          {errors.form && <p class="field-error">{errors.form}</p>}
-          <div class="actions">
-            <button type="submit" disabled={saving}>
-              Update sync settings
-            </button>
-            {notice && (
-              <p role={notice.kind === 'saved' ? 'status' : 'alert'} class={notice.kind === 'saved' ? 'saved' : 'failed'}>
-                {notice.text}
-              </p>
-            )}
-          </div>
+          </section>
         </fieldset>
       </form>
-    </>
+      {isAdmin && xeroActive && <DangerZone tenantName={me.xero.tenantName} onDisconnected={props.onConnectionChange} />}
+    </div>
   );
 }

@@ -6,6 +6,7 @@ import { SyncActivity } from '../components/SyncActivity';
 import { WaitingList } from '../components/WaitingList';
 import { usePageTitle } from '../title';
 import type { AgreementStatus, FirmStatus, Me, PreviewItem, StatusGroup } from '../../../server/api-contract';
+import { formatCount, formatDateTime, formatTime } from '../format';
 
 /** How often the open page asks for the state again: progress and resolved groups show within seconds. */
 const POLL_MS = 3000;
@@ -34,7 +35,7 @@ const RECORD_PAGE_KIND: Record<string, string> = {
   agreement_hard_cost: 'activity',
 };
 
-const when = (iso: string | null, none: string) => (iso ? new Date(iso).toLocaleString() : none);
+const when = (iso: string | null, none: string) => (iso ? formatDateTime(iso) : none);
 
 /** What a long run's progress counts, as the sentence names it ("200 of 3000 payments"). */
 const PROGRESS_NOUNS: Record<ProgressKind, string> = {
@@ -246,11 +247,10 @@ export function StatusPage({ me }: { me: Me }) {
 /** "07:00" for a check made today, the date as well for an older one. */
 function checkedWhen(iso: string): string {
   const at = new Date(iso);
-  const time = at.toLocaleTimeString([], { hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
-  return at.toDateString() === new Date().toDateString() ? time : `${at.toLocaleDateString()} ${time}`;
+  return at.toDateString() === new Date().toDateString() ? formatTime(at) : formatDateTime(at);
 }
 
-const plural = (n: number, one: string, many: string) => `${n.toLocaleString()} ${n === 1 ? one : many}`;
+const plural = (n: number, one: string, many: string) => `${formatCount(n)} ${n === 1 ? one : many}`;
 
 /** The daily proof that the books agree, or the list of what does not. */
 function Agreement(props: { agreement: AgreementStatus | null; isAdmin: boolean; busy: boolean; act: (call: () => Promise<unknown>, done: string) => Promise<void> }) {
