@@ -16,9 +16,7 @@ export function useFocusOnNewPage(path: string): void {
     const place = (): boolean => {
       const heading = document.querySelector<HTMLElement>('main h1');
       if (!heading) return false;
-      // Framed in Clio Manage while the user works on Clio's own page, a page the app moves to by itself
-      // (the start page, once a session resumes) must not pull the focus, and Clio's scroll, into the frame.
-      if (document.hasFocus() && (!document.activeElement || document.activeElement === document.body)) {
+      if (!document.activeElement || document.activeElement === document.body) {
         heading.tabIndex = -1;
         heading.focus();
       }
