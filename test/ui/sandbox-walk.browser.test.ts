@@ -121,6 +121,7 @@ describe('the README sandbox walk, clicked', () => {
     // 2. The first sync, watched on the Status tab.
     await frame.getByRole('link', { name: 'Status' }).click();
     await expect.poll(() => frame.locator('dt:text-is("Last completed") + dd').textContent(), { timeout: 60_000 }).not.toBe('Not yet');
+    expect(await axeViolations(await addOnDocument(page)), 'the framed Status tab after the first sync').toEqual([]);
     await shot(page, 'walk-3-first-sync.png');
 
     // 3. The fee earner, on the host page opened afresh: approve a draft whose client is not held for review.
