@@ -73,7 +73,7 @@ describe('the README sandbox walk, clicked', () => {
     const context = await browser.newContext();
     const page = await context.newPage();
 
-    // 1. The host page frames the add-on, and names the region sign-in offers.
+    // README step 1: the host page frames the add-on, and names the region sign-in offers.
     await page.goto(hostPage);
     await page.getByRole('heading', { name: /Clio Manage/ }).waitFor();
     expect(await page.getByRole('heading', { level: 1 }).textContent()).toContain('AU region');
@@ -96,7 +96,7 @@ describe('the README sandbox walk, clicked', () => {
     await frame.getByText('Connected', { exact: true }).waitFor();
     expect(page.url()).toBe(hostPage);
 
-    // Accounts picked from the dropdowns, hard costs on from today, saved: the first sync starts.
+    // Step 2: accounts picked from the dropdowns, hard costs on from today, saved: the first sync starts.
     const today = stack.clio.emulator.state.clock.now().toISOString().slice(0, 10);
     await frame.locator('#timeAccountCode option[value="200"]').waitFor({ state: 'attached' });
     await frame.locator('#timeAccountCode').selectOption('200');
@@ -118,13 +118,13 @@ describe('the README sandbox walk, clicked', () => {
     expect(await axeViolations(await addOnDocument(page)), 'the framed settings, saved').toEqual([]);
     await shot(page, 'walk-2-settings-saved.png');
 
-    // 2. The first sync, watched on the Status tab.
+    // Step 3: the first sync, watched on the Status tab.
     await frame.getByRole('link', { name: 'Status' }).click();
     await expect.poll(() => frame.locator('dt:text-is("Last completed") + dd').textContent(), { timeout: 60_000 }).not.toBe('Not yet');
     expect(await axeViolations(await addOnDocument(page)), 'the framed Status tab after the first sync').toEqual([]);
     await shot(page, 'walk-3-first-sync.png');
 
-    // 3. The fee earner, on the host page opened afresh: approve a draft whose client is not held for review.
+    // Step 4: the fee earner, on the host page opened afresh: approve a draft whose client is not held for review.
     await page.goto(hostPage);
     await page.frameLocator('iframe[title="Add-on"]').getByRole('heading', { level: 1 }).waitFor();
     const state = stack.clio.emulator.state;
@@ -154,7 +154,7 @@ describe('the README sandbox walk, clicked', () => {
     const client = state.contacts.get(billNow.client_id)!.name;
     expect(billNow.state).toBe('awaiting_payment');
 
-    // 4. The Xero view: the organisation, then the invoice with its amount due, payment, credit note and the spend money.
+    // Still step 4, the Xero view: the organisation, then the invoice with its amount due, payment, credit note and the spend money.
     const view = await context.newPage();
     await view.goto(`${stack.xero.url}/_emulator/view`);
     await view.getByRole('link', { name: SEED_TENANTS.primary.name }).click();
@@ -182,7 +182,7 @@ describe('the README sandbox walk, clicked', () => {
       .toEqual([[today, 'SPEND', vendor, expect.any(String), expect.any(String), 'AUTHORISED', expect.any(String), '55.00']]);
     await shot(view, 'walk-5-xero-view.png');
 
-    // 5. The bill's page in Clio, as the add-on's "Open in Clio" links open it.
+    // Step 5: the bill's page in Clio, as the add-on's "Open in Clio" links open it.
     await press(page, page.getByRole('link', { name: number, exact: true }));
     await page.waitForURL(new RegExp(`/nc/#/bills/${bill.id}$`));
     await page.getByRole('heading', { name: `Bill ${number}` }).waitFor();
