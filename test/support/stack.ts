@@ -77,13 +77,21 @@ export async function productionLikeEnv(p: { port: number; databaseUrl: string; 
  * Our server in-process on a real port with its own database, configured as in production
  * (not sandbox mode) but with every Clio and Xero URL pointing at emulators on real ports.
  */
-export async function startTestStack(opts: { env?: Record<string, string>; emulators?: Partial<StartEmulatorsOptions> } = {}): Promise<TestStack> {
+export async function startTestStack(
+  opts: {
+    env?: Record<string, string>;
+    emulators?: Partial<StartEmulatorsOptions>;
+    /** The host of our public URL: `localhost`, as in sandbox mode, puts it on another site than the emulators' 127.0.0.1. */
+    host?: 'localhost' | '127.0.0.1';
+  } = {},
+): Promise<TestStack> {
   const database = await createEmptyDatabase();
   const port = await freePort();
-  const baseUrl = `http://127.0.0.1:${port}`;
+  const baseUrl = `http://${opts.host ?? '127.0.0.1'}:${port}`;
   const emulators = await startEmulators({ clioPort: 0, xeroPort: 0, addonUrl: baseUrl, ...opts.emulators });
   const config = loadConfig({
     ...(await productionLikeEnv({ port, databaseUrl: database.url, emulators })),
+    PUBLIC_URL: baseUrl,
     LOG_LEVEL: 'debug',
     XERO_TIMEOUT_MS: '2000',
     ...opts.env,

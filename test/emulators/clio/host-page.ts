@@ -2,6 +2,7 @@ import type { Emulator } from './context';
 import { billTotals } from './bill-totals';
 import { FEE_EARNER_ACTIONS } from './fee-earner';
 import { subjectTable } from './custom-actions';
+import type { Bill } from './records';
 
 const escape = (s: string) => s.replace(/[&<>"']/g, (ch) => `&#${ch.charCodeAt(0)};`);
 
@@ -19,18 +20,9 @@ const actionForm = (fields: Record<string, string | number>, label: string) =>
     .map(([k, v]) => `<input type="hidden" name="${k}" value="${escape(String(v))}">`)
     .join('')}<button type="submit">${escape(label)}</button></form>`;
 
-/**
- * The bills a fee earner can still act on (drafts, pending and unpaid ones; void and paid bills
- * have nothing left to click), most recently changed first, with the actions each allows. Plain
- * form posts, answered by a redirect back: no scripts.
- */
-function feeEarnerPanel(emu: Emulator): string {
+/** One table of bills, each row with the actions its state allows. */
+function billTable(emu: Emulator, bills: Bill[]): string {
   const state = emu.state;
-  const bills = state.bills
-    .all()
-    .filter((b) => Object.values(FEE_EARNER_ACTIONS).some((a) => a.allowed(state, b)))
-    .sort((a, b) => String(b.updated_at).localeCompare(String(a.updated_at)) || b.id - a.id)
-    .slice(0, RECENT_BILLS);
   const rows = bills.map((b) => {
     const t = billTotals(state, b);
     const client = state.contacts.get(b.client_id)?.name ?? '';
@@ -41,11 +33,26 @@ function feeEarnerPanel(emu: Emulator): string {
     const open = `<a href="/nc/#/bills/${b.id}">${escape(b.number)}</a>`;
     return `<tr><td>${open}</td><td>${escape(client)}</td><td>${escape(b.state.replace(/_/g, ' '))}</td><td style="text-align:right">${t.total.toFixed(2)}</td><td style="text-align:right">${t.balance.toFixed(2)}</td><td>${buttons}</td></tr>`;
   });
-  const table =
-    rows.length === 0
-      ? '<p>No bill can be acted on.</p>'
-      : `<table><thead><tr><th>Bill</th><th>Client</th><th>State</th><th>Total</th><th>Balance</th><th>Act as the fee earner</th></tr></thead><tbody>${rows.join('')}</tbody></table>`;
-  return `${table}\n${hardCostForm(emu)}`;
+  return rows.length === 0
+    ? '<p>None.</p>'
+    : `<table><thead><tr><th>Bill</th><th>Client</th><th>State</th><th>Total</th><th>Balance</th><th>Act as the fee earner</th></tr></thead><tbody>${rows.join('')}</tbody></table>`;
+}
+
+/**
+ * The bills a fee earner can still act on (void and paid bills have nothing left to click), most
+ * recently changed first: those still to approve apart from the unpaid ones, so a fresh start, whose
+ * latest changes are all payments, still shows a draft to approve. Plain form posts, answered by a
+ * redirect back: no scripts.
+ */
+function feeEarnerPanel(emu: Emulator): string {
+  const state = emu.state;
+  const actionable = state.bills
+    .all()
+    .filter((b) => Object.values(FEE_EARNER_ACTIONS).some((a) => a.allowed(state, b)))
+    .sort((a, b) => String(b.updated_at).localeCompare(String(a.updated_at)) || b.id - a.id);
+  const toApprove = actionable.filter((b) => b.state === 'draft' || b.state === 'awaiting_approval').slice(0, RECENT_BILLS);
+  const unpaid = actionable.filter((b) => b.state === 'awaiting_payment').slice(0, RECENT_BILLS);
+  return `<h3>To approve</h3>\n${billTable(emu, toApprove)}\n<h3>Awaiting payment</h3>\n${billTable(emu, unpaid)}\n${hardCostForm(emu)}`;
 }
 
 /** A hard cost (money the firm paid a vendor) on a matter: what the hard-cost flow sends to Xero. */
