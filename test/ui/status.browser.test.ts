@@ -418,7 +418,20 @@ describe('the Status tab in a real browser', () => {
       const note = page.getByTestId('xero-webhooks-silent');
       await note.waitFor();
       expect(await note.textContent()).toBe(
-        `Xero's webhooks have not arrived since ${await page.evaluate((iso) => new Date(iso).toLocaleString(), new Date(last!.at as Date).toISOString())}; changes are found by the regular check every 10 minutes.`,
+        `Xero's webhooks have not arrived since ${await page.evaluate(
+          // As ui/src/format.ts formatDateTime writes it, in the browser's own locale and zone.
+          (iso) =>
+            new Date(iso).toLocaleString(navigator.language, {
+              day: 'numeric',
+              month: 'numeric',
+              year: 'numeric',
+              hour: '2-digit',
+              minute: '2-digit',
+              second: '2-digit',
+              hourCycle: 'h23',
+            }),
+          new Date(last!.at as Date).toISOString(),
+        )}; changes are found by the regular check every 10 minutes.`,
       );
       expect(await axeViolations(page), "the Status tab with Xero's webhooks silent").toEqual([]);
       await page.context().close();
