@@ -5,14 +5,14 @@ import { sql } from 'kysely';
 import { afterAll, expect, it } from 'vitest';
 import { createDatabase } from '../../server/db/database';
 import { freePort } from '../../server/net/free-port';
-import { manual } from '../clio/harness';
 import { billTotals } from '../emulators/clio/bill-totals';
 import { startEmulators, type RunningEmulators } from '../emulators/start';
 import { SEED_TENANTS } from '../emulators/xero/index';
 import { createEmptyDatabase } from '../support/database';
 import { eventually } from '../support/eventually';
 import { killStrayServerProcesses, startServerProcess, type ServerProcess } from '../support/process';
-import { productionLikeEnv, sessionTokenFrom } from '../support/stack';
+import { installAndConnect } from '../support/install';
+import { productionLikeEnv } from '../support/stack';
 import { settingsForSeededChart } from '../ui-api/connected-stack';
 
 /**
@@ -103,23 +103,8 @@ it('two processes on one database share the work: migrations once, one sweep a t
   expect([...errorsOf(a), ...errorsOf(b)]).toEqual([]);
 
   // Install and connect through the shared address (any request may land on either process).
-  let res = await manual(`${baseUrl}/oauth/clio/start?region=us`);
-  res = await manual(res.headers.get('location')!);
-  res = await manual(res.headers.get('location')!);
-  const token = sessionTokenFrom(res.headers.get('location')!);
-  const api = (method: string, path: string, body?: unknown) =>
-    fetch(`${baseUrl}${path}`, {
-      method,
-      headers: { authorization: `Bearer ${token}`, ...(body ? { 'content-type': 'application/json' } : {}) },
-      ...(body ? { body: JSON.stringify(body) } : {}),
-    });
-  const started = await (await api('POST', '/api/xero/connect')).json();
-  // The page submits the start link with its session: the link alone opens nothing (issue 15).
-  const start = await manual(started.authorizeUrl, { method: 'POST', body: new URLSearchParams({ token }) });
-  const authorize = await manual(start.headers.get('location')!);
-  await manual(authorize.headers.get('location')!);
-  expect((await api('POST', '/api/xero/organisation', { tenantId: TENANT })).status).toBe(200);
-  expect((await api('PUT', '/api/settings', settingsForSeededChart({ invoiceStatus: 'AUTHORISED', syncHardCosts: false, categoryAccounts: [] }))).status).toBe(200);
+  const { call } = await installAndConnect(baseUrl, TENANT);
+  expect((await call('PUT', '/api/settings', settingsForSeededChart({ invoiceStatus: 'AUTHORISED', syncHardCosts: false, categoryAccounts: [] }))).status).toBe(200);
   const { firmId } = await db.selectFrom('firms').select('id as firmId').executeTakeFirstOrThrow();
 
   const clio = emulators.clio.emulator;

@@ -7,22 +7,12 @@ import { recordFailed, recordPushed, recordWaiting } from '../../server/sync/lin
 import { recordFailureGroup } from '../../server/sync/failure-groups';
 import { closeItem, openItem } from '../../server/sync/open-items';
 import { markRun, recordProgress } from '../../server/sync/runs';
-import { expectEnvelope, uiApiHarness, type UiApiHarness } from '../ui-api/app-harness';
+import { expectEnvelope, PRODUCTION_ENV, uiApiHarness, type UiApiHarness } from '../ui-api/app-harness';
 
 /** The Status tab's API over the real app and database, configured for production Clio and Xero hosts. */
 let h: UiApiHarness;
 beforeAll(async () => {
-  // Every production setting, so this stays a production configuration however strict loadConfig gets.
-  h = await uiApiHarness({
-    CLIO_CLIENT_ID: 'app',
-    CLIO_CLIENT_SECRET: 'secret',
-    XERO_CLIENT_ID: 'xero',
-    XERO_CLIENT_SECRET: 'xero-secret',
-    XERO_WEBHOOK_KEY: 'webhook-key',
-    SECRET_KEY: Buffer.alloc(32, 9).toString('base64'),
-    DATABASE_URL: 'postgres://status-api.test/unused',
-    PUBLIC_URL: 'https://sync.example.test',
-  });
+  h = await uiApiHarness(PRODUCTION_ENV);
 });
 afterAll(() => h?.stop());
 

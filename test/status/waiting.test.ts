@@ -1,21 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { whatEndsTheWait } from '../../server/status/waiting';
 import { recordPushed, recordWaiting } from '../../server/sync/links';
-import { expectEnvelope, uiApiHarness, type UiApiHarness } from '../ui-api/app-harness';
+import { expectEnvelope, PRODUCTION_ENV, uiApiHarness, type UiApiHarness } from '../ui-api/app-harness';
 
 /** The Status tab's "Waiting" counts opened: each waiting record, why, and what ends the wait. */
 let h: UiApiHarness;
 beforeAll(async () => {
-  h = await uiApiHarness({
-    CLIO_CLIENT_ID: 'app',
-    CLIO_CLIENT_SECRET: 'secret',
-    XERO_CLIENT_ID: 'xero',
-    XERO_CLIENT_SECRET: 'xero-secret',
-    XERO_WEBHOOK_KEY: 'webhook-key',
-    SECRET_KEY: Buffer.alloc(32, 9).toString('base64'),
-    DATABASE_URL: 'postgres://waiting.test/unused',
-    PUBLIC_URL: 'https://sync.example.test',
-  });
+  h = await uiApiHarness(PRODUCTION_ENV);
 });
 afterAll(() => h?.stop());
 

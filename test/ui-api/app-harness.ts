@@ -19,6 +19,21 @@ export interface AddedJob {
 }
 
 /**
+ * Every production setting (Clio and Xero at their real hosts), so a harness started with it stays a
+ * production configuration however strict loadConfig gets; links it builds point at the real services.
+ */
+export const PRODUCTION_ENV: Record<string, string> = {
+  CLIO_CLIENT_ID: 'app',
+  CLIO_CLIENT_SECRET: 'secret',
+  XERO_CLIENT_ID: 'xero',
+  XERO_CLIENT_SECRET: 'xero-secret',
+  XERO_WEBHOOK_KEY: 'webhook-key',
+  SECRET_KEY: Buffer.alloc(32, 9).toString('base64'),
+  DATABASE_URL: 'postgres://harness.test/unused',
+  PUBLIC_URL: 'https://sync.example.test',
+};
+
+/**
  * The real app over a database of its own, no emulators: enough for everything the UI API does
  * before it has to ask Xero or Clio.
  */
