@@ -291,7 +291,8 @@ describe('settings page in a real browser', () => {
     await page.getByRole('button', { name: 'Disconnect from Xero' }).click();
     const confirm = page.getByRole('group', { name: 'Confirm disconnecting' });
     expect(await confirm.textContent()).toContain(`Disconnect ${SEED_TENANTS.secondary.name}?`);
-    expect(await focused()).toBe('button Cancel');
+    // The focus moves once the question has rendered: wait for it rather than read it at once.
+    await expect.poll(focused).toBe('button Cancel');
     await page.screenshot({ path: join(SCREENSHOT_DIR, 'settings-danger-zone.png') });
     await page.keyboard.press('Enter');
     expect(await confirm.count()).toBe(0);
